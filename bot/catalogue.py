@@ -1,0 +1,135 @@
+"""The catalogue's shared vocabulary: tools, their pricing and facts, and the review panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class EntryPrice(StrEnum):
+    """What it costs to start using a tool, cheapest first."""
+
+    FREE = "free"
+    OPEN_WEIGHTS = "open-weights"
+    FREEMIUM = "freemium"
+    PAID = "paid"
+
+
+Ship = Literal["ship", "skip"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Pricing(_Frozen):
+    """How a tool is paid for. Per-token prices are USD per million tokens."""
+
+    model: Literal["per-token", "self-hosted", "subscription"]
+    input_usd_per_mtok: float | None = Field(default=None, ge=0)
+    output_usd_per_mtok: float | None = Field(default=None, ge=0)
+    free_tier: bool = False
+    note: str = Field(default="", max_length=120)
+
+    @model_validator(mode="after")
+    def _per_token_needs_prices(self) -> Pricing:
+        if self.model == "per-token" and (
+            self.input_usd_per_mtok is None or self.output_usd_per_mtok is None
+        ):
+            raise ValueError("per-token pricing needs input_usd_per_mtok and output_usd_per_mtok")
+        return self
+
+
+class Facts(_Frozen):
+    """Checkable facts; each one present must be backed by a source."""
+
+    parameters: str | None = None
+    context_window: int | None = Field(default=None, gt=0)
+    modalities: list[str] = Field(default_factory=list)
+    benchmarks: dict[str, str] = Field(default_factory=dict)
+
+
+class Source(_Frozen):
+    """A public URL and the fields it backs (`released`, `pricing`, `facts.parameters`, …)."""
+
+    url: HttpUrl
+    supports: list[str] = Field(min_length=1)
+
+
+class Review(_Frozen):
+    """One panel persona's review of one tool. Our own writing."""
+
+    verdict: Ship
+    take: str = Field(min_length=1, max_length=140)
+    body: str = Field(min_length=1, max_length=1000)
+
+
+class Persona(_Frozen):
+    """A reviewer on the panel, and the lens they judge through."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1, max_length=40)
+    lens: str = Field(min_length=1, max_length=200)
+
+
+class Panel(_Frozen):
+    personas: list[Persona] = Field(min_length=1)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [p.slug for p in self.personas]
+
+
+class Tool(_Frozen):
+    """One AI tool, as stored in `catalogue/tools/<slug>.toml`."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1, max_length=80)
+    aliases: list[str] = Field(default_factory=list)
+    vendor: str = Field(min_length=1)
+    category: str = Field(pattern=SLUG_PATTERN)
+    tagline: str = Field(min_length=1, max_length=100)
+    description: str = Field(min_length=1, max_length=2000)
+    licence: str = Field(min_length=1)
+    released: dt.date
+    entry_price: EntryPrice
+    pricing: Pricing
+    best_for: str = Field(min_length=1, max_length=120)
+    facts: Facts
+    sources: list[Source] = Field(min_length=1)
+    panel: dict[str, Review]
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_not_blank(cls, aliases: list[str]) -> list[str]:
+        if any(not a.strip() for a in aliases):
+            raise ValueError("an alias is blank")
+        return aliases
+
+    def cited_fields(self) -> set[str]:
+        return {field for source in self.sources for field in source.supports}
+
+    def fact_fields(self) -> list[str]:
+        """The fields that state facts and so need a source."""
+        present = ["licence", "released", "pricing"]
+        for name, value in self.facts:
+            if value not in (None, [], {}):
+                present.append(f"facts.{name}")
+        return present
+
+
+class Catalogue(_Frozen):
+    """All tools (sorted by slug) and the panel that reviews them."""
+
+    panel: Panel
+    tools: tuple[Tool, ...]
+
+    @cached_property
+    def by_slug(self) -> dict[str, Tool]:
+        return {t.slug: t for t in self.tools}

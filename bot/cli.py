@@ -1,0 +1,130 @@
+"""The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
+
+Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.catalogue import Catalogue
+from bot.catalogue_loader import check_catalogue
+from bot.compare import Comparer
+from bot.errors import CatalogueError, Problem, VerdictError
+from bot.render import json_format, markdown, text
+from bot.settings import load_settings
+
+EXIT_OK = 0
+EXIT_UNANSWERABLE = 2
+EXIT_CATALOGUE = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="verdict", description="Compare AI tools and get a verdict card."
+    )
+    parser.add_argument(
+        "--catalogue",
+        type=Path,
+        help="catalogue directory (default: $VERDICT_CATALOGUE or bundled)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    compare = commands.add_parser("compare", help='compare tools: "smolvlm2 vs mistral-medium-3"')
+    compare.add_argument("query", nargs="+", help="the comparison, e.g. smolvlm2 vs gpt-4o-mini")
+    formats = compare.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print one JSON object")
+    formats.add_argument("--markdown", action="store_true", help="print Markdown")
+
+    tool = commands.add_parser("tool", help="show one tool and its panel reviews")
+    tool.add_argument("name", nargs="+")
+    tool.add_argument("--json", action="store_true", help="print one JSON object")
+
+    commands.add_parser("list", help="list the tools in the catalogue")
+
+    catalogue = commands.add_parser("catalogue", help="catalogue maintenance")
+    catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
+    check = catalogue_commands.add_parser("check", help="validate a catalogue directory")
+    check.add_argument("dir", nargs="?", type=Path)
+    return parser
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _catalogue_dir(args: argparse.Namespace) -> Path:
+    return args.catalogue if args.catalogue is not None else load_settings().catalogue
+
+
+def _load(args: argparse.Namespace) -> Catalogue:
+    catalogue, problems = check_catalogue(_catalogue_dir(args))
+    if catalogue is None:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+def _compare(args: argparse.Namespace) -> int:
+    comparer = Comparer(_load(args))
+    query = " ".join(args.query)
+    try:
+        card = comparer.compare(query)
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
+    if args.json:
+        print(json_format.render_card(card))
+    elif args.markdown:
+        print(markdown.render_card(card))
+    else:
+        print(text.render_card(card))
+    return EXIT_OK
+
+
+def _tool(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    try:
+        tool = Comparer(catalogue).tool(" ".join(args.name))
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
+    print(json_format.render_tool(tool) if args.json else text.render_tool(tool, catalogue))
+    return EXIT_OK
+
+
+def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
+    print(error.message, file=sys.stderr)
+    if as_json:
+        print(json_format.render_error(error))
+    return EXIT_UNANSWERABLE
+
+
+def _check(args: argparse.Namespace) -> int:
+    directory = args.dir if args.dir is not None else _catalogue_dir(args)
+    catalogue, problems = check_catalogue(directory)
+    if catalogue is None:
+        _print_problems(problems)
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_CATALOGUE
+    print(f"ok: {len(catalogue.tools)} tools, {len(catalogue.panel.personas)} panel personas")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "compare":
+            return _compare(args)
+        if args.command == "tool":
+            return _tool(args)
+        if args.command == "list":
+            print(text.render_list(_load(args)))
+            return EXIT_OK
+        return _check(args)
+    except CatalogueError as error:
+        _print_problems(error.problems)
+        return EXIT_CATALOGUE
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,69 @@
+"""Turns what a person typed after /compare into 2 to 4 tool names, or a `BadQuery`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.errors import BadQuery
+
+MAX_QUERY_LENGTH = 300
+MIN_TOOLS = 2
+MAX_TOOLS = 4
+EXAMPLE = "smolvlm2 vs mistral-medium-3"
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_QUOTES = re.compile(r"[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb]")
+_LEADING_COMPARE = re.compile(r"^\s*/?compare\b[\s:]*", re.IGNORECASE)
+_SEPARATORS = re.compile(
+    r"\s+(?:vs\.?|versus|v\.?|or|and|with)\s+|\s*(?:\||,|;|&|\bvs\.?(?=\s|$))\s*",
+    re.IGNORECASE,
+)
+
+
+class CompareRequest(BaseModel):
+    """The names a person asked to compare, in the order they typed them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    names: tuple[str, ...] = Field(min_length=MIN_TOOLS, max_length=MAX_TOOLS)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _DASHES.sub("-", text)
+    text = _QUOTES.sub(" ", text)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _shorten(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def parse_query(text: str) -> CompareRequest:
+    """Split a comparison such as "A vs B", "A, B and C" or "compare A | B?" into names."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadQuery(
+            f"That question is {len(text)} characters long; keep it under {MAX_QUERY_LENGTH}."
+        )
+    cleaned = _LEADING_COMPARE.sub("", _clean(text)).strip().rstrip("?!. ").strip()
+    if not cleaned:
+        raise BadQuery(f"Name two to four tools to compare, for example: {EXAMPLE}")
+    names = [part.strip(" -.?!:") for part in _SEPARATORS.split(f" {cleaned} ")]
+    names = [name for name in names if name]
+    if not names:
+        raise BadQuery(f"Name two to four tools to compare, for example: {EXAMPLE}")
+    if len(names) < MIN_TOOLS:
+        shown = _shorten(names[0])
+        raise BadQuery(
+            f'Only one tool in "{shown}". Ask like this: {shown} vs another-tool '
+            f"(for example: {EXAMPLE})."
+        )
+    if len(names) > MAX_TOOLS:
+        raise BadQuery(
+            f"That is {len(names)} tools; a card compares at most {MAX_TOOLS}. Drop a few."
+        )
+    return CompareRequest(names=tuple(names))

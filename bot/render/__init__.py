@@ -1,0 +1,1 @@
+"""Renderers turn core models (cards, tool pages) into text for one kind of output."""

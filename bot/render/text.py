@@ -1,0 +1,130 @@
+"""Plain text for terminals: tools side by side, every line within 80 columns."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from bot.card import ToolColumn, VerdictCard
+from bot.catalogue import Catalogue, Tool
+from bot.pricing import pricing_read
+
+WIDTH = 80
+LABEL_WIDTH = 12
+GAP = 2
+NO_VOTES = "—"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _row(label: str, cells: Sequence[str], column_width: int) -> list[str]:
+    wrapped = [_wrap(cell, column_width) for cell in cells]
+    height = max(len(lines) for lines in wrapped)
+    out = []
+    for i in range(height):
+        head = label if i == 0 else ""
+        parts = [head.ljust(LABEL_WIDTH)]
+        for lines in wrapped:
+            parts.append((lines[i] if i < len(lines) else "").ljust(column_width))
+        out.append((" " * GAP).join(parts).rstrip())
+    return out
+
+
+def community_cell(column: ToolColumn) -> str:
+    votes = column.community.votes
+    if votes == 0 or column.community.ship_pct is None:
+        return NO_VOTES
+    return f"{column.community.ship_pct}% of {votes} vote{'s' if votes != 1 else ''}"
+
+
+def panel_cell(column: ToolColumn) -> str:
+    return f"{column.panel_ship_pct}% ({column.panel_ships}/{column.panel_size})"
+
+
+def _hanging(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, width=WIDTH, initial_indent=first, subsequent_indent=rest)
+
+
+def render_card(card: VerdictCard) -> str:
+    n = len(card.tools)
+    column_width = (WIDTH - LABEL_WIDTH - GAP * n) // n
+    lines = _wrap(card.title, WIDTH)
+    lines.append("=" * min(WIDTH, max(len(line) for line in lines)))
+    rows = [
+        ("", [c.name for c in card.tools]),
+        ("", [c.tagline for c in card.tools]),
+        ("Panel ship", [panel_cell(c) for c in card.tools]),
+        ("Community", [community_cell(c) for c in card.tools]),
+        ("Entry price", [c.entry_price.value for c in card.tools]),
+        ("Pricing", [c.pricing_read for c in card.tools]),
+        ("Best for", [c.best_for for c in card.tools]),
+    ]
+    for label, cells in rows:
+        lines.extend(_row(label, cells, column_width))
+    lines.append("")
+    pick = next((c.name for c in card.tools if c.slug == card.verdict.pick), None)
+    headline = f"Verdict: ship {pick}." if pick else "Verdict: it depends."
+    lines.extend(_hanging(f"{headline} {card.verdict.reason}", "", "  "))
+    lines.append("")
+    lines.append("Where the reviewers split")
+    for persona in card.reviewer_split:
+        mark = "≠" if persona.split else "="
+        state = "split" if persona.split else "agree"
+        lines.append(f"{mark} {persona.name} ({state})")
+        for take in persona.takes:
+            lines.extend(
+                _hanging(f"{take.name}: {take.verdict.upper()}. {take.take}", "    ", "      ")
+            )
+    return "\n".join(lines)
+
+
+def render_tool(tool: Tool, catalogue: Catalogue) -> str:
+    lines = _wrap(f"{tool.name} ({tool.slug}), by {tool.vendor}", WIDTH)
+    lines.extend(_wrap(tool.tagline, WIDTH))
+    lines.append("")
+    lines.extend(_wrap(tool.description, WIDTH))
+    lines.append("")
+    facts = [
+        ("Category", tool.category),
+        ("Licence", tool.licence),
+        ("Released", tool.released.isoformat()),
+        ("Entry price", tool.entry_price.value),
+        ("Pricing", pricing_read(tool)),
+        ("Best for", tool.best_for),
+    ]
+    if tool.facts.parameters:
+        facts.append(("Parameters", tool.facts.parameters))
+    if tool.facts.context_window:
+        facts.append(("Context", f"{tool.facts.context_window:,} tokens"))
+    if tool.facts.modalities:
+        facts.append(("Modalities", ", ".join(tool.facts.modalities)))
+    for name, score in tool.facts.benchmarks.items():
+        facts.append(("Benchmark", f"{name}: {score}"))
+    for label, value in facts:
+        lines.extend(_hanging(value, f"{label:<{LABEL_WIDTH}}  ", " " * (LABEL_WIDTH + 2)))
+    lines.append("")
+    lines.append("The panel")
+    for persona in catalogue.panel.personas:
+        review = tool.panel.get(persona.slug)
+        if review is None:
+            continue
+        lines.extend(
+            _hanging(f"{persona.name}: {review.verdict.upper()}. {review.take}", "  ", "    ")
+        )
+        lines.extend(_hanging(review.body, "    ", "    "))
+    lines.append("")
+    lines.append("Sources")
+    lines.extend(f"  {source.url}" for source in tool.sources)
+    return "\n".join(lines)
+
+
+def render_list(catalogue: Catalogue) -> str:
+    slug_width = max(len(t.slug) for t in catalogue.tools)
+    name_width = max(len(t.name) for t in catalogue.tools)
+    lines = []
+    for tool in catalogue.tools:
+        head = f"{tool.slug:<{slug_width}}  {tool.name:<{name_width}}  {tool.entry_price.value}"
+        lines.append(head[:WIDTH])
+    return "\n".join(lines)

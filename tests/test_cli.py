@@ -1,0 +1,187 @@
+"""The `verdict` command as another program (or a person) runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def verdict(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("VERDICT_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_compare_prints_the_card_from_any_directory(tmp_path: Path) -> None:
+    result = verdict("compare", "smolvlm2 vs mistral-medium-3", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("SmolVLM2 vs Mistral Medium 3")
+    assert "Verdict: ship SmolVLM2." in result.stdout
+    assert result.stderr == ""
+
+
+def test_compare_accepts_the_question_unquoted(tmp_path: Path) -> None:
+    result = verdict("compare", "haiku", "vs", "gpt-4o", "mini", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Claude 3.5 Haiku vs GPT-4o mini")
+
+
+def test_compare_json_is_one_object_in_query_order(tmp_path: Path) -> None:
+    result = verdict("compare", "--json", "flash vs gpt-4o-mini vs haiku", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [t["slug"] for t in data["tools"]] == [
+        "gemini-2-0-flash",
+        "gpt-4o-mini",
+        "claude-3-5-haiku",
+    ]
+    assert set(data["verdict"]) >= {"pick", "reason"}
+
+
+def test_compare_markdown(tmp_path: Path) -> None:
+    result = verdict("compare", "--markdown", "flash vs gpt-4o-mini", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("### Gemini 2.0 Flash vs GPT-4o mini")
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "suggested"),
+    [
+        ("gpt 5 vs haiku", "unknown", "gpt-4o"),
+        ("mistral vs haiku", "ambiguous", "mistral-large"),
+        ("haiku", "bad_query", None),
+        ("haiku vs claude haiku", "bad_query", None),
+    ],
+)
+def test_unanswerable_question_exits_2_with_message_and_json_error(
+    tmp_path: Path, query: str, kind: str, suggested: str | None
+) -> None:
+    plain = verdict("compare", query, cwd=tmp_path)
+    assert plain.returncode == 2
+    assert plain.stdout == ""
+    assert plain.stderr.strip() and "Traceback" not in plain.stderr
+
+    as_json = verdict("compare", "--json", query, cwd=tmp_path)
+    assert as_json.returncode == 2
+    error = json.loads(as_json.stdout)["error"]
+    assert error["kind"] == kind
+    assert error["message"] == plain.stderr.strip()
+    if suggested:
+        assert suggested in error["suggestions"]
+
+
+def test_tool_shows_the_panel_and_sources(tmp_path: Path) -> None:
+    result = verdict("tool", "claude", "haiku", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Claude 3.5 Haiku (claude-3-5-haiku), by Anthropic")
+    assert "The Skeptic: SKIP." in result.stdout
+    assert "https://www.anthropic.com/claude/haiku" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_tool_json_and_unknown_tool(tmp_path: Path) -> None:
+    data = json.loads(verdict("tool", "--json", "gpt-4o", cwd=tmp_path).stdout)
+    assert data["slug"] == "gpt-4o" and data["pricing"]["input_usd_per_mtok"] == 2.5
+    missing = verdict("tool", "photoshop", cwd=tmp_path)
+    assert missing.returncode == 2 and "photoshop" in missing.stderr
+
+
+def test_list_names_every_tool(tmp_path: Path) -> None:
+    result = verdict("list", cwd=tmp_path)
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) >= 13
+    assert any(line.startswith("smolvlm2 ") for line in result.stdout.splitlines())
+
+
+def test_catalogue_check_passes_on_the_bundled_catalogue(tmp_path: Path) -> None:
+    result = verdict("catalogue", "check", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("ok: ")
+
+
+def test_catalogue_check_on_a_broken_dir_exits_3_listing_problems(
+    tmp_path: Path, catalogue_copy: Path
+) -> None:
+    (catalogue_copy / "tools" / "gpt-4o.toml").write_text("= nope")
+    result = verdict("catalogue", "check", str(catalogue_copy), cwd=tmp_path)
+    assert result.returncode == 3
+    assert "tools/gpt-4o.toml: toml: not valid TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("how", ["env", "flag"])
+def test_compare_with_a_broken_catalogue_fails_cleanly(
+    tmp_path: Path, catalogue_copy: Path, how: str
+) -> None:
+    (catalogue_copy / "tools" / "gpt-4o.toml").write_text("= nope")
+    if how == "env":
+        result = verdict(
+            "compare", "a vs b", cwd=tmp_path, env={"VERDICT_CATALOGUE": str(catalogue_copy)}
+        )
+    else:
+        result = verdict("--catalogue", str(catalogue_copy), "compare", "a vs b", cwd=tmp_path)
+    assert result.returncode == 3
+    assert "gpt-4o.toml: toml:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_another_catalogue_is_used_when_pointed_at(tmp_path: Path, catalogue_copy: Path) -> None:
+    path = catalogue_copy / "tools" / "gpt-4o.toml"
+    path.write_text(path.read_text().replace('name = "GPT-4o"', 'name = "GPT-4o (local copy)"'))
+    result = verdict(
+        "compare", "gpt-4o vs haiku", cwd=tmp_path, env={"VERDICT_CATALOGUE": str(catalogue_copy)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "GPT-4o (local copy)" in result.stdout
+
+
+def test_a_built_wheel_carries_the_catalogue(tmp_path: Path) -> None:
+    """A non-editable install must not depend on the source tree's catalogue/ directory."""
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(PROJECT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    [wheel] = (tmp_path / "dist").glob("*.whl")
+    target = tmp_path / "site"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+    assert (target / "bot" / "_catalogue" / "panel.toml").is_file()
+    result = verdict(
+        "compare", "smolvlm2 vs mistral-medium-3", cwd=tmp_path, env={"PYTHONPATH": str(target)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Verdict: ship SmolVLM2." in result.stdout
