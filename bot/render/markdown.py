@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.card import VerdictCard
-from bot.render.text import community_cell, panel_cell
+from bot.render.cells import picked_name, table_rows
 
 
 def _cell(text: str) -> str:
@@ -15,14 +15,7 @@ def render_card(card: VerdictCard) -> str:
     lines = [f"### {_cell(card.title)}", ""]
     lines.append("| | " + " | ".join(f"**{n}**" for n in names) + " |")
     lines.append("|---|" + "---|" * len(names))
-    rows = [
-        ("Tagline", [c.tagline for c in card.tools]),
-        ("Panel ship", [panel_cell(c) for c in card.tools]),
-        ("Community", [community_cell(c) for c in card.tools]),
-        ("Entry price", [c.entry_price.value for c in card.tools]),
-        ("Pricing", [c.pricing_read for c in card.tools]),
-        ("Best for", [c.best_for for c in card.tools]),
-    ]
+    rows = [("Tagline", [c.tagline for c in card.tools]), *table_rows(card)]
     for label, cells in rows:
         lines.append(f"| {label} | " + " | ".join(_cell(c) for c in cells) + " |")
     lines += ["", "**Where the reviewers split**", ""]
@@ -30,7 +23,7 @@ def render_card(card: VerdictCard) -> str:
         mark = "≠ split" if persona.split else "= agree"
         takes = "; ".join(f"{t.name}: **{t.verdict}**, {t.take}" for t in persona.takes)
         lines.append(f"- **{persona.name}** ({mark}): {takes}")
-    pick = next((c.name for c in card.tools if c.slug == card.verdict.pick), None)
+    pick = picked_name(card)
     headline = f"Ship {pick}." if pick else "It depends."
     lines += ["", f"**Verdict: {headline}** {card.verdict.reason}"]
     return "\n".join(lines)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from bot.card import ToolColumn, VerdictCard
+from bot.card import VerdictCard
 from bot.catalogue import Catalogue, Tool
 from bot.pricing import pricing_read
+from bot.render.cells import picked_name, table_rows
 
 WIDTH = 80
 LABEL_WIDTH = 12
 GAP = 2
-NO_VOTES = "—"
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -32,17 +32,6 @@ def _row(label: str, cells: Sequence[str], column_width: int) -> list[str]:
     return out
 
 
-def community_cell(column: ToolColumn) -> str:
-    votes = column.community.votes
-    if votes == 0 or column.community.ship_pct is None:
-        return NO_VOTES
-    return f"{column.community.ship_pct}% of {votes} vote{'s' if votes != 1 else ''}"
-
-
-def panel_cell(column: ToolColumn) -> str:
-    return f"{column.panel_ship_pct}% ({column.panel_ships}/{column.panel_size})"
-
-
 def _hanging(text: str, first: str, rest: str) -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent=first, subsequent_indent=rest)
 
@@ -55,16 +44,12 @@ def render_card(card: VerdictCard) -> str:
     rows = [
         ("", [c.name for c in card.tools]),
         ("", [c.tagline for c in card.tools]),
-        ("Panel ship", [panel_cell(c) for c in card.tools]),
-        ("Community", [community_cell(c) for c in card.tools]),
-        ("Entry price", [c.entry_price.value for c in card.tools]),
-        ("Pricing", [c.pricing_read for c in card.tools]),
-        ("Best for", [c.best_for for c in card.tools]),
+        *table_rows(card),
     ]
     for label, cells in rows:
         lines.extend(_row(label, cells, column_width))
     lines.append("")
-    pick = next((c.name for c in card.tools if c.slug == card.verdict.pick), None)
+    pick = picked_name(card)
     headline = f"Verdict: ship {pick}." if pick else "Verdict: it depends."
     lines.extend(_hanging(f"{headline} {card.verdict.reason}", "", "  "))
     lines.append("")
