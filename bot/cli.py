@@ -1,25 +1,31 @@
 """The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
 
-Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems.
+Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems;
+4 the vote database cannot be read.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.card import CommunityTally
 from bot.catalogue import Catalogue
 from bot.catalogue_loader import check_catalogue
 from bot.compare import Comparer
 from bot.errors import CatalogueError, Problem, VerdictError
+from bot.query import parse_query
 from bot.render import json_format, markdown, text
 from bot.settings import load_settings
+from bot.store import Store, StoreError
 
 EXIT_OK = 0
 EXIT_UNANSWERABLE = 2
 EXIT_CATALOGUE = 3
+EXIT_STORE = 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,13 +74,31 @@ def _load(args: argparse.Namespace) -> Catalogue:
     return catalogue
 
 
+async def _stored_tallies(slugs: Sequence[str]) -> dict[str, CommunityTally]:
+    """Community tallies from the vote database, if one exists; the CLI never creates one."""
+    path = Path(load_settings().db)
+    if not path.is_file():
+        return {}
+    store = await Store.open(path)
+    try:
+        return await store.tool_tallies(slugs)
+    finally:
+        await store.close()
+
+
 def _compare(args: argparse.Namespace) -> int:
     comparer = Comparer(_load(args))
     query = " ".join(args.query)
     try:
-        card = comparer.compare(query)
+        tools = comparer.resolve_all(parse_query(query))
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
+    try:
+        tallies = asyncio.run(_stored_tallies([t.slug for t in tools]))
+    except StoreError as error:
+        print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_STORE
+    card = comparer.card_for(tools, tallies)
     if args.json:
         print(json_format.render_card(card))
     elif args.markdown:

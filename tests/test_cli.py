@@ -185,3 +185,62 @@ def test_a_built_wheel_carries_the_catalogue(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Verdict: ship SmolVLM2." in result.stdout
+
+
+def test_compare_shows_stored_community_votes(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.store import Store, VoteWrite
+
+    async def seed(path: Path) -> None:
+        store = await Store.open(path)
+        card = await store.register_card(
+            platform="console",
+            channel="c",
+            message_id="m",
+            tools=("gpt-4o", "gpt-4o-mini"),
+            asked_by="x",
+        )
+        for i in range(12):
+            vote = VoteWrite(
+                card_id=card.id,
+                voter=f"v{i}",
+                added=True,
+                choice=int(i < 9),
+                event_time=float(i),
+                event_key=None,
+            )
+            await store.record_vote(vote)
+        await store.close()
+
+    db = tmp_path / "votes.db"
+    asyncio.run(seed(db))
+    result = verdict(
+        "compare", "--json", "gpt-4o vs gpt-4o-mini", cwd=tmp_path, env={"VERDICT_DB": str(db)}
+    )
+    assert result.returncode == 0, result.stderr
+    community = {t["slug"]: t["community"] for t in json.loads(result.stdout)["tools"]}
+    assert community == {
+        "gpt-4o": {"votes": 12, "ship_pct": 25},
+        "gpt-4o-mini": {"votes": 12, "ship_pct": 75},
+    }
+    text_card = verdict(
+        "compare", "gpt-4o vs gpt-4o-mini", cwd=tmp_path, env={"VERDICT_DB": str(db)}
+    ).stdout
+    assert "25% of 12 votes" in text_card and "75% of 12 votes" in text_card
+
+
+def test_compare_without_a_vote_database_creates_none(tmp_path: Path) -> None:
+    result = verdict("compare", "gpt-4o vs haiku", cwd=tmp_path)
+    assert result.returncode == 0
+    assert not (tmp_path / "verdict.db").exists()
+
+
+def test_an_unreadable_vote_database_is_one_clear_line(tmp_path: Path) -> None:
+    db = tmp_path / "votes.db"
+    db.write_bytes(b"not a database" * 200)
+    result = verdict("compare", "gpt-4o vs haiku", cwd=tmp_path, env={"VERDICT_DB": str(db)})
+    assert result.returncode == 4
+    assert result.stderr.startswith("verdict: cannot open")
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == b"not a database" * 200

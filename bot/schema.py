@@ -1,0 +1,132 @@
+"""The SQLite schema as numbered migrations, applied in order and tracked in PRAGMA user_version.
+
+A newer bot opens an older file by running only the migrations it has not seen; nothing is
+dropped. Vote bookkeeping lives in triggers so that one INSERT per reaction event, batched,
+keeps every tally exact inside the same transaction.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: cards, votes with their event log and running tallies, the request log, subscriptions.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE cards (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        asked_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, channel, message_id)
+    );
+
+    CREATE TABLE card_tools (
+        card_id INTEGER NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        slug TEXT NOT NULL,
+        votes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (card_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX card_tools_by_slug ON card_tools (slug, card_id);
+
+    CREATE TABLE tool_stats (
+        slug TEXT PRIMARY KEY,
+        votes INTEGER NOT NULL DEFAULT 0,
+        wins INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+
+    -- One row per voter per card: the current choice (NULL once retracted) and the time of the
+    -- event that set it, so an older event arriving late cannot undo a newer one.
+    CREATE TABLE votes (
+        card_id INTEGER NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        choice INTEGER,
+        event_time REAL NOT NULL,
+        PRIMARY KEY (card_id, voter)
+    ) WITHOUT ROWID;
+
+    -- Every reaction event once: a redelivery has the same key and is ignored by the primary key.
+    CREATE TABLE vote_events (
+        event_key TEXT PRIMARY KEY,
+        card_id INTEGER NOT NULL,
+        voter TEXT NOT NULL,
+        added INTEGER NOT NULL,
+        choice INTEGER NOT NULL,
+        event_time REAL NOT NULL,
+        seen_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX vote_events_by_seen_at ON vote_events (seen_at);
+
+    CREATE TRIGGER vote_event_added AFTER INSERT ON vote_events WHEN NEW.added = 1
+    BEGIN
+        INSERT INTO votes (card_id, voter, choice, event_time)
+        VALUES (NEW.card_id, NEW.voter, NEW.choice, NEW.event_time)
+        ON CONFLICT (card_id, voter) DO UPDATE
+            SET choice = excluded.choice, event_time = excluded.event_time
+            WHERE excluded.event_time >= votes.event_time;
+    END;
+
+    CREATE TRIGGER vote_event_removed AFTER INSERT ON vote_events WHEN NEW.added = 0
+    BEGIN
+        INSERT INTO votes (card_id, voter, choice, event_time)
+        VALUES (NEW.card_id, NEW.voter, NULL, NEW.event_time)
+        ON CONFLICT (card_id, voter) DO UPDATE
+            SET choice = NULL, event_time = excluded.event_time
+            WHERE votes.choice = NEW.choice AND excluded.event_time >= votes.event_time;
+    END;
+
+    CREATE TRIGGER vote_cast AFTER INSERT ON votes WHEN NEW.choice IS NOT NULL
+    BEGIN
+        UPDATE card_tools SET votes = votes + 1
+            WHERE card_id = NEW.card_id AND position = NEW.choice;
+        UPDATE tool_stats SET votes = votes + 1
+            WHERE slug IN (SELECT slug FROM card_tools WHERE card_id = NEW.card_id);
+        UPDATE tool_stats SET wins = wins + 1
+            WHERE slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = NEW.choice);
+    END;
+
+    CREATE TRIGGER vote_changed AFTER UPDATE OF choice ON votes
+    WHEN OLD.choice IS NOT NEW.choice
+    BEGIN
+        UPDATE card_tools SET votes = votes - 1
+            WHERE card_id = OLD.card_id AND position = OLD.choice;
+        UPDATE card_tools SET votes = votes + 1
+            WHERE card_id = NEW.card_id AND position = NEW.choice;
+        UPDATE tool_stats
+            SET votes = votes + (NEW.choice IS NOT NULL) - (OLD.choice IS NOT NULL)
+            WHERE slug IN (SELECT slug FROM card_tools WHERE card_id = NEW.card_id);
+        UPDATE tool_stats SET wins = wins - 1
+            WHERE slug = (SELECT slug FROM card_tools
+                          WHERE card_id = OLD.card_id AND position = OLD.choice);
+        UPDATE tool_stats SET wins = wins + 1
+            WHERE slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = NEW.choice);
+    END;
+
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        tools TEXT NOT NULL,
+        asked_at TEXT NOT NULL
+    );
+    CREATE INDEX requests_by_time ON requests (asked_at);
+
+    CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        hour INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        subscribed_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, channel)
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,249 @@
+"""Reaction votes against a real SQLite file: the rules a voter notices, and nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, StoreError
+from bot.votes import KEYCAPS, ReactionEvent, VoteOutcome, handle_reaction
+
+BOT_ID = "B0T"
+ONE, TWO, THREE = KEYCAPS[:3]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "verdict.db")
+    yield opened
+    await opened.close()
+
+
+async def _card(store: Store, message_id: str = "m1", tools: tuple[str, ...] = ("gpt-4o", "haiku")):
+    return await store.register_card(
+        platform="console", channel="c1", message_id=message_id, tools=tools, asked_by="asker"
+    )
+
+
+_clock = itertools.count(1)
+
+
+async def react(
+    store: Store,
+    user: str,
+    emoji: str,
+    *,
+    added: bool = True,
+    message_id: str = "m1",
+    is_bot: bool = False,
+    event_id: str | None = None,
+    event_time: float | None = None,
+) -> VoteOutcome:
+    event = ReactionEvent(
+        platform="console",
+        channel="c1",
+        message_id=message_id,
+        user_id=user,
+        emoji=emoji,
+        added=added,
+        user_is_bot=is_bot,
+        event_id=event_id,
+        event_time=event_time,
+    )
+    return await handle_reaction(
+        store, event, bot_user_id=BOT_ID, arrival_time=lambda: float(next(_clock))
+    )
+
+
+async def test_a_reaction_with_a_number_is_a_vote_for_that_tool(store: Store) -> None:
+    card = await _card(store)
+    assert await react(store, "ann", TWO) is VoteOutcome.RECORDED
+    assert await store.card_tally(card.id) == (0, 1)
+    tallies = await store.tool_tallies(["gpt-4o", "haiku"])
+    assert tallies["haiku"].votes == 1 and tallies["haiku"].ship_pct == 100
+    assert tallies["gpt-4o"].votes == 1 and tallies["gpt-4o"].ship_pct == 0
+
+
+async def test_another_number_moves_the_vote_and_removing_it_retracts(store: Store) -> None:
+    card = await _card(store)
+    await react(store, "ann", ONE)
+    await react(store, "ann", TWO)
+    assert await store.card_tally(card.id) == (0, 1)
+    await react(store, "ann", ONE, added=False)  # stale: her vote is already on two
+    assert await store.card_tally(card.id) == (0, 1)
+    await react(store, "ann", TWO, added=False)
+    assert await store.card_tally(card.id) == (0, 0)
+    assert (await store.tool_tallies(["haiku"]))["haiku"].votes == 0
+
+
+async def test_slack_names_count_like_keycaps(store: Store) -> None:
+    card = await _card(store)
+    await react(store, "ann", "one")
+    await react(store, "bob", "two")
+    assert await store.card_tally(card.id) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("user", "emoji", "is_bot", "message_id"),
+    [
+        (BOT_ID, ONE, False, "m1"),  # the bot's own seed reactions
+        ("helper", ONE, True, "m1"),  # another bot
+        ("ann", THREE, False, "m1"),  # not a choice on a two-tool card
+        ("ann", "thumbsup", False, "m1"),
+        ("ann", ONE, False, "not-a-card"),
+    ],
+)
+async def test_reactions_that_are_not_votes_are_ignored(
+    store: Store, user: str, emoji: str, is_bot: bool, message_id: str
+) -> None:
+    card = await _card(store)
+    outcome = await react(store, user, emoji, is_bot=is_bot, message_id=message_id)
+    assert outcome is VoteOutcome.IGNORED
+    assert await store.card_tally(card.id) == (0, 0)
+
+
+async def test_a_redelivered_event_id_counts_once(store: Store) -> None:
+    card = await _card(store)
+    await react(store, "ann", ONE, event_id="E1")
+    await react(store, "ann", ONE, added=False, event_id="E2")
+    await react(store, "ann", ONE, event_id="E1")  # the first add, delivered again
+    assert await store.card_tally(card.id) == (0, 0)
+
+
+async def test_same_user_emoji_message_and_time_counts_once_whatever_the_id(store: Store) -> None:
+    card = await _card(store)
+    await react(store, "ann", ONE, event_id="E1", event_time=100.0)
+    await react(store, "ann", ONE, added=False, event_id="E2", event_time=101.0)
+    await react(store, "ann", ONE, event_id="E9", event_time=100.0)
+    assert await store.card_tally(card.id) == (0, 0)
+
+
+async def test_platform_time_orders_events_that_arrive_out_of_order(store: Store) -> None:
+    card = await _card(store)
+    await react(store, "ann", TWO, event_time=200.0)
+    await react(store, "ann", ONE, event_time=150.0)  # older, arrives late
+    assert await store.card_tally(card.id) == (0, 1)
+    await react(store, "bob", ONE, added=False, event_time=300.0)  # removal first...
+    await react(store, "bob", ONE, event_time=250.0)  # ...then the add it undid
+    assert await store.card_tally(card.id) == (0, 1)
+
+
+async def test_many_voters_at_once_end_with_one_vote_each(store: Store) -> None:
+    card = await _card(store, tools=("a", "b", "c", "d"))
+    rng = random.Random(3)
+    users = [f"user{i}" for i in range(60)]
+    events = [(user, rng.choice(KEYCAPS)) for user in users for _ in range(5)]
+    rng.shuffle(events)
+    await asyncio.gather(*(react(store, user, emoji) for user, emoji in events))
+    tally = await store.card_tally(card.id)
+    assert sum(tally) == len(users)
+    stats = await store.tool_tallies(["a", "b", "c", "d"])
+    assert all(stats[s].votes == len(users) for s in "abcd")
+    assert sum(round(stats[s].ship_pct * len(users) / 100) for s in "abcd") == len(users)
+
+
+async def test_votes_and_voter_identity_survive_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "verdict.db"
+    first = await Store.open(path)
+    card = await _card(first)
+    await react(first, "ann", ONE)
+    await first.close()
+
+    second = await Store.open(path)
+    try:
+        await react(second, "ann", TWO)  # same person after a restart: the vote moves
+        assert await second.card_tally(card.id) == (0, 1)
+    finally:
+        await second.close()
+
+
+async def test_voter_ids_are_not_stored_in_the_clear(tmp_path: Path) -> None:
+    path = tmp_path / "verdict.db"
+    opened = await Store.open(path)
+    await _card(opened)
+    await react(opened, "U-secret-user-42", ONE)
+    await opened.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"U-secret-user-42" not in raw
+    assert b"asker" not in raw
+
+
+async def test_an_empty_file_is_migrated_and_a_newer_schema_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    opened = await Store.open(empty)
+    await opened.close()
+    assert sqlite3.connect(empty).execute("PRAGMA user_version").fetchone()[0] == 1
+
+    newer = tmp_path / "newer.db"
+    connection = sqlite3.connect(newer)
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    with pytest.raises(StoreError, match="newer than this bot"):
+        await Store.open(newer)
+
+
+async def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        await Store.open(bogus)
+
+
+VOTER_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, sys
+    from bot.store import Store
+    from bot.votes import ReactionEvent, handle_reaction, KEYCAPS
+
+    async def main(path):
+        store = await Store.open(path)
+        card = await store.register_card(
+            platform="console", channel="c", message_id="m", tools=("a", "b"), asked_by="x")
+        print("ready", card.id, flush=True)
+        for i in range(1_000_000):
+            event = ReactionEvent(platform="console", channel="c", message_id="m",
+                                  user_id=f"u{i}", emoji=KEYCAPS[i % 2], added=True)
+            await handle_reaction(store, event, bot_user_id=None, arrival_time=lambda: float(i))
+            print("ack", i, flush=True)
+
+    asyncio.run(main(sys.argv[1]))
+    """
+)
+
+
+def test_every_acknowledged_vote_survives_sigkill(tmp_path: Path) -> None:
+    path = tmp_path / "verdict.db"
+    child = subprocess.Popen(
+        [sys.executable, "-c", VOTER_SCRIPT, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert child.stdout is not None
+    acknowledged = 0
+    for line in child.stdout:
+        if line.startswith("ack"):
+            acknowledged = int(line.split()[1]) + 1
+            if acknowledged >= 300:
+                break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    connection = sqlite3.connect(path)
+    stored = connection.execute("SELECT count(*) FROM votes WHERE choice IS NOT NULL").fetchone()[0]
+    tallied = connection.execute("SELECT sum(votes) FROM card_tools").fetchone()[0]
+    connection.close()
+    assert acknowledged >= 300
+    assert stored >= acknowledged
+    assert tallied == stored
