@@ -17,7 +17,6 @@ from bot.catalogue import Catalogue
 from bot.catalogue_loader import check_catalogue
 from bot.compare import Comparer
 from bot.errors import CatalogueError, Problem, VerdictError
-from bot.query import parse_query
 from bot.render import json_format, markdown, text
 from bot.settings import load_settings
 from bot.store import Store, StoreError
@@ -90,7 +89,7 @@ def _compare(args: argparse.Namespace) -> int:
     comparer = Comparer(_load(args))
     query = " ".join(args.query)
     try:
-        tools = comparer.resolve_all(parse_query(query))
+        tools = comparer.resolve_query(query)
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
     try:

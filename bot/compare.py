@@ -34,11 +34,14 @@ class Comparer:
             first_typed[tool.slug] = typed
         return tools
 
+    def resolve_query(self, text: str) -> list[Tool]:
+        """The tools a comparison names, in the order typed; raises our typed errors."""
+        return self.resolve_all(parse_query(text))
+
     def compare(
         self, text: str, tallies: Mapping[str, CommunityTally] | None = None
     ) -> VerdictCard:
-        tools = self.resolve_all(parse_query(text))
-        return self.card_for(tools, tallies or {})
+        return self.card_for(self.resolve_query(text), tallies or {})
 
     def card_for(self, tools: Sequence[Tool], tallies: Mapping[str, CommunityTally]) -> VerdictCard:
         return build_card(tools, tallies, panel=self.catalogue.panel)
