@@ -16,7 +16,6 @@ from pathlib import Path
 
 from bot.catalogue_loader import load_catalogue
 from bot.compare import Comparer
-from bot.query import parse_query
 from bot.render.text import render_card
 from bot.settings import bundled_catalogue_dir
 from bot.store import Store, VoteWrite
@@ -73,7 +72,7 @@ async def main_async(votes_stored: int, per_run: int) -> None:
         timings = []
         for _ in range(500):
             begin = time.perf_counter()
-            tools = comparer.resolve_all(parse_query("gpt-4o vs haiku"))
+            tools = comparer.resolve_query("gpt-4o vs haiku")
             tallies = await store.tool_tallies([t.slug for t in tools])
             render_card(comparer.card_for(tools, tallies))
             timings.append(time.perf_counter() - begin)

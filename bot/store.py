@@ -28,6 +28,8 @@ Clock = Callable[[], datetime]
 MAX_BATCH = 2048
 EVENT_MEMORY_SECONDS = 3600.0
 """Event keys are kept an hour: well past Slack's last retry, about five minutes in."""
+PRUNE_EVERY_SECONDS = 60.0
+"""Old event keys are deleted at most this often, not in every batch of votes."""
 
 
 def utc_now() -> datetime:
@@ -94,6 +96,7 @@ class Store:
         self._queue: asyncio.Queue[tuple[VoteWrite, asyncio.Future[None]]] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
         self._write_lock = asyncio.Lock()
+        self._pruned_at = float("-inf")
 
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock = utc_now) -> Store:
@@ -162,17 +165,14 @@ class Store:
 
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
         async with self._reader.execute(
-            "SELECT id FROM cards WHERE platform = ? AND channel = ? AND message_id = ?",
+            "SELECT c.id, t.slug FROM cards c JOIN card_tools t ON t.card_id = c.id "
+            "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position",
             (platform, channel, message_id),
         ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+            rows = await cursor.fetchall()
+        if not rows:
             return None
-        async with self._reader.execute(
-            "SELECT slug FROM card_tools WHERE card_id = ? ORDER BY position", (row[0],)
-        ) as cursor:
-            tools = tuple(r[0] for r in await cursor.fetchall())
-        return CardRecord(row[0], platform, channel, message_id, tools)
+        return CardRecord(rows[0][0], platform, channel, message_id, tuple(r[1] for r in rows))
 
     async def record_vote(self, vote: VoteWrite) -> None:
         """Returns once the vote is committed. Redeliveries (same event key) count once."""
@@ -223,9 +223,11 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            await self._writer.execute(
-                "DELETE FROM vote_events WHERE seen_at < ?", (now - EVENT_MEMORY_SECONDS,)
-            )
+            if now - self._pruned_at >= PRUNE_EVERY_SECONDS:
+                await self._writer.execute(
+                    "DELETE FROM vote_events WHERE seen_at < ?", (now - EVENT_MEMORY_SECONDS,)
+                )
+                self._pruned_at = now
             await self._writer.commit()
         except BaseException:
             await self._writer.rollback()
