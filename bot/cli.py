@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
-from bot.card import CommunityTally
 from bot.catalogue import Catalogue
 from bot.catalogue_loader import check_catalogue
 from bot.compare import Comparer
-from bot.errors import CatalogueError, Problem, VerdictError
+from bot.errors import BadQuery, CatalogueError, Problem, VerdictError
+from bot.export import votes_csv, votes_json
+from bot.leaderboard import build_leaderboard
 from bot.render import json_format, markdown, text
 from bot.settings import load_settings
 from bot.store import Store, StoreError
@@ -25,6 +27,8 @@ EXIT_OK = 0
 EXIT_UNANSWERABLE = 2
 EXIT_CATALOGUE = 3
 EXIT_STORE = 4
+
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +54,17 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("list", help="list the tools in the catalogue")
 
+    board = commands.add_parser("leaderboard", help="tools ranked by community votes")
+    board.add_argument("--category", help="only tools of this category, e.g. vision-language")
+    board.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = commands.add_parser("export", help="export anonymised data")
+    export_commands = export.add_subparsers(dest="export_command", required=True)
+    export_votes = export_commands.add_parser("votes", help="every current vote, voters hashed")
+    export_votes.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    commands.add_parser("chat", help="a pretend chat channel in the terminal, with votes")
+
     catalogue = commands.add_parser("catalogue", help="catalogue maintenance")
     catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
     check = catalogue_commands.add_parser("check", help="validate a catalogue directory")
@@ -73,14 +88,14 @@ def _load(args: argparse.Namespace) -> Catalogue:
     return catalogue
 
 
-async def _stored_tallies(slugs: Sequence[str]) -> dict[str, CommunityTally]:
-    """Community tallies from the vote database, if one exists; the CLI never creates one."""
+async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
+    """Read from the vote database if one exists; reading commands never create one."""
     path = Path(load_settings().db)
     if not path.is_file():
-        return {}
+        return empty
     store = await Store.open(path)
     try:
-        return await store.tool_tallies(slugs)
+        return await read(store)
     finally:
         await store.close()
 
@@ -92,11 +107,8 @@ def _compare(args: argparse.Namespace) -> int:
         tools = comparer.resolve_query(query)
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
-    try:
-        tallies = asyncio.run(_stored_tallies([t.slug for t in tools]))
-    except StoreError as error:
-        print(f"verdict: {error}", file=sys.stderr)
-        return EXIT_STORE
+    slugs = [t.slug for t in tools]
+    tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies)
     if args.json:
         print(json_format.render_card(card))
@@ -114,6 +126,31 @@ def _tool(args: argparse.Namespace) -> int:
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
     print(json_format.render_tool(tool) if args.json else text.render_tool(tool, catalogue))
+    return EXIT_OK
+
+
+def _leaderboard(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    categories = sorted({t.category for t in catalogue.tools})
+    if args.category is not None and args.category not in categories:
+        error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
+        return _unanswerable(error, as_json=args.json)
+    votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
+    board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
+    return EXIT_OK
+
+
+def _export_votes(args: argparse.Namespace) -> int:
+    votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
+    print(votes_csv(votes) if args.format == "csv" else votes_json(votes), end="")
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from adapters.console import run_chat
+
+    asyncio.run(run_chat(_load(args), Path(load_settings().db)))
     return EXIT_OK
 
 
@@ -145,9 +182,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             print(text.render_list(_load(args)))
             return EXIT_OK
+        if args.command == "leaderboard":
+            return _leaderboard(args)
+        if args.command == "export":
+            return _export_votes(args)
+        if args.command == "chat":
+            return _chat(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)
         return EXIT_CATALOGUE
+    except StoreError as error:
+        print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_STORE
+    except KeyboardInterrupt:
+        return EXIT_OK
     except BrokenPipeError:
         return EXIT_OK

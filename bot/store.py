@@ -50,6 +50,27 @@ class CardRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class HeadToHead:
+    first: str
+    second: str
+    first_wins: int
+    second_wins: int
+    votes: int
+    """All votes on cards holding both, including votes for a third tool on the card."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVote:
+    card_id: int
+    platform: str
+    card_created_at: str
+    voter: str
+    tools: tuple[str, ...]
+    choice: str
+    event_time: float
+
+
+@dataclass(frozen=True, slots=True)
 class VoteWrite:
     """One reaction event as the store applies it: `added` False retracts `choice`."""
 
@@ -251,6 +272,48 @@ class Store:
             slug: CommunityTally(votes=votes, ship_pct=round(100 * wins / votes) if votes else None)
             for slug, votes, wins in rows
         }
+
+    async def head_to_head(self, first: str, second: str) -> HeadToHead:
+        """Votes on every card holding both tools, in either order: who won them."""
+        async with self._reader.execute(
+            "SELECT t.slug, count(*) FROM votes v "
+            "JOIN card_tools a ON a.card_id = v.card_id AND a.slug = ? "
+            "JOIN card_tools b ON b.card_id = v.card_id AND b.slug = ? "
+            "JOIN card_tools t ON t.card_id = v.card_id AND t.position = v.choice "
+            "GROUP BY t.slug",
+            (first, second),
+        ) as cursor:
+            wins = dict(await cursor.fetchall())
+        return HeadToHead(
+            first=first,
+            second=second,
+            first_wins=wins.get(first, 0),
+            second_wins=wins.get(second, 0),
+            votes=sum(wins.values()),
+        )
+
+    async def vote_rows(self) -> list[StoredVote]:
+        """Every current vote with its card's tools in order; voters appear only as hashes."""
+        async with self._reader.execute(
+            "SELECT c.id, c.platform, c.created_at, v.voter, v.choice, v.event_time, "
+            "       (SELECT group_concat(slug, ' ') FROM "
+            "          (SELECT slug FROM card_tools WHERE card_id = c.id ORDER BY position)) "
+            "FROM votes v JOIN cards c ON c.id = v.card_id "
+            "WHERE v.choice IS NOT NULL ORDER BY c.id, v.event_time, v.voter"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            StoredVote(
+                card_id=card_id,
+                platform=platform,
+                card_created_at=created_at,
+                voter=voter,
+                tools=tuple(tools.split(" ")),
+                choice=tools.split(" ")[choice],
+                event_time=event_time,
+            )
+            for card_id, platform, created_at, voter, choice, event_time, tools in rows
+        ]
 
     async def log_request(self, *, platform: str, channel: str, tools: Sequence[str]) -> None:
         """Which comparisons people ask for (the weekly pick reads this)."""

@@ -188,33 +188,8 @@ def test_a_built_wheel_carries_the_catalogue(tmp_path: Path) -> None:
 
 
 def test_compare_shows_stored_community_votes(tmp_path: Path) -> None:
-    import asyncio
-
-    from bot.store import Store, VoteWrite
-
-    async def seed(path: Path) -> None:
-        store = await Store.open(path)
-        card = await store.register_card(
-            platform="console",
-            channel="c",
-            message_id="m",
-            tools=("gpt-4o", "gpt-4o-mini"),
-            asked_by="x",
-        )
-        for i in range(12):
-            vote = VoteWrite(
-                card_id=card.id,
-                voter=f"v{i}",
-                added=True,
-                choice=int(i < 9),
-                event_time=float(i),
-                event_key=None,
-            )
-            await store.record_vote(vote)
-        await store.close()
-
     db = tmp_path / "votes.db"
-    asyncio.run(seed(db))
+    _seed_votes(db, ("gpt-4o", "gpt-4o-mini"), first_wins=3, second_wins=9)
     result = verdict(
         "compare", "--json", "gpt-4o vs gpt-4o-mini", cwd=tmp_path, env={"VERDICT_DB": str(db)}
     )
@@ -244,3 +219,92 @@ def test_an_unreadable_vote_database_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("verdict: cannot open")
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == b"not a database" * 200
+
+
+def _seed_votes(db: Path, tools: tuple[str, str], *, first_wins: int, second_wins: int) -> None:
+    """A real vote database with one card and that many votes for each of its two tools."""
+    import asyncio
+
+    from bot.store import Store, VoteWrite
+
+    async def seed() -> None:
+        store = await Store.open(db)
+        card = await store.register_card(
+            platform="console", channel="c", message_id="m", tools=tools, asked_by="someone"
+        )
+        for i in range(first_wins + second_wins):
+            await store.record_vote(
+                VoteWrite(
+                    card_id=card.id,
+                    voter=store.hash_user("console", f"user{i}"),
+                    added=True,
+                    choice=int(i >= first_wins),
+                    event_time=1.7e9 + i,
+                    event_key=None,
+                )
+            )
+        await store.close()
+
+    asyncio.run(seed())
+
+
+PAIR = ("gpt-4o", "claude-3-5-haiku")
+
+
+def test_leaderboard_ranks_stored_votes(tmp_path: Path) -> None:
+    db = tmp_path / "votes.db"
+    _seed_votes(db, PAIR, first_wins=15, second_wins=5)
+    env = {"VERDICT_DB": str(db)}
+    result = verdict("leaderboard", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "from 20 votes" in result.stdout
+    data = json.loads(verdict("leaderboard", "--json", cwd=tmp_path, env=env).stdout)
+    assert [e["slug"] for e in data["ranked"]] == ["gpt-4o", "claude-3-5-haiku"]
+    assert data["ranked"][0]["low"] < data["ranked"][0]["rating"] < data["ranked"][0]["high"]
+
+
+def test_leaderboard_with_an_unknown_category_says_which_exist(tmp_path: Path) -> None:
+    result = verdict("leaderboard", "--category", "robots", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "vision-language" in result.stderr
+
+
+def test_export_votes_csv_and_json_are_anonymised(tmp_path: Path) -> None:
+    db = tmp_path / "votes.db"
+    _seed_votes(db, PAIR, first_wins=15, second_wins=5)
+    env = {"VERDICT_DB": str(db)}
+    as_csv = verdict("export", "votes", cwd=tmp_path, env=env)
+    assert as_csv.returncode == 0, as_csv.stderr
+    lines = as_csv.stdout.splitlines()
+    assert lines[0] == "card,platform,card_created_at,tools,choice,voter,voted_at"
+    assert len(lines) == 21
+    assert "user1" not in as_csv.stdout and "someone" not in as_csv.stdout
+    rows = json.loads(verdict("export", "votes", "--format", "json", cwd=tmp_path, env=env).stdout)
+    assert len(rows) == 20
+    assert rows[0]["tools"] == ["gpt-4o", "claude-3-5-haiku"]
+    assert sum(r["choice"] == "gpt-4o" for r in rows) == 15
+    assert len({r["voter"] for r in rows}) == 20
+
+
+def test_export_without_a_database_is_just_the_header(tmp_path: Path) -> None:
+    result = verdict("export", "votes", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "card,platform,card_created_at,tools,choice,voter,voted_at"
+    ]
+    assert not (tmp_path / "verdict.db").exists()
+
+
+def test_chat_runs_the_vote_flow_from_standard_input(tmp_path: Path) -> None:
+    lines = "/compare haiku vs gpt-4o\n:react ann 1 2\n:react bob 1 2\n/quit\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input=lines,
+        cwd=tmp_path,
+        env={**os.environ, "VERDICT_DB": str(tmp_path / "chat.db")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "GPT-4o: 2 votes here" in result.stdout
+    assert (tmp_path / "chat.db").is_file()

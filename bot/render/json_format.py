@@ -8,6 +8,7 @@ from typing import Any
 from bot.card import VerdictCard
 from bot.catalogue import Tool
 from bot.errors import VerdictError
+from bot.leaderboard import Leaderboard
 
 
 def render_card(card: VerdictCard) -> str:
@@ -16,6 +17,10 @@ def render_card(card: VerdictCard) -> str:
 
 def render_tool(tool: Tool) -> str:
     return json.dumps(tool.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+
+def render_leaderboard(board: Leaderboard) -> str:
+    return json.dumps(board.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
 def render_error(error: VerdictError) -> str:

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 from bot.card import VerdictCard
 from bot.catalogue import Catalogue, Tool
+from bot.leaderboard import Leaderboard
+from bot.platform import PostedCard
 from bot.pricing import pricing_read
-from bot.render.cells import picked_name, table_rows
+from bot.render.cells import community_cell, picked_name, table_rows
 
 WIDTH = 80
 LABEL_WIDTH = 12
@@ -112,4 +114,57 @@ def render_list(catalogue: Catalogue) -> str:
     for tool in catalogue.tools:
         head = f"{tool.slug:<{slug_width}}  {tool.name:<{name_width}}  {tool.entry_price.value}"
         lines.append(head[:WIDTH])
+    return "\n".join(lines)
+
+
+def render_votes(posted: PostedCard) -> str:
+    """How to vote and where the votes stand: the part of a posted card that changes."""
+    lines = ["Which one would you ship? React to vote:"]
+    for emoji, column, votes in zip(
+        posted.vote_emojis, posted.card.tools, posted.card_votes, strict=True
+    ):
+        community = community_cell(column)
+        lines.append(
+            f"  {emoji} {column.name}: {votes} vote{'s' if votes != 1 else ''} here"
+            f" (community: {community})"
+        )
+    pair = posted.head_to_head
+    if pair is not None:
+        names = {c.slug: c.name for c in posted.card.tools}
+        lines.extend(
+            _hanging(
+                f"Head to head on every card with both: {names[pair.first]} {pair.first_wins}, "
+                f"{names[pair.second]} {pair.second_wins}.",
+                "",
+                "  ",
+            )
+        )
+    return "\n".join(lines)
+
+
+def render_posted(posted: PostedCard) -> str:
+    """The card as posted in a chat: the verdict card, then how to vote and the tallies."""
+    return f"{render_card(posted.card)}\n\n{render_votes(posted)}"
+
+
+def render_leaderboard(board: Leaderboard) -> str:
+    scope = f"category {board.category}" if board.category else "all tools"
+    lines = [f"Community leaderboard ({scope}), from {board.total_votes} votes"]
+    if board.ranked:
+        lines.append(
+            f"{'#':>2}  {'Tool':<24} {'Rating':>6}  {'95% band':<11} {'Votes':>6} {'Wins':>6}"
+        )
+        for place, entry in enumerate(board.ranked, start=1):
+            band = f"{entry.low}-{entry.high}"
+            lines.append(
+                f"{place:>2}  {entry.name[:24]:<24} {entry.rating:>6}  {band:<11} "
+                f"{entry.votes:>6} {entry.wins:>6}"
+            )
+    else:
+        lines.append(f"No tool has {board.min_votes} votes yet, so nothing is ranked.")
+    if board.unranked:
+        waiting = ", ".join(f"{e.name} ({e.votes})" for e in board.unranked)
+        lines.extend(
+            _hanging(f"Not ranked yet (under {board.min_votes} votes): {waiting}", "", "  ")
+        )
     return "\n".join(lines)

@@ -1,0 +1,235 @@
+"""A pretend chat channel in the terminal: the real core flows, with no Discord or Slack.
+
+It is a full adapter (it implements `bot.platform.ChatPlatform`) and the fixture the end-to-end
+tests drive: push a line with `send`, read what the bot said with `pop`.
+
+Example, runnable as it stands::
+
+    import asyncio, tempfile
+    from pathlib import Path
+    from adapters.console import open_console
+
+    async def demo() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with open_console(db=Path(tmp) / "demo.db") as chat:
+                await chat.send("/compare smolvlm2 vs mistral-medium-3")
+                card = chat.pop()                 # the card, as message "1"
+                await chat.send(":react alice 1 2")   # alice votes 2️⃣ on card 1
+                print(chat.pop().summary)             # the card's new tally
+
+    asyncio.run(demo())
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import sys
+import unicodedata
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, TextIO
+
+from bot.catalogue import Catalogue, Tool
+from bot.catalogue_loader import load_catalogue
+from bot.chat import ChatBot
+from bot.leaderboard import Leaderboard
+from bot.platform import PostedCard
+from bot.render.text import render_leaderboard, render_posted, render_tool, render_votes
+from bot.settings import bundled_catalogue_dir
+from bot.store import Store, utc_now
+from bot.votes import KEYCAPS, ReactionEvent
+
+PLATFORM = "console"
+BOT_USER = "verdict-bot"
+HELP = """\
+Commands:
+  /compare A vs B        post a verdict card (2 to 4 tools)
+  /tool NAME             one tool's page
+  /leaderboard [CAT]     the community leaderboard, optionally for one category
+  :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
+  :unreact USER CARD N   USER removes that reaction
+  /help, /quit"""
+
+Kind = Literal["card", "edit", "reaction", "ephemeral", "tool", "leaderboard", "info"]
+
+
+@dataclass(frozen=True)
+class ConsoleMessage:
+    kind: Kind
+    text: str
+    message_id: str | None = None
+    to_user: str | None = None
+    summary: str | None = None
+    """For an edited card, just what changed (the tallies), which is what a terminal shows."""
+
+
+def _printable(text: str) -> str:
+    """Drop control characters from user text so it cannot drive the terminal."""
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else "\ufffd" for ch in text
+    )
+
+
+@dataclass
+class ConsoleChat:
+    """The platform side: keeps posted messages and their reactions, and an outbox to read."""
+
+    catalogue: Catalogue
+    name: str = PLATFORM
+    outbox: deque[ConsoleMessage] = field(default_factory=deque)
+    messages: dict[str, str] = field(default_factory=dict)
+    reactions: dict[str, list[str]] = field(default_factory=dict)
+
+    async def post_card(self, channel: str, posted: PostedCard) -> str:
+        message_id = str(len(self.messages) + 1)
+        self.messages[message_id] = render_posted(posted)
+        self.outbox.append(ConsoleMessage("card", self.messages[message_id], message_id))
+        return message_id
+
+    async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
+        self.messages[message_id] = render_posted(posted)
+        self.outbox.append(
+            ConsoleMessage(
+                "edit", self.messages[message_id], message_id, summary=render_votes(posted)
+            )
+        )
+
+    async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
+        self.reactions.setdefault(message_id, []).extend(emojis)
+
+    async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
+        self.outbox.append(ConsoleMessage("ephemeral", _printable(text), to_user=user_id))
+
+    async def post_tool(self, channel: str, tool: Tool) -> None:
+        self.outbox.append(ConsoleMessage("tool", render_tool(tool, self.catalogue)))
+
+    async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
+        self.outbox.append(ConsoleMessage("leaderboard", render_leaderboard(board)))
+
+
+def _emoji(typed: str) -> str:
+    """`1` … `4` stand for the keycaps; anything else is passed on as the emoji itself."""
+    return KEYCAPS[int(typed) - 1] if typed in {"1", "2", "3", "4"} else typed
+
+
+class ConsoleSession:
+    """Reads lines as a channel member would type them and runs them through the core."""
+
+    def __init__(self, bot: ChatBot, chat: ConsoleChat, *, channel: str, user: str) -> None:
+        self.bot = bot
+        self.chat = chat
+        self.channel = channel
+        self.user = user
+
+    async def send(self, line: str, *, user: str | None = None) -> None:
+        """One line typed in the channel (by `user`, or the session's own user)."""
+        who = user or self.user
+        line = line.strip()
+        command, _, rest = line.partition(" ")
+        rest = rest.strip()
+        if command == "/compare":
+            await self.bot.compare(self.channel, who, rest)
+        elif command == "/tool":
+            await self.bot.tool(self.channel, who, rest)
+        elif command == "/leaderboard":
+            await self.bot.leaderboard(self.channel, category=rest or None)
+        elif command in {":react", ":unreact"}:
+            await self._react(rest, added=command == ":react")
+        elif command in {"/help", ""}:
+            self._info(HELP)
+        else:
+            self._info(f"Unknown command {_printable(command)!r}.\n{HELP}")
+
+    async def _react(self, args: str, *, added: bool) -> None:
+        try:
+            user, card, emoji = shlex.split(args)
+        except ValueError:
+            self._info("Usage: :react USER CARD N, for example :react alice 1 2")
+            return
+        if card not in self.chat.messages:
+            self._info(f"There is no card {_printable(card)!r}; cards are numbered 1, 2, ...")
+            return
+        event = ReactionEvent(
+            platform=PLATFORM,
+            channel=self.channel,
+            message_id=card,
+            user_id=user,
+            emoji=_emoji(emoji),
+            added=added,
+            user_is_bot=user == BOT_USER,
+        )
+        outcome = await self.bot.reaction(event)
+        verb = "reacted" if added else "removed a reaction"
+        self.chat.outbox.append(
+            ConsoleMessage(
+                "reaction",
+                f"{_printable(user)} {verb} {event.emoji} on card {card} ({outcome.value})",
+                card,
+            )
+        )
+
+    def _info(self, text: str) -> None:
+        self.chat.outbox.append(ConsoleMessage("info", text))
+
+    def pop(self) -> ConsoleMessage:
+        """The oldest message the bot has said and not yet read; IndexError if none."""
+        return self.chat.outbox.popleft()
+
+    def pop_all(self) -> list[ConsoleMessage]:
+        messages = list(self.chat.outbox)
+        self.chat.outbox.clear()
+        return messages
+
+
+@asynccontextmanager
+async def open_console(
+    *,
+    db: Path,
+    catalogue: Catalogue | None = None,
+    channel: str = "terminal",
+    user: str = "you",
+    clock: Callable[[], datetime] = utc_now,
+) -> AsyncIterator[ConsoleSession]:
+    """A console channel on the SQLite file `db` (created if missing)."""
+    catalogue = catalogue or load_catalogue(bundled_catalogue_dir())
+    store = await Store.open(db, clock=clock)
+    try:
+        chat = ConsoleChat(catalogue)
+        bot = ChatBot(catalogue, store, chat, bot_user_id=BOT_USER, clock=clock)
+        yield ConsoleSession(bot, chat, channel=channel, user=user)
+    finally:
+        await store.close()
+
+
+def _show(message: ConsoleMessage, out: TextIO) -> None:
+    if message.kind == "card":
+        print(f"--- card {message.message_id} ---", file=out)
+    elif message.kind == "edit":
+        print(f"--- card {message.message_id}, tallies updated ---", file=out)
+    elif message.kind == "ephemeral":
+        print(f"(visible only to {message.to_user})", file=out)
+    print(message.summary or message.text, file=out)
+
+
+async def run_chat(
+    catalogue: Catalogue, db: Path, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
+    """The interactive loop behind `verdict chat`."""
+    user = os.environ.get("USER") or "you"
+    async with open_console(db=db, catalogue=catalogue, user=user) as session:
+        print(f"verdict chat: a pretend channel, votes stored in {db}", file=out)
+        print(HELP, file=out)
+        while True:
+            print("> ", end="", file=out, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line or line.strip() in {"/quit", "/exit"}:
+                break
+            await session.send(line)
+            for message in session.pop_all():
+                _show(message, out)

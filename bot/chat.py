@@ -1,0 +1,102 @@
+"""The chat flows every adapter shares: /compare, /tool, /leaderboard, and reaction votes.
+
+Adapters translate platform events into these calls; this module decides what to post, where,
+and what to store. Time comes from the injected clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.catalogue import Catalogue
+from bot.compare import Comparer
+from bot.errors import VerdictError
+from bot.leaderboard import Leaderboard, build_leaderboard
+from bot.platform import ChatPlatform, PostedCard
+from bot.store import CardRecord, Store, utc_now
+from bot.votes import ReactionEvent, VoteOutcome, handle_reaction, vote_emoji
+
+
+class ChatBot:
+    """One bot on one platform: a catalogue, a store and the platform's adapter."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        store: Store,
+        platform: ChatPlatform,
+        *,
+        bot_user_id: str | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.comparer = Comparer(catalogue)
+        self.store = store
+        self.platform = platform
+        self.bot_user_id = bot_user_id
+        self.clock = clock
+
+    async def compare(self, channel: str, user_id: str, text: str) -> CardRecord | None:
+        """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
+        try:
+            tools = self.comparer.resolve_query(text)
+        except VerdictError as error:
+            await self.platform.send_ephemeral(channel, user_id, error.message)
+            return None
+        slugs = [t.slug for t in tools]
+        posted = await self._posted(slugs, card_votes=(0,) * len(slugs))
+        message_id = await self.platform.post_card(channel, posted)
+        record = await self.store.register_card(
+            platform=self.platform.name,
+            channel=channel,
+            message_id=message_id,
+            tools=slugs,
+            asked_by=user_id,
+        )
+        await self.store.log_request(platform=self.platform.name, channel=channel, tools=slugs)
+        await self.platform.add_reactions(channel, message_id, posted.vote_emojis)
+        return record
+
+    async def tool(self, channel: str, user_id: str, name: str) -> None:
+        try:
+            tool = self.comparer.tool(name)
+        except VerdictError as error:
+            await self.platform.send_ephemeral(channel, user_id, error.message)
+            return
+        await self.platform.post_tool(channel, tool)
+
+    async def leaderboard(self, channel: str, category: str | None = None) -> Leaderboard:
+        board = build_leaderboard(
+            await self.store.vote_rows(), self.comparer.catalogue.by_slug, category=category
+        )
+        await self.platform.post_leaderboard(channel, board)
+        return board
+
+    async def reaction(self, event: ReactionEvent) -> VoteOutcome:
+        """Count a reaction as a vote if it is one, then show the card's new tally."""
+        outcome = await handle_reaction(
+            self.store,
+            event,
+            bot_user_id=self.bot_user_id,
+            arrival_time=lambda: self.clock().timestamp(),
+        )
+        if outcome is VoteOutcome.RECORDED:
+            card = await self.store.find_card(event.platform, event.channel, event.message_id)
+            if card is not None:
+                await self.refresh(card)
+        return outcome
+
+    async def refresh(self, card: CardRecord) -> None:
+        posted = await self._posted(list(card.tools), await self.store.card_tally(card.id))
+        await self.platform.edit_card(card.channel, card.message_id, posted)
+
+    async def _posted(self, slugs: list[str], card_votes: tuple[int, ...]) -> PostedCard:
+        tools = [self.comparer.catalogue.by_slug[s] for s in slugs]
+        card = self.comparer.card_for(tools, await self.store.tool_tallies(slugs))
+        pair = await self.store.head_to_head(*slugs) if len(slugs) == 2 else None
+        return PostedCard(
+            card=card,
+            vote_emojis=tuple(vote_emoji(i) for i in range(len(slugs))),
+            card_votes=card_votes,
+            head_to_head=pair if pair is not None and pair.votes else None,
+        )

@@ -1,0 +1,62 @@
+"""What the core needs from a chat platform. Each adapter implements this and nothing more.
+
+The core hands over models (a posted card, a tool, a leaderboard); how they look on the
+platform (plain text, an embed, Block Kit) is the adapter's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.card import VerdictCard
+from bot.catalogue import Tool
+from bot.leaderboard import Leaderboard
+from bot.store import HeadToHead
+
+
+class PostedCard(BaseModel):
+    """A card as it stands in a channel: the verdict, and the votes cast on this very message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    card: VerdictCard
+    vote_emojis: tuple[str, ...]
+    """The reaction that votes for each tool, in card order."""
+    card_votes: tuple[int, ...]
+    """Votes on this message for each tool, in card order."""
+    head_to_head: HeadToHead | None = None
+    """For two-tool cards: every vote ever cast between the pair, on any card."""
+
+
+class ChatPlatform(Protocol):
+    name: str
+    """Stored with every card and vote ("discord", "slack", "console")."""
+
+    async def post_card(self, channel: str, posted: PostedCard) -> str:
+        """Post a new card in `channel`; return the platform's id for the message."""
+        ...
+
+    async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
+        """Replace a posted card's content, e.g. with a new tally. Rate limits are the
+        adapter's to respect (coalesce edits); the core may call this on every vote."""
+        ...
+
+    async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
+        """Seed the vote reactions on a posted card, in order."""
+        ...
+
+    async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
+        """Answer only the asking user (errors, suggestions). `text` may hold user input: the
+        adapter escapes it so it pings nobody and breaks no formatting."""
+        ...
+
+    async def post_tool(self, channel: str, tool: Tool) -> None:
+        """Show one tool's page."""
+        ...
+
+    async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
+        """Show the community leaderboard."""
+        ...
