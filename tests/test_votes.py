@@ -247,3 +247,31 @@ def test_every_acknowledged_vote_survives_sigkill(tmp_path: Path) -> None:
     assert acknowledged >= 300
     assert stored >= acknowledged
     assert tallied == stored
+
+
+async def test_a_newer_bot_opens_an_older_file_and_keeps_every_vote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.store
+    from bot.schema import MIGRATIONS
+
+    path = tmp_path / "verdict.db"
+    old = await Store.open(path)
+    card = await _card(old)
+    await react(old, "ann", ONE)
+    await react(old, "bob", TWO)
+    await old.close()
+
+    newer = (*MIGRATIONS, "ALTER TABLE cards ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
+    monkeypatch.setattr(bot.store, "MIGRATIONS", newer)
+    monkeypatch.setattr(bot.store, "SCHEMA_VERSION", len(newer))
+    upgraded = await Store.open(path)
+    try:
+        assert await upgraded.card_tally(card.id) == (1, 1)
+        await react(upgraded, "ann", TWO)  # the same voter, recognised after the upgrade
+        assert await upgraded.card_tally(card.id) == (0, 2)
+    finally:
+        await upgraded.close()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == len(newer)
+    assert connection.execute("SELECT pinned FROM cards").fetchall() == [(0,)]
