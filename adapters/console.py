@@ -38,12 +38,14 @@ from typing import Literal, TextIO
 from bot.catalogue import Catalogue, Tool
 from bot.catalogue_loader import load_catalogue
 from bot.chat import ChatBot
+from bot.errors import BadQuery
 from bot.leaderboard import Leaderboard
 from bot.platform import PostedCard
 from bot.render.text import render_leaderboard, render_posted, render_tool, render_votes
 from bot.settings import bundled_catalogue_dir
 from bot.store import Store, utc_now
 from bot.votes import KEYCAPS, ReactionEvent
+from bot.weekly_commands import WeeklyCommands, describe_preview
 
 PLATFORM = "console"
 BOT_USER = "verdict-bot"
@@ -54,6 +56,8 @@ Commands:
   /leaderboard [CAT]     the community leaderboard, optionally for one category
   :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
   :unreact USER CARD N   USER removes that reaction
+  /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9 Europe/Paris
+  /verdicts unsubscribe | now | preview
   /help, /quit"""
 
 Kind = Literal["card", "edit", "reaction", "ephemeral", "tool", "leaderboard", "info"]
@@ -121,9 +125,12 @@ def _emoji(typed: str) -> str:
 class ConsoleSession:
     """Reads lines as a channel member would type them and runs them through the core."""
 
-    def __init__(self, bot: ChatBot, chat: ConsoleChat, *, channel: str, user: str) -> None:
+    def __init__(
+        self, bot: ChatBot, chat: ConsoleChat, weekly: WeeklyCommands, *, channel: str, user: str
+    ) -> None:
         self.bot = bot
         self.chat = chat
+        self.weekly = weekly
         self.channel = channel
         self.user = user
 
@@ -141,10 +148,13 @@ class ConsoleSession:
             await self.bot.leaderboard(self.channel, category=rest or None)
         elif command in {":react", ":unreact"}:
             await self._react(rest, added=command == ":react")
+        elif command == "/verdicts":
+            await self._verdicts(rest, who)
         elif command in {"/help", ""}:
             self._info(HELP)
         else:
             self._info(f"Unknown command {_printable(command)!r}.\n{HELP}")
+        await self.weekly.scheduler.run_once()  # anything now due is posted, as a live bot would
 
     async def _react(self, args: str, *, added: bool) -> None:
         try:
@@ -174,6 +184,27 @@ class ConsoleSession:
             )
         )
 
+    async def _verdicts(self, args: str, user: str) -> None:
+        action, _, rest = args.partition(" ")
+        try:
+            if action == "subscribe":
+                words = rest.split()
+                if len(words) not in (2, 3):
+                    raise BadQuery("Usage: /verdicts subscribe DAY HOUR [TZ], e.g. mon 9 UTC")
+                sub = await self.weekly.subscribe(self.channel, user, *words)
+                self._info(f"Subscribed: a weekly verdict here on {sub.when}.")
+            elif action == "unsubscribe":
+                gone = await self.weekly.unsubscribe(self.channel)
+                self._info("Unsubscribed." if gone else "This channel has no weekly verdict.")
+            elif action == "now":
+                self._info(await self.weekly.post_now(self.channel))
+            elif action == "preview":
+                self._info(await self.weekly.preview(self.channel))
+            else:
+                self._info("Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview")
+        except BadQuery as error:
+            await self.chat.send_ephemeral(self.channel, user, error.message)
+
     def _info(self, text: str) -> None:
         self.chat.outbox.append(ConsoleMessage("info", text))
 
@@ -202,9 +233,49 @@ async def open_console(
     try:
         chat = ConsoleChat(catalogue)
         bot = ChatBot(catalogue, store, chat, bot_user_id=BOT_USER, clock=clock)
-        yield ConsoleSession(bot, chat, channel=channel, user=user)
+        weekly = WeeklyCommands.for_bots({PLATFORM: bot}, platform=PLATFORM, clock=clock)
+        yield ConsoleSession(bot, chat, weekly, channel=channel, user=user)
     finally:
         await store.close()
+
+
+async def weekly_preview(catalogue: Catalogue, db: Path, *, channel: str | None = None) -> str:
+    """`verdict weekly preview`: the next post of every subscribed channel, on any platform."""
+    async with open_console(db=db, catalogue=catalogue) as session:
+        scheduler = session.weekly.scheduler
+        lines = []
+        for sub in await scheduler.weekly.subscriptions():
+            if channel is not None and sub.channel != channel:
+                continue
+            preview = await scheduler.preview(sub)
+            lines.append(
+                describe_preview(preview, scheduler)
+                if preview is not None
+                else f"{sub.platform}/{sub.channel}: nothing to post next."
+            )
+        return "\n".join(lines) or "No channel has subscribed to weekly verdicts yet."
+
+
+async def weekly_run_once(catalogue: Catalogue, db: Path) -> str:
+    """`verdict weekly run-once`: post what is due. Terminal channels' cards are printed here;
+    channels on chat platforms are posted by that platform's bot process."""
+    async with open_console(db=db, catalogue=catalogue) as session:
+        results = await session.weekly.scheduler.run_once()
+        shown = [m.text for m in session.pop_all() if m.kind == "card"]
+        elsewhere = [
+            s for s in await session.weekly.store.subscriptions() if s.platform != PLATFORM
+        ]
+    lines = shown + [
+        f"{r.subscription.platform}/{r.subscription.channel} {r.week}: {r.outcome}"
+        + (f" ({r.detail})" if r.detail else "")
+        for r in results
+    ]
+    if elsewhere:
+        lines.append(
+            f"{len(elsewhere)} subscribed channel(s) on chat platforms are posted by their "
+            "own bot process (verdict discord / verdict slack)."
+        )
+    return "\n".join(lines) or "Nothing is due."
 
 
 def _show(message: ConsoleMessage, out: TextIO) -> None:

@@ -124,11 +124,19 @@ class Tool(_Frozen):
         return present
 
 
+class WeeklyEntry(_Frozen):
+    """A curated weekly comparison; with `date`, only for the week holding that date."""
+
+    tools: tuple[str, ...] = Field(min_length=2, max_length=4)
+    date: dt.date | None = None
+
+
 class Catalogue(_Frozen):
-    """All tools (sorted by slug) and the panel that reviews them."""
+    """All tools (sorted by slug), the panel that reviews them, and the curated weekly queue."""
 
     panel: Panel
     tools: tuple[Tool, ...]
+    weekly: tuple[WeeklyEntry, ...] = ()
 
     @cached_property
     def by_slug(self) -> dict[str, Tool]:

@@ -20,11 +20,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.catalogue import Catalogue, Panel, Tool
+from bot.catalogue import Catalogue, Panel, Tool, WeeklyEntry
 from bot.errors import CatalogueError, Problem
 from bot.names import compact
 
 PANEL_FILE = "panel.toml"
+WEEKLY_FILE = "weekly.toml"
 TOOLS_DIR = "tools"
 
 M = TypeVar("M", bound=BaseModel)
@@ -152,10 +153,44 @@ def _check_catalogue(root: Path) -> tuple[Catalogue | None, list[Problem]]:
         tools.append((tool, shown))
 
     problems.extend(_check_collisions(tools))
+    weekly = _read_weekly(root, {t.slug for t, _ in tools}, problems)
     if problems or panel is None:
         return None, problems
-    catalogue = Catalogue(panel=panel, tools=tuple(sorted((t for t, _ in tools), key=_slug)))
+    catalogue = Catalogue(
+        panel=panel, tools=tuple(sorted((t for t, _ in tools), key=_slug)), weekly=weekly
+    )
     return catalogue, []
+
+
+def _read_weekly(root: Path, slugs: set[str], problems: list[Problem]) -> tuple[WeeklyEntry, ...]:
+    """The curated weekly queue, if the catalogue has one; every entry must name known tools."""
+    path = root / WEEKLY_FILE
+    if not path.is_file():
+        return ()
+    shown = _display(path, root)
+    data = _read_toml(path, shown, problems)
+    if data is None:
+        return ()
+    queue = data.get("queue", [])
+    if not isinstance(queue, list) or set(data) - {"queue"}:
+        problems.append(Problem(shown, "queue", "expected only [[queue]] entries"))
+        return ()
+    entries: list[WeeklyEntry] = []
+    for index, item in enumerate(queue):
+        # Entries are checked one by one, so one bad entry does not hide the others' problems.
+        field = f"queue.{index}"
+        entry_problems: list[Problem] = []
+        entry = _validate(WeeklyEntry, item, shown, entry_problems)
+        problems.extend(Problem(p.path, f"{field}.{p.field}", p.message) for p in entry_problems)
+        if entry is None:
+            continue
+        for slug in entry.tools:
+            if slug not in slugs:
+                problems.append(Problem(shown, f"{field}.tools", f'unknown tool "{slug}"'))
+        if len(set(entry.tools)) != len(entry.tools):
+            problems.append(Problem(shown, f"{field}.tools", "names a tool twice"))
+        entries.append(entry)
+    return tuple(entries)
 
 
 def _slug(tool: Tool) -> str:

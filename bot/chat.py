@@ -6,7 +6,8 @@ and what to store. Time comes from the injected clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.catalogue import Catalogue
@@ -16,6 +17,8 @@ from bot.leaderboard import Leaderboard, build_leaderboard
 from bot.platform import ChatPlatform, PostedCard
 from bot.store import CardRecord, Store, utc_now
 from bot.votes import ReactionEvent, VoteOutcome, handle_reaction, vote_emoji
+
+log = logging.getLogger(__name__)
 
 
 class ChatBot:
@@ -44,17 +47,28 @@ class ChatBot:
             await self.platform.send_ephemeral(channel, user_id, error.message)
             return None
         slugs = [t.slug for t in tools]
-        posted = await self._posted(slugs, card_votes=(0,) * len(slugs))
+        record = await self.post_card(channel, slugs, asked_by=user_id)
+        await self.store.log_request(platform=self.platform.name, channel=channel, tools=slugs)
+        return record
+
+    async def post_card(
+        self, channel: str, slugs: Sequence[str], *, asked_by: str, recap: str | None = None
+    ) -> CardRecord:
+        """Post a card for `slugs`, seed its vote reactions and remember it for votes."""
+        posted = await self._posted(list(slugs), card_votes=(0,) * len(slugs), recap=recap)
         message_id = await self.platform.post_card(channel, posted)
         record = await self.store.register_card(
             platform=self.platform.name,
             channel=channel,
             message_id=message_id,
             tools=slugs,
-            asked_by=user_id,
+            asked_by=asked_by,
+            recap=recap,
         )
-        await self.store.log_request(platform=self.platform.name, channel=channel, tools=slugs)
-        await self.platform.add_reactions(channel, message_id, posted.vote_emojis)
+        try:
+            await self.platform.add_reactions(channel, message_id, posted.vote_emojis)
+        except Exception:  # the card is out and counts as sent; people can still react by hand
+            log.exception("could not seed vote reactions on %s/%s", channel, message_id)
         return record
 
     async def tool(self, channel: str, user_id: str, name: str) -> None:
@@ -87,10 +101,13 @@ class ChatBot:
         return outcome
 
     async def refresh(self, card: CardRecord) -> None:
-        posted = await self._posted(list(card.tools), await self.store.card_tally(card.id))
+        tally = await self.store.card_tally(card.id)
+        posted = await self._posted(list(card.tools), tally, recap=card.recap)
         await self.platform.edit_card(card.channel, card.message_id, posted)
 
-    async def _posted(self, slugs: list[str], card_votes: tuple[int, ...]) -> PostedCard:
+    async def _posted(
+        self, slugs: list[str], card_votes: tuple[int, ...], recap: str | None = None
+    ) -> PostedCard:
         tools = [self.comparer.catalogue.by_slug[s] for s in slugs]
         card = self.comparer.card_for(tools, await self.store.tool_tallies(slugs))
         pair = await self.store.head_to_head(*slugs) if len(slugs) == 2 else None
@@ -99,4 +116,5 @@ class ChatBot:
             vote_emojis=tuple(vote_emoji(i) for i in range(len(slugs))),
             card_votes=card_votes,
             head_to_head=pair if pair is not None and pair.votes else None,
+            recap=recap,
         )

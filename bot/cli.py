@@ -65,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("chat", help="a pretend chat channel in the terminal, with votes")
 
+    weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
+    weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
+    preview = weekly_commands.add_parser("preview", help="what would be posted next, where, when")
+    preview.add_argument("--channel", help="only this channel")
+    weekly_commands.add_parser(
+        "run-once", help="post what is due now (terminal channels print here)"
+    )
+
     catalogue = commands.add_parser("catalogue", help="catalogue maintenance")
     catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
     check = catalogue_commands.add_parser("check", help="validate a catalogue directory")
@@ -154,6 +162,21 @@ def _chat(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _weekly(args: argparse.Namespace) -> int:
+    from adapters.console import weekly_preview, weekly_run_once
+
+    catalogue = _load(args)
+    db = Path(load_settings().db)
+    if args.weekly_command == "preview":
+        if not db.is_file():
+            print("No channel has subscribed to weekly verdicts yet.")
+            return EXIT_OK
+        print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        return EXIT_OK
+    print(asyncio.run(weekly_run_once(catalogue, db)))
+    return EXIT_OK
+
+
 def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
     print(error.message, file=sys.stderr)
     if as_json:
@@ -188,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export_votes(args)
         if args.command == "chat":
             return _chat(args)
+        if args.command == "weekly":
+            return _weekly(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)

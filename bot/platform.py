@@ -29,6 +29,8 @@ class PostedCard(BaseModel):
     """Votes on this message for each tool, in card order."""
     head_to_head: HeadToHead | None = None
     """For two-tool cards: every vote ever cast between the pair, on any card."""
+    recap: str | None = None
+    """On a weekly verdict: how the channel's previous weekly card ended."""
 
 
 class ChatPlatform(Protocol):

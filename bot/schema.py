@@ -127,6 +127,27 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (platform, channel)
     );
     """,
+    # 2: one row per subscription and week: the claim that makes weekly posting exactly-once.
+    """
+    CREATE TABLE weekly_posts (
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+        week TEXT NOT NULL,
+        tools TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('claimed', 'retry', 'sent', 'skipped')),
+        claimed_by TEXT NOT NULL,
+        claimed_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        message_id TEXT,
+        card_id INTEGER REFERENCES cards(id),
+        last_error TEXT,
+        PRIMARY KEY (subscription_id, week)
+    );
+    -- Unsubscribing keeps the row (and so the channel's weekly history), switched off.
+    ALTER TABLE subscriptions ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+    -- A weekly card's recap line, so the card keeps it when its tally is edited.
+    ALTER TABLE cards ADD COLUMN recap TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -47,6 +48,7 @@ class CardRecord:
     channel: str
     message_id: str
     tools: tuple[str, ...]
+    recap: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +163,15 @@ class Store:
         message_id: str,
         tools: Sequence[str],
         asked_by: str,
+        recap: str | None = None,
     ) -> CardRecord:
         """Remember a posted card (idempotent for the same platform message)."""
         async with self._write_lock:
             now = self._clock().isoformat()
             cursor = await self._writer.execute(
-                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (platform, channel, message_id, self.hash_user(platform, asked_by), now),
+                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
             )
             if cursor.rowcount:
                 card_id = cursor.lastrowid
@@ -186,14 +189,16 @@ class Store:
 
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
         async with self._reader.execute(
-            "SELECT c.id, t.slug FROM cards c JOIN card_tools t ON t.card_id = c.id "
+            "SELECT c.id, t.slug, c.recap FROM cards c JOIN card_tools t ON t.card_id = c.id "
             "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position",
             (platform, channel, message_id),
         ) as cursor:
             rows = await cursor.fetchall()
         if not rows:
             return None
-        return CardRecord(rows[0][0], platform, channel, message_id, tuple(r[1] for r in rows))
+        return CardRecord(
+            rows[0][0], platform, channel, message_id, tuple(r[1] for r in rows), rows[0][2]
+        )
 
     async def record_vote(self, vote: VoteWrite) -> None:
         """Returns once the vote is committed. Redeliveries (same event key) count once."""
@@ -315,12 +320,29 @@ class Store:
             for card_id, platform, created_at, voter, choice, event_time, tools in rows
         ]
 
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a read query on the reading connection (for the store's companion modules)."""
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    async def write(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one write statement in its own committed transaction; returns rows changed."""
+        async with self._write_lock:
+            cursor = await self._writer.execute(sql, tuple(params))
+            await self._writer.commit()
+            return cursor.rowcount
+
     async def log_request(self, *, platform: str, channel: str, tools: Sequence[str]) -> None:
         """Which comparisons people ask for (the weekly pick reads this)."""
         async with self._write_lock:
             await self._writer.execute(
                 "INSERT INTO requests (platform, channel, tools, asked_at) VALUES (?, ?, ?, ?)",
-                (platform, channel, json.dumps(sorted(tools)), self._clock().isoformat()),
+                (
+                    platform,
+                    channel,
+                    json.dumps(sorted(tools)),
+                    self._clock().astimezone(UTC).isoformat(),
+                ),
             )
             await self._writer.commit()
 

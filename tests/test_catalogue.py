@@ -109,3 +109,22 @@ def test_a_missing_panel_file_and_an_empty_tools_dir_are_problems(tmp_path: Path
 def test_a_missing_directory_is_a_problem(tmp_path: Path) -> None:
     problems = _problems(tmp_path / "nowhere")
     assert problems == [f"{tmp_path / 'nowhere'}: (catalogue): not a directory"]
+
+
+def test_the_weekly_queue_is_checked_too(catalogue_copy: Path) -> None:
+    (catalogue_copy / "weekly.toml").write_text(
+        '[[queue]]\ntools = ["gpt-4o", "gpt-5"]\n\n'
+        '[[queue]]\ntools = ["haiku"]\n\n'
+        '[[queue]]\ntools = ["gpt-4o", "gpt-4o"]\ndate = 2026-12-01\n'
+    )
+    problems = _problems(catalogue_copy)
+    assert problems[0] == 'catalogue/weekly.toml: queue.0.tools: unknown tool "gpt-5"'
+    assert problems[1].startswith("catalogue/weekly.toml: queue.1.tools: ")
+    assert problems[2] == "catalogue/weekly.toml: queue.2.tools: names a tool twice"
+    assert len(problems) == 3
+
+
+def test_the_bundled_weekly_queue_names_known_tools(catalogue: Catalogue) -> None:
+    assert catalogue.weekly
+    for entry in catalogue.weekly:
+        assert set(entry.tools) <= set(catalogue.by_slug)

@@ -308,3 +308,50 @@ def test_chat_runs_the_vote_flow_from_standard_input(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "GPT-4o: 2 votes here" in result.stdout
     assert (tmp_path / "chat.db").is_file()
+
+
+def test_weekly_preview_and_run_once(tmp_path: Path) -> None:
+    import asyncio
+    import datetime as dt
+
+    from bot.store import Store
+    from bot.weekly_store import WeeklyStore
+
+    db = tmp_path / "weekly.db"
+
+    async def subscribe() -> None:
+        store = await Store.open(db)
+        await WeeklyStore(store).subscribe(
+            platform="console",
+            channel="general",
+            weekday=0,
+            hour=0,
+            timezone="UTC",
+            user_id="admin",
+            now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        )
+        await WeeklyStore(store).subscribe(
+            platform="discord",
+            channel="999",
+            weekday=4,
+            hour=17,
+            timezone="UTC",
+            user_id="admin",
+            now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        )
+        await store.close()
+
+    asyncio.run(subscribe())
+    env = {"VERDICT_DB": str(db)}
+    preview = verdict("weekly", "preview", "--channel", "general", cwd=tmp_path, env=env)
+    assert preview.returncode == 0, preview.stderr
+    assert preview.stdout.startswith("Next weekly verdict in console/general: SmolVLM2 vs")
+    assert "discord" not in preview.stdout
+    ran = verdict("weekly", "run-once", cwd=tmp_path, env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("Weekly verdict\nThe first weekly verdict in this channel.")
+    assert "SmolVLM2 vs Mistral Medium 3" in ran.stdout
+    assert "console/general" in ran.stdout and ": sent" in ran.stdout
+    assert "1 subscribed channel(s) on chat platforms" in ran.stdout
+    again = verdict("weekly", "run-once", cwd=tmp_path, env=env)
+    assert "SmolVLM2 vs" not in again.stdout

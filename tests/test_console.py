@@ -138,3 +138,54 @@ async def test_the_interactive_loop_reads_lines_until_quit(
     assert "--- card 1, tallies updated ---" in shown
     assert "Claude 3.5 Sonnet: 1 vote here" in shown
     assert "never" not in shown.split("/quit")[-1]
+
+
+async def test_verdicts_commands_subscribe_preview_post_and_unsubscribe(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    import datetime as dt
+
+    now = [dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)]  # a Monday
+    async with open_console(
+        db=tmp_path / "w.db", catalogue=catalogue, clock=lambda: now[0]
+    ) as chat:
+        await chat.send("/verdicts now")
+        assert "subscribe first" in chat.pop().text
+        await chat.send("/verdicts subscribe mon 9 Europe/Paris")
+        assert (
+            chat.pop().text == "Subscribed: a weekly verdict here on Mondays at 09:00 Europe/Paris."
+        )
+        await chat.send("/verdicts preview")
+        assert chat.pop().text.startswith(
+            "Next weekly verdict in console/terminal: SmolVLM2 vs Mistral Medium 3, "
+            "Mon 23 Nov 2026 09:00 Europe/Paris"
+        )
+        now[0] += dt.timedelta(
+            hours=2
+        )  # 08:00 UTC is 09:00 in Paris: any command runs the due post
+        await chat.send("/help")
+        said = chat.pop_all()
+        cards = [m for m in said if m.kind == "card"]
+        assert len(cards) == 1
+        assert cards[0].text.startswith(
+            "Weekly verdict\nThe first weekly verdict in this channel.\n\nSmolVLM2 vs Mistral"
+        )
+        await chat.send("/verdicts now")
+        assert "already posted" in chat.pop().text
+        await chat.send("/verdicts unsubscribe")
+        assert chat.pop().text == "Unsubscribed."
+        now[0] += dt.timedelta(days=7)
+        await chat.send("/help")
+        assert not [m for m in chat.pop_all() if m.kind == "card"]
+
+
+async def test_verdicts_subscribe_explains_bad_input(chat: ConsoleSession) -> None:
+    for line, says in [
+        ("/verdicts subscribe someday 9", "is not a weekday"),
+        ("/verdicts subscribe mon 25", "is not an hour"),
+        ("/verdicts subscribe mon 9 Mars/Olympus", "is not a time zone"),
+        ("/verdicts subscribe mon", "Usage: /verdicts subscribe"),
+    ]:
+        await chat.send(line)
+        answer = chat.pop()
+        assert answer.kind == "ephemeral" and says in answer.text

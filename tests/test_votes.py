@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.schema import SCHEMA_VERSION
 from bot.store import Store, StoreError
 from bot.votes import KEYCAPS, ReactionEvent, VoteOutcome, handle_reaction
 
@@ -184,7 +185,7 @@ async def test_an_empty_file_is_migrated_and_a_newer_schema_refused(tmp_path: Pa
     empty.touch()
     opened = await Store.open(empty)
     await opened.close()
-    assert sqlite3.connect(empty).execute("PRAGMA user_version").fetchone()[0] == 1
+    assert sqlite3.connect(empty).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
     newer = tmp_path / "newer.db"
     connection = sqlite3.connect(newer)

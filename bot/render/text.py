@@ -144,7 +144,10 @@ def render_votes(posted: PostedCard) -> str:
 
 def render_posted(posted: PostedCard) -> str:
     """The card as posted in a chat: the verdict card, then how to vote and the tallies."""
-    return f"{render_card(posted.card)}\n\n{render_votes(posted)}"
+    card = f"{render_card(posted.card)}\n\n{render_votes(posted)}"
+    if posted.recap is None:
+        return card
+    return "\n".join(["Weekly verdict", *_wrap(posted.recap, WIDTH), "", card])
 
 
 def render_leaderboard(board: Leaderboard) -> str:
