@@ -23,6 +23,7 @@ Example, runnable as it stands::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shlex
 import sys
@@ -48,6 +49,7 @@ from bot.votes import KEYCAPS, ReactionEvent
 from bot.weekly_commands import WeeklyCommands, describe_preview
 
 PLATFORM = "console"
+WEEKLY_CHECK_SECONDS = 30.0
 BOT_USER = "verdict-bot"
 HELP = """\
 Commands:
@@ -296,11 +298,26 @@ async def run_chat(
     async with open_console(db=db, catalogue=catalogue, user=user) as session:
         print(f"verdict chat: a pretend channel, votes stored in {db}", file=out)
         print(HELP, file=out)
-        while True:
-            print("> ", end="", file=out, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
-            if not line or line.strip() in {"/quit", "/exit"}:
-                break
-            await session.send(line)
+
+        async def show_after(sleep: float) -> None:
+            """While nobody types, weekly verdicts that fall due still appear."""
+            await asyncio.sleep(sleep)
             for message in session.pop_all():
                 _show(message, out)
+
+        weekly = asyncio.create_task(
+            session.weekly.scheduler.run_forever(sleep=show_after, every=WEEKLY_CHECK_SECONDS)
+        )
+        try:
+            while True:
+                print("> ", end="", file=out, flush=True)
+                line = await asyncio.to_thread(stdin.readline)
+                if not line or line.strip() in {"/quit", "/exit"}:
+                    break
+                await session.send(line)
+                for message in session.pop_all():
+                    _show(message, out)
+        finally:
+            weekly.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await weekly

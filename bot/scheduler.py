@@ -74,13 +74,18 @@ class WeeklyScheduler:
         results = await asyncio.gather(*(self._run_for(s, now) for s in subscriptions))
         return [r for r in results if r is not None]
 
-    async def run_forever(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    async def run_forever(
+        self,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        every: float = CHECK_EVERY_SECONDS,
+    ) -> None:
+        """Check for due posts every `every` seconds until cancelled."""
         while True:
             try:
                 await self.run_once()
             except Exception:  # the loop must outlive any one bad run
                 log.exception("weekly verdicts: run failed")
-            await sleep(CHECK_EVERY_SECONDS)
+            await sleep(every)
 
     async def post_now(self, subscription: Subscription) -> WeeklyResult:
         """/verdicts now: this week's post, sent at once if it has not gone out yet."""

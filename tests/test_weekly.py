@@ -414,3 +414,35 @@ async def test_preview_shows_what_and_when_without_posting(bot: Bot, clock: Fake
     assert preview.due == dt.datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     assert preview.tools == ("smolvlm2", "mistral-medium-3")
     assert bot.cards() == []
+
+
+async def test_the_loop_keeps_checking_after_a_failed_run(
+    bot: Bot, clock: FakeClock, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _subscribe(bot, clock)
+    calls = {"runs": 0}
+    real_run_once = bot.scheduler.run_once
+
+    async def flaky_run_once() -> list:
+        calls["runs"] += 1
+        if calls["runs"] == 1:
+            raise RuntimeError("database went away for a moment")
+        return await real_run_once()
+
+    monkeypatch.setattr(bot.scheduler, "run_once", flaky_run_once)
+    naps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        clock.advance(hours=2)  # the loop's next check finds Monday 09:00 passed
+        if len(naps) == 3:
+            raise asyncio.CancelledError
+
+    with (
+        caplog.at_level(logging.ERROR, logger="bot.scheduler"),
+        pytest.raises(asyncio.CancelledError),
+    ):
+        await bot.scheduler.run_forever(sleep=sleep, every=60.0)
+    assert naps == [60.0, 60.0, 60.0]
+    assert any(r.message == "weekly verdicts: run failed" for r in caplog.records)
+    assert len(bot.cards()) == 1
