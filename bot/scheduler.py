@@ -17,7 +17,7 @@ from typing import Literal
 from bot.chat import ChatBot
 from bot.errors import BadQuery
 from bot.weekly import Subscription, WeekWindow, pick_for_week, recap, week_window
-from bot.weekly_store import WeeklyStore
+from bot.weekly_store import WeeklyPost, WeeklyStore
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +90,7 @@ class WeeklyScheduler:
     async def post_now(self, subscription: Subscription) -> WeeklyResult:
         """/verdicts now: this week's post, sent at once if it has not gone out yet."""
         now = self.clock()
-        window = week_window(subscription, now)
-        result = await self._send(subscription, window, now)
-        return result
+        return await self._send(subscription, week_window(subscription, now), now)
 
     async def preview(self, subscription: Subscription) -> WeeklyPreview | None:
         """What the channel gets next, and when (this week's post if it has not gone out)."""
@@ -254,6 +252,7 @@ class WeeklyScheduler:
         return bot
 
 
-def _backoff(post: object | None) -> float:
-    attempts = getattr(post, "attempts", 0)
+def _backoff(post: WeeklyPost | None) -> float:
+    """The wait before the next try, from how many tries of this post failed before."""
+    attempts = post.attempts if post is not None else 0
     return RETRY_BACKOFF_SECONDS[min(attempts, len(RETRY_BACKOFF_SECONDS) - 1)]
