@@ -32,8 +32,9 @@ class ChatBot:
         *,
         bot_user_id: str | None = None,
         clock: Callable[[], datetime] = utc_now,
+        comparer: Comparer | None = None,
     ) -> None:
-        self.comparer = Comparer(catalogue)
+        self.comparer = comparer or Comparer(catalogue)
         self.store = store
         self.platform = platform
         self.bot_user_id = bot_user_id
@@ -46,7 +47,10 @@ class ChatBot:
         except VerdictError as error:
             await self.platform.send_ephemeral(channel, user_id, error.message)
             return None
-        slugs = [t.slug for t in tools]
+        return await self.post_comparison(channel, user_id, [t.slug for t in tools])
+
+    async def post_comparison(self, channel: str, user_id: str, slugs: Sequence[str]) -> CardRecord:
+        """Post an asked-for comparison and log the request (the weekly pick reads the log)."""
         record = await self.post_card(channel, slugs, asked_by=user_id)
         await self.store.log_request(platform=self.platform.name, channel=channel, tools=slugs)
         return record

@@ -1,7 +1,7 @@
 """The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
 
 Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems;
-4 the vote database cannot be read.
+4 the vote database cannot be read; 5 a setting (a token, an id) is missing or refused.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from bot.errors import BadQuery, CatalogueError, Problem, VerdictError
 from bot.export import votes_csv, votes_json
 from bot.leaderboard import build_leaderboard
 from bot.render import json_format, markdown, text
-from bot.settings import load_settings
+from bot.settings import SettingsError, load_settings
 from bot.store import Store, StoreError
 
 EXIT_OK = 0
 EXIT_UNANSWERABLE = 2
 EXIT_CATALOGUE = 3
 EXIT_STORE = 4
+EXIT_SETTINGS = 5
 
 T = TypeVar("T")
 
@@ -64,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     export_votes.add_argument("--format", choices=("csv", "json"), default="csv")
 
     commands.add_parser("chat", help="a pretend chat channel in the terminal, with votes")
+
+    commands.add_parser("discord", help="run the Discord bot (token from DISCORD_TOKEN)")
 
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
@@ -177,6 +180,32 @@ def _weekly(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _discord(args: argparse.Namespace) -> int:
+    import discord
+
+    from adapters.discord_bot import run_discord
+
+    settings = load_settings()
+    if settings.discord_token is None:
+        print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
+        return EXIT_SETTINGS
+    catalogue = _load(args)
+    try:
+        run_discord(
+            catalogue,
+            settings.db,
+            settings.discord_token.get_secret_value(),
+            settings.discord_guild_id,
+        )
+    except discord.LoginFailure:
+        print("verdict: Discord refused DISCORD_TOKEN; copy the bot token again", file=sys.stderr)
+        return EXIT_SETTINGS
+    except discord.PrivilegedIntentsRequired:
+        print("verdict: Discord asks for a privileged intent; none is needed", file=sys.stderr)
+        return EXIT_SETTINGS
+    return EXIT_OK
+
+
 def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
     print(error.message, file=sys.stderr)
     if as_json:
@@ -213,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chat(args)
         if args.command == "weekly":
             return _weekly(args)
+        if args.command == "discord":
+            return _discord(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)
@@ -220,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"verdict: {error}", file=sys.stderr)
         return EXIT_STORE
+    except SettingsError as error:
+        print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
     except KeyboardInterrupt:
         return EXIT_OK
     except BrokenPipeError:

@@ -73,6 +73,32 @@ class Matcher:
         """The normalised names, slugs and aliases searched; for benchmarks and diagnostics."""
         return self._texts
 
+    def suggest(self, typed: str, limit: int = 25) -> list[Tool]:
+        """Tools for an autocomplete list: names starting with what was typed first, then the
+        closest fuzzy matches. Never raises; empty input lists tools alphabetically."""
+        query = normalise(typed)
+        if not query:
+            return sorted(self.tools, key=lambda t: t.name.casefold())[:limit]
+        found: list[int] = []
+        seen: set[int] = set()
+
+        def add(tool: int) -> None:
+            if tool not in seen:
+                seen.add(tool)
+                found.append(tool)
+
+        for choice_id, text in enumerate(self._texts):
+            if text.startswith(query):
+                add(self._choices[choice_id].tool)
+                if len(found) >= limit:
+                    break
+        if len(found) < limit:
+            for _, _, choice_id in process.extract(
+                query, self._texts, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=75
+            ):
+                add(self._choices[choice_id].tool)
+        return [self.tools[t] for t in found[:limit]]
+
     def resolve(self, typed: str) -> Tool:
         """The one tool `typed` means; raises `AmbiguousTool` or `UnknownTool` otherwise."""
         query = normalise(typed)

@@ -67,3 +67,12 @@ def parse_query(text: str) -> CompareRequest:
             f"That is {len(names)} tools; a card compares at most {MAX_TOOLS}. Drop a few."
         )
     return CompareRequest(names=tuple(names))
+
+
+def split_last_name(text: str) -> tuple[str, str]:
+    """Split a comparison being typed into what comes before the last name, and that name:
+    "gpt-4o vs cla" -> ("gpt-4o vs ", "cla"). Autocomplete suggests names for the second part."""
+    last_end = 0
+    for match in _SEPARATORS.finditer(text):
+        last_end = match.end()
+    return text[:last_end], text[last_end:].lstrip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,7 +28,25 @@ class Settings(BaseSettings):
 
     catalogue: Path = Field(default_factory=bundled_catalogue_dir)
     db: str = "verdict.db"
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
+
+
+class SettingsError(Exception):
+    """A setting in the environment is unusable; the message names it, never its value."""
 
 
 def load_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            f"{_variable(str(e['loc'][0]))}: {e['msg']}"
+            for e in error.errors(include_input=False, include_url=False)
+        ]
+        raise SettingsError("; ".join(problems)) from None
+
+
+def _variable(name: str) -> str:
+    """The environment variable behind a setting: aliases are already its name."""
+    return name if name.isupper() else f"VERDICT_{name.upper()}"

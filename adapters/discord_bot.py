@@ -1,0 +1,361 @@
+"""The Discord adapter: slash commands, embeds, reaction votes, weekly verdicts.
+
+It only translates: Discord events become core calls (`bot.chat`, `bot.weekly_commands`) and
+core results become embeds. Callbacks are a few lines over methods of `DiscordVerdicts`, which the
+tests drive with real discord.py objects against a fake Discord API on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+
+import discord
+from discord import app_commands
+
+from adapters.discord_render import card_embed, fit, leaderboard_embed, safe, tool_embed
+from bot.catalogue import Catalogue, Tool
+from bot.chat import ChatBot
+from bot.coalesce import EditCoalescer
+from bot.compare import Comparer
+from bot.errors import VerdictError
+from bot.leaderboard import Leaderboard, build_leaderboard
+from bot.platform import PostedCard
+from bot.query import split_last_name
+from bot.store import Store, utc_now
+from bot.votes import ReactionEvent
+from bot.weekly import WEEKDAYS
+from bot.weekly_commands import WeeklyCommands
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+MAX_CHOICES = 25
+CHOICE_LIMIT = 100
+EDIT_INTERVAL_SECONDS = 3.0
+NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
+
+
+def intents() -> discord.Intents:
+    """Only what the bot uses: guilds (for commands) and reactions. No privileged intents."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_reactions = True
+    return wanted
+
+
+def reaction_event(payload: discord.RawReactionActionEvent) -> ReactionEvent:
+    """A raw reaction (fired for uncached messages too) as the core's neutral event."""
+    return ReactionEvent(
+        platform=PLATFORM,
+        channel=str(payload.channel_id),
+        message_id=str(payload.message_id),
+        user_id=str(payload.user_id),
+        emoji=str(payload.emoji),
+        added=payload.event_type == "REACTION_ADD",
+        user_is_bot=bool(payload.member is not None and payload.member.bot),
+    )
+
+
+def compare_choices(comparer: Comparer, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for /compare: catalogue names for the name being typed after the last "vs"."""
+    before, typing = split_last_name(current)
+    choices = []
+    for tool in comparer.matcher.suggest(typing, limit=MAX_CHOICES):
+        value = fit(f"{before}{tool.name}", CHOICE_LIMIT)
+        choices.append(app_commands.Choice(name=value, value=value))
+    return choices
+
+
+def tool_choices(comparer: Comparer, current: str) -> list[app_commands.Choice[str]]:
+    return [
+        app_commands.Choice(name=fit(t.name, CHOICE_LIMIT), value=t.slug)
+        for t in comparer.matcher.suggest(current, limit=MAX_CHOICES)
+    ]
+
+
+class DiscordPlatform:
+    """`ChatPlatform` over a logged-in discord.py client, for posts outside an interaction
+    (weekly verdicts, tally edits)."""
+
+    name = PLATFORM
+
+    def __init__(self, client: discord.Client, catalogue: Catalogue, edits: EditCoalescer) -> None:
+        self.client = client
+        self.catalogue = catalogue
+        self.edits = edits
+
+    def _channel(self, channel: str) -> discord.PartialMessageable:
+        return self.client.get_partial_messageable(int(channel))
+
+    async def post_card(self, channel: str, posted: PostedCard) -> str:
+        message = await self._channel(channel).send(embed=card_embed(posted))
+        return str(message.id)
+
+    async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
+        message = self._channel(channel).get_partial_message(int(message_id))
+        embed = card_embed(posted)
+
+        async def edit() -> None:
+            await message.edit(embed=embed)
+
+        self.edits.submit((channel, message_id), edit)
+
+    async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
+        message = self._channel(channel).get_partial_message(int(message_id))
+        for emoji in emojis:
+            await message.add_reaction(emoji)
+
+    async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
+        log.info("no interaction to answer %s in %s privately: %s", user_id, channel, text)
+
+    async def post_tool(self, channel: str, tool: Tool) -> None:
+        await self._channel(channel).send(embed=tool_embed(tool, self.catalogue))
+
+    async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
+        await self._channel(channel).send(embed=leaderboard_embed(board))
+
+
+class InteractionReplies(DiscordPlatform):
+    """The same platform, answering one slash command: the card is the command's reply, and
+    private answers are ephemeral follow-ups."""
+
+    def __init__(self, base: DiscordPlatform, interaction: discord.Interaction) -> None:
+        super().__init__(base.client, base.catalogue, base.edits)
+        self.interaction = interaction
+
+    async def post_card(self, channel: str, posted: PostedCard) -> str:
+        message = await self.interaction.followup.send(embed=card_embed(posted), wait=True)
+        return str(message.id)
+
+    async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
+        await self.interaction.followup.send(safe(text), ephemeral=True)
+
+
+async def answer_privately(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral answer, as the first response or as a follow-up, whichever is due."""
+    if interaction.response.is_done():
+        await interaction.followup.send(safe(text), ephemeral=True)
+    else:
+        await interaction.response.send_message(safe(text), ephemeral=True)
+
+
+class DiscordVerdicts:
+    """Everything the Discord commands and events do, on one client, catalogue and store."""
+
+    def __init__(
+        self,
+        client: discord.Client,
+        catalogue: Catalogue,
+        store: Store,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        edits: EditCoalescer | None = None,
+    ) -> None:
+        self.client = client
+        self.comparer = Comparer(catalogue)
+        self.store = store
+        self.clock = clock
+        self.platform = DiscordPlatform(
+            client, catalogue, edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
+        )
+        self.bot = self._bot(self.platform)
+        self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
+
+    def _bot(self, platform: DiscordPlatform) -> ChatBot:
+        me = self.client.user
+        return ChatBot(
+            self.comparer.catalogue,
+            self.store,
+            platform,
+            bot_user_id=str(me.id) if me is not None else None,
+            clock=self.clock,
+            comparer=self.comparer,
+        )
+
+    async def compare(self, interaction: discord.Interaction, query: str) -> None:
+        try:  # matching is fast: answer a bad query at once, privately
+            tools = self.comparer.resolve_query(query)
+        except VerdictError as error:
+            await answer_privately(interaction, error.message)
+            return
+        await interaction.response.defer(thinking=True)  # the store may take a moment
+        replies = self._bot(InteractionReplies(self.platform, interaction))
+        await replies.post_comparison(
+            str(interaction.channel_id), str(interaction.user.id), [t.slug for t in tools]
+        )
+
+    async def tool(self, interaction: discord.Interaction, name: str) -> None:
+        try:
+            tool = self.comparer.tool(name)
+        except VerdictError as error:
+            await answer_privately(interaction, error.message)
+            return
+        await interaction.response.send_message(embed=tool_embed(tool, self.comparer.catalogue))
+
+    async def leaderboard(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        board = build_leaderboard(await self.store.vote_rows(), self.comparer.catalogue.by_slug)
+        await interaction.followup.send(embed=leaderboard_embed(board))
+
+    async def reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.bot.reaction(reaction_event(payload))
+
+    async def verdicts(
+        self, interaction: discord.Interaction, action: str, channel_id: int, *args: str
+    ) -> None:
+        """The /verdicts group. Discord hides it from members without Manage Server; this
+        check holds even where a server admin changed that default."""
+        if not interaction.permissions.manage_guild:
+            await answer_privately(interaction, NEEDS_MANAGE_SERVER)
+            return
+        channel = str(channel_id)
+        try:
+            if action == "subscribe":
+                sub = await self.weekly.subscribe(channel, str(interaction.user.id), *args)
+                text = f"Subscribed <#{channel}>: a weekly verdict on {sub.when}."
+            elif action == "unsubscribe":
+                gone = await self.weekly.unsubscribe(channel)
+                text = "Unsubscribed." if gone else "That channel has no weekly verdict."
+            elif action == "preview":
+                text = await self.weekly.preview(channel)
+            else:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                text = await self.weekly.post_now(channel)
+        except VerdictError as error:
+            text = error.message
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+
+def build_tree(
+    client: discord.Client, verdicts: Callable[[], DiscordVerdicts]
+) -> app_commands.CommandTree:
+    """The slash commands, each a thin callback over `DiscordVerdicts`."""
+    tree = app_commands.CommandTree(client)
+
+    @tree.command(name="compare", description="Compare 2 to 4 AI tools: a verdict card to vote on")
+    @app_commands.describe(query="e.g. smolvlm2 vs mistral-medium-3")
+    async def compare(
+        interaction: discord.Interaction, query: app_commands.Range[str, 1, 300]
+    ) -> None:
+        await verdicts().compare(interaction, query)
+
+    @compare.autocomplete("query")
+    async def compare_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            return compare_choices(verdicts().comparer, current)
+        except Exception:  # older discord.py swallowed these silently
+            log.exception("autocomplete for /compare failed on %r", current)
+            return []
+
+    @tree.command(name="tool", description="One AI tool: pricing, facts and the panel's reviews")
+    async def tool(interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
+        await verdicts().tool(interaction, name)
+
+    @tool.autocomplete("name")
+    async def tool_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            return tool_choices(verdicts().comparer, current)
+        except Exception:
+            log.exception("autocomplete for /tool failed on %r", current)
+            return []
+
+    @tree.command(name="leaderboard", description="Tools ranked by the community's votes")
+    async def leaderboard(interaction: discord.Interaction) -> None:
+        await verdicts().leaderboard(interaction)
+
+    group = app_commands.Group(
+        name="verdicts",
+        description="A weekly verdict card in a channel",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+    weekdays = [app_commands.Choice(name=d.capitalize(), value=d) for d in WEEKDAYS]
+
+    @group.command(name="subscribe", description="Post a verdict every week in a channel")
+    @app_commands.choices(weekday=weekdays)
+    @app_commands.describe(hour="0-23, in the time zone", timezone="IANA name, e.g. Europe/Paris")
+    async def subscribe(
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        weekday: app_commands.Choice[str],
+        hour: app_commands.Range[int, 0, 23],
+        timezone: str = "UTC",
+    ) -> None:
+        await verdicts().verdicts(
+            interaction, "subscribe", channel.id, weekday.value, str(hour), timezone
+        )
+
+    @group.command(name="unsubscribe", description="Stop a channel's weekly verdict")
+    async def unsubscribe(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await verdicts().verdicts(interaction, "unsubscribe", channel.id)
+
+    @group.command(name="now", description="Post this week's verdict in a channel now")
+    async def now(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await verdicts().verdicts(interaction, "now", channel.id)
+
+    @group.command(name="preview", description="What a channel gets next, and when")
+    async def preview(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await verdicts().verdicts(interaction, "preview", channel.id)
+
+    tree.add_command(group)
+    return tree
+
+
+class VerdictClient(discord.Client):
+    """The running bot: logs in, syncs commands, listens for raw reactions, posts weeklies."""
+
+    def __init__(self, catalogue: Catalogue, db: str, *, guild_id: int | None = None) -> None:
+        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+        self.catalogue = catalogue
+        self.db = db
+        self.guild_id = guild_id
+        self._verdicts: DiscordVerdicts | None = None
+        self.tree = build_tree(self, self.verdicts)
+
+    def verdicts(self) -> DiscordVerdicts:
+        assert self._verdicts is not None, "used before setup_hook"
+        return self._verdicts
+
+    async def setup_hook(self) -> None:
+        store = await Store.open(self.db)
+        self._verdicts = DiscordVerdicts(self, self.catalogue, store)
+        if self.guild_id is not None:
+            guild = discord.Object(id=self.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        self.loop.create_task(self.verdicts().weekly.scheduler.run_forever())
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.verdicts().reaction(payload)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.verdicts().reaction(payload)
+
+    async def close(self) -> None:
+        if self._verdicts is not None:
+            await self._verdicts.platform.edits.drain()
+            await self._verdicts.store.close()
+        await super().close()
+
+
+def run_discord(catalogue: Catalogue, db: str, token: str, guild_id: int | None) -> None:
+    """`verdict discord`: run until stopped. A bad token raises `discord.LoginFailure`."""
+    client = VerdictClient(catalogue, db, guild_id=guild_id)
+    asyncio.run(_run(client, token))
+
+
+async def _run(client: VerdictClient, token: str) -> None:
+    async with client:
+        await client.start(token)

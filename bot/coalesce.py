@@ -1,0 +1,56 @@
+"""At most one edit per message every few seconds, always with the latest content.
+
+A voting rush would otherwise edit the same message once per reaction and run into the
+platform's rate limits (Discord's edit bucket, Slack's chat.update tier). The first change is
+shown at once; changes inside the quiet interval wait, and only the newest one is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+Edit = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class _Slot:
+    latest: Edit | None = None
+    last_sent: float = float("-inf")
+    task: asyncio.Task[None] | None = None
+
+
+@dataclass
+class EditCoalescer:
+    interval: float = 3.0
+    clock: Callable[[], float] = field(default_factory=lambda: asyncio.get_running_loop().time)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    _slots: dict[Hashable, _Slot] = field(default_factory=dict)
+
+    def submit(self, key: Hashable, edit: Edit) -> None:
+        """Ask for `edit` to be applied to `key`; it replaces any edit still waiting."""
+        slot = self._slots.setdefault(key, _Slot())
+        slot.latest = edit
+        if slot.task is None or slot.task.done():
+            slot.task = asyncio.create_task(self._flush(key, slot))
+
+    async def _flush(self, key: Hashable, slot: _Slot) -> None:
+        while slot.latest is not None:
+            wait = slot.last_sent + self.interval - self.clock()
+            if wait > 0:
+                await self.sleep(wait)
+            edit, slot.latest = slot.latest, None
+            slot.last_sent = self.clock()
+            try:
+                await edit()
+            except Exception:  # one failed edit must not stop later ones
+                log.exception("editing %r failed", key)
+
+    async def drain(self) -> None:
+        """Wait until every waiting edit has been sent (for shutdown and tests)."""
+        while tasks := [s.task for s in self._slots.values() if s.task and not s.task.done()]:
+            await asyncio.gather(*tasks)

@@ -1,0 +1,137 @@
+"""A small stand-in for Discord's HTTP API on 127.0.0.1, recording every request.
+
+discord.py talks to it for real (its HTTP client, rate-limit handling and payloads), because
+tests point `discord.http.Route.BASE` here. It answers with just enough JSON for discord.py to
+build its objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = "1000"
+APP_ID = "2000"
+GUILD_ID = "3000"
+CHANNEL_ID = "4000"
+
+
+def _json(data: object, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when the content type is exactly this.
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeDiscord:
+    requests: list[Seen] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(500_000))
+    _runner: web.AppRunner | None = None
+    base_url: str = ""
+    reject_token: bool = False
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/api/v10"
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def calls(self, method: str, fragment: str = "") -> list[Seen]:
+        return [r for r in self.requests if r.method == method and fragment in r.path]
+
+    def _message(
+        self, channel_id: str, body: dict[str, Any], message_id: str | None = None
+    ) -> dict[str, Any]:
+        return {
+            "id": message_id or str(next(self._ids)),
+            "channel_id": channel_id,
+            "type": 0,
+            "content": body.get("content") or "",
+            "author": {
+                "id": BOT_ID,
+                "username": "verdict",
+                "discriminator": "0",
+                "avatar": None,
+                "bot": True,
+            },
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "mentions": [],
+            "mention_roles": [],
+            "pinned": False,
+            "mention_everyone": False,
+            "tts": False,
+            "timestamp": "2026-11-24T10:00:00+00:00",
+            "edited_timestamp": None,
+            "flags": body.get("flags") or 0,
+        }
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path = request.path.removeprefix("/api/v10")
+        raw = await request.read()
+        body = json.loads(raw) if raw and request.content_type == "application/json" else {}
+        self.requests.append(Seen(request.method, path, body))
+        parts = path.strip("/").split("/")
+        if path == "/users/@me" and self.reject_token:
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if path == "/users/@me":
+            return _json(
+                {
+                    "id": BOT_ID,
+                    "username": "verdict",
+                    "discriminator": "0",
+                    "avatar": None,
+                    "bot": True,
+                }
+            )
+        if path == "/oauth2/applications/@me":
+            return _json(
+                {
+                    "id": APP_ID,
+                    "name": "verdict",
+                    "description": "",
+                    "icon": None,
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": {"id": "1", "username": "owner", "discriminator": "0", "avatar": None},
+                    "verify_key": "0" * 64,
+                    "flags": 0,
+                }
+            )
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return _json(
+                {
+                    "interaction": {"id": parts[1], "type": 2},
+                    "resource": {"type": body.get("type", 4)},
+                }
+            )
+        if parts[0] == "webhooks" and request.method == "POST":
+            return _json(self._message(CHANNEL_ID, body))
+        if parts[0] == "channels" and "reactions" in parts:
+            return web.Response(status=204)
+        if parts[0] == "channels" and request.method == "POST":
+            return _json(self._message(parts[1], body))
+        if parts[0] == "channels" and request.method == "PATCH":
+            return _json(self._message(parts[1], body, message_id=parts[3]))
+        return _json({"message": "Unknown route", "code": 0}, status=404)
