@@ -36,6 +36,7 @@ MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 EDIT_INTERVAL_SECONDS = 3.0
 NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
+SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 
 
 def intents() -> discord.Intents:
@@ -308,6 +309,19 @@ def build_tree(
         await verdicts().verdicts(interaction, "preview", channel.id)
 
     tree.add_command(group)
+
+    @tree.error
+    async def on_error(
+        interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        log.error(
+            "/%s failed", interaction.command.name if interaction.command else "?", exc_info=error
+        )
+        try:
+            await answer_privately(interaction, SOMETHING_WENT_WRONG)
+        except discord.HTTPException:
+            log.exception("could not tell the user about the failure")
+
     return tree
 
 

@@ -367,3 +367,31 @@ async def test_the_command_tree_has_the_commands_and_guards_verdicts(
     compare = commands["compare"]
     assert isinstance(compare, discord.app_commands.Command)
     assert compare.get_parameter("query").autocomplete  # type: ignore[union-attr]
+
+
+async def test_tool_and_leaderboard_answer_with_embeds(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.tool(interaction(client, "tool", []), "claude-3-5-haiku")
+    [reply] = fake.calls("POST", "/callback")
+    embed = reply.body["data"]["embeds"][0]
+    assert embed["title"] == "Claude 3.5 Haiku · Anthropic"
+    await verdicts.tool(interaction(client, "tool", []), "photoshop")
+    assert fake.calls("POST", "/callback")[-1].body["data"]["flags"] == 64
+    await verdicts.leaderboard(interaction(client, "leaderboard", []))
+    board = fake.calls("POST", f"/webhooks/{APP_ID}/")[-1].body["embeds"][0]
+    assert board["title"] == "Community leaderboard"
+    assert "nothing is ranked" in board["description"]
+
+
+async def test_a_failing_command_tells_the_user_privately(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    from adapters.discord_bot import SOMETHING_WENT_WRONG, build_tree
+
+    tree = build_tree(client, lambda: verdicts)
+    failing = interaction(client, "leaderboard", [])
+    await tree.on_error(failing, discord.app_commands.AppCommandError("boom"))
+    [reply] = fake.calls("POST", "/callback")
+    assert reply.body["data"]["content"] == SOMETHING_WENT_WRONG
+    assert reply.body["data"]["flags"] == 64
