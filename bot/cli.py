@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("chat", help="a pretend chat channel in the terminal, with votes")
 
     commands.add_parser("discord", help="run the Discord bot (token from DISCORD_TOKEN)")
+    commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)")
 
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
@@ -206,6 +207,47 @@ def _discord(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _slack(args: argparse.Namespace) -> int:
+    from slack_sdk.errors import SlackApiError
+
+    from adapters.slack_bot import run_slack
+
+    settings = load_settings()
+    if settings.slack_bot_token is None:
+        print(
+            "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr
+        )
+        return EXIT_SETTINGS
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        print(
+            "verdict: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
+            file=sys.stderr,
+        )
+        return EXIT_SETTINGS
+    catalogue = _load(args)
+    secret = settings.slack_signing_secret
+    app_token = settings.slack_app_token
+    admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())
+    try:
+        asyncio.run(
+            run_slack(
+                catalogue,
+                settings.db,
+                bot_token=settings.slack_bot_token.get_secret_value(),
+                signing_secret=secret.get_secret_value() if secret else None,
+                app_token=app_token.get_secret_value() if app_token else None,
+                api_url=settings.slack_api_url,
+                port=settings.port,
+                admin_user_ids=admins,
+            )
+        )
+    except SlackApiError as error:
+        reason = error.response.get("error", "refused")
+        print(f"verdict: Slack refused SLACK_BOT_TOKEN ({reason})", file=sys.stderr)
+        return EXIT_SETTINGS
+    return EXIT_OK
+
+
 def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
     print(error.message, file=sys.stderr)
     if as_json:
@@ -244,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _weekly(args)
         if args.command == "discord":
             return _discord(args)
+        if args.command == "slack":
+            return _slack(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)

@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     db: str = "verdict.db"
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
+    slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
 
 
 class SettingsError(Exception):

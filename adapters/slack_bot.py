@@ -1,0 +1,253 @@
+"""The Slack adapter on slack-bolt's AsyncApp: /compare and /verdicts, Block Kit cards,
+reaction votes, over HTTP (signed requests) or Socket Mode.
+
+Handlers ack at once and then call the core; everything Slack-specific (blocks, reaction
+names, ephemeral messages, chat.update) is here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_render import (
+    card_blocks,
+    card_text,
+    escape,
+    leaderboard_blocks,
+    tool_blocks,
+)
+from bot.catalogue import Catalogue, Tool
+from bot.chat import ChatBot
+from bot.coalesce import EditCoalescer
+from bot.compare import Comparer
+from bot.errors import BadQuery, VerdictError
+from bot.leaderboard import Leaderboard
+from bot.platform import PostedCard
+from bot.store import Store, utc_now
+from bot.votes import KEYCAPS, SLACK_NAMES, ReactionEvent
+from bot.weekly_commands import WeeklyCommands
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+EDIT_INTERVAL_SECONDS = 3.0
+EVENTS_PATH = "/slack/events"
+VERDICTS_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
+NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
+_NAME_BY_KEYCAP = dict(zip(KEYCAPS, SLACK_NAMES, strict=True))
+
+
+class SlackPlatform:
+    """`ChatPlatform` over Slack's Web API."""
+
+    name = PLATFORM
+
+    def __init__(self, client: AsyncWebClient, catalogue: Catalogue, edits: EditCoalescer) -> None:
+        self.client = client
+        self.catalogue = catalogue
+        self.edits = edits
+
+    async def post_card(self, channel: str, posted: PostedCard) -> str:
+        response = await self.client.chat_postMessage(
+            channel=channel, blocks=card_blocks(posted), text=card_text(posted)
+        )
+        return str(response["ts"])
+
+    async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
+        blocks, text = card_blocks(posted), card_text(posted)
+
+        async def edit() -> None:
+            await self.client.chat_update(channel=channel, ts=message_id, blocks=blocks, text=text)
+
+        self.edits.submit((channel, message_id), edit)
+
+    async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
+        for emoji in emojis:
+            await self.client.reactions_add(
+                channel=channel, timestamp=message_id, name=_NAME_BY_KEYCAP.get(emoji, emoji)
+            )
+
+    async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
+        await self.client.chat_postEphemeral(channel=channel, user=user_id, text=escape(text))
+
+    async def post_tool(self, channel: str, tool: Tool) -> None:
+        await self.client.chat_postMessage(
+            channel=channel, blocks=tool_blocks(tool, self.catalogue), text=tool.name
+        )
+
+    async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
+        await self.client.chat_postMessage(
+            channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
+        )
+
+
+def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
+    """A `reaction_added` / `reaction_removed` event as the core's neutral event."""
+    event = body.get("event", {})
+    item = event.get("item", {})
+    if item.get("type") != "message":
+        return None
+    return ReactionEvent(
+        platform=PLATFORM,
+        channel=str(item["channel"]),
+        message_id=str(item["ts"]),
+        user_id=str(event["user"]),
+        emoji=str(event["reaction"]),
+        added=event.get("type") == "reaction_added",
+        event_id=body.get("event_id"),
+        event_time=float(event["event_ts"]) if event.get("event_ts") else None,
+    )
+
+
+class SlackVerdicts:
+    """The core services one Slack app uses, and what each command and event does."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        catalogue: Catalogue,
+        store: Store,
+        *,
+        bot_user_id: str | None,
+        admin_user_ids: frozenset[str] = frozenset(),
+        clock: Callable[[], dt.datetime] = utc_now,
+        edits: EditCoalescer | None = None,
+    ) -> None:
+        self.platform = SlackPlatform(
+            client, catalogue, edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
+        )
+        self.store = store
+        self.admin_user_ids = admin_user_ids
+        self.bot = ChatBot(
+            catalogue,
+            store,
+            self.platform,
+            bot_user_id=bot_user_id,
+            clock=clock,
+            comparer=Comparer(catalogue),
+        )
+        self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
+
+    async def compare(self, channel: str, user: str, text: str) -> None:
+        await self.bot.compare(channel, user, text)
+
+    async def reaction(self, body: dict[str, Any]) -> None:
+        event = reaction_event(body)
+        if event is not None:
+            await self.bot.reaction(event)
+
+    async def verdicts(self, channel: str, user: str, text: str) -> None:
+        action, _, rest = text.strip().partition(" ")
+        try:
+            answer = await self._verdicts(channel, user, action, rest.split())
+        except VerdictError as error:
+            answer = error.message
+        await self.platform.send_ephemeral(channel, user, answer)
+
+    async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
+        if action not in {"subscribe", "unsubscribe", "now", "preview"}:
+            return VERDICTS_USAGE
+        current = await self.weekly.store.subscription(PLATFORM, channel)
+        owner = current is not None and current.subscribed_by == self.store.hash_user(
+            PLATFORM, user
+        )
+        allowed = (
+            user in self.admin_user_ids or owner or (current is None and action == "subscribe")
+        )
+        if action != "preview" and not allowed:
+            return NOT_ALLOWED
+        if action == "subscribe":
+            if len(args) not in (2, 3):
+                raise BadQuery(VERDICTS_USAGE)
+            sub = await self.weekly.subscribe(channel, user, *args)
+            return f"Subscribed: a weekly verdict here on {sub.when}."
+        if action == "unsubscribe":
+            gone = await self.weekly.unsubscribe(channel)
+            return "Unsubscribed." if gone else "This channel has no weekly verdict."
+        if action == "now":
+            return await self.weekly.post_now(channel)
+        return await self.weekly.preview(channel)
+
+
+def build_app(
+    verdicts: Callable[[], SlackVerdicts],
+    *,
+    client: AsyncWebClient,
+    signing_secret: str,
+) -> AsyncApp:
+    """The Bolt app: every listener acks first, then hands the work to the core."""
+    app = AsyncApp(client=client, signing_secret=signing_secret)
+
+    @app.command("/compare")
+    async def compare(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().compare(command["channel_id"], command["user_id"], command.get("text", ""))
+
+    @app.command("/verdicts")
+    async def weekly(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().verdicts(
+            command["channel_id"], command["user_id"], command.get("text", "")
+        )
+
+    @app.event("reaction_added")
+    async def reaction_added(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().reaction(body)
+
+    @app.event("reaction_removed")
+    async def reaction_removed(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().reaction(body)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("slack request failed", exc_info=error)
+
+    return app
+
+
+async def run_slack(
+    catalogue: Catalogue,
+    db: str,
+    *,
+    bot_token: str,
+    signing_secret: str | None,
+    app_token: str | None,
+    api_url: str | None,
+    port: int,
+    admin_user_ids: frozenset[str],
+) -> None:
+    """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on `port`."""
+    client = AsyncWebClient(token=bot_token, base_url=api_url or AsyncWebClient.BASE_URL)
+    auth = await client.auth_test()  # a bad token fails here, before anything listens
+    store = await Store.open(db)
+    services = SlackVerdicts(
+        client, catalogue, store, bot_user_id=auth.get("user_id"), admin_user_ids=admin_user_ids
+    )
+    app = build_app(lambda: services, client=client, signing_secret=signing_secret or "")
+    weekly = asyncio.create_task(services.weekly.scheduler.run_forever())
+    try:
+        if app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            await AsyncSocketModeHandler(app, app_token).start_async()
+        else:
+            from aiohttp import web
+
+            runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
+            await runner.setup()
+            await web.TCPSite(runner, "0.0.0.0", port).start()
+            log.info("listening for Slack on port %d at %s", port, EVENTS_PATH)
+            await asyncio.Event().wait()
+    finally:
+        weekly.cancel()
+        await services.platform.edits.drain()
+        await store.close()
