@@ -83,10 +83,9 @@ class DiscordPlatform:
 
     name = PLATFORM
 
-    def __init__(self, client: discord.Client, catalogue: Catalogue, edits: EditCoalescer) -> None:
+    def __init__(self, client: discord.Client, catalogue: Catalogue) -> None:
         self.client = client
         self.catalogue = catalogue
-        self.edits = edits
 
     def _channel(self, channel: str) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(int(channel))
@@ -97,12 +96,7 @@ class DiscordPlatform:
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
         message = self._channel(channel).get_partial_message(int(message_id))
-        embed = card_embed(posted)
-
-        async def edit() -> None:
-            await message.edit(embed=embed)
-
-        self.edits.submit((channel, message_id), edit)
+        await message.edit(embed=card_embed(posted))
 
     async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
         message = self._channel(channel).get_partial_message(int(message_id))
@@ -124,7 +118,7 @@ class InteractionReplies(DiscordPlatform):
     private answers are ephemeral follow-ups."""
 
     def __init__(self, base: DiscordPlatform, interaction: discord.Interaction) -> None:
-        super().__init__(base.client, base.catalogue, base.edits)
+        super().__init__(base.client, base.catalogue)
         self.interaction = interaction
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
@@ -159,9 +153,8 @@ class DiscordVerdicts:
         self.comparer = Comparer(catalogue)
         self.store = store
         self.clock = clock
-        self.platform = DiscordPlatform(
-            client, catalogue, edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
-        )
+        self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
+        self.platform = DiscordPlatform(client, catalogue)
         self.bot = self._bot(self.platform)
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
@@ -174,6 +167,7 @@ class DiscordVerdicts:
             bot_user_id=str(me.id) if me is not None else None,
             clock=self.clock,
             comparer=self.comparer,
+            edits=self.edits,
         )
 
     async def compare(self, interaction: discord.Interaction, query: str) -> None:
@@ -359,7 +353,7 @@ class VerdictClient(discord.Client):
 
     async def close(self) -> None:
         if self._verdicts is not None:
-            await self._verdicts.platform.edits.drain()
+            await self._verdicts.edits.drain()
             await self._verdicts.store.close()
         await super().close()
 

@@ -49,10 +49,9 @@ class SlackPlatform:
 
     name = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, catalogue: Catalogue, edits: EditCoalescer) -> None:
+    def __init__(self, client: AsyncWebClient, catalogue: Catalogue) -> None:
         self.client = client
         self.catalogue = catalogue
-        self.edits = edits
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
         response = await self.client.chat_postMessage(
@@ -61,12 +60,9 @@ class SlackPlatform:
         return str(response["ts"])
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
-        blocks, text = card_blocks(posted), card_text(posted)
-
-        async def edit() -> None:
-            await self.client.chat_update(channel=channel, ts=message_id, blocks=blocks, text=text)
-
-        self.edits.submit((channel, message_id), edit)
+        await self.client.chat_update(
+            channel=channel, ts=message_id, blocks=card_blocks(posted), text=card_text(posted)
+        )
 
     async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
         for emoji in emojis:
@@ -120,9 +116,8 @@ class SlackVerdicts:
         clock: Callable[[], dt.datetime] = utc_now,
         edits: EditCoalescer | None = None,
     ) -> None:
-        self.platform = SlackPlatform(
-            client, catalogue, edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
-        )
+        self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
+        self.platform = SlackPlatform(client, catalogue)
         self.store = store
         self.admin_user_ids = admin_user_ids
         self.bot = ChatBot(
@@ -132,6 +127,7 @@ class SlackVerdicts:
             bot_user_id=bot_user_id,
             clock=clock,
             comparer=Comparer(catalogue),
+            edits=self.edits,
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
@@ -249,5 +245,5 @@ async def run_slack(
             await asyncio.Event().wait()
     finally:
         weekly.cancel()
-        await services.platform.edits.drain()
+        await services.edits.drain()
         await store.close()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.catalogue import Catalogue
+from bot.coalesce import EditCoalescer
 from bot.compare import Comparer
 from bot.errors import VerdictError
 from bot.leaderboard import Leaderboard, build_leaderboard
@@ -33,8 +34,12 @@ class ChatBot:
         bot_user_id: str | None = None,
         clock: Callable[[], datetime] = utc_now,
         comparer: Comparer | None = None,
+        edits: EditCoalescer | None = None,
     ) -> None:
+        """With `edits`, tally edits are coalesced (chat platforms with rate limits); without,
+        each vote edits the card at once (the terminal)."""
         self.comparer = comparer or Comparer(catalogue)
+        self.edits = edits
         self.store = store
         self.platform = platform
         self.bot_user_id = bot_user_id
@@ -105,6 +110,14 @@ class ChatBot:
         return outcome
 
     async def refresh(self, card: CardRecord) -> None:
+        """Show the card's current tally. Coalesced edits read the tally when they are sent,
+        so the last edit of a voting rush always shows the final count."""
+        if self.edits is None:
+            await self._edit(card)
+        else:
+            self.edits.submit((card.channel, card.message_id), lambda: self._edit(card))
+
+    async def _edit(self, card: CardRecord) -> None:
         tally = await self.store.card_tally(card.id)
         posted = await self._posted(list(card.tools), tally, recap=card.recap)
         await self.platform.edit_card(card.channel, card.message_id, posted)

@@ -42,8 +42,8 @@ class ChatPlatform(Protocol):
         ...
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
-        """Replace a posted card's content, e.g. with a new tally. Rate limits are the
-        adapter's to respect (coalesce edits); the core may call this on every vote."""
+        """Replace a posted card's content now, e.g. with a new tally. The core coalesces
+        these for platforms with rate limits (see `ChatBot(edits=...)`)."""
         ...
 
     async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:

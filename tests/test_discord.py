@@ -59,7 +59,7 @@ async def verdicts(
     store = await Store.open(tmp_path / "discord.db")
     made = DiscordVerdicts(client, catalogue, store, edits=EditCoalescer(interval=0.2))
     yield made
-    await made.platform.edits.drain()
+    await made.edits.drain()
     await store.close()
 
 
@@ -204,7 +204,7 @@ async def test_reactions_add_move_and_remove_votes_and_edits_are_coalesced(
     await verdicts.reaction(reaction(client, message_id, "10002", "2️⃣", added=False))  # stale
     await verdicts.reaction(reaction(client, message_id, BOT_ID, "2️⃣"))  # the bot's own seed
     await verdicts.reaction(reaction(client, message_id, "555", "2️⃣", is_bot=True))
-    await verdicts.platform.edits.drain()
+    await verdicts.edits.drain()
     card = await verdicts.store.find_card("discord", CHANNEL_ID, message_id)
     assert card is not None
     assert await verdicts.store.card_tally(card.id) == (98, 1)

@@ -162,7 +162,7 @@ async def slack(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[SlackHarn
     harness = SlackHarness(fake, services, f"http://127.0.0.1:{port}{EVENTS_PATH}")
     yield harness
     await harness.session.close()
-    await services.platform.edits.drain()
+    await services.edits.drain()
     await runner.cleanup()
     await store.close()
     await fake.stop()
@@ -232,7 +232,7 @@ async def test_a_burst_of_reactions_gives_few_updates_with_the_final_tally(
         )
     )
     await tally_becomes(slack, ts, (40, 20))
-    await slack.services.platform.edits.drain()
+    await slack.services.edits.drain()
     updates = slack.fake.of("chat.update")
     assert 1 <= len(updates) <= 8
     footer = updates[-1].args["blocks"][-1]["elements"][0]["text"]
