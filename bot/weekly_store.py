@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from bot.store import Store
 from bot.weekly import Subscription
@@ -27,6 +27,14 @@ class WeeklyPost:
     attempts: int
     next_attempt_at: float
     card_id: int | None
+
+
+_POST_COLUMNS = "subscription_id, week, tools, status, attempts, next_attempt_at, card_id"
+
+
+def _post(row: Sequence[Any]) -> WeeklyPost:
+    sub, week, tools, status, attempts, next_at, card_id = row
+    return WeeklyPost(sub, week, tuple(json.loads(tools)), status, attempts, next_at, card_id)
 
 
 def _subscription(row: Sequence[object]) -> Subscription:
@@ -95,14 +103,10 @@ class WeeklyStore:
 
     async def post(self, subscription_id: int, week: str) -> WeeklyPost | None:
         rows = await self.store.fetch(
-            "SELECT subscription_id, week, tools, status, attempts, next_attempt_at, card_id "
-            "FROM weekly_posts WHERE subscription_id = ? AND week = ?",
+            f"SELECT {_POST_COLUMNS} FROM weekly_posts WHERE subscription_id = ? AND week = ?",
             (subscription_id, week),
         )
-        if not rows:
-            return None
-        sub, wk, tools, status, attempts, next_at, card_id = rows[0]
-        return WeeklyPost(sub, wk, tuple(json.loads(tools)), status, attempts, next_at, card_id)
+        return _post(rows[0]) if rows else None
 
     async def claim(
         self,
@@ -178,18 +182,15 @@ class WeeklyStore:
 
     async def history(self, platform: str, channel: str) -> list[WeeklyPost]:
         """What the channel was sent, most recent week first (across re-subscriptions)."""
+        columns = ", ".join(f"p.{c.strip()}" for c in _POST_COLUMNS.split(","))
         rows = await self.store.fetch(
-            "SELECT p.subscription_id, p.week, p.tools, p.status, p.attempts, "
-            "       p.next_attempt_at, p.card_id "
+            f"SELECT {columns} "
             "FROM weekly_posts p JOIN subscriptions s ON s.id = p.subscription_id "
             "WHERE s.platform = ? AND s.channel = ? AND p.status = 'sent' "
             "ORDER BY p.week DESC",
             (platform, channel),
         )
-        return [
-            WeeklyPost(sub, wk, tuple(json.loads(tools)), status, attempts, next_at, card_id)
-            for sub, wk, tools, status, attempts, next_at, card_id in rows
-        ]
+        return [_post(row) for row in rows]
 
     async def recent_requests(self, since: dt.datetime) -> list[tuple[str, ...]]:
         rows = await self.store.fetch(

@@ -13,7 +13,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,6 +32,7 @@ from bot.compare import Comparer
 from bot.platform import PostedCard
 from bot.store import Store
 from tests.fake_slack import BOT_USER, FakeSlack
+from tests.loopback import serve
 
 SECRET = "test-signing-secret"
 CHANNEL = "C0CHANNEL"
@@ -154,11 +154,7 @@ async def slack(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[SlackHarn
         edits=EditCoalescer(interval=0.2),
     )
     app = build_app(lambda: services, client=client, signing_secret=SECRET)
-    runner = web.AppRunner(app.web_app(path=EVENTS_PATH))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve(app.web_app(path=EVENTS_PATH))
     harness = SlackHarness(fake, services, f"http://127.0.0.1:{port}{EVENTS_PATH}")
     yield harness
     await harness.session.close()
