@@ -1,13 +1,13 @@
-"""The SQLite schema as numbered migrations, applied in order and tracked in PRAGMA user_version.
-
-A newer bot opens an older file by running only the migrations it has not seen; nothing is
-dropped. Vote bookkeeping lives in triggers so that one INSERT per reaction event, batched,
-keeps every tally exact inside the same transaction.
+"""The schema as numbered migrations, in SQLite and PostgreSQL, kept in step (same count, same
+tables and rules). SQLite tracks the version in PRAGMA user_version, PostgreSQL in a
+`schema_version` table. A newer bot opens an older database by running only the migrations it
+has not seen; nothing is dropped. Vote bookkeeping lives in triggers so that one INSERT per
+reaction event, batched, keeps every tally exact inside the same transaction.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[str, ...] = (
+SQLITE_MIGRATIONS: tuple[str, ...] = (
     # 1: cards, votes with their event log and running tallies, the request log, subscriptions.
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -150,4 +150,141 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-SCHEMA_VERSION = len(MIGRATIONS)
+POSTGRES_MIGRATIONS: tuple[str, ...] = (
+    # 1: as SQLite's 1.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE cards (
+        id BIGSERIAL PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        asked_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, channel, message_id)
+    );
+
+    CREATE TABLE card_tools (
+        card_id BIGINT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        slug TEXT NOT NULL,
+        votes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (card_id, position)
+    );
+    CREATE INDEX card_tools_by_slug ON card_tools (slug, card_id);
+
+    CREATE TABLE tool_stats (
+        slug TEXT PRIMARY KEY,
+        votes INTEGER NOT NULL DEFAULT 0,
+        wins INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE votes (
+        card_id BIGINT NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        choice INTEGER,
+        event_time DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (card_id, voter)
+    );
+
+    CREATE TABLE vote_events (
+        event_key TEXT PRIMARY KEY,
+        card_id BIGINT NOT NULL,
+        voter TEXT NOT NULL,
+        added INTEGER NOT NULL,
+        choice INTEGER NOT NULL,
+        event_time DOUBLE PRECISION NOT NULL,
+        seen_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX vote_events_by_seen_at ON vote_events (seen_at);
+
+    CREATE FUNCTION vote_event_applied() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.added = 1 THEN
+            INSERT INTO votes (card_id, voter, choice, event_time)
+            VALUES (NEW.card_id, NEW.voter, NEW.choice, NEW.event_time)
+            ON CONFLICT (card_id, voter) DO UPDATE
+                SET choice = excluded.choice, event_time = excluded.event_time
+                WHERE excluded.event_time >= votes.event_time;
+        ELSE
+            INSERT INTO votes (card_id, voter, choice, event_time)
+            VALUES (NEW.card_id, NEW.voter, NULL, NEW.event_time)
+            ON CONFLICT (card_id, voter) DO UPDATE
+                SET choice = NULL, event_time = excluded.event_time
+                WHERE votes.choice = NEW.choice AND excluded.event_time >= votes.event_time;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER vote_event_applied AFTER INSERT ON vote_events
+        FOR EACH ROW EXECUTE FUNCTION vote_event_applied();
+
+    CREATE FUNCTION vote_tallied() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        old_choice INTEGER := CASE WHEN TG_OP = 'UPDATE' THEN OLD.choice END;
+    BEGIN
+        IF old_choice IS NOT DISTINCT FROM NEW.choice THEN
+            RETURN NULL;
+        END IF;
+        UPDATE card_tools SET votes = votes - 1
+            WHERE card_id = NEW.card_id AND position = old_choice;
+        UPDATE card_tools SET votes = votes + 1
+            WHERE card_id = NEW.card_id AND position = NEW.choice;
+        UPDATE tool_stats
+            SET votes = votes + (NEW.choice IS NOT NULL)::int - (old_choice IS NOT NULL)::int
+            WHERE slug IN (SELECT slug FROM card_tools WHERE card_id = NEW.card_id);
+        UPDATE tool_stats SET wins = wins - 1
+            WHERE slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = old_choice);
+        UPDATE tool_stats SET wins = wins + 1
+            WHERE slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = NEW.choice);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER vote_tallied AFTER INSERT OR UPDATE OF choice ON votes
+        FOR EACH ROW EXECUTE FUNCTION vote_tallied();
+
+    CREATE TABLE requests (
+        id BIGSERIAL PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        tools TEXT NOT NULL,
+        asked_at TEXT NOT NULL
+    );
+    CREATE INDEX requests_by_time ON requests (asked_at);
+
+    CREATE TABLE subscriptions (
+        id BIGSERIAL PRIMARY KEY,
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        hour INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        subscribed_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, channel)
+    );
+    """,
+    # 2: as SQLite's 2.
+    """
+    CREATE TABLE weekly_posts (
+        subscription_id BIGINT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+        week TEXT NOT NULL,
+        tools TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('claimed', 'retry', 'sent', 'skipped')),
+        claimed_by TEXT NOT NULL,
+        claimed_at DOUBLE PRECISION NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at DOUBLE PRECISION NOT NULL,
+        message_id TEXT,
+        card_id BIGINT REFERENCES cards(id),
+        last_error TEXT,
+        PRIMARY KEY (subscription_id, week)
+    );
+    ALTER TABLE subscriptions ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE cards ADD COLUMN recap TEXT;
+    """,
+)
+
+SCHEMA_VERSION = len(SQLITE_MIGRATIONS)
+assert len(POSTGRES_MIGRATIONS) == SCHEMA_VERSION, "the two dialects' migrations must stay in step"

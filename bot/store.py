@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import secrets
-import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,13 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from bot.card import CommunityTally
-from bot.schema import MIGRATIONS, SCHEMA_VERSION
+from bot.database import Database, DatabaseError, Transaction, open_database
 
 Clock = Callable[[], datetime]
 MAX_BATCH = 2048
+DEADLOCK_RETRIES = 5
 EVENT_MEMORY_SECONDS = 3600.0
 """Event keys are kept an hour: well past Slack's last retry, about five minutes in."""
 PRUNE_EVERY_SECONDS = 60.0
@@ -84,62 +82,33 @@ class VoteWrite:
     event_key: str | None
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
-    async with db.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    version = int(row[0]) if row else 0
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"the database has schema version {version}, newer than this bot's {SCHEMA_VERSION}; "
-            "upgrade the bot"
-        )
-    for number in range(version, SCHEMA_VERSION):
-        await db.executescript(
-            f"BEGIN; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
-        )
-
-
-async def _configure(db: aiosqlite.Connection) -> None:
-    await db.execute("PRAGMA journal_mode = WAL")
-    await db.execute("PRAGMA synchronous = FULL")
-    await db.execute("PRAGMA foreign_keys = ON")
-    await db.execute("PRAGMA busy_timeout = 5000")
-
-
 class Store:
-    """Open with `await Store.open(path)`; close with `await store.close()`."""
+    """Cards, votes and tallies on a SQLite file or a PostgreSQL database.
 
-    def __init__(
-        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, salt: bytes, clock: Clock
-    ) -> None:
-        self._writer = writer
-        self._reader = reader
+    Open with `await Store.open(location)` — a path, `sqlite:///path` or `postgresql://…` —
+    and close with `await store.close()`.
+    """
+
+    def __init__(self, db: Database, salt: bytes, clock: Clock) -> None:
+        self.db = db
         self._salt = salt
         self._clock = clock
         self._queue: asyncio.Queue[tuple[VoteWrite, asyncio.Future[None]]] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
-        self._write_lock = asyncio.Lock()
         self._pruned_at = float("-inf")
 
     @classmethod
-    async def open(cls, path: str | Path, *, clock: Clock = utc_now) -> Store:
-        opened: list[aiosqlite.Connection] = []
+    async def open(cls, location: str | Path, *, clock: Clock = utc_now) -> Store:
         try:
-            writer = await aiosqlite.connect(str(path))
-            opened.append(writer)
-            await _configure(writer)
-            await _migrate(writer)
-            salt = await _salt(writer)
-            reader = await aiosqlite.connect(str(path))
-            opened.append(reader)
-            await _configure(reader)
-        except (sqlite3.DatabaseError, StoreError) as error:
-            for connection in opened:  # an open connection's thread would keep the process alive
-                await connection.close()
-            if isinstance(error, StoreError):
-                raise
-            raise StoreError(f"cannot open {path}: {error}") from error
-        return cls(writer, reader, salt, clock)
+            db = await open_database(location)
+        except DatabaseError as error:
+            raise StoreError(str(error)) from None
+        try:
+            salt = await _salt(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, salt, clock)
 
     async def close(self) -> None:
         if self._writer_task is not None:
@@ -147,8 +116,7 @@ class Store:
             self._writer_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer_task
-        await self._reader.close()
-        await self._writer.close()
+        await self.db.close()
 
     def hash_user(self, platform: str, user_id: str) -> str:
         """Voters and askers are stored only as salted hashes; the salt never leaves the file."""
@@ -166,34 +134,33 @@ class Store:
         recap: str | None = None,
     ) -> CardRecord:
         """Remember a posted card (idempotent for the same platform message)."""
-        async with self._write_lock:
-            now = self._clock().isoformat()
-            cursor = await self._writer.execute(
+        now = self._clock().isoformat()
+        async with self.db.transaction() as tx:
+            inserted = await tx.fetch(
                 "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
             )
-            if cursor.rowcount:
-                card_id = cursor.lastrowid
-                await self._writer.executemany(
+            if inserted:
+                card_id = inserted[0][0]
+                await tx.executemany(
                     "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
                     [(card_id, i, slug) for i, slug in enumerate(tools)],
                 )
-                await self._writer.executemany(
-                    "INSERT OR IGNORE INTO tool_stats (slug) VALUES (?)", [(s,) for s in tools]
+                await tx.executemany(
+                    "INSERT INTO tool_stats (slug) VALUES (?) ON CONFLICT DO NOTHING",
+                    [(slug,) for slug in tools],
                 )
-            await self._writer.commit()
         record = await self.find_card(platform, channel, message_id)
         assert record is not None
         return record
 
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
-        async with self._reader.execute(
+        rows = await self.db.fetch(
             "SELECT c.id, t.slug, c.recap FROM cards c JOIN card_tools t ON t.card_id = c.id "
             "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position",
             (platform, channel, message_id),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         if not rows:
             return None
         return CardRecord(
@@ -214,8 +181,7 @@ class Store:
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                async with self._write_lock:
-                    await self._commit_votes([vote for vote, _ in batch])
+                await self._commit_votes([vote for vote, _ in batch])
             except Exception as error:  # every waiter must hear about it, then we go on
                 for _, done in batch:
                     if not done.done():
@@ -242,37 +208,45 @@ class Store:
             )
             for vote in votes
         ]
-        try:
-            await self._writer.executemany(
-                "INSERT OR IGNORE INTO vote_events "
-                "(event_key, card_id, voter, added, choice, event_time, seen_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            if now - self._pruned_at >= PRUNE_EVERY_SECONDS:
-                await self._writer.execute(
-                    "DELETE FROM vote_events WHERE seen_at < ?", (now - EVENT_MEMORY_SECONDS,)
-                )
-                self._pruned_at = now
-            await self._writer.commit()
-        except BaseException:
-            await self._writer.rollback()
-            raise
+        prune = now - self._pruned_at >= PRUNE_EVERY_SECONDS
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                async with self.db.transaction() as tx:
+                    if self.db.dialect == "postgresql":
+                        await _lock_tallies(tx, sorted({v.card_id for v in votes}))
+                    await tx.executemany(
+                        "INSERT INTO vote_events "
+                        "(event_key, card_id, voter, added, choice, event_time, seen_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        rows,
+                    )
+                    if prune:
+                        await tx.execute(
+                            "DELETE FROM vote_events WHERE seen_at < ?",
+                            (now - EVENT_MEMORY_SECONDS,),
+                        )
+                break
+            except Exception as error:
+                if attempt + 1 == DEADLOCK_RETRIES or not _is_deadlock(error):
+                    raise
+        if prune:
+            self._pruned_at = now
 
     async def card_tally(self, card_id: int) -> tuple[int, ...]:
         """Votes per position on one card, in card order."""
-        async with self._reader.execute(
+        rows = await self.db.fetch(
             "SELECT votes FROM card_tools WHERE card_id = ? ORDER BY position", (card_id,)
-        ) as cursor:
-            return tuple(int(r[0]) for r in await cursor.fetchall())
+        )
+        return tuple(int(r[0]) for r in rows)
 
     async def tool_tallies(self, slugs: Sequence[str]) -> dict[str, CommunityTally]:
         """Per tool, across every card that contains it: votes cast there, and its winning share."""
+        if not slugs:
+            return {}
         marks = ",".join("?" * len(slugs))
-        async with self._reader.execute(
+        rows = await self.db.fetch(
             f"SELECT slug, votes, wins FROM tool_stats WHERE slug IN ({marks})", tuple(slugs)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return {
             slug: CommunityTally(votes=votes, ship_pct=round(100 * wins / votes) if votes else None)
             for slug, votes, wins in rows
@@ -280,15 +254,15 @@ class Store:
 
     async def head_to_head(self, first: str, second: str) -> HeadToHead:
         """Votes on every card holding both tools, in either order: who won them."""
-        async with self._reader.execute(
+        rows = await self.db.fetch(
             "SELECT t.slug, count(*) FROM votes v "
             "JOIN card_tools a ON a.card_id = v.card_id AND a.slug = ? "
             "JOIN card_tools b ON b.card_id = v.card_id AND b.slug = ? "
             "JOIN card_tools t ON t.card_id = v.card_id AND t.position = v.choice "
             "GROUP BY t.slug",
             (first, second),
-        ) as cursor:
-            wins = dict(await cursor.fetchall())
+        )
+        wins = {slug: int(count) for slug, count in rows}
         return HeadToHead(
             first=first,
             second=second,
@@ -299,60 +273,76 @@ class Store:
 
     async def vote_rows(self) -> list[StoredVote]:
         """Every current vote with its card's tools in order; voters appear only as hashes."""
-        async with self._reader.execute(
-            "SELECT c.id, c.platform, c.created_at, v.voter, v.choice, v.event_time, "
-            "       (SELECT group_concat(slug, ' ') FROM "
-            "          (SELECT slug FROM card_tools WHERE card_id = c.id ORDER BY position)) "
+        cards: dict[int, list[str]] = {}
+        for card_id, slug in await self.db.fetch(
+            "SELECT card_id, slug FROM card_tools ORDER BY card_id, position"
+        ):
+            cards.setdefault(card_id, []).append(slug)
+        rows = await self.db.fetch(
+            "SELECT c.id, c.platform, c.created_at, v.voter, v.choice, v.event_time "
             "FROM votes v JOIN cards c ON c.id = v.card_id "
             "WHERE v.choice IS NOT NULL ORDER BY c.id, v.event_time, v.voter"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             StoredVote(
                 card_id=card_id,
                 platform=platform,
                 card_created_at=created_at,
                 voter=voter,
-                tools=tuple(tools.split(" ")),
-                choice=tools.split(" ")[choice],
+                tools=tuple(cards[card_id]),
+                choice=cards[card_id][choice],
                 event_time=event_time,
             )
-            for card_id, platform, created_at, voter, choice, event_time, tools in rows
+            for card_id, platform, created_at, voter, choice, event_time in rows
         ]
 
     async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        """Run a read query on the reading connection (for the store's companion modules)."""
-        async with self._reader.execute(sql, tuple(params)) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
+        """Run a read query (for the store's companion modules, e.g. the weekly store)."""
+        return await self.db.fetch(sql, params)
 
     async def write(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run one write statement in its own committed transaction; returns rows changed."""
-        async with self._write_lock:
-            cursor = await self._writer.execute(sql, tuple(params))
-            await self._writer.commit()
-            return cursor.rowcount
+        async with self.db.transaction() as tx:
+            return await tx.execute(sql, params)
 
     async def log_request(self, *, platform: str, channel: str, tools: Sequence[str]) -> None:
         """Which comparisons people ask for (the weekly pick reads this)."""
-        async with self._write_lock:
-            await self._writer.execute(
-                "INSERT INTO requests (platform, channel, tools, asked_at) VALUES (?, ?, ?, ?)",
-                (
-                    platform,
-                    channel,
-                    json.dumps(sorted(tools)),
-                    self._clock().astimezone(UTC).isoformat(),
-                ),
-            )
-            await self._writer.commit()
+        await self.write(
+            "INSERT INTO requests (platform, channel, tools, asked_at) VALUES (?, ?, ?, ?)",
+            (
+                platform,
+                channel,
+                json.dumps(sorted(tools)),
+                self._clock().astimezone(UTC).isoformat(),
+            ),
+        )
 
 
-async def _salt(db: aiosqlite.Connection) -> bytes:
-    await db.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('voter_salt', ?)", (secrets.token_hex(32),)
+async def _lock_tallies(tx: Transaction, card_ids: Sequence[int]) -> None:
+    """Take the batch's tally rows in one fixed order, so that two processes writing votes for
+    the same cards queue up instead of deadlocking."""
+    marks = ",".join("?" * len(card_ids))
+    await tx.fetch(
+        f"SELECT 1 FROM card_tools WHERE card_id IN ({marks}) "
+        "ORDER BY card_id, position FOR UPDATE",
+        card_ids,
     )
-    await db.commit()
-    async with db.execute("SELECT value FROM meta WHERE key = 'voter_salt'") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return bytes.fromhex(row[0])
+    await tx.fetch(
+        "SELECT 1 FROM tool_stats WHERE slug IN "
+        f"(SELECT slug FROM card_tools WHERE card_id IN ({marks})) ORDER BY slug FOR UPDATE",
+        card_ids,
+    )
+
+
+def _is_deadlock(error: Exception) -> bool:
+    return type(error).__name__ in {"DeadlockDetectedError", "SerializationError"}
+
+
+async def _salt(db: Database) -> bytes:
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('voter_salt', ?) ON CONFLICT DO NOTHING",
+            (secrets.token_hex(32),),
+        )
+    rows = await db.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
+    return bytes.fromhex(rows[0][0])

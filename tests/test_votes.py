@@ -253,8 +253,8 @@ def test_every_acknowledged_vote_survives_sigkill(tmp_path: Path) -> None:
 async def test_a_newer_bot_opens_an_older_file_and_keeps_every_vote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.store
-    from bot.schema import MIGRATIONS
+    import bot.database
+    from bot.schema import SQLITE_MIGRATIONS
 
     path = tmp_path / "verdict.db"
     old = await Store.open(path)
@@ -263,9 +263,8 @@ async def test_a_newer_bot_opens_an_older_file_and_keeps_every_vote(
     await react(old, "bob", TWO)
     await old.close()
 
-    newer = (*MIGRATIONS, "ALTER TABLE cards ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
-    monkeypatch.setattr(bot.store, "MIGRATIONS", newer)
-    monkeypatch.setattr(bot.store, "SCHEMA_VERSION", len(newer))
+    newer = (*SQLITE_MIGRATIONS, "ALTER TABLE cards ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
+    monkeypatch.setattr(bot.database, "SQLITE_MIGRATIONS", newer)
     upgraded = await Store.open(path)
     try:
         assert await upgraded.card_tally(card.id) == (1, 1)
