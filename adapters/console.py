@@ -223,7 +223,7 @@ class ConsoleSession:
 @asynccontextmanager
 async def open_console(
     *,
-    db: Path,
+    db: str | Path,
     catalogue: Catalogue | None = None,
     channel: str = "terminal",
     user: str = "you",
@@ -241,7 +241,9 @@ async def open_console(
         await store.close()
 
 
-async def weekly_preview(catalogue: Catalogue, db: Path, *, channel: str | None = None) -> str:
+async def weekly_preview(
+    catalogue: Catalogue, db: str | Path, *, channel: str | None = None
+) -> str:
     """`verdict weekly preview`: the next post of every subscribed channel, on any platform."""
     async with open_console(db=db, catalogue=catalogue) as session:
         scheduler = session.weekly.scheduler
@@ -258,7 +260,7 @@ async def weekly_preview(catalogue: Catalogue, db: Path, *, channel: str | None 
         return "\n".join(lines) or "No channel has subscribed to weekly verdicts yet."
 
 
-async def weekly_run_once(catalogue: Catalogue, db: Path) -> str:
+async def weekly_run_once(catalogue: Catalogue, db: str | Path) -> str:
     """`verdict weekly run-once`: post what is due. Terminal channels' cards are printed here;
     channels on chat platforms are posted by that platform's bot process."""
     async with open_console(db=db, catalogue=catalogue) as session:
@@ -291,7 +293,7 @@ def _show(message: ConsoleMessage, out: TextIO) -> None:
 
 
 async def run_chat(
-    catalogue: Catalogue, db: Path, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    catalogue: Catalogue, db: str | Path, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
     """The interactive loop behind `verdict chat`."""
     user = os.environ.get("USER") or "you"

@@ -16,6 +16,7 @@ from typing import TypeVar
 from bot.catalogue import Catalogue
 from bot.catalogue_loader import check_catalogue
 from bot.compare import Comparer
+from bot.database import exists as database_exists
 from bot.errors import BadQuery, CatalogueError, Problem, VerdictError
 from bot.export import votes_csv, votes_json
 from bot.leaderboard import build_leaderboard
@@ -102,10 +103,10 @@ def _load(args: argparse.Namespace) -> Catalogue:
 
 async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
     """Read from the vote database if one exists; reading commands never create one."""
-    path = Path(load_settings().db)
-    if not path.is_file():
+    location = load_settings().db
+    if not database_exists(location):
         return empty
-    store = await Store.open(path)
+    store = await Store.open(location)
     try:
         return await read(store)
     finally:
@@ -162,7 +163,7 @@ def _export_votes(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from adapters.console import run_chat
 
-    asyncio.run(run_chat(_load(args), Path(load_settings().db)))
+    asyncio.run(run_chat(_load(args), load_settings().db))
     return EXIT_OK
 
 
@@ -170,9 +171,9 @@ def _weekly(args: argparse.Namespace) -> int:
     from adapters.console import weekly_preview, weekly_run_once
 
     catalogue = _load(args)
-    db = Path(load_settings().db)
+    db = load_settings().db
     if args.weekly_command == "preview":
-        if not db.is_file():
+        if not database_exists(db):
             print("No channel has subscribed to weekly verdicts yet.")
             return EXIT_OK
         print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))

@@ -70,6 +70,11 @@ def sqlite_path(location: str | Path) -> str:
     return text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text
 
 
+def exists(location: str | Path) -> bool:
+    """Whether there is a database to read: a server URL is taken to exist, a file must."""
+    return is_postgres_url(str(location)) or Path(sqlite_path(location)).is_file()
+
+
 async def open_database(location: str | Path) -> Database:
     if is_postgres_url(str(location)):
         return await PostgresDatabase.open(str(location))

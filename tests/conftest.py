@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -29,3 +34,54 @@ def catalogue_copy(tmp_path: Path) -> Path:
     target = tmp_path / "catalogue"
     shutil.copytree(bundled_catalogue_dir(), target)
     return target
+
+
+POSTGRES_ADMIN_URL = os.environ.get("VERDICT_TEST_POSTGRES", "")
+"""A PostgreSQL URL where tests may create and drop databases (`.ci/run` starts one)."""
+REQUIRE_POSTGRES = os.environ.get("VERDICT_REQUIRE_POSTGRES") == "1"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+@asynccontextmanager
+async def fresh_postgres_database() -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards; skips when none is configured."""
+    if not POSTGRES_ADMIN_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("VERDICT_TEST_POSTGRES is not set but PostgreSQL tests are required")
+        pytest.skip("set VERDICT_TEST_POSTGRES to run the PostgreSQL backend tests")
+    import asyncpg
+
+    name = f"verdict_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield _with_database(POSTGRES_ADMIN_URL, name)
+    finally:
+        admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    async with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Where a store test keeps its data: run once on a SQLite file, once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "verdict.db")
+        return
+    async with fresh_postgres_database() as url:
+        yield url

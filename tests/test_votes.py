@@ -25,8 +25,9 @@ ONE, TWO, THREE = KEYCAPS[:3]
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "verdict.db")
+async def store(db_location: str) -> AsyncIterator[Store]:
+    """Every test using this runs twice: on a SQLite file and on PostgreSQL."""
+    opened = await Store.open(db_location)
     yield opened
     await opened.close()
 
@@ -154,8 +155,8 @@ async def test_many_voters_at_once_end_with_one_vote_each(store: Store) -> None:
     assert sum(round(stats[s].ship_pct * len(users) / 100) for s in "abcd") == len(users)
 
 
-async def test_votes_and_voter_identity_survive_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "verdict.db"
+async def test_votes_and_voter_identity_survive_a_restart(db_location: str) -> None:
+    path = db_location
     first = await Store.open(path)
     card = await _card(first)
     await react(first, "ann", ONE)
@@ -275,3 +276,22 @@ async def test_a_newer_bot_opens_an_older_file_and_keeps_every_vote(
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA user_version").fetchone()[0] == len(newer)
     assert connection.execute("SELECT pinned FROM cards").fetchall() == [(0,)]
+
+
+async def test_two_stores_on_one_database_count_each_voter_once(db_location: str) -> None:
+    """Two bot processes share a database: the same voters reach both, concurrently."""
+    first, second = await Store.open(db_location), await Store.open(db_location)
+    try:
+        card = await _card(first, tools=("a", "b", "c"))
+        assert (await _card(second, tools=("a", "b", "c"))).id == card.id
+        events = [
+            (store, f"user{i}", KEYCAPS[(i + n) % 3])
+            for i in range(40)
+            for n, store in enumerate((first, second, first))
+        ]
+        await asyncio.gather(*(react(store, user, emoji) for store, user, emoji in events))
+        assert sum(await first.card_tally(card.id)) == 40
+        assert (await second.tool_tallies(["a"]))["a"].votes == 40
+    finally:
+        await first.close()
+        await second.close()

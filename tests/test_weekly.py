@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,7 +191,7 @@ class Bot:
 
 
 async def start_bot(
-    db: Path, catalogue: Catalogue, clock: FakeClock, chat: ConsoleChat | None = None
+    db: str | Path, catalogue: Catalogue, clock: FakeClock, chat: ConsoleChat | None = None
 ) -> Bot:
     store = await Store.open(db, clock=clock)
     chat = chat or ConsoleChat(catalogue)
@@ -208,8 +207,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, catalogue: Catalogue, clock: FakeClock) -> AsyncIterator[Bot]:
-    started = await start_bot(tmp_path / "verdict.db", catalogue, clock)
+async def bot(db_location: str, catalogue: Catalogue, clock: FakeClock) -> AsyncIterator[Bot]:
+    """Scheduler tests run twice: on a SQLite file and on PostgreSQL."""
+    started = await start_bot(db_location, catalogue, clock)
     yield started
     await started.store.close()
 
@@ -228,9 +228,9 @@ async def _subscribe(
     )
 
 
-def _posts(db: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT week, status FROM weekly_posts ORDER BY week").fetchall()
+async def _posts(bot: Bot) -> list[tuple[str, str]]:
+    rows = await bot.store.fetch("SELECT week, status FROM weekly_posts ORDER BY week")
+    return [(week, status) for week, status in rows]
 
 
 async def test_nothing_is_posted_before_the_hour_and_once_at_it(bot: Bot, clock: FakeClock) -> None:
@@ -246,20 +246,20 @@ async def test_nothing_is_posted_before_the_hour_and_once_at_it(bot: Bot, clock:
 
 
 async def test_a_restart_mid_week_does_not_post_again(
-    tmp_path: Path, catalogue: Catalogue, bot: Bot, clock: FakeClock
+    db_location: str, catalogue: Catalogue, bot: Bot, clock: FakeClock
 ) -> None:
     await _subscribe(bot, clock)
     clock.advance(hours=3)
     await bot.scheduler.run_once()
     await bot.store.close()
     clock.advance(days=2)
-    restarted = await start_bot(tmp_path / "verdict.db", catalogue, clock)
+    restarted = await start_bot(db_location, catalogue, clock)
     try:
         assert await restarted.scheduler.run_once() == []
         assert restarted.cards() == []
     finally:
         await restarted.store.close()
-    bot.store = await Store.open(tmp_path / "verdict.db", clock=clock)  # for the fixture's close
+    bot.store = await Store.open(db_location, clock=clock)  # for the fixture's close
 
 
 async def test_a_post_missed_while_down_is_sent_on_start_if_its_week_is_not_over(
@@ -272,7 +272,7 @@ async def test_a_post_missed_while_down_is_sent_on_start_if_its_week_is_not_over
 
 
 async def test_a_week_missed_entirely_is_skipped_with_a_log_line(
-    bot: Bot, clock: FakeClock, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    bot: Bot, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     await _subscribe(bot, clock)
     clock.advance(days=8)  # the next Tuesday: all of week 48 passed without the bot
@@ -283,7 +283,7 @@ async def test_a_week_missed_entirely_is_skipped_with_a_log_line(
     assert [r.message for r in caplog.records].count(
         "weekly verdicts: console/c missed week 2026-W48 while the bot was down; skipped"
     ) == 1
-    assert _posts(tmp_path / "verdict.db") == [("2026-W48", "skipped"), ("2026-W49", "sent")]
+    assert await _posts(bot) == [("2026-W48", "skipped"), ("2026-W49", "sent")]
 
 
 async def test_subscribing_after_the_hour_waits_for_next_week(bot: Bot, clock: FakeClock) -> None:
@@ -322,10 +322,10 @@ async def test_a_crash_between_claim_and_send_posts_once_after_the_lease(
 
 
 async def test_two_processes_racing_post_once(
-    tmp_path: Path, catalogue: Catalogue, bot: Bot, clock: FakeClock
+    db_location: str, catalogue: Catalogue, bot: Bot, clock: FakeClock
 ) -> None:
     await _subscribe(bot, clock)
-    other = await start_bot(tmp_path / "verdict.db", catalogue, clock)
+    other = await start_bot(db_location, catalogue, clock)
     try:
         clock.advance(hours=3)
         for _ in range(5):
@@ -333,7 +333,7 @@ async def test_two_processes_racing_post_once(
         assert len(bot.cards()) + len(other.cards()) == 1
     finally:
         await other.store.close()
-    assert _posts(tmp_path / "verdict.db") == [("2026-W48", "sent")]
+    assert await _posts(bot) == [("2026-W48", "sent")]
 
 
 async def test_a_failed_send_is_retried_with_backoff_and_blocks_no_other_channel(
