@@ -319,11 +319,28 @@ def build_tree(
     return tree
 
 
-class VerdictClient(discord.Client):
-    """The running bot: logs in, syncs commands, listens for raw reactions, posts weeklies."""
+class VerdictClient(discord.AutoShardedClient):
+    """The running bot: logs in, syncs commands, listens for raw reactions, posts weeklies.
 
-    def __init__(self, catalogue: Catalogue, db: str, *, guild_id: int | None = None) -> None:
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+    With `shard_ids`, this process runs only those of `shard_count` shards; several processes
+    then share one PostgreSQL store, where claims keep votes and weekly posts exactly-once.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        db: str,
+        *,
+        guild_id: int | None = None,
+        shard_count: int | None = None,
+        shard_ids: list[int] | None = None,
+    ) -> None:
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
+        )
         self.catalogue = catalogue
         self.db = db
         self.guild_id = guild_id
@@ -358,9 +375,19 @@ class VerdictClient(discord.Client):
         await super().close()
 
 
-def run_discord(catalogue: Catalogue, db: str, token: str, guild_id: int | None) -> None:
+def run_discord(
+    catalogue: Catalogue,
+    db: str,
+    token: str,
+    guild_id: int | None,
+    *,
+    shard_count: int | None = None,
+    shard_ids: list[int] | None = None,
+) -> None:
     """`verdict discord`: run until stopped. A bad token raises `discord.LoginFailure`."""
-    client = VerdictClient(catalogue, db, guild_id=guild_id)
+    client = VerdictClient(
+        catalogue, db, guild_id=guild_id, shard_count=shard_count, shard_ids=shard_ids
+    )
     asyncio.run(_run(client, token))
 
 

@@ -21,7 +21,7 @@ from bot.errors import BadQuery, CatalogueError, Problem, VerdictError
 from bot.export import votes_csv, votes_json
 from bot.leaderboard import build_leaderboard
 from bot.render import json_format, markdown, text
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_settings, shard_ids
 from bot.store import Store, StoreError
 
 EXIT_OK = 0
@@ -191,6 +191,7 @@ def _discord(args: argparse.Namespace) -> int:
     if settings.discord_token is None:
         print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
         return EXIT_SETTINGS
+    shards = shard_ids(settings)
     catalogue = _load(args)
     try:
         run_discord(
@@ -198,6 +199,8 @@ def _discord(args: argparse.Namespace) -> int:
             settings.db,
             settings.discord_token.get_secret_value(),
             settings.discord_guild_id,
+            shard_count=settings.discord_shard_count,
+            shard_ids=shards,
         )
     except discord.LoginFailure:
         print("verdict: Discord refused DISCORD_TOKEN; copy the bot token again", file=sys.stderr)

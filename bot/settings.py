@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     db: str = "verdict.db"
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
+    discord_shard_count: int | None = Field(
+        default=None, ge=1, validation_alias="DISCORD_SHARD_COUNT"
+    )
+    discord_shard_ids: str = Field(default="", validation_alias="DISCORD_SHARD_IDS")
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias="SLACK_SIGNING_SECRET"
@@ -38,6 +42,22 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+
+
+def shard_ids(settings: Settings) -> list[int] | None:
+    """The shards this process runs: DISCORD_SHARD_IDS ("0,1") out of DISCORD_SHARD_COUNT."""
+    if not settings.discord_shard_ids.strip():
+        return None
+    try:
+        ids = [int(part) for part in settings.discord_shard_ids.split(",") if part.strip()]
+    except ValueError:
+        raise SettingsError("DISCORD_SHARD_IDS: use shard numbers separated by commas") from None
+    count = settings.discord_shard_count
+    if count is None:
+        raise SettingsError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, the total shard count")
+    if any(not 0 <= i < count for i in ids) or len(set(ids)) != len(ids):
+        raise SettingsError(f"DISCORD_SHARD_IDS: each shard once, from 0 to {count - 1}")
+    return ids
 
 
 class SettingsError(Exception):

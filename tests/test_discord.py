@@ -395,3 +395,23 @@ async def test_a_failing_command_tells_the_user_privately(
     [reply] = fake.calls("POST", "/callback")
     assert reply.body["data"]["content"] == SOMETHING_WENT_WRONG
     assert reply.body["data"]["flags"] == 64
+
+
+def test_a_process_can_run_a_slice_of_the_shards(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from adapters.discord_bot import VerdictClient
+    from bot.cli import main
+    from bot.settings import load_settings, shard_ids
+
+    monkeypatch.setenv("DISCORD_SHARD_COUNT", "4")
+    monkeypatch.setenv("DISCORD_SHARD_IDS", "2,3")
+    ids = shard_ids(load_settings())
+    assert ids == [2, 3]
+    client = VerdictClient(catalogue, "unused.db", shard_count=4, shard_ids=ids)
+    assert (client.shard_count, client.shard_ids) == (4, [2, 3])
+
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    monkeypatch.setenv("DISCORD_SHARD_IDS", "3,4")
+    assert main(["discord"]) == 5
+    assert capsys.readouterr().err == "verdict: DISCORD_SHARD_IDS: each shard once, from 0 to 3\n"
