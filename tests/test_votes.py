@@ -295,3 +295,31 @@ async def test_two_stores_on_one_database_count_each_voter_once(db_location: str
     finally:
         await first.close()
         await second.close()
+
+
+async def test_both_dialects_migrate_to_the_same_tables_and_columns(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    sqlite_store = await Store.open(tmp_path / "schema.db")
+    postgres_store = await Store.open(postgres_url)
+    try:
+        tables = [
+            t
+            for (t,) in await sqlite_store.fetch(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        sqlite_columns = {
+            t: sorted(c[1] for c in await sqlite_store.fetch(f"PRAGMA table_info({t})"))
+            for t in tables
+        }
+        postgres_columns: dict[str, list[str]] = {}
+        for table, column in await postgres_store.fetch(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name <> 'schema_version'"
+        ):
+            postgres_columns.setdefault(table, []).append(column)
+        assert {t: sorted(c) for t, c in postgres_columns.items()} == sqlite_columns
+    finally:
+        await sqlite_store.close()
+        await postgres_store.close()
