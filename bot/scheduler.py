@@ -63,6 +63,9 @@ class WeeklyScheduler:
         """`bots` maps a platform name to the bot that posts there; other platforms' channels
         are left to the process that runs them."""
         self.bots = bots
+        # Every bot of a process shares one catalogue; previews of other platforms' channels
+        # need it without a bot of their own.
+        self.catalogue = next(iter(bots.values())).comparer.catalogue
         self.weekly = weekly
         self.clock = clock
         self.owner = owner or uuid.uuid4().hex
@@ -226,30 +229,19 @@ class WeeklyScheduler:
     ) -> tuple[tuple[str, ...], str] | None:
         history = await self.weekly.history(subscription.platform, subscription.channel)
         requests = await self.weekly.recent_requests(now - dt.timedelta(days=7))
-        catalogue = self._bot(subscription).comparer.catalogue
-        pick = pick_for_week(catalogue, window, [p.tools for p in history], requests)
+        pick = pick_for_week(self.catalogue, window, [p.tools for p in history], requests)
         return (pick.tools, pick.reason) if pick is not None else None
 
     async def _recap(self, subscription: Subscription) -> str | None:
         history = await self.weekly.history(subscription.platform, subscription.channel)
         if not history or history[0].card_id is None:
             return None
-        bot = self._bot(subscription)
-        names = [
-            bot.comparer.catalogue.by_slug[s].name
-            for s in history[0].tools
-            if s in bot.comparer.catalogue.by_slug
-        ]
-        votes = await bot.store.card_tally(history[0].card_id)
+        known = self.catalogue.by_slug
+        names = [known[slug].name for slug in history[0].tools if slug in known]
+        votes = await self.weekly.store.card_tally(history[0].card_id)
         if len(names) != len(votes):
-            return None
+            return None  # a tool left the catalogue since: no recap rather than a wrong one
         return recap(names, votes)
-
-    def _bot(self, subscription: Subscription) -> ChatBot:
-        bot = self.bots.get(subscription.platform)
-        if bot is None:
-            bot = next(iter(self.bots.values()))
-        return bot
 
 
 def _backoff(post: WeeklyPost | None) -> float:

@@ -86,8 +86,7 @@ class WeeklyCommands:
 def describe_preview(preview: WeeklyPreview, scheduler: WeeklyScheduler) -> str:
     sub = preview.subscription
     local = preview.due.astimezone(zone(sub.timezone))
-    bot = next(iter(scheduler.bots.values()))
-    names = " vs ".join(bot.comparer.catalogue.by_slug[s].name for s in preview.tools)
+    names = " vs ".join(scheduler.catalogue.by_slug[s].name for s in preview.tools)
     lines = [
         f"Next weekly verdict in {sub.platform}/{sub.channel}: {names}, "
         f"{local:%a %d %b %Y %H:%M} {sub.timezone} ({REASONS.get(preview.reason, preview.reason)})."
