@@ -20,7 +20,7 @@ from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.coalesce import EditCoalescer
 from bot.compare import Comparer
-from bot.errors import VerdictError
+from bot.errors import PlatformRefused, VerdictError
 from bot.leaderboard import Leaderboard, build_leaderboard
 from bot.platform import PostedCard
 from bot.query import split_last_name
@@ -388,7 +388,12 @@ def run_discord(
     client = VerdictClient(
         catalogue, db, guild_id=guild_id, shard_count=shard_count, shard_ids=shard_ids
     )
-    asyncio.run(_run(client, token))
+    try:
+        asyncio.run(_run(client, token))
+    except discord.LoginFailure:
+        raise PlatformRefused("Discord refused DISCORD_TOKEN; copy the bot token again") from None
+    except discord.PrivilegedIntentsRequired:
+        raise PlatformRefused("Discord asks for a privileged intent; none is needed") from None
 
 
 async def _run(client: VerdictClient, token: str) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_render import (
@@ -27,7 +28,7 @@ from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.coalesce import EditCoalescer
 from bot.compare import Comparer
-from bot.errors import BadQuery, VerdictError
+from bot.errors import BadQuery, PlatformRefused, VerdictError
 from bot.leaderboard import Leaderboard
 from bot.platform import PostedCard
 from bot.store import Store, utc_now
@@ -223,7 +224,11 @@ async def run_slack(
 ) -> None:
     """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on `port`."""
     client = AsyncWebClient(token=bot_token, base_url=api_url or AsyncWebClient.BASE_URL)
-    auth = await client.auth_test()  # a bad token fails here, before anything listens
+    try:
+        auth = await client.auth_test()  # a bad token fails here, before anything listens
+    except SlackApiError as error:
+        reason = error.response.get("error", "refused")
+        raise PlatformRefused(f"Slack refused SLACK_BOT_TOKEN ({reason})") from None
     store = await Store.open(db)
     services = SlackVerdicts(
         client, catalogue, store, bot_user_id=auth.get("user_id"), admin_user_ids=admin_user_ids

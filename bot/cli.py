@@ -17,7 +17,7 @@ from bot.catalogue import Catalogue
 from bot.catalogue_loader import check_catalogue
 from bot.compare import Comparer
 from bot.database import exists as database_exists
-from bot.errors import BadQuery, CatalogueError, Problem, VerdictError
+from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.export import votes_csv, votes_json
 from bot.leaderboard import build_leaderboard
 from bot.render import json_format, markdown, text
@@ -178,13 +178,14 @@ def _weekly(args: argparse.Namespace) -> int:
             return EXIT_OK
         print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
         return EXIT_OK
+    if not database_exists(db):
+        print("Nothing is due: no channel has subscribed yet.")
+        return EXIT_OK
     print(asyncio.run(weekly_run_once(catalogue, db)))
     return EXIT_OK
 
 
 def _discord(args: argparse.Namespace) -> int:
-    import discord
-
     from adapters.discord_bot import run_discord
 
     settings = load_settings()
@@ -193,27 +194,18 @@ def _discord(args: argparse.Namespace) -> int:
         return EXIT_SETTINGS
     shards = shard_ids(settings)
     catalogue = _load(args)
-    try:
-        run_discord(
-            catalogue,
-            settings.db,
-            settings.discord_token.get_secret_value(),
-            settings.discord_guild_id,
-            shard_count=settings.discord_shard_count,
-            shard_ids=shards,
-        )
-    except discord.LoginFailure:
-        print("verdict: Discord refused DISCORD_TOKEN; copy the bot token again", file=sys.stderr)
-        return EXIT_SETTINGS
-    except discord.PrivilegedIntentsRequired:
-        print("verdict: Discord asks for a privileged intent; none is needed", file=sys.stderr)
-        return EXIT_SETTINGS
+    run_discord(
+        catalogue,
+        settings.db,
+        settings.discord_token.get_secret_value(),
+        settings.discord_guild_id,
+        shard_count=settings.discord_shard_count,
+        shard_ids=shards,
+    )
     return EXIT_OK
 
 
 def _slack(args: argparse.Namespace) -> int:
-    from slack_sdk.errors import SlackApiError
-
     from adapters.slack_bot import run_slack
 
     settings = load_settings()
@@ -232,23 +224,18 @@ def _slack(args: argparse.Namespace) -> int:
     secret = settings.slack_signing_secret
     app_token = settings.slack_app_token
     admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())
-    try:
-        asyncio.run(
-            run_slack(
-                catalogue,
-                settings.db,
-                bot_token=settings.slack_bot_token.get_secret_value(),
-                signing_secret=secret.get_secret_value() if secret else None,
-                app_token=app_token.get_secret_value() if app_token else None,
-                api_url=settings.slack_api_url,
-                port=settings.port,
-                admin_user_ids=admins,
-            )
+    asyncio.run(
+        run_slack(
+            catalogue,
+            settings.db,
+            bot_token=settings.slack_bot_token.get_secret_value(),
+            signing_secret=secret.get_secret_value() if secret else None,
+            app_token=app_token.get_secret_value() if app_token else None,
+            api_url=settings.slack_api_url,
+            port=settings.port,
+            admin_user_ids=admins,
         )
-    except SlackApiError as error:
-        reason = error.response.get("error", "refused")
-        print(f"verdict: Slack refused SLACK_BOT_TOKEN ({reason})", file=sys.stderr)
-        return EXIT_SETTINGS
+    )
     return EXIT_OK
 
 
@@ -299,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"verdict: {error}", file=sys.stderr)
         return EXIT_STORE
-    except SettingsError as error:
+    except (SettingsError, PlatformRefused) as error:
         print(f"verdict: {error}", file=sys.stderr)
         return EXIT_SETTINGS
     except KeyboardInterrupt:

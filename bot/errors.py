@@ -77,3 +77,8 @@ class CatalogueError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class PlatformRefused(Exception):
+    """A chat platform refused the bot's credentials; the message names the setting, never
+    its value."""
