@@ -7,6 +7,7 @@ a stale one changes nothing. The store enforces that with a key on card + voter.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -89,13 +90,16 @@ async def handle_reaction(
 
 def _event_key(event: ReactionEvent, voter: str) -> str | None:
     """Same user, emoji, message and platform time is the same event, whatever its id says;
-    without a platform time, the event id is all we have."""
+    without a platform time, the event id is all we have. Stored as a short digest: the key
+    is only ever compared, and a full one costs more index space than the vote itself."""
     if event.event_time is not None:
         action = "add" if event.added else "remove"
-        return (
+        identity = (
             f"{event.platform}|{event.channel}|{event.message_id}|{voter}|{event.emoji}|"
             f"{action}|{event.event_time!r}"
         )
-    if event.event_id is not None:
-        return f"{event.platform}|id|{event.event_id}"
-    return None
+    elif event.event_id is not None:
+        identity = f"{event.platform}|id|{event.event_id}"
+    else:
+        return None
+    return hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
