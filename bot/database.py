@@ -28,6 +28,8 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
 )
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach PostgreSQL before saying so, rather than hanging a command."""
 MIGRATION_LOCK = 7_007_001
 """PostgreSQL advisory lock key: one process migrates while the others wait."""
 
@@ -216,7 +218,7 @@ class PostgresDatabase:
         import asyncpg
 
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT)
         except (OSError, asyncpg.PostgresError, ValueError) as error:
             raise DatabaseError(f"cannot open the PostgreSQL database: {error}") from None
         try:

@@ -172,7 +172,7 @@ class Store:
         if self._writer_task is None:
             self._writer_task = asyncio.create_task(self._write_votes())
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((vote, done))
+        self._queue.put_nowait((vote, done))  # unbounded: never waits
         await done
 
     async def _write_votes(self) -> None:
