@@ -7,6 +7,9 @@ reaction event, batched, keeps every tally exact inside the same transaction.
 
 from __future__ import annotations
 
+COUNTER_SHARDS = 16
+"""Rows each tool's running tally is spread over; a card always adds to the same one."""
+
 SQLITE_MIGRATIONS: tuple[str, ...] = (
     # 1: cards, votes with their event log and running tallies, the request log, subscriptions.
     """
@@ -148,6 +151,58 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     -- A weekly card's recap line, so the card keeps it when its tally is edited.
     ALTER TABLE cards ADD COLUMN recap TEXT;
     """,
+    # 3: per-tool tallies split over COUNTER_SHARDS rows, chosen by card, so that writers on
+    # different cards (several processes on PostgreSQL) do not all wait on one row per tool.
+    f"""
+    CREATE TABLE tool_counts (
+        slug TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        votes INTEGER NOT NULL DEFAULT 0,
+        wins INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (slug, shard)
+    ) WITHOUT ROWID;
+    INSERT INTO tool_counts (slug, shard, votes, wins) SELECT slug, 0, votes, wins FROM tool_stats;
+    INSERT INTO tool_counts (slug, shard)
+        SELECT DISTINCT slug, card_id % {COUNTER_SHARDS} FROM card_tools WHERE true
+        ON CONFLICT DO NOTHING;
+    DROP TRIGGER vote_cast;
+    DROP TRIGGER vote_changed;
+    DROP TABLE tool_stats;
+
+    CREATE TRIGGER vote_cast AFTER INSERT ON votes WHEN NEW.choice IS NOT NULL
+    BEGIN
+        UPDATE card_tools SET votes = votes + 1
+            WHERE card_id = NEW.card_id AND position = NEW.choice;
+        UPDATE tool_counts SET votes = votes + 1
+            WHERE shard = NEW.card_id % {COUNTER_SHARDS}
+              AND slug IN (SELECT slug FROM card_tools WHERE card_id = NEW.card_id);
+        UPDATE tool_counts SET wins = wins + 1
+            WHERE shard = NEW.card_id % {COUNTER_SHARDS}
+              AND slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = NEW.choice);
+    END;
+
+    CREATE TRIGGER vote_changed AFTER UPDATE OF choice ON votes
+    WHEN OLD.choice IS NOT NEW.choice
+    BEGIN
+        UPDATE card_tools SET votes = votes - 1
+            WHERE card_id = OLD.card_id AND position = OLD.choice;
+        UPDATE card_tools SET votes = votes + 1
+            WHERE card_id = NEW.card_id AND position = NEW.choice;
+        UPDATE tool_counts
+            SET votes = votes + (NEW.choice IS NOT NULL) - (OLD.choice IS NOT NULL)
+            WHERE shard = NEW.card_id % {COUNTER_SHARDS}
+              AND slug IN (SELECT slug FROM card_tools WHERE card_id = NEW.card_id);
+        UPDATE tool_counts SET wins = wins - 1
+            WHERE shard = NEW.card_id % {COUNTER_SHARDS}
+              AND slug = (SELECT slug FROM card_tools
+                          WHERE card_id = OLD.card_id AND position = OLD.choice);
+        UPDATE tool_counts SET wins = wins + 1
+            WHERE shard = NEW.card_id % {COUNTER_SHARDS}
+              AND slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = NEW.choice);
+    END;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -283,6 +338,48 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE subscriptions ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE cards ADD COLUMN recap TEXT;
+    """,
+    # 3: as SQLite's 3.
+    f"""
+    CREATE TABLE tool_counts (
+        slug TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        votes INTEGER NOT NULL DEFAULT 0,
+        wins INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (slug, shard)
+    );
+    INSERT INTO tool_counts (slug, shard, votes, wins) SELECT slug, 0, votes, wins FROM tool_stats;
+    INSERT INTO tool_counts (slug, shard)
+        SELECT DISTINCT slug, card_id % {COUNTER_SHARDS} FROM card_tools
+        ON CONFLICT DO NOTHING;
+    DROP TABLE tool_stats;
+
+    CREATE OR REPLACE FUNCTION vote_tallied() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        old_choice INTEGER := CASE WHEN TG_OP = 'UPDATE' THEN OLD.choice END;
+        counter INTEGER := NEW.card_id % {COUNTER_SHARDS};
+    BEGIN
+        IF old_choice IS NOT DISTINCT FROM NEW.choice THEN
+            RETURN NULL;
+        END IF;
+        UPDATE card_tools SET votes = votes - 1
+            WHERE card_id = NEW.card_id AND position = old_choice;
+        UPDATE card_tools SET votes = votes + 1
+            WHERE card_id = NEW.card_id AND position = NEW.choice;
+        UPDATE tool_counts
+            SET votes = votes + (NEW.choice IS NOT NULL)::int - (old_choice IS NOT NULL)::int
+            WHERE shard = counter
+              AND slug IN (SELECT slug FROM card_tools WHERE card_id = NEW.card_id);
+        UPDATE tool_counts SET wins = wins - 1
+            WHERE shard = counter
+              AND slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = old_choice);
+        UPDATE tool_counts SET wins = wins + 1
+            WHERE shard = counter
+              AND slug = (SELECT slug FROM card_tools
+                          WHERE card_id = NEW.card_id AND position = NEW.choice);
+        RETURN NULL;
+    END $$;
     """,
 )
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.card import CommunityTally
 from bot.database import Database, DatabaseError, Transaction, open_database
+from bot.schema import COUNTER_SHARDS
 
 Clock = Callable[[], datetime]
 MAX_BATCH = 2048
@@ -148,8 +149,8 @@ class Store:
                     [(card_id, i, slug) for i, slug in enumerate(tools)],
                 )
                 await tx.executemany(
-                    "INSERT INTO tool_stats (slug) VALUES (?) ON CONFLICT DO NOTHING",
-                    [(slug,) for slug in tools],
+                    "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [(slug, card_id % COUNTER_SHARDS) for slug in tools],
                 )
         record = await self.find_card(platform, channel, message_id)
         assert record is not None
@@ -245,10 +246,14 @@ class Store:
             return {}
         marks = ",".join("?" * len(slugs))
         rows = await self.db.fetch(
-            f"SELECT slug, votes, wins FROM tool_stats WHERE slug IN ({marks})", tuple(slugs)
+            f"SELECT slug, sum(votes), sum(wins) FROM tool_counts WHERE slug IN ({marks}) "
+            "GROUP BY slug",
+            tuple(slugs),
         )
         return {
-            slug: CommunityTally(votes=votes, ship_pct=round(100 * wins / votes) if votes else None)
+            slug: CommunityTally(
+                votes=int(votes), ship_pct=round(100 * int(wins) / int(votes)) if votes else None
+            )
             for slug, votes, wins in rows
         }
 
@@ -327,10 +332,12 @@ async def _lock_tallies(tx: Transaction, card_ids: Sequence[int]) -> None:
         "ORDER BY card_id, position FOR UPDATE",
         card_ids,
     )
+    shards = sorted({card_id % COUNTER_SHARDS for card_id in card_ids})
     await tx.fetch(
-        "SELECT 1 FROM tool_stats WHERE slug IN "
-        f"(SELECT slug FROM card_tools WHERE card_id IN ({marks})) ORDER BY slug FOR UPDATE",
-        card_ids,
+        f"SELECT 1 FROM tool_counts WHERE shard IN ({','.join('?' * len(shards))}) "
+        f"AND slug IN (SELECT slug FROM card_tools WHERE card_id IN ({marks})) "
+        "ORDER BY slug, shard FOR UPDATE",
+        [*shards, *card_ids],
     )
 
 

@@ -323,3 +323,47 @@ async def test_both_dialects_migrate_to_the_same_tables_and_columns(
     finally:
         await sqlite_store.close()
         await postgres_store.close()
+
+
+async def test_a_version_2_database_upgrades_and_keeps_its_tallies(
+    db_location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 3 moved per-tool tallies into sharded rows: nothing may be lost on the way."""
+    import bot.database
+    from bot.schema import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
+
+    with monkeypatch.context() as patch:  # a bot of schema version 2 writes the votes
+        patch.setattr(bot.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:2])
+        patch.setattr(bot.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:2])
+        old = await Store.open(db_location)
+        async with old.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
+                "VALUES ('console', 'c1', 'm1', 'x', 't')"
+            )
+            [(card_id,)] = await tx.fetch("SELECT id FROM cards")
+            for position, slug in enumerate(("gpt-4o", "haiku")):
+                await tx.execute(
+                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                    (card_id, position, slug),
+                )
+                await tx.execute("INSERT INTO tool_stats (slug) VALUES (?)", (slug,))
+            for n, (user, choice) in enumerate((("ann", 0), ("bob", 0), ("cy", 1))):
+                await tx.execute(
+                    "INSERT INTO vote_events "
+                    "(event_key, card_id, voter, added, choice, event_time, seen_at) "
+                    "VALUES (?, ?, ?, 1, ?, ?, 0)",
+                    (f"k{n}", card_id, old.hash_user("console", user), choice, float(n)),
+                )
+        await old.close()
+
+    upgraded = await Store.open(db_location)
+    try:
+        tallies = await upgraded.tool_tallies(["gpt-4o", "haiku"])
+        assert (tallies["gpt-4o"].votes, tallies["gpt-4o"].ship_pct) == (3, 67)
+        assert (tallies["haiku"].votes, tallies["haiku"].ship_pct) == (3, 33)
+        await react(upgraded, "cy", ONE)  # and the new layout keeps counting from there
+        tallies = await upgraded.tool_tallies(["gpt-4o", "haiku"])
+        assert (tallies["gpt-4o"].votes, tallies["gpt-4o"].ship_pct) == (3, 100)
+    finally:
+        await upgraded.close()
