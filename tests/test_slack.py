@@ -352,3 +352,55 @@ async def test_verdict_slack_with_a_refused_token_is_one_line_without_the_token(
     assert code == 5
     assert captured.err == "verdict: Slack refused SLACK_BOT_TOKEN (invalid_auth)\n"
     assert "xoxb-secret-value" not in captured.out + captured.err
+
+
+async def test_verdict_slack_serves_signed_http_end_to_end(tmp_path: Path) -> None:
+    """The real `verdict slack` process: HTTP mode on a port, the Web API faked on loopback."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    fake = FakeSlack()
+    api = await fake.start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SLACK_API_URL": api,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "PORT": str(port),
+        "VERDICT_DB": str(tmp_path / "served.db"),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "slack",
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    harness = SlackHarness(fake, None, f"http://127.0.0.1:{port}{EVENTS_PATH}")  # type: ignore[arg-type]
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while True:
+            try:
+                response = await harness.command("/compare", "haiku vs gpt-4o")
+                break
+            except aiohttp.ClientConnectionError:
+                if asyncio.get_running_loop().time() > deadline or process.returncode is not None:
+                    raise
+                await asyncio.sleep(0.2)
+        assert response.status == 200
+        await eventually(lambda: len(fake.of("reactions.add")) == 2, timeout=10)
+        assert fake.of("auth.test") and fake.of("chat.postMessage")
+    finally:
+        await harness.session.close()
+        process.terminate()
+        await process.wait()
+        await fake.stop()
