@@ -86,6 +86,20 @@ class Panel(_Frozen):
         return [p.slug for p in self.personas]
 
 
+class Lifecycle(_Frozen):
+    """Whether a tool can still be used, since when, and what replaces it.
+
+    A status other than "active" is a fact and needs a source backing `lifecycle`.
+    """
+
+    status: Literal["active", "deprecated", "retired"] = "active"
+    deprecated_on: dt.date | None = None
+    retired_on: dt.date | None = None
+    successor: str | None = Field(default=None, pattern=SLUG_PATTERN)
+    """The slug of the tool that replaces this one (it may be a dataset-generated tool)."""
+    note: str = Field(default="", max_length=120)
+
+
 class Tool(_Frozen):
     """One AI tool, as stored in `catalogue/tools/<slug>.toml`."""
 
@@ -104,6 +118,10 @@ class Tool(_Frozen):
     facts: Facts
     sources: list[Source] = Field(min_length=1)
     panel: dict[str, Review]
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    dataset: str | None = Field(default=None, pattern=r"^[a-z0-9_.-]+/[A-Za-z0-9_.:@/-]+$")
+    """The same model in the genai-prices dataset, as "provider/model-id" (e.g.
+    "anthropic/claude-sonnet-4-5"): this reviewed file then wins over the generated tool."""
 
     @field_validator("aliases")
     @classmethod
@@ -118,6 +136,8 @@ class Tool(_Frozen):
     def fact_fields(self) -> list[str]:
         """The fields that state facts and so need a source."""
         present = ["licence", "released", "pricing"]
+        if self.lifecycle.status != "active":
+            present.append("lifecycle")
         for name, value in self.facts:
             if value not in (None, [], {}):
                 present.append(f"facts.{name}")
