@@ -36,17 +36,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
-from bot.catalogue import Catalogue, Tool
-from bot.catalogue_loader import load_catalogue
+from bot.catalogue import Catalogue, Tool, load_catalogue
 from bot.chat import ChatBot
 from bot.errors import BadQuery
-from bot.leaderboard import Leaderboard
 from bot.platform import PostedCard
 from bot.render.text import render_leaderboard, render_posted, render_tool, render_votes
 from bot.settings import bundled_catalogue_dir
-from bot.store import Store, utc_now
-from bot.votes import KEYCAPS, ReactionEvent
-from bot.weekly_commands import WeeklyCommands, describe_preview
+from bot.votes import KEYCAPS, Leaderboard, ReactionEvent, Store, utc_now
+from bot.weekly import WeeklyCommands, describe_preview
 
 PLATFORM = "console"
 WEEKLY_CHECK_SECONDS = 30.0

@@ -1,6 +1,6 @@
 """The Discord adapter: slash commands, embeds, reaction votes, weekly verdicts.
 
-It only translates: Discord events become core calls (`bot.chat`, `bot.weekly_commands`) and
+It only translates: Discord events become core calls (`bot.chat`, `bot.weekly`) and
 core results become embeds. Callbacks are a few lines over methods of `DiscordVerdicts`, which the
 tests drive with real discord.py objects against a fake Discord API on 127.0.0.1.
 """
@@ -18,16 +18,11 @@ from discord import app_commands
 from adapters.discord_render import card_embed, fit, leaderboard_embed, safe, tool_embed
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.coalesce import EditCoalescer
-from bot.compare import Comparer
+from bot.compare import Comparer, split_last_name
 from bot.errors import PlatformRefused, VerdictError
-from bot.leaderboard import Leaderboard, build_leaderboard
 from bot.platform import PostedCard
-from bot.query import split_last_name
-from bot.store import Store, utc_now
-from bot.votes import ReactionEvent
-from bot.weekly import WEEKDAYS
-from bot.weekly_commands import WeeklyCommands
+from bot.votes import EditCoalescer, Leaderboard, ReactionEvent, Store, build_leaderboard, utc_now
+from bot.weekly import WEEKDAYS, WeeklyCommands
 
 log = logging.getLogger(__name__)
 

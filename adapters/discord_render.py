@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import discord
 
-from bot.catalogue import Catalogue, Tool
-from bot.leaderboard import Leaderboard
+from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.platform import PostedCard
-from bot.pricing import pricing_read
 from bot.render.cells import community_cell, panel_cell, picked_name
+from bot.votes import Leaderboard
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096

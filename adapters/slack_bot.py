@@ -26,14 +26,19 @@ from adapters.slack_render import (
 )
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.coalesce import EditCoalescer
 from bot.compare import Comparer
 from bot.errors import BadQuery, PlatformRefused, VerdictError
-from bot.leaderboard import Leaderboard
 from bot.platform import PostedCard
-from bot.store import Store, utc_now
-from bot.votes import KEYCAPS, SLACK_NAMES, ReactionEvent
-from bot.weekly_commands import WeeklyCommands
+from bot.votes import (
+    KEYCAPS,
+    SLACK_NAMES,
+    EditCoalescer,
+    Leaderboard,
+    ReactionEvent,
+    Store,
+    utc_now,
+)
+from bot.weekly import WeeklyCommands
 
 log = logging.getLogger(__name__)
 

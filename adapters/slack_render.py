@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.catalogue import Catalogue, Tool
-from bot.leaderboard import Leaderboard
+from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.platform import PostedCard
-from bot.pricing import pricing_read
 from bot.render.cells import community_cell, panel_cell, picked_name
-from bot.votes import SLACK_NAMES
+from bot.votes import SLACK_NAMES, Leaderboard
 
 MAX_BLOCKS = 50
 HEADER_LIMIT = 150

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.catalogue import Tool
-from bot.catalogue_loader import load_catalogue
+from bot.catalogue import Tool, load_catalogue
+from bot.compare import Matcher
 from bot.errors import AmbiguousTool, UnknownTool
-from bot.matching import Matcher
 from bot.settings import bundled_catalogue_dir
 
 SYLLABLES = ("ka", "lo", "mi", "ra", "ven", "tor", "sil", "qua", "zen", "dro", "fi", "nu", "pel")

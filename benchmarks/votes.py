@@ -18,12 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.catalogue_loader import load_catalogue
+from bot.catalogue import load_catalogue
 from bot.compare import Comparer
-from bot.database import is_postgres_url
 from bot.render.text import render_card
 from bot.settings import bundled_catalogue_dir
-from bot.store import Store, VoteWrite
+from bot.storage import is_postgres_url
+from bot.votes import Store, VoteWrite
 
 
 async def _throughput(

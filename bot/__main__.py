@@ -1,5 +1,11 @@
-"""`python -m bot` runs the same CLI as the `verdict` command."""
+"""`python -m bot` runs the installed `verdict` command.
 
-from bot.cli import main
+The command line is the composition root (`adapters/cli.py`): it wires the core to every
+adapter, so the core cannot import it without depending on its own adapters. It is found here
+the way the `verdict` script finds it, through the package's entry point.
+"""
 
-raise SystemExit(main())
+from importlib.metadata import entry_points
+
+(command,) = entry_points(group="console_scripts", name="verdict")
+raise SystemExit(command.load()())

@@ -11,13 +11,21 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.catalogue import Catalogue
-from bot.coalesce import EditCoalescer
 from bot.compare import Comparer
 from bot.errors import VerdictError
-from bot.leaderboard import Leaderboard, build_leaderboard
 from bot.platform import ChatPlatform, PostedCard
-from bot.store import CardRecord, Store, utc_now
-from bot.votes import ReactionEvent, VoteOutcome, handle_reaction, vote_emoji
+from bot.votes import (
+    CardRecord,
+    EditCoalescer,
+    Leaderboard,
+    ReactionEvent,
+    Store,
+    VoteOutcome,
+    build_leaderboard,
+    handle_reaction,
+    utc_now,
+    vote_emoji,
+)
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,9 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.card import VerdictCard
 from bot.catalogue import Tool
-from bot.leaderboard import Leaderboard
-from bot.store import HeadToHead
+from bot.compare import VerdictCard
+from bot.votes import HeadToHead, Leaderboard
 
 
 class PostedCard(BaseModel):

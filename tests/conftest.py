@@ -12,8 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bot.catalogue import Catalogue
-from bot.catalogue_loader import load_catalogue
+from bot.catalogue import Catalogue, load_catalogue
 from bot.compare import Comparer
 from bot.settings import bundled_catalogue_dir
 

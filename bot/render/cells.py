@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.card import ToolColumn, VerdictCard
+from bot.compare import ToolColumn, VerdictCard
 
 NO_VOTES = "—"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.card import VerdictCard
 from bot.catalogue import Tool
+from bot.compare import VerdictCard
 from bot.errors import VerdictError
-from bot.leaderboard import Leaderboard
+from bot.votes import Leaderboard
 
 
 def render_card(card: VerdictCard) -> str:

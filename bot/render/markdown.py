@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.card import VerdictCard
+from bot.compare import VerdictCard
 from bot.render.cells import picked_name, table_rows
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from bot.card import VerdictCard
-from bot.catalogue import Catalogue, Tool
-from bot.leaderboard import Leaderboard
+from bot.catalogue import Catalogue, Tool, pricing_read
+from bot.compare import VerdictCard
 from bot.platform import PostedCard
-from bot.pricing import pricing_read
 from bot.render.cells import community_cell, picked_name, table_rows
+from bot.votes import Leaderboard
 
 WIDTH = 80
 LABEL_WIDTH = 12

@@ -1,0 +1,292 @@
+"""The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
+
+Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems;
+4 the vote database cannot be read; 5 a setting (a token, an id) is missing or refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from bot.catalogue import Catalogue, check_catalogue
+from bot.compare import Comparer
+from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
+from bot.render import json_format, markdown, text
+from bot.settings import SettingsError, load_settings, shard_ids
+from bot.storage import exists as database_exists
+from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+
+EXIT_OK = 0
+EXIT_UNANSWERABLE = 2
+EXIT_CATALOGUE = 3
+EXIT_STORE = 4
+EXIT_SETTINGS = 5
+
+T = TypeVar("T")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="verdict", description="Compare AI tools and get a verdict card."
+    )
+    parser.add_argument(
+        "--catalogue",
+        type=Path,
+        help="catalogue directory (default: $VERDICT_CATALOGUE or bundled)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    compare = commands.add_parser("compare", help='compare tools: "smolvlm2 vs mistral-medium-3"')
+    compare.add_argument("query", nargs="+", help="the comparison, e.g. smolvlm2 vs gpt-4o-mini")
+    formats = compare.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print one JSON object")
+    formats.add_argument("--markdown", action="store_true", help="print Markdown")
+
+    tool = commands.add_parser("tool", help="show one tool and its panel reviews")
+    tool.add_argument("name", nargs="+")
+    tool.add_argument("--json", action="store_true", help="print one JSON object")
+
+    commands.add_parser("list", help="list the tools in the catalogue")
+
+    board = commands.add_parser("leaderboard", help="tools ranked by community votes")
+    board.add_argument("--category", help="only tools of this category, e.g. vision-language")
+    board.add_argument("--json", action="store_true", help="print one JSON object")
+
+    export = commands.add_parser("export", help="export anonymised data")
+    export_commands = export.add_subparsers(dest="export_command", required=True)
+    export_votes = export_commands.add_parser("votes", help="every current vote, voters hashed")
+    export_votes.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    commands.add_parser("chat", help="a pretend chat channel in the terminal, with votes")
+
+    commands.add_parser("discord", help="run the Discord bot (token from DISCORD_TOKEN)")
+    commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)")
+
+    weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
+    weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
+    preview = weekly_commands.add_parser("preview", help="what would be posted next, where, when")
+    preview.add_argument("--channel", help="only this channel")
+    weekly_commands.add_parser(
+        "run-once", help="post what is due now (terminal channels print here)"
+    )
+
+    catalogue = commands.add_parser("catalogue", help="catalogue maintenance")
+    catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
+    check = catalogue_commands.add_parser("check", help="validate a catalogue directory")
+    check.add_argument("dir", nargs="?", type=Path)
+    return parser
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _catalogue_dir(args: argparse.Namespace) -> Path:
+    return args.catalogue if args.catalogue is not None else load_settings().catalogue
+
+
+def _load(args: argparse.Namespace) -> Catalogue:
+    catalogue, problems = check_catalogue(_catalogue_dir(args))
+    if catalogue is None:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
+    """Read from the vote database if one exists; reading commands never create one."""
+    location = load_settings().db
+    if not database_exists(location):
+        return empty
+    store = await Store.open(location)
+    try:
+        return await read(store)
+    finally:
+        await store.close()
+
+
+def _compare(args: argparse.Namespace) -> int:
+    comparer = Comparer(_load(args))
+    query = " ".join(args.query)
+    try:
+        tools = comparer.resolve_query(query)
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
+    slugs = [t.slug for t in tools]
+    tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
+    card = comparer.card_for(tools, tallies)
+    if args.json:
+        print(json_format.render_card(card))
+    elif args.markdown:
+        print(markdown.render_card(card))
+    else:
+        print(text.render_card(card))
+    return EXIT_OK
+
+
+def _tool(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    try:
+        tool = Comparer(catalogue).tool(" ".join(args.name))
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
+    print(json_format.render_tool(tool) if args.json else text.render_tool(tool, catalogue))
+    return EXIT_OK
+
+
+def _leaderboard(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    categories = sorted({t.category for t in catalogue.tools})
+    if args.category is not None and args.category not in categories:
+        error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
+        return _unanswerable(error, as_json=args.json)
+    votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
+    board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
+    return EXIT_OK
+
+
+def _export_votes(args: argparse.Namespace) -> int:
+    votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
+    print(votes_csv(votes) if args.format == "csv" else votes_json(votes), end="")
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from adapters.console import run_chat
+
+    asyncio.run(run_chat(_load(args), load_settings().db))
+    return EXIT_OK
+
+
+def _weekly(args: argparse.Namespace) -> int:
+    from adapters.console import weekly_preview, weekly_run_once
+
+    catalogue = _load(args)
+    db = load_settings().db
+    if args.weekly_command == "preview":
+        if not database_exists(db):
+            print("No channel has subscribed to weekly verdicts yet.")
+            return EXIT_OK
+        print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        return EXIT_OK
+    if not database_exists(db):
+        print("Nothing is due: no channel has subscribed yet.")
+        return EXIT_OK
+    print(asyncio.run(weekly_run_once(catalogue, db)))
+    return EXIT_OK
+
+
+def _discord(args: argparse.Namespace) -> int:
+    from adapters.discord_bot import run_discord
+
+    settings = load_settings()
+    if settings.discord_token is None:
+        print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
+        return EXIT_SETTINGS
+    shards = shard_ids(settings)
+    catalogue = _load(args)
+    run_discord(
+        catalogue,
+        settings.db,
+        settings.discord_token.get_secret_value(),
+        settings.discord_guild_id,
+        shard_count=settings.discord_shard_count,
+        shard_ids=shards,
+    )
+    return EXIT_OK
+
+
+def _slack(args: argparse.Namespace) -> int:
+    from adapters.slack_bot import run_slack
+
+    settings = load_settings()
+    if settings.slack_bot_token is None:
+        print(
+            "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr
+        )
+        return EXIT_SETTINGS
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        print(
+            "verdict: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
+            file=sys.stderr,
+        )
+        return EXIT_SETTINGS
+    catalogue = _load(args)
+    secret = settings.slack_signing_secret
+    app_token = settings.slack_app_token
+    admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())
+    asyncio.run(
+        run_slack(
+            catalogue,
+            settings.db,
+            bot_token=settings.slack_bot_token.get_secret_value(),
+            signing_secret=secret.get_secret_value() if secret else None,
+            app_token=app_token.get_secret_value() if app_token else None,
+            api_url=settings.slack_api_url,
+            port=settings.port,
+            admin_user_ids=admins,
+        )
+    )
+    return EXIT_OK
+
+
+def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
+    print(error.message, file=sys.stderr)
+    if as_json:
+        print(json_format.render_error(error))
+    return EXIT_UNANSWERABLE
+
+
+def _check(args: argparse.Namespace) -> int:
+    directory = args.dir if args.dir is not None else _catalogue_dir(args)
+    catalogue, problems = check_catalogue(directory)
+    if catalogue is None:
+        _print_problems(problems)
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_CATALOGUE
+    print(f"ok: {len(catalogue.tools)} tools, {len(catalogue.panel.personas)} panel personas")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "compare":
+            return _compare(args)
+        if args.command == "tool":
+            return _tool(args)
+        if args.command == "list":
+            print(text.render_list(_load(args)))
+            return EXIT_OK
+        if args.command == "leaderboard":
+            return _leaderboard(args)
+        if args.command == "export":
+            return _export_votes(args)
+        if args.command == "chat":
+            return _chat(args)
+        if args.command == "weekly":
+            return _weekly(args)
+        if args.command == "discord":
+            return _discord(args)
+        if args.command == "slack":
+            return _slack(args)
+        return _check(args)
+    except CatalogueError as error:
+        _print_problems(error.problems)
+        return EXIT_CATALOGUE
+    except StoreError as error:
+        print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_STORE
+    except (SettingsError, PlatformRefused) as error:
+        print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:
+        return EXIT_OK

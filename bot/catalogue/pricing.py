@@ -1,0 +1,68 @@
+"""Reads a tool's pricing the way a buyer would: one line, and an order for "which is cheaper"."""
+
+from __future__ import annotations
+
+import math
+
+from bot.catalogue.models import Pricing, Tool
+
+BUDGET_BELOW_USD = 0.50
+PREMIUM_FROM_USD = 3.00
+"""Bands for a blended per-token price (three parts input to one part output), USD per 1M."""
+
+
+def blended_usd_per_mtok(pricing: Pricing) -> float | None:
+    """One number per 1M tokens, weighting input 3:1 as chat and RAG traffic usually does."""
+    if pricing.input_usd_per_mtok is None or pricing.output_usd_per_mtok is None:
+        return None
+    return (3 * pricing.input_usd_per_mtok + pricing.output_usd_per_mtok) / 4
+
+
+def _usd(amount: float) -> str:
+    return f"${amount:.2f}"
+
+
+def price_figure(tool: Tool) -> str:
+    """The short price: "$0.40 in / $2.00 out per 1M tokens" or "free weights"."""
+    pricing = tool.pricing
+    if pricing.model == "self-hosted":
+        return "free weights, self-hosted"
+    blended = blended_usd_per_mtok(pricing)
+    if blended is None:
+        return pricing.note or "subscription"
+    assert pricing.input_usd_per_mtok is not None and pricing.output_usd_per_mtok is not None
+    return (
+        f"{_usd(pricing.input_usd_per_mtok)} in / "
+        f"{_usd(pricing.output_usd_per_mtok)} out per 1M tokens"
+    )
+
+
+def pricing_read(tool: Tool) -> str:
+    """A one-line read: the figure and what it means for the bill."""
+    pricing = tool.pricing
+    if pricing.model == "self-hosted":
+        return f"Free weights ({tool.licence}); you pay for the hardware"
+    blended = blended_usd_per_mtok(pricing)
+    if blended is None:
+        return price_figure(tool)
+    if blended < BUDGET_BELOW_USD:
+        band = "budget"
+    elif blended < PREMIUM_FROM_USD:
+        band = "mid-range"
+    else:
+        band = "premium"
+    free = ", free tier" if pricing.free_tier else ""
+    return f"{price_figure(tool)}{free}: {band}"
+
+
+def cost_key(tool: Tool) -> tuple[float, int]:
+    """Sorts cheapest first: blended per-token price, then a free tier before none.
+
+    Self-hosted weights count as zero: the hardware bill depends on the buyer, not the tool.
+    A price that cannot be compared (a subscription) sorts last.
+    """
+    pricing = tool.pricing
+    if pricing.model == "self-hosted":
+        return (0.0, 0)
+    blended = blended_usd_per_mtok(pricing)
+    return (math.inf if blended is None else blended, 0 if pricing.free_tier else 1)

@@ -1,0 +1,21 @@
+"""The /compare flow: parse what was typed (query), resolve names to tools (matching), build
+the verdict card (card); `Comparer` ties them to one catalogue."""
+
+from bot.compare.card import PersonaSplit, ToolColumn, ToolTake, Verdict, VerdictCard, build_card
+from bot.compare.comparer import Comparer
+from bot.compare.matching import Matcher
+from bot.compare.query import CompareRequest, parse_query, split_last_name
+
+__all__ = [
+    "CompareRequest",
+    "Comparer",
+    "Matcher",
+    "PersonaSplit",
+    "ToolColumn",
+    "ToolTake",
+    "Verdict",
+    "VerdictCard",
+    "build_card",
+    "parse_query",
+    "split_last_name",
+]

@@ -1,0 +1,51 @@
+"""The /compare flow every adapter shares: parse the text, resolve names, build the card."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+
+from bot.catalogue import Catalogue, Tool
+from bot.compare.card import VerdictCard, build_card
+from bot.compare.matching import Matcher
+from bot.compare.query import CompareRequest, parse_query
+from bot.errors import BadQuery
+from bot.votes import CommunityTally
+
+
+class Comparer:
+    """A loaded catalogue with its matcher, answering compare and tool look-ups."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return Matcher(self.catalogue.tools)
+
+    def resolve_all(self, request: CompareRequest) -> list[Tool]:
+        tools = [self.matcher.resolve(name) for name in request.names]
+        first_typed: dict[str, str] = {}
+        for typed, tool in zip(request.names, tools, strict=True):
+            if tool.slug in first_typed:
+                raise BadQuery(
+                    f'"{first_typed[tool.slug]}" and "{typed}" are both {tool.name}; '
+                    "name different tools to compare."
+                )
+            first_typed[tool.slug] = typed
+        return tools
+
+    def resolve_query(self, text: str) -> list[Tool]:
+        """The tools a comparison names, in the order typed; raises our typed errors."""
+        return self.resolve_all(parse_query(text))
+
+    def compare(
+        self, text: str, tallies: Mapping[str, CommunityTally] | None = None
+    ) -> VerdictCard:
+        return self.card_for(self.resolve_query(text), tallies or {})
+
+    def card_for(self, tools: Sequence[Tool], tallies: Mapping[str, CommunityTally]) -> VerdictCard:
+        return build_card(tools, tallies, panel=self.catalogue.panel)
+
+    def tool(self, name: str) -> Tool:
+        return self.matcher.resolve(name)

@@ -1,0 +1,217 @@
+"""Resolves what a person typed to one catalogue tool, or says why it cannot.
+
+Order of evidence: an exact name/alias hit; then every typed word found in one tool's name
+(so "haiku" or "medium mistral 3" work); then the same after fixing typos in words; then a fuzzy
+score over whole names. Version numbers are never fuzzed: "gpt 4.1" must not become GPT-4o.
+When two tools fit about equally, we ask rather than guess.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.catalogue import Tool, compact, is_number, normalise
+from bot.errors import AmbiguousTool, Suggestion, UnknownTool
+
+CONFIDENT_SCORE = 85.0
+"""A whole-name fuzzy score at or above this is a match, if no other tool is close behind."""
+AMBIGUITY_MARGIN = 5.0
+"""Tools scoring within this of the best one make the answer ambiguous."""
+SUGGESTION_SCORE = 55.0
+WORD_FIX_SCORE = 80.0
+"""A typed word this close to a known word is read as that word ("sonet" -> "sonnet")."""
+MAX_CANDIDATES = 5
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    tool: int
+    text: str
+    words: frozenset[str]
+    numbers: frozenset[str]
+
+
+def _choice_texts(tool: Tool) -> list[str]:
+    names = [tool.slug, tool.name, *tool.aliases]
+    return [*names, f"{tool.vendor} {tool.name}"]
+
+
+class Matcher:
+    """Built once per catalogue; every query after that reuses the processed choices."""
+
+    def __init__(self, tools: Sequence[Tool]) -> None:
+        self.tools: tuple[Tool, ...] = tuple(tools)
+        self._exact: dict[str, int] = {}
+        self._choices: list[_Choice] = []
+        self._by_word: dict[str, set[int]] = {}
+        self._tool_choices: list[list[int]] = [[] for _ in self.tools]
+        for index, tool in enumerate(self.tools):
+            for text in _choice_texts(tool):
+                key = compact(text)
+                if not key:
+                    continue
+                self._exact.setdefault(key, index)
+                normal = normalise(text)
+                words = frozenset(normal.split())
+                numbers = frozenset(w for w in words if is_number(w))
+                choice_id = len(self._choices)
+                self._choices.append(_Choice(index, normal, words, numbers))
+                self._tool_choices[index].append(choice_id)
+                for word in words:
+                    self._by_word.setdefault(word, set()).add(choice_id)
+        self._texts = [c.text for c in self._choices]
+        self._fixable_words = sorted(w for w in self._by_word if w.isalpha() and len(w) >= 3)
+
+    @property
+    def choice_texts(self) -> list[str]:
+        """The normalised names, slugs and aliases searched; for benchmarks and diagnostics."""
+        return self._texts
+
+    def suggest(self, typed: str, limit: int = 25) -> list[Tool]:
+        """Tools for an autocomplete list: names starting with what was typed first, then the
+        closest fuzzy matches. Never raises; empty input lists tools alphabetically."""
+        query = normalise(typed)
+        if not query:
+            return sorted(self.tools, key=lambda t: t.name.casefold())[:limit]
+        found: list[int] = []
+        seen: set[int] = set()
+
+        def add(tool: int) -> None:
+            if tool not in seen:
+                seen.add(tool)
+                found.append(tool)
+
+        for choice_id, text in enumerate(self._texts):
+            if text.startswith(query):
+                add(self._choices[choice_id].tool)
+                if len(found) >= limit:
+                    break
+        if len(found) < limit:
+            for _, _, choice_id in process.extract(
+                query, self._texts, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=75
+            ):
+                add(self._choices[choice_id].tool)
+        return [self.tools[t] for t in found[:limit]]
+
+    def resolve(self, typed: str) -> Tool:
+        """The one tool `typed` means; raises `AmbiguousTool` or `UnknownTool` otherwise."""
+        query = normalise(typed)
+        if not query:
+            raise UnknownTool(typed, [])
+        exact = self._exact.get(query.replace(" ", ""))
+        if exact is not None:
+            return self.tools[exact]
+
+        words = query.split()
+        found = self._by_all_words(words, typed)
+        if found is not None:
+            return found
+
+        fixed = self._fix_typos(words)
+        if fixed != words:
+            exact = self._exact.get("".join(fixed))
+            if exact is not None:
+                return self.tools[exact]
+            found = self._by_all_words(fixed, typed)
+            if found is not None:
+                return found
+
+        return self._by_fuzzy_score(query, frozenset(w for w in words if is_number(w)), typed)
+
+    def _by_all_words(self, words: list[str], typed: str) -> Tool | None:
+        """Tools one of whose names contains every typed word; None if no tool does."""
+        postings = [self._by_word.get(word) for word in set(words)]
+        if not postings or any(p is None for p in postings):
+            return None
+        postings.sort(key=len)
+        choice_ids = set.intersection(*postings)  # type: ignore[arg-type]
+        if not choice_ids:
+            return None
+        tools = {self._choices[c].tool for c in choice_ids}
+        if len(tools) == 1:
+            return self.tools[tools.pop()]
+        wanted = frozenset(words)
+        same_words = {self._choices[c].tool for c in choice_ids if self._choices[c].words == wanted}
+        if len(same_words) == 1:
+            return self.tools[same_words.pop()]
+        raise AmbiguousTool(typed, self._ranked(" ".join(words), tools)[:MAX_CANDIDATES])
+
+    def _fix_typos(self, words: list[str]) -> list[str]:
+        fixed: list[str] = []
+        for word in words:
+            if word in self._by_word or not word.isalpha() or len(word) < 4:
+                fixed.append(word)
+                continue
+            best = process.extract(
+                word,
+                self._fixable_words,
+                scorer=fuzz.ratio,
+                limit=2,
+                score_cutoff=WORD_FIX_SCORE,
+            )
+            clear_winner = len(best) == 1 or (len(best) == 2 and best[0][1] > best[1][1])
+            fixed.append(best[0][0] if best and clear_winner else word)
+        return fixed
+
+    def _by_fuzzy_score(self, query: str, numbers: frozenset[str], typed: str) -> Tool:
+        scored = process.extract(
+            query,
+            self._texts,
+            scorer=fuzz.ratio,
+            limit=max(20, MAX_CANDIDATES * 4),
+            score_cutoff=SUGGESTION_SCORE,
+        )
+        best_by_tool: dict[int, float] = {}
+        numbers_fit: dict[int, bool] = {}
+        for _, score, choice_id in scored:
+            choice = self._choices[choice_id]
+            if choice.tool not in best_by_tool:
+                best_by_tool[choice.tool] = score
+            fits = numbers <= choice.numbers
+            numbers_fit[choice.tool] = numbers_fit.get(choice.tool, False) or fits
+        ranked = sorted(best_by_tool.items(), key=lambda item: -item[1])
+        confident = [
+            (tool, score)
+            for tool, score in ranked
+            if score >= CONFIDENT_SCORE and numbers_fit.get(tool, False)
+        ]
+        if confident:
+            top_score = confident[0][1]
+            close = [tool for tool, score in confident if score >= top_score - AMBIGUITY_MARGIN]
+            if len(close) == 1:
+                return self.tools[close[0]]
+            raise AmbiguousTool(typed, [self._suggestion(t) for t in close[:MAX_CANDIDATES]])
+        suggestions = [tool for tool, _ in ranked[:MAX_SUGGESTIONS]]
+        for tool in self._sharing_words(query.split(), MAX_SUGGESTIONS):
+            if len(suggestions) >= MAX_SUGGESTIONS:
+                break
+            if tool not in suggestions:
+                suggestions.append(tool)
+        raise UnknownTool(typed, [self._suggestion(t) for t in suggestions])
+
+    def _sharing_words(self, words: Iterable[str], limit: int) -> list[int]:
+        """Up to `limit` tools sharing a non-numeric word with the query, most shared first."""
+        counts: dict[int, int] = {}
+        for word in set(words):
+            if is_number(word) or len(word) < 2:
+                continue
+            for tool in {self._choices[c].tool for c in self._by_word.get(word, ())}:
+                counts[tool] = counts.get(tool, 0) + 1
+        return heapq.nsmallest(
+            limit + MAX_SUGGESTIONS, counts, key=lambda tool: (-counts[tool], self.tools[tool].slug)
+        )
+
+    def _ranked(self, query: str, tools: Iterable[int]) -> list[Suggestion]:
+        def closeness(tool: int) -> tuple[float, str]:
+            best = max(fuzz.ratio(query, self._texts[c]) for c in self._tool_choices[tool])
+            return (-best, self.tools[tool].slug)
+
+        return [self._suggestion(t) for t in sorted(tools, key=closeness)]
+
+    def _suggestion(self, tool: int) -> Suggestion:
+        return Suggestion(slug=self.tools[tool].slug, name=self.tools[tool].name)

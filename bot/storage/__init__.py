@@ -1,0 +1,30 @@
+"""The databases under the store: SQLite or PostgreSQL behind one small interface (database),
+and the schema as numbered migrations in both dialects (migrations)."""
+
+from bot.storage.database import (
+    Database,
+    DatabaseError,
+    Transaction,
+    exists,
+    is_postgres_url,
+    open_database,
+)
+from bot.storage.migrations import (
+    COUNTER_SHARDS,
+    POSTGRES_MIGRATIONS,
+    SCHEMA_VERSION,
+    SQLITE_MIGRATIONS,
+)
+
+__all__ = [
+    "COUNTER_SHARDS",
+    "POSTGRES_MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SQLITE_MIGRATIONS",
+    "Database",
+    "DatabaseError",
+    "Transaction",
+    "exists",
+    "is_postgres_url",
+    "open_database",
+]

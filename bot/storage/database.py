@@ -1,0 +1,259 @@
+"""The two databases the store runs on, behind one small interface.
+
+SQLite (aiosqlite) is the embedded default; PostgreSQL (asyncpg) lets several bot processes
+share one store. The store writes its SQL once, with `?` placeholders, in the subset both
+understand; each migration exists in both dialects and they stay in step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import aiosqlite
+
+from bot.storage.migrations import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
+
+Row = tuple[Any, ...]
+Dialect = Literal["sqlite", "postgresql"]
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+)
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach PostgreSQL before saying so, rather than hanging a command."""
+MIGRATION_LOCK = 7_007_001
+"""PostgreSQL advisory lock key: one process migrates while the others wait."""
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or used; the message says why, without secrets."""
+
+
+class Transaction(Protocol):
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one statement; returns how many rows it changed."""
+        ...
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None: ...
+
+
+class Database(Protocol):
+    dialect: Dialect
+
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """A read outside any transaction (sees only committed data)."""
+        ...
+
+    def transaction(self) -> Any:
+        """`async with db.transaction() as tx:` — committed on exit, rolled back on error."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def is_postgres_url(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(location: str | Path) -> str:
+    """A bare path or `sqlite:///path`."""
+    text = str(location)
+    return text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text
+
+
+def exists(location: str | Path) -> bool:
+    """Whether there is a database to read: a server URL is taken to exist, a file must."""
+    return is_postgres_url(str(location)) or Path(sqlite_path(location)).is_file()
+
+
+async def open_database(location: str | Path) -> Database:
+    if is_postgres_url(str(location)):
+        return await PostgresDatabase.open(str(location))
+    return await SqliteDatabase.open(sqlite_path(location))
+
+
+# --- SQLite ---------------------------------------------------------------------------
+
+
+class _SqliteTransaction:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        async with self._connection.execute(sql, tuple(params)) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        cursor = await self._connection.execute(sql, tuple(params))
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        await self._connection.executemany(sql, [tuple(r) for r in rows])
+
+
+class SqliteDatabase:
+    """One writing and one reading connection; WAL lets reads run beside a write."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self._writer = writer
+        self._reader = reader
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str) -> SqliteDatabase:
+        opened: list[aiosqlite.Connection] = []
+        try:
+            writer = await aiosqlite.connect(path)
+            opened.append(writer)
+            await _configure(writer)
+            await _migrate_sqlite(writer)
+            reader = await aiosqlite.connect(path)
+            opened.append(reader)
+            await _configure(reader)
+        except (sqlite3.DatabaseError, DatabaseError) as error:
+            for connection in opened:  # an open connection's thread would keep the process alive
+                await connection.close()
+            if isinstance(error, DatabaseError):
+                raise
+            raise DatabaseError(f"cannot open {path}: {error}") from error
+        return cls(writer, reader)
+
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        async with self._reader.execute(sql, tuple(params)) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_SqliteTransaction]:
+        async with self._lock:
+            try:
+                yield _SqliteTransaction(self._writer)
+            except BaseException:
+                await self._writer.rollback()
+                raise
+            await self._writer.commit()
+
+    async def close(self) -> None:
+        await self._reader.close()
+        await self._writer.close()
+
+
+async def _configure(db: aiosqlite.Connection) -> None:
+    for pragma in SQLITE_PRAGMAS:
+        await db.execute(pragma)
+
+
+async def _migrate_sqlite(db: aiosqlite.Connection) -> None:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    version = int(row[0]) if row else 0
+    _refuse_newer(version, len(SQLITE_MIGRATIONS))
+    for number in range(version, len(SQLITE_MIGRATIONS)):
+        await db.executescript(
+            f"BEGIN; {SQLITE_MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
+        )
+
+
+def _refuse_newer(version: int, known: int) -> None:
+    if version > known:
+        raise DatabaseError(
+            f"the database has schema version {version}, newer than this bot's {known}; "
+            "upgrade the bot"
+        )
+
+
+# --- PostgreSQL -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def to_postgres(sql: str) -> str:
+    """`?` placeholders become `$1`, `$2`, … (the store's SQL has no `?` inside literals)."""
+    counter = iter(range(1, 10_000))
+    return re.sub(r"\?", lambda _: f"${next(counter)}", sql)
+
+
+def _rowcount(status: str) -> int:
+    """asyncpg reports "INSERT 0 1" / "UPDATE 3"; the last number is the rows changed."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class _PostgresTransaction:
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return [tuple(r) for r in await self._connection.fetch(to_postgres(sql), *params)]
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        return _rowcount(await self._connection.execute(to_postgres(sql), *params))
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        await self._connection.executemany(to_postgres(sql), [tuple(r) for r in rows])
+
+
+class PostgresDatabase:
+    """A small asyncpg pool. Exactly-once guarantees come from constraints and transactions,
+    so any number of bot processes may share one database."""
+
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str) -> PostgresDatabase:
+        import asyncpg
+
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT)
+        except (OSError, asyncpg.PostgresError, ValueError) as error:
+            raise DatabaseError(f"cannot open the PostgreSQL database: {error}") from None
+        try:
+            await _migrate_postgres(pool)
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(pool)
+
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return [tuple(r) for r in await self._pool.fetch(to_postgres(sql), *params)]
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_PostgresTransaction]:
+        async with self._pool.acquire() as connection, connection.transaction():
+            yield _PostgresTransaction(connection)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+async def _migrate_postgres(pool: Any) -> None:
+    async with pool.acquire() as connection:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        try:
+            await connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+            )
+            version = await connection.fetchval("SELECT max(version) FROM schema_version") or 0
+            _refuse_newer(version, len(POSTGRES_MIGRATIONS))
+            for number in range(version, len(POSTGRES_MIGRATIONS)):
+                async with connection.transaction():
+                    await connection.execute(POSTGRES_MIGRATIONS[number])
+                    await connection.execute(
+                        "INSERT INTO schema_version (version) VALUES ($1)", number + 1
+                    )
+        finally:
+            await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)

@@ -1,0 +1,51 @@
+"""Community votes: which reactions are votes (rules), where cards and votes are kept (store),
+what they add up to (tally, leaderboard, export), and how tally edits are paced (coalesce)."""
+
+from bot.votes.coalesce import EditCoalescer
+from bot.votes.export import votes_csv, votes_json
+from bot.votes.leaderboard import Leaderboard, LeaderboardEntry, build_leaderboard
+from bot.votes.rules import (
+    KEYCAPS,
+    SLACK_NAMES,
+    ReactionEvent,
+    VoteOutcome,
+    choice_for,
+    handle_reaction,
+    vote_emoji,
+)
+from bot.votes.store import (
+    CardRecord,
+    Clock,
+    HeadToHead,
+    Store,
+    StoredVote,
+    StoreError,
+    VoteWrite,
+    utc_now,
+)
+from bot.votes.tally import CommunityTally
+
+__all__ = [
+    "KEYCAPS",
+    "SLACK_NAMES",
+    "CardRecord",
+    "Clock",
+    "CommunityTally",
+    "EditCoalescer",
+    "HeadToHead",
+    "Leaderboard",
+    "LeaderboardEntry",
+    "ReactionEvent",
+    "Store",
+    "StoreError",
+    "StoredVote",
+    "VoteOutcome",
+    "VoteWrite",
+    "build_leaderboard",
+    "choice_for",
+    "handle_reaction",
+    "utc_now",
+    "vote_emoji",
+    "votes_csv",
+    "votes_json",
+]

@@ -1,0 +1,105 @@
+"""Vote rules, whatever the platform: which reactions are votes, and what each one does.
+
+A card with N tools invites the keycaps 1️⃣ … N️⃣ (Slack names them `one` … `four`). One vote per
+person per card: another number moves the vote, removing the current one retracts it, removing
+a stale one changes nothing. The store enforces that with a key on card + voter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.votes.store import Store, VoteWrite
+
+KEYCAPS = ("1\ufe0f\u20e3", "2\ufe0f\u20e3", "3\ufe0f\u20e3", "4\ufe0f\u20e3")
+SLACK_NAMES = ("one", "two", "three", "four")
+_CHOICE_BY_EMOJI = {
+    **{emoji: i for i, emoji in enumerate(KEYCAPS)},
+    **{"1\u20e3": 0, "2\u20e3": 1, "3\u20e3": 2, "4\u20e3": 3},
+    **{name: i for i, name in enumerate(SLACK_NAMES)},
+    **{f":{name}:": i for i, name in enumerate(SLACK_NAMES)},
+}
+
+
+class ReactionEvent(BaseModel):
+    """A reaction added to or removed from a message, as any adapter reports it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    channel: str
+    message_id: str
+    user_id: str
+    emoji: str
+    added: bool
+    user_is_bot: bool = False
+    event_id: str | None = None
+    event_time: float | None = None
+    """The platform's own time for the event (Slack's `event_ts`), when it gives one."""
+
+
+class VoteOutcome(StrEnum):
+    RECORDED = "recorded"
+    IGNORED = "ignored"
+
+
+def choice_for(emoji: str, tool_count: int) -> int | None:
+    """The 0-based card position an emoji votes for, or None if it is not a choice here."""
+    choice = _CHOICE_BY_EMOJI.get(emoji)
+    return choice if choice is not None and choice < tool_count else None
+
+
+def vote_emoji(position: int) -> str:
+    return KEYCAPS[position]
+
+
+async def handle_reaction(
+    store: Store,
+    event: ReactionEvent,
+    *,
+    bot_user_id: str | None,
+    arrival_time: Callable[[], float],
+) -> VoteOutcome:
+    """Apply one reaction event; returns once any resulting vote is committed."""
+    if event.user_is_bot or event.user_id == bot_user_id:
+        return VoteOutcome.IGNORED
+    card = await store.find_card(event.platform, event.channel, event.message_id)
+    if card is None:
+        return VoteOutcome.IGNORED
+    choice = choice_for(event.emoji, len(card.tools))
+    if choice is None:
+        return VoteOutcome.IGNORED
+    voter = store.hash_user(event.platform, event.user_id)
+    event_time = event.event_time if event.event_time is not None else arrival_time()
+    await store.record_vote(
+        VoteWrite(
+            card_id=card.id,
+            voter=voter,
+            added=event.added,
+            choice=choice,
+            event_time=event_time,
+            event_key=_event_key(event, voter),
+        )
+    )
+    return VoteOutcome.RECORDED
+
+
+def _event_key(event: ReactionEvent, voter: str) -> str | None:
+    """Same user, emoji, message and platform time is the same event, whatever its id says;
+    without a platform time, the event id is all we have. Stored as a short digest: the key
+    is only ever compared, and a full one costs more index space than the vote itself."""
+    if event.event_time is not None:
+        action = "add" if event.added else "remove"
+        identity = (
+            f"{event.platform}|{event.channel}|{event.message_id}|{voter}|{event.emoji}|"
+            f"{action}|{event.event_time!r}"
+        )
+    elif event.event_id is not None:
+        identity = f"{event.platform}|id|{event.event_id}"
+    else:
+        return None
+    return hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()

@@ -1,0 +1,354 @@
+"""Durable storage on one SQLite file: cards, votes, tallies, the request log, subscriptions.
+
+Votes go through one writer task that commits them in groups: every caller waits until the
+transaction holding its vote has committed, so an acknowledged vote survives a crash, while
+thousands of votes share one commit. Reads use a second connection (WAL lets them run alongside).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.storage import COUNTER_SHARDS, Database, DatabaseError, Transaction, open_database
+from bot.votes.tally import CommunityTally
+
+Clock = Callable[[], datetime]
+MAX_BATCH = 2048
+DEADLOCK_RETRIES = 5
+EVENT_MEMORY_SECONDS = 3600.0
+"""Event keys are kept an hour: well past Slack's last retry, about five minutes in."""
+PRUNE_EVERY_SECONDS = 60.0
+"""Old event keys are deleted at most this often, not in every batch of votes."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StoreError(Exception):
+    """The database cannot be used (a newer schema, a file that is not SQLite)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    id: int
+    platform: str
+    channel: str
+    message_id: str
+    tools: tuple[str, ...]
+    recap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeadToHead:
+    first: str
+    second: str
+    first_wins: int
+    second_wins: int
+    votes: int
+    """All votes on cards holding both, including votes for a third tool on the card."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVote:
+    card_id: int
+    platform: str
+    card_created_at: str
+    voter: str
+    tools: tuple[str, ...]
+    choice: str
+    event_time: float
+
+
+@dataclass(frozen=True, slots=True)
+class VoteWrite:
+    """One reaction event as the store applies it: `added` False retracts `choice`."""
+
+    card_id: int
+    voter: str
+    added: bool
+    choice: int
+    event_time: float
+    event_key: str | None
+
+
+class Store:
+    """Cards, votes and tallies on a SQLite file or a PostgreSQL database.
+
+    Open with `await Store.open(location)` — a path, `sqlite:///path` or `postgresql://…` —
+    and close with `await store.close()`.
+    """
+
+    def __init__(self, db: Database, salt: bytes, clock: Clock) -> None:
+        self.db = db
+        self._salt = salt
+        self._clock = clock
+        self._queue: asyncio.Queue[tuple[VoteWrite, asyncio.Future[None]]] = asyncio.Queue()
+        self._writer_task: asyncio.Task[None] | None = None
+        self._pruned_at = float("-inf")
+
+    @classmethod
+    async def open(cls, location: str | Path, *, clock: Clock = utc_now) -> Store:
+        try:
+            db = await open_database(location)
+        except DatabaseError as error:
+            raise StoreError(str(error)) from None
+        try:
+            salt = await _salt(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, salt, clock)
+
+    async def close(self) -> None:
+        if self._writer_task is not None:
+            await self._queue.join()
+            self._writer_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer_task
+        await self.db.close()
+
+    def hash_user(self, platform: str, user_id: str) -> str:
+        """Voters and askers are stored only as salted hashes; the salt never leaves the file."""
+        digest = hashlib.blake2b(f"{platform}\0{user_id}".encode(), key=self._salt, digest_size=16)
+        return digest.hexdigest()
+
+    async def register_card(
+        self,
+        *,
+        platform: str,
+        channel: str,
+        message_id: str,
+        tools: Sequence[str],
+        asked_by: str,
+        recap: str | None = None,
+    ) -> CardRecord:
+        """Remember a posted card (idempotent for the same platform message)."""
+        now = self._clock().isoformat()
+        async with self.db.transaction() as tx:
+            inserted = await tx.fetch(
+                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
+            )
+            if inserted:
+                card_id = inserted[0][0]
+                await tx.executemany(
+                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                    [(card_id, i, slug) for i, slug in enumerate(tools)],
+                )
+                await tx.executemany(
+                    "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [(slug, card_id % COUNTER_SHARDS) for slug in tools],
+                )
+        record = await self.find_card(platform, channel, message_id)
+        assert record is not None
+        return record
+
+    async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
+        rows = await self.db.fetch(
+            "SELECT c.id, t.slug, c.recap FROM cards c JOIN card_tools t ON t.card_id = c.id "
+            "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position",
+            (platform, channel, message_id),
+        )
+        if not rows:
+            return None
+        return CardRecord(
+            rows[0][0], platform, channel, message_id, tuple(r[1] for r in rows), rows[0][2]
+        )
+
+    async def record_vote(self, vote: VoteWrite) -> None:
+        """Returns once the vote is committed. Redeliveries (same event key) count once."""
+        if self._writer_task is None:
+            self._writer_task = asyncio.create_task(self._write_votes())
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((vote, done))  # unbounded: never waits
+        await done
+
+    async def _write_votes(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._commit_votes([vote for vote, _ in batch])
+            except Exception as error:  # every waiter must hear about it, then we go on
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _commit_votes(self, votes: Sequence[VoteWrite]) -> None:
+        now = self._clock().timestamp()
+        rows = [
+            (
+                vote.event_key or f"once:{uuid.uuid4().hex}",
+                vote.card_id,
+                vote.voter,
+                int(vote.added),
+                vote.choice,
+                vote.event_time,
+                now,
+            )
+            for vote in votes
+        ]
+        prune = now - self._pruned_at >= PRUNE_EVERY_SECONDS
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                async with self.db.transaction() as tx:
+                    if self.db.dialect == "postgresql":
+                        await _lock_tallies(tx, sorted({v.card_id for v in votes}))
+                    await tx.executemany(
+                        "INSERT INTO vote_events "
+                        "(event_key, card_id, voter, added, choice, event_time, seen_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        rows,
+                    )
+                    if prune:
+                        await tx.execute(
+                            "DELETE FROM vote_events WHERE seen_at < ?",
+                            (now - EVENT_MEMORY_SECONDS,),
+                        )
+                break
+            except Exception as error:
+                if attempt + 1 == DEADLOCK_RETRIES or not _is_deadlock(error):
+                    raise
+        if prune:
+            self._pruned_at = now
+
+    async def card_tally(self, card_id: int) -> tuple[int, ...]:
+        """Votes per position on one card, in card order."""
+        rows = await self.db.fetch(
+            "SELECT votes FROM card_tools WHERE card_id = ? ORDER BY position", (card_id,)
+        )
+        return tuple(int(r[0]) for r in rows)
+
+    async def tool_tallies(self, slugs: Sequence[str]) -> dict[str, CommunityTally]:
+        """Per tool, across every card that contains it: votes cast there, and its winning share."""
+        if not slugs:
+            return {}
+        marks = ",".join("?" * len(slugs))
+        rows = await self.db.fetch(
+            f"SELECT slug, sum(votes), sum(wins) FROM tool_counts WHERE slug IN ({marks}) "
+            "GROUP BY slug",
+            tuple(slugs),
+        )
+        return {
+            slug: CommunityTally(
+                votes=int(votes), ship_pct=round(100 * int(wins) / int(votes)) if votes else None
+            )
+            for slug, votes, wins in rows
+        }
+
+    async def head_to_head(self, first: str, second: str) -> HeadToHead:
+        """Votes on every card holding both tools, in either order: who won them."""
+        rows = await self.db.fetch(
+            "SELECT t.slug, count(*) FROM votes v "
+            "JOIN card_tools a ON a.card_id = v.card_id AND a.slug = ? "
+            "JOIN card_tools b ON b.card_id = v.card_id AND b.slug = ? "
+            "JOIN card_tools t ON t.card_id = v.card_id AND t.position = v.choice "
+            "GROUP BY t.slug",
+            (first, second),
+        )
+        wins = {slug: int(count) for slug, count in rows}
+        return HeadToHead(
+            first=first,
+            second=second,
+            first_wins=wins.get(first, 0),
+            second_wins=wins.get(second, 0),
+            votes=sum(wins.values()),
+        )
+
+    async def vote_rows(self) -> list[StoredVote]:
+        """Every current vote with its card's tools in order; voters appear only as hashes."""
+        cards: dict[int, list[str]] = {}
+        for card_id, slug in await self.db.fetch(
+            "SELECT card_id, slug FROM card_tools ORDER BY card_id, position"
+        ):
+            cards.setdefault(card_id, []).append(slug)
+        rows = await self.db.fetch(
+            "SELECT c.id, c.platform, c.created_at, v.voter, v.choice, v.event_time "
+            "FROM votes v JOIN cards c ON c.id = v.card_id "
+            "WHERE v.choice IS NOT NULL ORDER BY c.id, v.event_time, v.voter"
+        )
+        return [
+            StoredVote(
+                card_id=card_id,
+                platform=platform,
+                card_created_at=created_at,
+                voter=voter,
+                tools=tuple(cards[card_id]),
+                choice=cards[card_id][choice],
+                event_time=event_time,
+            )
+            for card_id, platform, created_at, voter, choice, event_time in rows
+        ]
+
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a read query (for the store's companion modules, e.g. the weekly store)."""
+        return await self.db.fetch(sql, params)
+
+    async def write(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one write statement in its own committed transaction; returns rows changed."""
+        async with self.db.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def log_request(self, *, platform: str, channel: str, tools: Sequence[str]) -> None:
+        """Which comparisons people ask for (the weekly pick reads this)."""
+        await self.write(
+            "INSERT INTO requests (platform, channel, tools, asked_at) VALUES (?, ?, ?, ?)",
+            (
+                platform,
+                channel,
+                json.dumps(sorted(tools)),
+                self._clock().astimezone(UTC).isoformat(),
+            ),
+        )
+
+
+async def _lock_tallies(tx: Transaction, card_ids: Sequence[int]) -> None:
+    """Take the batch's tally rows in one fixed order, so that two processes writing votes for
+    the same cards queue up instead of deadlocking."""
+    marks = ",".join("?" * len(card_ids))
+    await tx.fetch(
+        f"SELECT 1 FROM card_tools WHERE card_id IN ({marks}) "
+        "ORDER BY card_id, position FOR UPDATE",
+        card_ids,
+    )
+    shards = sorted({card_id % COUNTER_SHARDS for card_id in card_ids})
+    await tx.fetch(
+        f"SELECT 1 FROM tool_counts WHERE shard IN ({','.join('?' * len(shards))}) "
+        f"AND slug IN (SELECT slug FROM card_tools WHERE card_id IN ({marks})) "
+        "ORDER BY slug, shard FOR UPDATE",
+        [*shards, *card_ids],
+    )
+
+
+def _is_deadlock(error: Exception) -> bool:
+    return type(error).__name__ in {"DeadlockDetectedError", "SerializationError"}
+
+
+async def _salt(db: Database) -> bytes:
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('voter_salt', ?) ON CONFLICT DO NOTHING",
+            (secrets.token_hex(32),),
+        )
+    rows = await db.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
+    return bytes.fromhex(rows[0][0])

@@ -1,0 +1,44 @@
+"""Weekly verdicts: when a post is due and what it compares (pick), the claims that make it
+exactly-once (store), the loop that posts (scheduler) and the /verdicts commands (commands)."""
+
+from bot.weekly.commands import WeeklyCommands, describe_preview
+from bot.weekly.pick import (
+    WEEKDAYS,
+    Subscription,
+    WeeklyPick,
+    WeekWindow,
+    parse_hour,
+    parse_weekday,
+    pick_for_week,
+    recap,
+    week_window,
+    zone,
+)
+from bot.weekly.scheduler import (
+    LEASE_SECONDS,
+    WeeklyPreview,
+    WeeklyResult,
+    WeeklyScheduler,
+)
+from bot.weekly.store import WeeklyPost, WeeklyStore
+
+__all__ = [
+    "LEASE_SECONDS",
+    "WEEKDAYS",
+    "Subscription",
+    "WeekWindow",
+    "WeeklyCommands",
+    "WeeklyPick",
+    "WeeklyPost",
+    "WeeklyPreview",
+    "WeeklyResult",
+    "WeeklyScheduler",
+    "WeeklyStore",
+    "describe_preview",
+    "parse_hour",
+    "parse_weekday",
+    "pick_for_week",
+    "recap",
+    "week_window",
+    "zone",
+]

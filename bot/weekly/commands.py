@@ -1,0 +1,96 @@
+"""The /verdicts commands every adapter offers: subscribe, unsubscribe, now, preview.
+
+They take and return plain text; permission checks (Manage Server, workspace admin) stay in the
+adapters, which know who is asking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+from bot.chat import ChatBot
+from bot.errors import BadQuery
+from bot.weekly.pick import Subscription, parse_hour, parse_weekday, zone
+from bot.weekly.scheduler import WeeklyPreview, WeeklyScheduler
+from bot.weekly.store import WeeklyStore
+
+REASONS = {
+    "queue": "from the curated queue",
+    "requested": "the most requested comparison this week",
+    "rotation": "next in the category rotation",
+    "already chosen": "already chosen for this week",
+}
+
+
+class WeeklyCommands:
+    def __init__(
+        self,
+        scheduler: WeeklyScheduler,
+        *,
+        platform: str,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self.scheduler = scheduler
+        self.store: WeeklyStore = scheduler.weekly
+        self.platform = platform
+        self.clock = clock
+
+    @classmethod
+    def for_bots(
+        cls, bots: Mapping[str, ChatBot], *, platform: str, clock: Callable[[], dt.datetime]
+    ) -> WeeklyCommands:
+        store = WeeklyStore(bots[platform].store)
+        return cls(WeeklyScheduler(bots, store, clock=clock), platform=platform, clock=clock)
+
+    async def subscribe(
+        self, channel: str, user_id: str, weekday: str, hour: str, timezone: str = "UTC"
+    ) -> Subscription:
+        day, at, tz = parse_weekday(weekday), parse_hour(hour), zone(timezone)
+        return await self.store.subscribe(
+            platform=self.platform,
+            channel=channel,
+            weekday=day,
+            hour=at,
+            timezone=tz.key,
+            user_id=user_id,
+            now=self.clock(),
+        )
+
+    async def unsubscribe(self, channel: str) -> bool:
+        return await self.store.unsubscribe(self.platform, channel)
+
+    async def subscription(self, channel: str) -> Subscription:
+        found = await self.store.subscription(self.platform, channel)
+        if found is None:
+            raise BadQuery("This channel has no weekly verdict; subscribe first.")
+        return found
+
+    async def post_now(self, channel: str) -> str:
+        result = await self.scheduler.post_now(await self.subscription(channel))
+        if result.outcome == "sent":
+            return f"This week's verdict is posted (card {result.card_id})."
+        if result.outcome == "busy":
+            return f"This week's verdict is already posted or being posted ({result.detail})."
+        if result.outcome == "nothing-to-post":
+            return "Nothing to post: every comparison was just posted here."
+        return "Posting failed; it will be retried shortly."
+
+    async def preview(self, channel: str) -> str:
+        preview = await self.scheduler.preview(await self.subscription(channel))
+        if preview is None:
+            return "Nothing to post next: every comparison was just posted here."
+        return describe_preview(preview, self.scheduler)
+
+
+def describe_preview(preview: WeeklyPreview, scheduler: WeeklyScheduler) -> str:
+    sub = preview.subscription
+    local = preview.due.astimezone(zone(sub.timezone))
+    names = " vs ".join(scheduler.catalogue.by_slug[s].name for s in preview.tools)
+    lines = [
+        f"Next weekly verdict in {sub.platform}/{sub.channel}: {names}, "
+        f"{local:%a %d %b %Y %H:%M} {sub.timezone} ({REASONS.get(preview.reason, preview.reason)})."
+    ]
+    if preview.recap:
+        lines.append(preview.recap)
+    return "\n".join(lines)

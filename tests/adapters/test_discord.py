@@ -1,0 +1,416 @@
+"""The Discord adapter driven with real discord.py objects against a fake Discord on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import discord.http
+import pytest
+
+from adapters.discord_bot import (
+    NEEDS_MANAGE_SERVER,
+    DiscordVerdicts,
+    compare_choices,
+    intents,
+    tool_choices,
+)
+from adapters.discord_render import (
+    DESCRIPTION_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    MAX_FIELDS,
+    TITLE_LIMIT,
+    TOTAL_LIMIT,
+    card_embed,
+)
+from bot.catalogue import Catalogue, Review, Tool
+from bot.compare import Comparer
+from bot.platform import PostedCard
+from bot.votes import EditCoalescer, Store
+from tests.fake_discord import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
+
+MANAGE_GUILD = str(discord.Permissions(manage_guild=True).value)
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    monkeypatch.setattr(discord.http.Route, "BASE", await server.start())
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def client(fake: FakeDiscord) -> AsyncIterator[discord.Client]:
+    bot = discord.Client(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+    await bot.login("not-a-real-token")
+    yield bot
+    await bot.close()
+
+
+@pytest.fixture
+async def verdicts(
+    client: discord.Client, catalogue: Catalogue, tmp_path: Path
+) -> AsyncIterator[DiscordVerdicts]:
+    store = await Store.open(tmp_path / "discord.db")
+    made = DiscordVerdicts(client, catalogue, store, edits=EditCoalescer(interval=0.2))
+    yield made
+    await made.edits.drain()
+    await store.close()
+
+
+_ids = iter(range(9_000, 99_000))
+
+
+def interaction(
+    client: discord.Client, name: str, options: list[dict[str, Any]], permissions: str = "0"
+) -> discord.Interaction:
+    payload = {
+        "id": str(next(_ids)),
+        "application_id": APP_ID,
+        "type": 2,
+        "token": f"token-{next(_ids)}",
+        "version": 1,
+        "guild_id": GUILD_ID,
+        "channel_id": CHANNEL_ID,
+        "channel": {
+            "id": CHANNEL_ID,
+            "type": 0,
+            "guild_id": GUILD_ID,
+            "name": "general",
+            "position": 0,
+        },
+        "member": {
+            "user": {"id": "777", "username": "ann", "discriminator": "0", "avatar": None},
+            "roles": [],
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "permissions": permissions,
+            "flags": 0,
+        },
+        "data": {"id": "1", "name": name, "type": 1, "options": options},
+        "app_permissions": "0",
+        "locale": "en-US",
+        "attachment_size_limit": 8_388_608,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+    }
+    return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
+
+
+def reaction(
+    client: discord.Client,
+    message_id: str,
+    user_id: str,
+    emoji: str,
+    *,
+    added: bool = True,
+    is_bot: bool = False,
+) -> discord.RawReactionActionEvent:
+    data: dict[str, Any] = {
+        "message_id": message_id,
+        "channel_id": CHANNEL_ID,
+        "user_id": user_id,
+        "guild_id": GUILD_ID,
+        "type": 0,
+    }
+    event = discord.RawReactionActionEvent(
+        data,  # type: ignore[arg-type]
+        discord.PartialEmoji.from_str(emoji),
+        "REACTION_ADD" if added else "REACTION_REMOVE",
+    )
+    if is_bot:
+        event.member = discord.Member(
+            data={
+                "user": {
+                    "id": user_id,
+                    "username": "other-bot",
+                    "discriminator": "0",
+                    "avatar": None,
+                    "bot": True,
+                },
+                "roles": [],
+                "joined_at": None,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },  # type: ignore[typeddict-item]
+            guild=client._connection._get_or_create_unavailable_guild(int(GUILD_ID)),
+            state=client._connection,
+        )
+    return event
+
+
+def posted_id(fake: FakeDiscord) -> int:
+    reactions = fake.calls("PUT", "/reactions/")
+    return int(reactions[-1].path.split("/")[4])
+
+
+async def test_compare_defers_then_posts_the_card_as_an_embed_and_seeds_reactions(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(interaction(client, "compare", []), "smolvlm2 vs mistral-medium-3")
+    [callback] = fake.calls("POST", "/callback")
+    assert callback.body["type"] == 5  # deferred: the 3-second deadline is met whatever follows
+    [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    [embed] = followup.body["embeds"]
+    assert embed["title"] == "SmolVLM2 vs Mistral Medium 3"
+    assert embed["fields"][0]["name"] == "1️⃣ SmolVLM2"
+    assert "**Verdict: ship SmolVLM2.**" in embed["description"]
+    assert followup.body["allowed_mentions"] == {"parse": []}
+    emojis = [r.path.split("/")[-2] for r in fake.calls("PUT", "/reactions/")]
+    assert emojis == ["1️⃣", "2️⃣"]
+    card = await verdicts.store.find_card("discord", CHANNEL_ID, str(posted_id(fake)))
+    assert card is not None and card.tools == ("smolvlm2", "mistral-medium-3")
+
+
+async def test_a_bad_query_gets_an_ephemeral_answer_with_suggestions(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(interaction(client, "compare", []), "gpt 5 vs haiku")
+    [callback] = fake.calls("POST", "/callback")
+    assert callback.body["type"] == 4
+    assert callback.body["data"]["flags"] == 64  # ephemeral
+    assert "GPT-4o" in callback.body["data"]["content"]
+    assert not fake.calls("POST", "/webhooks/")
+
+
+async def test_echoed_user_text_pings_nobody(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(interaction(client, "compare", []), "@everyone vs <@&123> **bold**")
+    [callback] = fake.calls("POST", "/callback")
+    content = callback.body["data"]["content"]
+    assert "@everyone" not in content.replace("@\u200beveryone", "")
+    assert "<@&123>" not in content
+    assert "**bold**" not in content
+    assert callback.body["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_reactions_add_move_and_remove_votes_and_edits_are_coalesced(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(interaction(client, "compare", []), "haiku vs gpt-4o-mini")
+    message_id = str(posted_id(fake))
+    for user in range(100):
+        await verdicts.reaction(reaction(client, message_id, str(10_000 + user), "1️⃣"))
+    await verdicts.reaction(reaction(client, message_id, "10000", "2️⃣"))  # moves
+    await verdicts.reaction(reaction(client, message_id, "10001", "1️⃣", added=False))  # retracts
+    await verdicts.reaction(reaction(client, message_id, "10002", "2️⃣", added=False))  # stale
+    await verdicts.reaction(reaction(client, message_id, BOT_ID, "2️⃣"))  # the bot's own seed
+    await verdicts.reaction(reaction(client, message_id, "555", "2️⃣", is_bot=True))
+    await verdicts.edits.drain()
+    card = await verdicts.store.find_card("discord", CHANNEL_ID, message_id)
+    assert card is not None
+    assert await verdicts.store.card_tally(card.id) == (98, 1)
+    edits = fake.calls("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}")
+    assert 1 <= len(edits) <= 5
+    footer = edits[-1].body["embeds"][0]["footer"]["text"]
+    assert footer == "Votes on this card: 1️⃣ 98 · 2️⃣ 1"
+
+
+async def test_verdicts_needs_manage_server(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.verdicts(interaction(client, "verdicts", []), "subscribe", 4000, "mon", "9")
+    [callback] = fake.calls("POST", "/callback")
+    assert callback.body["data"]["content"] == NEEDS_MANAGE_SERVER
+    assert callback.body["data"]["flags"] == 64
+    assert await verdicts.weekly.store.subscriptions() == []
+
+
+async def test_verdicts_subscribe_then_now_posts_the_weekly_card_in_that_channel(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    admin = interaction(client, "verdicts", [], permissions=MANAGE_GUILD)
+    await verdicts.verdicts(admin, "subscribe", 4242, "friday", "17", "Europe/Paris")
+    [answer] = fake.calls("POST", "/callback")
+    assert answer.body["data"]["content"] == (
+        "Subscribed <#4242>: a weekly verdict on Fridays at 17:00 Europe/Paris."
+    )
+    await verdicts.verdicts(
+        interaction(client, "verdicts", [], permissions=MANAGE_GUILD), "now", 4242
+    )
+    [card] = fake.calls("POST", "/channels/4242/messages")
+    assert card.body["embeds"][0]["description"].startswith("_The first weekly verdict")
+    assert fake.calls("PUT", "/channels/4242/messages/")
+    said = fake.calls("POST", f"/webhooks/{APP_ID}/")[-1]
+    assert said.body["content"].startswith("This week's verdict is posted")
+
+
+async def test_verdicts_bad_input_is_explained(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    admin = interaction(client, "verdicts", [], permissions=MANAGE_GUILD)
+    await verdicts.verdicts(admin, "subscribe", 4242, "monday", "9", "Mars/Olympus")
+    [callback] = fake.calls("POST", "/callback")
+    assert "is not a time zone" in callback.body["data"]["content"]
+
+
+def test_autocomplete_suggests_names_for_the_last_name_typed(catalogue: Catalogue) -> None:
+    comparer = Comparer(catalogue)
+    choices = compare_choices(comparer, "smolvlm2 vs mistral me")
+    assert choices[0].value == "smolvlm2 vs Mistral Medium 3"
+    assert compare_choices(comparer, "")[0].name
+    assert len(compare_choices(comparer, "")) <= 25
+    long = compare_choices(comparer, "x" * 98 + " vs gpt")
+    assert all(0 < len(c.name) <= 100 and 0 < len(c.value) <= 100 for c in long)
+    assert tool_choices(comparer, "hai")[0].value == "claude-3-5-haiku"
+
+
+def _longest(tool: Tool, n: int) -> Tool:
+    review = Review(verdict="skip", take="T" * 140, body="B" * 1000)
+    return tool.model_copy(
+        update={
+            "slug": f"{tool.slug}-{n}",
+            "name": f"{'N' * 78}{n}",
+            "tagline": "G" * 100,
+            "best_for": "F" * 120,
+            "panel": {
+                p: review if n % 2 else review.model_copy(update={"verdict": "ship"})
+                for p in tool.panel
+            },
+        }
+    )
+
+
+def test_the_card_embed_stays_within_discords_limits_for_four_long_tools(
+    catalogue: Catalogue,
+) -> None:
+    base = catalogue.by_slug["gpt-4o"]
+    tools = [_longest(base, n) for n in range(4)]
+    card = Comparer(catalogue).card_for(tools, {})
+    posted = PostedCard(
+        card=card, vote_emojis=("1️⃣", "2️⃣", "3️⃣", "4️⃣"), card_votes=(1, 2, 3, 4), recap="R" * 300
+    )
+    embed = card_embed(posted)
+    assert len(embed) <= TOTAL_LIMIT
+    assert len(embed.title or "") <= TITLE_LIMIT
+    assert len(embed.description or "") <= DESCRIPTION_LIMIT
+    assert len(embed.fields) <= MAX_FIELDS
+    for field in embed.fields:
+        assert len(field.name or "") <= FIELD_NAME_LIMIT
+        assert 0 < len(field.value or "") <= FIELD_VALUE_LIMIT
+    assert any((f.value or "").endswith("…") for f in embed.fields)
+    assert discord.Embed.from_dict(embed.to_dict()).to_dict() == embed.to_dict()
+
+
+def test_the_bot_asks_for_no_privileged_intent() -> None:
+    wanted = intents()
+    assert wanted.guilds and wanted.guild_reactions
+    assert not (wanted.message_content or wanted.members or wanted.presences)
+
+
+def test_verdict_discord_without_a_token_says_which_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from adapters.cli import main
+
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert main(["discord"]) == 5
+    assert (
+        capsys.readouterr().err
+        == "verdict: set DISCORD_TOKEN to the bot's token (README: Discord)\n"
+    )
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    monkeypatch.setenv("DISCORD_GUILD_ID", "not-a-number")
+    assert main(["discord"]) == 5
+    assert capsys.readouterr().err.startswith("verdict: DISCORD_GUILD_ID: ")
+
+
+async def test_verdict_discord_with_a_refused_token_is_one_line_without_the_token(
+    fake: FakeDiscord,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from adapters.cli import main
+
+    fake.reject_token = True
+    monkeypatch.setenv("DISCORD_TOKEN", "secret-token-value")
+    monkeypatch.setenv("VERDICT_DB", str(tmp_path / "d.db"))
+    code = await asyncio.to_thread(main, ["discord"])
+    captured = capsys.readouterr()
+    assert code == 5
+    assert captured.err == "verdict: Discord refused DISCORD_TOKEN; copy the bot token again\n"
+    assert "secret-token-value" not in captured.out + captured.err
+
+
+def test_the_readme_invite_asks_for_exactly_the_permissions_needed() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    needed = discord.Permissions(
+        send_messages=True, embed_links=True, add_reactions=True, read_message_history=True
+    )
+    assert f"permissions={needed.value}`" in readme
+
+
+async def test_the_command_tree_has_the_commands_and_guards_verdicts(
+    client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    from adapters.discord_bot import build_tree
+
+    tree = build_tree(client, lambda: verdicts)
+    commands = {c.name: c for c in tree.get_commands()}
+    assert set(commands) == {"compare", "tool", "leaderboard", "verdicts"}
+    group = commands["verdicts"]
+    assert isinstance(group, discord.app_commands.Group)
+    assert group.default_permissions == discord.Permissions(manage_guild=True)
+    assert group.guild_only
+    assert {c.name for c in group.commands} == {"subscribe", "unsubscribe", "now", "preview"}
+    compare = commands["compare"]
+    assert isinstance(compare, discord.app_commands.Command)
+    assert compare.get_parameter("query").autocomplete  # type: ignore[union-attr]
+
+
+async def test_tool_and_leaderboard_answer_with_embeds(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.tool(interaction(client, "tool", []), "claude-3-5-haiku")
+    [reply] = fake.calls("POST", "/callback")
+    embed = reply.body["data"]["embeds"][0]
+    assert embed["title"] == "Claude 3.5 Haiku · Anthropic"
+    await verdicts.tool(interaction(client, "tool", []), "photoshop")
+    assert fake.calls("POST", "/callback")[-1].body["data"]["flags"] == 64
+    await verdicts.leaderboard(interaction(client, "leaderboard", []))
+    board = fake.calls("POST", f"/webhooks/{APP_ID}/")[-1].body["embeds"][0]
+    assert board["title"] == "Community leaderboard"
+    assert "nothing is ranked" in board["description"]
+
+
+async def test_a_failing_command_tells_the_user_privately(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    from adapters.discord_bot import SOMETHING_WENT_WRONG, build_tree
+
+    tree = build_tree(client, lambda: verdicts)
+    failing = interaction(client, "leaderboard", [])
+    await tree.on_error(failing, discord.app_commands.AppCommandError("boom"))
+    [reply] = fake.calls("POST", "/callback")
+    assert reply.body["data"]["content"] == SOMETHING_WENT_WRONG
+    assert reply.body["data"]["flags"] == 64
+
+
+def test_a_process_can_run_a_slice_of_the_shards(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from adapters.cli import main
+    from adapters.discord_bot import VerdictClient
+    from bot.settings import load_settings, shard_ids
+
+    monkeypatch.setenv("DISCORD_SHARD_COUNT", "4")
+    monkeypatch.setenv("DISCORD_SHARD_IDS", "2,3")
+    ids = shard_ids(load_settings())
+    assert ids == [2, 3]
+    client = VerdictClient(catalogue, "unused.db", shard_count=4, shard_ids=ids)
+    assert (client.shard_count, client.shard_ids) == (4, [2, 3])
+
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    monkeypatch.setenv("DISCORD_SHARD_IDS", "3,4")
+    assert main(["discord"]) == 5
+    assert capsys.readouterr().err == "verdict: DISCORD_SHARD_IDS: each shard once, from 0 to 3\n"

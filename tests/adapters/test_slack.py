@@ -1,0 +1,405 @@
+"""The Slack adapter over real HTTP on 127.0.0.1: signed requests into the Bolt app's own aiohttp
+server, and the bot's slack_sdk client talking to a mock Web API that records every call."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.parse
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_bot import EVENTS_PATH, NOT_ALLOWED, SlackVerdicts, build_app
+from adapters.slack_render import (
+    CONTEXT_LIMIT,
+    FIELD_LIMIT,
+    HEADER_LIMIT,
+    MAX_BLOCKS,
+    MAX_FIELDS,
+    SECTION_LIMIT,
+    card_blocks,
+)
+from bot.catalogue import Catalogue, Review, Tool
+from bot.compare import Comparer
+from bot.platform import PostedCard
+from bot.votes import EditCoalescer, Store
+from tests.fake_slack import BOT_USER, FakeSlack
+from tests.loopback import serve
+
+SECRET = "test-signing-secret"
+CHANNEL = "C0CHANNEL"
+
+
+class SlackHarness:
+    def __init__(self, fake: FakeSlack, services: SlackVerdicts, url: str) -> None:
+        self.fake = fake
+        self.services = services
+        self.url = url
+        self.session = aiohttp.ClientSession()
+
+    async def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        headers: dict[str, str] | None = None,
+    ) -> aiohttp.ClientResponse:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+            **(headers or {}),
+        }
+        async with self.session.post(self.url, data=body.encode(), headers=sent) as response:
+            await response.read()
+            return response
+
+    async def command(
+        self, name: str, text: str, user: str = "U1", **kw: Any
+    ) -> aiohttp.ClientResponse:
+        body = urllib.parse.urlencode(
+            {
+                "command": name,
+                "text": text,
+                "channel_id": CHANNEL,
+                "user_id": user,
+                "team_id": "T1",
+                "response_url": "https://hooks.invalid/x",
+                "trigger_id": "t",
+            }
+        )
+        return await self.post(body, "application/x-www-form-urlencoded", **kw)
+
+    async def reaction(
+        self,
+        user: str,
+        name: str,
+        ts: str,
+        *,
+        added: bool = True,
+        event_ts: str,
+        event_id: str,
+        retry: int | None = None,
+    ) -> aiohttp.ClientResponse:
+        body = json.dumps(
+            {
+                "token": "x",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(float(event_ts)),
+                "event": {
+                    "type": "reaction_added" if added else "reaction_removed",
+                    "user": user,
+                    "reaction": name,
+                    "item": {"type": "message", "channel": CHANNEL, "ts": ts},
+                    "item_user": BOT_USER,
+                    "event_ts": event_ts,
+                },
+            }
+        )
+        headers = (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry
+            else None
+        )
+        return await self.post(body, "application/json", headers=headers)
+
+
+async def tally_becomes(slack: SlackHarness, ts: str, expected: tuple[int, ...]) -> None:
+    """Events are processed after the ack: wait (bounded) until the stored tally settles."""
+    card = await slack.services.store.find_card("slack", CHANNEL, ts)
+    assert card is not None
+    deadline = asyncio.get_running_loop().time() + 5.0
+    while (tally := await slack.services.store.card_tally(card.id)) != expected:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"tally stayed {tally}, expected {expected}")
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)  # anything still in flight would change it now
+    assert await slack.services.store.card_tally(card.id) == expected
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[SlackHarness]:
+    fake = FakeSlack()
+    client = AsyncWebClient(token="xoxb-test", base_url=await fake.start())
+    store = await Store.open(tmp_path / "slack.db")
+    services = SlackVerdicts(
+        client,
+        catalogue,
+        store,
+        bot_user_id=BOT_USER,
+        admin_user_ids=frozenset({"UADMIN"}),
+        edits=EditCoalescer(interval=0.2),
+    )
+    app = build_app(lambda: services, client=client, signing_secret=SECRET)
+    runner, port = await serve(app.web_app(path=EVENTS_PATH))
+    harness = SlackHarness(fake, services, f"http://127.0.0.1:{port}{EVENTS_PATH}")
+    yield harness
+    await harness.session.close()
+    await services.edits.drain()
+    await runner.cleanup()
+    await store.close()
+    await fake.stop()
+
+
+async def _compare(slack: SlackHarness, text: str) -> str:
+    started = time.perf_counter()
+    response = await slack.command("/compare", text)
+    assert response.status == 200
+    assert time.perf_counter() - started < 3.0
+    await eventually(lambda: len(slack.fake.of("reactions.add")) >= 2)
+    return str(slack.fake.of("reactions.add")[-1].args["timestamp"])
+
+
+async def test_compare_acks_posts_blocks_adds_reactions_and_registers_the_card(
+    slack: SlackHarness,
+) -> None:
+    ts = await _compare(slack, "smolvlm2 vs mistral-medium-3")
+    [post] = slack.fake.of("chat.postMessage")
+    assert post.args["channel"] == CHANNEL
+    assert post.args["text"] == "SmolVLM2 vs Mistral Medium 3: ship SmolVLM2"
+    header = post.args["blocks"][0]
+    assert header == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "SmolVLM2 vs Mistral Medium 3"},
+    }
+    assert [c.args["name"] for c in slack.fake.of("reactions.add")] == ["one", "two"]
+    card = await slack.services.store.find_card("slack", CHANNEL, ts)
+    assert card is not None and card.tools == ("smolvlm2", "mistral-medium-3")
+
+
+async def test_reactions_vote_and_a_retried_event_counts_once(slack: SlackHarness) -> None:
+    ts = await _compare(slack, "haiku vs gpt-4o-mini")
+    await slack.reaction("U1", "one", ts, event_ts="1700000100.000100", event_id="Ev1")
+    await slack.reaction("U1", "one", ts, event_ts="1700000100.000100", event_id="Ev1", retry=1)
+    await slack.reaction("U2", "two", ts, event_ts="1700000101.000100", event_id="Ev2")
+    await slack.reaction("U2", "two", ts, added=False, event_ts="1700000102.000100", event_id="Ev3")
+    # the retry of U2's add arrives after the removal: it must not bring the vote back
+    await slack.reaction("U2", "two", ts, event_ts="1700000101.000100", event_id="Ev2b", retry=2)
+    await slack.reaction(BOT_USER, "two", ts, event_ts="1700000103.000100", event_id="Ev4")
+    await tally_becomes(slack, ts, (1, 0))
+
+
+async def test_forged_or_stale_requests_are_rejected_and_store_nothing(slack: SlackHarness) -> None:
+    forged = await slack.command("/compare", "haiku vs gpt-4o", secret="wrong-secret")
+    stale = await slack.command("/compare", "haiku vs gpt-4o", timestamp=int(time.time()) - 301)
+    assert forged.status == 401 and stale.status == 401
+    await asyncio.sleep(0.2)
+    assert slack.fake.of("chat.postMessage") == []
+    assert await slack.services.store.vote_rows() == []
+
+
+async def test_a_burst_of_reactions_gives_few_updates_with_the_final_tally(
+    slack: SlackHarness,
+) -> None:
+    ts = await _compare(slack, "haiku vs gpt-4o-mini")
+    await asyncio.gather(
+        *(
+            slack.reaction(
+                f"U{i}",
+                "one" if i % 3 else "two",
+                ts,
+                event_ts=f"1700000200.{i:06d}",
+                event_id=f"Ev{i}",
+            )
+            for i in range(60)
+        )
+    )
+    await tally_becomes(slack, ts, (40, 20))
+    await slack.services.edits.drain()
+    updates = slack.fake.of("chat.update")
+    assert 1 <= len(updates) <= 8
+    footer = updates[-1].args["blocks"][-1]["elements"][0]["text"]
+    assert footer.endswith("Votes here: :one: 40 · :two: 20")
+
+
+async def test_a_bad_query_gets_an_ephemeral_answer_that_pings_nobody(slack: SlackHarness) -> None:
+    response = await slack.command("/compare", "<!channel> vs <@U123> & gpt 5")
+    assert response.status == 200
+    await eventually(lambda: bool(slack.fake.of("chat.postEphemeral")))
+    [answer] = slack.fake.of("chat.postEphemeral")
+    assert answer.args["user"] == "U1"
+    text = answer.args["text"]
+    assert "<!channel>" not in text and "<@U123>" not in text
+    assert "&lt;!channel&gt;" in text
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("/verdicts", "subscribe fri 17 Europe/Paris", user="U1")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
+    assert slack.fake.of("chat.postEphemeral")[0].args["text"] == (
+        "Subscribed: a weekly verdict here on Fridays at 17:00 Europe/Paris."
+    )
+    await slack.command("/verdicts", "unsubscribe", user="U2")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
+    assert slack.fake.of("chat.postEphemeral")[1].args["text"] == NOT_ALLOWED
+    await slack.command("/verdicts", "now", user="UADMIN")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 3)
+    [card] = slack.fake.of("chat.postMessage")
+    assert card.args["blocks"][1]["elements"][0]["text"].startswith("_The first weekly verdict")
+
+
+def _longest(tool: Tool, n: int) -> Tool:
+    review = Review(verdict="ship", take="<!here> " + "T" * 132, body="B" * 1000)
+    return tool.model_copy(
+        update={
+            "slug": f"{tool.slug}-{n}",
+            "name": "&" * 79 + str(n),
+            "tagline": "<" * 100,
+            "best_for": ">" * 120,
+            "panel": dict.fromkeys(tool.panel, review),
+        }
+    )
+
+
+def test_blocks_stay_within_slacks_limits_for_four_long_tools(catalogue: Catalogue) -> None:
+    tools = [_longest(catalogue.by_slug["gpt-4o"], n) for n in range(4)]
+    card = Comparer(catalogue).card_for(tools, {})
+    posted = PostedCard(
+        card=card, vote_emojis=("1️⃣", "2️⃣", "3️⃣", "4️⃣"), card_votes=(1, 2, 3, 4), recap="R" * 2500
+    )
+    blocks = card_blocks(posted)
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= HEADER_LIMIT
+        if block["type"] == "section":
+            if "text" in block:
+                assert len(block["text"]["text"]) <= SECTION_LIMIT
+            for field in block.get("fields", []):
+                assert len(field["text"]) <= FIELD_LIMIT
+            assert len(block.get("fields", [])) <= MAX_FIELDS
+        if block["type"] == "context":
+            assert all(len(e["text"]) <= CONTEXT_LIMIT for e in block["elements"])
+    text = json.dumps(blocks)
+    assert "<!here>" not in text and "&lt;!here&gt;" in text
+
+
+def test_the_manifest_asks_for_exactly_the_scopes_needed() -> None:
+    manifest = json.loads(
+        (Path(__file__).resolve().parents[2] / "adapters" / "slack_manifest.json").read_text()
+    )
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "chat:write",
+        "commands",
+        "reactions:read",
+        "reactions:write",
+    ]
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == {
+        "/compare",
+        "/verdicts",
+    }
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "reaction_added",
+        "reaction_removed",
+    }
+
+
+def test_verdict_slack_without_settings_says_which(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from adapters.cli import main
+
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["slack"]) == 5
+    assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert main(["slack"]) == 5
+    assert "SLACK_SIGNING_SECRET" in capsys.readouterr().err
+
+
+async def test_verdict_slack_with_a_refused_token_is_one_line_without_the_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from adapters.cli import main
+
+    fake = FakeSlack(reject_token=True)
+    monkeypatch.setenv("SLACK_API_URL", await fake.start())
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("VERDICT_DB", str(tmp_path / "s.db"))
+    try:
+        code = await asyncio.to_thread(main, ["slack"])
+    finally:
+        await fake.stop()
+    captured = capsys.readouterr()
+    assert code == 5
+    assert captured.err == "verdict: Slack refused SLACK_BOT_TOKEN (invalid_auth)\n"
+    assert "xoxb-secret-value" not in captured.out + captured.err
+
+
+async def test_verdict_slack_serves_signed_http_end_to_end(tmp_path: Path) -> None:
+    """The real `verdict slack` process: HTTP mode on a port, the Web API faked on loopback."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    fake = FakeSlack()
+    api = await fake.start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SLACK_API_URL": api,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "PORT": str(port),
+        "VERDICT_DB": str(tmp_path / "served.db"),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "slack",
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    harness = SlackHarness(fake, None, f"http://127.0.0.1:{port}{EVENTS_PATH}")  # type: ignore[arg-type]
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while True:
+            try:
+                response = await harness.command("/compare", "haiku vs gpt-4o")
+                break
+            except aiohttp.ClientConnectionError:
+                if asyncio.get_running_loop().time() > deadline or process.returncode is not None:
+                    raise
+                await asyncio.sleep(0.2)
+        assert response.status == 200
+        await eventually(lambda: len(fake.of("reactions.add")) == 2, timeout=10)
+        assert fake.of("auth.test") and fake.of("chat.postMessage")
+    finally:
+        await harness.session.close()
+        process.terminate()
+        await process.wait()
+        await fake.stop()

@@ -1,0 +1,168 @@
+"""What people type for a tool, and what the matcher must answer: a tool, a question, or no."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.catalogue import Catalogue
+from bot.compare import Matcher
+from bot.errors import AmbiguousTool, UnknownTool
+
+# (typed, expected): a slug is a confident match; ("ambiguous", {slugs}) must ask among at least
+# those; ("unknown", slug or None) must refuse, suggesting that slug first-three when given.
+CASES: list[tuple[str, object]] = [
+    # exact slugs, names and aliases, any case or spacing
+    ("smolvlm2", "smolvlm2"),
+    ("SmolVLM 2", "smolvlm2"),
+    ("smol vlm 2", "smolvlm2"),
+    ("mistral-medium-3", "mistral-medium-3"),
+    ("Mistral Medium", "mistral-medium-3"),
+    ("MISTRAL MEDIUM 3", "mistral-medium-3"),
+    ("Claude Haiku 3.5", "claude-3-5-haiku"),
+    ("claude 3.5 haiku", "claude-3-5-haiku"),
+    ("claude-3-5-haiku", "claude-3-5-haiku"),
+    ("Gemini Flash 2.0", "gemini-2-0-flash"),
+    ("gemini 2.0 flash", "gemini-2-0-flash"),
+    ("gpt-4o", "gpt-4o"),
+    ("GPT 4o", "gpt-4o"),
+    ("gpt 4 o", "gpt-4o"),
+    ("gpt-4o-mini", "gpt-4o-mini"),
+    ("gpt 4o mini", "gpt-4o-mini"),
+    ("4o mini", "gpt-4o-mini"),
+    ("4o", "gpt-4o"),
+    ("paligemma 2", "paligemma-2"),
+    ("Qwen2-VL-7B", "qwen2-vl-7b"),
+    ("qwen2 vl 2b", "qwen2-vl-2b"),
+    ("internvl2-8b", "internvl2-8b"),
+    ("moondream2", "moondream2"),
+    ("mistral large", "mistral-large"),
+    ("claude 3.5 sonnet", "claude-3-5-sonnet"),
+    # vendors' own spellings: API ids and model-hub repos
+    ("claude-3-5-haiku-20241022", "claude-3-5-haiku"),
+    ("claude-3-5-sonnet-latest", "claude-3-5-sonnet"),
+    ("gemini-2.0-flash-001", "gemini-2-0-flash"),
+    ("mistral-medium-2505", "mistral-medium-3"),
+    ("mistral-large-latest", "mistral-large"),
+    ("gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
+    ("Qwen/Qwen2-VL-7B-Instruct", "qwen2-vl-7b"),
+    ("HuggingFaceTB/SmolVLM2-2.2B-Instruct", "smolvlm2"),
+    ("vikhyatk/moondream2", "moondream2"),
+    ("OpenGVLab/InternVL2-8B", "internvl2-8b"),
+    # missing spaces
+    ("claude3.5haiku", "claude-3-5-haiku"),
+    ("gemini2flash", "gemini-2-0-flash"),
+    ("gpt4omini", "gpt-4o-mini"),
+    ("qwen2vl7b", "qwen2-vl-7b"),
+    ("mistralmedium3", "mistral-medium-3"),
+    # one distinctive word, or words swapped
+    ("haiku", "claude-3-5-haiku"),
+    ("sonnet", "claude-3-5-sonnet"),
+    ("flash", "gemini-2-0-flash"),
+    ("moondream", "moondream2"),
+    ("paligemma", "paligemma-2"),
+    ("medium mistral 3", "mistral-medium-3"),
+    ("haiku claude 3.5", "claude-3-5-haiku"),
+    ("flash gemini 2.0", "gemini-2-0-flash"),
+    ("mini 4o gpt", "gpt-4o-mini"),
+    ("7b qwen2 vl", "qwen2-vl-7b"),
+    ("google flash", "gemini-2-0-flash"),
+    # typos
+    ("claude sonet", "claude-3-5-sonnet"),
+    ("claude hiaku", "claude-3-5-haiku"),
+    ("hiku", "claude-3-5-haiku"),
+    ("gemni flash", "gemini-2-0-flash"),
+    ("mistral medum 3", "mistral-medium-3"),
+    ("mistrl large", "mistral-large"),
+    ("smolvml2", "smolvlm2"),
+    ("moondreem 2", "moondream2"),
+    ("palligemma 2", "paligemma-2"),
+    ("internvl 2 8b", "internvl2-8b"),
+    ("qwen2-vl-7", "qwen2-vl-7b"),
+    # too vague: ask which one
+    ("mistral", ("ambiguous", {"mistral-medium-3", "mistral-large"})),
+    ("gpt 4", ("ambiguous", {"gpt-4o", "gpt-4o-mini"})),
+    ("GPT-4", ("ambiguous", {"gpt-4o", "gpt-4o-mini"})),
+    ("qwen2 vl", ("ambiguous", {"qwen2-vl-2b", "qwen2-vl-7b"})),
+    ("qwen", ("ambiguous", {"qwen2-vl-2b", "qwen2-vl-7b"})),
+    ("claude", ("ambiguous", {"claude-3-5-haiku", "claude-3-5-sonnet"})),
+    ("claude 3.5", ("ambiguous", {"claude-3-5-haiku", "claude-3-5-sonnet"})),
+    ("openai", ("ambiguous", {"gpt-4o", "gpt-4o-mini"})),
+    ("anthropic", ("ambiguous", {"claude-3-5-haiku", "claude-3-5-sonnet"})),
+    ("google", ("ambiguous", {"gemini-2-0-flash", "paligemma-2"})),
+    ("gpt", ("ambiguous", {"gpt-4o", "gpt-4o-mini"})),
+    # other versions of a tool we know are different tools: never a confident wrong match
+    ("gpt 5", ("unknown", "gpt-4o")),
+    ("gpt-4.1", ("unknown", None)),
+    ("gemini 2.5 flash", ("unknown", "gemini-2-0-flash")),
+    ("gemini 1.5 flash", ("unknown", "gemini-2-0-flash")),
+    ("claude 3.7 sonnet", ("unknown", "claude-3-5-sonnet")),
+    ("claude sonnet 4", ("unknown", "claude-3-5-sonnet")),
+    ("qwen2.5 vl 7b", ("unknown", "qwen2-vl-7b")),
+    ("qwen2-vl-72b", ("unknown", "qwen2-vl-7b")),
+    ("mistral medium 3.1", ("unknown", "mistral-medium-3")),
+    ("moondream 3", ("unknown", "moondream2")),
+    # not in the catalogue at all
+    ("llama 3", ("unknown", None)),
+    ("claude opus", ("unknown", None)),
+    ("deepseek", ("unknown", None)),
+    ("photoshop", ("unknown", None)),
+    ("!!!", ("unknown", None)),
+    ("x", ("unknown", None)),
+]
+
+
+def test_the_table_is_big_enough() -> None:
+    assert len(CASES) >= 60
+
+
+@pytest.fixture(scope="module")
+def matcher(catalogue: Catalogue) -> Matcher:
+    return Matcher(catalogue.tools)
+
+
+@pytest.mark.parametrize(("typed", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_typed_name_gives_the_expected_outcome(
+    matcher: Matcher, typed: str, expected: object
+) -> None:
+    if isinstance(expected, str):
+        assert matcher.resolve(typed).slug == expected
+        return
+    kind, detail = expected  # type: ignore[misc]
+    if kind == "ambiguous":
+        with pytest.raises(AmbiguousTool) as caught:
+            matcher.resolve(typed)
+        offered = {s.slug for s in caught.value.suggestions}
+        assert detail <= offered
+        assert typed in caught.value.message
+    else:
+        with pytest.raises(UnknownTool) as caught:
+            matcher.resolve(typed)
+        offered = [s.slug for s in caught.value.suggestions]
+        assert len(offered) <= 3
+        if detail is not None:
+            assert detail in offered
+
+
+def test_unknown_tool_message_offers_the_suggestions_by_name(matcher: Matcher) -> None:
+    with pytest.raises(UnknownTool) as caught:
+        matcher.resolve("gemini 2.5 flash")
+    assert "Gemini 2.0 Flash" in caught.value.message
+
+
+def test_every_slug_name_and_alias_resolves_to_its_own_tool(
+    matcher: Matcher, catalogue: Catalogue
+) -> None:
+    for tool in catalogue.tools:
+        for typed in [tool.slug, tool.name, *tool.aliases]:
+            assert matcher.resolve(typed).slug == tool.slug, typed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_no_text_makes_the_matcher_raise_anything_else(matcher: Matcher, text: str) -> None:
+    with contextlib.suppress(UnknownTool, AmbiguousTool):
+        matcher.resolve(text)
