@@ -100,6 +100,20 @@ class Lifecycle(_Frozen):
     note: str = Field(default="", max_length=120)
 
 
+class Offer(_Frozen):
+    """One provider serving a model by API, at its own price (USD per million tokens)."""
+
+    provider: str
+    """The provider's id in the price dataset ("groq", "together", "openai")."""
+    provider_name: str
+    model_id: str
+    """The id to call this model by at that provider."""
+    input_usd_per_mtok: float | None = Field(default=None, ge=0)
+    output_usd_per_mtok: float | None = Field(default=None, ge=0)
+    url: HttpUrl | None = None
+    """Where the provider publishes the price."""
+
+
 class Tool(_Frozen):
     """One AI tool, as stored in `catalogue/tools/<slug>.toml`."""
 
@@ -119,6 +133,8 @@ class Tool(_Frozen):
     sources: list[Source] = Field(min_length=1)
     panel: dict[str, Review]
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    offers: tuple[Offer, ...] = ()
+    """Providers serving this model, cheapest first ("served by"); filled from the dataset."""
     dataset: str | None = Field(default=None, pattern=r"^[a-z0-9_.-]+/[A-Za-z0-9_.:@/-]+$")
     """The same model in the genai-prices dataset, as "provider/model-id" (e.g.
     "anthropic/claude-sonnet-4-5"): this reviewed file then wins over the generated tool."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.catalogue import EntryPrice, Panel, Ship, Tool, cost_key, price_figure, pricing_read
+from bot.catalogue import EntryPrice, Offer, Panel, Ship, Tool, cost_key, price_figure, pricing_read
 from bot.votes import CommunityTally
 
 COMMUNITY_MIN_VOTES = 10
@@ -21,14 +21,22 @@ class _Value(BaseModel):
 class ToolColumn(_Value):
     slug: str
     name: str
+    category: str
     tagline: str
-    panel_ship_pct: int = Field(ge=0, le=100)
+    reviewed: bool
+    """False for a tool known only from the price dataset: no panel numbers are shown."""
+    panel_ship_pct: int | None = Field(ge=0, le=100)
     panel_ships: int
     panel_size: int
     community: CommunityTally
     entry_price: EntryPrice
     pricing_read: str
     best_for: str
+    context_window: int | None = None
+    lifecycle_note: str | None = None
+    """One line when the tool is deprecated or retired, naming its successor."""
+    served_by: tuple[Offer, ...] = ()
+    """API providers serving the model, cheapest first."""
 
 
 class ToolTake(_Value):
@@ -71,14 +79,18 @@ def _column(tool: Tool, tally: CommunityTally, panel: Panel) -> ToolColumn:
     return ToolColumn(
         slug=tool.slug,
         name=tool.name,
+        category=tool.category,
         tagline=tool.tagline,
-        panel_ship_pct=round(100 * ships / size) if size else 0,
+        reviewed=size > 0,
+        panel_ship_pct=round(100 * ships / size) if size else None,
         panel_ships=ships,
         panel_size=size,
         community=tally,
         entry_price=tool.entry_price,
         pricing_read=pricing_read(tool),
         best_for=tool.best_for,
+        context_window=tool.facts.context_window,
+        served_by=tool.offers,
     )
 
 
@@ -122,8 +134,8 @@ def _decide(columns: Sequence[ToolColumn], tools: Sequence[Tool]) -> Verdict:
     """Panel ship share first; then the community, once every contender has enough votes;
     then the lower price. If all three tie, the answer honestly depends on the job."""
     by_slug = {tool.slug: tool for tool in tools}
-    top = max(c.panel_ship_pct for c in columns)
-    leaders = [c for c in columns if c.panel_ship_pct == top]
+    top = max(c.panel_ship_pct or 0 for c in columns)
+    leaders = [c for c in columns if (c.panel_ship_pct or 0) == top]
     if len(leaders) == 1:
         winner = leaders[0]
         others = [f"{_panel_score(c)} for {c.name}" for c in columns if c is not winner]
