@@ -114,7 +114,10 @@ def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
             )
     sources = " · ".join(str(s.url) for s in tool.sources)
     embed.set_footer(
-        text=fit(f"{tool.licence} · released {tool.released} · {sources}", FOOTER_LIMIT)
+        text=fit(
+            f"{tool.licence} · released {tool.released or 'date not stated'} · {sources}",
+            FOOTER_LIMIT,
+        )
     )
     return _shrink_to_total(embed)
 

@@ -1,7 +1,18 @@
 """The catalogue: what a tool is (models), how a catalogue directory is read and checked
-(loader), how names are normalised for matching (names) and how prices read (pricing)."""
+(loader), how names are normalised for matching (names) and how prices read (pricing); the
+generated layer from the genai-prices dataset (model_ids, dataset, known_models) and how it sits
+under the reviewed files (layers); drafts of new reviewed files (scaffold, hub)."""
 
+from bot.catalogue.dataset import DatasetInfo, derive_tools, price_on
+from bot.catalogue.known_models import check_with_known_models, known_tools
+from bot.catalogue.layers import (
+    dataset_disagreements,
+    lifecycle_problems,
+    merge_layers,
+    pair_layers,
+)
 from bot.catalogue.loader import check_catalogue, load_catalogue
+from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of
 from bot.catalogue.models import (
     Catalogue,
     EntryPrice,
@@ -22,6 +33,7 @@ from bot.catalogue.pricing import blended_usd_per_mtok, cost_key, price_figure, 
 
 __all__ = [
     "Catalogue",
+    "DatasetInfo",
     "EntryPrice",
     "Facts",
     "Lifecycle",
@@ -36,12 +48,24 @@ __all__ = [
     "WeeklyEntry",
     "blended_usd_per_mtok",
     "check_catalogue",
+    "check_with_known_models",
     "compact",
     "cost_key",
+    "dataset_disagreements",
+    "derive_tools",
     "is_number",
+    "known_tools",
+    "lifecycle_problems",
     "load_catalogue",
+    "merge_layers",
+    "model_key",
     "normalise",
+    "pair_layers",
     "price_figure",
+    "price_on",
     "pricing_read",
+    "served_model_of",
+    "slug_of",
+    "snapshot_of",
     "tokens",
 ]

@@ -66,6 +66,8 @@ def _validate(
 
 def _check_tool(tool: Tool, file_path: Path, shown: str, panel: Panel) -> list[Problem]:
     problems: list[Problem] = []
+    if tool.released is None:
+        problems.append(Problem(shown, "released", "missing"))
     if tool.slug != file_path.stem:
         problems.append(
             Problem(shown, "slug", f'"{tool.slug}" does not match the file name "{file_path.stem}"')

@@ -36,6 +36,8 @@ class Pricing(_Frozen):
     output_usd_per_mtok: float | None = Field(default=None, ge=0)
     free_tier: bool = False
     note: str = Field(default="", max_length=120)
+    as_of: dt.date | None = None
+    """The day these prices were read for; facts age, so a dataset price says when it held."""
 
     @model_validator(mode="after")
     def _per_token_needs_prices(self) -> Pricing:
@@ -112,6 +114,8 @@ class Offer(_Frozen):
     output_usd_per_mtok: float | None = Field(default=None, ge=0)
     url: HttpUrl | None = None
     """Where the provider publishes the price."""
+    as_of: dt.date | None = None
+    """The day this price was read for."""
 
 
 class Tool(_Frozen):
@@ -125,7 +129,8 @@ class Tool(_Frozen):
     tagline: str = Field(min_length=1, max_length=100)
     description: str = Field(min_length=1, max_length=2000)
     licence: str = Field(min_length=1)
-    released: dt.date
+    released: dt.date | None = None
+    """Required in a reviewed file (the loader says so); the price dataset does not know it."""
     entry_price: EntryPrice
     pricing: Pricing
     best_for: str = Field(min_length=1, max_length=120)
@@ -146,12 +151,23 @@ class Tool(_Frozen):
             raise ValueError("an alias is blank")
         return aliases
 
+    @property
+    def reviewed(self) -> bool:
+        """True for a tool the panel has reviewed; False for one known only from the dataset."""
+        return bool(self.panel)
+
+    @property
+    def retired(self) -> bool:
+        return self.lifecycle.status == "retired"
+
     def cited_fields(self) -> set[str]:
         return {field for source in self.sources for field in source.supports}
 
     def fact_fields(self) -> list[str]:
         """The fields that state facts and so need a source."""
-        present = ["licence", "released", "pricing"]
+        present = ["licence", "pricing"]
+        if self.released is not None:
+            present.insert(1, "released")
         if self.lifecycle.status != "active":
             present.append("lifecycle")
         for name, value in self.facts:

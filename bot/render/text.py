@@ -75,7 +75,7 @@ def render_tool(tool: Tool, catalogue: Catalogue) -> str:
     facts = [
         ("Category", tool.category),
         ("Licence", tool.licence),
-        ("Released", tool.released.isoformat()),
+        ("Released", tool.released.isoformat() if tool.released else "not stated"),
         ("Entry price", tool.entry_price.value),
         ("Pricing", pricing_read(tool)),
         ("Best for", tool.best_for),

@@ -1,0 +1,451 @@
+"""The generated layer: every model in the genai-prices dataset as one comparable `Tool`.
+
+One tool per model, not per snapshot or reseller. A first-party provider's own model (Anthropic's
+Claude, Google's Gemini: the provider's `model_match` claims the id) anchors a tool; dated
+snapshots and "-latest" aliases of it join it (`snapshot_of`), and so does every reseller entry
+that names it, by id or by the owner's `match` clauses. Models no first party sells (open weights
+on Groq, Together, Hugging Face providers, …) are grouped by `served_model_of`. Each provider
+serving a tool becomes one `Offer`, cheapest first.
+
+Pure: it reads provider objects shaped like `genai_prices.types.Provider` and a date, and
+returns tools. Reading the package and caching the result is `known_models.py`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of, without_org
+from bot.catalogue.models import (
+    EntryPrice,
+    Facts,
+    Lifecycle,
+    Offer,
+    Pricing,
+    Source,
+    Tool,
+)
+from bot.catalogue.names import compact
+from bot.catalogue.pricing import blended_usd_per_mtok
+
+FIRST_PARTY = frozenset(
+    {
+        "anthropic",
+        "arcee",
+        "cohere",
+        "deepseek",
+        "elevenlabs",
+        "google",
+        "meta",
+        "minimax",
+        "mistral",
+        "moonshotai",
+        "openai",
+        "perplexity",
+        "voyageai",
+        "x-ai",
+        "zai",
+        "zhipuai",
+    }
+)
+"""Providers that sell their own models. Everyone else in the dataset is a reseller or a cloud."""
+
+ORG_VENDORS = {
+    "meta-llama": "Meta",
+    "meta": "Meta",
+    "qwen": "Qwen (Alibaba)",
+    "openai": "OpenAI",
+    "deepseek-ai": "DeepSeek",
+    "deepseek": "DeepSeek",
+    "mistralai": "Mistral",
+    "google": "Google",
+    "moonshotai": "Moonshot AI",
+    "zai-org": "Z.ai",
+    "thudm": "Z.ai",
+    "microsoft": "Microsoft",
+    "nvidia": "NVIDIA",
+    "minimaxai": "MiniMax",
+    "minimax": "MiniMax",
+    "ibm-granite": "IBM",
+    "nousresearch": "Nous Research",
+    "x-ai": "xAI",
+    "anthropic": "Anthropic",
+    "cohere": "Cohere",
+    "amazon": "Amazon",
+}
+"""Who made a model, read from a reseller id's organisation ("meta-llama/…" is Meta's)."""
+
+FAMILY_VENDORS = {
+    "llama": "Meta",
+    "qwen": "Qwen (Alibaba)",
+    "qwq": "Qwen (Alibaba)",
+    "gemma": "Google",
+    "phi": "Microsoft",
+    "mistral": "Mistral",
+    "mixtral": "Mistral",
+    "deepseek": "DeepSeek",
+    "kimi": "Moonshot AI",
+    "glm": "Z.ai",
+    "gpt": "OpenAI",
+    "nemotron": "NVIDIA",
+    "minimax": "MiniMax",
+}
+"""The same, from the first word of the model's name when its id has no organisation."""
+
+PROVIDER_VENDORS = {
+    "x-ai": "xAI",
+    "moonshotai": "Moonshot AI",
+    "deepseek": "DeepSeek",
+    "zai": "Z.ai",
+    "zhipuai": "Z.ai",
+}
+"""A first party's name as it writes it, where the dataset's provider name differs."""
+
+CATEGORY_WORDS = (
+    ("embed", "embedding"),
+    ("rerank", "reranker"),
+    ("moderation", "moderation"),
+    ("tts", "speech"),
+    ("whisper", "speech"),
+    ("transcribe", "speech"),
+    ("audio", "speech"),
+    ("realtime", "speech"),
+    ("voice", "speech"),
+    ("eleven", "speech"),
+    ("image", "image-generation"),
+    ("dall-e", "image-generation"),
+    ("imagen", "image-generation"),
+)
+"""The dataset has no category field; a word in the id says what a model is for, else "llm"."""
+
+NOT_STATED = "not stated in the price dataset"
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    """Which dataset the generated layer was read from, and the day its prices were read for."""
+
+    version: str
+    as_of: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"genai-prices {self.version}"
+
+
+@dataclass(slots=True)
+class _Entry:
+    provider: Any
+    model: Any
+    price: tuple[float, float] | None
+
+
+@dataclass(slots=True)
+class _Group:
+    key: str
+    owner: _Entry | None = None
+    members: list[_Entry] = field(default_factory=list)
+
+
+def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
+    """A model's (input, output) USD per 1M tokens on `day`, or None when it has no token price.
+
+    Of dated prices the latest that has started counts; off-peak (time-of-day) discounts and
+    long-context tiers do not: the card shows the price most requests pay.
+    """
+    prices = model.prices
+    if isinstance(prices, list):
+        chosen = None
+        chosen_start = dt.date.min
+        for conditional in prices:
+            constraint = conditional.constraint
+            start = getattr(constraint, "start_date", None)
+            if constraint is None:
+                if chosen is None:
+                    chosen = conditional.prices
+            elif start is not None and start <= day and start >= chosen_start:
+                chosen, chosen_start = conditional.prices, start
+        prices = chosen
+    if prices is None:
+        return None
+    values = []
+    for name in ("input_mtok", "output_mtok"):
+        value = getattr(prices, name, None)
+        value = getattr(value, "base", value)  # tiered: the price below the first tier
+        if value is None:
+            return None
+        values.append(float(value))
+    return (values[0], values[1])
+
+
+def _owns(provider: Any, model_id: str) -> bool:
+    if provider.id not in FIRST_PARTY:
+        return False
+    return provider.model_match is None or provider.model_match.is_match(model_id)
+
+
+def _category(model_id: str) -> str:
+    lowered = model_id.lower()
+    for word, category in CATEGORY_WORDS:
+        if word in lowered:
+            return category
+    return "llm"
+
+
+def _vendor(group: _Group) -> str:
+    if group.owner is not None:
+        provider = group.owner.provider
+        return PROVIDER_VENDORS.get(provider.id, str(provider.name))
+    orgs = [
+        e.model.id.split("/")[-2].lstrip("~@").lower() for e in group.members if "/" in e.model.id
+    ]
+    for org in orgs:
+        if org in ORG_VENDORS:
+            return ORG_VENDORS[org]
+    first_word = group.key.split(" ")[0] if group.key else ""
+    if first_word in FAMILY_VENDORS:
+        return FAMILY_VENDORS[first_word]
+    return orgs[0] if orgs else "maker not stated"
+
+
+def _pretty(model_id: str) -> str:
+    """ "llama-3.3-70b" -> "Llama 3.3 70B": a readable name when the dataset gives none."""
+    words = []
+    for part in model_id.replace("_", "-").split("-"):
+        size = part[:-1].replace(".", "").isdigit() and part[-1:] in ("b", "m", "k")
+        if size or part in ("gpt", "glm", "vl", "oss"):
+            words.append(part.upper())
+        else:
+            words.append(part[:1].upper() + part[1:])
+    return " ".join(w for w in words if w)
+
+
+def _offer(entry: _Entry, as_of: dt.date) -> Offer | None:
+    if entry.price is None:
+        return None
+    urls = entry.provider.pricing_urls or []
+    return Offer(
+        provider=entry.provider.id,
+        provider_name=entry.provider.name,
+        model_id=entry.model.id,
+        input_usd_per_mtok=entry.price[0],
+        output_usd_per_mtok=entry.price[1],
+        url=urls[0] if urls else None,
+        as_of=as_of,
+    )
+
+
+def _offer_cost(offer: Offer) -> tuple[float, str]:
+    pricing = Pricing(
+        model="per-token",
+        input_usd_per_mtok=offer.input_usd_per_mtok,
+        output_usd_per_mtok=offer.output_usd_per_mtok,
+    )
+    return (blended_usd_per_mtok(pricing) or 0.0, offer.provider)
+
+
+def offers_of(entries: Iterable[_Entry], as_of: dt.date, prefer: str | None = None) -> list[Offer]:
+    """One offer per provider, cheapest first; a provider's id matching `prefer` wins over
+    its cheaper snapshots (OpenAI's "gpt-4o", not its older "gpt-4o-2024-05-13")."""
+    best: dict[str, Offer] = {}
+    for entry in entries:
+        if ":" in without_org(entry.model.id) and not entry.model.id.endswith(":0"):
+            continue  # "…:batch", "…:free": a variant with its own terms, not the offer itself
+        offer = _offer(entry, as_of)
+        if offer is None:
+            continue
+        current = best.get(offer.provider)
+        preferred = prefer is not None and entry.model.id == prefer
+        if (
+            current is None
+            or preferred
+            or (current.model_id != prefer and _offer_cost(offer) < _offer_cost(current))
+        ):
+            best[offer.provider] = offer
+    return sorted(best.values(), key=_offer_cost)
+
+
+def _group_entries(providers: Sequence[Any], as_of: dt.date) -> list[_Group]:
+    owners: dict[str, _Group] = {}
+    claimers: dict[str, list[tuple[Any, _Group]]] = {}
+    rest: list[_Entry] = []
+    for provider in providers:
+        for model in provider.models:
+            entry = _Entry(provider, model, price_on(model, as_of))
+            if _owns(provider, model.id):
+                key = model_key(snapshot_of(model.id))
+                group = owners.setdefault(key, _Group(key))
+                undated = snapshot_of(model.id) == model.id.lower()
+                if group.owner is None or (undated and not _is_undated(group.owner)):
+                    group.owner = entry
+                group.members.append(entry)
+                claimers.setdefault(provider.id, []).append((model, group))
+            else:
+                rest.append(entry)
+
+    first_party = [p for p in providers if p.id in FIRST_PARTY and p.model_match is not None]
+    served: dict[str, _Group] = {}
+    for entry in rest:
+        light = snapshot_of(without_org(snapshot_of(entry.model.id)))
+        group = owners.get(model_key(light)) or _claimed_by(first_party, claimers, light)
+        if group is None:
+            group = owners.get(model_key(served_model_of(entry.model.id)))
+        if group is not None:
+            group.members.append(entry)
+            continue
+        if entry.model.id.startswith("~") or entry.model.id.lower().endswith("-latest"):
+            continue  # a moving alias of something we do not know: not a model of its own
+        key = model_key(served_model_of(entry.model.id))
+        if key:
+            served.setdefault(key, _Group(key)).members.append(entry)
+    return [*owners.values(), *served.values()]
+
+
+def _is_undated(entry: _Entry) -> bool:
+    return snapshot_of(entry.model.id) == entry.model.id.lower()
+
+
+def _claimed_by(
+    first_party: Sequence[Any], claimers: dict[str, list[tuple[Any, _Group]]], model_id: str
+) -> _Group | None:
+    """The owner's model whose `match` clause accepts a reseller's id, as genai-prices would."""
+    for provider in first_party:
+        if not provider.model_match.is_match(model_id):
+            continue
+        for model, group in claimers.get(provider.id, []):
+            if model.match.is_match(model_id):
+                return group
+    return None
+
+
+def _tool(group: _Group, info: DatasetInfo) -> Tool | None:
+    prefer = group.owner.model.id if group.owner is not None else None
+    offers = offers_of(group.members, info.as_of, prefer)
+    primary = group.owner if group.owner is not None else None
+    if primary is not None and primary.price is not None:
+        price = primary.price
+        source_provider = primary.provider
+        note = ""
+    elif offers:
+        cheapest = offers[0]
+        assert cheapest.input_usd_per_mtok is not None  # offers are only made from prices
+        assert cheapest.output_usd_per_mtok is not None
+        price = (cheapest.input_usd_per_mtok, cheapest.output_usd_per_mtok)
+        source_provider = next(
+            e.provider for e in group.members if e.provider.id == cheapest.provider
+        )
+        note = f"cheapest of {len(offers)} provider{'s' if len(offers) != 1 else ''}"
+    else:
+        return None
+
+    if primary is not None:
+        model_id = snapshot_of(primary.model.id)
+        name = primary.model.name or _pretty(model_id)
+        description = (primary.model.description or "").strip()
+        context = primary.model.context_window
+        deprecated = bool(primary.model.deprecated)
+        dataset_id = f"{primary.provider.id}/{primary.model.id}"
+    else:
+        model_id = _served_id(group)
+        name = _served_name(group, model_id)
+        description = ""
+        context = max((e.model.context_window or 0 for e in group.members), default=0) or None
+        deprecated = all(e.model.deprecated for e in group.members)
+        first = group.members[0]
+        dataset_id = f"{first.provider.id}/{first.model.id}"
+    slug = slug_of(model_id)
+    if not slug or not compact(name):
+        return None
+    vendor = _vendor(group)
+    urls = source_provider.pricing_urls or []
+    if not urls:
+        return None
+    served = f"served by {len(offers)} provider{'s' if len(offers) != 1 else ''}"
+    tagline = f"{name} by {vendor}, {served} in {info.label}"[:100]
+    if not description:
+        description = f"{name}, a model by {vendor}. Known from {info.label}; {served}."
+    aliases = sorted(
+        {e.model.id for e in group.members} | _equals_clauses(primary) - {slug, name},
+        key=str.lower,
+    )
+    return Tool(
+        slug=slug,
+        name=name[:80],
+        aliases=aliases,
+        vendor=vendor,
+        category=_category(model_id),
+        tagline=tagline,
+        description=description[:2000],
+        licence=NOT_STATED,
+        released=None,
+        entry_price=EntryPrice.PAID,
+        pricing=Pricing(
+            model="per-token",
+            input_usd_per_mtok=price[0],
+            output_usd_per_mtok=price[1],
+            note=note,
+            as_of=info.as_of,
+        ),
+        best_for="not reviewed yet",
+        facts=Facts(context_window=context),
+        sources=[Source(url=urls[0], supports=["pricing", "facts.context_window"])],
+        panel={},
+        lifecycle=Lifecycle(status="deprecated" if deprecated else "active"),
+        offers=tuple(offers),
+        dataset=dataset_id,
+    )
+
+
+def _equals_clauses(entry: _Entry | None) -> set[str]:
+    """The exact ids an owner's model answers to ("grok-4", "grok-4-latest" for grok-4-0709)."""
+    if entry is None:
+        return set()
+    found: set[str] = set()
+    pending = [entry.model.match]
+    while pending:
+        clause = pending.pop()
+        if hasattr(clause, "equals"):
+            found.add(clause.equals)
+        pending.extend(getattr(clause, "or_", ()))
+    return found
+
+
+def _served_id(group: _Group) -> str:
+    """The most common reseller spelling of an unowned model, for its slug ("llama-3.3-70b")."""
+    counts = Counter(served_model_of(e.model.id) for e in group.members)
+    return min(counts, key=lambda i: (-counts[i], len(i), i))
+
+
+def _served_name(group: _Group, model_id: str) -> str:
+    names = [
+        e.model.name.strip()
+        for e in group.members
+        if e.model.name and model_key(served_model_of(e.model.name.replace(" ", "-"))) == group.key
+    ]
+    return min(names, key=lambda n: (len(n), n)) if names else _pretty(model_id)
+
+
+def derive_tools(providers: Sequence[Any], info: DatasetInfo) -> list[Tool]:
+    """Every priced model in the dataset as one tool, slugs and names unique, sorted by slug."""
+    tools: list[Tool] = []
+    taken: set[str] = set()
+    groups = _group_entries(providers, info.as_of)
+    # Owned models first: when two groups want one name, the vendor's own model keeps it.
+    groups.sort(key=lambda g: (g.owner is None, g.key))
+    for group in groups:
+        tool = _tool(group, info)
+        if tool is None or tool.slug in taken:
+            continue
+        name_key = compact(tool.name)
+        if name_key in taken:
+            tool = tool.model_copy(update={"name": _pretty(tool.slug)[:80]})
+            name_key = compact(tool.name)
+            if name_key in taken:
+                continue
+        taken.update({tool.slug, name_key, compact(tool.slug)})
+        tools.append(tool)
+    return sorted(tools, key=lambda t: t.slug)

@@ -1,0 +1,128 @@
+"""The generated layer's I/O: read the pinned genai-prices snapshot, derive tools, cache them.
+
+Importing genai-prices' data costs about 0.2 s and deriving the tools as much again, so the
+derived tools are written to a small JSON cache keyed by the package version, the day prices were
+read for, and this module's schema; a later start reads that file instead (see
+`benchmarks/matching.py` for what that costs). A cache that cannot be read or written is
+rebuilt or skipped, never an error: the dataset is always at hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from bot.catalogue.dataset import DatasetInfo, derive_tools
+from bot.catalogue.layers import merge_layers
+from bot.catalogue.loader import check_catalogue
+from bot.catalogue.models import Catalogue, Tool
+from bot.errors import Problem
+
+CACHE_SCHEMA = 1
+"""Bump when `derive_tools` changes what it produces, so old caches are not reused."""
+
+_TOOLS = TypeAdapter(list[Tool])
+
+
+def dataset_version() -> str:
+    try:
+        return version("genai-prices")
+    except PackageNotFoundError:  # pragma: no cover - a declared dependency
+        return "unknown"
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "verdict-bot"
+
+
+def _cache_file(cache_dir: Path, info: DatasetInfo) -> Path:
+    return cache_dir / f"known-models-{info.version}-{info.as_of.isoformat()}-v{CACHE_SCHEMA}.json"
+
+
+def bundled_providers() -> list[Any]:
+    """The providers of the snapshot genai-prices is using: the bundled one, or a refreshed one
+    once `UpdatePrices` has fetched (see `refresh.py`)."""
+    from genai_prices import data_snapshot
+
+    return list(data_snapshot.get_snapshot().providers)
+
+
+def known_tools(
+    as_of: dt.date,
+    *,
+    cache_dir: Path | None = None,
+    providers: Sequence[Any] | None = None,
+) -> tuple[list[Tool], DatasetInfo]:
+    """Every model in the dataset as a tool, with prices as of `as_of`.
+
+    With `providers` given (a refreshed snapshot, a test's own data) they are derived afresh and
+    nothing is cached; otherwise the bundled snapshot, through the cache in `cache_dir`.
+    """
+    info = DatasetInfo(version=dataset_version(), as_of=as_of)
+    if providers is not None:
+        return derive_tools(providers, info), info
+    path = _cache_file(cache_dir, info) if cache_dir is not None else None
+    if path is not None:
+        cached = _read_cache(path)
+        if cached is not None:
+            return cached, info
+    tools = derive_tools(bundled_providers(), info)
+    if path is not None:
+        _write_cache(path, tools)
+    return tools, info
+
+
+def _read_cache(path: Path) -> list[Tool] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return _TOOLS.validate_json(raw)
+    except (ValidationError, ValueError):
+        return None
+
+
+def _write_cache(path: Path, tools: list[Tool]) -> None:
+    """Write atomically (a temporary file renamed into place): two processes starting at once
+    must never read half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(_TOOLS.dump_python(tools, mode="json", exclude_defaults=True))
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, prefix=".known-models-", delete=False, encoding="utf-8"
+        ) as handle:
+            handle.write(payload)
+        os.replace(handle.name, path)
+    except OSError:
+        return
+    _prune_other_caches(path)
+
+
+def check_with_known_models(
+    root: Path, *, as_of: dt.date, cache_dir: Path | None = None
+) -> tuple[Catalogue | None, list[Problem]]:
+    """`check_catalogue` on the reviewed files, then the generated layer merged under them."""
+    catalogue, problems = check_catalogue(root)
+    if catalogue is None:
+        return None, problems
+    tools, _ = known_tools(as_of, cache_dir=cache_dir)
+    return merge_layers(catalogue, tools), []
+
+
+def _prune_other_caches(keep: Path) -> None:
+    """Yesterday's cache files are dead weight once today's is written."""
+    for old in keep.parent.glob("known-models-*.json"):
+        if old != keep:
+            with contextlib.suppress(OSError):
+                old.unlink()

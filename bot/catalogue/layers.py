@@ -1,0 +1,178 @@
+"""One catalogue from two layers: the reviewed TOML files on top of the generated dataset tools.
+
+A reviewed file wins over the generated tool for the same model and takes from it what it lacks
+(the "served by" offers, the dataset's ids as aliases). The same model means: the file names it
+(`dataset = "provider/model-id"`), or its slug or name reads as the generated tool's model
+("gpt-4o", "Claude Haiku 3.5"). Aliases are never guessed from: an old alias such as
+"mistral-large-latest" may point at a newer model today.
+
+Names stay unambiguous across layers: a generated alias or name that reads like a reviewed
+tool's is dropped or replaced, so matching never has two owners for one exact name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.catalogue.model_ids import model_key, snapshot_of
+from bot.catalogue.models import Catalogue, Tool
+from bot.catalogue.names import compact
+from bot.errors import Problem
+
+PRICE_TOLERANCE = 0.005
+"""USD per 1M tokens below which two prices are the same price written differently."""
+
+
+def _model_keys(tool: Tool) -> set[str]:
+    return {model_key(snapshot_of(tool.slug)), model_key(snapshot_of(tool.name))}
+
+
+class _GeneratedIndex:
+    def __init__(self, generated: Sequence[Tool]) -> None:
+        self.by_id: dict[str, Tool] = {}
+        self.by_key: dict[str, Tool] = {}
+        for tool in generated:
+            if tool.dataset is not None:
+                self.by_id.setdefault(tool.dataset.lower(), tool)
+                provider = tool.dataset.split("/", 1)[0]
+                for alias in tool.aliases:
+                    self.by_id.setdefault(f"{provider}/{alias}".lower(), tool)
+            for key in _model_keys(tool):
+                self.by_key.setdefault(key, tool)
+
+    def twin_of(self, reviewed: Tool) -> Tool | None:
+        """The generated tool for the same model as a reviewed file, if any."""
+        if reviewed.dataset is not None:
+            found = self.by_id.get(reviewed.dataset.lower())
+            if found is not None:
+                return found
+            model_id = reviewed.dataset.partition("/")[2]
+            return self.by_key.get(model_key(snapshot_of(model_id)))
+        for key in _model_keys(reviewed):
+            if key in self.by_key:
+                return self.by_key[key]
+        return None
+
+
+def pair_layers(reviewed: Iterable[Tool], generated: Sequence[Tool]) -> list[tuple[Tool, Tool]]:
+    """(reviewed, generated) pairs naming the same model."""
+    index = _GeneratedIndex(generated)
+    pairs = []
+    for tool in reviewed:
+        twin = index.twin_of(tool)
+        if twin is not None:
+            pairs.append((tool, twin))
+    return pairs
+
+
+def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
+    """The reviewed catalogue with every generated tool it does not already hold."""
+    pairs = pair_layers(catalogue.tools, generated)
+    twins = {r.slug: g for r, g in pairs}
+    replaced = {g.slug for g in twins.values()}
+
+    taken: set[str] = set()
+    for tool in catalogue.tools:
+        taken.update(compact(text) for text in (tool.slug, tool.name, *tool.aliases))
+
+    kept: list[Tool] = []
+    for tool in generated:
+        if tool.slug in replaced or compact(tool.slug) in taken:
+            continue
+        if compact(tool.name) in taken:
+            tool = tool.model_copy(update={"name": tool.slug})
+        taken.update({compact(tool.slug), compact(tool.name)})
+        kept.append(tool)
+
+    given: set[str] = set()
+    merged: list[Tool] = []
+    for tool in catalogue.tools:
+        twin = twins.get(tool.slug)
+        if twin is None:
+            merged.append(tool)
+            continue
+        update: dict[str, object] = {"dataset": tool.dataset or twin.dataset}
+        if not tool.offers:
+            update["offers"] = twin.offers
+        if twin.slug not in given:
+            # Two reviewed files may share one dataset model (Mistral Medium 3 and 3.1 are one
+            # dataset entry); its ids then go to the first only.
+            given.add(twin.slug)
+            update["aliases"] = [*tool.aliases, *_free_aliases(twin, taken)]
+        merged.append(tool.model_copy(update=update))
+
+    for tool in kept:
+        merged.append(tool.model_copy(update={"aliases": _free_aliases(tool, taken)}))
+
+    return Catalogue(
+        panel=catalogue.panel,
+        tools=tuple(sorted(merged, key=lambda t: t.slug)),
+        weekly=catalogue.weekly,
+    )
+
+
+def _free_aliases(tool: Tool, taken: set[str]) -> list[str]:
+    """The generated aliases no other tool already answers to; each claimed as it is given."""
+    free = []
+    for alias in tool.aliases:
+        key = compact(alias)
+        if key and key not in taken:
+            taken.add(key)
+            free.append(alias)
+    return free
+
+
+def _differs(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and abs(a - b) > PRICE_TOLERANCE
+
+
+def dataset_disagreements(reviewed: Iterable[Tool], generated: Sequence[Tool]) -> list[Problem]:
+    """Facts in reviewed files that the dataset states differently, as warnings for a person to
+    check: the dataset may be newer (a price cut) or wrong; either way someone should look."""
+    warnings: list[Problem] = []
+    for tool, twin in pair_layers(reviewed, generated):
+        shown = f"tools/{tool.slug}.toml"
+        source = twin.dataset or twin.slug
+        as_of = twin.pricing.as_of.isoformat() if twin.pricing.as_of else "today"
+        mine, theirs = tool.pricing, twin.pricing
+        if mine.model == "per-token" and (
+            _differs(mine.input_usd_per_mtok, theirs.input_usd_per_mtok)
+            or _differs(mine.output_usd_per_mtok, theirs.output_usd_per_mtok)
+        ):
+            warnings.append(
+                Problem(
+                    shown,
+                    "pricing",
+                    f"${mine.input_usd_per_mtok:g} in / ${mine.output_usd_per_mtok:g} out here, "
+                    f"${theirs.input_usd_per_mtok:g} / ${theirs.output_usd_per_mtok:g} in the "
+                    f"dataset ({source}, as of {as_of})",
+                )
+            )
+        here, there = tool.facts.context_window, twin.facts.context_window
+        if here is not None and there is not None and here != there:
+            warnings.append(
+                Problem(
+                    shown,
+                    "facts.context_window",
+                    f"{here:,} tokens here, {there:,} in the dataset ({source})",
+                )
+            )
+        if tool.lifecycle.status == "active" and twin.lifecycle.status != "active":
+            warnings.append(
+                Problem(shown, "lifecycle", f"active here, {twin.lifecycle.status} in the dataset")
+            )
+    return warnings
+
+
+def lifecycle_problems(catalogue: Catalogue) -> list[Problem]:
+    """A successor must be a tool the catalogue knows, or the card would name nothing."""
+    problems = []
+    for tool in catalogue.tools:
+        successor = tool.lifecycle.successor
+        if successor is not None and successor not in catalogue.by_slug:
+            problems.append(
+                Problem(
+                    f"tools/{tool.slug}.toml", "lifecycle.successor", f'unknown tool "{successor}"'
+                )
+            )
+    return problems

@@ -1,0 +1,90 @@
+"""Reads a provider's model id as the model it names: "gpt-4o-2024-08-06" is GPT-4o, and
+"meta-llama/Llama-3.3-70B-Instruct-Turbo" on Together is the same Llama 3.3 70B as Groq's
+"llama-3.3-70b-versatile".
+
+Two strengths, because a vendor's own suffixes can name a different model: OpenAI's
+"gpt-4-turbo" is not "gpt-4", so `snapshot_of` only drops what never changes the model (a date,
+"-latest", a routing prefix); `served_model_of` also drops what resellers add to an open-weights
+model's name ("-instruct", "-versatile", "-turbo", quantisation tags). Neither touches a number
+that is part of the model's name: 3.1 and 3.3, 8B and 70B stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalogue.names import normalise
+
+_ROUTING_PREFIX = re.compile(
+    r"^(?:~|@cf/|accounts/[^/]+/models/|system\.ai\.|databricks-)", flags=re.IGNORECASE
+)
+"""OpenRouter's "~" (a moving alias), Cloudflare's "@cf/", Fireworks' account path, Databricks'."""
+_CLOUD_PREFIX = re.compile(r"^(?:(?:global|us|eu|apac|au|jp|ca)\.)?[a-z-]+\.(?=[a-z])")
+"""Bedrock's "us.anthropic.", "meta.", "amazon.": a region and a vendor before the model."""
+_VARIANT_TAG = re.compile(r":(?:free|batch|beta|extended|thinking|nitro|floor|online|exacto)$")
+_API_VERSION = re.compile(r"-v\d+:0$|:0$")
+"""Bedrock's "-v1:0" API version (not "-v0:2", which is the model's own version)."""
+_DATE_SUFFIX = re.compile(
+    r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|-\d{2}-\d{4}|-(?:2[4-7])(?:0[1-9]|1[0-2])"
+    r"|-(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|-0\d\d|-latest)$"
+)
+"""A dated snapshot or a moving alias: "-2024-08-06", "-20241022", "-08-2024", "-2411" (year and
+month), "-0709" (month and day), "-001", "-latest". A four-digit suffix counts only when it reads
+as a 2024–2027 month or a day of the year."""
+_FIREWORKS_POINT = re.compile(r"(?<=\d)p(?=\d)")
+"""Fireworks writes "glm-4p7" for GLM-4.7."""
+_RESELLER_SUFFIX = re.compile(
+    r"(?:-instruct|-versatile|-turbo|-fp8-fast|-fp8|-specdec|-fp16|-bf16|-int4|-int8|-awq)$"
+)
+_VENDOR_PREFIX = re.compile(r"^meta-(?=llama)")
+
+
+def snapshot_of(model_id: str) -> str:
+    """The model a vendor's own id names, without date, "-latest" or routing decoration.
+
+    >>> snapshot_of("claude-3-5-haiku-20241022")
+    'claude-3-5-haiku'
+    """
+    text = model_id.strip().lower()
+    text = _ROUTING_PREFIX.sub("", text)
+    text = _VARIANT_TAG.sub("", text)
+    text = _API_VERSION.sub("", text)
+    if "/" not in text:
+        text = _CLOUD_PREFIX.sub("", text)
+    text = _FIREWORKS_POINT.sub(".", text)
+    while True:
+        shorter = _DATE_SUFFIX.sub("", text)
+        if shorter == text or not shorter:
+            return text
+        text = shorter
+
+
+def without_org(model_id: str) -> str:
+    """The id after its organisation prefix: "meta-llama/Llama-3.3-70B" -> "Llama-3.3-70B"."""
+    return model_id.strip().rsplit("/", 1)[-1]
+
+
+def served_model_of(model_id: str) -> str:
+    """The open-weights model a reseller's id names, for grouping one model's offers.
+
+    >>> served_model_of("meta-llama/Llama-3.3-70B-Instruct-Turbo")
+    'llama-3.3-70b'
+    """
+    text = snapshot_of(without_org(snapshot_of(model_id)))
+    text = _VENDOR_PREFIX.sub("", text)
+    while True:
+        shorter = _DATE_SUFFIX.sub("", _RESELLER_SUFFIX.sub("", text))
+        if shorter == text or not shorter:
+            return text
+        text = shorter
+
+
+def model_key(model_id: str) -> str:
+    """The grouping key: `normalise`d, so "qwen2.5-vl" and "Qwen-2.5-VL" are one key."""
+    return normalise(model_id)
+
+
+def slug_of(model_id: str) -> str:
+    """A catalogue slug from an id: kebab case, dots to dashes ("gemini-2.5-flash" ->
+    "gemini-2-5-flash"). Letters and digits stay together as written ("qwen2-5-vl-7b")."""
+    return re.sub(r"[^a-z0-9]+", "-", model_id.lower()).strip("-")
