@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
+import difflib
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from bot.catalogue import Catalogue, check_catalogue
-from bot.compare import Comparer
+from bot.catalogue import (
+    Catalogue,
+    HubError,
+    check_catalogue,
+    check_with_known_models,
+    dataset_disagreements,
+    default_cache_dir,
+    draft_from_hub,
+    known_tools,
+    lifecycle_problems,
+    merge_layers,
+    scaffold_toml,
+)
+from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.render import json_format, markdown, text
 from bot.settings import SettingsError, load_settings, shard_ids
@@ -51,7 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     tool.add_argument("name", nargs="+")
     tool.add_argument("--json", action="store_true", help="print one JSON object")
 
-    commands.add_parser("list", help="list the tools in the catalogue")
+    listing = commands.add_parser("list", help="list the tools in the catalogue")
+    listing.add_argument("--vendor", help='only tools by this vendor, e.g. "Anthropic"')
+    listing.add_argument("--category", help="only tools of this category, e.g. llm")
+    listing.add_argument("--reviewed", action="store_true", help="only tools the panel reviewed")
 
     board = commands.add_parser("leaderboard", help="tools ranked by community votes")
     board.add_argument("--category", help="only tools of this category, e.g. vision-language")
@@ -77,8 +94,17 @@ def _parser() -> argparse.ArgumentParser:
 
     catalogue = commands.add_parser("catalogue", help="catalogue maintenance")
     catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
-    check = catalogue_commands.add_parser("check", help="validate a catalogue directory")
+    check = catalogue_commands.add_parser(
+        "check", help="validate a catalogue directory; warn where the price dataset disagrees"
+    )
     check.add_argument("dir", nargs="?", type=Path)
+    add = catalogue_commands.add_parser("add", help="draft a reviewed file for a new tool")
+    sources = add.add_mutually_exclusive_group(required=True)
+    sources.add_argument("--from-dataset", metavar="MODEL", help='a dataset model, e.g. "gpt-5"')
+    sources.add_argument(
+        "--from-hub", metavar="ORG/MODEL", help="a Hugging Face Hub model (its metadata)"
+    )
+    add.add_argument("dir", nargs="?", type=Path, help="catalogue directory (default: bundled)")
     return parser
 
 
@@ -91,8 +117,21 @@ def _catalogue_dir(args: argparse.Namespace) -> Path:
     return args.catalogue if args.catalogue is not None else load_settings().catalogue
 
 
+def _today() -> dt.date:
+    """The day dataset prices are read for (UTC, so every process agrees)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
 def _load(args: argparse.Namespace) -> Catalogue:
-    catalogue, problems = check_catalogue(_catalogue_dir(args))
+    """The reviewed files with the generated layer under them (unless VERDICT_DATASET=0)."""
+    settings = load_settings()
+    directory = args.catalogue if args.catalogue is not None else settings.catalogue
+    if settings.dataset:
+        catalogue, problems = check_with_known_models(
+            directory, as_of=_today(), cache_dir=settings.cache_dir or default_cache_dir()
+        )
+    else:
+        catalogue, problems = check_catalogue(directory)
     if catalogue is None:
         raise CatalogueError(problems)
     return catalogue
@@ -250,7 +289,92 @@ def _check(args: argparse.Namespace) -> int:
         _print_problems(problems)
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
         return EXIT_CATALOGUE
-    print(f"ok: {len(catalogue.tools)} tools, {len(catalogue.panel.personas)} panel personas")
+    settings = load_settings()
+    known, info = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
+    merged = merge_layers(catalogue, known)
+    problems = lifecycle_problems(merged)
+    if problems:
+        _print_problems(problems)
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_CATALOGUE
+    warnings = dataset_disagreements(catalogue.tools, known)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"ok: {len(catalogue.tools)} tools, {len(catalogue.panel.personas)} panel personas; "
+        f"{len(merged.tools) - len(catalogue.tools)} more from {info.label}"
+    )
+    if warnings:
+        print(
+            f"{len(warnings)} warning(s): the dataset ({info.label}, prices as of "
+            f"{info.as_of.isoformat()}) disagrees with a reviewed file; check the source and "
+            "update whichever is wrong. Warnings do not fail the check (exit 0).",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    tools = list(catalogue.tools)
+    if args.vendor is not None:
+        wanted = args.vendor.casefold()
+        tools = [t for t in tools if t.vendor.casefold() == wanted]
+        if not tools:
+            vendors = sorted({t.vendor for t in catalogue.tools}, key=str.casefold)
+            close = difflib.get_close_matches(args.vendor, vendors, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            return _unanswerable(BadQuery(f'No tools by "{args.vendor}".{hint}'), as_json=False)
+    if args.category is not None:
+        categories = sorted({t.category for t in catalogue.tools})
+        if args.category not in categories:
+            error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
+            return _unanswerable(error, as_json=False)
+        tools = [t for t in tools if t.category == args.category]
+    if args.reviewed:
+        tools = [t for t in tools if t.reviewed]
+    if tools:
+        shown = Catalogue(panel=catalogue.panel, tools=tuple(tools), weekly=())
+        print(text.render_list(shown))
+    reviewed = sum(t.reviewed for t in tools)
+    print(f"{len(tools)} tools, {reviewed} reviewed by the panel, {len(tools) - reviewed} not yet")
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    directory = args.dir if args.dir is not None else _catalogue_dir(args)
+    catalogue, problems = check_catalogue(directory)
+    if catalogue is None:
+        raise CatalogueError(problems)
+    if args.from_dataset is not None:
+        settings = load_settings()
+        known, _ = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
+        try:
+            draft = Matcher(known).resolve(args.from_dataset)
+        except VerdictError as error:
+            return _unanswerable(error, as_json=False)
+    else:
+        try:
+            draft = draft_from_hub(args.from_hub)
+        except HubError as error:
+            print(f"verdict: {error}", file=sys.stderr)
+            return EXIT_UNANSWERABLE
+    if draft.slug in catalogue.by_slug:
+        print(f"verdict: {draft.slug} is already reviewed in {directory}", file=sys.stderr)
+        return EXIT_UNANSWERABLE
+    path = Path(directory) / "tools" / f"{draft.slug}.toml"
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(scaffold_toml(draft, catalogue.panel))
+    except OSError as error:
+        print(f"verdict: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_UNANSWERABLE
+    print(f"wrote {path}")
+    print(
+        "The facts come from the source named in the file; the panel reviews (and any fact the "
+        "source does not state) are left for a person to write, so `verdict catalogue check` "
+        "fails on this file until they are."
+    )
     return EXIT_OK
 
 
@@ -262,8 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "tool":
             return _tool(args)
         if args.command == "list":
-            print(text.render_list(_load(args)))
-            return EXIT_OK
+            return _list(args)
         if args.command == "leaderboard":
             return _leaderboard(args)
         if args.command == "export":
@@ -276,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discord(args)
         if args.command == "slack":
             return _slack(args)
+        if args.catalogue_command == "add":
+            return _add(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VERDICT_", extra="ignore")
 
     catalogue: Path = Field(default_factory=bundled_catalogue_dir)
+    dataset: bool = True
+    """Serve the generated layer (every model in genai-prices) under the reviewed files."""
+    cache_dir: Path | None = None
+    """Where the generated layer is cached; default `$XDG_CACHE_HOME/verdict-bot`."""
+    refresh_prices: bool = False
+    """Fetch fresh prices from genai-prices' online source in the background (long-running
+    bots only; off by default and in tests, which use the bundled snapshot)."""
     db: str = "verdict.db"
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")

@@ -4,7 +4,8 @@ generated layer from the genai-prices dataset (model_ids, dataset, known_models)
 under the reviewed files (layers); drafts of new reviewed files (scaffold, hub)."""
 
 from bot.catalogue.dataset import DatasetInfo, derive_tools, price_on
-from bot.catalogue.known_models import check_with_known_models, known_tools
+from bot.catalogue.hub import HubError, draft_from_hub
+from bot.catalogue.known_models import check_with_known_models, default_cache_dir, known_tools
 from bot.catalogue.layers import (
     dataset_disagreements,
     lifecycle_problems,
@@ -30,12 +31,15 @@ from bot.catalogue.models import (
 )
 from bot.catalogue.names import compact, is_number, normalise, tokens
 from bot.catalogue.pricing import blended_usd_per_mtok, cost_key, price_figure, pricing_read
+from bot.catalogue.scaffold import Draft, draft_from_tool, scaffold_toml
 
 __all__ = [
     "Catalogue",
     "DatasetInfo",
+    "Draft",
     "EntryPrice",
     "Facts",
+    "HubError",
     "Lifecycle",
     "Offer",
     "Panel",
@@ -52,7 +56,10 @@ __all__ = [
     "compact",
     "cost_key",
     "dataset_disagreements",
+    "default_cache_dir",
     "derive_tools",
+    "draft_from_hub",
+    "draft_from_tool",
     "is_number",
     "known_tools",
     "lifecycle_problems",
@@ -64,6 +71,7 @@ __all__ = [
     "price_figure",
     "price_on",
     "pricing_read",
+    "scaffold_toml",
     "served_model_of",
     "slug_of",
     "snapshot_of",

@@ -277,6 +277,8 @@ def _group_entries(providers: Sequence[Any], as_of: dt.date) -> list[_Group]:
         for model in provider.models:
             entry = _Entry(provider, model, price_on(model, as_of))
             if _owns(provider, model.id):
+                if _is_moving_alias(model):
+                    continue
                 key = model_key(snapshot_of(model.id))
                 group = owners.setdefault(key, _Group(key))
                 undated = snapshot_of(model.id) == model.id.lower()
@@ -303,6 +305,16 @@ def _group_entries(providers: Sequence[Any], as_of: dt.date) -> list[_Group]:
         if key:
             served.setdefault(key, _Group(key)).members.append(entry)
     return [*owners.values(), *served.values()]
+
+
+def _is_moving_alias(model: Any) -> bool:
+    """Mistral's "mistral-medium-latest" entry answers to nothing but itself: it names whichever
+    model is newest, which the dataset does not say, so it is no model of its own."""
+    if not model.id.lower().endswith("-latest"):
+        return False
+    return _equals_clauses(_Entry(None, model, None)) == {model.id} and hasattr(
+        model.match, "equals"
+    )
 
 
 def _is_undated(entry: _Entry) -> bool:
@@ -368,14 +380,10 @@ def _tool(group: _Group, info: DatasetInfo) -> Tool | None:
     tagline = f"{name} by {vendor}, {served} in {info.label}"[:100]
     if not description:
         description = f"{name}, a model by {vendor}. Known from {info.label}; {served}."
-    aliases = sorted(
-        {e.model.id for e in group.members} | _equals_clauses(primary) - {slug, name},
-        key=str.lower,
-    )
+    model_ids = _model_ids(group, primary, {slug, name})
     return Tool(
         slug=slug,
         name=name[:80],
-        aliases=aliases,
         vendor=vendor,
         category=_category(model_id),
         tagline=tagline,
@@ -396,8 +404,22 @@ def _tool(group: _Group, info: DatasetInfo) -> Tool | None:
         panel={},
         lifecycle=Lifecycle(status="deprecated" if deprecated else "active"),
         offers=tuple(offers),
+        model_ids=tuple(model_ids),
         dataset=dataset_id,
     )
+
+
+def _model_ids(group: _Group, primary: _Entry | None, own: set[str]) -> list[str]:
+    """The ids a tool answers to, one per spelling that is not a snapshot of another: the matcher
+    reads a dated or variant id ("gpt-4o-2024-08-06", "…:free") as its `snapshot_of` form."""
+    ids = {e.model.id for e in group.members} | _equals_clauses(primary)
+    taken = {compact(o) for o in own}
+    kept: dict[str, str] = {}
+    for model_id in sorted(ids, key=lambda i: (len(i), i)):
+        key = compact(snapshot_of(model_id))
+        if key and key not in taken and key not in kept:
+            kept[key] = model_id if compact(model_id) == key else snapshot_of(model_id)
+    return sorted(kept.values(), key=str.lower)
 
 
 def _equals_clauses(entry: _Entry | None) -> set[str]:

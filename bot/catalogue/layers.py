@@ -1,12 +1,12 @@
 """One catalogue from two layers: the reviewed TOML files on top of the generated dataset tools.
 
 A reviewed file wins over the generated tool for the same model and takes from it what it lacks
-(the "served by" offers, the dataset's ids as aliases). The same model means: the file names it
+(the "served by" offers, the ids providers sell it under). The same model means: the file names it
 (`dataset = "provider/model-id"`), or its slug or name reads as the generated tool's model
 ("gpt-4o", "Claude Haiku 3.5"). Aliases are never guessed from: an old alias such as
 "mistral-large-latest" may point at a newer model today.
 
-Names stay unambiguous across layers: a generated alias or name that reads like a reviewed
+Names stay unambiguous across layers: a dataset id or generated name that reads like a reviewed
 tool's is dropped or replaced, so matching never has two owners for one exact name.
 """
 
@@ -31,12 +31,14 @@ class _GeneratedIndex:
     def __init__(self, generated: Sequence[Tool]) -> None:
         self.by_id: dict[str, Tool] = {}
         self.by_key: dict[str, Tool] = {}
+        self.by_model_id: dict[str, Tool] = {}
         for tool in generated:
             if tool.dataset is not None:
                 self.by_id.setdefault(tool.dataset.lower(), tool)
-                provider = tool.dataset.split("/", 1)[0]
-                for alias in tool.aliases:
-                    self.by_id.setdefault(f"{provider}/{alias}".lower(), tool)
+            for offer in tool.offers:
+                self.by_id.setdefault(f"{offer.provider}/{offer.model_id}".lower(), tool)
+            for model_id in tool.model_ids:
+                self.by_model_id.setdefault(model_id.lower(), tool)
             for key in _model_keys(tool):
                 self.by_key.setdefault(key, tool)
 
@@ -47,7 +49,9 @@ class _GeneratedIndex:
             if found is not None:
                 return found
             model_id = reviewed.dataset.partition("/")[2]
-            return self.by_key.get(model_key(snapshot_of(model_id)))
+            return self.by_model_id.get(model_id.lower()) or self.by_key.get(
+                model_key(snapshot_of(model_id))
+            )
         for key in _model_keys(reviewed):
             if key in self.by_key:
                 return self.by_key[key]
@@ -73,7 +77,7 @@ def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
 
     taken: set[str] = set()
     for tool in catalogue.tools:
-        taken.update(compact(text) for text in (tool.slug, tool.name, *tool.aliases))
+        taken.update(compact(text) for text in _answers_to(tool))
 
     kept: list[Tool] = []
     for tool in generated:
@@ -81,7 +85,7 @@ def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
             continue
         if compact(tool.name) in taken:
             tool = tool.model_copy(update={"name": tool.slug})
-        taken.update({compact(tool.slug), compact(tool.name)})
+        taken.update(compact(text) for text in _answers_to(tool))
         kept.append(tool)
 
     given: set[str] = set()
@@ -98,11 +102,11 @@ def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
             # Two reviewed files may share one dataset model (Mistral Medium 3 and 3.1 are one
             # dataset entry); its ids then go to the first only.
             given.add(twin.slug)
-            update["aliases"] = [*tool.aliases, *_free_aliases(twin, taken)]
+            update["model_ids"] = (*tool.model_ids, *_free_ids(twin, taken))
         merged.append(tool.model_copy(update=update))
 
     for tool in kept:
-        merged.append(tool.model_copy(update={"aliases": _free_aliases(tool, taken)}))
+        merged.append(tool.model_copy(update={"model_ids": _free_ids(tool, taken)}))
 
     return Catalogue(
         panel=catalogue.panel,
@@ -111,15 +115,20 @@ def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
     )
 
 
-def _free_aliases(tool: Tool, taken: set[str]) -> list[str]:
-    """The generated aliases no other tool already answers to; each claimed as it is given."""
+def _answers_to(tool: Tool) -> list[str]:
+    """What the matcher reads as this tool exactly (see `compare.matching`)."""
+    return [tool.slug, tool.name, *tool.aliases, f"{tool.vendor} {tool.name}"]
+
+
+def _free_ids(tool: Tool, taken: set[str]) -> tuple[str, ...]:
+    """The dataset ids no other tool already answers to; each claimed as it is given."""
     free = []
-    for alias in tool.aliases:
-        key = compact(alias)
+    for model_id in tool.model_ids:
+        key = compact(model_id)
         if key and key not in taken:
             taken.add(key)
-            free.append(alias)
-    return free
+            free.append(model_id)
+    return tuple(free)
 
 
 def _differs(a: float | None, b: float | None) -> bool:

@@ -138,6 +138,10 @@ class Tool(_Frozen):
     sources: list[Source] = Field(min_length=1)
     panel: dict[str, Review]
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    model_ids: tuple[str, ...] = ()
+    """The ids providers sell this model under ("gpt-4o-2024-08-06", "meta-llama/Llama-3.3-70B-
+    Instruct"), from the dataset. Matched exactly, never word by word: a reseller's "fp8" tag
+    must not make "llama 3.3 8b" look like this model."""
     offers: tuple[Offer, ...] = ()
     """Providers serving this model, cheapest first ("served by"); filled from the dataset."""
     dataset: str | None = Field(default=None, pattern=r"^[a-z0-9_.-]+/[A-Za-z0-9_.:@/-]+$")

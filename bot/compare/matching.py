@@ -1,20 +1,28 @@
 """Resolves what a person typed to one catalogue tool, or says why it cannot.
 
-Order of evidence: an exact name/alias hit; then every typed word found in one tool's name
-(so "haiku" or "medium mistral 3" work); then the same after fixing typos in words; then a fuzzy
-score over whole names. Version numbers are never fuzzed: "gpt 4.1" must not become GPT-4o.
-When two tools fit about equally, we ask rather than guess.
+Order of evidence: an exact name/alias hit; the same for a vendor's dated or aliased id read as
+its model ("gpt-4o-2024-08-06", "claude-3-5-haiku-latest": `snapshot_of`); then every typed word
+found in one tool's name (so "haiku" or "medium mistral 3" work); then the same after fixing
+typos in words; then a fuzzy score over whole names. Version numbers are never fuzzed: "gpt 4.1"
+must not become GPT-4o, nor "claude 9 opus" any Opus. When two tools fit about equally, we ask
+rather than guess.
+
+Family names without a version ("claude opus", "gemini flash") are ambiguous on purpose: the
+question lists the newest active models of the family first (highest version number, then the
+plain model before its variants), deprecated and retired ones last. A family's "newest" changes
+every few months, and a silent pick would make last month's card disagree with today's.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.catalogue import Tool, compact, is_number, normalise
+from bot.catalogue import Tool, compact, is_number, normalise, snapshot_of
 from bot.errors import AmbiguousTool, Suggestion, UnknownTool
 
 CONFIDENT_SCORE = 85.0
@@ -47,10 +55,15 @@ class Matcher:
     def __init__(self, tools: Sequence[Tool]) -> None:
         self.tools: tuple[Tool, ...] = tuple(tools)
         self._exact: dict[str, int] = {}
+        self._ids: dict[str, int] = {}
         self._choices: list[_Choice] = []
         self._by_word: dict[str, set[int]] = {}
         self._tool_choices: list[list[int]] = [[] for _ in self.tools]
         for index, tool in enumerate(self.tools):
+            for model_id in tool.model_ids:
+                # Exact keys only (see `Tool.model_ids`); a name or alias wins a clash.
+                self._ids.setdefault(compact(model_id), index)
+                self._ids.setdefault(compact(snapshot_of(model_id)), index)
             for text in _choice_texts(tool):
                 key = compact(text)
                 if not key:
@@ -103,7 +116,13 @@ class Matcher:
         query = normalise(typed)
         if not query:
             raise UnknownTool(typed, [])
-        exact = self._exact.get(query.replace(" ", ""))
+        key = query.replace(" ", "")
+        exact = self._exact.get(key)
+        if exact is None:
+            exact = self._ids.get(key)
+        if exact is None:
+            snapshot = compact(snapshot_of(typed))
+            exact = self._exact.get(snapshot, self._ids.get(snapshot))
         if exact is not None:
             return self.tools[exact]
 
@@ -121,7 +140,7 @@ class Matcher:
             if found is not None:
                 return found
 
-        return self._by_fuzzy_score(query, frozenset(w for w in words if is_number(w)), typed)
+        return self._by_fuzzy_score(query, Counter(w for w in words if is_number(w)), typed)
 
     def _by_all_words(self, words: list[str], typed: str) -> Tool | None:
         """Tools one of whose names contains every typed word; None if no tool does."""
@@ -129,17 +148,27 @@ class Matcher:
         if not postings or any(p is None for p in postings):
             return None
         postings.sort(key=len)
-        choice_ids = set.intersection(*postings)  # type: ignore[arg-type]
+        wanted_counts = Counter(words)
+        choice_ids = {
+            c
+            for c in set.intersection(*postings)  # type: ignore[arg-type]
+            # "llama 3.3 8b" needs two 3s: a word set alone would read it as "llama 3 8b"
+            if wanted_counts <= Counter(self._choices[c].text.split())
+        }
         if not choice_ids:
             return None
         tools = {self._choices[c].tool for c in choice_ids}
         if len(tools) == 1:
             return self.tools[tools.pop()]
-        wanted = frozenset(words)
-        same_words = {self._choices[c].tool for c in choice_ids if self._choices[c].words == wanted}
+        wanted = sorted(words)
+        same_words = {
+            self._choices[c].tool
+            for c in choice_ids
+            if sorted(self._choices[c].text.split()) == wanted
+        }
         if len(same_words) == 1:
             return self.tools[same_words.pop()]
-        raise AmbiguousTool(typed, self._ranked(" ".join(words), tools)[:MAX_CANDIDATES])
+        raise AmbiguousTool(typed, self._newest_first(tools)[:MAX_CANDIDATES])
 
     def _fix_typos(self, words: list[str]) -> list[str]:
         fixed: list[str] = []
@@ -158,7 +187,7 @@ class Matcher:
             fixed.append(best[0][0] if best and clear_winner else word)
         return fixed
 
-    def _by_fuzzy_score(self, query: str, numbers: frozenset[str], typed: str) -> Tool:
+    def _by_fuzzy_score(self, query: str, numbers: Counter[str], typed: str) -> Tool:
         scored = process.extract(
             query,
             self._texts,
@@ -172,7 +201,7 @@ class Matcher:
             choice = self._choices[choice_id]
             if choice.tool not in best_by_tool:
                 best_by_tool[choice.tool] = score
-            fits = numbers <= choice.numbers
+            fits = numbers <= Counter(w for w in choice.text.split() if is_number(w))
             numbers_fit[choice.tool] = numbers_fit.get(choice.tool, False) or fits
         ranked = sorted(best_by_tool.items(), key=lambda item: -item[1])
         confident = [
@@ -206,12 +235,29 @@ class Matcher:
             limit + MAX_SUGGESTIONS, counts, key=lambda tool: (-counts[tool], self.tools[tool].slug)
         )
 
-    def _ranked(self, query: str, tools: Iterable[int]) -> list[Suggestion]:
-        def closeness(tool: int) -> tuple[float, str]:
-            best = max(fuzz.ratio(query, self._texts[c]) for c in self._tool_choices[tool])
-            return (-best, self.tools[tool].slug)
+    def _newest_first(self, tools: Iterable[int]) -> list[Suggestion]:
+        """Active before deprecated or retired; a higher version first; the plain model (fewest
+        words) before its variants; reviewed before generated; then by slug."""
 
-        return [self._suggestion(t) for t in sorted(tools, key=closeness)]
+        def order(tool: int) -> tuple[int, tuple[int, ...], int, int, str]:
+            found = self.tools[tool]
+            words = normalise(found.name).split()
+            sizes = {i for i, w in enumerate(words[1:]) if w in ("b", "m", "k", "x")}
+            numbers = [
+                -int(w)
+                for i, w in enumerate(words)
+                if is_number(w) and len(w) <= 3 and i not in sizes  # "70 b" is a size
+            ][:3]
+            version = tuple(numbers + [0] * (3 - len(numbers)))  # 5.5 before 5 before 4.8
+            return (
+                found.lifecycle.status != "active",
+                version,
+                len(words),
+                not found.reviewed,
+                found.slug,
+            )
+
+        return [self._suggestion(t) for t in sorted(tools, key=order)]
 
     def _suggestion(self, tool: int) -> Suggestion:
         return Suggestion(slug=self.tools[tool].slug, name=self.tools[tool].name)

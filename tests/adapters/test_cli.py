@@ -37,13 +37,15 @@ def test_compare_prints_the_card_from_any_directory(tmp_path: Path) -> None:
 
 
 def test_compare_accepts_the_question_unquoted(tmp_path: Path) -> None:
-    result = verdict("compare", "haiku", "vs", "gpt-4o", "mini", cwd=tmp_path)
+    result = verdict("compare", "claude", "3.5", "haiku", "vs", "gpt-4o", "mini", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Claude 3.5 Haiku vs GPT-4o mini")
 
 
 def test_compare_json_is_one_object_in_query_order(tmp_path: Path) -> None:
-    result = verdict("compare", "--json", "flash vs gpt-4o-mini vs haiku", cwd=tmp_path)
+    result = verdict(
+        "compare", "--json", "gemini 2.0 flash vs gpt-4o-mini vs claude 3.5 haiku", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [t["slug"] for t in data["tools"]] == [
@@ -55,7 +57,7 @@ def test_compare_json_is_one_object_in_query_order(tmp_path: Path) -> None:
 
 
 def test_compare_markdown(tmp_path: Path) -> None:
-    result = verdict("compare", "--markdown", "flash vs gpt-4o-mini", cwd=tmp_path)
+    result = verdict("compare", "--markdown", "gemini 2.0 flash vs gpt-4o-mini", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("### Gemini 2.0 Flash vs GPT-4o mini")
 
@@ -63,10 +65,10 @@ def test_compare_markdown(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("query", "kind", "suggested"),
     [
-        ("gpt 5 vs haiku", "unknown", "gpt-4o"),
-        ("mistral vs haiku", "ambiguous", "mistral-large"),
+        ("gpt 9 vs claude 3.5 haiku", "unknown", "gpt-5"),
+        ("mistral vs claude 3.5 haiku", "ambiguous", "mistral-large-4"),
         ("haiku", "bad_query", None),
-        ("haiku vs claude haiku", "bad_query", None),
+        ("claude 3.5 haiku vs claude-3-5-haiku-20241022", "bad_query", None),
     ],
 )
 def test_unanswerable_question_exits_2_with_message_and_json_error(
@@ -145,7 +147,10 @@ def test_another_catalogue_is_used_when_pointed_at(tmp_path: Path, catalogue_cop
     path = catalogue_copy / "tools" / "gpt-4o.toml"
     path.write_text(path.read_text().replace('name = "GPT-4o"', 'name = "GPT-4o (local copy)"'))
     result = verdict(
-        "compare", "gpt-4o vs haiku", cwd=tmp_path, env={"VERDICT_CATALOGUE": str(catalogue_copy)}
+        "compare",
+        "gpt-4o vs claude 3.5 haiku",
+        cwd=tmp_path,
+        env={"VERDICT_CATALOGUE": str(catalogue_copy)},
     )
     assert result.returncode == 0, result.stderr
     assert "GPT-4o (local copy)" in result.stdout
@@ -206,7 +211,7 @@ def test_compare_shows_stored_community_votes(tmp_path: Path) -> None:
 
 
 def test_compare_without_a_vote_database_creates_none(tmp_path: Path) -> None:
-    result = verdict("compare", "gpt-4o vs haiku", cwd=tmp_path)
+    result = verdict("compare", "gpt-4o vs claude 3.5 haiku", cwd=tmp_path)
     assert result.returncode == 0
     assert not (tmp_path / "verdict.db").exists()
 
@@ -214,7 +219,9 @@ def test_compare_without_a_vote_database_creates_none(tmp_path: Path) -> None:
 def test_an_unreadable_vote_database_is_one_clear_line(tmp_path: Path) -> None:
     db = tmp_path / "votes.db"
     db.write_bytes(b"not a database" * 200)
-    result = verdict("compare", "gpt-4o vs haiku", cwd=tmp_path, env={"VERDICT_DB": str(db)})
+    result = verdict(
+        "compare", "gpt-4o vs claude 3.5 haiku", cwd=tmp_path, env={"VERDICT_DB": str(db)}
+    )
     assert result.returncode == 4
     assert result.stderr.startswith("verdict: cannot open")
     assert "Traceback" not in result.stderr
@@ -295,7 +302,7 @@ def test_export_without_a_database_is_just_the_header(tmp_path: Path) -> None:
 
 
 def test_chat_runs_the_vote_flow_from_standard_input(tmp_path: Path) -> None:
-    lines = "/compare haiku vs gpt-4o\n:react ann 1 2\n:react bob 1 2\n/quit\n"
+    lines = "/compare claude 3.5 haiku vs gpt-4o\n:react ann 1 2\n:react bob 1 2\n/quit\n"
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
         input=lines,

@@ -389,7 +389,7 @@ async def test_verdict_slack_serves_signed_http_end_to_end(tmp_path: Path) -> No
         deadline = asyncio.get_running_loop().time() + 30
         while True:
             try:
-                response = await harness.command("/compare", "haiku vs gpt-4o")
+                response = await harness.command("/compare", "claude 3.5 haiku vs gpt-4o")
                 break
             except aiohttp.ClientConnectionError:
                 if asyncio.get_running_loop().time() > deadline or process.returncode is not None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.catalogue import Catalogue
+from bot.catalogue import Catalogue, known_tools, merge_layers
 from bot.compare import Matcher
 from bot.errors import AmbiguousTool, UnknownTool
 
@@ -166,3 +167,132 @@ def test_every_slug_name_and_alias_resolves_to_its_own_tool(
 def test_no_text_makes_the_matcher_raise_anything_else(matcher: Matcher, text: str) -> None:
     with contextlib.suppress(UnknownTool, AmbiguousTool):
         matcher.resolve(text)
+
+
+# The full catalogue: the reviewed files over every model in the price dataset (~800 tools).
+# (typed, expected) as above.
+CURRENT_CASES: list[tuple[str, object]] = [
+    # names as people write them, any case or spacing
+    ("claude sonnet 4.5", "claude-sonnet-4-5"),
+    ("Claude Sonnet 4.5", "claude-sonnet-4-5"),
+    ("sonnet 4.5", "claude-sonnet-4-5"),
+    ("claude haiku 4.5", "claude-haiku-4-5"),
+    ("haiku 4.5", "claude-haiku-4-5"),
+    ("claude opus 4.1", "claude-opus-4-1"),
+    ("gpt-5", "gpt-5"),
+    ("gpt 5", "gpt-5"),
+    ("GPT-5 mini", "gpt-5-mini"),
+    ("gpt 5 mini", "gpt-5-mini"),
+    ("gpt5 mini", "gpt-5-mini"),
+    ("gpt 4.1", "gpt-4-1"),
+    ("gpt-4.1-mini", "gpt-4-1-mini"),
+    ("o3", "o3"),
+    ("o4-mini", "o4-mini"),
+    ("gemini 2.5 flash", "gemini-2-5-flash"),
+    ("Gemini 2.5 Pro", "gemini-2-5-pro"),
+    ("gemini 2.5 flash lite", "gemini-2-5-flash-lite"),
+    ("mistral medium 3.1", "mistral-medium-3-1"),
+    ("magistral medium", "magistral-medium"),
+    ("codestral", "codestral"),
+    ("llama 3.3 70b", "llama-3-3-70b"),
+    ("Llama-3.3-70B", "llama-3-3-70b"),
+    ("llama 3.1 8b", "llama-3-1-8b"),
+    ("gpt-oss-120b", "gpt-oss-120b"),
+    ("gpt oss 120b", "gpt-oss-120b"),
+    ("gpt-oss-20b", "gpt-oss-20b"),
+    ("deepseek v3.2", "deepseek-v3-2"),
+    ("kimi k2.6", "kimi-k2-6"),
+    ("grok 4", "grok-4"),
+    ("grok 3 mini", "grok-3-mini"),
+    ("command r plus", "command-r-plus"),
+    ("glm 4.6", "glm-4-6"),
+    ("minimax m2", "minimax-m2"),
+    ("sonar pro", "sonar-pro"),
+    # typos and missing spaces
+    ("claude sonnt 4.5", "claude-sonnet-4-5"),
+    ("gemni 2.5 flsh", "gemini-2-5-flash"),
+    ("cluade haiku 4.5", "claude-haiku-4-5"),
+    ("lama 3.3 70b", "llama-3-3-70b"),
+    ("deepsek v3.2", "deepseek-v3-2"),
+    ("gemini2.5pro", "gemini-2-5-pro"),
+    ("claudesonnet4.5", "claude-sonnet-4-5"),
+    # vendor + model
+    ("anthropic claude sonnet 4.5", "claude-sonnet-4-5"),
+    ("openai gpt-5", "gpt-5"),
+    ("google gemini 2.5 pro", "gemini-2-5-pro"),
+    ("meta llama 3.3 70b", "llama-3-3-70b"),
+    ("xai grok 4", "grok-4"),
+    # vendors' dated ids and moving aliases
+    ("claude-sonnet-4-5-20250929", "claude-sonnet-4-5"),
+    ("gpt-5-2025-08-07", "gpt-5"),
+    ("gpt-4o-2024-08-06", "gpt-4o"),
+    ("claude-3-5-haiku-latest", "claude-3-5-haiku"),
+    ("grok-4-0709", "grok-4"),
+    ("command-r-plus-08-2024", "command-r-plus"),
+    ("gemini-2.5-flash", "gemini-2-5-flash"),
+    # resellers' ids for the same open-weights model
+    ("meta-llama/Llama-3.3-70B-Instruct", "llama-3-3-70b"),
+    ("meta-llama/Llama-3.3-70B-Instruct-Turbo", "llama-3-3-70b"),
+    ("llama-3.3-70b-versatile", "llama-3-3-70b"),
+    ("openai/gpt-oss-120b", "gpt-oss-120b"),
+    ("deepseek-ai/DeepSeek-V3.2", "deepseek-v3-2"),
+    ("moonshotai/kimi-k2.6", "kimi-k2-6"),
+    # a family without a version asks, newest active model first
+    ("claude opus", ("ambiguous", {"claude-opus-5-5", "claude-opus-5"})),
+    # versions that do not exist stay unknown, with the family as suggestions
+    ("gpt-7", ("unknown", "gpt-5")),
+    ("claude 9 opus", ("unknown", None)),
+    ("gemini 9 flash", ("unknown", "gemini-2-5-flash")),
+    ("llama 3.3 8b", ("unknown", "llama-3-3-70b")),
+    ("llama 5 70b", ("unknown", "llama-3-3-70b")),
+    ("gpt-5.9", ("unknown", None)),
+    ("deepseek v9", ("unknown", "deepseek-v3-2")),
+    ("photoshop", ("unknown", None)),
+]
+
+
+def test_the_current_table_is_big_enough() -> None:
+    assert len([c for c in CURRENT_CASES if isinstance(c[1], str)]) >= 60
+
+
+@pytest.fixture(scope="module")
+def full_catalogue(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    tools, _ = known_tools(dt.date(2026, 11, 24), cache_dir=tmp_path_factory.mktemp("cache"))
+    return merge_layers(catalogue, tools)
+
+
+@pytest.fixture(scope="module")
+def full_matcher(full_catalogue: Catalogue) -> Matcher:
+    return Matcher(full_catalogue.tools)
+
+
+@pytest.mark.parametrize(("typed", "expected"), CURRENT_CASES, ids=[c[0] for c in CURRENT_CASES])
+def test_current_model_names_give_the_expected_outcome(
+    full_matcher: Matcher, typed: str, expected: object
+) -> None:
+    test_typed_name_gives_the_expected_outcome(full_matcher, typed, expected)
+
+
+def test_a_family_name_lists_the_newest_active_model_first(full_matcher: Matcher) -> None:
+    with pytest.raises(AmbiguousTool) as caught:
+        full_matcher.resolve("claude opus")
+    offered = [s.slug for s in caught.value.suggestions]
+    assert offered[:2] == ["claude-opus-5-5", "claude-opus-5"]
+    assert "claude-3-opus" not in offered
+
+
+def test_every_name_and_provider_id_in_the_full_catalogue_resolves_to_its_own_tool(
+    full_matcher: Matcher, full_catalogue: Catalogue
+) -> None:
+    for tool in full_catalogue.tools:
+        for typed in [tool.slug, tool.name, *tool.aliases, *tool.model_ids]:
+            assert full_matcher.resolve(typed).slug == tool.slug, typed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_no_text_makes_the_full_matcher_raise_anything_else(
+    full_matcher: Matcher, text: str
+) -> None:
+    with contextlib.suppress(UnknownTool, AmbiguousTool):
+        full_matcher.resolve(text)
