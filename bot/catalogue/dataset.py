@@ -416,9 +416,10 @@ def _model_ids(group: _Group, primary: _Entry | None, own: set[str]) -> list[str
     taken = {compact(o) for o in own}
     kept: dict[str, str] = {}
     for model_id in sorted(ids, key=lambda i: (len(i), i)):
-        key = compact(snapshot_of(model_id))
+        undated = snapshot_of(model_id, latest=False)  # the matcher's reading of a typed id
+        key = compact(undated)
         if key and key not in taken and key not in kept:
-            kept[key] = model_id if compact(model_id) == key else snapshot_of(model_id)
+            kept[key] = model_id if compact(model_id) == key else undated
     return sorted(kept.values(), key=str.lower)
 
 

@@ -39,8 +39,11 @@ _RESELLER_SUFFIX = re.compile(
 _VENDOR_PREFIX = re.compile(r"^meta-(?=llama)")
 
 
-def snapshot_of(model_id: str) -> str:
+def snapshot_of(model_id: str, *, latest: bool = True) -> str:
     """The model a vendor's own id names, without date, "-latest" or routing decoration.
+
+    With `latest=False` a "-latest" suffix stays: the matcher reads a typed id that way, since
+    a vendor may move "-latest" to a newer model than the one our files know.
 
     >>> snapshot_of("claude-3-5-haiku-20241022")
     'claude-3-5-haiku'
@@ -53,6 +56,8 @@ def snapshot_of(model_id: str) -> str:
         text = _CLOUD_PREFIX.sub("", text)
     text = _FIREWORKS_POINT.sub(".", text)
     while True:
+        if not latest and text.endswith("-latest"):
+            return text
         shorter = _DATE_SUFFIX.sub("", text)
         if shorter == text or not shorter:
             return text

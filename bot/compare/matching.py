@@ -41,7 +41,22 @@ class _Choice:
     tool: int
     text: str
     words: frozenset[str]
-    numbers: frozenset[str]
+    version: tuple[str, ...]
+
+
+SIZE_UNITS = frozenset({"b", "m", "k", "x"})
+
+
+def version_of(words: Sequence[str]) -> tuple[str, ...]:
+    """The version numbers in a name, sorted: "claude 3 5 haiku" -> ("3", "5"). A size ("70 b")
+    and a date ("20241022") are not part of it. A typed version must be a tool's whole version:
+    "claude sonnet 4" is not Claude Sonnet 4.5, and "llama 3.3 8b" is not Llama 3 8B."""
+    found = []
+    for i, word in enumerate(words):
+        size = i + 1 < len(words) and words[i + 1] in SIZE_UNITS
+        if is_number(word) and len(word) <= 3 and not size:
+            found.append(word)
+    return tuple(sorted(found))
 
 
 def _choice_texts(tool: Tool) -> list[str]:
@@ -63,7 +78,7 @@ class Matcher:
             for model_id in tool.model_ids:
                 # Exact keys only (see `Tool.model_ids`); a name or alias wins a clash.
                 self._ids.setdefault(compact(model_id), index)
-                self._ids.setdefault(compact(snapshot_of(model_id)), index)
+                self._ids.setdefault(compact(snapshot_of(model_id, latest=False)), index)
             for text in _choice_texts(tool):
                 key = compact(text)
                 if not key:
@@ -71,9 +86,8 @@ class Matcher:
                 self._exact.setdefault(key, index)
                 normal = normalise(text)
                 words = frozenset(normal.split())
-                numbers = frozenset(w for w in words if is_number(w))
                 choice_id = len(self._choices)
-                self._choices.append(_Choice(index, normal, words, numbers))
+                self._choices.append(_Choice(index, normal, words, version_of(normal.split())))
                 self._tool_choices[index].append(choice_id)
                 for word in words:
                     self._by_word.setdefault(word, set()).add(choice_id)
@@ -121,7 +135,7 @@ class Matcher:
         if exact is None:
             exact = self._ids.get(key)
         if exact is None:
-            snapshot = compact(snapshot_of(typed))
+            snapshot = compact(snapshot_of(typed, latest=False))
             exact = self._exact.get(snapshot, self._ids.get(snapshot))
         if exact is not None:
             return self.tools[exact]
@@ -140,7 +154,7 @@ class Matcher:
             if found is not None:
                 return found
 
-        return self._by_fuzzy_score(query, Counter(w for w in words if is_number(w)), typed)
+        return self._by_fuzzy_score(query, words, typed)
 
     def _by_all_words(self, words: list[str], typed: str) -> Tool | None:
         """Tools one of whose names contains every typed word; None if no tool does."""
@@ -149,11 +163,13 @@ class Matcher:
             return None
         postings.sort(key=len)
         wanted_counts = Counter(words)
+        version = version_of(words)
         choice_ids = {
             c
             for c in set.intersection(*postings)  # type: ignore[arg-type]
             # "llama 3.3 8b" needs two 3s: a word set alone would read it as "llama 3 8b"
             if wanted_counts <= Counter(self._choices[c].text.split())
+            and (not version or self._choices[c].version == version)
         }
         if not choice_ids:
             return None
@@ -187,7 +203,9 @@ class Matcher:
             fixed.append(best[0][0] if best and clear_winner else word)
         return fixed
 
-    def _by_fuzzy_score(self, query: str, numbers: Counter[str], typed: str) -> Tool:
+    def _by_fuzzy_score(self, query: str, words: list[str], typed: str) -> Tool:
+        version = version_of(words)
+        numbers = Counter(w for w in words if is_number(w))
         scored = process.extract(
             query,
             self._texts,
@@ -201,7 +219,10 @@ class Matcher:
             choice = self._choices[choice_id]
             if choice.tool not in best_by_tool:
                 best_by_tool[choice.tool] = score
-            fits = numbers <= Counter(w for w in choice.text.split() if is_number(w))
+            # every typed number (sizes too) is in the name, and the version is the whole version
+            fits = numbers <= Counter(w for w in choice.text.split() if is_number(w)) and (
+                not version or choice.version == version
+            )
             numbers_fit[choice.tool] = numbers_fit.get(choice.tool, False) or fits
         ranked = sorted(best_by_tool.items(), key=lambda item: -item[1])
         confident = [

@@ -89,7 +89,7 @@ def test_unanswerable_question_exits_2_with_message_and_json_error(
 
 
 def test_tool_shows_the_panel_and_sources(tmp_path: Path) -> None:
-    result = verdict("tool", "claude", "haiku", cwd=tmp_path)
+    result = verdict("tool", "claude", "3.5", "haiku", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Claude 3.5 Haiku (claude-3-5-haiku), by Anthropic")
     assert "The Skeptic: SKIP." in result.stdout

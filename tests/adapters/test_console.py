@@ -34,7 +34,7 @@ async def test_compare_posts_a_card_that_says_how_to_vote(chat: ConsoleSession) 
 
 
 async def test_votes_move_and_retract_and_the_card_shows_the_tally(chat: ConsoleSession) -> None:
-    await chat.send("/compare haiku vs gpt-4o-mini vs flash")
+    await chat.send("/compare claude 3.5 haiku vs gpt-4o-mini vs gemini 2.0 flash")
     chat.pop_all()
     await chat.send(":react alice 1 2")
     edit = chat.pop()
@@ -50,7 +50,7 @@ async def test_votes_move_and_retract_and_the_card_shows_the_tally(chat: Console
 
 
 async def test_the_bots_own_reaction_and_non_choices_change_nothing(chat: ConsoleSession) -> None:
-    await chat.send("/compare haiku vs sonnet")
+    await chat.send("/compare claude 3.5 haiku vs claude 3.5 sonnet")
     chat.pop_all()
     await chat.send(":react verdict-bot 1 1")
     await chat.send(":react alice 1 3")
@@ -66,11 +66,11 @@ async def test_a_reaction_on_a_card_that_does_not_exist_is_explained(chat: Conso
 
 
 async def test_community_votes_follow_a_tool_onto_new_cards(chat: ConsoleSession) -> None:
-    await chat.send("/compare haiku vs gpt-4o")
+    await chat.send("/compare claude 3.5 haiku vs gpt-4o")
     for user in ("ann", "bob", "cy"):
         await chat.send(f":react {user} 1 1")
     chat.pop_all()
-    await chat.send("/compare gpt-4o vs haiku vs flash")
+    await chat.send("/compare gpt-4o vs claude 3.5 haiku vs gemini 2.0 flash")
     card = chat.pop().text
     community = next(line for line in card.splitlines() if line.startswith("Community"))
     assert community.split()[1:] == ["0%", "of", "3", "votes", "100%", "of", "3", "votes", "—"]
@@ -78,36 +78,36 @@ async def test_community_votes_follow_a_tool_onto_new_cards(chat: ConsoleSession
 
 
 async def test_two_tool_cards_show_the_head_to_head_in_either_order(chat: ConsoleSession) -> None:
-    await chat.send("/compare haiku vs gpt-4o")
+    await chat.send("/compare claude 3.5 haiku vs gpt-4o")
     await chat.send(":react ann 1 1")
     chat.pop_all()
-    await chat.send("/compare gpt-4o vs haiku")
+    await chat.send("/compare gpt-4o vs claude 3.5 haiku")
     card = chat.pop().text
     assert "Head to head on every card with both: GPT-4o 0, Claude 3.5 Haiku 1." in card
 
 
 async def test_a_bad_question_gets_a_private_answer_that_pings_nobody(chat: ConsoleSession) -> None:
-    await chat.send("/compare gpt 5 vs haiku", user="dana")
+    await chat.send("/compare gpt 9 vs claude 3.5 haiku", user="dana")
     answer = chat.pop()
     assert answer.kind == "ephemeral" and answer.to_user == "dana"
     assert "GPT-4o" in answer.text
-    await chat.send("/compare \x1b[2J@everyone vs haiku")
+    await chat.send("/compare \x1b[2J@everyone vs claude 3.5 haiku")
     assert "\x1b" not in chat.pop().text
 
 
 async def test_every_compare_is_logged_for_the_weekly_pick(
     chat: ConsoleSession, tmp_path: Path
 ) -> None:
-    await chat.send("/compare haiku vs gpt-4o")
-    await chat.send("/compare gpt 5 vs haiku")  # unanswered: not logged
+    await chat.send("/compare claude 3.5 haiku vs gpt-4o")
+    await chat.send("/compare gpt 9 vs claude 3.5 haiku")  # unanswered: not logged
     rows = sqlite3.connect(tmp_path / "chat.db").execute("SELECT tools FROM requests").fetchall()
     assert rows == [('["claude-3-5-haiku", "gpt-4o"]',)]
 
 
 async def test_tool_and_leaderboard_commands(chat: ConsoleSession) -> None:
-    await chat.send("/tool gemni flash")
+    await chat.send("/tool gemni 2.0 flash")
     assert chat.pop().text.startswith("Gemini 2.0 Flash (gemini-2-0-flash)")
-    await chat.send("/compare haiku vs gpt-4o-mini")
+    await chat.send("/compare claude 3.5 haiku vs gpt-4o-mini")
     for i in range(12):
         await chat.send(f":react voter{i} 1 {1 if i < 9 else 2}")
     chat.pop_all()
@@ -130,7 +130,9 @@ def test_the_module_docstring_example_runs() -> None:
 async def test_the_interactive_loop_reads_lines_until_quit(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
-    stdin = io.StringIO("/compare haiku vs sonnet\n:react ann 1 2\n/quit\n/compare never\n")
+    stdin = io.StringIO(
+        "/compare claude 3.5 haiku vs claude 3.5 sonnet\n:react ann 1 2\n/quit\n/compare never\n"
+    )
     out = io.StringIO()
     await run_chat(catalogue, tmp_path / "loop.db", stdin=stdin, out=out)
     shown = out.getvalue()

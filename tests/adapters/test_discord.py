@@ -171,7 +171,7 @@ async def test_compare_defers_then_posts_the_card_as_an_embed_and_seeds_reaction
 async def test_a_bad_query_gets_an_ephemeral_answer_with_suggestions(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    await verdicts.compare(interaction(client, "compare", []), "gpt 5 vs haiku")
+    await verdicts.compare(interaction(client, "compare", []), "gpt 9 vs claude 3.5 haiku")
     [callback] = fake.calls("POST", "/callback")
     assert callback.body["type"] == 4
     assert callback.body["data"]["flags"] == 64  # ephemeral
@@ -194,7 +194,7 @@ async def test_echoed_user_text_pings_nobody(
 async def test_reactions_add_move_and_remove_votes_and_edits_are_coalesced(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    await verdicts.compare(interaction(client, "compare", []), "haiku vs gpt-4o-mini")
+    await verdicts.compare(interaction(client, "compare", []), "claude 3.5 haiku vs gpt-4o-mini")
     message_id = str(posted_id(fake))
     for user in range(100):
         await verdicts.reaction(reaction(client, message_id, str(10_000 + user), "1️⃣"))

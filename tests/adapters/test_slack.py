@@ -190,7 +190,7 @@ async def test_compare_acks_posts_blocks_adds_reactions_and_registers_the_card(
 
 
 async def test_reactions_vote_and_a_retried_event_counts_once(slack: SlackHarness) -> None:
-    ts = await _compare(slack, "haiku vs gpt-4o-mini")
+    ts = await _compare(slack, "claude 3.5 haiku vs gpt-4o-mini")
     await slack.reaction("U1", "one", ts, event_ts="1700000100.000100", event_id="Ev1")
     await slack.reaction("U1", "one", ts, event_ts="1700000100.000100", event_id="Ev1", retry=1)
     await slack.reaction("U2", "two", ts, event_ts="1700000101.000100", event_id="Ev2")
@@ -202,8 +202,10 @@ async def test_reactions_vote_and_a_retried_event_counts_once(slack: SlackHarnes
 
 
 async def test_forged_or_stale_requests_are_rejected_and_store_nothing(slack: SlackHarness) -> None:
-    forged = await slack.command("/compare", "haiku vs gpt-4o", secret="wrong-secret")
-    stale = await slack.command("/compare", "haiku vs gpt-4o", timestamp=int(time.time()) - 301)
+    forged = await slack.command("/compare", "claude 3.5 haiku vs gpt-4o", secret="wrong-secret")
+    stale = await slack.command(
+        "/compare", "claude 3.5 haiku vs gpt-4o", timestamp=int(time.time()) - 301
+    )
     assert forged.status == 401 and stale.status == 401
     await asyncio.sleep(0.2)
     assert slack.fake.of("chat.postMessage") == []
@@ -213,7 +215,7 @@ async def test_forged_or_stale_requests_are_rejected_and_store_nothing(slack: Sl
 async def test_a_burst_of_reactions_gives_few_updates_with_the_final_tally(
     slack: SlackHarness,
 ) -> None:
-    ts = await _compare(slack, "haiku vs gpt-4o-mini")
+    ts = await _compare(slack, "claude 3.5 haiku vs gpt-4o-mini")
     await asyncio.gather(
         *(
             slack.reaction(
@@ -235,7 +237,7 @@ async def test_a_burst_of_reactions_gives_few_updates_with_the_final_tally(
 
 
 async def test_a_bad_query_gets_an_ephemeral_answer_that_pings_nobody(slack: SlackHarness) -> None:
-    response = await slack.command("/compare", "<!channel> vs <@U123> & gpt 5")
+    response = await slack.command("/compare", "<!channel> vs <@U123> & gpt 9")
     assert response.status == 200
     await eventually(lambda: bool(slack.fake.of("chat.postEphemeral")))
     [answer] = slack.fake.of("chat.postEphemeral")

@@ -112,12 +112,12 @@ def test_a_missing_directory_is_a_problem(tmp_path: Path) -> None:
 
 def test_the_weekly_queue_is_checked_too(catalogue_copy: Path) -> None:
     (catalogue_copy / "weekly.toml").write_text(
-        '[[queue]]\ntools = ["gpt-4o", "gpt-5"]\n\n'
+        '[[queue]]\ntools = ["gpt-4o", "gpt-9"]\n\n'
         '[[queue]]\ntools = ["haiku"]\n\n'
         '[[queue]]\ntools = ["gpt-4o", "gpt-4o"]\ndate = 2026-12-01\n'
     )
     problems = _problems(catalogue_copy)
-    assert problems[0] == 'catalogue/weekly.toml: queue.0.tools: unknown tool "gpt-5"'
+    assert problems[0] == 'catalogue/weekly.toml: queue.0.tools: unknown tool "gpt-9"'
     assert problems[1].startswith("catalogue/weekly.toml: queue.1.tools: ")
     assert problems[2] == "catalogue/weekly.toml: queue.2.tools: names a tool twice"
     assert len(problems) == 3

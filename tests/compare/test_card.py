@@ -146,14 +146,16 @@ def test_text_card_keeps_every_word_of_each_column(comparer: Comparer, query: st
 
 
 def test_markdown_card_is_a_table_with_one_column_per_tool(comparer: Comparer) -> None:
-    rendered = markdown.render_card(comparer.compare("gpt-4o vs haiku vs flash"))
+    rendered = markdown.render_card(
+        comparer.compare("gpt-4o vs claude 3.5 haiku vs gemini 2.0 flash")
+    )
     header = next(line for line in rendered.splitlines() if line.startswith("| |"))
     assert header.count("|") == 5
     assert "**Verdict:" in rendered
 
 
 def test_json_card_follows_the_cli_contract(comparer: Comparer) -> None:
-    data = json.loads(json_format.render_card(comparer.compare("haiku vs gpt-4o-mini")))
+    data = json.loads(json_format.render_card(comparer.compare("claude 3.5 haiku vs gpt-4o-mini")))
     assert [t["slug"] for t in data["tools"]] == ["claude-3-5-haiku", "gpt-4o-mini"]
     for tool in data["tools"]:
         assert isinstance(tool["panel_ship_pct"], int) and 0 <= tool["panel_ship_pct"] <= 100

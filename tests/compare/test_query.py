@@ -72,7 +72,7 @@ def test_one_name_answer_says_how_to_ask() -> None:
 
 def test_the_same_tool_twice_is_refused_after_matching(comparer: Comparer) -> None:
     with pytest.raises(BadQuery) as caught:
-        comparer.compare("haiku vs claude 3.5 haiku")
+        comparer.compare("claude-3-5-haiku vs claude 3.5 haiku")
     assert "both Claude 3.5 Haiku" in caught.value.message
 
 
