@@ -123,14 +123,18 @@ def pick_for_week(
     `history` is what the channel was sent, most recent first; `recent_requests` the
     comparisons people asked for in the last 7 days. Order: the curated queue (dated entries
     in their week, then undated ones not yet sent here), the most requested comparison not
-    sent here in 8 weeks, then a fixed rotation through same-category pairs. Never the same
-    comparison as last week.
+    sent here in 8 weeks, then a fixed rotation through same-category pairs of reviewed tools.
+    Never the same comparison as last week, never a retired model.
     """
     known = catalogue.by_slug
     last = history[0] if history else None
 
     def allowed(tools: Sequence[str]) -> bool:
-        return all(t in known for t in tools) and (last is None or not _same(tools, last))
+        """Known, not retired (a weekly card about a model nobody can use helps nobody), and
+        not last week's comparison."""
+        return all(t in known and not known[t].retired for t in tools) and (
+            last is None or not _same(tools, last)
+        )
 
     for entry in catalogue.weekly:
         in_this_week = entry.date is not None and window.first_day <= entry.date <= window.last_day
@@ -147,11 +151,12 @@ def pick_for_week(
         if allowed(tools) and not any(_same(tools, sent) for sent in recent_history):
             return WeeklyPick(tools=tools, reason="requested")
 
-    pairs = [
-        (a.slug, b.slug)
-        for a, b in combinations(sorted(catalogue.tools, key=lambda t: (t.category, t.slug)), 2)
-        if a.category == b.category
-    ]
+    # The rotation stays among reviewed tools: a weekly card should carry the panel's reviews,
+    # and pairs of the ~800 dataset-only models would bury the ones people chose to review.
+    reviewed = sorted(
+        (t for t in catalogue.tools if t.reviewed), key=lambda t: (t.category, t.slug)
+    )
+    pairs = [(a.slug, b.slug) for a, b in combinations(reviewed, 2) if a.category == b.category]
     pairs.sort(key=lambda pair: (known[pair[0]].category, pair))
 
     def last_sent(pair: tuple[str, str]) -> int:

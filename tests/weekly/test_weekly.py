@@ -91,29 +91,29 @@ def _with_queue(catalogue: Catalogue, *entries: WeeklyEntry) -> Catalogue:
 def test_the_curated_queue_goes_first_in_order_once_each(catalogue: Catalogue) -> None:
     cat = _with_queue(
         catalogue,
-        WeeklyEntry(tools=("gpt-4o", "claude-3-5-sonnet")),
+        WeeklyEntry(tools=("gpt-4o", "claude-sonnet-4-5")),
         WeeklyEntry(tools=("moondream2", "smolvlm2")),
     )
     first = pick_for_week(cat, _window(), [], [])
     assert first is not None and (first.tools, first.reason) == (
-        ("gpt-4o", "claude-3-5-sonnet"),
+        ("gpt-4o", "claude-sonnet-4-5"),
         "queue",
     )
-    second = pick_for_week(cat, _window(), [("gpt-4o", "claude-3-5-sonnet")], [])
+    second = pick_for_week(cat, _window(), [("gpt-4o", "claude-sonnet-4-5")], [])
     assert second is not None and second.tools == ("moondream2", "smolvlm2")
 
 
 def test_a_dated_queue_entry_waits_for_its_week(catalogue: Catalogue) -> None:
-    dated = WeeklyEntry(tools=("gpt-4o", "gemini-2-0-flash"), date=dt.date(2026, 12, 2))
+    dated = WeeklyEntry(tools=("gpt-5", "gemini-2-5-flash"), date=dt.date(2026, 12, 2))
     cat = _with_queue(catalogue, dated)
     assert pick_for_week(cat, _window(), [], []).reason != "queue"  # type: ignore[union-attr]
     its_week = pick_for_week(cat, _window(dt.date(2026, 11, 30)), [], [])
-    assert its_week is not None and its_week.tools == ("gpt-4o", "gemini-2-0-flash")
+    assert its_week is not None and its_week.tools == ("gpt-5", "gemini-2-5-flash")
 
 
 def test_then_the_most_requested_comparison_not_had_in_eight_weeks(catalogue: Catalogue) -> None:
     cat = _with_queue(catalogue)
-    asked = [("claude-3-5-haiku", "gpt-4o-mini")] * 3 + [("gpt-4o", "mistral-large")] * 5
+    asked = [("claude-haiku-4-5", "gpt-4o-mini")] * 3 + [("gpt-4o", "mistral-large")] * 5
     pick = pick_for_week(cat, _window(), [], asked)
     assert pick is not None and (pick.tools, pick.reason) == (
         ("gpt-4o", "mistral-large"),
@@ -121,7 +121,7 @@ def test_then_the_most_requested_comparison_not_had_in_eight_weeks(catalogue: Ca
     )
     had = [("smolvlm2", "moondream2")] + [("mistral-large", "gpt-4o")] + [("a", "b")] * 6
     pick = pick_for_week(cat, _window(), had, asked)
-    assert pick is not None and pick.tools == ("claude-3-5-haiku", "gpt-4o-mini")
+    assert pick is not None and pick.tools == ("claude-haiku-4-5", "gpt-4o-mini")
 
 
 def test_then_a_rotation_through_same_category_pairs(catalogue: Catalogue) -> None:
