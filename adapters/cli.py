@@ -11,13 +11,17 @@ import asyncio
 import datetime as dt
 import difflib
 import sys
+import tomllib
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import ValidationError
+
 from bot.catalogue import (
     Catalogue,
     HubError,
+    Panel,
     check_catalogue,
     check_with_known_models,
     dataset_disagreements,
@@ -26,6 +30,7 @@ from bot.catalogue import (
     known_tools,
     lifecycle_problems,
     merge_layers,
+    pair_layers,
     scaffold_toml,
 )
 from bot.compare import Comparer, Matcher
@@ -342,10 +347,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    directory = args.dir if args.dir is not None else _catalogue_dir(args)
-    catalogue, problems = check_catalogue(directory)
-    if catalogue is None:
-        raise CatalogueError(problems)
+    directory = Path(args.dir if args.dir is not None else _catalogue_dir(args))
+    # Only the panel must be sound: other drafts awaiting their reviews may be in the directory.
+    try:
+        panel = Panel.model_validate(tomllib.loads((directory / "panel.toml").read_text()))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
+        print(f"verdict: cannot read the panel in {directory}: {error}", file=sys.stderr)
+        return EXIT_CATALOGUE
     if args.from_dataset is not None:
         settings = load_settings()
         known, _ = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
@@ -353,19 +361,26 @@ def _add(args: argparse.Namespace) -> int:
             draft = Matcher(known).resolve(args.from_dataset)
         except VerdictError as error:
             return _unanswerable(error, as_json=False)
+        reviewed, _ = check_catalogue(directory)
+        twins = pair_layers(reviewed.tools, [draft]) if reviewed is not None else []
+        if twins:
+            print(
+                f"verdict: {draft.name} is already reviewed as {twins[0][0].slug}", file=sys.stderr
+            )
+            return EXIT_UNANSWERABLE
     else:
         try:
             draft = draft_from_hub(args.from_hub)
         except HubError as error:
             print(f"verdict: {error}", file=sys.stderr)
             return EXIT_UNANSWERABLE
-    if draft.slug in catalogue.by_slug:
-        print(f"verdict: {draft.slug} is already reviewed in {directory}", file=sys.stderr)
+    path = directory / "tools" / f"{draft.slug}.toml"
+    if path.exists():
+        print(f"verdict: {draft.slug} is already reviewed (or drafted): {path}", file=sys.stderr)
         return EXIT_UNANSWERABLE
-    path = Path(directory) / "tools" / f"{draft.slug}.toml"
     try:
         with path.open("x", encoding="utf-8") as handle:
-            handle.write(scaffold_toml(draft, catalogue.panel))
+            handle.write(scaffold_toml(draft, panel))
     except OSError as error:
         print(f"verdict: cannot write {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_UNANSWERABLE

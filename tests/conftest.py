@@ -17,6 +17,13 @@ from bot.compare import Comparer
 from bot.settings import bundled_catalogue_dir
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _dataset_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The generated layer's cache (see `bot.catalogue.known_models`) goes to a temporary
+    directory, for this process and the `verdict` subprocesses tests start, never to ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue(bundled_catalogue_dir())
