@@ -22,6 +22,7 @@ from bot.catalogue import (
     Catalogue,
     HubError,
     Panel,
+    PriceRefresh,
     check_catalogue,
     check_with_known_models,
     dataset_disagreements,
@@ -226,6 +227,20 @@ def _weekly(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
+    """With VERDICT_REFRESH_PRICES=1, fresh dataset prices reach every comparer in the background
+    (the running bots only; off by default)."""
+    settings = load_settings()
+    if not (settings.refresh_prices and settings.dataset):
+        return None
+    reviewed, problems = check_catalogue(_catalogue_dir(args))
+    if reviewed is None:
+        raise CatalogueError(problems)
+    refresh = PriceRefresh(reviewed, Comparer.replace_everywhere, today=_today)
+    refresh.start()
+    return refresh
+
+
 def _discord(args: argparse.Namespace) -> int:
     from adapters.discord_bot import run_discord
 
@@ -235,6 +250,7 @@ def _discord(args: argparse.Namespace) -> int:
         return EXIT_SETTINGS
     shards = shard_ids(settings)
     catalogue = _load(args)
+    _start_price_refresh(args)
     run_discord(
         catalogue,
         settings.db,
@@ -262,6 +278,7 @@ def _slack(args: argparse.Namespace) -> int:
         )
         return EXIT_SETTINGS
     catalogue = _load(args)
+    _start_price_refresh(args)
     secret = settings.slack_signing_secret
     app_token = settings.slack_app_token
     admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())

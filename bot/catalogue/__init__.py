@@ -31,6 +31,7 @@ from bot.catalogue.models import (
 )
 from bot.catalogue.names import compact, is_number, normalise, tokens
 from bot.catalogue.pricing import blended_usd_per_mtok, cost_key, price_figure, pricing_read
+from bot.catalogue.refresh import PriceRefresh
 from bot.catalogue.scaffold import Draft, draft_from_tool, scaffold_toml
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Offer",
     "Panel",
     "Persona",
+    "PriceRefresh",
     "Pricing",
     "Review",
     "Ship",

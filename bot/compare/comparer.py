@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from functools import cached_property
+from typing import ClassVar
 
 from bot.catalogue import Catalogue, Tool
 from bot.compare.card import VerdictCard, build_card
@@ -16,12 +18,29 @@ from bot.votes import CommunityTally
 class Comparer:
     """A loaded catalogue with its matcher, answering compare and tool look-ups."""
 
+    _live: ClassVar[weakref.WeakSet[Comparer]] = weakref.WeakSet()
+
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
+        Comparer._live.add(self)
 
     @cached_property
     def matcher(self) -> Matcher:
         return Matcher(self.catalogue.tools)
+
+    def replace_catalogue(self, catalogue: Catalogue) -> None:
+        """Answer from `catalogue` from now on (fresh prices). The new matcher is built before
+        the swap, so a question in flight sees the old catalogue or the new one, never half."""
+        matcher = Matcher(catalogue.tools)
+        self.__dict__["matcher"] = matcher
+        self.catalogue = catalogue
+
+    @classmethod
+    def replace_everywhere(cls, catalogue: Catalogue) -> None:
+        """`replace_catalogue` on every comparer in this process: the adapters build their own,
+        and a process serves one catalogue (see `bot.catalogue.refresh`)."""
+        for comparer in list(cls._live):
+            comparer.replace_catalogue(catalogue)
 
     def resolve_all(self, request: CompareRequest) -> list[Tool]:
         tools = [self.matcher.resolve(name) for name in request.names]
