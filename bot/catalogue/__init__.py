@@ -3,7 +3,8 @@
 generated layer from the genai-prices dataset (model_ids, dataset, known_models) and how it sits
 under the reviewed files (layers); drafts of new reviewed files (scaffold, hub)."""
 
-from bot.catalogue.dataset import DatasetInfo, derive_tools, price_on
+from bot.catalogue.dataset import DatasetInfo, derive_tools
+from bot.catalogue.grouping import price_on
 from bot.catalogue.hub import HubError, draft_from_hub
 from bot.catalogue.known_models import check_with_known_models, default_cache_dir, known_tools
 from bot.catalogue.layers import (

@@ -16,9 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from bot.catalogue.grouping import (
+    Entry,
+    Group,
+    equals_clauses,
+    group_entries,
+)
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of, without_org
 from bot.catalogue.models import (
     EntryPrice,
@@ -31,28 +37,6 @@ from bot.catalogue.models import (
 )
 from bot.catalogue.names import compact
 from bot.catalogue.pricing import blended_usd_per_mtok
-
-FIRST_PARTY = frozenset(
-    {
-        "anthropic",
-        "arcee",
-        "cohere",
-        "deepseek",
-        "elevenlabs",
-        "google",
-        "meta",
-        "minimax",
-        "mistral",
-        "moonshotai",
-        "openai",
-        "perplexity",
-        "voyageai",
-        "x-ai",
-        "zai",
-        "zhipuai",
-    }
-)
-"""Providers that sell their own models. Everyone else in the dataset is a reseller or a cloud."""
 
 ORG_VENDORS = {
     "meta-llama": "Meta",
@@ -137,57 +121,6 @@ class DatasetInfo:
         return f"genai-prices {self.version}"
 
 
-@dataclass(slots=True)
-class _Entry:
-    provider: Any
-    model: Any
-    price: tuple[float, float] | None
-
-
-@dataclass(slots=True)
-class _Group:
-    key: str
-    owner: _Entry | None = None
-    members: list[_Entry] = field(default_factory=list)
-
-
-def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
-    """A model's (input, output) USD per 1M tokens on `day`, or None when it has no token price.
-
-    Of dated prices the latest that has started counts; off-peak (time-of-day) discounts and
-    long-context tiers do not: the card shows the price most requests pay.
-    """
-    prices = model.prices
-    if isinstance(prices, list):
-        chosen = None
-        chosen_start = dt.date.min
-        for conditional in prices:
-            constraint = conditional.constraint
-            start = getattr(constraint, "start_date", None)
-            if constraint is None:
-                if chosen is None:
-                    chosen = conditional.prices
-            elif start is not None and start <= day and start >= chosen_start:
-                chosen, chosen_start = conditional.prices, start
-        prices = chosen
-    if prices is None:
-        return None
-    values = []
-    for name in ("input_mtok", "output_mtok"):
-        value = getattr(prices, name, None)
-        value = getattr(value, "base", value)  # tiered: the price below the first tier
-        if value is None:
-            return None
-        values.append(float(value))
-    return (values[0], values[1])
-
-
-def _owns(provider: Any, model_id: str) -> bool:
-    if provider.id not in FIRST_PARTY:
-        return False
-    return provider.model_match is None or provider.model_match.is_match(model_id)
-
-
 def _category(model_id: str) -> str:
     lowered = model_id.lower()
     for word, category in CATEGORY_WORDS:
@@ -196,7 +129,7 @@ def _category(model_id: str) -> str:
     return "llm"
 
 
-def _vendor(group: _Group) -> str:
+def _vendor(group: Group) -> str:
     if group.owner is not None:
         provider = group.owner.provider
         return PROVIDER_VENDORS.get(provider.id, str(provider.name))
@@ -224,7 +157,7 @@ def _pretty(model_id: str) -> str:
     return " ".join(w for w in words if w)
 
 
-def _offer(entry: _Entry, as_of: dt.date) -> Offer | None:
+def _offer(entry: Entry, as_of: dt.date) -> Offer | None:
     if entry.price is None:
         return None
     urls = entry.provider.pricing_urls or []
@@ -248,7 +181,7 @@ def _offer_cost(offer: Offer) -> tuple[float, str]:
     return (blended_usd_per_mtok(pricing) or 0.0, offer.provider)
 
 
-def offers_of(entries: Iterable[_Entry], as_of: dt.date, prefer: str | None = None) -> list[Offer]:
+def offers_of(entries: Iterable[Entry], as_of: dt.date, prefer: str | None = None) -> list[Offer]:
     """One offer per provider, cheapest first; a provider's id matching `prefer` wins over
     its cheaper snapshots (OpenAI's "gpt-4o", not its older "gpt-4o-2024-05-13")."""
     best: dict[str, Offer] = {}
@@ -269,72 +202,7 @@ def offers_of(entries: Iterable[_Entry], as_of: dt.date, prefer: str | None = No
     return sorted(best.values(), key=_offer_cost)
 
 
-def _group_entries(providers: Sequence[Any], as_of: dt.date) -> list[_Group]:
-    owners: dict[str, _Group] = {}
-    claimers: dict[str, list[tuple[Any, _Group]]] = {}
-    rest: list[_Entry] = []
-    for provider in providers:
-        for model in provider.models:
-            entry = _Entry(provider, model, price_on(model, as_of))
-            if _owns(provider, model.id):
-                if _is_moving_alias(model):
-                    continue
-                key = model_key(snapshot_of(model.id))
-                group = owners.setdefault(key, _Group(key))
-                undated = snapshot_of(model.id) == model.id.lower()
-                if group.owner is None or (undated and not _is_undated(group.owner)):
-                    group.owner = entry
-                group.members.append(entry)
-                claimers.setdefault(provider.id, []).append((model, group))
-            else:
-                rest.append(entry)
-
-    first_party = [p for p in providers if p.id in FIRST_PARTY and p.model_match is not None]
-    served: dict[str, _Group] = {}
-    for entry in rest:
-        light = snapshot_of(without_org(snapshot_of(entry.model.id)))
-        group = owners.get(model_key(light)) or _claimed_by(first_party, claimers, light)
-        if group is None:
-            group = owners.get(model_key(served_model_of(entry.model.id)))
-        if group is not None:
-            group.members.append(entry)
-            continue
-        if entry.model.id.startswith("~") or entry.model.id.lower().endswith("-latest"):
-            continue  # a moving alias of something we do not know: not a model of its own
-        key = model_key(served_model_of(entry.model.id))
-        if key:
-            served.setdefault(key, _Group(key)).members.append(entry)
-    return [*owners.values(), *served.values()]
-
-
-def _is_moving_alias(model: Any) -> bool:
-    """Mistral's "mistral-medium-latest" entry answers to nothing but itself: it names whichever
-    model is newest, which the dataset does not say, so it is no model of its own."""
-    if not model.id.lower().endswith("-latest"):
-        return False
-    return _equals_clauses(_Entry(None, model, None)) == {model.id} and hasattr(
-        model.match, "equals"
-    )
-
-
-def _is_undated(entry: _Entry) -> bool:
-    return snapshot_of(entry.model.id) == entry.model.id.lower()
-
-
-def _claimed_by(
-    first_party: Sequence[Any], claimers: dict[str, list[tuple[Any, _Group]]], model_id: str
-) -> _Group | None:
-    """The owner's model whose `match` clause accepts a reseller's id, as genai-prices would."""
-    for provider in first_party:
-        if not provider.model_match.is_match(model_id):
-            continue
-        for model, group in claimers.get(provider.id, []):
-            if model.match.is_match(model_id):
-                return group
-    return None
-
-
-def _tool(group: _Group, info: DatasetInfo) -> Tool | None:
+def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     prefer = group.owner.model.id if group.owner is not None else None
     offers = offers_of(group.members, info.as_of, prefer)
     primary = group.owner if group.owner is not None else None
@@ -409,10 +277,10 @@ def _tool(group: _Group, info: DatasetInfo) -> Tool | None:
     )
 
 
-def _model_ids(group: _Group, primary: _Entry | None, own: set[str]) -> list[str]:
+def _model_ids(group: Group, primary: Entry | None, own: set[str]) -> list[str]:
     """The ids a tool answers to, one per spelling that is not a snapshot of another: the matcher
     reads a dated or variant id ("gpt-4o-2024-08-06", "…:free") as its `snapshot_of` form."""
-    ids = {e.model.id for e in group.members} | _equals_clauses(primary)
+    ids = {e.model.id for e in group.members} | equals_clauses(primary)
     taken = {compact(o) for o in own}
     kept: dict[str, str] = {}
     for model_id in sorted(ids, key=lambda i: (len(i), i)):
@@ -423,27 +291,13 @@ def _model_ids(group: _Group, primary: _Entry | None, own: set[str]) -> list[str
     return sorted(kept.values(), key=str.lower)
 
 
-def _equals_clauses(entry: _Entry | None) -> set[str]:
-    """The exact ids an owner's model answers to ("grok-4", "grok-4-latest" for grok-4-0709)."""
-    if entry is None:
-        return set()
-    found: set[str] = set()
-    pending = [entry.model.match]
-    while pending:
-        clause = pending.pop()
-        if hasattr(clause, "equals"):
-            found.add(clause.equals)
-        pending.extend(getattr(clause, "or_", ()))
-    return found
-
-
-def _served_id(group: _Group) -> str:
+def _served_id(group: Group) -> str:
     """The most common reseller spelling of an unowned model, for its slug ("llama-3.3-70b")."""
     counts = Counter(served_model_of(e.model.id) for e in group.members)
     return min(counts, key=lambda i: (-counts[i], len(i), i))
 
 
-def _served_name(group: _Group, model_id: str) -> str:
+def _served_name(group: Group, model_id: str) -> str:
     names = [
         e.model.name.strip()
         for e in group.members
@@ -456,7 +310,7 @@ def derive_tools(providers: Sequence[Any], info: DatasetInfo) -> list[Tool]:
     """Every priced model in the dataset as one tool, slugs and names unique, sorted by slug."""
     tools: list[Tool] = []
     taken: set[str] = set()
-    groups = _group_entries(providers, info.as_of)
+    groups = group_entries(providers, info.as_of)
     # Owned models first: when two groups want one name, the vendor's own model keeps it.
     groups.sort(key=lambda g: (g.owner is None, g.key))
     for group in groups:
