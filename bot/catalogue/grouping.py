@@ -41,6 +41,8 @@ FIRST_PARTY = frozenset(
 
 @dataclass(slots=True)
 class Entry:
+    """One model of one provider in the dataset, with its price on the day read."""
+
     provider: Any
     model: Any
     price: tuple[float, float] | None
@@ -48,6 +50,9 @@ class Entry:
 
 @dataclass(slots=True)
 class Group:
+    """The dataset entries that are one model: its owner's (if a first party sells it) and every
+    snapshot, alias and reseller entry of it."""
+
     key: str
     owner: Entry | None = None
     members: list[Entry] = field(default_factory=list)
