@@ -17,8 +17,8 @@ from tests.loopback import serve
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    # XDG_CACHE_HOME stays: the session's temporary cache (tests/conftest.py), warm after one run
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VERDICT_", "HF_"))}
-    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     env.update(extra)
     return env
 
