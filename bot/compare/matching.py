@@ -132,11 +132,13 @@ class Matcher:
             raise UnknownTool(typed, [])
         key = query.replace(" ", "")
         exact = self._exact.get(key)
-        if exact is None:
+        if exact is None and not any(c.isspace() for c in typed.strip()):
+            # Provider ids answer only when typed as an id: "mistral-medium" is Mistral's API id
+            # for Medium 3.1, but "mistral medium" is the family, and asks which one.
             exact = self._ids.get(key)
-        if exact is None:
-            snapshot = compact(snapshot_of(typed, latest=False))
-            exact = self._exact.get(snapshot, self._ids.get(snapshot))
+            if exact is None:
+                snapshot = compact(snapshot_of(typed, latest=False))
+                exact = self._exact.get(snapshot, self._ids.get(snapshot))
         if exact is not None:
             return self.tools[exact]
 

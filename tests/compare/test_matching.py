@@ -240,8 +240,17 @@ CURRENT_CASES: list[tuple[str, object]] = [
     ("openai/gpt-oss-120b", "gpt-oss-120b"),
     ("deepseek-ai/DeepSeek-V3.2", "deepseek-v3-2"),
     ("moonshotai/kimi-k2.6", "kimi-k2-6"),
+    ("qwen2.5 vl 7b", "qwen2-5-vl-7b"),  # the reviewed file, over the dataset's tool
+    ("Qwen/Qwen2.5-VL-7B-Instruct", "qwen2-5-vl-7b"),
+    ("gemini-2.0-flash-001", "gemini-2-0-flash"),
+    ("mistral-medium", "mistral-medium-3-1"),  # Mistral's API id, typed as an id
     # a family without a version asks, newest active model first
     ("claude opus", ("ambiguous", {"claude-opus-5-5", "claude-opus-5"})),
+    ("gemini flash", ("ambiguous", {"gemini-3-8-flash", "gemini-3-7-flash"})),
+    ("haiku", ("ambiguous", {"claude-haiku-5-5", "claude-haiku-4-5"})),
+    ("mistral medium", ("ambiguous", {"mistral-medium-3-5", "mistral-medium-3"})),
+    # a moving alias the dataset does not resolve stays unknown
+    ("mistral-medium-latest", ("unknown", "mistral-medium-3")),
     # versions that do not exist stay unknown, with the family as suggestions
     ("gpt-7", ("unknown", "gpt-5")),
     ("claude 9 opus", ("unknown", None)),
