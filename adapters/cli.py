@@ -171,9 +171,16 @@ def _weekly(args: argparse.Namespace) -> int:
     db = load_settings().db
     if args.weekly_command == "preview":
         if not database_exists(db):
+            if args.channel is not None:
+                print(f'verdict: no subscribed channel "{args.channel}"', file=sys.stderr)
+                return EXIT_UNANSWERABLE
             print("No channel has subscribed to weekly verdicts yet.")
             return EXIT_OK
-        print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        try:
+            print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        except VerdictError as error:
+            print(f"verdict: {error.message}", file=sys.stderr)
+            return EXIT_UNANSWERABLE
         return EXIT_OK
     if not database_exists(db):
         print("Nothing is due: no channel has subscribed yet.")

@@ -43,7 +43,7 @@ from bot.platform import PostedCard
 from bot.render.text import render_leaderboard, render_posted, render_tool, render_votes
 from bot.settings import bundled_catalogue_dir
 from bot.votes import KEYCAPS, Leaderboard, ReactionEvent, Store, utc_now
-from bot.weekly import WeeklyCommands, describe_preview
+from bot.weekly import Subscription, WeeklyCommands, describe_preview, subscribe_words
 
 PLATFORM = "console"
 WEEKLY_CHECK_SECONDS = 30.0
@@ -187,10 +187,9 @@ class ConsoleSession:
         action, _, rest = args.partition(" ")
         try:
             if action == "subscribe":
-                words = rest.split()
-                if len(words) not in (2, 3):
-                    raise BadQuery("Usage: /verdicts subscribe DAY HOUR [TZ], e.g. mon 9 UTC")
-                sub = await self.weekly.subscribe(self.channel, user, *words)
+                sub = await self.weekly.subscribe(
+                    self.channel, user, *subscribe_words(rest.split())
+                )
                 self._info(f"Subscribed: a weekly verdict here on {sub.when}.")
             elif action == "unsubscribe":
                 gone = await self.weekly.unsubscribe(self.channel)
@@ -241,20 +240,31 @@ async def open_console(
 async def weekly_preview(
     catalogue: Catalogue, db: str | Path, *, channel: str | None = None
 ) -> str:
-    """`verdict weekly preview`: the next post of every subscribed channel, on any platform."""
+    """`verdict weekly preview`: the next post of every subscribed channel, on any platform.
+    Raises `BadQuery` for a `channel` that has not subscribed, naming those that have."""
     async with open_console(db=db, catalogue=catalogue) as session:
         scheduler = session.weekly.scheduler
+        subscriptions = await scheduler.weekly.subscriptions()
+        if not subscriptions:
+            return "No channel has subscribed to weekly verdicts yet."
+        chosen = [s for s in subscriptions if channel is None or channel in _names_of(s)]
+        if not chosen:
+            known = ", ".join(f"{s.platform}/{s.channel}" for s in subscriptions)
+            raise BadQuery(f'No subscribed channel "{channel}"; subscribed: {known}.')
         lines = []
-        for sub in await scheduler.weekly.subscriptions():
-            if channel is not None and sub.channel != channel:
-                continue
+        for sub in chosen:
             preview = await scheduler.preview(sub)
             lines.append(
                 describe_preview(preview, scheduler)
                 if preview is not None
                 else f"{sub.platform}/{sub.channel}: nothing to post next."
             )
-        return "\n".join(lines) or "No channel has subscribed to weekly verdicts yet."
+        return "\n".join(lines)
+
+
+def _names_of(sub: Subscription) -> set[str]:
+    """A channel may be named by its id alone or as platform/id."""
+    return {sub.channel, f"{sub.platform}/{sub.channel}"}
 
 
 async def weekly_run_once(catalogue: Catalogue, db: str | Path) -> str:

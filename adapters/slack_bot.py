@@ -27,7 +27,7 @@ from adapters.slack_render import (
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer
-from bot.errors import BadQuery, PlatformRefused, VerdictError
+from bot.errors import PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.votes import (
     KEYCAPS,
@@ -38,7 +38,7 @@ from bot.votes import (
     Store,
     utc_now,
 )
-from bot.weekly import WeeklyCommands
+from bot.weekly import WeeklyCommands, subscribe_words
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +166,7 @@ class SlackVerdicts:
         if action != "preview" and not allowed:
             return NOT_ALLOWED
         if action == "subscribe":
-            if len(args) not in (2, 3):
-                raise BadQuery(VERDICTS_USAGE)
-            sub = await self.weekly.subscribe(channel, user, *args)
+            sub = await self.weekly.subscribe(channel, user, *subscribe_words(args))
             return f"Subscribed: a weekly verdict here on {sub.when}."
         if action == "unsubscribe":
             gone = await self.weekly.unsubscribe(channel)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import choix
-import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
 from bot.votes.store import StoredVote
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MIN_VOTES = 10
 """A tool needs this many votes cast on cards holding it before it is ranked."""
@@ -67,7 +69,13 @@ def _observations(
 def _fit(
     observations: Sequence[tuple[str, tuple[str, ...]]], slugs: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Luce strengths (centred log-odds) and their standard errors."""
+    """Luce strengths (centred log-odds) and their standard errors.
+
+    choix pulls in scipy (about a second): imported here, where a fit runs, so that commands
+    that never rank anything (`verdict --help`, `verdict compare`) start fast."""
+    import choix
+    import numpy as np
+
     index = {slug: i for i, slug in enumerate(slugs)}
     data = [(index[w], tuple(index[o] for o in others)) for w, others in observations]
     params = np.asarray(choix.ilsr_top1(len(slugs), data, alpha=REGULARISATION))

@@ -279,7 +279,9 @@ def test_export_votes_csv_and_json_are_anonymised(tmp_path: Path) -> None:
     assert lines[0] == "card,platform,card_created_at,tools,choice,voter,voted_at"
     assert len(lines) == 21
     assert "user1" not in as_csv.stdout and "someone" not in as_csv.stdout
-    rows = json.loads(verdict("export", "votes", "--format", "json", cwd=tmp_path, env=env).stdout)
+    as_json = verdict("export", "votes", "--format", "json", cwd=tmp_path, env=env).stdout
+    assert as_json.endswith("]\n")  # a file that ends its last line, like the CSV
+    rows = json.loads(as_json)
     assert len(rows) == 20
     assert rows[0]["tools"] == ["gpt-4o", "claude-3-5-haiku"]
     assert sum(r["choice"] == "gpt-4o" for r in rows) == 15
@@ -347,6 +349,11 @@ def test_weekly_preview_and_run_once(tmp_path: Path) -> None:
     assert preview.returncode == 0, preview.stderr
     assert preview.stdout.startswith("Next weekly verdict in console/general: SmolVLM2 vs")
     assert "discord" not in preview.stdout
+    nope = verdict("weekly", "preview", "--channel", "nope", cwd=tmp_path, env=env)
+    assert nope.returncode == 2 and nope.stdout == ""
+    assert nope.stderr.strip() == (
+        'verdict: No subscribed channel "nope"; subscribed: console/general, discord/999.'
+    )
     ran = verdict("weekly", "run-once", cwd=tmp_path, env=env)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("Weekly verdict\nThe first weekly verdict in this channel.")

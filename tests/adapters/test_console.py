@@ -189,3 +189,28 @@ async def test_verdicts_subscribe_explains_bad_input(chat: ConsoleSession) -> No
         await chat.send(line)
         answer = chat.pop()
         assert answer.kind == "ephemeral" and says in answer.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "when"),
+    [
+        ("monday 9am", "Mondays at 09:00 UTC"),
+        ("monday 9 am", "Mondays at 09:00 UTC"),
+        ("mon 9 am Europe/Paris", "Mondays at 09:00 Europe/Paris"),
+        ("fri 09:00", "Fridays at 09:00 UTC"),
+        ("fri 21h", "Fridays at 21:00 UTC"),
+        ("sun 12am", "Sundays at 00:00 UTC"),
+        ("sun 9pm", "Sundays at 21:00 UTC"),
+    ],
+)
+async def test_verdicts_subscribe_reads_hours_as_people_write_them(
+    chat: ConsoleSession, typed: str, when: str
+) -> None:
+    await chat.send(f"/verdicts subscribe {typed}")
+    assert chat.pop().text == f"Subscribed: a weekly verdict here on {when}."
+
+
+async def test_an_hour_past_the_clock_face_is_refused(chat: ConsoleSession) -> None:
+    for typed in ("mon 13pm", "mon 24", "mon 9:30"):
+        await chat.send(f"/verdicts subscribe {typed}")
+        assert "is not an hour" in chat.pop().text
