@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from bot.catalogue import Catalogue, check_catalogue
 from bot.compare import Comparer
-from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
+from bot.errors import CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.render import json_format, markdown, text
 from bot.settings import SettingsError, load_settings, shard_ids
 from bot.storage import exists as database_exists
@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     formats = compare.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print one JSON object")
     formats.add_argument("--markdown", action="store_true", help="print Markdown")
+    compare.add_argument(
+        "--full", action="store_true", help="add every reviewer's full review of each tool"
+    )
 
     tool = commands.add_parser("tool", help="show one tool and its panel reviews")
     tool.add_argument("name", nargs="+")
@@ -120,12 +123,18 @@ def _compare(args: argparse.Namespace) -> int:
     slugs = [t.slug for t in tools]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies)
+    hint = None if args.full else f'Full reviews: verdict compare "{query}" --full'
     if args.json:
-        print(json_format.render_card(card))
+        data = json_format.render_card(card, comparer.catalogue if args.full else None)
+        print(data)
     elif args.markdown:
-        print(markdown.render_card(card))
+        print(markdown.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n```text\n{text.render_reviews(card, comparer.catalogue)}\n```")
     else:
-        print(text.render_card(card))
+        print(text.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n{text.render_reviews(card, comparer.catalogue)}")
     return EXIT_OK
 
 
@@ -141,12 +150,11 @@ def _tool(args: argparse.Namespace) -> int:
 
 def _leaderboard(args: argparse.Namespace) -> int:
     catalogue = _load(args)
-    categories = sorted({t.category for t in catalogue.tools})
-    if args.category is not None and args.category not in categories:
-        error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
-        return _unanswerable(error, as_json=args.json)
     votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
-    board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    try:
+        board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
     print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
     return EXIT_OK
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.compare import Comparer, parse_query
-from bot.errors import AmbiguousTool, BadQuery, UnknownTool
+from bot.errors import AmbiguousTool, BadQuery, UnknownTool, Unresolved
 
 ACCEPTED = [
     ("smolvlm2 vs mistral-medium-3", ("smolvlm2", "mistral-medium-3")),
@@ -103,5 +103,5 @@ def test_no_text_makes_the_parser_raise_anything_but_bad_query(text: str) -> Non
 def test_no_text_makes_a_whole_comparison_raise_anything_unexpected(
     comparer: Comparer, text: str
 ) -> None:
-    with contextlib.suppress(BadQuery, UnknownTool, AmbiguousTool):
+    with contextlib.suppress(BadQuery, UnknownTool, AmbiguousTool, Unresolved):
         comparer.compare(text)
