@@ -64,7 +64,7 @@ def price_difference(winner: Tool, other: Tool) -> str | None:
     if winner.pricing.model == "self-hosted" and other.pricing.model != "self-hosted":
         if theirs:
             return (
-                f"costs nothing per token (free weights), against ${theirs:.2f} per 1M "
+                f"costs nothing per token, being free weights, against ${theirs:.2f} per 1M "
                 f"output tokens for {other.name}"
             )
         return None
@@ -85,7 +85,7 @@ def price_difference(winner: Tool, other: Tool) -> str | None:
 def context_difference(winner: Tool, other: Tool) -> str | None:
     mine, theirs = winner.facts.context_window, other.facts.context_window
     if mine and theirs and round(mine / theirs, 2) >= WORTH_SAYING:
-        return f"holds {_times(mine / theirs)} the context of {other.name} ({tokens(mine)} tokens)"
+        return f"holds {_times(mine / theirs)} the context of {other.name}, {tokens(mine)} tokens"
     return None
 
 
@@ -109,6 +109,7 @@ def differences(winner: Tool, others: Sequence[Tool], *, limit: int = 2) -> list
 
 
 def strengths(tool: Tool, others: Sequence[Tool]) -> str:
-    """What a tool is the pick for, when the answer depends: its best use, and an edge."""
-    edge = differences(tool, others, limit=1)
+    """What a tool is the pick for, when the answer depends: its best use, and, between two
+    tools, its edge over the other (with more, the edges would crowd out the uses)."""
+    edge = differences(tool, others, limit=1) if len(others) == 1 else []
     return f"{tool.name} for {tool.best_for}" + (f" (it {edge[0]})" if edge else "")

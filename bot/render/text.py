@@ -109,6 +109,10 @@ def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
     tail = [line for part in (tally or "").splitlines() for line in _hanging(part, "", "  ")]
     budget = CARD_LINES.get(len(card.tools), CARD_LINES[4])
     room = budget - len(top) - len(table) - len(agree) - len(tail)
+    if room < 0:  # a long "depends" reason: cut it, the rows and the reviews still tell
+        keep = max(2, len(top) + room)
+        top = [*top[: keep - 1], top[keep - 1][: WIDTH - 1].rstrip() + "…"]
+        room = budget - len(top) - len(table) - len(agree) - len(tail)
     lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
     limit = CARD_CHARS.get(len(card.tools), CARD_CHARS[4])
     while len("\n".join(lines)) > limit and room > 1:  # long takes: give them fewer lines
