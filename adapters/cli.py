@@ -11,15 +11,15 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from bot.catalogue import Catalogue, check_catalogue
-from bot.compare import Comparer
-from bot.errors import CatalogueError, PlatformRefused, Problem, VerdictError
-from bot.render import json_format, markdown, text
-from bot.settings import SettingsError, load_settings, shard_ids
-from bot.storage import exists as database_exists
-from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+if TYPE_CHECKING:
+    from bot.catalogue import Catalogue
+    from bot.errors import Problem, VerdictError
+    from bot.votes import Store
+
+# The core is imported once a command needs it (see `_import_core`), not at start: `verdict
+# --help` and a usage error then answer in the interpreter's start-up time.
 
 EXIT_OK = 0
 EXIT_UNANSWERABLE = 2
@@ -269,8 +269,23 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_core() -> None:
+    """Bind the core's names in this module, the first time a command runs."""
+    global Comparer, CatalogueError, PlatformRefused, VerdictError, check_catalogue
+    global json_format, markdown, text, SettingsError, load_settings, shard_ids
+    global database_exists, Store, StoreError, build_leaderboard, votes_csv, votes_json
+    from bot.catalogue import check_catalogue
+    from bot.compare import Comparer
+    from bot.errors import CatalogueError, PlatformRefused, VerdictError
+    from bot.render import json_format, markdown, text
+    from bot.settings import SettingsError, load_settings, shard_ids
+    from bot.storage import exists as database_exists
+    from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _import_core()
     try:
         if args.command == "compare":
             return _compare(args)
