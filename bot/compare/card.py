@@ -242,12 +242,20 @@ def _decide(columns: Sequence[ToolColumn], tools: Sequence[Tool], panel: Panel) 
             others = [(t, c) for t, c in pairs if t is not winner]
             return _panel_verdict(winner, column, others, panel)
         lead = leaders[0][1]
+        alike = all(
+            (c.panel_ships, c.panel_size) == (lead.panel_ships, lead.panel_size) for _, c in leaders
+        )
+        each = (
+            f"{lead.panel_ships} of {lead.panel_size} ship each"
+            if alike
+            else f"{lead.panel_ship_pct}% ship each"
+        )
         who = (
             "The panel is split evenly"
             if len(leaders) == len(pairs)
-            else (f"{and_list([t.name for t, _ in leaders])} tie on the panel")
+            else f"{and_list([t.name for t, _ in leaders])} tie on the panel"
         )
-        preface = f"{who} ({lead.panel_ships} of {lead.panel_size} ship each)"
+        preface = f"{who} ({each})"
 
     if all(c.community.votes >= COMMUNITY_MIN_VOTES for _, c in leaders):
         best = max(c.community.ship_pct or 0 for _, c in leaders)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from bot.catalogue import Tool, blended_usd_per_mtok
 
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four"}
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 CONTEXT_CLASSES = ((32_000, "up to 32K tokens"), (200_000, "up to 200K tokens"))
 """Price only decides between tools that hold about as much text; above these, "over 200K"."""
 PLURALS = {"image": "images"}
@@ -24,9 +24,13 @@ def and_list(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}"
 
 
+def number_word(n: int) -> str:
+    return NUMBER_WORDS.get(n, str(n))
+
+
 def count_word(n: int) -> str:
     """ "both" for two tools, "all three" and "all four" above."""
-    return "both" if n == 2 else f"all {NUMBER_WORDS.get(n, str(n))}"
+    return "both" if n == 2 else f"all {number_word(n)}"
 
 
 def tokens(n: int) -> str:

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.compare import PersonaSplit, ToolColumn, VerdictCard, and_list, count_word, tokens
+from bot.compare import (
+    PersonaSplit,
+    ToolColumn,
+    VerdictCard,
+    and_list,
+    count_word,
+    number_word,
+    tokens,
+)
 
 CARD_LINES = {2: 12, 3: 15, 4: 18}
 """At most this many lines for a card of 2, 3, 4 tools, on every surface."""
@@ -145,32 +153,28 @@ def _split_line(persona: PersonaSplit, card: VerdictCard) -> SplitLine:
 
 
 def _agree(card: VerdictCard) -> str | None:
+    """Reviewers who judge every tool alike, grouped: "The Builder and The Futurist: ship
+    both; The Skeptic: skip both", or "All four reviewers: ship both"."""
     n = len(card.tools)
-    groups: dict[str, list[str]] = {"ship": [], "skip": []}
-    objects: dict[str, str] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for persona in card.reviewer_split:
         if persona.split or not persona.takes:
             continue
-        verdict = persona.takes[0].verdict
-        groups[verdict].append(persona.name)
-        covered = len(persona.takes)
-        objects[verdict] = (
-            count_word(n) if covered == n else and_list([t.name for t in persona.takes])
+        # A tool without a review from this persona is left out of what they agree on.
+        covered = (
+            count_word(n) if len(persona.takes) == n else and_list([t.name for t in persona.takes])
         )
-    parts = [
-        f"{and_list(names)}: {verdict} {objects[verdict]}"
-        for verdict, names in groups.items()
-        if names
-    ]
-    if not parts:
+        groups.setdefault((persona.takes[0].verdict, covered), []).append(persona.name)
+    if not groups:
         return None
     size = len(card.reviewer_split)
-    if len(parts) == 1 and len(next(iter(g for g in groups.values() if g))) == size > 1:
-        verdict = next(v for v, g in groups.items() if g)
-        return (
-            f"All {count_word(size).removeprefix('all ')} reviewers: {verdict} {objects[verdict]}"
-        )
-    return "; ".join(parts)
+    if len(groups) == 1 and size > 1:
+        (verdict, covered), names = next(iter(groups.items()))
+        if len(names) == size:
+            return f"All {number_word(size)} reviewers: {verdict} {covered}"
+    return "; ".join(
+        f"{and_list(names)}: {verdict} {covered}" for (verdict, covered), names in groups.items()
+    )
 
 
 def layout(card: VerdictCard) -> CardLayout:

@@ -309,3 +309,25 @@ def test_a_reason_names_a_context_or_modality_difference_when_there_is_room(
     assert comparer.compare("flash vs gpt-4o").verdict.reason.endswith(
         "It is also 25× cheaper per output token than GPT-4o."
     )
+
+
+def test_reviewers_who_agree_are_one_line(catalogue: Catalogue, pair: tuple[Tool, Tool]) -> None:
+    a, b = _with_panel(pair[0], 4), _with_panel(pair[1], 4)
+    card = build_card([a, b], {}, panel=catalogue.panel)
+    lines = text.render_card(card).splitlines()
+    assert "= All four reviewers: ship both" in lines
+    assert not [line for line in lines if line.startswith("≠")]
+
+
+def test_a_reviewer_without_a_review_of_every_tool_agrees_only_on_what_they_reviewed(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    a = _with_panel(pair[0], 4)
+    b = _with_panel(pair[1], 4)
+    b = b.model_copy(update={"panel": {k: v for k, v in b.panel.items() if k != "buyer"}})
+    card = build_card([a, b], {}, panel=catalogue.panel)
+    assert card.verdict.reason.startswith("The panel is split evenly (100% ship each)")
+    assert (
+        "= The Builder, The Skeptic and The Futurist: ship both; The Buyer: ship GPT-4o mini"
+        in " ".join(text.render_card(card).split())
+    )
