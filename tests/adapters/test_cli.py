@@ -295,6 +295,12 @@ def test_leaderboard_ranks_stored_votes(tmp_path: Path) -> None:
     result = verdict("leaderboard", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "from 20 votes" in result.stdout
+    header = next(line for line in result.stdout.splitlines() if line.startswith(" #"))
+    assert "On cards" in header and "Picked" in header
+    assert "On cards: votes cast on cards holding the tool; picked: the votes it won." in (
+        " ".join(result.stdout.split())
+    )
+    assert "A card can mix categories" in result.stdout
     data = json.loads(verdict("leaderboard", "--json", cwd=tmp_path, env=env).stdout)
     assert [e["slug"] for e in data["ranked"]] == ["gpt-4o", "claude-3-5-haiku"]
     assert data["ranked"][0]["low"] < data["ranked"][0]["rating"] < data["ranked"][0]["high"]

@@ -144,6 +144,20 @@ async def test_tool_and_leaderboard_commands(chat: ConsoleSession) -> None:
     assert "from 12 votes" in board
     ranked = [line for line in board.splitlines() if re.match(r"\s*\d+\s", line)]
     assert "Claude 3.5 Haiku" in ranked[0] and "GPT-4o mini" in ranked[1]
+    await chat.send("/compare haiku vs smolvlm2")
+    await chat.send(":react voter1 2 1")
+    chat.pop_all()
+    await chat.send("/leaderboard vision-language")
+    vision = " ".join(chat.pop().text.split())
+    # The only vote went to Claude 3.5 Haiku, an llm: on the vision-language board it is out.
+    assert "from 0 votes" in vision and "nothing is ranked" in vision
+    assert "Cards that mix categories count here only between their vision-language tools" in (
+        vision
+    )
+    await chat.send("/leaderboard robots", user="dana")
+    refused = chat.pop()
+    assert refused.kind == "ephemeral" and refused.to_user == "dana"
+    assert refused.text.startswith('No category "robots". Known: llm, vision-language.')
 
 
 def test_the_module_docstring_example_runs() -> None:

@@ -285,7 +285,7 @@ async def test_a_bad_query_gets_an_ephemeral_answer_that_pings_nobody(slack: Sla
 async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
     slack: SlackHarness,
 ) -> None:
-    await slack.command("/verdicts", "subscribe fri 17 Europe/Paris", user="U1")
+    await slack.command("/verdicts", "subscribe friday 5 pm Europe/Paris", user="U1")
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
     assert slack.fake.of("chat.postEphemeral")[0].args["text"] == (
         "Subscribed: a weekly verdict here on Fridays at 17:00 Europe/Paris."
