@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -123,7 +124,8 @@ def _compare(args: argparse.Namespace) -> int:
     slugs = [t.slug for t in tools]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies)
-    hint = None if args.full else f'Full reviews: verdict compare "{query}" --full'
+    shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
+    hint = None if args.full else f"Full reviews: verdict compare {shown} --full"
     if args.json:
         data = json_format.render_card(card, comparer.catalogue if args.full else None)
         print(data)

@@ -117,14 +117,18 @@ class Unresolved(VerdictError):
         self._problems = list(problems)
         self.kind = self._problems[0].kind
         self.suggestions = [s for p in self._problems for s in getattr(p, "suggestions", [])]
-        super().__init__(" ".join(p.message for p in self._problems))
+        super().__init__(self.for_surface("cli"))
 
     @property
     def problems(self) -> Sequence[VerdictError]:
         return self._problems
 
     def for_surface(self, surface: str) -> str:
-        return " ".join(p.for_surface(surface) for p in self._problems)
+        """Each problem once, and where to look next once, not after every name."""
+        parts = [getattr(p, "base", p.message) for p in self._problems]
+        if any(isinstance(p, UnknownTool) and not p.suggestions for p in self._problems):
+            parts.append(HINTS.get(surface, HINTS["cli"]))
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)

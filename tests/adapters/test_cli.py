@@ -71,6 +71,10 @@ def test_every_name_that_does_not_resolve_is_reported_at_once(tmp_path: Path) ->
     assert error["suggestions"] == ["mistral-large", "mistral-medium-3", "gpt-4o", "gpt-4o-mini"]
     unknown = verdict("compare", "qqqqqq vs haiku", cwd=tmp_path)
     assert unknown.stderr.strip() == 'No tool called "qqqqqq". `verdict list` shows every tool.'
+    both = verdict("compare", "qqqqqq vs zzzzzz", cwd=tmp_path)
+    assert both.stderr.strip() == (
+        'No tool called "qqqqqq". No tool called "zzzzzz". `verdict list` shows every tool.'
+    )
 
 
 def test_compare_accepts_the_question_unquoted(tmp_path: Path) -> None:
