@@ -458,7 +458,7 @@ async def dispatch(
 async def test_full_reviews_button_survives_a_restart_and_answers_privately_per_tool(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts, catalogue: Catalogue
 ) -> None:
-    from adapters.discord_bot import REVIEWS_ID, ReviewsView
+    from adapters.discord_buttons import REVIEWS_ID, ReviewsView
 
     await verdicts.compare(interaction(client, "compare", []), "smolvlm2 vs mistral-medium-3")
     [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
@@ -494,7 +494,7 @@ async def test_full_reviews_button_survives_a_restart_and_answers_privately_per_
 async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    from adapters.discord_bot import PickButton
+    from adapters.discord_buttons import PickButton
 
     await verdicts.compare(interaction(client, "compare", []), "mistral vs openai")
     [asked] = fake.calls("POST", "/callback")
@@ -539,7 +539,7 @@ async def test_tools_lists_a_page_privately_and_turns_pages_in_place(
     verdicts: DiscordVerdicts,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from adapters.discord_bot import ToolsPageButton
+    from adapters.discord_buttons import ToolsPageButton
 
     monkeypatch.setattr("bot.render.lists.PAGE_SIZE", 5)
     await verdicts.tools(interaction(client, "tools", []), "")
