@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 MAX_CHOICES = 25
-"""Autocomplete choices and buttons on one message: Discord's most, both."""
+"""Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
 EDIT_INTERVAL_SECONDS = 3.0
 NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
