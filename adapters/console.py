@@ -65,7 +65,7 @@ Commands:
   :pick N                answer a "did you mean" question with choice N
   :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
   :unreact USER CARD N   USER removes that reaction
-  /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9 Europe/Paris
+  /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9am Europe/Paris
   /verdicts unsubscribe | now | preview
   /help, /quit"""
 

@@ -1,5 +1,6 @@
-"""The Slack adapter on slack-bolt's AsyncApp: /compare and /verdicts, Block Kit cards,
-reaction votes, over HTTP (signed requests) or Socket Mode.
+"""The Slack adapter on slack-bolt's AsyncApp: /compare, /tool, /tools, /leaderboard and
+/verdicts, Block Kit cards with "Full reviews" and "Did you mean" buttons, reaction votes, over
+HTTP (signed requests) or Socket Mode.
 
 Handlers ack at once and then call the core; everything Slack-specific (blocks, reaction
 names, ephemeral messages, chat.update) is here.
