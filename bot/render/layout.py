@@ -37,8 +37,12 @@ class ToolRow:
     community: str
     price: str
     context: str
-    note: str | None
-    """Retired or deprecated, and who serves it cheapest; None when there is nothing to add."""
+    notes: tuple[str, ...]
+    """Retired or deprecated (first: it matters more), and who serves it cheapest."""
+
+    @property
+    def note(self) -> str | None:
+        return " · ".join(self.notes) or None
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -126,7 +130,7 @@ def _row(column: ToolColumn) -> ToolRow:
         community=community_cell(column),
         price=price_cell(column),
         context=context_cell(column),
-        note=" · ".join(notes) if notes else None,
+        notes=tuple(notes),
     )
 
 

@@ -60,8 +60,12 @@ def _table(rows: Sequence[ToolRow]) -> list[str]:
         parts = [fit(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=True)]
         lines.append((" " * GAP).join(parts).rstrip())
     for row in rows:
-        if row.note:
-            lines.append(fit(f"  {row.name}: {row.note}", WIDTH))
+        if row.notes:
+            line = f"  {row.name}: {row.note}"
+            # Too long for one line: the lifecycle note alone, rather than half of each.
+            lines.append(
+                line if len(line) <= WIDTH else fit(f"  {row.name}: {row.notes[0]}", WIDTH)
+            )
     # Notes go under the table so the columns stay one block; each names its tool.
     return lines
 
@@ -115,7 +119,7 @@ def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
         room = budget - len(top) - len(table) - len(agree) - len(tail)
     lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
     limit = CARD_CHARS.get(len(card.tools), CARD_CHARS[4])
-    while len("\n".join(lines)) > limit and room > 1:  # long takes: give them fewer lines
+    while len("\n".join(lines)) > limit and room > 0:  # long takes: give them fewer lines
         room -= 1
         lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
     return "\n".join(lines)

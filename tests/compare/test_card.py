@@ -331,3 +331,29 @@ def test_a_reviewer_without_a_review_of_every_tool_agrees_only_on_what_they_revi
         "= The Builder, The Skeptic and The Futurist: ship both; The Buyer: ship GPT-4o mini"
         in " ".join(text.render_card(card).split())
     )
+
+
+def test_a_retired_model_served_by_providers_keeps_its_lifecycle_line_whole(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    offers = (
+        Offer(
+            provider="deepinfra",
+            provider_name="DeepInfra",
+            model_id="m",
+            input_usd_per_mtok=0.05,
+            output_usd_per_mtok=0.1,
+        ),
+    )
+    old = pair[0].model_copy(
+        update={
+            "offers": offers,
+            "lifecycle": Lifecycle(
+                status="deprecated", deprecated_on=dt.date(2025, 12, 1), successor="gpt-4o"
+            ),
+        }
+    )
+    card = build_card([old, pair[1]], {}, panel=catalogue.panel, known=catalogue.by_slug)
+    notes = [line for line in text.render_card(card).splitlines() if line.startswith("  GPT")]
+    assert notes == ["  GPT-4o mini: Deprecated since 2025-12-01; use GPT-4o instead."]
+    assert "served by DeepInfra $0.05/$0.10" in markdown.render_card(card)
