@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from bot.catalogue import Catalogue, check_catalogue
-from bot.compare import Comparer
-from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
-from bot.render import json_format, markdown, text
-from bot.settings import SettingsError, load_settings, shard_ids
-from bot.storage import exists as database_exists
-from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+if TYPE_CHECKING:
+    from bot.catalogue import Catalogue
+    from bot.errors import Problem, VerdictError
+    from bot.votes import Store
+
+# The core is imported once a command needs it (see `_import_core`), not at start: `verdict
+# --help` and a usage error then answer in the interpreter's start-up time.
 
 EXIT_OK = 0
 EXIT_UNANSWERABLE = 2
@@ -46,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     formats = compare.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print one JSON object")
     formats.add_argument("--markdown", action="store_true", help="print Markdown")
+    compare.add_argument(
+        "--full", action="store_true", help="add every reviewer's full review of each tool"
+    )
 
     tool = commands.add_parser("tool", help="show one tool and its panel reviews")
     tool.add_argument("name", nargs="+")
@@ -120,12 +124,19 @@ def _compare(args: argparse.Namespace) -> int:
     slugs = [t.slug for t in tools]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies)
+    shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
+    hint = None if args.full else f"Full reviews: verdict compare {shown} --full"
     if args.json:
-        print(json_format.render_card(card))
+        data = json_format.render_card(card, comparer.catalogue if args.full else None)
+        print(data)
     elif args.markdown:
-        print(markdown.render_card(card))
+        print(markdown.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n```text\n{text.render_reviews(card, comparer.catalogue)}\n```")
     else:
-        print(text.render_card(card))
+        print(text.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n{text.render_reviews(card, comparer.catalogue)}")
     return EXIT_OK
 
 
@@ -141,12 +152,11 @@ def _tool(args: argparse.Namespace) -> int:
 
 def _leaderboard(args: argparse.Namespace) -> int:
     catalogue = _load(args)
-    categories = sorted({t.category for t in catalogue.tools})
-    if args.category is not None and args.category not in categories:
-        error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
-        return _unanswerable(error, as_json=args.json)
     votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
-    board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    try:
+        board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
     print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
     return EXIT_OK
 
@@ -171,9 +181,16 @@ def _weekly(args: argparse.Namespace) -> int:
     db = load_settings().db
     if args.weekly_command == "preview":
         if not database_exists(db):
+            if args.channel is not None:
+                print(f'verdict: no subscribed channel "{args.channel}"', file=sys.stderr)
+                return EXIT_UNANSWERABLE
             print("No channel has subscribed to weekly verdicts yet.")
             return EXIT_OK
-        print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        try:
+            print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        except VerdictError as error:
+            print(f"verdict: {error.message}", file=sys.stderr)
+            return EXIT_UNANSWERABLE
         return EXIT_OK
     if not database_exists(db):
         print("Nothing is due: no channel has subscribed yet.")
@@ -254,8 +271,23 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_core() -> None:
+    """Bind the core's names in this module, the first time a command runs."""
+    global Comparer, CatalogueError, PlatformRefused, VerdictError, check_catalogue
+    global json_format, markdown, text, SettingsError, load_settings, shard_ids
+    global database_exists, Store, StoreError, build_leaderboard, votes_csv, votes_json
+    from bot.catalogue import check_catalogue
+    from bot.compare import Comparer
+    from bot.errors import CatalogueError, PlatformRefused, VerdictError
+    from bot.render import json_format, markdown, text
+    from bot.settings import SettingsError, load_settings, shard_ids
+    from bot.storage import exists as database_exists
+    from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _import_core()
     try:
         if args.command == "compare":
             return _compare(args)

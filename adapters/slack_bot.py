@@ -1,5 +1,6 @@
-"""The Slack adapter on slack-bolt's AsyncApp: /compare and /verdicts, Block Kit cards,
-reaction votes, over HTTP (signed requests) or Socket Mode.
+"""The Slack adapter on slack-bolt's AsyncApp: /compare, /tool, /tools, /leaderboard and
+/verdicts, Block Kit cards with "Full reviews" and "Did you mean" buttons, reaction votes, over
+HTTP (signed requests) or Socket Mode.
 
 Handlers ack at once and then call the core; everything Slack-specific (blocks, reaction
 names, ephemeral messages, chat.update) is here.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,17 +20,24 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_render import (
+    PICK_ACTION,
+    REVIEWS_ACTION,
+    TOOLS_ACTION,
     card_blocks,
     card_text,
+    choices_blocks,
     escape,
     leaderboard_blocks,
+    reviews_blocks,
     tool_blocks,
+    tools_blocks,
 )
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer
-from bot.errors import BadQuery, PlatformRefused, VerdictError
+from bot.errors import PlatformRefused, VerdictError
 from bot.platform import PostedCard
+from bot.render.lists import page_heading, tool_page
 from bot.votes import (
     KEYCAPS,
     SLACK_NAMES,
@@ -38,7 +47,7 @@ from bot.votes import (
     Store,
     utc_now,
 )
-from bot.weekly import WeeklyCommands
+from bot.weekly import WeeklyCommands, subscribe_words
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +96,21 @@ class SlackPlatform:
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
         await self.client.chat_postMessage(
             channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
+        )
+
+    async def send_choices(self, channel: str, user_id: str, error: VerdictError) -> None:
+        """A "did you mean" answer only the asker sees, a button per choice."""
+        text = error.for_surface(PLATFORM)
+        await self.client.chat_postEphemeral(
+            channel=channel,
+            user=user_id,
+            text=escape(text),
+            blocks=choices_blocks(text, error.choices()),
+        )
+
+    async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
+        await self.client.chat_postEphemeral(
+            channel=channel, user=user_id, blocks=blocks, text=escape(text)
         )
 
 
@@ -138,7 +162,48 @@ class SlackVerdicts:
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
     async def compare(self, channel: str, user: str, text: str) -> None:
-        await self.bot.compare(channel, user, text)
+        """/compare, and a "did you mean" button pressed: post the card, or ask back."""
+        try:
+            tools = self.bot.comparer.resolve_query(text)
+        except VerdictError as error:
+            await self.platform.send_choices(channel, user, error)
+            return
+        await self.bot.post_comparison(channel, user, [t.slug for t in tools])
+
+    async def tool(self, channel: str, user: str, text: str) -> None:
+        await self.bot.tool(channel, user, text)
+
+    async def leaderboard(self, channel: str, user: str, text: str) -> None:
+        await self.bot.leaderboard(channel, text.strip() or None, user_id=user)
+
+    def tools_page(self, text: str, page: int | None = None) -> tuple[list[Any], str]:
+        shown = tool_page(self.bot.comparer.catalogue, text, page)
+        return tools_blocks(shown), page_heading(shown)
+
+    async def tools(self, channel: str, user: str, text: str) -> None:
+        """/tools [filter] [page]: a page of the catalogue, only for the asker."""
+        blocks, heading = self.tools_page(text)
+        await self.platform.send_blocks(channel, user, blocks, heading)
+
+    async def reviews(self, channel: str, user: str, value: str) -> None:
+        """ "Full reviews" pressed: each tool's four reviews, privately, a message per tool
+        (one tool's four bodies stay well inside a message's 50 blocks and 3,000-character
+        sections)."""
+        catalogue = self.bot.comparer.catalogue
+        slugs = [s for s in value.split("+") if s in catalogue.by_slug]
+        if not slugs:
+            await self.platform.send_ephemeral(
+                channel, user, "Those tools are not in the catalogue any more."
+            )
+            return
+        card = self.bot.comparer.card_for([catalogue.by_slug[s] for s in slugs], {})
+        for column in card.tools:
+            await self.platform.send_blocks(
+                channel,
+                user,
+                reviews_blocks(card, catalogue, column.slug),
+                f"Full reviews: {column.name}",
+            )
 
     async def reaction(self, body: dict[str, Any]) -> None:
         event = reaction_event(body)
@@ -166,9 +231,7 @@ class SlackVerdicts:
         if action != "preview" and not allowed:
             return NOT_ALLOWED
         if action == "subscribe":
-            if len(args) not in (2, 3):
-                raise BadQuery(VERDICTS_USAGE)
-            sub = await self.weekly.subscribe(channel, user, *args)
+            sub = await self.weekly.subscribe(channel, user, *subscribe_words(args))
             return f"Subscribed: a weekly verdict here on {sub.when}."
         if action == "unsubscribe":
             gone = await self.weekly.unsubscribe(channel)
@@ -191,6 +254,41 @@ def build_app(
     async def compare(ack: Any, command: dict[str, Any]) -> None:
         await ack()
         await verdicts().compare(command["channel_id"], command["user_id"], command.get("text", ""))
+
+    @app.command("/tool")
+    async def tool(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().tool(command["channel_id"], command["user_id"], command.get("text", ""))
+
+    @app.command("/tools")
+    async def tools(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().tools(command["channel_id"], command["user_id"], command.get("text", ""))
+
+    @app.command("/leaderboard")
+    async def leaderboard(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().leaderboard(
+            command["channel_id"], command["user_id"], command.get("text", "")
+        )
+
+    @app.action(REVIEWS_ACTION)
+    async def reviews(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"])
+
+    @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
+    async def pick(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
+
+    @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
+    async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
+        """Turn the page in place: the ephemeral list is replaced through its response_url."""
+        await ack()
+        number, _, wanted = action["value"].partition(":")
+        blocks, heading = verdicts().tools_page(wanted, int(number) if number.isdigit() else 1)
+        await respond(replace_original=True, blocks=blocks, text=heading)
 
     @app.command("/verdicts")
     async def weekly(ack: Any, command: dict[str, Any]) -> None:

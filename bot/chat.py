@@ -58,7 +58,9 @@ class ChatBot:
         try:
             tools = self.comparer.resolve_query(text)
         except VerdictError as error:
-            await self.platform.send_ephemeral(channel, user_id, error.message)
+            await self.platform.send_ephemeral(
+                channel, user_id, error.for_surface(self.platform.name)
+            )
             return None
         return await self.post_comparison(channel, user_id, [t.slug for t in tools])
 
@@ -92,14 +94,25 @@ class ChatBot:
         try:
             tool = self.comparer.tool(name)
         except VerdictError as error:
-            await self.platform.send_ephemeral(channel, user_id, error.message)
+            await self.platform.send_ephemeral(
+                channel, user_id, error.for_surface(self.platform.name)
+            )
             return
         await self.platform.post_tool(channel, tool)
 
-    async def leaderboard(self, channel: str, category: str | None = None) -> Leaderboard:
-        board = build_leaderboard(
-            await self.store.vote_rows(), self.comparer.catalogue.by_slug, category=category
-        )
+    async def leaderboard(
+        self, channel: str, category: str | None = None, *, user_id: str | None = None
+    ) -> Leaderboard | None:
+        """Post the leaderboard; an unknown category is answered privately to `user_id`."""
+        try:
+            board = build_leaderboard(
+                await self.store.vote_rows(), self.comparer.catalogue.by_slug, category=category
+            )
+        except VerdictError as error:
+            if user_id is not None:
+                text = error.for_surface(self.platform.name)
+                await self.platform.send_ephemeral(channel, user_id, text)
+            return None
         await self.platform.post_leaderboard(channel, board)
         return board
 

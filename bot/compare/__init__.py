@@ -5,6 +5,7 @@ from bot.compare.card import PersonaSplit, ToolColumn, ToolTake, Verdict, Verdic
 from bot.compare.comparer import Comparer
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query, split_last_name
+from bot.compare.reason import and_list, count_word, number_word, tokens
 
 __all__ = [
     "CompareRequest",
@@ -15,7 +16,11 @@ __all__ = [
     "ToolTake",
     "Verdict",
     "VerdictCard",
+    "and_list",
     "build_card",
+    "count_word",
+    "number_word",
     "parse_query",
     "split_last_name",
+    "tokens",
 ]

@@ -1,7 +1,7 @@
 """Weekly verdicts: when a post is due and what it compares (pick), the claims that make it
 exactly-once (store), the loop that posts (scheduler) and the /verdicts commands (commands)."""
 
-from bot.weekly.commands import WeeklyCommands, describe_preview
+from bot.weekly.commands import SUBSCRIBE_USAGE, WeeklyCommands, describe_preview, subscribe_words
 from bot.weekly.pick import (
     WEEKDAYS,
     Subscription,
@@ -24,6 +24,7 @@ from bot.weekly.store import WeeklyPost, WeeklyStore
 
 __all__ = [
     "LEASE_SECONDS",
+    "SUBSCRIBE_USAGE",
     "WEEKDAYS",
     "Subscription",
     "WeekWindow",
@@ -39,6 +40,7 @@ __all__ = [
     "parse_weekday",
     "pick_for_week",
     "recap",
+    "subscribe_words",
     "week_window",
     "zone",
 ]

@@ -23,6 +23,20 @@ REASONS = {
 }
 
 
+SUBSCRIBE_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ], e.g. mon 9am Europe/Paris"
+
+
+def subscribe_words(words: list[str]) -> tuple[str, str, str]:
+    """DAY HOUR [TZ] from what was typed after `subscribe`; "9 am" may come as two words."""
+    words = list(words)
+    if len(words) >= 3 and words[2].casefold().rstrip(".") in {"am", "pm", "a.m", "p.m"}:
+        words[1:3] = [words[1] + words[2]]
+    if len(words) not in (2, 3):
+        raise BadQuery(SUBSCRIBE_USAGE)
+    day, hour, *rest = words
+    return day, hour, rest[0] if rest else "UTC"
+
+
 class WeeklyCommands:
     def __init__(
         self,
