@@ -43,6 +43,10 @@ class FakeDiscord:
     _runner: web.AppRunner | None = None
     base_url: str = ""
     reject_token: bool = False
+    guilds: list[dict[str, Any]] = field(
+        default_factory=lambda: [{"id": GUILD_ID, "name": "Team", "permissions": "84032"}]
+    )
+    """The servers the bot is in, with its permissions there, as `/users/@me/guilds` lists them."""
 
     async def start(self) -> str:
         app = web.Application()
@@ -93,6 +97,10 @@ class FakeDiscord:
         parts = path.strip("/").split("/")
         if path == "/users/@me" and self.reject_token:
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if path == "/users/@me/guilds":
+            return _json(
+                [{"icon": None, "owner": False, "features": [], **guild} for guild in self.guilds]
+            )
         if path == "/users/@me":
             return _json(
                 {

@@ -13,6 +13,8 @@ from aiohttp import web
 from tests.loopback import serve
 
 BOT_USER = "UBOT"
+BOT_SCOPES = "commands,chat:write,reactions:read,reactions:write"
+NOT_IN_CHANNEL = ("chat.postMessage", "chat.postEphemeral", "reactions.add", "chat.update")
 
 
 @dataclass
@@ -28,13 +30,32 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     base_url: str = ""
     reject_token: bool = False
+    scopes: str = BOT_SCOPES
+    """What auth.test reports in its `x-oauth-scopes` header, as Slack does."""
+    outside: set[str] = field(default_factory=set)
+    """Channels the bot was never invited to: posting there fails with `not_in_channel`."""
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What conversations.info describes; an unknown id is `channel_not_found`."""
+    channel_lookup_error: str | None = None
+    """Make conversations.info fail with this error (e.g. `missing_scope`)."""
+    reject_app_token: bool = False
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    """What was sent to a slash command's response_url (`response_url()` gives one)."""
 
     async def start(self) -> str:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_route("*", "/api/{method}", self._handle)  # slack_sdk GETs some
+        app.router.add_post("/respond/{id}", self._respond)
         self._runner, port = await serve(app)
         self.base_url = f"http://127.0.0.1:{port}/api/"
         return self.base_url
+
+    def response_url(self) -> str:
+        return self.base_url.replace("/api/", "/respond/1")
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        return web.Response(text="ok")
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -57,7 +78,21 @@ class FakeSlack:
         body: dict[str, Any] = {"ok": True}
         if method == "auth.test" and self.reject_token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in NOT_IN_CHANNEL and args.get("channel") in self.outside:
+            return web.json_response({"ok": False, "error": "not_in_channel"})
+        if method == "apps.connections.open":
+            if self.reject_app_token:
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": "wss://127.0.0.1:1/link"})
+        if method == "conversations.info":
+            if self.channel_lookup_error is not None:
+                return web.json_response({"ok": False, "error": self.channel_lookup_error})
+            found = self.channels.get(str(args.get("channel")))
+            if found is None:
+                return web.json_response({"ok": False, "error": "channel_not_found"})
+            return web.json_response({"ok": True, "channel": found})
         if method == "auth.test":
+            headers = {"x-oauth-scopes": self.scopes}
             body |= {
                 "user_id": BOT_USER,
                 "bot_id": "B1",
@@ -66,6 +101,7 @@ class FakeSlack:
                 "team": "Team",
                 "url": "https://team.slack.com/",
             }
+            return web.json_response(body, headers=headers)
         elif method == "chat.postMessage":
             body |= {"channel": args.get("channel"), "ts": f"1700000000.{next(self._ts):06d}"}
         elif method == "chat.update":
