@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -193,8 +194,10 @@ def _weekly(args: argparse.Namespace) -> int:
 
 def _discord(args: argparse.Namespace) -> int:
     from adapters.discord_bot import run_discord
+    from adapters.logs import configure_logging
 
     settings = load_settings()
+    configure_logging(settings)
     if settings.discord_token is None:
         print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
         return EXIT_SETTINGS
@@ -212,9 +215,16 @@ def _discord(args: argparse.Namespace) -> int:
 
 
 def _slack(args: argparse.Namespace) -> int:
+    from adapters.logs import configure_logging
     from adapters.slack_bot import run_slack
 
     settings = load_settings()
+    configure_logging(settings)
+    # Bolt's AsyncApp reads SLACK_BOT_TOKEN from the environment by itself and, as we hand it
+    # a client, warns that the token "will be unused". The settings hold the secrets now; no
+    # library (and no child process) needs them from the environment.
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        os.environ.pop(name, None)
     if settings.slack_bot_token is None:
         print(
             "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr

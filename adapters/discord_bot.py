@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord_render import card_embed, fit, leaderboard_embed, safe, tool_embed
+from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer, split_last_name
@@ -330,6 +331,10 @@ class VerdictClient(discord.AutoShardedClient):
         shard_count: int | None = None,
         shard_ids: list[int] | None = None,
     ) -> None:
+        # The bot never joins voice: discord.py's start-up warnings that voice libraries are
+        # missing would only make an admin wonder what is wrong.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -340,6 +345,7 @@ class VerdictClient(discord.AutoShardedClient):
         self.db = db
         self.guild_id = guild_id
         self._verdicts: DiscordVerdicts | None = None
+        self._announced = False
         self.tree = build_tree(self, self.verdicts)
 
     def verdicts(self) -> DiscordVerdicts:
@@ -356,6 +362,21 @@ class VerdictClient(discord.AutoShardedClient):
         else:
             await self.tree.sync()
         self.loop.create_task(self.verdicts().weekly.scheduler.run_forever())
+
+    def startup_line(self) -> str:
+        shards = "all shards" if self.shard_ids is None else f"shards {self.shard_ids}"
+        return startup_line(
+            platform=PLATFORM,
+            mode=f"gateway as {self.user} in {len(self.guilds)} servers, {shards}",
+            database=self.db,
+            tools=len(self.catalogue.tools),
+        )
+
+    async def on_ready(self) -> None:
+        """Fires again after every reconnect; the start-up line is said once."""
+        if not self._announced:
+            self._announced = True
+            announce(self.startup_line())
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self.verdicts().reaction(payload)

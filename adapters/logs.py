@@ -91,6 +91,11 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> loggi
     handler._verdict = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(settings.log_level)
+    # One line per HTTP request (Slack's events, every health check) would drown the lines
+    # that matter; they come back with VERDICT_LOG_LEVEL=DEBUG.
+    logging.getLogger("aiohttp.access").setLevel(
+        logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
+    )
     return handler
 
 

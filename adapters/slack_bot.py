@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.logs import announce, startup_line
 from adapters.slack_render import (
     card_blocks,
     card_text,
@@ -244,15 +245,19 @@ async def run_slack(
         if app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            await AsyncSocketModeHandler(app, app_token).start_async()
+            await AsyncSocketModeHandler(app, app_token).connect_async()
+            mode = "Socket Mode (no public URL needed)"
         else:
             from aiohttp import web
 
             runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
             await runner.setup()
             await web.TCPSite(runner, "0.0.0.0", port).start()
-            log.info("listening for Slack on port %d at %s", port, EVENTS_PATH)
-            await asyncio.Event().wait()
+            mode = f"HTTP on 0.0.0.0:{port} at {EVENTS_PATH}"
+        announce(
+            startup_line(platform=PLATFORM, mode=mode, database=db, tools=len(catalogue.tools))
+        )
+        await asyncio.Event().wait()
     finally:
         weekly.cancel()
         await services.edits.drain()
