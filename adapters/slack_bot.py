@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.logs import announce, startup_line
 from adapters.slack_render import (
@@ -28,7 +30,7 @@ from adapters.slack_render import (
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer
-from bot.errors import BadQuery, PlatformRefused, VerdictError
+from bot.errors import BadQuery, CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.votes import (
     KEYCAPS,
@@ -48,7 +50,25 @@ EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 VERDICTS_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
 NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
+INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
+OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
+"""What Slack answers when the bot was never invited (a private channel is "not found")."""
 _NAME_BY_KEYCAP = dict(zip(KEYCAPS, SLACK_NAMES, strict=True))
+
+
+def _outside_channel(error: SlackApiError) -> bool:
+    return error.response.get("error") in OUTSIDE_CHANNEL
+
+
+@asynccontextmanager
+async def _in_channel() -> AsyncIterator[None]:
+    """A post refused because the bot is not in the channel becomes an answer for the asker."""
+    try:
+        yield
+    except SlackApiError as error:
+        if _outside_channel(error):
+            raise CannotPostHere(INVITE_ME) from None
+        raise
 
 
 class SlackPlatform:
@@ -61,9 +81,10 @@ class SlackPlatform:
         self.catalogue = catalogue
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        response = await self.client.chat_postMessage(
-            channel=channel, blocks=card_blocks(posted), text=card_text(posted)
-        )
+        async with _in_channel():
+            response = await self.client.chat_postMessage(
+                channel=channel, blocks=card_blocks(posted), text=card_text(posted)
+            )
         return str(response["ts"])
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
@@ -81,14 +102,36 @@ class SlackPlatform:
         await self.client.chat_postEphemeral(channel=channel, user=user_id, text=escape(text))
 
     async def post_tool(self, channel: str, tool: Tool) -> None:
-        await self.client.chat_postMessage(
-            channel=channel, blocks=tool_blocks(tool, self.catalogue), text=tool.name
-        )
+        async with _in_channel():
+            await self.client.chat_postMessage(
+                channel=channel, blocks=tool_blocks(tool, self.catalogue), text=tool.name
+            )
 
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
-        await self.client.chat_postMessage(
-            channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
-        )
+        async with _in_channel():
+            await self.client.chat_postMessage(
+                channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
+            )
+
+
+class CommandReplies(SlackPlatform):
+    """The same platform, answering one slash command. Slack will not take a private answer
+    from a bot in a channel it was never invited to, but the command's `response_url` always
+    reaches the asker: that is where the answer goes when chat.postEphemeral is refused."""
+
+    def __init__(self, base: SlackPlatform, response_url: str) -> None:
+        super().__init__(base.client, base.catalogue)
+        self.response_url = response_url
+
+    async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
+        try:
+            await super().send_ephemeral(channel, user_id, text)
+        except SlackApiError as error:
+            if not _outside_channel(error):
+                raise
+            await AsyncWebhookClient(self.response_url).send(
+                text=escape(text), response_type="ephemeral"
+            )
 
 
 def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
@@ -138,8 +181,23 @@ class SlackVerdicts:
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
-    async def compare(self, channel: str, user: str, text: str) -> None:
-        await self.bot.compare(channel, user, text)
+    async def compare(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
+        """With the command's `response_url`, the asker hears back even where the bot was
+        never invited ("Invite @verdict to this channel")."""
+        bot = self.bot
+        if response_url:
+            bot = ChatBot(
+                self.bot.comparer.catalogue,
+                self.store,
+                CommandReplies(self.platform, response_url),
+                bot_user_id=self.bot.bot_user_id,
+                clock=self.bot.clock,
+                comparer=self.bot.comparer,
+                edits=self.edits,
+            )
+        await bot.compare(channel, user, text)
 
     async def reaction(self, body: dict[str, Any]) -> None:
         event = reaction_event(body)
@@ -191,7 +249,12 @@ def build_app(
     @app.command("/compare")
     async def compare(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().compare(command["channel_id"], command["user_id"], command.get("text", ""))
+        await verdicts().compare(
+            command["channel_id"],
+            command["user_id"],
+            command.get("text", ""),
+            command.get("response_url"),
+        )
 
     @app.command("/verdicts")
     async def weekly(ack: Any, command: dict[str, Any]) -> None:

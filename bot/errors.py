@@ -57,6 +57,14 @@ class AmbiguousTool(VerdictError):
         super().__init__(f'"{typed}" could be several tools: {offer}. Which one?')
 
 
+class CannotPostHere(VerdictError):
+    """The platform refused to post in the asker's channel: the bot is not a member, or a
+    permission is missing there. The adapter's message says what to do about it (invite the bot,
+    grant which permission where), so the asker is told privately instead of seeing nothing."""
+
+    kind = "cannot_post_here"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a catalogue, printed as `path: field: what is wrong`."""
