@@ -20,7 +20,7 @@ from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer, split_last_name
-from bot.errors import PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Leaderboard, ReactionEvent, Store, build_leaderboard, utc_now
 from bot.weekly import WEEKDAYS, WeeklyCommands
@@ -33,6 +33,28 @@ CHOICE_LIMIT = 100
 EDIT_INTERVAL_SECONDS = 3.0
 NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
+CARD_PERMISSIONS = {
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "add_reactions": "Add Reactions",
+    "read_message_history": "Read Message History",
+}
+"""What posting a card and seeding its votes takes in a channel (the README's invite grants it)."""
+WHERE_TO_GRANT = (
+    "A server admin can grant it in Server Settings → Roles → verdict, or for this channel "
+    "only in Edit Channel → Permissions."
+)
+
+
+def missing_permissions(granted: discord.Permissions) -> list[str]:
+    """The card permissions the bot lacks, by the names Discord's settings show."""
+    return [label for flag, label in CARD_PERMISSIONS.items() if not getattr(granted, flag)]
+
+
+def lacking(missing: Sequence[str], where: str = "in this channel") -> str:
+    """What to tell someone when the bot cannot post: which permission, and where to grant it."""
+    names = " and ".join(missing) if len(missing) <= 2 else ", ".join(missing)
+    return f"I can't post cards {where}: I need {names}. {WHERE_TO_GRANT}"
 
 
 def intents() -> discord.Intents:
@@ -87,7 +109,11 @@ class DiscordPlatform:
         return self.client.get_partial_messageable(int(channel))
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        message = await self._channel(channel).send(embed=card_embed(posted))
+        try:
+            message = await self._channel(channel).send(embed=card_embed(posted))
+        except discord.Forbidden:  # a weekly card in a channel closed to the bot: say why
+            where = f"in channel {channel}"
+            raise CannotPostHere(lacking(["Send Messages", "Embed Links"], where)) from None
         return str(message.id)
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
@@ -171,6 +197,10 @@ class DiscordVerdicts:
             tools = self.comparer.resolve_query(query)
         except VerdictError as error:
             await answer_privately(interaction, error.message)
+            return
+        missing = missing_permissions(interaction.app_permissions)
+        if missing:  # a card people cannot vote on (or see) helps nobody: say what to fix
+            await answer_privately(interaction, lacking(missing))
             return
         await interaction.response.defer(thinking=True)  # the store may take a moment
         replies = self._bot(InteractionReplies(self.platform, interaction))

@@ -47,6 +47,8 @@ class FakeDiscord:
         default_factory=lambda: [{"id": GUILD_ID, "name": "Team", "permissions": "84032"}]
     )
     """The servers the bot is in, with its permissions there, as `/users/@me/guilds` lists them."""
+    closed_channels: set[str] = field(default_factory=set)
+    """Channels where the bot lacks Send Messages: posting there is 403 Missing Permissions."""
 
     async def start(self) -> str:
         app = web.Application()
@@ -136,6 +138,8 @@ class FakeDiscord:
             return _json(self._message(CHANNEL_ID, body))
         if parts[0] == "channels" and "reactions" in parts:
             return web.Response(status=204)
+        if parts[0] == "channels" and parts[1] in self.closed_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         if parts[0] == "channels" and request.method == "POST":
             return _json(self._message(parts[1], body))
         if parts[0] == "channels" and request.method == "PATCH":
