@@ -397,7 +397,7 @@ class VerdictClient(discord.AutoShardedClient):
         shards = "all shards" if self.shard_ids is None else f"shards {self.shard_ids}"
         return startup_line(
             platform=PLATFORM,
-            mode=f"gateway as {self.user} in {len(self.guilds)} servers, {shards}",
+            mode=f"gateway as {self.user} in {_servers(len(self.guilds))}, {shards}",
             database=self.db,
             tools=len(self.catalogue.tools),
         )
@@ -419,6 +419,10 @@ class VerdictClient(discord.AutoShardedClient):
             await self._verdicts.edits.drain()
             await self._verdicts.store.close()
         await super().close()
+
+
+def _servers(count: int) -> str:
+    return f"{count} server" if count == 1 else f"{count} servers"
 
 
 def run_discord(

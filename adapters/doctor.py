@@ -19,7 +19,7 @@ import aiohttp
 
 from adapters.logs import describe_database
 from bot.catalogue import check_catalogue
-from bot.settings import Settings
+from bot.settings import Settings, bundled_catalogue_dir
 from bot.storage import SCHEMA_VERSION, DatabaseError, read_schema_version
 
 Platform = Literal["discord", "slack"]
@@ -423,7 +423,8 @@ def _catalogue_check(directory: Path) -> Check:
             f"{len(problems)} problem(s) in {directory}, first: {first}; "
             "`verdict catalogue check` lists them all",
         )
-    return ok("catalogue", f"{len(catalogue.tools)} tools in {directory}")
+    where = "the bundled catalogue" if directory == bundled_catalogue_dir() else str(directory)
+    return ok("catalogue", f"{len(catalogue.tools)} tools, {where}")
 
 
 async def _public_url_check(url: str) -> Check:

@@ -3,6 +3,7 @@ tests do (`tests/mock_web_api_server`). The bot's `AsyncWebClient` is pointed at
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -41,11 +42,16 @@ class FakeSlack:
     reject_app_token: bool = False
     responses: list[dict[str, Any]] = field(default_factory=list)
     """What was sent to a slash command's response_url (`response_url()` gives one)."""
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    """What the app sent back over Socket Mode (envelope acks)."""
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)  # slack_sdk GETs some
         app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._runner, port = await serve(app)
         self.base_url = f"http://127.0.0.1:{port}/api/"
         return self.base_url
@@ -53,11 +59,55 @@ class FakeSlack:
     def response_url(self) -> str:
         return self.base_url.replace("/api/", "/respond/1")
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: the app connects here (apps.connections.open said so), Slack says hello,
+        then pushes envelopes the app must ack."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+        return socket
+
+    async def socket_connected(self, timeout: float = 30.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not self._sockets:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("nothing connected over Socket Mode")
+            await asyncio.sleep(0.05)
+
+    async def push_command(self, command: str, text: str, *, channel: str, user: str) -> str:
+        """Deliver a slash command over Socket Mode, as Slack does; returns its envelope id."""
+        envelope_id = f"env-{next(self._envelopes)}"
+        payload = {
+            "token": "x",
+            "team_id": "T1",
+            "channel_id": channel,
+            "user_id": user,
+            "command": command,
+            "text": text,
+            "response_url": self.response_url(),
+            "trigger_id": "t",
+        }
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": payload,
+            }
+        )
+        return envelope_id
+
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(await request.json())
         return web.Response(text="ok")
 
     async def stop(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -83,7 +133,8 @@ class FakeSlack:
         if method == "apps.connections.open":
             if self.reject_app_token:
                 return web.json_response({"ok": False, "error": "invalid_auth"})
-            return web.json_response({"ok": True, "url": "wss://127.0.0.1:1/link"})
+            socket_url = self.base_url.replace("http://", "ws://").replace("/api/", "/socket")
+            return web.json_response({"ok": True, "url": socket_url})
         if method == "conversations.info":
             if self.channel_lookup_error is not None:
                 return web.json_response({"ok": False, "error": self.channel_lookup_error})
