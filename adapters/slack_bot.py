@@ -129,9 +129,12 @@ class CommandReplies(SlackPlatform):
         except SlackApiError as error:
             if not _outside_channel(error):
                 raise
-            await AsyncWebhookClient(self.response_url).send(
+            answer = await AsyncWebhookClient(self.response_url).send(
                 text=escape(text), response_type="ephemeral"
             )
+            if answer.status_code != 200:
+                status = answer.status_code
+                log.warning("could not answer %s in %s (HTTP %d)", user_id, channel, status)
 
 
 def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
@@ -304,11 +307,13 @@ async def run_slack(
     )
     app = build_app(lambda: services, client=client, signing_secret=signing_secret or "")
     weekly = asyncio.create_task(services.weekly.scheduler.run_forever())
+    socket: Any = None
     try:
         if app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            await AsyncSocketModeHandler(app, app_token).connect_async()
+            socket = AsyncSocketModeHandler(app, app_token)
+            await socket.connect_async()
             mode = "Socket Mode (no public URL needed)"
         else:
             from aiohttp import web
@@ -323,5 +328,7 @@ async def run_slack(
         await asyncio.Event().wait()
     finally:
         weekly.cancel()
+        if socket is not None:
+            await socket.close_async()
         await services.edits.drain()
         await store.close()
