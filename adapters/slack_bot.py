@@ -207,13 +207,16 @@ class SlackVerdicts:
         if event is not None:
             await self.bot.reaction(event)
 
-    async def verdicts(self, channel: str, user: str, text: str) -> None:
+    async def verdicts(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
         action, _, rest = text.strip().partition(" ")
         try:
             answer = await self._verdicts(channel, user, action, rest.split())
         except VerdictError as error:
             answer = error.message
-        await self.platform.send_ephemeral(channel, user, answer)
+        replies = CommandReplies(self.platform, response_url) if response_url else self.platform
+        await replies.send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action not in {"subscribe", "unsubscribe", "now", "preview"}:
@@ -263,7 +266,10 @@ def build_app(
     async def weekly(ack: Any, command: dict[str, Any]) -> None:
         await ack()
         await verdicts().verdicts(
-            command["channel_id"], command["user_id"], command.get("text", "")
+            command["channel_id"],
+            command["user_id"],
+            command.get("text", ""),
+            command.get("response_url"),
         )
 
     @app.event("reaction_added")

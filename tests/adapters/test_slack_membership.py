@@ -101,3 +101,11 @@ async def test_a_bad_query_where_the_bot_is_not_invited_still_reaches_the_asker(
     assert answer["response_type"] == "ephemeral"
     assert answer["text"].startswith('No tool called "photoshop"')
     assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_verdicts_where_the_bot_is_not_invited_still_answers_the_asker(slack: Slack) -> None:
+    assert await slack.command("/verdicts", "preview") == 200
+    await eventually(lambda: bool(slack.fake.responses))
+    [answer] = slack.fake.responses
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == "This channel has no weekly verdict; subscribe first."
