@@ -1,13 +1,15 @@
 """The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
 
-Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems;
-4 the vote database cannot be read; 5 a setting (a token, an id) is missing or refused.
+Exit codes: 0 answered; 1 `verdict doctor` found something to fix; 2 a question that cannot be
+answered (or bad usage); 3 catalogue problems; 4 the vote database cannot be read; 5 a setting
+(a token, an id) is missing or refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shlex
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 # --help` and a usage error then answer in the interpreter's start-up time.
 
 EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
 EXIT_UNANSWERABLE = 2
 EXIT_CATALOGUE = 3
 EXIT_STORE = 4
@@ -70,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("discord", help="run the Discord bot (token from DISCORD_TOKEN)")
     commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)")
+
+    doctor = commands.add_parser("doctor", help="check the set-up: tokens, scopes, database, ...")
+    doctor.add_argument("platform", nargs="?", choices=("discord", "slack"))
+    doctor.add_argument("--channel", help="Slack: also check the bot is in this channel (C…)")
+    doctor.add_argument(
+        "--offline", action="store_true", help="only what needs no network (settings, data)"
+    )
 
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
@@ -201,8 +211,10 @@ def _weekly(args: argparse.Namespace) -> int:
 
 def _discord(args: argparse.Namespace) -> int:
     from adapters.discord_bot import run_discord
+    from adapters.logs import configure_logging
 
     settings = load_settings()
+    configure_logging(settings)
     if settings.discord_token is None:
         print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
         return EXIT_SETTINGS
@@ -220,9 +232,16 @@ def _discord(args: argparse.Namespace) -> int:
 
 
 def _slack(args: argparse.Namespace) -> int:
+    from adapters.logs import configure_logging
     from adapters.slack_bot import run_slack
 
     settings = load_settings()
+    configure_logging(settings)
+    # Bolt's AsyncApp reads SLACK_BOT_TOKEN from the environment by itself and, as we hand it
+    # a client, warns that the token "will be unused". The settings hold the secrets now; no
+    # library (and no child process) needs them from the environment.
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        os.environ.pop(name, None)
     if settings.slack_bot_token is None:
         print(
             "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr
@@ -251,6 +270,26 @@ def _slack(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from adapters.doctor import passed, run_doctor
+    from adapters.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    checks = asyncio.run(
+        run_doctor(
+            settings,
+            platform=args.platform,
+            catalogue_dir=_catalogue_dir(args),
+            channel=args.channel,
+            offline=args.offline,
+        )
+    )
+    for check in checks:
+        print(check.line())
+    return EXIT_OK if passed(checks) else EXIT_CHECK_FAILED
 
 
 def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
@@ -308,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discord(args)
         if args.command == "slack":
             return _slack(args)
+        if args.command == "doctor":
+            return _doctor(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)

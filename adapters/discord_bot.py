@@ -32,10 +32,11 @@ from adapters.discord_render import (
     tool_embed,
     tools_embed,
 )
+from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer, split_last_name
-from bot.errors import PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.render.lists import tool_page
 from bot.votes import (
@@ -59,6 +60,28 @@ EDIT_INTERVAL_SECONDS = 3.0
 NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
+CARD_PERMISSIONS = {
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "add_reactions": "Add Reactions",
+    "read_message_history": "Read Message History",
+}
+"""What posting a card and seeding its votes takes in a channel (the README's invite grants it)."""
+WHERE_TO_GRANT = (
+    "A server admin can grant it in Server Settings → Roles → verdict, or for this channel "
+    "only in Edit Channel → Permissions."
+)
+
+
+def missing_permissions(granted: discord.Permissions) -> list[str]:
+    """The card permissions the bot lacks, by the names Discord's settings show."""
+    return [label for flag, label in CARD_PERMISSIONS.items() if not getattr(granted, flag)]
+
+
+def lacking(missing: Sequence[str], where: str = "in this channel") -> str:
+    """What to tell someone when the bot cannot post: which permission, and where to grant it."""
+    names = " and ".join(missing) if len(missing) <= 2 else ", ".join(missing)
+    return f"I can't post cards {where}: I need {names}. {WHERE_TO_GRANT}"
 
 
 def intents() -> discord.Intents:
@@ -119,7 +142,13 @@ class DiscordPlatform:
         return self.client.get_partial_messageable(int(channel))
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        message = await self._channel(channel).send(embed=card_embed(posted), view=self.card_view())
+        try:
+            message = await self._channel(channel).send(
+                embed=card_embed(posted), view=self.card_view()
+            )
+        except discord.Forbidden:  # a weekly card in a channel closed to the bot: say why
+            where = f"in channel {channel}"
+            raise CannotPostHere(lacking(["Send Messages", "Embed Links"], where)) from None
         return str(message.id)
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
@@ -210,6 +239,10 @@ class DiscordVerdicts:
             await answer_privately(
                 interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
             )
+            return
+        missing = missing_permissions(interaction.app_permissions)
+        if missing:  # a card people cannot vote on (or see) helps nobody: say what to fix
+            await answer_privately(interaction, lacking(missing))
             return
         await interaction.response.defer(thinking=True)  # the store may take a moment
         replies = self._bot(InteractionReplies(self.platform, interaction))
@@ -426,6 +459,10 @@ class VerdictClient(discord.AutoShardedClient):
         shard_count: int | None = None,
         shard_ids: list[int] | None = None,
     ) -> None:
+        # The bot never joins voice: discord.py's start-up warnings that voice libraries are
+        # missing would only make an admin wonder what is wrong.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -436,6 +473,7 @@ class VerdictClient(discord.AutoShardedClient):
         self.db = db
         self.guild_id = guild_id
         self._verdicts: DiscordVerdicts | None = None
+        self._announced = False
         self.tree = build_tree(self, self.verdicts)
 
     def verdicts(self) -> DiscordVerdicts:
@@ -456,6 +494,21 @@ class VerdictClient(discord.AutoShardedClient):
             await self.tree.sync()
         self.loop.create_task(self.verdicts().weekly.scheduler.run_forever())
 
+    def startup_line(self) -> str:
+        shards = "all shards" if self.shard_ids is None else f"shards {self.shard_ids}"
+        return startup_line(
+            platform=PLATFORM,
+            mode=f"gateway as {self.user} in {_servers(len(self.guilds))}, {shards}",
+            database=self.db,
+            tools=len(self.catalogue.tools),
+        )
+
+    async def on_ready(self) -> None:
+        """Fires again after every reconnect; the start-up line is said once."""
+        if not self._announced:
+            self._announced = True
+            announce(self.startup_line())
+
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self.verdicts().reaction(payload)
 
@@ -467,6 +520,10 @@ class VerdictClient(discord.AutoShardedClient):
             await self._verdicts.edits.drain()
             await self._verdicts.store.close()
         await super().close()
+
+
+def _servers(count: int) -> str:
+    return f"{count} server" if count == 1 else f"{count} servers"
 
 
 def run_discord(

@@ -12,13 +12,16 @@ import asyncio
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.logs import announce, startup_line
 from adapters.slack_render import (
     PICK_ACTION,
     REVIEWS_ACTION,
@@ -35,7 +38,7 @@ from adapters.slack_render import (
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer
-from bot.errors import PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.render.lists import page_heading, tool_page
 from bot.votes import (
@@ -56,7 +59,25 @@ EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 VERDICTS_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
 NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
+INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
+OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
+"""What Slack answers when the bot was never invited (a private channel is "not found")."""
 _NAME_BY_KEYCAP = dict(zip(KEYCAPS, SLACK_NAMES, strict=True))
+
+
+def _outside_channel(error: SlackApiError) -> bool:
+    return error.response.get("error") in OUTSIDE_CHANNEL
+
+
+@asynccontextmanager
+async def _in_channel() -> AsyncIterator[None]:
+    """A post refused because the bot is not in the channel becomes an answer for the asker."""
+    try:
+        yield
+    except SlackApiError as error:
+        if _outside_channel(error):
+            raise CannotPostHere(INVITE_ME) from None
+        raise
 
 
 class SlackPlatform:
@@ -69,9 +90,10 @@ class SlackPlatform:
         self.catalogue = catalogue
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        response = await self.client.chat_postMessage(
-            channel=channel, blocks=card_blocks(posted), text=card_text(posted)
-        )
+        async with _in_channel():
+            response = await self.client.chat_postMessage(
+                channel=channel, blocks=card_blocks(posted), text=card_text(posted)
+            )
         return str(response["ts"])
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
@@ -86,32 +108,62 @@ class SlackPlatform:
             )
 
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
-        await self.client.chat_postEphemeral(channel=channel, user=user_id, text=escape(text))
-
-    async def post_tool(self, channel: str, tool: Tool) -> None:
-        await self.client.chat_postMessage(
-            channel=channel, blocks=tool_blocks(tool, self.catalogue), text=tool.name
-        )
-
-    async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
-        await self.client.chat_postMessage(
-            channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
-        )
+        await self._answer_privately(channel, user_id, escape(text))
 
     async def send_choices(self, channel: str, user_id: str, error: VerdictError) -> None:
         """A "did you mean" answer only the asker sees, a button per choice."""
         text = error.for_surface(PLATFORM)
-        await self.client.chat_postEphemeral(
-            channel=channel,
-            user=user_id,
-            text=escape(text),
-            blocks=choices_blocks(text, error.choices()),
+        await self._answer_privately(
+            channel, user_id, escape(text), choices_blocks(text, error.choices())
         )
 
     async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
+        await self._answer_privately(channel, user_id, escape(text), blocks)
+
+    async def _answer_privately(
+        self, channel: str, user_id: str, text: str, blocks: list[Any] | None = None
+    ) -> None:
+        """Every private answer goes through here: `text` is already mrkdwn-escaped."""
         await self.client.chat_postEphemeral(
-            channel=channel, user=user_id, blocks=blocks, text=escape(text)
+            channel=channel, user=user_id, text=text, blocks=blocks
         )
+
+    async def post_tool(self, channel: str, tool: Tool) -> None:
+        async with _in_channel():
+            await self.client.chat_postMessage(
+                channel=channel, blocks=tool_blocks(tool, self.catalogue), text=tool.name
+            )
+
+    async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
+        async with _in_channel():
+            await self.client.chat_postMessage(
+                channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
+            )
+
+
+class CommandReplies(SlackPlatform):
+    """The same platform, answering one slash command. Slack will not take a private answer
+    from a bot in a channel it was never invited to, but the command's `response_url` always
+    reaches the asker: that is where the answer goes when chat.postEphemeral is refused."""
+
+    def __init__(self, base: SlackPlatform, response_url: str) -> None:
+        super().__init__(base.client, base.catalogue)
+        self.response_url = response_url
+
+    async def _answer_privately(
+        self, channel: str, user_id: str, text: str, blocks: list[Any] | None = None
+    ) -> None:
+        try:
+            await super()._answer_privately(channel, user_id, text, blocks)
+        except SlackApiError as error:
+            if not _outside_channel(error):
+                raise
+            answer = await AsyncWebhookClient(self.response_url).send(
+                text=text, blocks=blocks, response_type="ephemeral"
+            )
+            if answer.status_code != 200:
+                status = answer.status_code
+                log.warning("could not answer %s in %s (HTTP %d)", user_id, channel, status)
 
 
 def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
@@ -161,14 +213,36 @@ class SlackVerdicts:
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
-    async def compare(self, channel: str, user: str, text: str) -> None:
-        """/compare, and a "did you mean" button pressed: post the card, or ask back."""
+    async def compare(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
+        """/compare, and a "did you mean" button pressed: post the card, or ask back. With the
+        command's `response_url`, the asker hears back even where the bot was never invited
+        ("Invite @verdict to this channel")."""
+        platform = CommandReplies(self.platform, response_url) if response_url else self.platform
         try:
             tools = self.bot.comparer.resolve_query(text)
         except VerdictError as error:
-            await self.platform.send_choices(channel, user, error)
+            await platform.send_choices(channel, user, error)
             return
-        await self.bot.post_comparison(channel, user, [t.slug for t in tools])
+        try:
+            await self._bot_on(platform).post_comparison(channel, user, [t.slug for t in tools])
+        except CannotPostHere as error:
+            await platform.send_ephemeral(channel, user, error.message)
+
+    def _bot_on(self, platform: SlackPlatform) -> ChatBot:
+        """The bot, answering through `platform` (e.g. one command's replies)."""
+        if platform is self.platform:
+            return self.bot
+        return ChatBot(
+            self.bot.comparer.catalogue,
+            self.store,
+            platform,
+            bot_user_id=self.bot.bot_user_id,
+            clock=self.bot.clock,
+            comparer=self.bot.comparer,
+            edits=self.edits,
+        )
 
     async def tool(self, channel: str, user: str, text: str) -> None:
         await self.bot.tool(channel, user, text)
@@ -210,13 +284,16 @@ class SlackVerdicts:
         if event is not None:
             await self.bot.reaction(event)
 
-    async def verdicts(self, channel: str, user: str, text: str) -> None:
+    async def verdicts(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
         action, _, rest = text.strip().partition(" ")
         try:
             answer = await self._verdicts(channel, user, action, rest.split())
         except VerdictError as error:
             answer = error.message
-        await self.platform.send_ephemeral(channel, user, answer)
+        replies = CommandReplies(self.platform, response_url) if response_url else self.platform
+        await replies.send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action not in {"subscribe", "unsubscribe", "now", "preview"}:
@@ -253,7 +330,12 @@ def build_app(
     @app.command("/compare")
     async def compare(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().compare(command["channel_id"], command["user_id"], command.get("text", ""))
+        await verdicts().compare(
+            command["channel_id"],
+            command["user_id"],
+            command.get("text", ""),
+            command.get("response_url"),
+        )
 
     @app.command("/tool")
     async def tool(ack: Any, command: dict[str, Any]) -> None:
@@ -294,7 +376,10 @@ def build_app(
     async def weekly(ack: Any, command: dict[str, Any]) -> None:
         await ack()
         await verdicts().verdicts(
-            command["channel_id"], command["user_id"], command.get("text", "")
+            command["channel_id"],
+            command["user_id"],
+            command.get("text", ""),
+            command.get("response_url"),
         )
 
     @app.event("reaction_added")
@@ -338,20 +423,28 @@ async def run_slack(
     )
     app = build_app(lambda: services, client=client, signing_secret=signing_secret or "")
     weekly = asyncio.create_task(services.weekly.scheduler.run_forever())
+    socket: Any = None
     try:
         if app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            await AsyncSocketModeHandler(app, app_token).start_async()
+            socket = AsyncSocketModeHandler(app, app_token)
+            await socket.connect_async()
+            mode = "Socket Mode (no public URL needed)"
         else:
             from aiohttp import web
 
             runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
             await runner.setup()
             await web.TCPSite(runner, "0.0.0.0", port).start()
-            log.info("listening for Slack on port %d at %s", port, EVENTS_PATH)
-            await asyncio.Event().wait()
+            mode = f"HTTP on 0.0.0.0:{port} at {EVENTS_PATH}"
+        announce(
+            startup_line(platform=PLATFORM, mode=mode, database=db, tools=len(catalogue.tools))
+        )
+        await asyncio.Event().wait()
     finally:
         weekly.cancel()
+        if socket is not None:
+            await socket.close_async()
         await services.edits.drain()
         await store.close()

