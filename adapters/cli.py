@@ -160,7 +160,8 @@ def _export_votes(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from adapters.console import run_chat
 
-    asyncio.run(run_chat(_load(args), load_settings().db))
+    settings = load_settings()
+    asyncio.run(run_chat(_load(args), settings.db, public_url=settings.public_url))
     return EXIT_OK
 
 

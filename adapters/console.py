@@ -225,13 +225,17 @@ async def open_console(
     channel: str = "terminal",
     user: str = "you",
     clock: Callable[[], datetime] = utc_now,
+    public_url: str | None = None,
 ) -> AsyncIterator[ConsoleSession]:
-    """A console channel on the SQLite file `db` (created if missing)."""
+    """A console channel on the SQLite file `db` (created if missing); with `public_url`, each
+    card ends with a "Full page" line."""
     catalogue = catalogue or load_catalogue(bundled_catalogue_dir())
     store = await Store.open(db, clock=clock)
     try:
         chat = ConsoleChat(catalogue)
-        bot = ChatBot(catalogue, store, chat, bot_user_id=BOT_USER, clock=clock)
+        bot = ChatBot(
+            catalogue, store, chat, bot_user_id=BOT_USER, clock=clock, public_url=public_url
+        )
         weekly = WeeklyCommands.for_bots({PLATFORM: bot}, platform=PLATFORM, clock=clock)
         yield ConsoleSession(bot, chat, weekly, channel=channel, user=user)
     finally:
@@ -290,11 +294,18 @@ def _show(message: ConsoleMessage, out: TextIO) -> None:
 
 
 async def run_chat(
-    catalogue: Catalogue, db: str | Path, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    catalogue: Catalogue,
+    db: str | Path,
+    *,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    public_url: str | None = None,
 ) -> None:
     """The interactive loop behind `verdict chat`."""
     user = os.environ.get("USER") or "you"
-    async with open_console(db=db, catalogue=catalogue, user=user) as session:
+    async with open_console(
+        db=db, catalogue=catalogue, user=user, public_url=public_url
+    ) as session:
         print(f"verdict chat: a pretend channel, votes stored in {db}", file=out)
         print(HELP, file=out)
 

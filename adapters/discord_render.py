@@ -57,6 +57,7 @@ def card_embed(posted: PostedCard) -> discord.Embed:
         title=fit(card.title, TITLE_LIMIT),
         description=fit("\n".join(description), DESCRIPTION_LIMIT),
         colour=COLOUR,
+        url=posted.page_url,  # the title links to the full page when there is one
     )
     for emoji, column, votes in zip(posted.vote_emojis, card.tools, posted.card_votes, strict=True):
         value = "\n".join(

@@ -87,6 +87,15 @@ def card_blocks(posted: PostedCard) -> list[Block]:
         )
     tally = " · ".join(f":{vote_name(i)}: {votes}" for i, votes in enumerate(posted.card_votes))
     blocks.append(_context(f"Which one would you ship? React to vote. Votes here: {tally}"))
+    if posted.page_url is not None:
+        button = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Full page"},
+            "url": posted.page_url,
+            "action_id": "full_page",
+        }
+        # The link stays even when a long card is cut to Slack's block limit.
+        return [*blocks[: MAX_BLOCKS - 1], {"type": "actions", "elements": [button]}]
     return blocks[:MAX_BLOCKS]
 
 

@@ -3,6 +3,7 @@ the verdict card (card); `Comparer` ties them to one catalogue."""
 
 from bot.compare.card import PersonaSplit, ToolColumn, ToolTake, Verdict, VerdictCard, build_card
 from bot.compare.comparer import Comparer
+from bot.compare.links import canonical_slugs, comparison_path, comparison_url, tool_path
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query, split_last_name
 
@@ -16,6 +17,10 @@ __all__ = [
     "Verdict",
     "VerdictCard",
     "build_card",
+    "canonical_slugs",
+    "comparison_path",
+    "comparison_url",
     "parse_query",
     "split_last_name",
+    "tool_path",
 ]

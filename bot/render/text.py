@@ -144,6 +144,8 @@ def render_votes(posted: PostedCard) -> str:
 def render_posted(posted: PostedCard) -> str:
     """The card as posted in a chat: the verdict card, then how to vote and the tallies."""
     card = f"{render_card(posted.card)}\n\n{render_votes(posted)}"
+    if posted.page_url is not None:
+        card += f"\nFull page: {posted.page_url}"
     if posted.recap is None:
         return card
     return "\n".join(["Weekly verdict", *_wrap(posted.recap, WIDTH), "", card])

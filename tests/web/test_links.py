@@ -1,0 +1,49 @@
+"""Chat cards link to their full page: one canonical address whatever order was asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adapters.console import open_console
+from adapters.discord_render import card_embed
+from adapters.slack_render import card_blocks
+from bot.catalogue import Catalogue
+from bot.compare import comparison_path, comparison_url
+
+
+def test_either_order_gives_the_same_address() -> None:
+    assert comparison_path(["smolvlm2", "gpt-4o"]) == "/c/gpt-4o-vs-smolvlm2"
+    assert comparison_path(["gpt-4o", "smolvlm2"]) == "/c/gpt-4o-vs-smolvlm2"
+    assert (
+        comparison_url("https://verdict.example/bot/", ["b", "a", "c"])
+        == "https://verdict.example/bot/c/a-vs-b-vs-c"
+    )
+
+
+async def test_a_card_ends_with_its_full_page_when_a_public_url_is_set(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    async with open_console(
+        db=tmp_path / "chat.db", catalogue=catalogue, public_url="https://verdict.example"
+    ) as chat:
+        await chat.send("/compare smolvlm2 vs mistral-medium-3")
+        card = chat.pop()
+        assert card.text.endswith(
+            "Full page: https://verdict.example/c/mistral-medium-3-vs-smolvlm2"
+        )
+        posted = await chat.bot._posted(["smolvlm2", "mistral-medium-3"], (0, 0))
+    assert card_embed(posted).url == "https://verdict.example/c/mistral-medium-3-vs-smolvlm2"
+    buttons = [b for b in card_blocks(posted) if b["type"] == "actions"]
+    assert buttons[-1]["elements"][0]["url"] == posted.page_url
+
+
+async def test_without_a_public_url_cards_carry_no_link(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    async with open_console(db=tmp_path / "chat.db", catalogue=catalogue) as chat:
+        await chat.send("/compare smolvlm2 vs mistral-medium-3")
+        assert "Full page" not in chat.pop().text
+        posted = await chat.bot._posted(["smolvlm2", "mistral-medium-3"], (0, 0))
+    assert posted.page_url is None
+    assert card_embed(posted).url is None
+    assert not [b for b in card_blocks(posted) if b["type"] == "actions"]
