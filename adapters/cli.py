@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("discord", help="run the Discord bot (token from DISCORD_TOKEN)")
     commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)")
 
+    web = commands.add_parser("web", help="serve the web pages (VERDICT_WEB_HOST, _PORT)")
+    web.add_argument("--host", help="address to listen on (default: $VERDICT_WEB_HOST)")
+    web.add_argument("--port", type=int, help="port (default: $VERDICT_WEB_PORT, 8080)")
+
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
     preview = weekly_commands.add_parser("preview", help="what would be posted next, where, when")
@@ -237,6 +241,23 @@ def _slack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _web(args: argparse.Namespace) -> int:
+    from adapters.web import serve_forever
+
+    settings = load_settings()
+    catalogue = _load(args)
+    asyncio.run(
+        serve_forever(
+            catalogue,
+            settings.db,
+            host=args.host or settings.web_host,
+            port=args.port or settings.web_port,
+            public_url=settings.public_url,
+        )
+    )
+    return EXIT_OK
+
+
 def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
     print(error.message, file=sys.stderr)
     if as_json:
@@ -277,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discord(args)
         if args.command == "slack":
             return _slack(args)
+        if args.command == "web":
+            return _web(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)

@@ -57,6 +57,7 @@ Commands:
   :unreact USER CARD N   USER removes that reaction
   /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9 Europe/Paris
   /verdicts unsubscribe | now | preview
+  /verdicts public NAME | private      show (or hide) this channel's weekly verdicts on the web
   /help, /quit"""
 
 Kind = Literal["card", "edit", "reaction", "ephemeral", "tool", "leaderboard", "info"]
@@ -199,8 +200,15 @@ class ConsoleSession:
                 self._info(await self.weekly.post_now(self.channel))
             elif action == "preview":
                 self._info(await self.weekly.preview(self.channel))
+            elif action == "public":
+                self._info(await self.weekly.publish(self.channel, rest))
+            elif action == "private":
+                self._info(await self.weekly.unpublish(self.channel))
             else:
-                self._info("Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview")
+                self._info(
+                    "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
+                    " | public NAME | private"
+                )
         except BadQuery as error:
             await self.chat.send_ephemeral(self.channel, user, error.message)
 

@@ -256,6 +256,21 @@ class Store:
             for slug, votes, wins in rows
         }
 
+    async def tally_marks(self, slugs: Sequence[str] | None = None) -> dict[str, tuple[int, int]]:
+        """Exact (votes, wins) per tool; every tool's when `slugs` is None. A vote cast, moved or
+        retracted on any card holding a tool changes its mark, so web pages key their cache on
+        these: one small read instead of rebuilding the page."""
+        where = ""
+        if slugs is not None:
+            if not slugs:
+                return {}
+            where = f" WHERE slug IN ({','.join('?' * len(slugs))})"
+        rows = await self.db.fetch(
+            f"SELECT slug, sum(votes), sum(wins) FROM tool_counts{where} GROUP BY slug",
+            tuple(slugs or ()),
+        )
+        return {slug: (int(votes), int(wins)) for slug, votes, wins in rows}
+
     async def head_to_head(self, first: str, second: str) -> HeadToHead:
         """Votes on every card holding both tools, in either order: who won them."""
         rows = await self.db.fetch(

@@ -20,11 +20,12 @@ from bot.weekly.scheduler import (
     WeeklyResult,
     WeeklyScheduler,
 )
-from bot.weekly.store import WeeklyPost, WeeklyStore
+from bot.weekly.store import PublicPost, WeeklyPost, WeeklyStore
 
 __all__ = [
     "LEASE_SECONDS",
     "WEEKDAYS",
+    "PublicPost",
     "Subscription",
     "WeekWindow",
     "WeeklyCommands",
