@@ -131,7 +131,7 @@ class WebSite:
         if len(set(slugs)) != len(slugs):
             raise NotFound(
                 "The same tool is named twice; name different tools to compare.",
-                [(t.name, tool_path(t.slug)) for t in dict.fromkeys(tools)],
+                [(t.name, tool_path(t.slug)) for t in {t.slug: t for t in tools}.values()],
             )
         return tools
 
@@ -300,6 +300,8 @@ def _not_found_middleware(site: WebSite) -> Any:
             return site.not_found(request, error)
         except BadQuery as error:
             return site.not_found(request, NotFound(error.message))
+        except web.HTTPNotFound:
+            return site.not_found(request, NotFound("There is no page at this address."))
 
     return middleware
 
