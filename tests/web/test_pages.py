@@ -59,7 +59,7 @@ async def test_votes_show_as_community_share_and_head_to_head(web: Web) -> None:
     text = _text(html)
     assert "67% of 3 votes" in text  # SmolVLM2 won 2 of the 3
     assert "33% of 3 votes" in text
-    assert "Mistral Medium 3 1, SmolVLM2 2 (3 votes in all)" in text
+    assert "Mistral Medium 3 won 1, SmolVLM2 won 2 (3 votes in all)" in text
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ async def test_the_etag_round_trip_and_a_vote_invalidates_the_page(web: Web) -> 
     await vote(web.store, card_id, "ann", 1)  # the vote moves: same count, other winner
     async with web.client.get(path, headers={"If-None-Match": voted_etag}) as response:
         assert response.status == 200
-        assert "Mistral Medium 3 1, SmolVLM2 0" in _text(await response.text())
+        assert "Mistral Medium 3 won 1, SmolVLM2 won 0" in _text(await response.text())
 
 
 async def test_other_comparisons_stay_cached_when_a_vote_lands_elsewhere(web: Web) -> None:
