@@ -272,14 +272,16 @@ class Store:
         return {slug: (int(votes), int(wins)) for slug, votes, wins in rows}
 
     async def head_to_head(self, first: str, second: str) -> HeadToHead:
-        """Votes on every card holding both tools, in either order: who won them."""
+        """Votes on every card holding both tools, in either order: who won them.
+
+        Read from each card's running tally (kept exact by the vote trigger), so the cost
+        follows the number of cards holding the pair, not the number of votes on them."""
         rows = await self.db.fetch(
-            "SELECT t.slug, count(*) FROM votes v "
-            "JOIN card_tools a ON a.card_id = v.card_id AND a.slug = ? "
-            "JOIN card_tools b ON b.card_id = v.card_id AND b.slug = ? "
-            "JOIN card_tools t ON t.card_id = v.card_id AND t.position = v.choice "
-            "GROUP BY t.slug",
-            (first, second),
+            "SELECT t.slug, sum(t.votes) FROM card_tools a "
+            "JOIN card_tools b ON b.card_id = a.card_id AND b.slug = ? "
+            "JOIN card_tools t ON t.card_id = a.card_id "
+            "WHERE a.slug = ? GROUP BY t.slug",
+            (second, first),
         )
         wins = {slug: int(count) for slug, count in rows}
         return HeadToHead(

@@ -61,6 +61,10 @@ async def test_votes_show_as_community_share_and_head_to_head(web: Web) -> None:
     assert "33% of 3 votes" in text
     assert "Mistral Medium 3 won 1, SmolVLM2 won 2 (3 votes in all)" in text
 
+    await vote(web.store, first, "bob", 0, added=False)  # a retracted vote no longer counts
+    _, html = await web.get("/c/mistral-medium-3-vs-smolvlm2")
+    assert "Mistral Medium 3 won 1, SmolVLM2 won 1 (2 votes in all)" in _text(html)
+
 
 @pytest.mark.parametrize(
     ("asked", "canonical"),
