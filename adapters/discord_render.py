@@ -97,6 +97,16 @@ def card_embed(posted: PostedCard) -> discord.Embed:
     return _shrink_to_total(embed)
 
 
+def card_view(posted: PostedCard) -> discord.ui.View | None:
+    """A "Full page" link button under a card that has a web page; send and edit the card with
+    `view=card_view(posted)`. Link buttons send no interaction, so nothing has to listen."""
+    if posted.page_url is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Full page", url=posted.page_url))
+    return view
+
+
 def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
     embed = discord.Embed(
         title=fit(f"{tool.name} · {tool.vendor}", TITLE_LIMIT),

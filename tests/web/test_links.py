@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.console import open_console
-from adapters.discord_render import card_embed
+from adapters.discord_render import card_embed, card_view
 from adapters.slack_render import card_blocks
 from bot.catalogue import Catalogue
 from bot.compare import comparison_path, comparison_url
@@ -33,6 +33,11 @@ async def test_a_card_ends_with_its_full_page_when_a_public_url_is_set(
         )
         posted = await chat.bot._posted(["smolvlm2", "mistral-medium-3"], (0, 0))
     assert card_embed(posted).url == "https://verdict.example/c/mistral-medium-3-vs-smolvlm2"
+    view = card_view(posted)
+    assert view is not None
+    [button] = view.children
+    assert getattr(button, "url", None) == posted.page_url
+    assert getattr(button, "label", None) == "Full page"
     buttons = [b for b in card_blocks(posted) if b["type"] == "actions"]
     assert buttons[-1]["elements"][0]["url"] == posted.page_url
 
@@ -46,4 +51,5 @@ async def test_without_a_public_url_cards_carry_no_link(
         posted = await chat.bot._posted(["smolvlm2", "mistral-medium-3"], (0, 0))
     assert posted.page_url is None
     assert card_embed(posted).url is None
+    assert card_view(posted) is None
     assert not [b for b in card_blocks(posted) if b["type"] == "actions"]
