@@ -57,8 +57,8 @@ async def web(tmp_path: Path, web_catalogue: Catalogue) -> AsyncIterator[Web]:
     store = await Store.open(tmp_path / "web.db")
     site = WebSite(Comparer(web_catalogue), store, public_url="https://verdict.example")
     client = TestClient(TestServer(build_web_app(site), host="127.0.0.1"))
-    await client.start_server()
-    try:
+    try:  # an open store must always be closed: its thread would keep pytest from exiting
+        await client.start_server()
         yield Web(client, site, store)
     finally:
         await client.close()

@@ -19,8 +19,8 @@ async def test_a_comparison_and_the_weekly_archive_on_either_backend(
 ) -> None:
     store = await Store.open(db_location)
     client = TestClient(TestServer(build_web_app(WebSite(Comparer(catalogue), store))))
-    await client.start_server()
     try:
+        await client.start_server()
         card_id = await card(store, ["smolvlm2", "mistral-medium-3"], "m1")
         await vote(store, card_id, "ann", 0)
         await vote(store, card_id, "bob", 1)

@@ -88,15 +88,17 @@ async def test_the_comparison_page_reads_well_at_desktop_and_phone_width(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
     store = await Store.open(tmp_path / "web.db")
-    card_id = await card(store, ["smolvlm2", "mistral-medium-3"], "m1")
-    for i in range(7):
-        await vote(store, card_id, f"v{i}", i % 3 == 0)
-    runner, port = await serve(build_web_app(WebSite(Comparer(catalogue), store)))
     try:
-        url = f"http://127.0.0.1:{port}/c/mistral-medium-3-vs-smolvlm2"
-        seen = await asyncio.to_thread(_look_at, url, tmp_path)
+        card_id = await card(store, ["smolvlm2", "mistral-medium-3"], "m1")
+        for i in range(7):
+            await vote(store, card_id, f"v{i}", int(i % 3 == 0))
+        runner, port = await serve(build_web_app(WebSite(Comparer(catalogue), store)))
+        try:
+            url = f"http://127.0.0.1:{port}/c/mistral-medium-3-vs-smolvlm2"
+            seen = await asyncio.to_thread(_look_at, url, tmp_path)
+        finally:
+            await runner.cleanup()
     finally:
-        await runner.cleanup()
         await store.close()
 
     print(f"\nscreenshots in {tmp_path}")

@@ -194,7 +194,7 @@ async def test_the_leaderboard_draws_bands_greys_the_few_and_filters_by_category
 ) -> None:
     llm = await card(web.store, ["gpt-4o", "gpt-4o-mini"], "m1")
     for i in range(12):
-        await vote(web.store, llm, f"v{i}", i % 3 == 0)
+        await vote(web.store, llm, f"v{i}", int(i % 3 == 0))
     vision = await card(web.store, ["smolvlm2", "moondream2"], "m2")
     await vote(web.store, vision, "ann", 0)
 
