@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
@@ -47,6 +48,7 @@ CACHE_CONTROL = "public, max-age=30"
 """A reverse proxy may serve a page for 30 s, then revalidates it with its ETag."""
 LEADERBOARD_MIN_AGE = 10.0
 """The leaderboard refits every vote, so it is rebuilt at most this often while votes arrive."""
+LEADERBOARDS_KEPT = 64
 FEED_ENTRIES = 50
 SECURITY_HEADERS = {
     # No script runs on these pages; the policy says so, as a second guard behind escaping.
@@ -86,7 +88,9 @@ class WebSite:
         self.public_url = public_url.rstrip("/") if public_url else None
         self.cache = PageCache(cache_size)
         self.clock = clock
-        self._leaderboards: dict[tuple[str | None, str], tuple[float, Page]] = {}
+        # When it was last built, per category and host; capped, since the host is the
+        # visitor's Host header when no public URL is set.
+        self._leaderboards: OrderedDict[tuple[str | None, str], tuple[float, Page]] = OrderedDict()
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -227,6 +231,9 @@ class WebSite:
                 self.cache.put(("l", *key), mark, page)
             built = (now, page)
             self._leaderboards[key] = built
+            self._leaderboards.move_to_end(key)
+            while len(self._leaderboards) > LEADERBOARDS_KEPT:
+                self._leaderboards.popitem(last=False)
         return _respond(request, built[1])
 
     async def weekly_archive(self, request: web.Request) -> web.StreamResponse:

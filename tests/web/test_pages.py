@@ -237,3 +237,17 @@ async def test_pages_forbid_scripts_and_serve_one_stylesheet(web: Web) -> None:
     async with web.client.get("/static/style.css") as response:
         assert response.status == 200
         assert "prefers-color-scheme: dark" in await response.text()
+
+
+async def test_the_leaderboard_catches_up_with_votes_within_ten_seconds(web: Web) -> None:
+    now = [1000.0]
+    web.site.clock = lambda: now[0]
+    _, before = await web.get("/leaderboard")
+    assert "from 0 votes" in before
+    card_id = await card(web.store, ["gpt-4o", "gpt-4o-mini"], "m1")
+    await vote(web.store, card_id, "ann", 0)
+    _, soon = await web.get("/leaderboard")
+    assert soon == before  # refitting every vote is costly: rebuilt at most every 10 s
+    now[0] += 10
+    _, later = await web.get("/leaderboard")
+    assert "from 1 vote." in later
