@@ -43,10 +43,11 @@ class Settings(BaseSettings):
     slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     # The web pages (`verdict web`). `PORT` above is Slack's HTTP port, so the web server has
-    # its own pair; `public_url` is where people reach it, and turns on "Full page" links.
+    # its own pair; `public_url` is where people reach it, and turns on "Full page" links. The
+    # pages link to each other from the root, so the URL is a scheme and host, without a path.
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
-    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+/?$")
 
 
 def shard_ids(settings: Settings) -> list[int] | None:

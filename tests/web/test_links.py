@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from adapters.console import open_console
 from adapters.discord_render import card_embed, card_view
 from adapters.slack_render import card_blocks
 from bot.catalogue import Catalogue
 from bot.compare import comparison_path, comparison_url
+from bot.settings import SettingsError, load_settings
 
 
 def test_either_order_gives_the_same_address() -> None:
     assert comparison_path(["smolvlm2", "gpt-4o"]) == "/c/gpt-4o-vs-smolvlm2"
     assert comparison_path(["gpt-4o", "smolvlm2"]) == "/c/gpt-4o-vs-smolvlm2"
     assert (
-        comparison_url("https://verdict.example/bot/", ["b", "a", "c"])
-        == "https://verdict.example/bot/c/a-vs-b-vs-c"
+        comparison_url("https://verdict.example/", ["b", "a", "c"])
+        == "https://verdict.example/c/a-vs-b-vs-c"
     )
 
 
@@ -53,3 +56,14 @@ async def test_without_a_public_url_cards_carry_no_link(
     assert card_embed(posted).url is None
     assert card_view(posted) is None
     assert not [b for b in card_blocks(posted) if b["type"] == "actions"]
+
+
+def test_a_public_url_that_is_not_http_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    for wrong in ("verdict.example", "https://verdict.example/bot"):  # the pages live at a root
+        monkeypatch.setenv("VERDICT_PUBLIC_URL", wrong)
+        with pytest.raises(SettingsError, match="VERDICT_PUBLIC_URL"):
+            load_settings()
+    monkeypatch.setenv("VERDICT_PUBLIC_URL", "https://verdict.example:8443")
+    settings = load_settings()
+    assert settings.public_url == "https://verdict.example:8443"
+    assert (settings.web_host, settings.web_port) == ("127.0.0.1", 8080)
