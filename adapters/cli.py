@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="only what needs no network (settings, data)"
     )
 
+    web = commands.add_parser("web", help="serve the web pages (VERDICT_WEB_HOST, _PORT)")
+    web.add_argument("--host", help="address to listen on (default: $VERDICT_WEB_HOST)")
+    web.add_argument("--port", type=int, help="port (default: $VERDICT_WEB_PORT, 8080)")
+
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
     preview = weekly_commands.add_parser("preview", help="what would be posted next, where, when")
@@ -180,7 +184,8 @@ def _export_votes(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from adapters.console import run_chat
 
-    asyncio.run(run_chat(_load(args), load_settings().db))
+    settings = load_settings()
+    asyncio.run(run_chat(_load(args), settings.db, public_url=settings.public_url))
     return EXIT_OK
 
 
@@ -292,6 +297,23 @@ def _doctor(args: argparse.Namespace) -> int:
     return EXIT_OK if passed(checks) else EXIT_CHECK_FAILED
 
 
+def _web(args: argparse.Namespace) -> int:
+    from adapters.web import serve_forever
+
+    settings = load_settings()
+    catalogue = _load(args)
+    asyncio.run(
+        serve_forever(
+            catalogue,
+            settings.db,
+            host=args.host or settings.web_host,
+            port=args.port or settings.web_port,
+            public_url=settings.public_url,
+        )
+    )
+    return EXIT_OK
+
+
 def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
     print(error.message, file=sys.stderr)
     if as_json:
@@ -349,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _slack(args)
         if args.command == "doctor":
             return _doctor(args)
+        if args.command == "web":
+            return _web(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)

@@ -67,6 +67,7 @@ Commands:
   :unreact USER CARD N   USER removes that reaction
   /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9am Europe/Paris
   /verdicts unsubscribe | now | preview
+  /verdicts public NAME | private      show (or hide) this channel's weekly verdicts on the web
   /help, /quit"""
 
 Kind = Literal["card", "edit", "reaction", "ephemeral", "tool", "leaderboard", "info"]
@@ -309,8 +310,15 @@ class ConsoleSession:
                 self._info(await self.weekly.post_now(self.channel))
             elif action == "preview":
                 self._info(await self.weekly.preview(self.channel))
+            elif action == "public":
+                self._info(await self.weekly.publish(self.channel, rest))
+            elif action == "private":
+                self._info(await self.weekly.unpublish(self.channel))
             else:
-                self._info("Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview")
+                self._info(
+                    "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
+                    " | public NAME | private"
+                )
         except BadQuery as error:
             await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
 
@@ -335,13 +343,17 @@ async def open_console(
     channel: str = "terminal",
     user: str = "you",
     clock: Callable[[], datetime] = utc_now,
+    public_url: str | None = None,
 ) -> AsyncIterator[ConsoleSession]:
-    """A console channel on the SQLite file `db` (created if missing)."""
+    """A console channel on the SQLite file `db` (created if missing); with `public_url`, each
+    card ends with a "Full page" line."""
     catalogue = catalogue or load_catalogue(bundled_catalogue_dir())
     store = await Store.open(db, clock=clock)
     try:
         chat = ConsoleChat(catalogue, store)
-        bot = ChatBot(catalogue, store, chat, bot_user_id=BOT_USER, clock=clock)
+        bot = ChatBot(
+            catalogue, store, chat, bot_user_id=BOT_USER, clock=clock, public_url=public_url
+        )
         weekly = WeeklyCommands.for_bots({PLATFORM: bot}, platform=PLATFORM, clock=clock)
         yield ConsoleSession(bot, chat, weekly, channel=channel, user=user)
     finally:
@@ -411,11 +423,18 @@ def _show(message: ConsoleMessage, out: TextIO) -> None:
 
 
 async def run_chat(
-    catalogue: Catalogue, db: str | Path, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    catalogue: Catalogue,
+    db: str | Path,
+    *,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    public_url: str | None = None,
 ) -> None:
     """The interactive loop behind `verdict chat`."""
     user = os.environ.get("USER") or "you"
-    async with open_console(db=db, catalogue=catalogue, user=user) as session:
+    async with open_console(
+        db=db, catalogue=catalogue, user=user, public_url=public_url
+    ) as session:
         print(f"verdict chat: a pretend channel, votes stored in {db}", file=out)
         print(HELP, file=out)
 

@@ -135,8 +135,8 @@ class DiscordPlatform:
         self.catalogue = catalogue
         self.on_reviews = on_reviews
 
-    def card_view(self) -> ReviewsView:
-        return ReviewsView(self.on_reviews)
+    def card_view(self, posted: PostedCard) -> ReviewsView:
+        return ReviewsView(self.on_reviews, page_url=posted.page_url)
 
     def _channel(self, channel: str) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(int(channel))
@@ -144,7 +144,7 @@ class DiscordPlatform:
     async def post_card(self, channel: str, posted: PostedCard) -> str:
         try:
             message = await self._channel(channel).send(
-                embed=card_embed(posted), view=self.card_view()
+                embed=card_embed(posted), view=self.card_view(posted)
             )
         except discord.Forbidden:  # a weekly card in a channel closed to the bot: say why
             where = f"in channel {channel}"
@@ -180,7 +180,7 @@ class InteractionReplies(DiscordPlatform):
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
         message = await self.interaction.followup.send(
-            embed=card_embed(posted), view=self.card_view(), wait=True
+            embed=card_embed(posted), view=self.card_view(posted), wait=True
         )
         return str(message.id)
 

@@ -33,10 +33,11 @@ Pressed = Callable[[discord.Interaction], Awaitable[None]]
 
 
 class ReviewsView(discord.ui.View):
-    """A card's "Full reviews" button. Persistent: no timeout and a fixed custom_id, and
+    """A card's "Full reviews" button, and a "Full page" link when the card has a web page.
+    Persistent: no timeout and a fixed custom_id (a link sends no interaction), and
     `client.add_view` registers one at start-up so presses on old cards still answer."""
 
-    def __init__(self, on_press: Pressed | None = None) -> None:
+    def __init__(self, on_press: Pressed | None = None, page_url: str | None = None) -> None:
         super().__init__(timeout=None)
         self.on_press = on_press
         button: discord.ui.Button[ReviewsView] = discord.ui.Button(
@@ -44,6 +45,8 @@ class ReviewsView(discord.ui.View):
         )
         button.callback = self._pressed  # type: ignore[method-assign]
         self.add_item(button)
+        if page_url is not None:
+            self.add_item(discord.ui.Button(label="Full page", url=page_url))
 
     async def _pressed(self, interaction: discord.Interaction) -> None:
         if self.on_press is not None:

@@ -102,7 +102,10 @@ def card_embed(posted: PostedCard) -> discord.Embed:
             break
         description = card_description(posted, take_limit=take_limit)
     embed = discord.Embed(
-        title=title, description=fit(description, DESCRIPTION_LIMIT), colour=COLOUR
+        title=title,
+        description=fit(description, DESCRIPTION_LIMIT),
+        colour=COLOUR,
+        url=posted.page_url,  # the title links to the full page when there is one
     )
     embed.set_footer(text=footer)
     return _shrink_to_total(embed)

@@ -46,6 +46,8 @@ def vote_name(position: int) -> str:
 
 
 REVIEWS_ACTION = "verdict_reviews"
+FULL_PAGE_ACTION = "full_page"
+"""A link button: Slack still sends an interaction for it, which the app only acknowledges."""
 """The "Full reviews" button; its value holds the card's tool slugs, joined by "+"."""
 PICK_ACTION = "verdict_pick"
 TOOLS_ACTION = "verdict_tools"
@@ -110,7 +112,19 @@ def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
                     "action_id": REVIEWS_ACTION,
                     "text": {"type": "plain_text", "text": "Full reviews"},
                     "value": "+".join(c.slug for c in card.tools),
-                }
+                },
+                *(
+                    [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": "Full page"},
+                            "url": posted.page_url,
+                            "action_id": FULL_PAGE_ACTION,
+                        }
+                    ]
+                    if posted.page_url is not None
+                    else []
+                ),
             ],
         }
     )

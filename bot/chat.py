@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.catalogue import Catalogue
-from bot.compare import Comparer
+from bot.compare import Comparer, comparison_url
 from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
 from bot.votes import (
@@ -43,15 +43,18 @@ class ChatBot:
         clock: Callable[[], datetime] = utc_now,
         comparer: Comparer | None = None,
         edits: EditCoalescer | None = None,
+        public_url: str | None = None,
     ) -> None:
         """With `edits`, tally edits are coalesced (chat platforms with rate limits); without,
-        each vote edits the card at once (the terminal)."""
+        each vote edits the card at once (the terminal). With `public_url` (where `verdict web`
+        is reachable), every card links to its full page."""
         self.comparer = comparer or Comparer(catalogue)
         self.edits = edits
         self.store = store
         self.platform = platform
         self.bot_user_id = bot_user_id
         self.clock = clock
+        self.public_url = public_url
 
     async def compare(self, channel: str, user_id: str, text: str) -> CardRecord | None:
         """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
@@ -162,4 +165,5 @@ class ChatBot:
             card_votes=card_votes,
             head_to_head=pair if pair is not None and pair.votes else None,
             recap=recap,
+            page_url=comparison_url(self.public_url, slugs) if self.public_url else None,
         )

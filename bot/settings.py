@@ -43,12 +43,18 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    # The web pages (`verdict web`). `PORT` above is Slack's HTTP port, so the web server has
+    # its own pair; `public_url` is where people reach it, and turns on "Full page" links. The
+    # pages link to each other from the root, so the URL is a scheme and host, without a path.
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+/?$")
 
-    # Operating the bot: how it logs, where the outside world reaches it, and which API
-    # `verdict doctor` asks (tests and proxies point these at another host).
+    # Operating the bot: how it logs, and which API `verdict doctor` asks (tests and proxies
+    # point these at another host). `public_url` above is also where `doctor` expects the
+    # bot's HTTP server to answer /healthz.
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    public_url: str | None = None
     discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
 
     @field_validator("log_format", "log_level", mode="before")

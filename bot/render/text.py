@@ -220,8 +220,11 @@ def render_votes(posted: PostedCard, *, card_number: str | None = None) -> str:
 
 
 def render_posted(posted: PostedCard, *, card_number: str | None = None) -> str:
-    """The card as posted in a chat: the verdict card, ending in its tally line."""
+    """The card as posted in a chat: the verdict card, ending in its tally line (and its full
+    page's address when there is one)."""
     card = render_card(posted.card, tally=render_votes(posted, card_number=card_number))
+    if posted.page_url is not None:
+        card += f"\nFull page: {posted.page_url}"
     if posted.recap is None:
         return card
     return "\n".join(["Weekly verdict", *_wrap(posted.recap, WIDTH), card])

@@ -20,12 +20,13 @@ from bot.weekly.scheduler import (
     WeeklyResult,
     WeeklyScheduler,
 )
-from bot.weekly.store import WeeklyPost, WeeklyStore
+from bot.weekly.store import PublicPost, WeeklyPost, WeeklyStore
 
 __all__ = [
     "LEASE_SECONDS",
     "SUBSCRIBE_USAGE",
     "WEEKDAYS",
+    "PublicPost",
     "Subscription",
     "WeekWindow",
     "WeeklyCommands",

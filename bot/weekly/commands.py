@@ -15,6 +15,9 @@ from bot.weekly.pick import Subscription, parse_hour, parse_weekday, zone
 from bot.weekly.scheduler import WeeklyPreview, WeeklyScheduler
 from bot.weekly.store import WeeklyStore
 
+PUBLIC_NAME_MAX = 60
+"""A public archive's name is shown as a heading on /weekly and in the feed."""
+
 REASONS = {
     "queue": "from the curated queue",
     "requested": "the most requested comparison this week",
@@ -73,6 +76,23 @@ class WeeklyCommands:
 
     async def unsubscribe(self, channel: str) -> bool:
         return await self.store.unsubscribe(self.platform, channel)
+
+    async def publish(self, channel: str, name: str) -> str:
+        """Show this channel's weekly archive on the web page /weekly under `name`."""
+        name = " ".join(name.split())
+        if not 1 <= len(name) <= PUBLIC_NAME_MAX:
+            raise BadQuery(
+                f"Name the archive in 1 to {PUBLIC_NAME_MAX} characters, e.g. "
+                "/verdicts public ML team"
+            )
+        if not await self.store.set_public_name(self.platform, channel, name):
+            raise BadQuery("This channel has no weekly verdict; subscribe first.")
+        return f'This channel\'s weekly verdicts are now public on the web as "{name}".'
+
+    async def unpublish(self, channel: str) -> str:
+        if not await self.store.set_public_name(self.platform, channel, None):
+            raise BadQuery("This channel has no weekly verdict; subscribe first.")
+        return "This channel's weekly verdicts are no longer shown on the web."
 
     async def subscription(self, channel: str) -> Subscription:
         found = await self.store.subscription(self.platform, channel)
