@@ -1,7 +1,8 @@
 """The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
 
-Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems;
-4 the vote database cannot be read; 5 a setting (a token, an id) is missing or refused.
+Exit codes: 0 answered; 1 `verdict doctor` found something to fix; 2 a question that cannot be
+answered (or bad usage); 3 catalogue problems; 4 the vote database cannot be read; 5 a setting
+(a token, an id) is missing or refused.
 """
 
 from __future__ import annotations
@@ -10,38 +11,24 @@ import argparse
 import asyncio
 import datetime as dt
 import difflib
+import os
+import shlex
 import sys
 import tomllib
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from bot.catalogue import Catalogue, PriceRefresh
+    from bot.errors import Problem, VerdictError
+    from bot.votes import Store
 
-from bot.catalogue import (
-    Catalogue,
-    HubError,
-    Panel,
-    PriceRefresh,
-    check_catalogue,
-    check_with_known_models,
-    dataset_disagreements,
-    default_cache_dir,
-    draft_from_hub,
-    known_tools,
-    lifecycle_problems,
-    merge_layers,
-    pair_layers,
-    scaffold_toml,
-)
-from bot.compare import Comparer, Matcher
-from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
-from bot.render import json_format, markdown, text
-from bot.settings import SettingsError, load_settings, shard_ids
-from bot.storage import exists as database_exists
-from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+# The core is imported once a command needs it (see `_import_core`), not at start: `verdict
+# --help` and a usage error then answer in the interpreter's start-up time.
 
 EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
 EXIT_UNANSWERABLE = 2
 EXIT_CATALOGUE = 3
 EXIT_STORE = 4
@@ -66,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     formats = compare.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print one JSON object")
     formats.add_argument("--markdown", action="store_true", help="print Markdown")
+    compare.add_argument(
+        "--full", action="store_true", help="add every reviewer's full review of each tool"
+    )
 
     tool = commands.add_parser("tool", help="show one tool and its panel reviews")
     tool.add_argument("name", nargs="+")
@@ -89,6 +79,17 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("discord", help="run the Discord bot (token from DISCORD_TOKEN)")
     commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)")
+
+    doctor = commands.add_parser("doctor", help="check the set-up: tokens, scopes, database, ...")
+    doctor.add_argument("platform", nargs="?", choices=("discord", "slack"))
+    doctor.add_argument("--channel", help="Slack: also check the bot is in this channel (C…)")
+    doctor.add_argument(
+        "--offline", action="store_true", help="only what needs no network (settings, data)"
+    )
+
+    web = commands.add_parser("web", help="serve the web pages (VERDICT_WEB_HOST, _PORT)")
+    web.add_argument("--host", help="address to listen on (default: $VERDICT_WEB_HOST)")
+    web.add_argument("--port", type=int, help="port (default: $VERDICT_WEB_PORT, 8080)")
 
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
@@ -165,12 +166,19 @@ def _compare(args: argparse.Namespace) -> int:
     slugs = [t.slug for t in tools]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies)
+    shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
+    hint = None if args.full else f"Full reviews: verdict compare {shown} --full"
     if args.json:
-        print(json_format.render_card(card))
+        data = json_format.render_card(card, comparer.catalogue if args.full else None)
+        print(data)
     elif args.markdown:
-        print(markdown.render_card(card))
+        print(markdown.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n```text\n{text.render_reviews(card, comparer.catalogue)}\n```")
     else:
-        print(text.render_card(card))
+        print(text.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n{text.render_reviews(card, comparer.catalogue)}")
     return EXIT_OK
 
 
@@ -186,12 +194,11 @@ def _tool(args: argparse.Namespace) -> int:
 
 def _leaderboard(args: argparse.Namespace) -> int:
     catalogue = _load(args)
-    categories = sorted({t.category for t in catalogue.tools})
-    if args.category is not None and args.category not in categories:
-        error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
-        return _unanswerable(error, as_json=args.json)
     votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
-    board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    try:
+        board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
     print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
     return EXIT_OK
 
@@ -205,7 +212,8 @@ def _export_votes(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from adapters.console import run_chat
 
-    asyncio.run(run_chat(_load(args), load_settings().db))
+    settings = load_settings()
+    asyncio.run(run_chat(_load(args), settings.db, public_url=settings.public_url))
     return EXIT_OK
 
 
@@ -216,9 +224,16 @@ def _weekly(args: argparse.Namespace) -> int:
     db = load_settings().db
     if args.weekly_command == "preview":
         if not database_exists(db):
+            if args.channel is not None:
+                print(f'verdict: no subscribed channel "{args.channel}"', file=sys.stderr)
+                return EXIT_UNANSWERABLE
             print("No channel has subscribed to weekly verdicts yet.")
             return EXIT_OK
-        print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        try:
+            print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        except VerdictError as error:
+            print(f"verdict: {error.message}", file=sys.stderr)
+            return EXIT_UNANSWERABLE
         return EXIT_OK
     if not database_exists(db):
         print("Nothing is due: no channel has subscribed yet.")
@@ -243,8 +258,10 @@ def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
 
 def _discord(args: argparse.Namespace) -> int:
     from adapters.discord_bot import run_discord
+    from adapters.logs import configure_logging
 
     settings = load_settings()
+    configure_logging(settings)
     if settings.discord_token is None:
         print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
         return EXIT_SETTINGS
@@ -263,9 +280,16 @@ def _discord(args: argparse.Namespace) -> int:
 
 
 def _slack(args: argparse.Namespace) -> int:
+    from adapters.logs import configure_logging
     from adapters.slack_bot import run_slack
 
     settings = load_settings()
+    configure_logging(settings)
+    # Bolt's AsyncApp reads SLACK_BOT_TOKEN from the environment by itself and, as we hand it
+    # a client, warns that the token "will be unused". The settings hold the secrets now; no
+    # library (and no child process) needs them from the environment.
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        os.environ.pop(name, None)
     if settings.slack_bot_token is None:
         print(
             "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr
@@ -292,6 +316,43 @@ def _slack(args: argparse.Namespace) -> int:
             api_url=settings.slack_api_url,
             port=settings.port,
             admin_user_ids=admins,
+        )
+    )
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from adapters.doctor import passed, run_doctor
+    from adapters.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    checks = asyncio.run(
+        run_doctor(
+            settings,
+            platform=args.platform,
+            catalogue_dir=_catalogue_dir(args),
+            channel=args.channel,
+            offline=args.offline,
+        )
+    )
+    for check in checks:
+        print(check.line())
+    return EXIT_OK if passed(checks) else EXIT_CHECK_FAILED
+
+
+def _web(args: argparse.Namespace) -> int:
+    from adapters.web import serve_forever
+
+    settings = load_settings()
+    catalogue = _load(args)
+    asyncio.run(
+        serve_forever(
+            catalogue,
+            settings.db,
+            host=args.host or settings.web_host,
+            port=args.port or settings.web_port,
+            public_url=settings.public_url,
         )
     )
     return EXIT_OK
@@ -410,8 +471,43 @@ def _add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_core() -> None:
+    """Bind the core's names in this module, the first time a command runs."""
+    global Comparer, CatalogueError, PlatformRefused, VerdictError, check_catalogue
+    global json_format, markdown, text, SettingsError, load_settings, shard_ids
+    global database_exists, Store, StoreError, build_leaderboard, votes_csv, votes_json
+    global BadQuery, Catalogue, HubError, Panel, PriceRefresh, ValidationError, Matcher
+    global check_with_known_models, dataset_disagreements, default_cache_dir, draft_from_hub
+    global known_tools, lifecycle_problems, merge_layers, pair_layers, scaffold_toml
+    from pydantic import ValidationError
+
+    from bot.catalogue import (
+        Catalogue,
+        HubError,
+        Panel,
+        PriceRefresh,
+        check_catalogue,
+        check_with_known_models,
+        dataset_disagreements,
+        default_cache_dir,
+        draft_from_hub,
+        known_tools,
+        lifecycle_problems,
+        merge_layers,
+        pair_layers,
+        scaffold_toml,
+    )
+    from bot.compare import Comparer, Matcher
+    from bot.errors import BadQuery, CatalogueError, PlatformRefused, VerdictError
+    from bot.render import json_format, markdown, text
+    from bot.settings import SettingsError, load_settings, shard_ids
+    from bot.storage import exists as database_exists
+    from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _import_core()
     try:
         if args.command == "compare":
             return _compare(args)
@@ -431,6 +527,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discord(args)
         if args.command == "slack":
             return _slack(args)
+        if args.command == "doctor":
+            return _doctor(args)
+        if args.command == "web":
+            return _web(args)
         if args.catalogue_command == "add":
             return _add(args)
         return _check(args)

@@ -38,12 +38,19 @@ from typing import Literal, TextIO
 
 from bot.catalogue import Catalogue, Tool, load_catalogue
 from bot.chat import ChatBot
-from bot.errors import BadQuery
+from bot.errors import BadQuery, Choice, VerdictError
 from bot.platform import PostedCard
-from bot.render.text import render_leaderboard, render_posted, render_tool, render_votes
+from bot.render.lists import render_tool_page, tool_page
+from bot.render.text import (
+    render_leaderboard,
+    render_posted,
+    render_reviews,
+    render_tool,
+    render_votes,
+)
 from bot.settings import bundled_catalogue_dir
-from bot.votes import KEYCAPS, Leaderboard, ReactionEvent, Store, utc_now
-from bot.weekly import WeeklyCommands, describe_preview
+from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, choice_for, utc_now
+from bot.weekly import Subscription, WeeklyCommands, describe_preview, subscribe_words
 
 PLATFORM = "console"
 WEEKLY_CHECK_SECONDS = 30.0
@@ -52,11 +59,15 @@ HELP = """\
 Commands:
   /compare A vs B        post a verdict card (2 to 4 tools)
   /tool NAME             one tool's page
+  /tools [FILTER]        the catalogue, by name, vendor or category (e.g. /tools vision)
   /leaderboard [CAT]     the community leaderboard, optionally for one category
+  :reviews CARD          every reviewer's full review of each tool on card CARD
+  :pick N                answer a "did you mean" question with choice N
   :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
   :unreact USER CARD N   USER removes that reaction
-  /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9 Europe/Paris
+  /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9am Europe/Paris
   /verdicts unsubscribe | now | preview
+  /verdicts public NAME | private      show (or hide) this channel's weekly verdicts on the web
   /help, /quit"""
 
 Kind = Literal["card", "edit", "reaction", "ephemeral", "tool", "leaderboard", "info"]
@@ -84,22 +95,38 @@ class ConsoleChat:
     """The platform side: keeps posted messages and their reactions, and an outbox to read."""
 
     catalogue: Catalogue
+    store: Store | None = None
+    """Where earlier sessions' cards are: card numbers continue from them."""
     name: str = PLATFORM
     outbox: deque[ConsoleMessage] = field(default_factory=deque)
     messages: dict[str, str] = field(default_factory=dict)
     reactions: dict[str, list[str]] = field(default_factory=dict)
 
+    async def _next_number(self) -> str:
+        """Card numbers are unique per database, not per session: a vote typed for card 3
+        must land on the card shown as 3, even after a restart."""
+        used = [int(m) for m in self.messages if m.isdigit()]
+        if self.store is not None:
+            rows = await self.store.fetch(
+                "SELECT message_id FROM cards WHERE platform = ?", (PLATFORM,)
+            )
+            used += [int(m) for (m,) in rows if str(m).isdigit()]
+        return str(max(used, default=0) + 1)
+
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        message_id = str(len(self.messages) + 1)
-        self.messages[message_id] = render_posted(posted)
+        message_id = await self._next_number()
+        self.messages[message_id] = render_posted(posted, card_number=message_id)
         self.outbox.append(ConsoleMessage("card", self.messages[message_id], message_id))
         return message_id
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
-        self.messages[message_id] = render_posted(posted)
+        self.messages[message_id] = render_posted(posted, card_number=message_id)
         self.outbox.append(
             ConsoleMessage(
-                "edit", self.messages[message_id], message_id, summary=render_votes(posted)
+                "edit",
+                self.messages[message_id],
+                message_id,
+                summary=render_votes(posted, card_number=message_id),
             )
         )
 
@@ -114,6 +141,16 @@ class ConsoleChat:
 
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
         self.outbox.append(ConsoleMessage("leaderboard", render_leaderboard(board)))
+
+    def send_choices(self, user_id: str, error: VerdictError, choices: Sequence[Choice]) -> None:
+        """A "did you mean" answer: every problem of the query, and numbered choices."""
+        lines = [error.for_surface(PLATFORM)]
+        lines += [f"  {i}. {c.label} (for {c.typed!r})" for i, c in enumerate(choices, start=1)]
+        if choices:
+            lines.append("Type :pick N to compare with choice N.")
+        self.outbox.append(
+            ConsoleMessage("ephemeral", _printable("\n".join(lines)), to_user=user_id)
+        )
 
 
 def _emoji(typed: str) -> str:
@@ -132,6 +169,8 @@ class ConsoleSession:
         self.weekly = weekly
         self.channel = channel
         self.user = user
+        self.choices: dict[str, list[Choice]] = {}
+        """The last "did you mean" choices offered to each user."""
 
     async def send(self, line: str, *, user: str | None = None) -> None:
         """One line typed in the channel (by `user`, or the session's own user)."""
@@ -140,11 +179,17 @@ class ConsoleSession:
         command, _, rest = line.partition(" ")
         rest = rest.strip()
         if command == "/compare":
-            await self.bot.compare(self.channel, who, rest)
+            await self._compare(rest, who)
+        elif command == ":pick":
+            await self._pick(rest, who)
+        elif command == ":reviews":
+            await self._reviews(rest)
         elif command == "/tool":
             await self.bot.tool(self.channel, who, rest)
+        elif command == "/tools":
+            self._info(render_tool_page(tool_page(self.chat.catalogue, rest)))
         elif command == "/leaderboard":
-            await self.bot.leaderboard(self.channel, category=rest or None)
+            await self.bot.leaderboard(self.channel, category=rest or None, user_id=who)
         elif command in {":react", ":unreact"}:
             await self._react(rest, added=command == ":react")
         elif command == "/verdicts":
@@ -155,42 +200,108 @@ class ConsoleSession:
             self._info(f"Unknown command {_printable(command)!r}.\n{HELP}")
         await self.weekly.scheduler.run_once()  # anything now due is posted, as a live bot would
 
+    async def _compare(self, text: str, user: str) -> None:
+        try:
+            tools = self.bot.comparer.resolve_query(text)
+        except VerdictError as error:
+            self.choices[user] = error.choices()
+            self.chat.send_choices(user, error, self.choices[user])
+            return
+        await self.bot.post_comparison(self.channel, user, [t.slug for t in tools])
+
+    async def _pick(self, typed: str, user: str) -> None:
+        offered = self.choices.get(user, [])
+        if not typed.isdigit() or not 1 <= int(typed) <= len(offered):
+            self._info(
+                f"Pick a number from 1 to {len(offered)}."
+                if offered
+                else "Nothing to pick: no question is waiting for an answer."
+            )
+            return
+        await self._compare(offered[int(typed) - 1].query, user)
+
+    async def _card(self, number: str) -> CardRecord | None:
+        card = await self.bot.store.find_card(PLATFORM, self.channel, number)
+        if card is None:
+            self._info(
+                f"There is no card {_printable(number)!r} here; cards are numbered 1, 2, ..."
+            )
+        return card
+
+    async def _reviews(self, number: str) -> None:
+        record = await self._card(number.strip())
+        if record is None:
+            return
+        catalogue = self.chat.catalogue
+        card = self.bot.comparer.card_for([catalogue.by_slug[s] for s in record.tools], {})
+        self._info(render_reviews(card, catalogue))
+
     async def _react(self, args: str, *, added: bool) -> None:
         try:
-            user, card, emoji = shlex.split(args)
+            user, number, typed = shlex.split(args)
         except ValueError:
             self._info("Usage: :react USER CARD N, for example :react alice 1 2")
             return
-        if card not in self.chat.messages:
-            self._info(f"There is no card {_printable(card)!r}; cards are numbered 1, 2, ...")
+        card = await self._card(number)
+        if card is None:
+            return
+        emoji = _emoji(typed)
+        why_not = await self._why_not(card, user, emoji, added=added)
+        if why_not is not None:
+            verb = "reaction" if added else "removal"
+            self._info(
+                f"{_printable(user)}'s {verb} of {_printable(emoji)} on card {number} "
+                f"changes nothing: {why_not}"
+            )
             return
         event = ReactionEvent(
             platform=PLATFORM,
             channel=self.channel,
-            message_id=card,
+            message_id=number,
             user_id=user,
-            emoji=_emoji(emoji),
+            emoji=emoji,
             added=added,
             user_is_bot=user == BOT_USER,
         )
         outcome = await self.bot.reaction(event)
-        verb = "reacted" if added else "removed a reaction"
+        verb = "voted" if added else "took back the vote"
         self.chat.outbox.append(
             ConsoleMessage(
                 "reaction",
-                f"{_printable(user)} {verb} {event.emoji} on card {card} ({outcome.value})",
-                card,
+                f"{_printable(user)} {verb} {emoji} on card {number} ({outcome.value})",
+                number,
             )
         )
+
+    async def _why_not(self, card: CardRecord, user: str, emoji: str, *, added: bool) -> str | None:
+        """Why a reaction would not count, in words; None when it is a vote to record."""
+        names = [self.chat.catalogue.by_slug[s].name for s in card.tools]
+        offered = ", ".join(f"{KEYCAPS[i]} {name}" for i, name in enumerate(names))
+        if user == BOT_USER:
+            return "the bot's own reactions are not votes."
+        choice = choice_for(emoji, len(card.tools))
+        if choice is None:
+            return f"it is not a choice on this card ({offered})."
+        if added:
+            return None
+        rows = await self.bot.store.fetch(
+            "SELECT choice FROM votes WHERE card_id = ? AND voter = ?",
+            (card.id, self.bot.store.hash_user(PLATFORM, user)),
+        )
+        held = rows[0][0] if rows else None
+        if held == choice:
+            return None
+        if held is None:
+            return f"{_printable(user)} has no vote on this card."
+        return f"{_printable(user)}'s vote is {KEYCAPS[held]} {names[held]}, not {emoji}."
 
     async def _verdicts(self, args: str, user: str) -> None:
         action, _, rest = args.partition(" ")
         try:
             if action == "subscribe":
-                words = rest.split()
-                if len(words) not in (2, 3):
-                    raise BadQuery("Usage: /verdicts subscribe DAY HOUR [TZ], e.g. mon 9 UTC")
-                sub = await self.weekly.subscribe(self.channel, user, *words)
+                sub = await self.weekly.subscribe(
+                    self.channel, user, *subscribe_words(rest.split())
+                )
                 self._info(f"Subscribed: a weekly verdict here on {sub.when}.")
             elif action == "unsubscribe":
                 gone = await self.weekly.unsubscribe(self.channel)
@@ -199,10 +310,17 @@ class ConsoleSession:
                 self._info(await self.weekly.post_now(self.channel))
             elif action == "preview":
                 self._info(await self.weekly.preview(self.channel))
+            elif action == "public":
+                self._info(await self.weekly.publish(self.channel, rest))
+            elif action == "private":
+                self._info(await self.weekly.unpublish(self.channel))
             else:
-                self._info("Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview")
+                self._info(
+                    "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
+                    " | public NAME | private"
+                )
         except BadQuery as error:
-            await self.chat.send_ephemeral(self.channel, user, error.message)
+            await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
 
     def _info(self, text: str) -> None:
         self.chat.outbox.append(ConsoleMessage("info", text))
@@ -225,13 +343,17 @@ async def open_console(
     channel: str = "terminal",
     user: str = "you",
     clock: Callable[[], datetime] = utc_now,
+    public_url: str | None = None,
 ) -> AsyncIterator[ConsoleSession]:
-    """A console channel on the SQLite file `db` (created if missing)."""
+    """A console channel on the SQLite file `db` (created if missing); with `public_url`, each
+    card ends with a "Full page" line."""
     catalogue = catalogue or load_catalogue(bundled_catalogue_dir())
     store = await Store.open(db, clock=clock)
     try:
-        chat = ConsoleChat(catalogue)
-        bot = ChatBot(catalogue, store, chat, bot_user_id=BOT_USER, clock=clock)
+        chat = ConsoleChat(catalogue, store)
+        bot = ChatBot(
+            catalogue, store, chat, bot_user_id=BOT_USER, clock=clock, public_url=public_url
+        )
         weekly = WeeklyCommands.for_bots({PLATFORM: bot}, platform=PLATFORM, clock=clock)
         yield ConsoleSession(bot, chat, weekly, channel=channel, user=user)
     finally:
@@ -241,20 +363,31 @@ async def open_console(
 async def weekly_preview(
     catalogue: Catalogue, db: str | Path, *, channel: str | None = None
 ) -> str:
-    """`verdict weekly preview`: the next post of every subscribed channel, on any platform."""
+    """`verdict weekly preview`: the next post of every subscribed channel, on any platform.
+    Raises `BadQuery` for a `channel` that has not subscribed, naming those that have."""
     async with open_console(db=db, catalogue=catalogue) as session:
         scheduler = session.weekly.scheduler
+        subscriptions = await scheduler.weekly.subscriptions()
+        if not subscriptions:
+            return "No channel has subscribed to weekly verdicts yet."
+        chosen = [s for s in subscriptions if channel is None or channel in _names_of(s)]
+        if not chosen:
+            known = ", ".join(f"{s.platform}/{s.channel}" for s in subscriptions)
+            raise BadQuery(f'No subscribed channel "{channel}"; subscribed: {known}.')
         lines = []
-        for sub in await scheduler.weekly.subscriptions():
-            if channel is not None and sub.channel != channel:
-                continue
+        for sub in chosen:
             preview = await scheduler.preview(sub)
             lines.append(
                 describe_preview(preview, scheduler)
                 if preview is not None
                 else f"{sub.platform}/{sub.channel}: nothing to post next."
             )
-        return "\n".join(lines) or "No channel has subscribed to weekly verdicts yet."
+        return "\n".join(lines)
+
+
+def _names_of(sub: Subscription) -> set[str]:
+    """A channel may be named by its id alone or as platform/id."""
+    return {sub.channel, f"{sub.platform}/{sub.channel}"}
 
 
 async def weekly_run_once(catalogue: Catalogue, db: str | Path) -> str:
@@ -290,11 +423,18 @@ def _show(message: ConsoleMessage, out: TextIO) -> None:
 
 
 async def run_chat(
-    catalogue: Catalogue, db: str | Path, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    catalogue: Catalogue,
+    db: str | Path,
+    *,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    public_url: str | None = None,
 ) -> None:
     """The interactive loop behind `verdict chat`."""
     user = os.environ.get("USER") or "you"
-    async with open_console(db=db, catalogue=catalogue, user=user) as session:
+    async with open_console(
+        db=db, catalogue=catalogue, user=user, public_url=public_url
+    ) as session:
         print(f"verdict chat: a pretend channel, votes stored in {db}", file=out)
         print(HELP, file=out)
 

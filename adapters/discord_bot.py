@@ -11,27 +11,77 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord_render import card_embed, fit, leaderboard_embed, safe, tool_embed
+from adapters.discord_buttons import (
+    PickButton,
+    Pressed,
+    ReviewsView,
+    ToolsPageButton,
+    choices_view,
+)
+from adapters.discord_render import (
+    card_embed,
+    fit,
+    leaderboard_embed,
+    reviews_embeds,
+    safe,
+    tool_embed,
+    tools_embed,
+)
+from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer, split_last_name
-from bot.errors import PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
-from bot.votes import EditCoalescer, Leaderboard, ReactionEvent, Store, build_leaderboard, utc_now
+from bot.render.lists import tool_page
+from bot.votes import (
+    EditCoalescer,
+    Leaderboard,
+    ReactionEvent,
+    Store,
+    build_leaderboard,
+    check_category,
+    utc_now,
+)
 from bot.weekly import WEEKDAYS, WeeklyCommands
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 MAX_CHOICES = 25
+"""Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
 EDIT_INTERVAL_SECONDS = 3.0
 NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
+CARD_GONE = "That card is not in the vote database any more; ask /compare again."
+CARD_PERMISSIONS = {
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "add_reactions": "Add Reactions",
+    "read_message_history": "Read Message History",
+}
+"""What posting a card and seeding its votes takes in a channel (the README's invite grants it)."""
+WHERE_TO_GRANT = (
+    "A server admin can grant it in Server Settings → Roles → verdict, or for this channel "
+    "only in Edit Channel → Permissions."
+)
+
+
+def missing_permissions(granted: discord.Permissions) -> list[str]:
+    """The card permissions the bot lacks, by the names Discord's settings show."""
+    return [label for flag, label in CARD_PERMISSIONS.items() if not getattr(granted, flag)]
+
+
+def lacking(missing: Sequence[str], where: str = "in this channel") -> str:
+    """What to tell someone when the bot cannot post: which permission, and where to grant it."""
+    names = " and ".join(missing) if len(missing) <= 2 else ", ".join(missing)
+    return f"I can't post cards {where}: I need {names}. {WHERE_TO_GRANT}"
 
 
 def intents() -> discord.Intents:
@@ -78,15 +128,27 @@ class DiscordPlatform:
 
     name = PLATFORM
 
-    def __init__(self, client: discord.Client, catalogue: Catalogue) -> None:
+    def __init__(
+        self, client: discord.Client, catalogue: Catalogue, on_reviews: Pressed | None = None
+    ) -> None:
         self.client = client
         self.catalogue = catalogue
+        self.on_reviews = on_reviews
+
+    def card_view(self, posted: PostedCard) -> ReviewsView:
+        return ReviewsView(self.on_reviews, page_url=posted.page_url)
 
     def _channel(self, channel: str) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(int(channel))
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        message = await self._channel(channel).send(embed=card_embed(posted))
+        try:
+            message = await self._channel(channel).send(
+                embed=card_embed(posted), view=self.card_view(posted)
+            )
+        except discord.Forbidden:  # a weekly card in a channel closed to the bot: say why
+            where = f"in channel {channel}"
+            raise CannotPostHere(lacking(["Send Messages", "Embed Links"], where)) from None
         return str(message.id)
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
@@ -113,23 +175,28 @@ class InteractionReplies(DiscordPlatform):
     private answers are ephemeral follow-ups."""
 
     def __init__(self, base: DiscordPlatform, interaction: discord.Interaction) -> None:
-        super().__init__(base.client, base.catalogue)
+        super().__init__(base.client, base.catalogue, base.on_reviews)
         self.interaction = interaction
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        message = await self.interaction.followup.send(embed=card_embed(posted), wait=True)
+        message = await self.interaction.followup.send(
+            embed=card_embed(posted), view=self.card_view(posted), wait=True
+        )
         return str(message.id)
 
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
         await self.interaction.followup.send(safe(text), ephemeral=True)
 
 
-async def answer_privately(interaction: discord.Interaction, text: str) -> None:
+async def answer_privately(
+    interaction: discord.Interaction, text: str, *, view: discord.ui.View | None = None
+) -> None:
     """An ephemeral answer, as the first response or as a follow-up, whichever is due."""
+    extra: dict[str, Any] = {"view": view} if view is not None else {}
     if interaction.response.is_done():
-        await interaction.followup.send(safe(text), ephemeral=True)
+        await interaction.followup.send(safe(text), ephemeral=True, **extra)
     else:
-        await interaction.response.send_message(safe(text), ephemeral=True)
+        await interaction.response.send_message(safe(text), ephemeral=True, **extra)
 
 
 class DiscordVerdicts:
@@ -149,7 +216,7 @@ class DiscordVerdicts:
         self.store = store
         self.clock = clock
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
-        self.platform = DiscordPlatform(client, catalogue)
+        self.platform = DiscordPlatform(client, catalogue, on_reviews=self.reviews)
         self.bot = self._bot(self.platform)
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
@@ -169,7 +236,13 @@ class DiscordVerdicts:
         try:  # matching is fast: answer a bad query at once, privately
             tools = self.comparer.resolve_query(query)
         except VerdictError as error:
-            await answer_privately(interaction, error.message)
+            await answer_privately(
+                interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
+            )
+            return
+        missing = missing_permissions(interaction.app_permissions)
+        if missing:  # a card people cannot vote on (or see) helps nobody: say what to fix
+            await answer_privately(interaction, lacking(missing))
             return
         await interaction.response.defer(thinking=True)  # the store may take a moment
         replies = self._bot(InteractionReplies(self.platform, interaction))
@@ -177,17 +250,63 @@ class DiscordVerdicts:
             str(interaction.channel_id), str(interaction.user.id), [t.slug for t in tools]
         )
 
+    async def reviews(self, interaction: discord.Interaction) -> None:
+        """ "Full reviews" pressed on a card: each tool's four reviews, privately, a message
+        per tool (one embed holds one tool's reviews within Discord's 6,000 characters)."""
+        message = interaction.message
+        record = (
+            await self.store.find_card(PLATFORM, str(interaction.channel_id), str(message.id))
+            if message is not None
+            else None
+        )
+        catalogue = self.comparer.catalogue
+        if record is None or any(s not in catalogue.by_slug for s in record.tools):
+            await answer_privately(interaction, CARD_GONE)
+            return
+        card = self.comparer.card_for([catalogue.by_slug[s] for s in record.tools], {})
+        first, *rest = reviews_embeds(card, catalogue)
+        await interaction.response.send_message(embed=first, ephemeral=True)
+        for embed in rest:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+
     async def tool(self, interaction: discord.Interaction, name: str) -> None:
         try:
             tool = self.comparer.tool(name)
         except VerdictError as error:
-            await answer_privately(interaction, error.message)
+            await answer_privately(
+                interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
+            )
             return
         await interaction.response.send_message(embed=tool_embed(tool, self.comparer.catalogue))
 
-    async def leaderboard(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(thinking=True)
-        board = build_leaderboard(await self.store.vote_rows(), self.comparer.catalogue.by_slug)
+    async def tools(
+        self, interaction: discord.Interaction, filter: str = "", *, page: int | None = None
+    ) -> None:
+        """/tools [filter]: a page of the catalogue, privately, with buttons to turn pages.
+        A button press edits the same message rather than adding another."""
+        shown = tool_page(self.comparer.catalogue, filter, page)
+        view = discord.ui.View(timeout=None)
+        if shown.previous_page is not None:
+            view.add_item(ToolsPageButton(shown.previous_page, shown.filter, "Previous"))
+        if shown.next_page is not None:
+            view.add_item(ToolsPageButton(shown.next_page, shown.filter, "Next"))
+        embed = tools_embed(shown)
+        if interaction.type is discord.InteractionType.component:
+            await interaction.response.edit_message(embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    async def leaderboard(self, interaction: discord.Interaction, category: str = "") -> None:
+        by_slug = self.comparer.catalogue.by_slug
+        try:  # before deferring: a deferred answer can no longer be private
+            check_category(by_slug, category.strip() or None)
+        except VerdictError as error:
+            await answer_privately(interaction, error.for_surface(PLATFORM))
+            return
+        await interaction.response.defer(thinking=True)  # the first fit loads scipy
+        board = build_leaderboard(
+            await self.store.vote_rows(), by_slug, category=category.strip() or None
+        )
         await interaction.followup.send(embed=leaderboard_embed(board))
 
     async def reaction(self, payload: discord.RawReactionActionEvent) -> None:
@@ -259,9 +378,19 @@ def build_tree(
             log.exception("autocomplete for /tool failed on %r", current)
             return []
 
+    @tree.command(name="tools", description="The tools we know, by name, vendor or category")
+    @app_commands.describe(filter="e.g. vision, openai, llm (empty: every tool)")
+    async def tools(
+        interaction: discord.Interaction, filter: app_commands.Range[str, 0, 80] = ""
+    ) -> None:
+        await verdicts().tools(interaction, filter)
+
     @tree.command(name="leaderboard", description="Tools ranked by the community's votes")
-    async def leaderboard(interaction: discord.Interaction) -> None:
-        await verdicts().leaderboard(interaction)
+    @app_commands.describe(category="only tools of this category, e.g. vision-language")
+    async def leaderboard(
+        interaction: discord.Interaction, category: app_commands.Range[str, 0, 60] = ""
+    ) -> None:
+        await verdicts().leaderboard(interaction, category)
 
     group = app_commands.Group(
         name="verdicts",
@@ -330,6 +459,10 @@ class VerdictClient(discord.AutoShardedClient):
         shard_count: int | None = None,
         shard_ids: list[int] | None = None,
     ) -> None:
+        # The bot never joins voice: discord.py's start-up warnings that voice libraries are
+        # missing would only make an admin wonder what is wrong.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -340,6 +473,7 @@ class VerdictClient(discord.AutoShardedClient):
         self.db = db
         self.guild_id = guild_id
         self._verdicts: DiscordVerdicts | None = None
+        self._announced = False
         self.tree = build_tree(self, self.verdicts)
 
     def verdicts(self) -> DiscordVerdicts:
@@ -349,6 +483,9 @@ class VerdictClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         store = await Store.open(self.db)
         self._verdicts = DiscordVerdicts(self, self.catalogue, store)
+        # Buttons on messages posted before this start answer too.
+        self.add_view(ReviewsView(self._verdicts.reviews))
+        self.add_dynamic_items(PickButton, ToolsPageButton)
         if self.guild_id is not None:
             guild = discord.Object(id=self.guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -356,6 +493,21 @@ class VerdictClient(discord.AutoShardedClient):
         else:
             await self.tree.sync()
         self.loop.create_task(self.verdicts().weekly.scheduler.run_forever())
+
+    def startup_line(self) -> str:
+        shards = "all shards" if self.shard_ids is None else f"shards {self.shard_ids}"
+        return startup_line(
+            platform=PLATFORM,
+            mode=f"gateway as {self.user} in {_servers(len(self.guilds))}, {shards}",
+            database=self.db,
+            tools=len(self.catalogue.tools),
+        )
+
+    async def on_ready(self) -> None:
+        """Fires again after every reconnect; the start-up line is said once."""
+        if not self._announced:
+            self._announced = True
+            announce(self.startup_line())
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self.verdicts().reaction(payload)
@@ -368,6 +520,10 @@ class VerdictClient(discord.AutoShardedClient):
             await self._verdicts.edits.drain()
             await self._verdicts.store.close()
         await super().close()
+
+
+def _servers(count: int) -> str:
+    return f"{count} server" if count == 1 else f"{count} servers"
 
 
 def run_discord(

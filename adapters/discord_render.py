@@ -5,9 +5,11 @@ from __future__ import annotations
 import discord
 
 from bot.catalogue import Catalogue, Tool, pricing_read
+from bot.compare import VerdictCard
 from bot.platform import PostedCard
-from bot.render.cells import community_cell, panel_cell, picked_name
-from bot.votes import Leaderboard
+from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
+from bot.render.lists import ToolPage, page_heading
+from bot.votes import MEANING, Leaderboard, entry_summary, scope_note
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -18,11 +20,6 @@ TOTAL_LIMIT = 6000
 MAX_FIELDS = 25
 ELLIPSIS = "…"
 COLOUR = discord.Colour.blurple()
-
-
-def fit(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, ending in an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
 def safe(text: str) -> str:
@@ -45,55 +42,107 @@ def _shrink_to_total(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def card_embed(posted: PostedCard) -> discord.Embed:
-    card = posted.card
-    pick = picked_name(card)
-    verdict = f"**Verdict: ship {pick}.**" if pick else "**Verdict: it depends.**"
-    description = [verdict, card.verdict.reason]
+def _row_line(emoji: str, row: ToolRow) -> str:
+    return (
+        f"{emoji} **{safe(row.name)}** · {safe(row.category)} · panel {row.panel} · "
+        f"community {row.community} · {safe(row.price)} · context {row.context}"
+    )
+
+
+def _split_line(split: SplitLine, take_limit: int) -> str:
+    line = f"≠ **{safe(split.persona)}** {safe(split.stance)}"
+    return f"{line}: “{safe(fit(split.take, take_limit))}”" if take_limit > 0 else line
+
+
+def card_description(posted: PostedCard, *, take_limit: int = 140) -> str:
+    """Everything under the title, in the shared layout's order."""
+    shape = layout(posted.card)
+    parts = []
     if posted.recap:
-        description.insert(0, f"_{posted.recap}_\n")
-    description.append("\nWhich one would you ship? React to vote.")
+        parts.append(f"_{safe(posted.recap)}_")
+    parts.append(safe(shape.reason))
+    rows = [_row_line(e, r) for e, r in zip(posted.vote_emojis, shape.rows, strict=True)]
+    rows += [f"_{safe(r.name)}: {safe(r.note)}_" for r in shape.rows if r.note]
+    parts.append("\n".join(rows))
+    opinions = [_split_line(s, take_limit) for s in shape.splits]
+    if shape.agree:
+        opinions.append(f"= {safe(shape.agree)}")
+    if opinions:
+        parts.append("\n".join(opinions))
+    return "\n\n".join(parts)
+
+
+def card_footer(posted: PostedCard) -> str:
+    """The tally line: votes on this card, how to vote, and the head to head for a pair."""
+    votes = " · ".join(
+        f"{emoji} {n}" for emoji, n in zip(posted.vote_emojis, posted.card_votes, strict=True)
+    )
+    line = f"Votes here: {votes} · react to vote"
+    pair = posted.head_to_head
+    if pair is not None:
+        names = {c.slug: c.name for c in posted.card.tools}
+        line += (
+            f" · head to head, every card: {names[pair.first]} {pair.first_wins}, "
+            f"{names[pair.second]} {pair.second_wins}"
+        )
+    return line
+
+
+def card_embed(posted: PostedCard) -> discord.Embed:
+    """The card as an embed: the verdict as the title, then the reason, the tool rows, the
+    reviewers who split and the tally in the footer; within the card budget where the catalogue
+    allows, and always within Discord's limits."""
+    n = len(posted.card.tools)
+    budget = CARD_CHARS.get(n, CARD_CHARS[4])
+    title = fit(headline(posted.card), TITLE_LIMIT)
+    footer = fit(card_footer(posted), FOOTER_LIMIT)
+    description = card_description(posted)
+    for take_limit in (100, 60, 0):  # long takes give way first: the full reviews are a click away
+        if len(title) + len(description) + len(footer) <= budget:
+            break
+        description = card_description(posted, take_limit=take_limit)
     embed = discord.Embed(
-        title=fit(card.title, TITLE_LIMIT),
-        description=fit("\n".join(description), DESCRIPTION_LIMIT),
+        title=title,
+        description=fit(description, DESCRIPTION_LIMIT),
         colour=COLOUR,
+        url=posted.page_url,  # the title links to the full page when there is one
     )
-    for emoji, column, votes in zip(posted.vote_emojis, card.tools, posted.card_votes, strict=True):
-        value = "\n".join(
-            [
-                f"_{column.tagline}_",
-                f"**Panel ship** {panel_cell(column)}",
-                f"**Community** {community_cell(column)}",
-                f"**Votes here** {votes}",
-                f"**Entry** {column.entry_price.value}",
-                f"**Pricing** {column.pricing_read}",
-                f"**Best for** {column.best_for}",
-            ]
-        )
-        embed.add_field(
-            name=fit(f"{emoji} {column.name}", FIELD_NAME_LIMIT),
-            value=fit(value, FIELD_VALUE_LIMIT),
-            inline=True,
-        )
-    for persona in card.reviewer_split:
-        mark = "≠" if persona.split else "="
-        takes = "\n".join(f"{t.name}: **{t.verdict}**, {t.take}" for t in persona.takes)
-        embed.add_field(
-            name=fit(f"{mark} {persona.name}", FIELD_NAME_LIMIT),
-            value=fit(takes, FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-    if posted.head_to_head is not None:
-        pair = posted.head_to_head
-        names = {c.slug: c.name for c in card.tools}
-        score = f"{names[pair.first]} {pair.first_wins} · {names[pair.second]} {pair.second_wins}"
-        embed.add_field(name="Head to head, every card", value=score, inline=False)
-    tally = " · ".join(
-        f"{emoji} {votes}"
-        for emoji, votes in zip(posted.vote_emojis, posted.card_votes, strict=True)
-    )
-    embed.set_footer(text=fit(f"Votes on this card: {tally}", FOOTER_LIMIT))
+    embed.set_footer(text=footer)
     return _shrink_to_total(embed)
+
+
+def embed_lines(embed: discord.Embed) -> list[str]:
+    """What a reader sees, line by line: title, description, fields, footer."""
+    lines = [embed.title or ""]
+    lines += (embed.description or "").split("\n")
+    for field in embed.fields:
+        lines += [field.name or "", *(field.value or "").split("\n")]
+    if embed.footer.text:
+        lines.append(embed.footer.text)
+    return lines
+
+
+def reviews_embeds(card: VerdictCard, catalogue: Catalogue) -> list[discord.Embed]:
+    """The full reviews, one embed per tool (a page each: four bodies fit one embed)."""
+    embeds = []
+    for column in card.tools:
+        tool = catalogue.by_slug.get(column.slug)
+        embed = discord.Embed(title=fit(f"Full reviews: {column.name}", TITLE_LIMIT), colour=COLOUR)
+        if tool is None or not column.reviewed:
+            embed.description = "Not reviewed yet."
+        else:
+            for persona in catalogue.panel.personas:
+                review = tool.panel.get(persona.slug)
+                if review is not None:
+                    embed.add_field(
+                        name=fit(
+                            f"{persona.name}: {review.verdict}. {review.take}", FIELD_NAME_LIMIT
+                        ),
+                        value=fit(safe(review.body), FIELD_VALUE_LIMIT),
+                        inline=False,
+                    )
+        embeds.append(_shrink_to_total(embed))
+    return embeds
 
 
 def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
@@ -122,17 +171,33 @@ def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
     return _shrink_to_total(embed)
 
 
+def tools_embed(page: ToolPage) -> discord.Embed:
+    """A page of /tools: one line per tool."""
+    lines = [f"**{safe(t.name)}** `{t.slug}` · {safe(t.vendor)} · {t.category}" for t in page.tools]
+    embed = discord.Embed(
+        title=fit(page_heading(page), TITLE_LIMIT),
+        description=fit(
+            "\n".join(lines) or "Try a vendor, a category or part of a name.", DESCRIPTION_LIMIT
+        ),
+        colour=COLOUR,
+    )
+    return embed.set_footer(text="Compare any two with /compare; one tool's page: /tool")
+
+
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     scope = f" · {board.category}" if board.category else ""
     lines = [
-        f"**{place}. {entry.name}** {entry.rating} ({entry.low}–{entry.high}), {entry.votes} votes"
+        f"**{place}. {safe(entry.name)}** {entry.rating} ({entry.low}–{entry.high}): "
+        f"{safe(entry_summary(entry))}"
         for place, entry in enumerate(board.ranked, start=1)
     ] or [f"No tool has {board.min_votes} votes yet, so nothing is ranked."]
     if board.unranked:
-        waiting = ", ".join(f"{e.name} ({e.votes})" for e in board.unranked)
-        lines.append(f"\nNot ranked yet (under {board.min_votes} votes): {waiting}")
+        waiting = "; ".join(safe(entry_summary(e)) for e in board.unranked)
+        lines.append(f"\nNot ranked yet (under {board.min_votes} votes): {waiting}.")
+    note = scope_note(board)
+    lines.append(f"\n_{MEANING}{' ' + note if note else ''}_")
     return discord.Embed(
         title=fit(f"Community leaderboard{scope}", TITLE_LIMIT),
         description=fit("\n".join(lines), DESCRIPTION_LIMIT),
         colour=COLOUR,
-    ).set_footer(text=f"From {board.total_votes} votes · 95% bands · Luce model")
+    ).set_footer(text=f"From {board.total_votes} votes · Luce choice model")

@@ -1,5 +1,6 @@
-"""The Slack adapter on slack-bolt's AsyncApp: /compare and /verdicts, Block Kit cards,
-reaction votes, over HTTP (signed requests) or Socket Mode.
+"""The Slack adapter on slack-bolt's AsyncApp: /compare, /tool, /tools, /leaderboard and
+/verdicts, Block Kit cards with "Full reviews" and "Did you mean" buttons, reaction votes, over
+HTTP (signed requests) or Socket Mode.
 
 Handlers ack at once and then call the core; everything Slack-specific (blocks, reaction
 names, ephemeral messages, chat.update) is here.
@@ -10,25 +11,36 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.logs import announce, startup_line
 from adapters.slack_render import (
+    PICK_ACTION,
+    REVIEWS_ACTION,
+    TOOLS_ACTION,
     card_blocks,
     card_text,
+    choices_blocks,
     escape,
     leaderboard_blocks,
+    reviews_blocks,
     tool_blocks,
+    tools_blocks,
 )
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer
-from bot.errors import BadQuery, PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
+from bot.render.lists import page_heading, tool_page
 from bot.votes import (
     KEYCAPS,
     SLACK_NAMES,
@@ -38,7 +50,7 @@ from bot.votes import (
     Store,
     utc_now,
 )
-from bot.weekly import WeeklyCommands
+from bot.weekly import WeeklyCommands, subscribe_words
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +59,25 @@ EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 VERDICTS_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
 NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
+INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
+OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
+"""What Slack answers when the bot was never invited (a private channel is "not found")."""
 _NAME_BY_KEYCAP = dict(zip(KEYCAPS, SLACK_NAMES, strict=True))
+
+
+def _outside_channel(error: SlackApiError) -> bool:
+    return error.response.get("error") in OUTSIDE_CHANNEL
+
+
+@asynccontextmanager
+async def _in_channel() -> AsyncIterator[None]:
+    """A post refused because the bot is not in the channel becomes an answer for the asker."""
+    try:
+        yield
+    except SlackApiError as error:
+        if _outside_channel(error):
+            raise CannotPostHere(INVITE_ME) from None
+        raise
 
 
 class SlackPlatform:
@@ -60,9 +90,10 @@ class SlackPlatform:
         self.catalogue = catalogue
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
-        response = await self.client.chat_postMessage(
-            channel=channel, blocks=card_blocks(posted), text=card_text(posted)
-        )
+        async with _in_channel():
+            response = await self.client.chat_postMessage(
+                channel=channel, blocks=card_blocks(posted), text=card_text(posted)
+            )
         return str(response["ts"])
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
@@ -77,17 +108,62 @@ class SlackPlatform:
             )
 
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
-        await self.client.chat_postEphemeral(channel=channel, user=user_id, text=escape(text))
+        await self._answer_privately(channel, user_id, escape(text))
+
+    async def send_choices(self, channel: str, user_id: str, error: VerdictError) -> None:
+        """A "did you mean" answer only the asker sees, a button per choice."""
+        text = error.for_surface(PLATFORM)
+        await self._answer_privately(
+            channel, user_id, escape(text), choices_blocks(text, error.choices())
+        )
+
+    async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
+        await self._answer_privately(channel, user_id, escape(text), blocks)
+
+    async def _answer_privately(
+        self, channel: str, user_id: str, text: str, blocks: list[Any] | None = None
+    ) -> None:
+        """Every private answer goes through here: `text` is already mrkdwn-escaped."""
+        await self.client.chat_postEphemeral(
+            channel=channel, user=user_id, text=text, blocks=blocks
+        )
 
     async def post_tool(self, channel: str, tool: Tool) -> None:
-        await self.client.chat_postMessage(
-            channel=channel, blocks=tool_blocks(tool, self.catalogue), text=tool.name
-        )
+        async with _in_channel():
+            await self.client.chat_postMessage(
+                channel=channel, blocks=tool_blocks(tool, self.catalogue), text=tool.name
+            )
 
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
-        await self.client.chat_postMessage(
-            channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
-        )
+        async with _in_channel():
+            await self.client.chat_postMessage(
+                channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
+            )
+
+
+class CommandReplies(SlackPlatform):
+    """The same platform, answering one slash command. Slack will not take a private answer
+    from a bot in a channel it was never invited to, but the command's `response_url` always
+    reaches the asker: that is where the answer goes when chat.postEphemeral is refused."""
+
+    def __init__(self, base: SlackPlatform, response_url: str) -> None:
+        super().__init__(base.client, base.catalogue)
+        self.response_url = response_url
+
+    async def _answer_privately(
+        self, channel: str, user_id: str, text: str, blocks: list[Any] | None = None
+    ) -> None:
+        try:
+            await super()._answer_privately(channel, user_id, text, blocks)
+        except SlackApiError as error:
+            if not _outside_channel(error):
+                raise
+            answer = await AsyncWebhookClient(self.response_url).send(
+                text=text, blocks=blocks, response_type="ephemeral"
+            )
+            if answer.status_code != 200:
+                status = answer.status_code
+                log.warning("could not answer %s in %s (HTTP %d)", user_id, channel, status)
 
 
 def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
@@ -137,21 +213,87 @@ class SlackVerdicts:
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
-    async def compare(self, channel: str, user: str, text: str) -> None:
-        await self.bot.compare(channel, user, text)
+    async def compare(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
+        """/compare, and a "did you mean" button pressed: post the card, or ask back. With the
+        command's `response_url`, the asker hears back even where the bot was never invited
+        ("Invite @verdict to this channel")."""
+        platform = CommandReplies(self.platform, response_url) if response_url else self.platform
+        try:
+            tools = self.bot.comparer.resolve_query(text)
+        except VerdictError as error:
+            await platform.send_choices(channel, user, error)
+            return
+        try:
+            await self._bot_on(platform).post_comparison(channel, user, [t.slug for t in tools])
+        except CannotPostHere as error:
+            await platform.send_ephemeral(channel, user, error.message)
+
+    def _bot_on(self, platform: SlackPlatform) -> ChatBot:
+        """The bot, answering through `platform` (e.g. one command's replies)."""
+        if platform is self.platform:
+            return self.bot
+        return ChatBot(
+            self.bot.comparer.catalogue,
+            self.store,
+            platform,
+            bot_user_id=self.bot.bot_user_id,
+            clock=self.bot.clock,
+            comparer=self.bot.comparer,
+            edits=self.edits,
+        )
+
+    async def tool(self, channel: str, user: str, text: str) -> None:
+        await self.bot.tool(channel, user, text)
+
+    async def leaderboard(self, channel: str, user: str, text: str) -> None:
+        await self.bot.leaderboard(channel, text.strip() or None, user_id=user)
+
+    def tools_page(self, text: str, page: int | None = None) -> tuple[list[Any], str]:
+        shown = tool_page(self.bot.comparer.catalogue, text, page)
+        return tools_blocks(shown), page_heading(shown)
+
+    async def tools(self, channel: str, user: str, text: str) -> None:
+        """/tools [filter] [page]: a page of the catalogue, only for the asker."""
+        blocks, heading = self.tools_page(text)
+        await self.platform.send_blocks(channel, user, blocks, heading)
+
+    async def reviews(self, channel: str, user: str, value: str) -> None:
+        """ "Full reviews" pressed: each tool's four reviews, privately, a message per tool
+        (one tool's four bodies stay well inside a message's 50 blocks and 3,000-character
+        sections)."""
+        catalogue = self.bot.comparer.catalogue
+        slugs = [s for s in value.split("+") if s in catalogue.by_slug]
+        if not slugs:
+            await self.platform.send_ephemeral(
+                channel, user, "Those tools are not in the catalogue any more."
+            )
+            return
+        card = self.bot.comparer.card_for([catalogue.by_slug[s] for s in slugs], {})
+        for column in card.tools:
+            await self.platform.send_blocks(
+                channel,
+                user,
+                reviews_blocks(card, catalogue, column.slug),
+                f"Full reviews: {column.name}",
+            )
 
     async def reaction(self, body: dict[str, Any]) -> None:
         event = reaction_event(body)
         if event is not None:
             await self.bot.reaction(event)
 
-    async def verdicts(self, channel: str, user: str, text: str) -> None:
+    async def verdicts(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
         action, _, rest = text.strip().partition(" ")
         try:
             answer = await self._verdicts(channel, user, action, rest.split())
         except VerdictError as error:
             answer = error.message
-        await self.platform.send_ephemeral(channel, user, answer)
+        replies = CommandReplies(self.platform, response_url) if response_url else self.platform
+        await replies.send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action not in {"subscribe", "unsubscribe", "now", "preview"}:
@@ -166,9 +308,7 @@ class SlackVerdicts:
         if action != "preview" and not allowed:
             return NOT_ALLOWED
         if action == "subscribe":
-            if len(args) not in (2, 3):
-                raise BadQuery(VERDICTS_USAGE)
-            sub = await self.weekly.subscribe(channel, user, *args)
+            sub = await self.weekly.subscribe(channel, user, *subscribe_words(args))
             return f"Subscribed: a weekly verdict here on {sub.when}."
         if action == "unsubscribe":
             gone = await self.weekly.unsubscribe(channel)
@@ -190,13 +330,56 @@ def build_app(
     @app.command("/compare")
     async def compare(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().compare(command["channel_id"], command["user_id"], command.get("text", ""))
+        await verdicts().compare(
+            command["channel_id"],
+            command["user_id"],
+            command.get("text", ""),
+            command.get("response_url"),
+        )
+
+    @app.command("/tool")
+    async def tool(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().tool(command["channel_id"], command["user_id"], command.get("text", ""))
+
+    @app.command("/tools")
+    async def tools(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().tools(command["channel_id"], command["user_id"], command.get("text", ""))
+
+    @app.command("/leaderboard")
+    async def leaderboard(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().leaderboard(
+            command["channel_id"], command["user_id"], command.get("text", "")
+        )
+
+    @app.action(REVIEWS_ACTION)
+    async def reviews(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"])
+
+    @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
+    async def pick(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        await verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
+
+    @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
+    async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
+        """Turn the page in place: the ephemeral list is replaced through its response_url."""
+        await ack()
+        number, _, wanted = action["value"].partition(":")
+        blocks, heading = verdicts().tools_page(wanted, int(number) if number.isdigit() else 1)
+        await respond(replace_original=True, blocks=blocks, text=heading)
 
     @app.command("/verdicts")
     async def weekly(ack: Any, command: dict[str, Any]) -> None:
         await ack()
         await verdicts().verdicts(
-            command["channel_id"], command["user_id"], command.get("text", "")
+            command["channel_id"],
+            command["user_id"],
+            command.get("text", ""),
+            command.get("response_url"),
         )
 
     @app.event("reaction_added")
@@ -240,20 +423,28 @@ async def run_slack(
     )
     app = build_app(lambda: services, client=client, signing_secret=signing_secret or "")
     weekly = asyncio.create_task(services.weekly.scheduler.run_forever())
+    socket: Any = None
     try:
         if app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            await AsyncSocketModeHandler(app, app_token).start_async()
+            socket = AsyncSocketModeHandler(app, app_token)
+            await socket.connect_async()
+            mode = "Socket Mode (no public URL needed)"
         else:
             from aiohttp import web
 
             runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
             await runner.setup()
             await web.TCPSite(runner, "0.0.0.0", port).start()
-            log.info("listening for Slack on port %d at %s", port, EVENTS_PATH)
-            await asyncio.Event().wait()
+            mode = f"HTTP on 0.0.0.0:{port} at {EVENTS_PATH}"
+        announce(
+            startup_line(platform=PLATFORM, mode=mode, database=db, tools=len(catalogue.tools))
+        )
+        await asyncio.Event().wait()
     finally:
         weekly.cancel()
+        if socket is not None:
+            await socket.close_async()
         await services.edits.drain()
         await store.close()

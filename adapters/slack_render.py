@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.catalogue import Catalogue, Tool, pricing_read
+from bot.compare import VerdictCard
+from bot.errors import Choice
 from bot.platform import PostedCard
-from bot.render.cells import community_cell, panel_cell, picked_name
-from bot.votes import SLACK_NAMES, Leaderboard
+from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
+from bot.render.lists import ToolPage, page_heading
+from bot.votes import MEANING, SLACK_NAMES, Leaderboard, entry_summary, scope_note
 
 MAX_BLOCKS = 50
 HEADER_LIMIT = 150
@@ -23,10 +27,6 @@ Block = dict[str, Any]
 def escape(text: str) -> str:
     """Slack's mrkdwn escaping: these three and nothing else. `<!channel>` then pings nobody."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
 def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, str]:
@@ -45,56 +45,152 @@ def vote_name(position: int) -> str:
     return SLACK_NAMES[position]
 
 
-def card_blocks(posted: PostedCard) -> list[Block]:
+REVIEWS_ACTION = "verdict_reviews"
+FULL_PAGE_ACTION = "full_page"
+"""A link button: Slack still sends an interaction for it, which the app only acknowledges."""
+"""The "Full reviews" button; its value holds the card's tool slugs, joined by "+"."""
+PICK_ACTION = "verdict_pick"
+TOOLS_ACTION = "verdict_tools"
+"""Previous / next page of /tools; the value is "page:filter"."""
+MAX_ACTIONS = 25
+"""A "Did you mean" button; its value is the comparison to run with that choice."""
+
+
+def _row_line(position: int, row: ToolRow) -> str:
+    return (
+        f":{vote_name(position)}: *{escape(row.name)}* · {escape(row.category)} · "
+        f"panel {row.panel} · community {row.community} · {escape(row.price)} · "
+        f"context {row.context}"
+    )
+
+
+def _split_line(split: SplitLine, take_limit: int) -> str:
+    line = f"≠ *{escape(split.persona)}* {escape(split.stance)}"
+    return f"{line}: “{escape(fit(split.take, take_limit))}”" if take_limit > 0 else line
+
+
+def tally_line(posted: PostedCard) -> str:
+    tally = " · ".join(f":{vote_name(i)}: {votes}" for i, votes in enumerate(posted.card_votes))
+    line = f"Votes here: {tally} · react to vote"
+    pair = posted.head_to_head
+    if pair is not None:
+        names = {c.slug: escape(c.name) for c in posted.card.tools}
+        line += (
+            f" · head to head, every card: {names[pair.first]} {pair.first_wins}, "
+            f"{names[pair.second]} {pair.second_wins}"
+        )
+    return line
+
+
+def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
     card = posted.card
-    pick = picked_name(card)
-    headline = f"*Verdict: ship {escape(pick)}.*" if pick else "*Verdict: it depends.*"
+    shape = layout(card)
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": fit(card.title, HEADER_LIMIT)}}
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": fit(shape.headline, HEADER_LIMIT)},
+        }
     ]
     if posted.recap:
         blocks.append(_context(f"_{escape(posted.recap)}_"))
-    blocks.append(_section(f"{headline} {escape(card.verdict.reason)}"))
-    fields = []
-    for position, (column, votes) in enumerate(zip(card.tools, posted.card_votes, strict=True)):
-        lines = [
-            f"*:{vote_name(position)}: {escape(column.name)}*",
-            f"_{escape(column.tagline)}_",
-            f"*Panel ship* {panel_cell(column)}",
-            f"*Community* {community_cell(column)}",
-            f"*Votes here* {votes}",
-            f"*Entry* {column.entry_price.value}",
-            f"*Pricing* {escape(column.pricing_read)}",
-            f"*Best for* {escape(column.best_for)}",
-        ]
-        fields.append(_mrkdwn("\n".join(lines), FIELD_LIMIT))
-    blocks.append({"type": "section", "fields": fields[:MAX_FIELDS]})
-    blocks.append({"type": "divider"})
-    for persona in card.reviewer_split:
-        mark = "≠" if persona.split else "="
-        takes = "\n".join(
-            f"{escape(t.name)}: *{t.verdict}*, {escape(t.take)}" for t in persona.takes
-        )
-        blocks.append(_section(f"*{mark} {escape(persona.name)}*\n{takes}"))
-    if posted.head_to_head is not None:
-        pair = posted.head_to_head
-        names = {c.slug: escape(c.name) for c in card.tools}
-        blocks.append(
-            _context(
-                f"Head to head on every card: {names[pair.first]} {pair.first_wins} · "
-                f"{names[pair.second]} {pair.second_wins}"
-            )
-        )
-    tally = " · ".join(f":{vote_name(i)}: {votes}" for i, votes in enumerate(posted.card_votes))
-    blocks.append(_context(f"Which one would you ship? React to vote. Votes here: {tally}"))
+    blocks.append(_section(escape(shape.reason)))
+    rows = [_row_line(i, r) for i, r in enumerate(shape.rows)]
+    rows += [f"_{escape(r.name)}: {escape(r.note)}_" for r in shape.rows if r.note]
+    blocks.append(_section("\n".join(rows)))
+    opinions = [_split_line(s, take_limit) for s in shape.splits]
+    if shape.agree:
+        opinions.append(f"= {escape(shape.agree)}")
+    if opinions:
+        blocks.append(_section("\n".join(opinions)))
+    blocks.append(_context(tally_line(posted)))
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": REVIEWS_ACTION,
+                    "text": {"type": "plain_text", "text": "Full reviews"},
+                    "value": "+".join(c.slug for c in card.tools),
+                },
+                *(
+                    [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": "Full page"},
+                            "url": posted.page_url,
+                            "action_id": FULL_PAGE_ACTION,
+                        }
+                    ]
+                    if posted.page_url is not None
+                    else []
+                ),
+            ],
+        }
+    )
     return blocks[:MAX_BLOCKS]
+
+
+def card_blocks(posted: PostedCard) -> list[Block]:
+    """The card as Block Kit, in the shared layout's order, with a "Full reviews" button;
+    within the card budget where the catalogue allows, always within Slack's limits."""
+    budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
+    for take_limit in (140, 100, 60, 0):  # long takes give way first
+        blocks = _card_blocks(posted, take_limit)
+        if sum(len(line) for line in block_lines(blocks)) <= budget:
+            break
+    return blocks
+
+
+def block_lines(blocks: list[Block]) -> list[str]:
+    """What a reader sees, line by line: every text in the blocks, buttons as their label."""
+    lines: list[str] = []
+    for block in blocks:
+        texts = []
+        if "text" in block:
+            texts.append(block["text"]["text"])
+        texts += [f["text"] for f in block.get("fields", [])]
+        texts += [
+            e["text"] if isinstance(e["text"], str) else e["text"]["text"]
+            for e in block.get("elements", [])
+            if "text" in e
+        ]
+        for text in texts:
+            lines.extend(text.split("\n"))
+    return lines
 
 
 def card_text(posted: PostedCard) -> str:
     """The plain fallback Slack shows in notifications."""
-    pick = picked_name(posted.card)
-    verdict = f"ship {pick}" if pick else "it depends"
-    return fit(f"{posted.card.title}: {verdict}", SECTION_LIMIT)
+    return fit(headline(posted.card), SECTION_LIMIT)
+
+
+def reviews_blocks(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[Block]:
+    """One tool's full reviews (a page of the "Full reviews" answer: one message per tool)."""
+    column = next(c for c in card.tools if c.slug == slug)
+    tool = catalogue.by_slug.get(slug)
+    blocks: list[Block] = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": fit(f"Full reviews: {column.name}", HEADER_LIMIT),
+            },
+        }
+    ]
+    if tool is None or not column.reviewed:
+        blocks.append(_section("Not reviewed yet."))
+        return blocks
+    for persona in catalogue.panel.personas:
+        review = tool.panel.get(persona.slug)
+        if review is not None:
+            blocks.append(
+                _section(
+                    f"*{escape(persona.name)}: {review.verdict}.* {escape(review.take)}\n"
+                    f"{escape(review.body)}"
+                )
+            )
+    return blocks[:MAX_BLOCKS]
 
 
 def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
@@ -122,7 +218,7 @@ def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
 def leaderboard_blocks(board: Leaderboard) -> list[Block]:
     scope = f" · {board.category}" if board.category else ""
     lines = [
-        f"*{place}. {escape(e.name)}* {e.rating} ({e.low}–{e.high}), {e.votes} votes"
+        f"*{place}. {escape(e.name)}* {e.rating} ({e.low}–{e.high}): {escape(entry_summary(e))}"
         for place, e in enumerate(board.ranked, start=1)
     ] or [f"No tool has {board.min_votes} votes yet, so nothing is ranked."]
     blocks: list[Block] = [
@@ -133,6 +229,50 @@ def leaderboard_blocks(board: Leaderboard) -> list[Block]:
         _section("\n".join(lines)),
     ]
     if board.unranked:
-        waiting = ", ".join(f"{escape(e.name)} ({e.votes})" for e in board.unranked)
-        blocks.append(_context(f"Not ranked yet (under {board.min_votes} votes): {waiting}"))
+        waiting = "; ".join(escape(entry_summary(e)) for e in board.unranked)
+        blocks.append(_context(f"Not ranked yet (under {board.min_votes} votes): {waiting}."))
+    note = scope_note(board)
+    blocks.append(
+        _context(f"{MEANING}{' ' + note if note else ''} From {board.total_votes} votes.")
+    )
+    return blocks
+
+
+def tools_blocks(page: ToolPage) -> list[Block]:
+    """A page of /tools, with buttons to the previous and next pages."""
+    lines = [
+        f"*{escape(t.name)}* `{t.slug}` · {escape(t.vendor)} · {t.category}" for t in page.tools
+    ]
+    blocks: list[Block] = [_section(f"*{escape(page_heading(page))}*")]
+    if lines:
+        blocks.append(_section("\n".join(lines)))
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{TOOLS_ACTION}_{label.lower()}",
+            "text": {"type": "plain_text", "text": label},
+            "value": f"{number}:{page.filter}",
+        }
+        for label, number in (("Previous", page.previous_page), ("Next", page.next_page))
+        if number is not None
+    ]
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
+    return blocks
+
+
+def choices_blocks(text: str, choices: Sequence[Choice]) -> list[Block]:
+    """A "did you mean" answer: what went wrong, and a button per choice (five per name)."""
+    blocks: list[Block] = [_section(escape(text))]
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{PICK_ACTION}_{i}",
+            "text": {"type": "plain_text", "text": fit(f"{c.label} (for {c.typed})", 75)},
+            "value": fit(c.query, 2000),
+        }
+        for i, c in enumerate(choices[:MAX_ACTIONS])
+    ]
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
     return blocks

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.catalogue import Catalogue
-from bot.compare import Comparer
-from bot.errors import VerdictError
+from bot.compare import Comparer, comparison_url
+from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
 from bot.votes import (
     CardRecord,
@@ -43,24 +43,33 @@ class ChatBot:
         clock: Callable[[], datetime] = utc_now,
         comparer: Comparer | None = None,
         edits: EditCoalescer | None = None,
+        public_url: str | None = None,
     ) -> None:
         """With `edits`, tally edits are coalesced (chat platforms with rate limits); without,
-        each vote edits the card at once (the terminal)."""
+        each vote edits the card at once (the terminal). With `public_url` (where `verdict web`
+        is reachable), every card links to its full page."""
         self.comparer = comparer or Comparer(catalogue)
         self.edits = edits
         self.store = store
         self.platform = platform
         self.bot_user_id = bot_user_id
         self.clock = clock
+        self.public_url = public_url
 
     async def compare(self, channel: str, user_id: str, text: str) -> CardRecord | None:
         """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
         try:
             tools = self.comparer.resolve_query(text)
         except VerdictError as error:
+            await self.platform.send_ephemeral(
+                channel, user_id, error.for_surface(self.platform.name)
+            )
+            return None
+        try:
+            return await self.post_comparison(channel, user_id, [t.slug for t in tools])
+        except CannotPostHere as error:
             await self.platform.send_ephemeral(channel, user_id, error.message)
             return None
-        return await self.post_comparison(channel, user_id, [t.slug for t in tools])
 
     async def post_comparison(self, channel: str, user_id: str, slugs: Sequence[str]) -> CardRecord:
         """Post an asked-for comparison and log the request (the weekly pick reads the log)."""
@@ -92,14 +101,28 @@ class ChatBot:
         try:
             tool = self.comparer.tool(name)
         except VerdictError as error:
-            await self.platform.send_ephemeral(channel, user_id, error.message)
+            await self.platform.send_ephemeral(
+                channel, user_id, error.for_surface(self.platform.name)
+            )
             return
-        await self.platform.post_tool(channel, tool)
+        try:
+            await self.platform.post_tool(channel, tool)
+        except CannotPostHere as error:
+            await self.platform.send_ephemeral(channel, user_id, error.message)
 
-    async def leaderboard(self, channel: str, category: str | None = None) -> Leaderboard:
-        board = build_leaderboard(
-            await self.store.vote_rows(), self.comparer.catalogue.by_slug, category=category
-        )
+    async def leaderboard(
+        self, channel: str, category: str | None = None, *, user_id: str | None = None
+    ) -> Leaderboard | None:
+        """Post the leaderboard; an unknown category is answered privately to `user_id`."""
+        try:
+            board = build_leaderboard(
+                await self.store.vote_rows(), self.comparer.catalogue.by_slug, category=category
+            )
+        except VerdictError as error:
+            if user_id is not None:
+                text = error.for_surface(self.platform.name)
+                await self.platform.send_ephemeral(channel, user_id, text)
+            return None
         await self.platform.post_leaderboard(channel, board)
         return board
 
@@ -142,4 +165,5 @@ class ChatBot:
             card_votes=card_votes,
             head_to_head=pair if pair is not None and pair.votes else None,
             recap=recap,
+            page_url=comparison_url(self.public_url, slugs) if self.public_url else None,
         )

@@ -2,17 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
+
+Surface = Literal["cli", "console", "discord", "slack"]
+HINTS: dict[str, str] = {
+    "cli": "`verdict list` shows every tool.",
+    "console": "`/tools` lists every tool.",
+    "discord": "`/tools` lists every tool, and /compare suggests names as you type.",
+    "slack": "`/tools [filter]` lists every tool, e.g. `/tools vision`.",
+}
+"""Where to look next, in words that exist on that surface: no `verdict list` inside a chat."""
+MAX_CHOICES = 5
+"""At most this many "did you mean" choices per name."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One "did you mean" answer: the tool offered for a name, and the comparison it runs."""
+
+    typed: str
+    label: str
+    query: str
 
 
 class VerdictError(Exception):
     """Base of every error a user can cause; `message` is safe to show as it is."""
 
     kind: str = "error"
+    query: tuple[str, ...] = ()
+    """The names of the comparison this error came from, when there was one."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def for_surface(self, surface: str) -> str:
+        """The message with the hint that fits where it is read."""
+        return self.message
+
+    @property
+    def problems(self) -> Sequence[VerdictError]:
+        return [self]
+
+    def choices(self) -> list[Choice]:
+        """The comparisons to offer back, up to five per name that did not resolve: each is
+        the query with that one name replaced by a tool it may have meant."""
+        out = []
+        for problem in self.problems:
+            typed = getattr(problem, "typed", None)
+            if typed is None or not self.query:
+                continue
+            for suggestion in getattr(problem, "suggestions", [])[:MAX_CHOICES]:
+                names = [suggestion.slug if n == typed else n for n in self.query]
+                out.append(Choice(typed=typed, label=suggestion.name, query=" vs ".join(names)))
+        return out
 
 
 class BadQuery(VerdictError):
@@ -39,10 +84,17 @@ class UnknownTool(VerdictError):
         self.suggestions = suggestions
         if suggestions:
             offer = ", ".join(s.name for s in suggestions)
-            message = f'No tool called "{typed}". Did you mean: {offer}?'
+            self.base = f'No tool called "{typed}". Did you mean: {offer}?'
+            message = self.base
         else:
-            message = f'No tool called "{typed}". Try `verdict list` to see the catalogue.'
+            self.base = f'No tool called "{typed}".'
+            message = f"{self.base} {HINTS['cli']}"
         super().__init__(message)
+
+    def for_surface(self, surface: str) -> str:
+        if self.suggestions:
+            return self.base
+        return f"{self.base} {HINTS.get(surface, HINTS['cli'])}"
 
 
 class AmbiguousTool(VerdictError):
@@ -55,6 +107,36 @@ class AmbiguousTool(VerdictError):
         self.suggestions = candidates
         offer = ", ".join(c.name for c in candidates)
         super().__init__(f'"{typed}" could be several tools: {offer}. Which one?')
+
+
+class Unresolved(VerdictError):
+    """Several names of one comparison did not resolve: all of them are reported at once."""
+
+    def __init__(self, query: Sequence[str], problems: Sequence[VerdictError]) -> None:
+        self.query = tuple(query)
+        self._problems = list(problems)
+        self.kind = self._problems[0].kind
+        self.suggestions = [s for p in self._problems for s in getattr(p, "suggestions", [])]
+        super().__init__(self.for_surface("cli"))
+
+    @property
+    def problems(self) -> Sequence[VerdictError]:
+        return self._problems
+
+    def for_surface(self, surface: str) -> str:
+        """Each problem once, and where to look next once, not after every name."""
+        parts = [getattr(p, "base", p.message) for p in self._problems]
+        if any(isinstance(p, UnknownTool) and not p.suggestions for p in self._problems):
+            parts.append(HINTS.get(surface, HINTS["cli"]))
+        return " ".join(parts)
+
+
+class CannotPostHere(VerdictError):
+    """The platform refused to post in the asker's channel: the bot is not a member, or a
+    permission is missing there. The adapter's message says what to do about it (invite the bot,
+    grant which permission where), so the asker is told privately instead of seeing nothing."""
+
+    kind = "cannot_post_here"
 
 
 @dataclass(frozen=True)

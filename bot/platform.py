@@ -30,6 +30,8 @@ class PostedCard(BaseModel):
     """For two-tool cards: every vote ever cast between the pair, on any card."""
     recap: str | None = None
     """On a weekly verdict: how the channel's previous weekly card ended."""
+    page_url: str | None = None
+    """The comparison's full web page, when the bot has a public URL (`VERDICT_PUBLIC_URL`)."""
 
 
 class ChatPlatform(Protocol):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -49,6 +50,27 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    # The web pages (`verdict web`). `PORT` above is Slack's HTTP port, so the web server has
+    # its own pair; `public_url` is where people reach it, and turns on "Full page" links. The
+    # pages link to each other from the root, so the URL is a scheme and host, without a path.
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+/?$")
+
+    # Operating the bot: how it logs, and which API `verdict doctor` asks (tests and proxies
+    # point these at another host). `public_url` above is also where `doctor` expects the
+    # bot's HTTP server to answer /healthz.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        """`json` or `JSON`, `info` or `INFO`: people type both."""
+        if not isinstance(value, str):
+            return value
+        return value.lower() if value.lower() in {"text", "json"} else value.upper()
 
 
 def shard_ids(settings: Settings) -> list[int] | None:

@@ -43,6 +43,12 @@ class FakeDiscord:
     _runner: web.AppRunner | None = None
     base_url: str = ""
     reject_token: bool = False
+    guilds: list[dict[str, Any]] = field(
+        default_factory=lambda: [{"id": GUILD_ID, "name": "Team", "permissions": "84032"}]
+    )
+    """The servers the bot is in, with its permissions there, as `/users/@me/guilds` lists them."""
+    closed_channels: set[str] = field(default_factory=set)
+    """Channels where the bot lacks Send Messages: posting there is 403 Missing Permissions."""
 
     async def start(self) -> str:
         app = web.Application()
@@ -93,6 +99,10 @@ class FakeDiscord:
         parts = path.strip("/").split("/")
         if path == "/users/@me" and self.reject_token:
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if path == "/users/@me/guilds":
+            return _json(
+                [{"icon": None, "owner": False, "features": [], **guild} for guild in self.guilds]
+            )
         if path == "/users/@me":
             return _json(
                 {
@@ -128,6 +138,8 @@ class FakeDiscord:
             return _json(self._message(CHANNEL_ID, body))
         if parts[0] == "channels" and "reactions" in parts:
             return web.Response(status=204)
+        if parts[0] == "channels" and parts[1] in self.closed_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         if parts[0] == "channels" and request.method == "POST":
             return _json(self._message(parts[1], body))
         if parts[0] == "channels" and request.method == "PATCH":

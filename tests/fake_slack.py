@@ -3,6 +3,7 @@ tests do (`tests/mock_web_api_server`). The bot's `AsyncWebClient` is pointed at
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from aiohttp import web
 from tests.loopback import serve
 
 BOT_USER = "UBOT"
+BOT_SCOPES = "commands,chat:write,reactions:read,reactions:write"
+NOT_IN_CHANNEL = ("chat.postMessage", "chat.postEphemeral", "reactions.add", "chat.update")
 
 
 @dataclass
@@ -28,15 +31,83 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     base_url: str = ""
     reject_token: bool = False
+    scopes: str = BOT_SCOPES
+    """What auth.test reports in its `x-oauth-scopes` header, as Slack does."""
+    outside: set[str] = field(default_factory=set)
+    """Channels the bot was never invited to: posting there fails with `not_in_channel`."""
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What conversations.info describes; an unknown id is `channel_not_found`."""
+    channel_lookup_error: str | None = None
+    """Make conversations.info fail with this error (e.g. `missing_scope`)."""
+    reject_app_token: bool = False
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    """What was sent to a slash command's response_url (`response_url()` gives one)."""
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    """What the app sent back over Socket Mode (envelope acks)."""
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> str:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_route("*", "/api/{method}", self._handle)  # slack_sdk GETs some
+        app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._runner, port = await serve(app)
         self.base_url = f"http://127.0.0.1:{port}/api/"
         return self.base_url
 
+    def response_url(self) -> str:
+        return self.base_url.replace("/api/", "/respond/1")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: the app connects here (apps.connections.open said so), Slack says hello,
+        then pushes envelopes the app must ack."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+        return socket
+
+    async def socket_connected(self, timeout: float = 30.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not self._sockets:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("nothing connected over Socket Mode")
+            await asyncio.sleep(0.05)
+
+    async def push_command(self, command: str, text: str, *, channel: str, user: str) -> str:
+        """Deliver a slash command over Socket Mode, as Slack does; returns its envelope id."""
+        envelope_id = f"env-{next(self._envelopes)}"
+        payload = {
+            "token": "x",
+            "team_id": "T1",
+            "channel_id": channel,
+            "user_id": user,
+            "command": command,
+            "text": text,
+            "response_url": self.response_url(),
+            "trigger_id": "t",
+        }
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": payload,
+            }
+        )
+        return envelope_id
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        return web.Response(text="ok")
+
     async def stop(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -57,7 +128,22 @@ class FakeSlack:
         body: dict[str, Any] = {"ok": True}
         if method == "auth.test" and self.reject_token:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in NOT_IN_CHANNEL and args.get("channel") in self.outside:
+            return web.json_response({"ok": False, "error": "not_in_channel"})
+        if method == "apps.connections.open":
+            if self.reject_app_token:
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            socket_url = self.base_url.replace("http://", "ws://").replace("/api/", "/socket")
+            return web.json_response({"ok": True, "url": socket_url})
+        if method == "conversations.info":
+            if self.channel_lookup_error is not None:
+                return web.json_response({"ok": False, "error": self.channel_lookup_error})
+            found = self.channels.get(str(args.get("channel")))
+            if found is None:
+                return web.json_response({"ok": False, "error": "channel_not_found"})
+            return web.json_response({"ok": True, "channel": found})
         if method == "auth.test":
+            headers = {"x-oauth-scopes": self.scopes}
             body |= {
                 "user_id": BOT_USER,
                 "bot_id": "B1",
@@ -66,6 +152,7 @@ class FakeSlack:
                 "team": "Team",
                 "url": "https://team.slack.com/",
             }
+            return web.json_response(body, headers=headers)
         elif method == "chat.postMessage":
             body |= {"channel": args.get("channel"), "ts": f"1700000000.{next(self._ts):06d}"}
         elif method == "chat.update":

@@ -3,8 +3,10 @@ the verdict card (card); `Comparer` ties them to one catalogue."""
 
 from bot.compare.card import PersonaSplit, ToolColumn, ToolTake, Verdict, VerdictCard, build_card
 from bot.compare.comparer import Comparer
+from bot.compare.links import canonical_slugs, comparison_path, comparison_url, tool_path
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query, split_last_name
+from bot.compare.reason import and_list, count_word, number_word, tokens
 
 __all__ = [
     "CompareRequest",
@@ -15,7 +17,15 @@ __all__ = [
     "ToolTake",
     "Verdict",
     "VerdictCard",
+    "and_list",
     "build_card",
+    "canonical_slugs",
+    "comparison_path",
+    "comparison_url",
+    "count_word",
+    "number_word",
     "parse_query",
     "split_last_name",
+    "tokens",
+    "tool_path",
 ]

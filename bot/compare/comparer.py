@@ -11,7 +11,7 @@ from bot.catalogue import Catalogue, Tool
 from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query
-from bot.errors import BadQuery
+from bot.errors import BadQuery, Unresolved, VerdictError
 from bot.votes import CommunityTally
 
 
@@ -43,7 +43,20 @@ class Comparer:
             comparer.replace_catalogue(catalogue)
 
     def resolve_all(self, request: CompareRequest) -> list[Tool]:
-        tools = [self.matcher.resolve(name) for name in request.names]
+        """Every name resolved, or one error naming every name that did not (a single
+        problem is raised as itself, carrying the query so it can offer choices back)."""
+        tools = []
+        problems: list[VerdictError] = []
+        for name in request.names:
+            try:
+                tools.append(self.matcher.resolve(name))
+            except VerdictError as error:
+                error.query = request.names
+                problems.append(error)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise Unresolved(request.names, problems)
         first_typed: dict[str, str] = {}
         for typed, tool in zip(request.names, tools, strict=True):
             if tool.slug in first_typed:
@@ -64,7 +77,7 @@ class Comparer:
         return self.card_for(self.resolve_query(text), tallies or {})
 
     def card_for(self, tools: Sequence[Tool], tallies: Mapping[str, CommunityTally]) -> VerdictCard:
-        return build_card(tools, tallies, panel=self.catalogue.panel)
+        return build_card(tools, tallies, panel=self.catalogue.panel, known=self.catalogue.by_slug)
 
     def tool(self, name: str) -> Tool:
         return self.matcher.resolve(name)

@@ -14,11 +14,21 @@ MIN_TOOLS = 2
 MAX_TOOLS = 4
 EXAMPLE = "smolvlm2 vs mistral-medium-3"
 
+_LONG_DASH = r"[\u2012-\u2015\u2e3a\u2e3b\ufe58]"
+_LONG_DASHES = re.compile(rf"\s+{_LONG_DASH}+\s*|\s*{_LONG_DASH}+\s+")
+"""A dash with a space beside it separates names ("A — B", "A – B"); without one it is a
+hyphen typed as a dash ("mistral–medium–3"), which joins words."""
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 _QUOTES = re.compile(r"[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb]")
-_LEADING_COMPARE = re.compile(r"^\s*/?compare\b[\s:]*", re.IGNORECASE)
+_LEADING_COMPARE = re.compile(
+    r"^\s*(?:/?compare|which(?:\s+one)?\s+is\s+better|what\s*s\s+better|what\s+is\s+better"
+    r"|which\s+should\s+i\s+(?:use|pick|choose)|should\s+i\s+(?:use|pick))\b"
+    r"(?:\s*[,:]?\s*between\b)?[\s,:]*",
+    re.IGNORECASE,
+)
 _SEPARATORS = re.compile(
-    r"\s+(?:vs\.?|versus|v\.?|or|and|with)\s+|\s*(?:\||,|;|&|\bvs\.?(?=\s|$))\s*",
+    r"\s+(?:vs\.?|versus|v\.?|or|and|with|-{1,2})\s+"
+    r"|\s*(?:\||,|;|&|\bvs\.?(?=\s|$)|对比|對比|还是|還是|と)\s*",
     re.IGNORECASE,
 )
 
@@ -33,6 +43,7 @@ class CompareRequest(BaseModel):
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
+    text = _LONG_DASHES.sub(" vs ", text)
     text = _DASHES.sub("-", text)
     text = _QUOTES.sub(" ", text)
     text = "".join(ch if ch.isprintable() else " " for ch in text)
@@ -44,7 +55,9 @@ def _shorten(name: str, limit: int = 60) -> str:
 
 
 def parse_query(text: str) -> CompareRequest:
-    """Split a comparison such as "A vs B", "A, B and C" or "compare A | B?" into names."""
+    """Split a comparison into names, read the way people ask: "A vs B", "A vs. B", "A versus
+    B", "A or B", "A, B and C", "compare A and B", "which is better, A or B?", "A — B" (any
+    long dash), "A 对比 B", "A と B"."""
     if len(text) > MAX_QUERY_LENGTH:
         raise BadQuery(
             f"That question is {len(text)} characters long; keep it under {MAX_QUERY_LENGTH}."

@@ -5,14 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.catalogue import Tool
+from bot.catalogue import Catalogue, Tool
 from bot.compare import VerdictCard
 from bot.errors import VerdictError
 from bot.votes import Leaderboard
 
 
-def render_card(card: VerdictCard) -> str:
-    return json.dumps(card.model_dump(mode="json"), ensure_ascii=False, indent=2)
+def render_card(card: VerdictCard, catalogue: Catalogue | None = None) -> str:
+    """The card; with `catalogue`, also `reviews`: each tool's full panel reviews (`--full`)."""
+    data = card.model_dump(mode="json")
+    if catalogue is not None:
+        data["reviews"] = {
+            c.slug: {
+                persona: review.model_dump(mode="json")
+                for persona, review in catalogue.by_slug[c.slug].panel.items()
+            }
+            for c in card.tools
+            if c.slug in catalogue.by_slug
+        }
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def render_tool(tool: Tool) -> str:

@@ -1,29 +1,33 @@
-"""Markdown for chats and documents: a table of numbers, the split, and the verdict."""
+"""Markdown for chats and documents: the card's shared layout, verdict first, as a table."""
 
 from __future__ import annotations
 
 from bot.compare import VerdictCard
-from bot.render.cells import picked_name, table_rows
+from bot.render.layout import HEADERS, layout
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text that stays inside its table cell or list item and formats nothing."""
+    for mark in ("\\", "|", "*", "_", "`", "[", "]", "<", ">"):
+        text = text.replace(mark, "\\" + mark)
+    return text.replace("\n", " ")
 
 
-def render_card(card: VerdictCard) -> str:
-    names = [_cell(c.name) for c in card.tools]
-    lines = [f"### {_cell(card.title)}", ""]
-    lines.append("| | " + " | ".join(f"**{n}**" for n in names) + " |")
-    lines.append("|---|" + "---|" * len(names))
-    rows = [("Tagline", [c.tagline for c in card.tools]), *table_rows(card)]
-    for label, cells in rows:
-        lines.append(f"| {label} | " + " | ".join(_cell(c) for c in cells) + " |")
-    lines += ["", "**Where the reviewers split**", ""]
-    for persona in card.reviewer_split:
-        mark = "≠ split" if persona.split else "= agree"
-        takes = "; ".join(f"{t.name}: **{t.verdict}**, {t.take}" for t in persona.takes)
-        lines.append(f"- **{persona.name}** ({mark}): {takes}")
-    pick = picked_name(card)
-    headline = f"Ship {pick}." if pick else "It depends."
-    lines += ["", f"**Verdict: {headline}** {card.verdict.reason}"]
+def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
+    shape = layout(card)
+    lines = [f"**{_cell(shape.headline)}** {_cell(shape.reason)}", ""]
+    lines.append("| " + " | ".join(HEADERS) + " |")
+    lines.append("|---" * len(HEADERS) + "|")
+    for row in shape.rows:
+        lines.append("| " + " | ".join(_cell(c) for c in row.cells) + " |")
+    notes = [f"*{_cell(r.name)}: {_cell(r.note)}*" for r in shape.rows if r.note]
+    lines += ["", *notes] if notes else []
+    items = [
+        f"- ≠ **{_cell(s.persona)}** {_cell(s.stance)}: “{_cell(s.take)}”" for s in shape.splits
+    ]
+    if shape.agree:
+        items.append(f"- = {_cell(shape.agree)}")
+    lines += ["", *items] if items else []
+    if tally:
+        lines += ["", _cell(tally)]
     return "\n".join(lines)

@@ -8,8 +8,17 @@ from collections.abc import Sequence
 from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
-from bot.render.cells import community_cell, picked_name, table_rows
-from bot.votes import Leaderboard
+from bot.render.layout import (
+    CARD_CHARS,
+    CARD_LINES,
+    HEADERS,
+    NOT_REVIEWED,
+    SplitLine,
+    ToolRow,
+    fit,
+    layout,
+)
+from bot.votes import MEANING, Leaderboard, entry_summary, scope_note
 
 WIDTH = 80
 LABEL_WIDTH = 12
@@ -37,32 +46,103 @@ def _hanging(text: str, first: str, rest: str) -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent=first, subsequent_indent=rest)
 
 
-def render_card(card: VerdictCard) -> str:
-    n = len(card.tools)
-    column_width = (WIDTH - LABEL_WIDTH - GAP * n) // n
-    lines = _wrap(card.title, WIDTH)
-    lines.append("=" * min(WIDTH, max(len(line) for line in lines)))
-    rows = [
-        ("", [c.name for c in card.tools]),
-        ("", [c.tagline for c in card.tools]),
-        *table_rows(card),
-    ]
-    for label, cells in rows:
-        lines.extend(_row(label, cells, column_width))
-    lines.append("")
-    pick = picked_name(card)
-    headline = f"Verdict: ship {pick}." if pick else "Verdict: it depends."
-    lines.extend(_hanging(f"{headline} {card.verdict.reason}", "", "  "))
-    lines.append("")
-    lines.append("Where the reviewers split")
-    for persona in card.reviewer_split:
-        mark = "≠" if persona.split else "="
-        state = "split" if persona.split else "agree"
-        lines.append(f"{mark} {persona.name} ({state})")
-        for take in persona.takes:
-            lines.extend(
-                _hanging(f"{take.name}: {take.verdict.upper()}. {take.take}", "    ", "      ")
+def _table(rows: Sequence[ToolRow]) -> list[str]:
+    """One line per tool under a header, columns as wide as their widest cell; the name and
+    category give way (with an ellipsis) when four tools would pass 80 columns."""
+    table = [HEADERS, *(row.cells for row in rows)]
+    widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADERS))]
+    for shrink in (1, 0):  # category first, then the name
+        over = sum(widths) + GAP * (len(widths) - 1) - WIDTH
+        if over > 0:
+            widths[shrink] = max(len(HEADERS[shrink]), widths[shrink] - over)
+    lines = []
+    for cells in table:
+        parts = [fit(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=True)]
+        lines.append((" " * GAP).join(parts).rstrip())
+    for row in rows:
+        if row.notes:
+            line = f"  {row.name}: {row.note}"
+            # Too long for one line: the lifecycle note alone, rather than half of each.
+            lines.append(
+                line if len(line) <= WIDTH else fit(f"  {row.name}: {row.notes[0]}", WIDTH)
             )
+    # Notes go under the table so the columns stay one block; each names its tool.
+    return lines
+
+
+def _split_lines(split: SplitLine, max_lines: int) -> list[str]:
+    """One reviewer's split in at most `max_lines`, the take cut short (…) if need be."""
+    head = f"≠ {split.persona} {split.stance}"
+    wrapped = _hanging(f"{head}: “{split.take}”", "", "  ")
+    if len(wrapped) <= max_lines:
+        return wrapped
+    kept = _hanging(head, "", "  ")
+    if len(kept) >= max_lines:
+        return [fit(line, WIDTH) for line in kept[:max_lines]]
+    # Fill the lines we have, then end the quote where the room ends.
+    room = max_lines * WIDTH - 2 * (max_lines - 1) - len(head) - 8
+    return _hanging(f"{head}: “{fit(split.take, room)}”", "", "  ")[:max_lines]
+
+
+def _splits(splits: Sequence[SplitLine], room: int) -> list[str]:
+    """The reviewers who split, in at most `room` lines: two lines each while they fit, then
+    one, then the rest named on a last line (their full reviews are one command away)."""
+    if not splits or room <= 0:
+        return []
+    if len(splits) > room:
+        shown = max(0, room - 1)
+        rest = [s.persona for s in splits[shown:]]
+        out = [line for s in splits[:shown] for line in _split_lines(s, 1)]
+        return [*out, fit(f"≠ Also split: {', '.join(rest)}", WIDTH)]
+    per = [1] * len(splits)
+    spare = room - len(splits)
+    for i in range(len(splits)):
+        if spare > 0:
+            per[i] += 1
+            spare -= 1
+    return [line for s, n in zip(splits, per, strict=True) for line in _split_lines(s, n)]
+
+
+def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
+    """The card in the shared layout, within its line and character budget. `tally` is the
+    last line: the votes on a posted card, or where the full reviews are."""
+    shape = layout(card)
+    top = [*_wrap(shape.headline, WIDTH), *_hanging(shape.reason, "", "  ")]
+    table = _table(shape.rows)
+    agree = _hanging(f"= {shape.agree}", "", "  ") if shape.agree else []
+    tail = [line for part in (tally or "").splitlines() for line in _hanging(part, "", "  ")]
+    budget = CARD_LINES.get(len(card.tools), CARD_LINES[4])
+    room = budget - len(top) - len(table) - len(agree) - len(tail)
+    if room < 0:  # a long "depends" reason: cut it, the rows and the reviews still tell
+        keep = max(2, len(top) + room)
+        top = [*top[: keep - 1], top[keep - 1][: WIDTH - 1].rstrip() + "…"]
+        room = budget - len(top) - len(table) - len(agree) - len(tail)
+    lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
+    limit = CARD_CHARS.get(len(card.tools), CARD_CHARS[4])
+    while len("\n".join(lines)) > limit and room > 0:  # long takes: give them fewer lines
+        room -= 1
+        lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
+    return "\n".join(lines)
+
+
+def render_reviews(card: VerdictCard, catalogue: Catalogue) -> str:
+    """Every persona's full review of every tool on the card: what "Full reviews" opens."""
+    lines = [f"Full reviews: {card.title}"]
+    for column in card.tools:
+        tool = catalogue.by_slug.get(column.slug)
+        lines.append("")
+        lines.append(f"{column.name}")
+        if tool is None or not column.reviewed:
+            lines.append(f"  {NOT_REVIEWED}")
+            continue
+        for persona in catalogue.panel.personas:
+            review = tool.panel.get(persona.slug)
+            if review is None:
+                continue
+            lines.extend(
+                _hanging(f"{persona.name}: {review.verdict.upper()}. {review.take}", "  ", "    ")
+            )
+            lines.extend(_hanging(review.body, "    ", "    "))
     return "\n".join(lines)
 
 
@@ -116,37 +196,38 @@ def render_list(catalogue: Catalogue) -> str:
     return "\n".join(lines)
 
 
-def render_votes(posted: PostedCard) -> str:
-    """How to vote and where the votes stand: the part of a posted card that changes."""
-    lines = ["Which one would you ship? React to vote:"]
-    for emoji, column, votes in zip(
-        posted.vote_emojis, posted.card.tools, posted.card_votes, strict=True
-    ):
-        community = community_cell(column)
-        lines.append(
-            f"  {emoji} {column.name}: {votes} vote{'s' if votes != 1 else ''} here"
-            f" (community: {community})"
+def render_votes(posted: PostedCard, *, card_number: str | None = None) -> str:
+    """The tally line of a posted card: the votes here, and how to vote (the part that
+    changes). With `card_number`, how to open the full reviews in the terminal chat."""
+    votes = " · ".join(
+        f"{emoji} {column.name} {n}"
+        for emoji, column, n in zip(
+            posted.vote_emojis, posted.card.tools, posted.card_votes, strict=True
         )
+    )
+    line = f"Votes here: {votes}. React to vote"
+    if card_number is not None:
+        line += f"; :reviews {card_number} for the full reviews"
+    line += "."
     pair = posted.head_to_head
-    if pair is not None:
-        names = {c.slug: c.name for c in posted.card.tools}
-        lines.extend(
-            _hanging(
-                f"Head to head on every card with both: {names[pair.first]} {pair.first_wins}, "
-                f"{names[pair.second]} {pair.second_wins}.",
-                "",
-                "  ",
-            )
-        )
-    return "\n".join(lines)
+    if pair is None:
+        return line
+    names = {c.slug: c.name for c in posted.card.tools}
+    return (
+        f"{line}\nHead to head on every card with both: {names[pair.first]} "
+        f"{pair.first_wins}, {names[pair.second]} {pair.second_wins}."
+    )
 
 
-def render_posted(posted: PostedCard) -> str:
-    """The card as posted in a chat: the verdict card, then how to vote and the tallies."""
-    card = f"{render_card(posted.card)}\n\n{render_votes(posted)}"
+def render_posted(posted: PostedCard, *, card_number: str | None = None) -> str:
+    """The card as posted in a chat: the verdict card, ending in its tally line (and its full
+    page's address when there is one)."""
+    card = render_card(posted.card, tally=render_votes(posted, card_number=card_number))
+    if posted.page_url is not None:
+        card += f"\nFull page: {posted.page_url}"
     if posted.recap is None:
         return card
-    return "\n".join(["Weekly verdict", *_wrap(posted.recap, WIDTH), "", card])
+    return "\n".join(["Weekly verdict", *_wrap(posted.recap, WIDTH), card])
 
 
 def render_leaderboard(board: Leaderboard) -> str:
@@ -154,19 +235,23 @@ def render_leaderboard(board: Leaderboard) -> str:
     lines = [f"Community leaderboard ({scope}), from {board.total_votes} votes"]
     if board.ranked:
         lines.append(
-            f"{'#':>2}  {'Tool':<24} {'Rating':>6}  {'95% band':<11} {'Votes':>6} {'Wins':>6}"
+            f"{'#':>2}  {'Tool':<24} {'Rating':>6}  {'95% band':<11} {'On cards':>8} {'Picked':>6}"
         )
         for place, entry in enumerate(board.ranked, start=1):
             band = f"{entry.low}-{entry.high}"
             lines.append(
                 f"{place:>2}  {entry.name[:24]:<24} {entry.rating:>6}  {band:<11} "
-                f"{entry.votes:>6} {entry.wins:>6}"
+                f"{entry.votes:>8} {entry.wins:>6}"
             )
     else:
         lines.append(f"No tool has {board.min_votes} votes yet, so nothing is ranked.")
     if board.unranked:
-        waiting = ", ".join(f"{e.name} ({e.votes})" for e in board.unranked)
+        waiting = "; ".join(entry_summary(e) for e in board.unranked)
         lines.extend(
-            _hanging(f"Not ranked yet (under {board.min_votes} votes): {waiting}", "", "  ")
+            _hanging(f"Not ranked yet (under {board.min_votes} votes): {waiting}.", "", "  ")
         )
+    lines.extend(_hanging(MEANING, "", "  "))
+    note = scope_note(board)
+    if note:
+        lines.extend(_hanging(note, "", "  "))
     return "\n".join(lines)

@@ -83,6 +83,50 @@ async def open_database(location: str | Path) -> Database:
     return await SqliteDatabase.open(sqlite_path(location))
 
 
+async def read_schema_version(location: str | Path) -> int | None:
+    """The schema version of an existing database, read without creating or migrating it
+    (`verdict doctor` must change nothing). None when there is no database yet; 0 for an
+    empty PostgreSQL database the bot has not set up."""
+    if is_postgres_url(str(location)):
+        return await _postgres_schema_version(str(location))
+    path = Path(sqlite_path(location))
+    if not path.is_file():
+        return None
+    return await asyncio.to_thread(_sqlite_schema_version, path)
+
+
+def _sqlite_schema_version(path: Path) -> int:
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise DatabaseError(f"cannot open {path}: {error}") from None
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        row = connection.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error as error:
+        raise DatabaseError(f"cannot read {path}: {error}") from None
+    finally:
+        connection.close()
+    return int(row[0]) if row else 0
+
+
+async def _postgres_schema_version(url: str) -> int:
+    import asyncpg
+
+    try:
+        connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
+    except (TimeoutError, OSError, asyncpg.PostgresError, ValueError) as error:
+        raise DatabaseError(f"cannot reach the PostgreSQL database: {error}") from None
+    try:
+        if await connection.fetchval("SELECT to_regclass('schema_version')") is None:
+            return 0
+        return int(await connection.fetchval("SELECT max(version) FROM schema_version") or 0)
+    except asyncpg.PostgresError as error:
+        raise DatabaseError(f"cannot read the PostgreSQL database: {error}") from None
+    finally:
+        await connection.close()
+
+
 # --- SQLite ---------------------------------------------------------------------------
 
 

@@ -203,6 +203,11 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
                           WHERE card_id = NEW.card_id AND position = NEW.choice);
     END;
     """,
+    # 4: a weekly channel may show its archive on the web (/weekly) under a name it chose;
+    # NULL keeps it private. Self-contained: renumber freely when merging.
+    """
+    ALTER TABLE subscriptions ADD COLUMN public_name TEXT;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -380,6 +385,10 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
                           WHERE card_id = NEW.card_id AND position = NEW.choice);
         RETURN NULL;
     END $$;
+    """,
+    # 4: as SQLite's 4.
+    """
+    ALTER TABLE subscriptions ADD COLUMN public_name TEXT;
     """,
 )
 

@@ -3,7 +3,15 @@ what they add up to (tally, leaderboard, export), and how tally edits are paced 
 
 from bot.votes.coalesce import EditCoalescer
 from bot.votes.export import votes_csv, votes_json
-from bot.votes.leaderboard import Leaderboard, LeaderboardEntry, build_leaderboard
+from bot.votes.leaderboard import (
+    MEANING,
+    Leaderboard,
+    LeaderboardEntry,
+    build_leaderboard,
+    check_category,
+    entry_summary,
+    scope_note,
+)
 from bot.votes.rules import (
     KEYCAPS,
     SLACK_NAMES,
@@ -27,6 +35,7 @@ from bot.votes.tally import CommunityTally
 
 __all__ = [
     "KEYCAPS",
+    "MEANING",
     "SLACK_NAMES",
     "CardRecord",
     "Clock",
@@ -42,8 +51,11 @@ __all__ = [
     "VoteOutcome",
     "VoteWrite",
     "build_leaderboard",
+    "check_category",
     "choice_for",
+    "entry_summary",
     "handle_reaction",
+    "scope_note",
     "utc_now",
     "vote_emoji",
     "votes_csv",

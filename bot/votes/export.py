@@ -35,4 +35,4 @@ def votes_csv(votes: Sequence[StoredVote]) -> str:
 
 def votes_json(votes: Sequence[StoredVote]) -> str:
     rows = [{**_row(v), "tools": list(v.tools)} for v in votes]
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"

@@ -10,13 +10,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import choix
-import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
+from bot.errors import BadQuery
 from bot.votes.store import StoredVote
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MIN_VOTES = 10
 """A tool needs this many votes cast on cards holding it before it is ranked."""
@@ -26,6 +29,30 @@ RATING_BASE = 1500.0
 RATING_SCALE = 400.0 / math.log(10)
 """Elo-like points: 400 points apart means 10 to 1 odds of being picked between the two."""
 Z_95 = 1.96
+
+
+MEANING = (
+    "Rating: Elo-like, 400 points apart = picked 10 to 1, with a 95% band. On cards: votes "
+    "cast on cards holding the tool; picked: the votes it won."
+)
+"""What the numbers are, said under every leaderboard."""
+
+
+def entry_summary(entry: LeaderboardEntry) -> str:
+    """ "13 votes on cards with X, X picked 9 times", for places without a table."""
+    times = "once" if entry.wins == 1 else f"{entry.wins} times"
+    votes = f"{entry.votes} vote{'s' if entry.votes != 1 else ''}"
+    return f"{votes} on cards with {entry.name}, {entry.name} picked {times}"
+
+
+def scope_note(board: Leaderboard) -> str | None:
+    """How cards that mix categories count on a one-category board."""
+    if board.category is None:
+        return "A card can mix categories; each vote counts against the tools it was cast among."
+    return (
+        f"Cards that mix categories count here only between their {board.category} tools; "
+        "a vote for a tool of another category is left out."
+    )
 
 
 class LeaderboardEntry(BaseModel):
@@ -67,7 +94,13 @@ def _observations(
 def _fit(
     observations: Sequence[tuple[str, tuple[str, ...]]], slugs: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Luce strengths (centred log-odds) and their standard errors."""
+    """Luce strengths (centred log-odds) and their standard errors.
+
+    choix pulls in scipy (about a second): imported here, where a fit runs, so that commands
+    that never rank anything (`verdict --help`, `verdict compare`) start fast."""
+    import choix
+    import numpy as np
+
     index = {slug: i for i, slug in enumerate(slugs)}
     data = [(index[w], tuple(index[o] for o in others)) for w, others in observations]
     params = np.asarray(choix.ilsr_top1(len(slugs), data, alpha=REGULARISATION))
@@ -90,6 +123,13 @@ def _points(value: float) -> int:
     return round(RATING_BASE + RATING_SCALE * value)
 
 
+def check_category(tools: Mapping[str, Tool], category: str | None) -> None:
+    """A `BadQuery` naming the known categories when `category` is none of them."""
+    categories = sorted({t.category for t in tools.values()})
+    if category is not None and category not in categories:
+        raise BadQuery(f'No category "{category}". Known: {", ".join(categories)}.')
+
+
 def build_leaderboard(
     votes: Sequence[StoredVote],
     tools: Mapping[str, Tool],
@@ -97,7 +137,9 @@ def build_leaderboard(
     category: str | None = None,
     min_votes: int = MIN_VOTES,
 ) -> Leaderboard:
-    """Rank catalogue tools (optionally one category) by the community's votes."""
+    """Rank catalogue tools (optionally one category) by the community's votes. An unknown
+    category is a `BadQuery` naming the known ones, in chat as in the CLI."""
+    check_category(tools, category)
     eligible = {s for s, t in tools.items() if category is None or t.category == category}
     observations = _observations(votes, eligible)
     appearances: Counter[str] = Counter()

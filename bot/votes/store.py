@@ -256,15 +256,32 @@ class Store:
             for slug, votes, wins in rows
         }
 
-    async def head_to_head(self, first: str, second: str) -> HeadToHead:
-        """Votes on every card holding both tools, in either order: who won them."""
+    async def tally_marks(self, slugs: Sequence[str] | None = None) -> dict[str, tuple[int, int]]:
+        """Exact (votes, wins) per tool; every tool's when `slugs` is None. A vote cast, moved or
+        retracted on any card holding a tool changes its mark, so web pages key their cache on
+        these: one small read instead of rebuilding the page."""
+        where = ""
+        if slugs is not None:
+            if not slugs:
+                return {}
+            where = f" WHERE slug IN ({','.join('?' * len(slugs))})"
         rows = await self.db.fetch(
-            "SELECT t.slug, count(*) FROM votes v "
-            "JOIN card_tools a ON a.card_id = v.card_id AND a.slug = ? "
-            "JOIN card_tools b ON b.card_id = v.card_id AND b.slug = ? "
-            "JOIN card_tools t ON t.card_id = v.card_id AND t.position = v.choice "
-            "GROUP BY t.slug",
-            (first, second),
+            f"SELECT slug, sum(votes), sum(wins) FROM tool_counts{where} GROUP BY slug",
+            tuple(slugs or ()),
+        )
+        return {slug: (int(votes), int(wins)) for slug, votes, wins in rows}
+
+    async def head_to_head(self, first: str, second: str) -> HeadToHead:
+        """Votes on every card holding both tools, in either order: who won them.
+
+        Read from each card's running tally (kept exact by the vote trigger), so the cost
+        follows the number of cards holding the pair, not the number of votes on them."""
+        rows = await self.db.fetch(
+            "SELECT t.slug, sum(t.votes) FROM card_tools a "
+            "JOIN card_tools b ON b.card_id = a.card_id AND b.slug = ? "
+            "JOIN card_tools t ON t.card_id = a.card_id "
+            "WHERE a.slug = ? GROUP BY t.slug",
+            (second, first),
         )
         wins = {slug: int(count) for slug, count in rows}
         return HeadToHead(

@@ -1,7 +1,7 @@
 """Weekly verdicts: when a post is due and what it compares (pick), the claims that make it
 exactly-once (store), the loop that posts (scheduler) and the /verdicts commands (commands)."""
 
-from bot.weekly.commands import WeeklyCommands, describe_preview
+from bot.weekly.commands import SUBSCRIBE_USAGE, WeeklyCommands, describe_preview, subscribe_words
 from bot.weekly.pick import (
     WEEKDAYS,
     Subscription,
@@ -20,11 +20,13 @@ from bot.weekly.scheduler import (
     WeeklyResult,
     WeeklyScheduler,
 )
-from bot.weekly.store import WeeklyPost, WeeklyStore
+from bot.weekly.store import PublicPost, WeeklyPost, WeeklyStore
 
 __all__ = [
     "LEASE_SECONDS",
+    "SUBSCRIBE_USAGE",
     "WEEKDAYS",
+    "PublicPost",
     "Subscription",
     "WeekWindow",
     "WeeklyCommands",
@@ -39,6 +41,7 @@ __all__ = [
     "parse_weekday",
     "pick_for_week",
     "recap",
+    "subscribe_words",
     "week_window",
     "zone",
 ]

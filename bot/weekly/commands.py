@@ -15,12 +15,29 @@ from bot.weekly.pick import Subscription, parse_hour, parse_weekday, zone
 from bot.weekly.scheduler import WeeklyPreview, WeeklyScheduler
 from bot.weekly.store import WeeklyStore
 
+PUBLIC_NAME_MAX = 60
+"""A public archive's name is shown as a heading on /weekly and in the feed."""
+
 REASONS = {
     "queue": "from the curated queue",
     "requested": "the most requested comparison this week",
     "rotation": "next in the category rotation",
     "already chosen": "already chosen for this week",
 }
+
+
+SUBSCRIBE_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ], e.g. mon 9am Europe/Paris"
+
+
+def subscribe_words(words: list[str]) -> tuple[str, str, str]:
+    """DAY HOUR [TZ] from what was typed after `subscribe`; "9 am" may come as two words."""
+    words = list(words)
+    if len(words) >= 3 and words[2].casefold().rstrip(".") in {"am", "pm", "a.m", "p.m"}:
+        words[1:3] = [words[1] + words[2]]
+    if len(words) not in (2, 3):
+        raise BadQuery(SUBSCRIBE_USAGE)
+    day, hour, *rest = words
+    return day, hour, rest[0] if rest else "UTC"
 
 
 class WeeklyCommands:
@@ -59,6 +76,23 @@ class WeeklyCommands:
 
     async def unsubscribe(self, channel: str) -> bool:
         return await self.store.unsubscribe(self.platform, channel)
+
+    async def publish(self, channel: str, name: str) -> str:
+        """Show this channel's weekly archive on the web page /weekly under `name`."""
+        name = " ".join(name.split())
+        if not 1 <= len(name) <= PUBLIC_NAME_MAX:
+            raise BadQuery(
+                f"Name the archive in 1 to {PUBLIC_NAME_MAX} characters, e.g. "
+                "/verdicts public ML team"
+            )
+        if not await self.store.set_public_name(self.platform, channel, name):
+            raise BadQuery("This channel has no weekly verdict; subscribe first.")
+        return f'This channel\'s weekly verdicts are now public on the web as "{name}".'
+
+    async def unpublish(self, channel: str) -> str:
+        if not await self.store.set_public_name(self.platform, channel, None):
+            raise BadQuery("This channel has no weekly verdict; subscribe first.")
+        return "This channel's weekly verdicts are no longer shown on the web."
 
     async def subscription(self, channel: str) -> Subscription:
         found = await self.store.subscription(self.platform, channel)

@@ -7,6 +7,7 @@ Times are computed in the subscription's own time zone, so "Monday 09:00 Europe/
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import combinations
@@ -72,11 +73,19 @@ def parse_weekday(text: str) -> int:
     raise BadQuery(f'"{text}" is not a weekday; use mon, tue, wed, thu, fri, sat or sun.')
 
 
+_HOUR = re.compile(r"^(\d{1,2})(?::00)?\s*(am|pm|h)?$")
+
+
 def parse_hour(text: str) -> int:
-    word = text.strip().removesuffix(":00").removesuffix("h")
-    if word.isdigit() and 0 <= int(word) <= 23:
-        return int(word)
-    raise BadQuery(f'"{text}" is not an hour; use 0 to 23 (e.g. 9 for 09:00).')
+    """An hour as people write it: "9", "09:00", "9am", "9 am", "9pm", "21h" (0 to 23)."""
+    found = _HOUR.match(text.strip().casefold().replace(".", ""))
+    if found is not None:
+        hour, suffix = int(found.group(1)), found.group(2)
+        if suffix in {"am", "pm"} and 1 <= hour <= 12:
+            return hour % 12 + (12 if suffix == "pm" else 0)
+        if suffix not in {"am", "pm"} and 0 <= hour <= 23:
+            return hour
+    raise BadQuery(f'"{text}" is not an hour; use 0 to 23, 9am or 09:00 (e.g. 9 for 09:00).')
 
 
 def zone(name: str) -> ZoneInfo:

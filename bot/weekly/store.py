@@ -42,6 +42,18 @@ def _subscription(row: Sequence[object]) -> Subscription:
     return Subscription.model_validate(dict(zip(keys, row, strict=True)))
 
 
+@dataclass(frozen=True, slots=True)
+class PublicPost:
+    """A sent weekly verdict of a channel that shows its archive on the web."""
+
+    subscription_id: int
+    channel_name: str
+    """The name the channel chose to be shown under; never its platform id."""
+    week: str
+    tools: tuple[str, ...]
+    sent_at: dt.datetime
+
+
 class WeeklyStore:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -191,6 +203,36 @@ class WeeklyStore:
             (platform, channel),
         )
         return [_post(row) for row in rows]
+
+    async def set_public_name(self, platform: str, channel: str, name: str | None) -> bool:
+        """Show the channel's weekly archive on the web under `name`, or hide it (None).
+        False if the channel has no weekly verdict."""
+        changed = await self.store.write(
+            "UPDATE subscriptions SET public_name = ? "
+            "WHERE platform = ? AND channel = ? AND active = 1",
+            (name, platform, channel),
+        )
+        return changed > 0
+
+    async def public_posts(self, limit: int = 500) -> list[PublicPost]:
+        """Sent weekly verdicts of public channels, newest first (the /weekly page and feed)."""
+        rows = await self.store.fetch(
+            "SELECT s.id, s.public_name, p.week, p.tools, p.claimed_at "
+            "FROM weekly_posts p JOIN subscriptions s ON s.id = p.subscription_id "
+            "WHERE s.public_name IS NOT NULL AND p.status = 'sent' "
+            "ORDER BY p.claimed_at DESC, s.id LIMIT ?",
+            (limit,),
+        )
+        return [
+            PublicPost(
+                subscription_id=int(sub),
+                channel_name=name,
+                week=week,
+                tools=tuple(json.loads(tools)),
+                sent_at=dt.datetime.fromtimestamp(float(sent), dt.UTC),
+            )
+            for sub, name, week, tools, sent in rows
+        ]
 
     async def recent_requests(self, since: dt.datetime) -> list[tuple[str, ...]]:
         rows = await self.store.fetch(

@@ -31,9 +31,50 @@ def verdict(
 def test_compare_prints_the_card_from_any_directory(tmp_path: Path) -> None:
     result = verdict("compare", "smolvlm2 vs mistral-medium-3", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("SmolVLM2 vs Mistral Medium 3")
-    assert "Verdict: ship SmolVLM2." in result.stdout
+    assert result.stdout.startswith("SmolVLM2 vs Mistral Medium 3 — verdict: ship SmolVLM2.\n")
     assert result.stderr == ""
+
+
+def test_the_readme_example_card_is_within_the_budget(tmp_path: Path) -> None:
+    """The card people read in five seconds: at most 12 lines and 900 characters."""
+    result = verdict("compare", "smolvlm2 vs mistral-medium-3", cwd=tmp_path)
+    card = result.stdout.rstrip("\n")
+    assert len(card.splitlines()) <= 12 and len(card) <= 900, card
+    assert max(len(line) for line in card.splitlines()) <= 80
+    assert (
+        card.splitlines()[-1]
+        == 'Full reviews: verdict compare "smolvlm2 vs mistral-medium-3" --full'
+    )
+
+
+def test_compare_full_adds_every_reviewers_full_review(tmp_path: Path) -> None:
+    result = verdict("compare", "smolvlm2 vs mistral-medium-3", "--full", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    card, reviews = result.stdout.split("\n\nFull reviews: SmolVLM2 vs Mistral Medium 3\n")
+    assert "--full" not in card
+    assert reviews.count("The Skeptic: SKIP.") == 2
+    assert "Small models miss fine print" in " ".join(reviews.split())
+    data = json.loads(
+        verdict("compare", "--json", "--full", "smolvlm2 vs mistral-medium-3", cwd=tmp_path).stdout
+    )
+    assert set(data["reviews"]) == {"smolvlm2", "mistral-medium-3"}
+    assert data["reviews"]["smolvlm2"]["skeptic"]["verdict"] == "skip"
+
+
+def test_every_name_that_does_not_resolve_is_reported_at_once(tmp_path: Path) -> None:
+    result = verdict("compare", "--json", "mistral vs openai", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert '"mistral" could be several tools' in result.stderr
+    assert '"openai" could be several tools' in result.stderr
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "ambiguous"
+    assert error["suggestions"] == ["mistral-large", "mistral-medium-3", "gpt-4o", "gpt-4o-mini"]
+    unknown = verdict("compare", "qqqqqq vs haiku", cwd=tmp_path)
+    assert unknown.stderr.strip() == 'No tool called "qqqqqq". `verdict list` shows every tool.'
+    both = verdict("compare", "qqqqqq vs zzzzzz", cwd=tmp_path)
+    assert both.stderr.strip() == (
+        'No tool called "qqqqqq". No tool called "zzzzzz". `verdict list` shows every tool.'
+    )
 
 
 def test_compare_accepts_the_question_unquoted(tmp_path: Path) -> None:
@@ -59,7 +100,7 @@ def test_compare_json_is_one_object_in_query_order(tmp_path: Path) -> None:
 def test_compare_markdown(tmp_path: Path) -> None:
     result = verdict("compare", "--markdown", "gemini 2.0 flash vs gpt-4o-mini", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.startswith("### Gemini 2.0 Flash vs GPT-4o mini")
+    assert result.stdout.startswith("**Gemini 2.0 Flash vs GPT-4o mini — verdict: ship")
 
 
 @pytest.mark.parametrize(
@@ -189,7 +230,7 @@ def test_a_built_wheel_carries_the_catalogue(tmp_path: Path) -> None:
         "compare", "smolvlm2 vs mistral-medium-3", cwd=tmp_path, env={"PYTHONPATH": str(target)}
     )
     assert result.returncode == 0, result.stderr
-    assert "Verdict: ship SmolVLM2." in result.stdout
+    assert "verdict: ship SmolVLM2." in result.stdout
 
 
 def test_compare_shows_stored_community_votes(tmp_path: Path) -> None:
@@ -207,7 +248,7 @@ def test_compare_shows_stored_community_votes(tmp_path: Path) -> None:
     text_card = verdict(
         "compare", "gpt-4o vs gpt-4o-mini", cwd=tmp_path, env={"VERDICT_DB": str(db)}
     ).stdout
-    assert "25% of 12 votes" in text_card and "75% of 12 votes" in text_card
+    assert "25% of 12" in text_card and "75% of 12" in text_card
 
 
 def test_compare_without_a_vote_database_creates_none(tmp_path: Path) -> None:
@@ -265,6 +306,12 @@ def test_leaderboard_ranks_stored_votes(tmp_path: Path) -> None:
     result = verdict("leaderboard", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "from 20 votes" in result.stdout
+    header = next(line for line in result.stdout.splitlines() if line.startswith(" #"))
+    assert "On cards" in header and "Picked" in header
+    assert "On cards: votes cast on cards holding the tool; picked: the votes it won." in (
+        " ".join(result.stdout.split())
+    )
+    assert "A card can mix categories" in result.stdout
     data = json.loads(verdict("leaderboard", "--json", cwd=tmp_path, env=env).stdout)
     assert [e["slug"] for e in data["ranked"]] == ["gpt-4o", "claude-3-5-haiku"]
     assert data["ranked"][0]["low"] < data["ranked"][0]["rating"] < data["ranked"][0]["high"]
@@ -286,7 +333,9 @@ def test_export_votes_csv_and_json_are_anonymised(tmp_path: Path) -> None:
     assert lines[0] == "card,platform,card_created_at,tools,choice,voter,voted_at"
     assert len(lines) == 21
     assert "user1" not in as_csv.stdout and "someone" not in as_csv.stdout
-    rows = json.loads(verdict("export", "votes", "--format", "json", cwd=tmp_path, env=env).stdout)
+    as_json = verdict("export", "votes", "--format", "json", cwd=tmp_path, env=env).stdout
+    assert as_json.endswith("]\n")  # a file that ends its last line, like the CSV
+    rows = json.loads(as_json)
     assert len(rows) == 20
     assert rows[0]["tools"] == ["gpt-4o", "claude-3-5-haiku"]
     assert sum(r["choice"] == "gpt-4o" for r in rows) == 15
@@ -313,7 +362,7 @@ def test_chat_runs_the_vote_flow_from_standard_input(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "GPT-4o: 2 votes here" in result.stdout
+    assert "2️⃣ GPT-4o 2" in result.stdout
     assert (tmp_path / "chat.db").is_file()
 
 
@@ -354,6 +403,11 @@ def test_weekly_preview_and_run_once(tmp_path: Path) -> None:
     assert preview.returncode == 0, preview.stderr
     assert preview.stdout.startswith("Next weekly verdict in console/general: SmolVLM2 vs")
     assert "discord" not in preview.stdout
+    nope = verdict("weekly", "preview", "--channel", "nope", cwd=tmp_path, env=env)
+    assert nope.returncode == 2 and nope.stdout == ""
+    assert nope.stderr.strip() == (
+        'verdict: No subscribed channel "nope"; subscribed: console/general, discord/999.'
+    )
     ran = verdict("weekly", "run-once", cwd=tmp_path, env=env)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("Weekly verdict\nThe first weekly verdict in this channel.")

@@ -27,9 +27,9 @@ async def test_compare_posts_a_card_that_says_how_to_vote(chat: ConsoleSession) 
     await chat.send("/compare smolvlm2 vs mistral-medium-3")
     card = chat.pop()
     assert card.kind == "card" and card.message_id == "1"
-    assert card.text.startswith("SmolVLM2 vs Mistral Medium 3")
-    assert "1️⃣ SmolVLM2: 0 votes here" in card.text
-    assert "2️⃣ Mistral Medium 3: 0 votes here" in card.text
+    assert card.text.startswith("SmolVLM2 vs Mistral Medium 3 — verdict: ship SmolVLM2.")
+    assert "Votes here: 1️⃣ SmolVLM2 0 · 2️⃣ Mistral Medium 3 0. React to vote" in card.text
+    assert ":reviews 1" in card.text
     assert chat.chat.reactions["1"] == ["1️⃣", "2️⃣"]
 
 
@@ -38,15 +38,13 @@ async def test_votes_move_and_retract_and_the_card_shows_the_tally(chat: Console
     chat.pop_all()
     await chat.send(":react alice 1 2")
     edit = chat.pop()
-    assert edit.kind == "edit" and "GPT-4o mini: 1 vote here" in edit.text
+    assert edit.kind == "edit" and "2️⃣ GPT-4o mini 1" in edit.text
     await chat.send(":react bob 1 2")
     await chat.send(":react alice 1 3")  # alice moves her vote
     chat.pop_all()
     await chat.send(":unreact bob 1 2")
     last = [m for m in chat.pop_all() if m.kind == "edit"][-1]
-    assert "Claude 3.5 Haiku: 0 votes here" in last.text
-    assert "GPT-4o mini: 0 votes here" in last.text
-    assert "Gemini 2.0 Flash: 1 vote here" in last.text
+    assert "1️⃣ Claude 3.5 Haiku 0 · 2️⃣ GPT-4o mini 0 · 3️⃣ Gemini 2.0 Flash 1" in last.summary
 
 
 async def test_the_bots_own_reaction_and_non_choices_change_nothing(chat: ConsoleSession) -> None:
@@ -55,9 +53,34 @@ async def test_the_bots_own_reaction_and_non_choices_change_nothing(chat: Consol
     await chat.send(":react verdict-bot 1 1")
     await chat.send(":react alice 1 3")
     await chat.send(":react alice 1 thumbsup")
+    said = [m.text for m in chat.pop_all()]
+    assert said == [
+        "verdict-bot's reaction of 1️⃣ on card 1 changes nothing: the bot's own reactions are "
+        "not votes.",
+        "alice's reaction of 3️⃣ on card 1 changes nothing: it is not a choice on this card "
+        "(1️⃣ Claude 3.5 Haiku, 2️⃣ Claude 3.5 Sonnet).",
+        "alice's reaction of thumbsup on card 1 changes nothing: it is not a choice on this card "
+        "(1️⃣ Claude 3.5 Haiku, 2️⃣ Claude 3.5 Sonnet).",
+    ]
+
+
+async def test_taking_back_a_vote_you_do_not_hold_says_why_nothing_changed(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare haiku vs sonnet")
+    await chat.send(":unreact alice 1 1")
+    await chat.send(":react alice 1 2")
+    chat.pop_all()
+    await chat.send(":unreact alice 1 1")
+    await chat.send(":unreact bob 1 2")
+    assert [m.text for m in chat.pop_all()] == [
+        "alice's removal of 1️⃣ on card 1 changes nothing: alice's vote is 2️⃣ Claude 3.5 "
+        "Sonnet, not 1️⃣.",
+        "bob's removal of 2️⃣ on card 1 changes nothing: bob has no vote on this card.",
+    ]
+    await chat.send(":unreact alice 1 2")
     said = chat.pop_all()
-    assert [m.kind for m in said] == ["reaction", "reaction", "reaction"]
-    assert all(m.text.endswith("(ignored)") for m in said)
+    assert said[-1].text == "alice took back the vote 2️⃣ on card 1 (recorded)"
 
 
 async def test_a_reaction_on_a_card_that_does_not_exist_is_explained(chat: ConsoleSession) -> None:
@@ -72,8 +95,13 @@ async def test_community_votes_follow_a_tool_onto_new_cards(chat: ConsoleSession
     chat.pop_all()
     await chat.send("/compare gpt-4o vs claude 3.5 haiku vs gemini 2.0 flash")
     card = chat.pop().text
-    community = next(line for line in card.splitlines() if line.startswith("Community"))
-    assert community.split()[1:] == ["0%", "of", "3", "votes", "100%", "of", "3", "votes", "—"]
+    names = ("GPT-4o  ", "Claude 3.5 Haiku  ", "Gemini 2.0 Flash  ")
+    rows = {
+        line.split("  ")[0]: line.split() for line in card.splitlines() if line.startswith(names)
+    }
+    assert rows["GPT-4o"][3:6] == ["0%", "of", "3"]
+    assert rows["Claude 3.5 Haiku"][5:8] == ["100%", "of", "3"]
+    assert rows["Gemini 2.0 Flash"][5] == "—"
     assert "Head to head" not in card  # only two-tool cards carry it
 
 
@@ -116,6 +144,20 @@ async def test_tool_and_leaderboard_commands(chat: ConsoleSession) -> None:
     assert "from 12 votes" in board
     ranked = [line for line in board.splitlines() if re.match(r"\s*\d+\s", line)]
     assert "Claude 3.5 Haiku" in ranked[0] and "GPT-4o mini" in ranked[1]
+    await chat.send("/compare haiku vs smolvlm2")
+    await chat.send(":react voter1 2 1")
+    chat.pop_all()
+    await chat.send("/leaderboard vision-language")
+    vision = " ".join(chat.pop().text.split())
+    # The only vote went to Claude 3.5 Haiku, an llm: on the vision-language board it is out.
+    assert "from 0 votes" in vision and "nothing is ranked" in vision
+    assert "Cards that mix categories count here only between their vision-language tools" in (
+        vision
+    )
+    await chat.send("/leaderboard robots", user="dana")
+    refused = chat.pop()
+    assert refused.kind == "ephemeral" and refused.to_user == "dana"
+    assert refused.text.startswith('No category "robots". Known: llm, vision-language.')
 
 
 def test_the_module_docstring_example_runs() -> None:
@@ -124,7 +166,7 @@ def test_the_module_docstring_example_runs() -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(example, "console-example", "exec"), {})
-    assert "2️⃣ Mistral Medium 3: 1 vote here" in out.getvalue()
+    assert "2️⃣ Mistral Medium 3 1" in out.getvalue()
 
 
 async def test_the_interactive_loop_reads_lines_until_quit(
@@ -138,7 +180,7 @@ async def test_the_interactive_loop_reads_lines_until_quit(
     shown = out.getvalue()
     assert "--- card 1 ---" in shown
     assert "--- card 1, tallies updated ---" in shown
-    assert "Claude 3.5 Sonnet: 1 vote here" in shown
+    assert "2️⃣ Claude 3.5 Sonnet 1" in shown
     assert "never" not in shown.split("/quit")[-1]
 
 
@@ -170,7 +212,7 @@ async def test_verdicts_commands_subscribe_preview_post_and_unsubscribe(
         cards = [m for m in said if m.kind == "card"]
         assert len(cards) == 1
         assert cards[0].text.startswith(
-            "Weekly verdict\nThe first weekly verdict in this channel.\n\nSmolVLM2 vs Mistral"
+            "Weekly verdict\nThe first weekly verdict in this channel.\nSmolVLM2 vs Mistral"
         )
         await chat.send("/verdicts now")
         assert "already posted" in chat.pop().text
@@ -191,3 +233,104 @@ async def test_verdicts_subscribe_explains_bad_input(chat: ConsoleSession) -> No
         await chat.send(line)
         answer = chat.pop()
         assert answer.kind == "ephemeral" and says in answer.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "when"),
+    [
+        ("monday 9am", "Mondays at 09:00 UTC"),
+        ("monday 9 am", "Mondays at 09:00 UTC"),
+        ("mon 9 am Europe/Paris", "Mondays at 09:00 Europe/Paris"),
+        ("fri 09:00", "Fridays at 09:00 UTC"),
+        ("fri 21h", "Fridays at 21:00 UTC"),
+        ("sun 12am", "Sundays at 00:00 UTC"),
+        ("sun 9pm", "Sundays at 21:00 UTC"),
+    ],
+)
+async def test_verdicts_subscribe_reads_hours_as_people_write_them(
+    chat: ConsoleSession, typed: str, when: str
+) -> None:
+    await chat.send(f"/verdicts subscribe {typed}")
+    assert chat.pop().text == f"Subscribed: a weekly verdict here on {when}."
+
+
+async def test_an_hour_past_the_clock_face_is_refused(chat: ConsoleSession) -> None:
+    for typed in ("mon 13pm", "mon 24", "mon 9:30"):
+        await chat.send(f"/verdicts subscribe {typed}")
+        assert "is not an hour" in chat.pop().text
+
+
+async def test_card_numbers_continue_across_sessions_and_votes_land_on_the_card_shown(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    db = tmp_path / "twice.db"
+    async with open_console(db=db, catalogue=catalogue) as first:
+        await first.send("/compare haiku vs sonnet")
+        assert first.pop().message_id == "1"
+    async with open_console(db=db, catalogue=catalogue) as second:
+        await second.send("/compare smolvlm2 vs mistral-medium-3")
+        card = second.pop()
+        assert card.message_id == "2" and ":reviews 2" in card.text
+        await second.send(":react zed 2 1")
+        edit, said = second.pop_all()
+        assert edit.kind == "edit" and edit.message_id == "2"
+        assert "1️⃣ SmolVLM2 1" in (edit.summary or "")
+        assert said.text == "zed voted 1️⃣ on card 2 (recorded)"
+        await second.send(":react zed 1 2")  # the first session's card still takes votes
+        assert "2️⃣ Claude 3.5 Sonnet 1" in (second.pop().summary or "")
+    rows = sqlite3.connect(db).execute("SELECT message_id FROM cards ORDER BY id").fetchall()
+    assert rows == [("1",), ("2",)]
+
+
+async def test_reviews_shows_each_reviewers_full_review_of_each_tool(
+    chat: ConsoleSession, catalogue: Catalogue
+) -> None:
+    await chat.send("/compare smolvlm2 vs mistral-medium-3")
+    chat.pop_all()
+    await chat.send(":reviews 1")
+    reviews = chat.pop().text
+    assert reviews.startswith("Full reviews: SmolVLM2 vs Mistral Medium 3")
+    body = catalogue.by_slug["mistral-medium-3"].panel["skeptic"].body
+    assert " ".join(body.split()[:8]) in " ".join(reviews.split())
+    assert reviews.count("The Buyer:") == 2
+    await chat.send(":reviews 9")
+    assert "There is no card '9'" in chat.pop().text
+
+
+async def test_every_unresolved_name_is_reported_at_once_with_numbered_choices(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare mistral vs openai", user="dana")
+    answer = chat.pop()
+    assert answer.kind == "ephemeral" and answer.to_user == "dana"
+    assert '"mistral" could be several tools' in answer.text
+    assert '"openai" could be several tools' in answer.text
+    assert "1. Mistral Large (for 'mistral')" in answer.text
+    await chat.send(":pick 1", user="dana")
+    again = chat.pop()  # mistral is settled; openai still needs an answer
+    assert '"mistral"' not in again.text and '"openai" could be several tools' in again.text
+    await chat.send(":pick 2", user="dana")
+    card = chat.pop()
+    assert card.kind == "card" and card.text.startswith("Mistral Large vs GPT-4o mini")
+    await chat.send(":pick 1", user="dana")  # the answered question is not asked again
+    assert chat.pop().kind == "card"
+
+
+async def test_an_unknown_name_in_the_terminal_points_to_tools_not_the_cli(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare qqqqqq vs haiku")
+    text = chat.pop().text
+    assert "`/tools` lists every tool." in text and "verdict list" not in text
+
+
+async def test_tools_lists_the_catalogue_filtered_and_paged(chat: ConsoleSession) -> None:
+    await chat.send("/tools vision")
+    page = chat.pop().text
+    assert page.startswith('6 tools matching "vision", page 1 of 1')
+    assert "SmolVLM2 (smolvlm2) · Hugging Face · vision-language" in page
+    assert "GPT-4o" not in page
+    await chat.send("/tools anthropic")
+    assert chat.pop().text.startswith('2 tools matching "anthropic"')
+    await chat.send("/tools nothing-like-this")
+    assert chat.pop().text.startswith('No tool matching "nothing-like-this"')

@@ -28,11 +28,18 @@ from adapters.discord_render import (
 )
 from bot.catalogue import Catalogue, Review, Tool
 from bot.compare import Comparer
+from bot.errors import CannotPostHere
 from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store
 from tests.fake_discord import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 
 MANAGE_GUILD = str(discord.Permissions(manage_guild=True).value)
+CARD_PERMISSIONS = str(
+    discord.Permissions(
+        send_messages=True, embed_links=True, add_reactions=True, read_message_history=True
+    ).value
+)
+"""What the README's invite grants the bot; interactions carry it as `app_permissions`."""
 
 
 @pytest.fixture
@@ -66,9 +73,23 @@ _ids = iter(range(9_000, 99_000))
 
 
 def interaction(
-    client: discord.Client, name: str, options: list[dict[str, Any]], permissions: str = "0"
+    client: discord.Client,
+    name: str,
+    options: list[dict[str, Any]],
+    permissions: str = "0",
+    app_permissions: str = CARD_PERMISSIONS,
 ) -> discord.Interaction:
-    payload = {
+    payload = interaction_payload(name, options, permissions, app_permissions)
+    return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
+
+
+def interaction_payload(
+    name: str,
+    options: list[dict[str, Any]],
+    permissions: str = "0",
+    app_permissions: str = CARD_PERMISSIONS,
+) -> dict[str, Any]:
+    return {
         "id": str(next(_ids)),
         "application_id": APP_ID,
         "type": 2,
@@ -93,13 +114,12 @@ def interaction(
             "flags": 0,
         },
         "data": {"id": "1", "name": name, "type": 1, "options": options},
-        "app_permissions": "0",
+        "app_permissions": app_permissions,
         "locale": "en-US",
         "attachment_size_limit": 8_388_608,
         "entitlements": [],
         "authorizing_integration_owners": {},
     }
-    return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
 
 
 def reaction(
@@ -158,9 +178,12 @@ async def test_compare_defers_then_posts_the_card_as_an_embed_and_seeds_reaction
     assert callback.body["type"] == 5  # deferred: the 3-second deadline is met whatever follows
     [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
     [embed] = followup.body["embeds"]
-    assert embed["title"] == "SmolVLM2 vs Mistral Medium 3"
-    assert embed["fields"][0]["name"] == "1️⃣ SmolVLM2"
-    assert "**Verdict: ship SmolVLM2.**" in embed["description"]
+    assert embed["title"] == "SmolVLM2 vs Mistral Medium 3 — verdict: ship SmolVLM2."
+    assert embed["description"].startswith("3 of 4 reviewers ship SmolVLM2")
+    assert "\n1️⃣ **SmolVLM2** · vision-language · panel 75%" in embed["description"]
+    [row] = followup.body["components"]
+    assert row["components"][0]["label"] == "Full reviews"
+    assert row["components"][0]["custom_id"] == "verdict:reviews"
     assert followup.body["allowed_mentions"] == {"parse": []}
     emojis = [r.path.split("/")[-2] for r in fake.calls("PUT", "/reactions/")]
     assert emojis == ["1️⃣", "2️⃣"]
@@ -210,7 +233,7 @@ async def test_reactions_add_move_and_remove_votes_and_edits_are_coalesced(
     edits = fake.calls("PATCH", f"/channels/{CHANNEL_ID}/messages/{message_id}")
     assert 1 <= len(edits) <= 5
     footer = edits[-1].body["embeds"][0]["footer"]["text"]
-    assert footer == "Votes on this card: 1️⃣ 98 · 2️⃣ 1"
+    assert footer.startswith("Votes here: 1️⃣ 98 · 2️⃣ 1 · react to vote")
 
 
 async def test_verdicts_needs_manage_server(
@@ -295,7 +318,6 @@ def test_the_card_embed_stays_within_discords_limits_for_four_long_tools(
     for field in embed.fields:
         assert len(field.name or "") <= FIELD_NAME_LIMIT
         assert 0 < len(field.value or "") <= FIELD_VALUE_LIMIT
-    assert any((f.value or "").endswith("…") for f in embed.fields)
     assert discord.Embed.from_dict(embed.to_dict()).to_dict() == embed.to_dict()
 
 
@@ -338,7 +360,9 @@ async def test_verdict_discord_with_a_refused_token_is_one_line_without_the_toke
     code = await asyncio.to_thread(main, ["discord"])
     captured = capsys.readouterr()
     assert code == 5
-    assert captured.err == "verdict: Discord refused DISCORD_TOKEN; copy the bot token again\n"
+    assert captured.err.splitlines()[-1] == (
+        "verdict: Discord refused DISCORD_TOKEN; copy the bot token again"
+    )
     assert "secret-token-value" not in captured.out + captured.err
 
 
@@ -357,7 +381,7 @@ async def test_the_command_tree_has_the_commands_and_guards_verdicts(
 
     tree = build_tree(client, lambda: verdicts)
     commands = {c.name: c for c in tree.get_commands()}
-    assert set(commands) == {"compare", "tool", "leaderboard", "verdicts"}
+    assert set(commands) == {"compare", "tool", "tools", "leaderboard", "verdicts"}
     group = commands["verdicts"]
     assert isinstance(group, discord.app_commands.Group)
     assert group.default_permissions == discord.Permissions(manage_guild=True)
@@ -414,3 +438,200 @@ def test_a_process_can_run_a_slice_of_the_shards(
     monkeypatch.setenv("DISCORD_SHARD_IDS", "3,4")
     assert main(["discord"]) == 5
     assert capsys.readouterr().err == "verdict: DISCORD_SHARD_IDS: each shard once, from 0 to 3\n"
+
+
+def pressed(client: discord.Client, custom_id: str, message: dict[str, Any]) -> discord.Interaction:
+    """A button press as Discord delivers it: a component interaction on `message`."""
+    payload = {
+        **interaction_payload("unused", []),
+        "type": 3,
+        "data": {"custom_id": custom_id, "component_type": 2},
+        "message": message,
+    }
+    return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
+
+
+async def dispatch(
+    client: discord.Client,
+    custom_id: str,
+    message: dict[str, Any],
+    fake: FakeDiscord,
+    *,
+    calls: int = 1,
+) -> None:
+    """Through discord.py's own view store, as the gateway would; returns once the callback
+    has made `calls` more requests to Discord (or after 2 s)."""
+    import asyncio
+
+    before = len(fake.requests)
+    client._connection._view_store.dispatch_view(2, custom_id, pressed(client, custom_id, message))
+    for _ in range(200):
+        if len(fake.requests) >= before + calls:
+            break
+        await asyncio.sleep(0.01)
+
+
+async def test_full_reviews_button_survives_a_restart_and_answers_privately_per_tool(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts, catalogue: Catalogue
+) -> None:
+    from adapters.discord_buttons import REVIEWS_ID, ReviewsView
+
+    await verdicts.compare(interaction(client, "compare", []), "smolvlm2 vs mistral-medium-3")
+    [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    message_id = posted_id(fake)
+    button = followup.body["components"][0]["components"][0]
+    assert (button["label"], button["custom_id"]) == ("Full reviews", REVIEWS_ID)
+    # A new process: only the persistent view registered at start-up knows the button.
+    restarted = discord.Client(intents=intents())
+    await restarted.login("not-a-real-token")
+    try:
+        restarted.add_view(ReviewsView(verdicts.reviews))
+        message = {
+            **fake._message(CHANNEL_ID, followup.body, str(message_id)),
+            "components": followup.body["components"],
+        }
+        await dispatch(restarted, REVIEWS_ID, message, fake, calls=2)
+    finally:
+        await restarted.close()
+    [answer] = [c for c in fake.calls("POST", "/callback") if c.body.get("type") == 4]
+    assert answer.body["data"]["flags"] == 64  # only the presser sees it
+    first = answer.body["data"]["embeds"][0]
+    assert first["title"] == "Full reviews: SmolVLM2"
+    skeptic = catalogue.by_slug["smolvlm2"].panel["skeptic"]
+    assert first["fields"][1]["name"] == f"The Skeptic: skip. {skeptic.take}"
+    assert first["fields"][1]["value"] == skeptic.body
+    [page_two] = fake.calls("POST", f"/webhooks/{APP_ID}/")[1:]
+    assert page_two.body["flags"] == 64
+    assert page_two.body["embeds"][0]["title"] == "Full reviews: Mistral Medium 3"
+    for embed in (first, page_two.body["embeds"][0]):
+        assert len(discord.Embed.from_dict(embed)) <= TOTAL_LIMIT
+
+
+async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    from adapters.discord_buttons import PickButton
+
+    await verdicts.compare(interaction(client, "compare", []), "mistral vs openai")
+    [asked] = fake.calls("POST", "/callback")
+    data = asked.body["data"]
+    assert data["flags"] == 64
+    assert '"mistral" could be several tools' in data["content"]
+    assert '"openai" could be several tools' in data["content"]
+    buttons = data["components"][0]["components"]
+    assert [b["label"] for b in buttons] == [
+        "Mistral Large (for mistral)",
+        "Mistral Medium 3 (for mistral)",
+        "GPT-4o (for openai)",
+        "GPT-4o mini (for openai)",
+    ]
+    assert buttons[0]["custom_id"] == "verdict:pick:mistral-large|openai"
+    assert all(len(b["custom_id"]) <= 100 for b in buttons)
+    client.add_dynamic_items(PickButton)
+    client.verdicts = lambda: verdicts  # type: ignore[attr-defined]  # as VerdictClient has
+    ephemeral = {**fake._message(CHANNEL_ID, data), "components": data["components"]}
+    await dispatch(client, buttons[0]["custom_id"], ephemeral, fake)
+    again = fake.calls("POST", "/callback")[-1].body["data"]
+    assert '"mistral"' not in again["content"] and '"openai"' in again["content"]
+    second = again["components"][0]["components"][1]
+    assert second["custom_id"] == "verdict:pick:mistral-large|gpt-4o-mini"
+    asked_again = {**fake._message(CHANNEL_ID, again), "components": again["components"]}
+    await dispatch(client, second["custom_id"], asked_again, fake, calls=3)
+    [card] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    assert card.body["embeds"][0]["title"].startswith("Mistral Large vs GPT-4o mini — verdict:")
+
+
+async def test_an_unknown_name_points_to_discords_own_commands(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(interaction(client, "compare", []), "qqqqqq vs haiku")
+    content = fake.calls("POST", "/callback")[0].body["data"]["content"]
+    assert "/tools" in content and "as you type" in content and "verdict list" not in content
+
+
+async def test_tools_lists_a_page_privately_and_turns_pages_in_place(
+    fake: FakeDiscord,
+    client: discord.Client,
+    verdicts: DiscordVerdicts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from adapters.discord_buttons import ToolsPageButton
+
+    monkeypatch.setattr("bot.render.lists.PAGE_SIZE", 5)
+    await verdicts.tools(interaction(client, "tools", []), "")
+    [listed] = fake.calls("POST", "/callback")
+    data = listed.body["data"]
+    assert data["flags"] == 64
+    assert data["embeds"][0]["title"] == "13 tools, page 1 of 3"
+    [more] = data["components"][0]["components"]
+    assert (more["label"], more["custom_id"]) == ("Next", "verdict:tools:2:")
+    client.add_dynamic_items(ToolsPageButton)
+    client.verdicts = lambda: verdicts  # type: ignore[attr-defined]
+    listing = {**fake._message(CHANNEL_ID, data), "components": data["components"]}
+    await dispatch(client, more["custom_id"], listing, fake)
+    turned = fake.calls("POST", "/callback")[-1].body
+    assert turned["type"] == 7  # UPDATE_MESSAGE: the same message shows page 2
+    assert turned["data"]["embeds"][0]["title"] == "13 tools, page 2 of 3"
+    await verdicts.tools(interaction(client, "tools", []), "anthropic")
+    assert fake.calls("POST", "/callback")[-1].body["data"]["embeds"][0]["title"] == (
+        '2 tools matching "anthropic", page 1 of 1'
+    )
+
+
+async def test_leaderboard_of_an_unknown_category_is_answered_privately(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.leaderboard(interaction(client, "leaderboard", []), "no-such")
+    [answer] = fake.calls("POST", "/callback")
+    assert answer.body["data"]["flags"] == 64
+    assert answer.body["data"]["content"].startswith('No category "no-such". Known: llm,')
+
+
+# --- a channel where the bot lacks a permission: which one, and where to grant it ----------
+
+
+def granted(**permissions: bool) -> str:
+    everything = dict.fromkeys(
+        ("send_messages", "embed_links", "add_reactions", "read_message_history"), True
+    )
+    return str(discord.Permissions(**(everything | permissions)).value)
+
+
+async def test_compare_without_add_reactions_names_it_and_where_to_grant_it(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    asked = interaction(client, "compare", [], app_permissions=granted(add_reactions=False))
+    await verdicts.compare(asked, "smolvlm2 vs mistral-medium-3")
+    [reply] = fake.calls("POST", "/callback")
+    assert reply.body["data"]["flags"] == 64  # only the asker sees it
+    assert reply.body["data"]["content"] == (
+        "I can't post cards in this channel: I need Add Reactions. A server admin can grant it "
+        "in Server Settings → Roles → verdict, or for this channel only in Edit Channel → "
+        "Permissions."
+    )
+    assert fake.calls("POST", "/webhooks/") == [] and fake.calls("PUT", "/reactions/") == []
+    assert await verdicts.store.vote_rows() == []
+
+
+async def test_compare_without_send_messages_and_embed_links_names_both(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    asked = interaction(
+        client, "compare", [], app_permissions=granted(send_messages=False, embed_links=False)
+    )
+    await verdicts.compare(asked, "haiku vs gpt-4o-mini")
+    [reply] = fake.calls("POST", "/callback")
+    assert reply.body["data"]["content"].startswith(
+        "I can't post cards in this channel: I need Send Messages and Embed Links."
+    )
+
+
+async def test_a_weekly_card_in_a_closed_channel_says_which_permission(
+    fake: FakeDiscord, verdicts: DiscordVerdicts
+) -> None:
+    fake.closed_channels = {"4001"}
+    with pytest.raises(CannotPostHere) as refused:
+        await verdicts.bot.post_card("4001", ["smolvlm2", "gpt-4o"], asked_by="weekly")
+    assert refused.value.message.startswith(
+        "I can't post cards in channel 4001: I need Send Messages and Embed Links."
+    )

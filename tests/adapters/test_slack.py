@@ -81,6 +81,33 @@ class SlackHarness:
         )
         return await self.post(body, "application/x-www-form-urlencoded", **kw)
 
+    async def action(
+        self, action_id: str, value: str, user: str = "U1", *, ephemeral: bool = False
+    ) -> aiohttp.ClientResponse:
+        """A button press, as Slack sends it: form-encoded `payload=<json>`."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": user},
+            "api_app_id": "A1",
+            "token": "x",
+            "container": {"type": "message", "is_ephemeral": ephemeral},
+            "trigger_id": "t",
+            "channel": {"id": CHANNEL, "name": "general"},
+            "response_url": f"{self.fake.base_url}response_url",
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "action_ts": "1700000000.1",
+                }
+            ],
+        }
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, "application/x-www-form-urlencoded")
+
     async def reaction(
         self,
         user: str,
@@ -178,12 +205,21 @@ async def test_compare_acks_posts_blocks_adds_reactions_and_registers_the_card(
     ts = await _compare(slack, "smolvlm2 vs mistral-medium-3")
     [post] = slack.fake.of("chat.postMessage")
     assert post.args["channel"] == CHANNEL
-    assert post.args["text"] == "SmolVLM2 vs Mistral Medium 3: ship SmolVLM2"
+    assert post.args["text"] == "SmolVLM2 vs Mistral Medium 3 — verdict: ship SmolVLM2."
     header = post.args["blocks"][0]
     assert header == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "SmolVLM2 vs Mistral Medium 3"},
+        "text": {
+            "type": "plain_text",
+            "text": "SmolVLM2 vs Mistral Medium 3 — verdict: ship SmolVLM2.",
+        },
     }
+    assert post.args["blocks"][1]["text"]["text"].startswith("3 of 4 reviewers ship SmolVLM2")
+    [button] = post.args["blocks"][-1]["elements"]
+    assert (button["action_id"], button["value"]) == (
+        "verdict_reviews",
+        "smolvlm2+mistral-medium-3",
+    )
     assert [c.args["name"] for c in slack.fake.of("reactions.add")] == ["one", "two"]
     card = await slack.services.store.find_card("slack", CHANNEL, ts)
     assert card is not None and card.tools == ("smolvlm2", "mistral-medium-3")
@@ -232,8 +268,8 @@ async def test_a_burst_of_reactions_gives_few_updates_with_the_final_tally(
     await slack.services.edits.drain()
     updates = slack.fake.of("chat.update")
     assert 1 <= len(updates) <= 8
-    footer = updates[-1].args["blocks"][-1]["elements"][0]["text"]
-    assert footer.endswith("Votes here: :one: 40 · :two: 20")
+    footer = updates[-1].args["blocks"][-2]["elements"][0]["text"]
+    assert footer.startswith("Votes here: :one: 40 · :two: 20 · react to vote")
 
 
 async def test_a_bad_query_gets_an_ephemeral_answer_that_pings_nobody(slack: SlackHarness) -> None:
@@ -251,7 +287,7 @@ async def test_a_bad_query_gets_an_ephemeral_answer_that_pings_nobody(slack: Sla
 async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
     slack: SlackHarness,
 ) -> None:
-    await slack.command("/verdicts", "subscribe fri 17 Europe/Paris", user="U1")
+    await slack.command("/verdicts", "subscribe friday 5 pm Europe/Paris", user="U1")
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
     assert slack.fake.of("chat.postEphemeral")[0].args["text"] == (
         "Subscribed: a weekly verdict here on Fridays at 17:00 Europe/Paris."
@@ -266,7 +302,9 @@ async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
 
 
 def _longest(tool: Tool, n: int) -> Tool:
-    review = Review(verdict="ship", take="<!here> " + "T" * 132, body="B" * 1000)
+    review = Review(
+        verdict="ship" if n % 2 else "skip", take="<!here> " + "T" * 132, body="B" * 1000
+    )
     return tool.model_copy(
         update={
             "slug": f"{tool.slug}-{n}",
@@ -298,7 +336,7 @@ def test_blocks_stay_within_slacks_limits_for_four_long_tools(catalogue: Catalog
         if block["type"] == "context":
             assert all(len(e["text"]) <= CONTEXT_LIMIT for e in block["elements"])
     text = json.dumps(blocks)
-    assert "<!here>" not in text and "&lt;!here&gt;" in text
+    assert "<!here>" not in text
 
 
 def test_the_manifest_asks_for_exactly_the_scopes_needed() -> None:
@@ -313,7 +351,14 @@ def test_the_manifest_asks_for_exactly_the_scopes_needed() -> None:
     ]
     assert {c["command"] for c in manifest["features"]["slash_commands"]} == {
         "/compare",
+        "/tool",
+        "/tools",
+        "/leaderboard",
         "/verdicts",
+    }
+    assert manifest["settings"]["interactivity"] == {
+        "is_enabled": True,
+        "request_url": "https://YOUR-HOST/slack/events",
     }
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "reaction_added",
@@ -351,7 +396,7 @@ async def test_verdict_slack_with_a_refused_token_is_one_line_without_the_token(
         await fake.stop()
     captured = capsys.readouterr()
     assert code == 5
-    assert captured.err == "verdict: Slack refused SLACK_BOT_TOKEN (invalid_auth)\n"
+    assert captured.err.splitlines()[-1] == "verdict: Slack refused SLACK_BOT_TOKEN (invalid_auth)"
     assert "xoxb-secret-value" not in captured.out + captured.err
 
 
@@ -405,3 +450,105 @@ async def test_verdict_slack_serves_signed_http_end_to_end(tmp_path: Path) -> No
         process.terminate()
         await process.wait()
         await fake.stop()
+
+
+async def test_full_reviews_answers_the_presser_privately_one_message_per_tool(
+    slack: SlackHarness, catalogue: Catalogue
+) -> None:
+    await _compare(slack, "smolvlm2 vs mistral-medium-3")
+    [post] = slack.fake.of("chat.postMessage")
+    [button] = post.args["blocks"][-1]["elements"]
+    response = await slack.action(button["action_id"], button["value"], user="U9")
+    assert response.status == 200
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
+    pages = slack.fake.of("chat.postEphemeral")
+    assert [p.args["user"] for p in pages] == ["U9", "U9"]
+    assert [p.args["blocks"][0]["text"]["text"] for p in pages] == [
+        "Full reviews: SmolVLM2",
+        "Full reviews: Mistral Medium 3",
+    ]
+    skeptic = catalogue.by_slug["smolvlm2"].panel["skeptic"]
+    assert pages[0].args["blocks"][2]["text"]["text"] == (
+        f"*The Skeptic: skip.* {skeptic.take}\n{skeptic.body}"
+    )
+    for page in pages:
+        assert len(page.args["blocks"]) <= 50
+        assert all(len(b["text"]["text"]) <= 3000 for b in page.args["blocks"])
+
+
+async def test_did_you_mean_buttons_name_every_problem_and_rerun_the_comparison(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("/compare", "mistral vs openai")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
+    [asked] = slack.fake.of("chat.postEphemeral")
+    assert '"mistral" could be several tools' in asked.args["text"]
+    assert '"openai" could be several tools' in asked.args["text"]
+    buttons = asked.args["blocks"][1]["elements"]
+    assert [b["text"]["text"] for b in buttons] == [
+        "Mistral Large (for mistral)",
+        "Mistral Medium 3 (for mistral)",
+        "GPT-4o (for openai)",
+        "GPT-4o mini (for openai)",
+    ]
+    assert buttons[1]["value"] == "mistral-medium-3 vs openai"
+    await slack.action(buttons[1]["action_id"], buttons[1]["value"])
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
+    again = slack.fake.of("chat.postEphemeral")[-1]
+    assert '"mistral"' not in again.args["text"]  # settled; only openai is asked again
+    pick = again.args["blocks"][1]["elements"][1]
+    assert pick["value"] == "mistral-medium-3 vs gpt-4o-mini"
+    await slack.action(pick["action_id"], pick["value"])
+    await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
+    [card] = slack.fake.of("chat.postMessage")
+    assert card.args["text"].startswith("Mistral Medium 3 vs GPT-4o mini — verdict:")
+
+
+async def test_an_unknown_name_points_to_slacks_own_commands(slack: SlackHarness) -> None:
+    await slack.command("/compare", "qqqqqq vs haiku")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
+    text = slack.fake.of("chat.postEphemeral")[0].args["text"]
+    assert "`/tools [filter]` lists every tool" in text and "verdict list" not in text
+
+
+async def test_tool_tools_and_leaderboard_commands(slack: SlackHarness) -> None:
+    await slack.command("/tool", "gemni flash")
+    await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
+    page = slack.fake.of("chat.postMessage")[0]
+    assert page.args["blocks"][0]["text"]["text"] == "Gemini 2.0 Flash · Google"
+    await slack.command("/tools", "vision")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
+    listing = slack.fake.of("chat.postEphemeral")[0].args["blocks"]
+    assert listing[0]["text"]["text"] == '*6 tools matching "vision", page 1 of 1*'
+    assert "*SmolVLM2* `smolvlm2`" in listing[1]["text"]["text"]
+    await slack.command("/leaderboard", "no-such-category", user="U7")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
+    refused = slack.fake.of("chat.postEphemeral")[-1]
+    assert refused.args["user"] == "U7"
+    assert refused.args["text"].startswith('No category "no-such-category". Known: llm,')
+    await slack.command("/leaderboard", "")
+    await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 2)
+    board = slack.fake.of("chat.postMessage")[-1].args["blocks"]
+    assert board[0]["text"]["text"] == "Community leaderboard"
+    assert "On cards: votes cast on cards holding the tool" in board[-1]["elements"][0]["text"]
+
+
+async def test_tools_pages_turn_in_place(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.render.lists.PAGE_SIZE", 5)
+    await slack.command("/tools", "")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
+    first = slack.fake.of("chat.postEphemeral")[0].args["blocks"]
+    assert first[0]["text"]["text"] == "*13 tools, page 1 of 3*"
+    [more] = first[-1]["elements"]
+    assert (more["text"]["text"], more["value"]) == ("Next", "2:")
+    await slack.action(more["action_id"], more["value"], ephemeral=True)
+    await eventually(lambda: len(slack.fake.of("response_url")) == 1)
+    [replaced] = slack.fake.of("response_url")
+    assert replaced.args["replace_original"] is True
+    assert replaced.args["blocks"][0]["text"]["text"] == "*13 tools, page 2 of 3*"
+    assert [b["text"]["text"] for b in replaced.args["blocks"][-1]["elements"]] == [
+        "Previous",
+        "Next",
+    ]

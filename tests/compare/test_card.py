@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
-from bot.catalogue import Catalogue, Pricing, Review, Tool
+from bot.catalogue import Catalogue, Lifecycle, Offer, Pricing, Review, Tool
 from bot.compare import Comparer, build_card
 from bot.render import json_format, markdown, text
 from bot.votes import CommunityTally
@@ -81,7 +82,10 @@ def test_fewer_than_ten_votes_do_not_decide_and_price_does(
     card = build_card([a, b], votes, panel=catalogue.panel)
     assert card.verdict.pick == a.slug
     assert card.verdict.decided_by == "price"
-    assert "$0.15 in" in card.verdict.reason
+    assert card.verdict.reason == (
+        "The panel is split evenly (2 of 4 ship each), so price decides: GPT-4o mini is 6.7× "
+        "cheaper per output token than Claude 3.5 Haiku."
+    )
 
 
 def test_a_full_tie_says_depends_with_each_tools_best_use(catalogue: Catalogue) -> None:
@@ -90,8 +94,11 @@ def test_a_full_tie_says_depends_with_each_tools_best_use(catalogue: Catalogue) 
     card = build_card([a, b], {}, panel=catalogue.panel)
     assert card.verdict.pick is None
     assert card.verdict.decided_by == "tie"
-    assert card.verdict.reason.startswith("Depends: pick Qwen2-VL 2B for multilingual OCR")
-    assert "Qwen2-VL 7B for self-hosted" in card.verdict.reason
+    assert card.verdict.reason.startswith("Pick Qwen2-VL 2B for multilingual OCR")
+    assert "; Qwen2-VL 7B for self-hosted" in card.verdict.reason
+    assert len(card.verdict.situations) == 2
+    rendered = text.render_card(card)
+    assert rendered.lower().count("depends") == 1  # said once, then the two situations
 
 
 def test_reviewer_split_marks_only_personas_whose_verdicts_differ(
@@ -106,19 +113,23 @@ def test_reviewer_split_marks_only_personas_whose_verdicts_differ(
 def test_no_votes_show_a_dash(comparer: Comparer) -> None:
     card = comparer.compare("smolvlm2 vs mistral-medium-3")
     assert all(c.community.votes == 0 and c.community.ship_pct is None for c in card.tools)
-    community_line = next(
-        line for line in text.render_card(card).splitlines() if line.startswith("Community")
-    )
-    assert community_line.split()[1:] == ["—", "—"]
+    rows = [line.split() for line in text.render_card(card).splitlines()[3:6]]
+    assert rows[0][:4] == ["Tool", "Category", "Panel", "Community"]
+    assert rows[1][3] == "—" and rows[2][5] == "—"
 
 
 def test_the_example_card_picks_and_explains(comparer: Comparer) -> None:
     card = comparer.compare("smolvlm2 vs mistral-medium-3")
     rendered = text.render_card(card)
-    assert rendered.startswith("SmolVLM2 vs Mistral Medium 3")
-    assert "Verdict: ship SmolVLM2." in rendered
-    assert "$0.40 in / $2.00 out per 1M" in rendered
-    assert "≠ The Buyer (split)" in rendered
+    assert rendered.splitlines()[0] == "SmolVLM2 vs Mistral Medium 3 — verdict: ship SmolVLM2."
+    assert card.verdict.reason == (
+        "3 of 4 reviewers ship SmolVLM2, against 2 of 4 for Mistral Medium 3. The Buyer tips "
+        "it: “No per-token bill at all; the cost is a GPU you may already own.”"
+    )
+    assert "paid $0.80/1M" in rendered  # entry price and the blended price
+    assert "≠ The Buyer ships SmolVLM2, skips Mistral Medium 3: “$0.40 in and $2 out" in rendered
+    assert "= The Builder and The Futurist: ship both; The Skeptic: skip both" in rendered
+    assert "The Skeptic ships" not in rendered  # agreeing reviewers are one line, not four
 
 
 FOUR_WAYS = [
@@ -137,21 +148,30 @@ def test_text_card_fits_80_columns_for_up_to_four_tools(comparer: Comparer, quer
 
 
 @pytest.mark.parametrize("query", FOUR_WAYS)
-def test_text_card_keeps_every_word_of_each_column(comparer: Comparer, query: str) -> None:
+def test_text_card_shows_every_tool_name_and_category(comparer: Comparer, query: str) -> None:
     card = comparer.compare(query)
-    rendered_words = text.render_card(card).split()
+    rendered = text.render_card(card)
     for column in card.tools:
-        for word in column.best_for.split():
-            assert word in rendered_words
+        assert any(
+            line.startswith(column.name) and column.category in line
+            for line in rendered.splitlines()
+        )
 
 
 def test_markdown_card_is_a_table_with_one_column_per_tool(comparer: Comparer) -> None:
     rendered = markdown.render_card(
         comparer.compare("gpt-4o vs claude 3.5 haiku vs gemini 2.0 flash")
     )
-    header = next(line for line in rendered.splitlines() if line.startswith("| |"))
-    assert header.count("|") == 5
-    assert "**Verdict:" in rendered
+    assert rendered.startswith("**GPT-4o vs Claude 3.5 Haiku vs Gemini 2.0 Flash — verdict:")
+    header = next(line for line in rendered.splitlines() if line.startswith("| Tool"))
+    assert header == "| Tool | Category | Panel | Community | Price | Context |"
+    assert (
+        sum(
+            line.startswith("| Gemini") or line.startswith("| GPT")
+            for line in rendered.splitlines()
+        )
+        == 2
+    )
 
 
 def test_json_card_follows_the_cli_contract(comparer: Comparer) -> None:
@@ -165,3 +185,177 @@ def test_json_card_follows_the_cli_contract(comparer: Comparer) -> None:
     assert isinstance(data["reviewer_split"], list) and data["reviewer_split"]
     assert data["verdict"]["pick"] in {"claude-3-5-haiku", "gpt-4o-mini", None}
     assert data["verdict"]["reason"]
+
+
+def _unreviewed(tool: Tool, **facts: object) -> Tool:
+    """The tool as the price dataset alone would know it: no panel reviews."""
+    update: dict[str, object] = {"panel": {}}
+    if facts:
+        update["facts"] = tool.facts.model_copy(update=facts)
+    return tool.model_copy(update=update)
+
+
+def test_an_unreviewed_tool_says_so_and_never_shows_a_made_up_share(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    a, b = _unreviewed(pair[0]), pair[1]
+    card = build_card([a, b], {}, panel=catalogue.panel)
+    assert card.tools[0].reviewed is False and card.tools[0].panel_ship_pct is None
+    rendered = text.render_card(card)
+    row = next(line for line in rendered.splitlines() if line.startswith("GPT-4o mini  "))
+    assert "not reviewed yet" in row and "%" not in row
+    assert "not reviewed yet" in markdown.render_card(card)
+
+
+def test_with_an_unreviewed_tool_price_decides_within_one_context_class(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    a = _priced(_unreviewed(pair[0], context_window=128_000), 0.15, 0.60)
+    b = _priced(
+        pair[1].model_copy(
+            update={"facts": pair[1].facts.model_copy(update={"context_window": 200_000})}
+        ),
+        0.80,
+        4.00,
+    )
+    card = build_card([a, b], {}, panel=catalogue.panel)
+    assert card.verdict.pick == a.slug and card.verdict.decided_by == "price"
+    assert card.verdict.reason == (
+        "GPT-4o mini is not reviewed yet, so price decides within the same context class "
+        "(up to 200K tokens): GPT-4o mini is 6.7× cheaper per output token than Claude 3.5 Haiku."
+    )
+
+
+def test_with_an_unreviewed_tool_the_community_decides_before_price(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    a, b = _priced(_unreviewed(pair[0]), 0.15, 0.60), pair[1]
+    votes = {
+        a.slug: CommunityTally(votes=30, ship_pct=20),
+        b.slug: CommunityTally(votes=30, ship_pct=80),
+    }
+    card = build_card([a, b], votes, panel=catalogue.panel)
+    assert card.verdict.pick == b.slug and card.verdict.decided_by == "community"
+    assert card.verdict.reason == (
+        "GPT-4o mini is not reviewed yet, so the community decides: Claude 3.5 Haiku won 80% of "
+        "30 votes, against 20% of 30 for GPT-4o mini."
+    )
+
+
+def test_an_unreviewed_tool_of_another_context_class_depends_with_the_two_situations(
+    catalogue: Catalogue,
+) -> None:
+    cheap = _priced(_unreviewed(catalogue.by_slug["gpt-4o-mini"]), 0.15, 0.60)
+    long = catalogue.by_slug["gemini-2-0-flash"]  # 1M tokens against 128K
+    card = build_card([cheap, _priced(long, 0.30, 2.40)], {}, panel=catalogue.panel)
+    assert card.verdict.pick is None and card.verdict.decided_by == "tie"
+    assert card.verdict.situations == (
+        f"GPT-4o mini for {cheap.best_for} "
+        "(it is 4× cheaper per output token than Gemini 2.0 Flash)",
+        f"Gemini 2.0 Flash for {long.best_for} (it reads audio and video, which GPT-4o mini "
+        "does not)",
+    )
+
+
+def test_a_retired_model_says_so_in_one_line_and_names_its_successor(
+    catalogue: Catalogue, comparer: Comparer
+) -> None:
+    old = catalogue.by_slug["claude-3-5-sonnet"].model_copy(
+        update={
+            "lifecycle": Lifecycle(
+                status="retired", retired_on=dt.date(2025, 10, 22), successor="claude-3-5-haiku"
+            )
+        }
+    )
+    mini = catalogue.by_slug["gpt-4o-mini"]
+    card = build_card([old, mini], {}, panel=catalogue.panel, known=catalogue.by_slug)
+    assert card.tools[0].lifecycle_note == "Retired on 2025-10-22; use Claude 3.5 Haiku instead."
+    assert card.tools[1].lifecycle_note is None
+    lines = text.render_card(card).splitlines()
+    assert [line for line in lines if "Retired" in line] == [
+        "  Claude 3.5 Sonnet: Retired on 2025-10-22; use Claude 3.5 Haiku instead."
+    ]
+    deprecated = old.model_copy(
+        update={"lifecycle": Lifecycle(status="deprecated", successor="brand-new-model")}
+    )
+    card = build_card([deprecated, mini], {}, panel=catalogue.panel, known=catalogue.by_slug)
+    assert card.tools[0].lifecycle_note == "Deprecated; use brand-new-model instead."
+
+
+def test_the_row_shows_the_cheapest_providers_compactly(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    offers = tuple(
+        Offer(
+            provider=p, provider_name=n, model_id="m", input_usd_per_mtok=i, output_usd_per_mtok=o
+        )
+        for p, n, i, o in [
+            ("groq", "Groq", 0.59, 0.79),
+            ("together", "Together", 0.88, 0.88),
+            ("deepinfra", "DeepInfra", 0.9, 0.9),
+        ]
+    )
+    served = pair[0].model_copy(update={"offers": offers})
+    card = build_card([served, pair[1]], {}, panel=catalogue.panel)
+    assert card.tools[0].served_by == offers
+    notes = [line for line in text.render_card(card).splitlines() if "served by" in line]
+    assert notes == ["  GPT-4o mini: served by Groq $0.59/$0.79, Together $0.88/$0.88 and 1 more"]
+
+
+def test_a_reason_names_a_context_or_modality_difference_when_there_is_room(
+    comparer: Comparer,
+) -> None:
+    card = comparer.compare("mistral-large vs gpt-4o")
+    assert card.verdict.pick == "gpt-4o"
+    assert card.verdict.reason.endswith("It also reads images, which Mistral Large does not.")
+    assert comparer.compare("flash vs gpt-4o").verdict.reason.endswith(
+        "It is also 25× cheaper per output token than GPT-4o."
+    )
+
+
+def test_reviewers_who_agree_are_one_line(catalogue: Catalogue, pair: tuple[Tool, Tool]) -> None:
+    a, b = _with_panel(pair[0], 4), _with_panel(pair[1], 4)
+    card = build_card([a, b], {}, panel=catalogue.panel)
+    lines = text.render_card(card).splitlines()
+    assert "= All four reviewers: ship both" in lines
+    assert not [line for line in lines if line.startswith("≠")]
+
+
+def test_a_reviewer_without_a_review_of_every_tool_agrees_only_on_what_they_reviewed(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    a = _with_panel(pair[0], 4)
+    b = _with_panel(pair[1], 4)
+    b = b.model_copy(update={"panel": {k: v for k, v in b.panel.items() if k != "buyer"}})
+    card = build_card([a, b], {}, panel=catalogue.panel)
+    assert card.verdict.reason.startswith("The panel is split evenly (100% ship each)")
+    assert (
+        "= The Builder, The Skeptic and The Futurist: ship both; The Buyer: ship GPT-4o mini"
+        in " ".join(text.render_card(card).split())
+    )
+
+
+def test_a_retired_model_served_by_providers_keeps_its_lifecycle_line_whole(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    offers = (
+        Offer(
+            provider="deepinfra",
+            provider_name="DeepInfra",
+            model_id="m",
+            input_usd_per_mtok=0.05,
+            output_usd_per_mtok=0.1,
+        ),
+    )
+    old = pair[0].model_copy(
+        update={
+            "offers": offers,
+            "lifecycle": Lifecycle(
+                status="deprecated", deprecated_on=dt.date(2025, 12, 1), successor="gpt-4o"
+            ),
+        }
+    )
+    card = build_card([old, pair[1]], {}, panel=catalogue.panel, known=catalogue.by_slug)
+    notes = [line for line in text.render_card(card).splitlines() if line.startswith("  GPT")]
+    assert notes == ["  GPT-4o mini: Deprecated since 2025-12-01; use GPT-4o instead."]
+    assert "served by DeepInfra $0.05/$0.10" in markdown.render_card(card)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.compare import Comparer, parse_query
-from bot.errors import AmbiguousTool, BadQuery, UnknownTool
+from bot.errors import AmbiguousTool, BadQuery, UnknownTool, Unresolved
 
 ACCEPTED = [
     ("smolvlm2 vs mistral-medium-3", ("smolvlm2", "mistral-medium-3")),
@@ -103,5 +103,36 @@ def test_no_text_makes_the_parser_raise_anything_but_bad_query(text: str) -> Non
 def test_no_text_makes_a_whole_comparison_raise_anything_unexpected(
     comparer: Comparer, text: str
 ) -> None:
-    with contextlib.suppress(BadQuery, UnknownTool, AmbiguousTool):
+    with contextlib.suppress(BadQuery, UnknownTool, AmbiguousTool, Unresolved):
         comparer.compare(text)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "which is better, gpt-4o or claude sonnet?",
+        "Which one is better: gpt-4o or claude sonnet",
+        "what's better, gpt-4o or claude sonnet?",
+        "which is better between gpt-4o and claude sonnet?",
+        "gpt-4o or claude sonnet",
+        "gpt-4o vs. claude sonnet",
+        "compare gpt-4o and claude sonnet",
+        "gpt-4o versus claude sonnet",
+        "gpt-4o — claude sonnet",
+        "gpt-4o – claude sonnet",
+        "gpt-4o ― claude sonnet",
+        "gpt-4o - claude sonnet",
+        "gpt-4o 对比 claude sonnet",
+        "gpt-4o と claude sonnet",
+        "gpt-4oとclaude sonnet",
+    ],
+)
+def test_natural_phrasings_compare_the_same_two_tools(comparer: Comparer, asked: str) -> None:
+    assert [t.slug for t in comparer.resolve_query(asked)] == ["gpt-4o", "claude-3-5-sonnet"]
+
+
+def test_hyphens_inside_names_still_join_words(comparer: Comparer) -> None:
+    assert [t.slug for t in comparer.resolve_query("gpt‑4o‑mini vs claude-3-5-haiku")] == [
+        "gpt-4o-mini",
+        "claude-3-5-haiku",
+    ]

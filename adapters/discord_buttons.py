@@ -1,0 +1,138 @@
+"""Discord's buttons: the card's "Full reviews" (a persistent view), "Did you mean" choices and
+/tools pages (DynamicItems whose custom_id carries what they need, so they work after a restart).
+
+Each press is a line over `DiscordVerdicts`, reached through the client (`VerdictClient.verdicts`)
+the way the slash commands reach it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import Choice
+from bot.render.layout import fit
+
+if TYPE_CHECKING:
+    from adapters.discord_bot import DiscordVerdicts
+
+MAX_BUTTONS = 25
+"""Buttons on one message: Discord's most (five rows of five)."""
+REVIEWS_ID = "verdict:reviews"
+"""The "Full reviews" button on every card: fixed, so one persistent view answers them all,
+including cards posted before a restart (the card is found by its message in the store)."""
+PICK_PREFIX = "verdict:pick:"
+TOOLS_PREFIX = "verdict:tools:"
+CUSTOM_ID_LIMIT = 100
+BUTTON_LABEL_LIMIT = 80
+
+Pressed = Callable[[discord.Interaction], Awaitable[None]]
+
+
+class ReviewsView(discord.ui.View):
+    """A card's "Full reviews" button, and a "Full page" link when the card has a web page.
+    Persistent: no timeout and a fixed custom_id (a link sends no interaction), and
+    `client.add_view` registers one at start-up so presses on old cards still answer."""
+
+    def __init__(self, on_press: Pressed | None = None, page_url: str | None = None) -> None:
+        super().__init__(timeout=None)
+        self.on_press = on_press
+        button: discord.ui.Button[ReviewsView] = discord.ui.Button(
+            label="Full reviews", style=discord.ButtonStyle.secondary, custom_id=REVIEWS_ID
+        )
+        button.callback = self._pressed  # type: ignore[method-assign]
+        self.add_item(button)
+        if page_url is not None:
+            self.add_item(discord.ui.Button(label="Full page", url=page_url))
+
+    async def _pressed(self, interaction: discord.Interaction) -> None:
+        if self.on_press is not None:
+            await self.on_press(interaction)
+
+
+def _client_verdicts(interaction: discord.Interaction) -> DiscordVerdicts:
+    verdicts = getattr(interaction.client, "verdicts", None)
+    if verdicts is None:
+        raise RuntimeError("a verdict button was pressed on a client without DiscordVerdicts")
+    return verdicts()
+
+
+class PickButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"verdict:pick:(?P<query>.+)",
+):
+    """A "Did you mean" choice: its custom_id holds the comparison to run, so it needs no
+    memory and works after a restart."""
+
+    def __init__(self, query: str, label: str = "Compare") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label, BUTTON_LABEL_LIMIT),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{PICK_PREFIX}{query}",
+            )
+        )
+        self.query = query
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PickButton:
+        return cls(match["query"], getattr(item, "label", None) or "Compare")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _client_verdicts(interaction).compare(interaction, self.query)
+
+
+class ToolsPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"verdict:tools:(?P<page>\d+):(?P<filter>.*)",
+):
+    """Previous / next page of /tools; the page and the filter live in the custom_id."""
+
+    def __init__(self, page: int, filter: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=fit(f"{TOOLS_PREFIX}{page}:{filter}", CUSTOM_ID_LIMIT),
+            )
+        )
+        self.page = page
+        self.filter = filter
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ToolsPageButton:
+        return cls(int(match["page"]), match["filter"], getattr(item, "label", None) or "More")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _client_verdicts(interaction).tools(interaction, self.filter, page=self.page)
+
+
+def pick_query(choice: Choice) -> str | None:
+    """The choice's comparison, short enough for a custom_id, or None if it cannot be."""
+    query = choice.query.replace(" vs ", "|")
+    return query if len(PICK_PREFIX) + len(query) <= CUSTOM_ID_LIMIT else None
+
+
+def choices_view(choices: Sequence[Choice]) -> discord.ui.View | None:
+    """Up to five buttons per name that did not resolve (25 in all, Discord's most)."""
+    view = discord.ui.View(timeout=None)
+    for choice in choices[:MAX_BUTTONS]:
+        query = pick_query(choice)
+        if query is not None:
+            view.add_item(PickButton(query, f"{choice.label} (for {choice.typed})"))
+    return view if view.children else None

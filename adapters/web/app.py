@@ -1,0 +1,361 @@
+"""The verdicts on the web: aiohttp routes that render the core's models as pages.
+
+`verdict web` runs these on their own (`run_web`). To serve them from a process that already
+runs an aiohttp server, build one `WebSite` over that process's comparer and store and call
+`add_web_routes(app, site)` before the app starts:
+
+- `verdict slack` in HTTP mode: bolt's `AsyncApp.web_app()` is an `aiohttp.web.Application`;
+  `add_web_routes(bolt_app.web_app(), WebSite(bot.comparer, bot.store, public_url=...))`, then
+  run it as today (`/slack/events` and the pages share the port).
+- `verdict discord`: the client has no HTTP server; when `VERDICT_PUBLIC_URL` is set, start one
+  beside the client with `runner = await start_web(site, host, port)` and
+  `await runner.cleanup()` on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from adapters.web import pages
+from adapters.web.cache import Page, PageCache
+from adapters.web.feed import weekly_feed
+from bot.catalogue import Catalogue, Tool
+from bot.compare import (
+    Comparer,
+    comparison_path,
+    parse_query,
+    tool_path,
+)
+from bot.compare.links import SEPARATOR
+from bot.errors import AmbiguousTool, BadQuery, UnknownTool, VerdictError
+from bot.votes import Store, build_leaderboard
+from bot.weekly import WeeklyStore
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+MAX_TOOLS = 4
+CACHE_CONTROL = "public, max-age=30"
+"""A reverse proxy may serve a page for 30 s, then revalidates it with its ETag."""
+LEADERBOARD_MIN_AGE = 10.0
+"""The leaderboard refits every vote, so it is rebuilt at most this often while votes arrive."""
+LEADERBOARDS_KEPT = 64
+FEED_ENTRIES = 50
+SECURITY_HEADERS = {
+    # No script runs on these pages; the policy says so, as a second guard behind escaping.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+class NotFound(Exception):
+    """A page that does not exist; carries what the 404 page says and links to."""
+
+    def __init__(self, message: str, links: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.links = list(links)
+
+
+class WebSite:
+    """The pages over one comparer (its catalogue) and one store, with their cache."""
+
+    def __init__(
+        self,
+        comparer: Comparer,
+        store: Store,
+        *,
+        public_url: str | None = None,
+        cache_size: int = 2048,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.comparer = comparer
+        self.store = store
+        self.weekly = WeeklyStore(store)
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.cache = PageCache(cache_size)
+        self.clock = clock
+        # When it was last built, per category and host; capped, since the host is the
+        # visitor's Host header when no public URL is set.
+        self._leaderboards: OrderedDict[tuple[str | None, str], tuple[float, Page]] = OrderedDict()
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.comparer.catalogue
+
+    def base_url(self, request: web.Request) -> str:
+        """Absolute links (canonical, Open Graph) use the public URL when one is set."""
+        return self.public_url or f"{request.scheme}://{request.host}"
+
+    def render(self, template: str, context: dict[str, Any], base_url: str) -> bytes:
+        html = self.templates.get_template(template).render(base_url=base_url, **context)
+        return html.encode()
+
+    # --- resolving addresses -------------------------------------------------------------
+
+    def _tool_named(self, typed: str) -> Tool:
+        return self.catalogue.by_slug.get(typed) or self.comparer.tool(typed)
+
+    def _resolve(self, spec: str) -> list[Tool]:
+        parts = [p for p in spec.split(SEPARATOR)]
+        if len(parts) > MAX_TOOLS or any(not p.strip() for p in parts):
+            raise NotFound(
+                f"A comparison names 2 to {MAX_TOOLS} tools, like /c/gpt-4o-vs-smolvlm2."
+            )
+        tools: list[Tool] = []
+        for typed in parts:
+            try:
+                tools.append(self._tool_named(typed))
+            except (UnknownTool, AmbiguousTool) as error:
+                resolved = [t.slug for t in tools]
+                raise NotFound(
+                    error.message, pages.suggestion_links(error.suggestions, resolved)
+                ) from None
+        slugs = [t.slug for t in tools]
+        if len(set(slugs)) != len(slugs):
+            raise NotFound(
+                "The same tool is named twice; name different tools to compare.",
+                [(t.name, tool_path(t.slug)) for t in {t.slug: t for t in tools}.values()],
+            )
+        return tools
+
+    # --- handlers ------------------------------------------------------------------------
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        reviewed = sorted((t for t in self.catalogue.tools if t.panel), key=lambda t: t.category)
+        categories = [(c, list(ts)) for c, ts in groupby(reviewed, key=lambda t: t.category)]
+        context = {
+            "meta": pages.Meta(
+                "Compare AI tools", "AI tools compared by a panel and the community.", "/"
+            ),
+            "categories": categories,
+        }
+        base = self.base_url(request)
+        return _respond(request, Page.of(self.render("index.html", context, base)))
+
+    async def ask(self, request: web.Request) -> web.StreamResponse:
+        """The index form: a typed comparison, sent on to its page."""
+        try:
+            tools = self.comparer.resolve_all(parse_query(request.query.get("q", "")))
+        except (UnknownTool, AmbiguousTool) as error:
+            raise NotFound(error.message, pages.suggestion_links(error.suggestions, [])) from None
+        except VerdictError as error:
+            raise NotFound(error.message) from None
+        raise web.HTTPSeeOther(comparison_path(t.slug for t in tools))
+
+    async def comparison(self, request: web.Request) -> web.StreamResponse:
+        tools = self._resolve(request.match_info["spec"])
+        if len(tools) == 1:
+            raise web.HTTPMovedPermanently(tool_path(tools[0].slug))
+        canonical = comparison_path(t.slug for t in tools)
+        if request.path != canonical:
+            raise web.HTTPMovedPermanently(canonical)
+        tools.sort(key=lambda t: t.slug)
+        slugs = [t.slug for t in tools]
+        base = self.base_url(request)
+        key = ("c", canonical, base)
+        mark = _mark(await self.store.tally_marks(slugs))
+        page = self.cache.get(key, mark)
+        if page is None:
+            tallies = await self.store.tool_tallies(slugs)
+            card = self.comparer.card_for(tools, tallies)
+            pair = await self.store.head_to_head(*slugs) if len(slugs) == 2 else None
+            context = pages.comparison_page(
+                card, tools, self.catalogue, pair if pair is not None and pair.votes else None
+            )
+            page = Page.of(self.render("comparison.html", context, base))
+            self.cache.put(key, mark, page)
+        return _respond(request, page)
+
+    async def tool(self, request: web.Request) -> web.StreamResponse:
+        typed = request.match_info["slug"]
+        try:
+            tool = self._tool_named(typed)
+        except (UnknownTool, AmbiguousTool) as error:
+            links = [(s.name, tool_path(s.slug)) for s in error.suggestions]
+            raise NotFound(error.message, links) from None
+        if request.path != tool_path(tool.slug):
+            raise web.HTTPMovedPermanently(tool_path(tool.slug))
+        base = self.base_url(request)
+        key = ("t", tool.slug, base)
+        mark = _mark(await self.store.tally_marks([tool.slug]))
+        page = self.cache.get(key, mark)
+        if page is None:
+            card = self.comparer.card_for([tool], await self.store.tool_tallies([tool.slug]))
+            context = pages.tool_page(card, tool, self.catalogue)
+            page = Page.of(self.render("tool.html", context, base))
+            self.cache.put(key, mark, page)
+        return _respond(request, page)
+
+    async def leaderboard(self, request: web.Request) -> web.StreamResponse:
+        categories = sorted({t.category for t in self.catalogue.tools})
+        category = request.query.get("category") or None
+        if category is not None and category not in categories:
+            raise NotFound(
+                f'No category "{category}". Known: {", ".join(categories)}.',
+                [(c, f"/leaderboard?category={c}") for c in categories],
+            )
+        base = self.base_url(request)
+        key = (category, base)
+        built = self._leaderboards.get(key)
+        now = self.clock()
+        if built is None or now - built[0] >= LEADERBOARD_MIN_AGE:
+            mark = _mark(await self.store.tally_marks())
+            page = self.cache.get(("l", *key), mark)
+            if page is None:
+                board = build_leaderboard(
+                    await self.store.vote_rows(), self.catalogue.by_slug, category=category
+                )
+                context = pages.leaderboard_page(board, categories)
+                page = Page.of(self.render("leaderboard.html", context, base))
+                self.cache.put(("l", *key), mark, page)
+            built = (now, page)
+            self._leaderboards[key] = built
+            self._leaderboards.move_to_end(key)
+            while len(self._leaderboards) > LEADERBOARDS_KEPT:
+                self._leaderboards.popitem(last=False)
+        return _respond(request, built[1])
+
+    async def weekly_archive(self, request: web.Request) -> web.StreamResponse:
+        posts = await self.weekly.public_posts()
+        context = pages.weekly_page(posts, self.catalogue)
+        page = Page.of(self.render("weekly.html", context, self.base_url(request)))
+        return _respond(request, page)
+
+    async def weekly_atom(self, request: web.Request) -> web.StreamResponse:
+        posts = await self.weekly.public_posts(limit=FEED_ENTRIES)
+        titles: dict[tuple[str, ...], str] = {}
+        summaries: dict[tuple[str, ...], str] = {}
+        links: dict[tuple[str, ...], str] = {}
+        for post in posts:
+            if post.tools in titles:
+                continue
+            entry = pages.weekly_entry(post, self.catalogue)
+            titles[post.tools] = entry["title"]
+            known = [self.catalogue.by_slug[s] for s in post.tools if s in self.catalogue.by_slug]
+            if entry["url"] is not None:
+                links[post.tools] = entry["url"]
+                card = self.comparer.card_for(known, await self.store.tool_tallies(post.tools))
+                summaries[post.tools] = f"{pages.verdict_headline(card)} {card.verdict.reason}"
+            else:
+                summaries[post.tools] = "This comparison is no longer in the catalogue."
+        body = weekly_feed(
+            posts,
+            base_url=self.base_url(request),
+            titles=titles,
+            summaries=summaries,
+            links=links,
+        )
+        return _respond(request, Page.of(body), content_type="application/atom+xml")
+
+    def not_found(self, request: web.Request, error: NotFound) -> web.Response:
+        context = pages.not_found_page(error.message, error.links, path=request.path)
+        body = self.render("not_found.html", context, self.base_url(request))
+        return web.Response(
+            body=body,
+            status=404,
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Cache-Control": CACHE_CONTROL, **SECURITY_HEADERS},
+        )
+
+
+def _mark(marks: dict[str, tuple[int, int]]) -> tuple[tuple[str, int, int], ...]:
+    return tuple((slug, votes, wins) for slug, (votes, wins) in sorted(marks.items()))
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
+def _respond(request: web.Request, page: Page, *, content_type: str = "text/html") -> web.Response:
+    headers = {"ETag": page.etag, "Cache-Control": CACHE_CONTROL, **SECURITY_HEADERS}
+    if _matches(request.headers.get("If-None-Match"), page.etag):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=page.body, content_type=content_type, charset="utf-8", headers=headers)
+
+
+def _not_found_middleware(site: WebSite) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except NotFound as error:
+            return site.not_found(request, error)
+        except BadQuery as error:
+            return site.not_found(request, NotFound(error.message))
+        except web.HTTPNotFound:
+            return site.not_found(request, NotFound("There is no page at this address."))
+
+    return middleware
+
+
+def add_web_routes(app: web.Application, site: WebSite) -> None:
+    """Mount the pages on `app` (see the module docstring for `verdict slack` and `discord`)."""
+    app.middlewares.append(_not_found_middleware(site))
+    app.router.add_get("/", site.index)
+    app.router.add_get("/compare", site.ask)
+    app.router.add_get("/c/{spec}", site.comparison)
+    app.router.add_get("/t/{slug}", site.tool)
+    app.router.add_get("/leaderboard", site.leaderboard)
+    app.router.add_get("/weekly", site.weekly_archive)
+    app.router.add_get("/weekly.atom", site.weekly_atom)
+    app.router.add_static("/static/", STATIC)
+
+
+def build_web_app(site: WebSite) -> web.Application:
+    app = web.Application()
+    add_web_routes(app, site)
+    return app
+
+
+async def start_web(site: WebSite, host: str, port: int) -> web.AppRunner:
+    """Serve the pages on host:port; returns the runner (call `cleanup()` to stop)."""
+    runner = web.AppRunner(build_web_app(site), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def serve_forever(
+    catalogue: Catalogue, db: str, *, host: str, port: int, public_url: str | None
+) -> None:
+    """`verdict web`: the pages over the vote database `db`, until interrupted."""
+    store = await Store.open(db)
+    try:
+        site = WebSite(Comparer(catalogue), store, public_url=public_url)
+        runner = await start_web(site, host, port)
+        print(
+            f"verdict web: http://{host}:{port}/ ({len(catalogue.tools)} tools, "
+            f"database {db}{', public URL ' + public_url if public_url else ''})",
+            flush=True,
+        )
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+    finally:
+        await store.close()

@@ -1,0 +1,341 @@
+"""What each web page shows, as plain template context built from the core's models.
+
+Pure functions, no I/O: the numbers and the verdict come from the same `VerdictCard` the chat
+posts, the descriptive facts from the catalogue's `Tool`. Every read of a card column goes
+through `_column_facts`, so a renamed card field is one edit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.catalogue import Catalogue, Panel, Tool
+from bot.compare import ToolColumn, VerdictCard, comparison_path, tool_path
+from bot.errors import Suggestion
+from bot.votes import HeadToHead, Leaderboard
+from bot.weekly import PublicPost
+
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What a pasted link unfurls into (Open Graph / Twitter) and the page's <title>."""
+
+    title: str
+    description: str
+    path: str
+
+
+def _usd(amount: float | None) -> str:
+    return "—" if amount is None else f"${amount:.2f}"
+
+
+def _votes(n: int) -> str:
+    return f"{n:,} vote{'s' if n != 1 else ''}"
+
+
+def _column_facts(column: ToolColumn) -> Context:
+    """The card's per-tool numbers, by the names the templates use."""
+    if column.reviewed and column.panel_ship_pct is not None:
+        panel = f"{column.panel_ship_pct}% ship ({column.panel_ships} of {column.panel_size})"
+    else:
+        panel = "not reviewed yet"
+    tally = column.community
+    if tally.votes and tally.ship_pct is not None:
+        community = f"{tally.ship_pct}% of {_votes(tally.votes)}"
+    else:
+        community = "no votes yet"
+    return {
+        "slug": column.slug,
+        "name": column.name,
+        "category": column.category,
+        "tagline": column.tagline,
+        "reviewed": column.reviewed,
+        "panel": panel,
+        "community": community,
+        "entry_price": column.entry_price.value,
+        "pricing_read": column.pricing_read,
+        "best_for": column.best_for,
+        "lifecycle_note": column.lifecycle_note,
+    }
+
+
+def lifecycle_text(column: ToolColumn, tool: Tool) -> str | None:
+    """The card's lifecycle line, with the catalogue's note on it when there is one (the page
+    has room for it; the card does not)."""
+    if column.lifecycle_note is None:
+        return None
+    note = tool.lifecycle.note
+    return f"{column.lifecycle_note} {note}" if note else column.lifecycle_note
+
+
+def _sources(tool: Tool) -> list[Context]:
+    # "as of" is read only where the catalogue knows it (a dated dataset snapshot).
+    return [
+        {
+            "url": str(source.url),
+            "supports": ", ".join(source.supports),
+            "as_of": getattr(source, "as_of", None),
+        }
+        for source in tool.sources
+    ]
+
+
+def _offers(tool: Tool) -> list[Context]:
+    return [
+        {
+            "provider": offer.provider_name,
+            "model_id": offer.model_id,
+            "price": f"{_usd(offer.input_usd_per_mtok)} in / {_usd(offer.output_usd_per_mtok)} out",
+            "url": str(offer.url) if offer.url else None,
+        }
+        for offer in tool.offers
+    ]
+
+
+def _facts(tool: Tool) -> list[tuple[str, str]]:
+    facts = [
+        ("Vendor", tool.vendor),
+        ("Licence", tool.licence),
+        ("Released", tool.released.isoformat()),
+    ]
+    if tool.facts.parameters:
+        facts.append(("Parameters", tool.facts.parameters))
+    if tool.facts.context_window:
+        facts.append(("Context window", f"{tool.facts.context_window:,} tokens"))
+    if tool.facts.modalities:
+        facts.append(("Modalities", ", ".join(tool.facts.modalities)))
+    facts.extend((f"Benchmark: {name}", score) for name, score in tool.facts.benchmarks.items())
+    return facts
+
+
+def tool_view(column: ToolColumn, tool: Tool, catalogue: Catalogue) -> Context:
+    """Everything the pages show about one tool: the card's numbers and the catalogue's facts."""
+    view = _column_facts(column)
+    view.update(
+        url=tool_path(tool.slug),
+        description=tool.description,
+        lifecycle=lifecycle_text(column, tool),
+        offers=_offers(tool),
+        sources=_sources(tool),
+        facts=_facts(tool),
+    )
+    return view
+
+
+def scorecard(tools: Sequence[Tool], panel: Panel) -> list[Context]:
+    """Persona × tool, with every review's full body; a missing review says so."""
+    rows = []
+    for persona in panel.personas:
+        reviews = [tool.panel.get(persona.slug) for tool in tools]
+        verdicts = {r.verdict for r in reviews if r is not None}
+        rows.append(
+            {
+                "name": persona.name,
+                "lens": persona.lens,
+                "split": len(verdicts) > 1,
+                "cells": [
+                    {"tool": tool.name, "review": review}
+                    for tool, review in zip(tools, reviews, strict=True)
+                ],
+            }
+        )
+    return rows
+
+
+def verdict_headline(card: VerdictCard) -> str:
+    names = {column.slug: column.name for column in card.tools}
+    pick = card.verdict.pick
+    return f"Verdict: ship {names[pick]}." if pick in names else "Verdict: it depends."
+
+
+def comparison_page(
+    card: VerdictCard,
+    tools: Sequence[Tool],
+    catalogue: Catalogue,
+    head_to_head: HeadToHead | None,
+) -> Context:
+    """The full page behind a chat card. `tools` are the card's tools, in the card's order."""
+    headline = verdict_headline(card)
+    names = {tool.slug: tool.name for tool in tools}
+    pair = None
+    if head_to_head is not None:
+        pair = {
+            "first": names[head_to_head.first],
+            "first_wins": head_to_head.first_wins,
+            "second": names[head_to_head.second],
+            "second_wins": head_to_head.second_wins,
+            "votes": _votes(head_to_head.votes),
+        }
+    return {
+        "meta": Meta(
+            title=f"{card.title}: {headline}",
+            description=f"{headline} {card.verdict.reason}",
+            path=comparison_path(t.slug for t in tools),
+        ),
+        "title": card.title,
+        "headline": headline,
+        "reason": card.verdict.reason,
+        "decided_by": card.verdict.decided_by,
+        "tools": [
+            tool_view(column, tool, catalogue)
+            for column, tool in zip(card.tools, tools, strict=True)
+        ],
+        "scorecard": scorecard(tools, catalogue.panel),
+        "head_to_head": pair,
+    }
+
+
+def tool_page(card: VerdictCard, tool: Tool, catalogue: Catalogue) -> Context:
+    """One tool's page, from a one-column card so its numbers match every comparison's."""
+    view = tool_view(card.tools[0], tool, catalogue)
+    rivals = [
+        {"name": other.name, "url": comparison_path([tool.slug, other.slug])}
+        for other in catalogue.tools
+        if other.category == tool.category and other.slug != tool.slug and other.panel
+    ][:8]
+    return {
+        "meta": Meta(
+            title=f"{tool.name}: {tool.tagline}",
+            description=f"{tool.name} by {tool.vendor}: panel {view['panel']}, "
+            f"community {view['community']}. {tool.tagline}",
+            path=tool_path(tool.slug),
+        ),
+        "tool": view,
+        "scorecard": scorecard([tool], catalogue.panel),
+        "rivals": rivals,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """The leaderboard drawn as bands on one rating axis, in SVG user units."""
+
+    width: int
+    height: int
+    rows: list[Context] = field(default_factory=list)
+    ticks: list[Context] = field(default_factory=list)
+
+
+CHART_WIDTH = 640
+LABEL_WIDTH = 190
+ROW_HEIGHT = 26
+AXIS_HEIGHT = 28
+
+
+def leaderboard_chart(board: Leaderboard) -> Chart:
+    """Ranked tools as a dot on their 95% band; unranked tools greyed below, without a band."""
+    ranked = [e for e in board.ranked if e.rating is not None]
+    lows = [e.low for e in ranked if e.low is not None] or [1400]
+    highs = [e.high for e in ranked if e.high is not None] or [1600]
+    lo, hi = min(lows), max(highs)
+    lo, hi = (lo - 10, hi + 10) if hi - lo < 20 else (lo, hi)
+    plot = CHART_WIDTH - LABEL_WIDTH - 20
+
+    def x(value: int | None) -> float:
+        return round(LABEL_WIDTH + plot * ((value or lo) - lo) / (hi - lo), 1)
+
+    rows: list[Context] = []
+    for place, entry in enumerate(ranked, start=1):
+        rows.append(
+            {
+                "y": AXIS_HEIGHT + (place - 1) * ROW_HEIGHT,
+                "label": f"{place}. {entry.name}",
+                "ranked": True,
+                "x_low": x(entry.low),
+                "x_high": x(entry.high),
+                "x_rating": x(entry.rating),
+                "title": f"{entry.name}: {entry.rating} ({entry.low}–{entry.high}), "
+                f"{_votes(entry.votes)}",
+            }
+        )
+    for entry in board.unranked:
+        rows.append(
+            {
+                "y": AXIS_HEIGHT + len(rows) * ROW_HEIGHT,
+                "label": entry.name,
+                "ranked": False,
+                "title": f"{entry.name}: {_votes(entry.votes)}, under {board.min_votes}",
+            }
+        )
+    step = max(50, round((hi - lo) / 4 / 50) * 50)
+    first = (lo // step + 1) * step
+    ticks = [{"x": x(v), "label": str(v)} for v in range(first, hi, step)]
+    return Chart(CHART_WIDTH, AXIS_HEIGHT + max(1, len(rows)) * ROW_HEIGHT + 8, rows, ticks)
+
+
+def leaderboard_page(board: Leaderboard, categories: Sequence[str]) -> Context:
+    scope = f"category {board.category}" if board.category else "all tools"
+    path = "/leaderboard" + (f"?category={board.category}" if board.category else "")
+    return {
+        "meta": Meta(
+            title=f"Community leaderboard ({scope})",
+            description=f"AI tools ranked by {_votes(board.total_votes)} from the community, "
+            "with a 95% band.",
+            path=path,
+        ),
+        "board": board,
+        "scope": scope,
+        "chart": leaderboard_chart(board),
+        "categories": categories,
+        "unranked_votes": {e.slug: _votes(e.votes) for e in board.unranked},
+    }
+
+
+def weekly_page(posts: Sequence[PublicPost], catalogue: Catalogue) -> Context:
+    """Public channels' weekly verdicts, grouped by channel, newest first within each."""
+    channels: dict[int, Context] = {}
+    for post in posts:
+        channel = channels.setdefault(
+            post.subscription_id, {"name": post.channel_name, "posts": []}
+        )
+        channel["posts"].append(weekly_entry(post, catalogue))
+    return {
+        "meta": Meta(
+            title="Weekly verdicts",
+            description="The weekly verdicts of the channels that publish theirs.",
+            path="/weekly",
+        ),
+        "channels": list(channels.values()),
+    }
+
+
+def weekly_entry(post: PublicPost, catalogue: Catalogue) -> Context:
+    tools = [catalogue.by_slug[s] for s in post.tools if s in catalogue.by_slug]
+    return {
+        "week": post.week,
+        "sent_at": post.sent_at,
+        "title": " vs ".join(t.name for t in tools) or "a comparison no longer in the catalogue",
+        "url": comparison_path(post.tools) if len(tools) == len(post.tools) else None,
+        "channel": post.channel_name,
+    }
+
+
+def not_found_page(
+    message: str, links: Sequence[tuple[str, str]], *, path: str, heading: str = "Not found"
+) -> Context:
+    """A 404 that says what went wrong and offers the pages the chat would have suggested."""
+    return {
+        "meta": Meta(title=heading, description=message, path=path),
+        "heading": heading,
+        "message": message,
+        "links": [{"label": label, "url": url} for label, url in links],
+    }
+
+
+def suggestion_links(
+    suggestions: Sequence[Suggestion], resolved: Sequence[str]
+) -> list[tuple[str, str]]:
+    """Links for a comparison with a name that failed: each suggestion beside the names that
+    did resolve (with none, or only itself, the suggestion's own page)."""
+    links = []
+    for suggestion in suggestions:
+        slugs = {*resolved, suggestion.slug}
+        if len(slugs) >= 2:
+            links.append((suggestion.name, comparison_path(slugs)))
+        else:
+            links.append((suggestion.name, tool_path(suggestion.slug)))
+    return links

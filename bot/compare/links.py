@@ -1,0 +1,30 @@
+"""Where a comparison and a tool live on the web: one canonical address per comparison.
+
+The canonical order is the tools' slugs sorted alphabetically, whatever order they were asked
+in, so "A vs B" and "B vs A" share one page, one cache entry and one link to paste.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SEPARATOR = "-vs-"
+
+
+def canonical_slugs(slugs: Iterable[str]) -> tuple[str, ...]:
+    """The order a comparison's page uses: slugs sorted alphabetically."""
+    return tuple(sorted(slugs))
+
+
+def comparison_path(slugs: Iterable[str]) -> str:
+    """`/c/a-vs-b[-vs-c…]`, in the canonical order."""
+    return "/c/" + SEPARATOR.join(canonical_slugs(slugs))
+
+
+def tool_path(slug: str) -> str:
+    return f"/t/{slug}"
+
+
+def comparison_url(public_url: str, slugs: Iterable[str]) -> str:
+    """The full page's address under the bot's public base URL (e.g. https://verdict.example)."""
+    return public_url.rstrip("/") + comparison_path(slugs)

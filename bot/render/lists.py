@@ -1,0 +1,82 @@
+"""The /tools answer on every surface: the catalogue filtered by name, vendor or category,
+one page at a time (a chat message holds a page, not 2,500 tools)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.catalogue import Catalogue, Tool, normalise
+
+PAGE_SIZE = 15
+
+
+@dataclass(frozen=True)
+class ToolPage:
+    filter: str
+    page: int
+    """1-based."""
+    pages: int
+    total: int
+    tools: tuple[Tool, ...]
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+
+def parse_tools_args(text: str) -> tuple[str, int]:
+    """ "vision 2" → ("vision", 2): a trailing number is the page."""
+    words = text.split()
+    if words and words[-1].isdigit():
+        return " ".join(words[:-1]), max(1, int(words[-1]))
+    return " ".join(words), 1
+
+
+def _matches(tool: Tool, wanted: str) -> bool:
+    fields = (tool.name, tool.slug, tool.vendor, tool.category, *tool.aliases)
+    return all(any(word in normalise(f) for f in fields) for word in wanted.split())
+
+
+def tool_page(catalogue: Catalogue, text: str = "", page: int | None = None) -> ToolPage:
+    """The tools whose name, slug, vendor, category or alias holds every word of the filter."""
+    wanted, typed_page = parse_tools_args(text)
+    found = (
+        [t for t in catalogue.tools if _matches(t, normalise(wanted))]
+        if wanted
+        else list(catalogue.tools)
+    )
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    number = min(page or typed_page, pages)
+    start = (number - 1) * PAGE_SIZE
+    return ToolPage(
+        filter=wanted,
+        page=number,
+        pages=pages,
+        total=len(found),
+        tools=tuple(found[start : start + PAGE_SIZE]),
+    )
+
+
+def page_heading(page: ToolPage) -> str:
+    scope = f' matching "{page.filter}"' if page.filter else ""
+    if not page.total:
+        return f"No tool{scope}. Try a vendor (openai), a category (llm) or part of a name."
+    plural = "s" if page.total != 1 else ""
+    return f"{page.total} tool{plural}{scope}, page {page.page} of {page.pages}"
+
+
+def tool_line(tool: Tool) -> str:
+    return f"{tool.name} ({tool.slug}) · {tool.vendor} · {tool.category}"
+
+
+def render_tool_page(page: ToolPage, *, next_hint: str = "/tools") -> str:
+    """Plain text, for the terminal."""
+    lines = [page_heading(page), *(f"  {tool_line(t)}" for t in page.tools)]
+    if page.next_page is not None:
+        spaced = f"{page.filter} " if page.filter else ""
+        lines.append(f"More: {next_hint} {spaced}{page.next_page}")
+    return "\n".join(lines)

@@ -1,0 +1,106 @@
+"""The card's budget on every surface, with the real catalogue's longest entries: a two-tool
+card in at most 12 lines and 900 characters, three in 15, four in 18, verdict first.
+
+Each surface is measured as its reader sees it: the terminal text, the Markdown, what Discord
+shows of the embed (title, description, fields, footer) and what Slack shows of the blocks.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from adapters.discord_render import card_embed, embed_lines
+from adapters.slack_render import block_lines, card_blocks
+from bot.catalogue import Catalogue
+from bot.compare import Comparer, VerdictCard
+from bot.platform import PostedCard
+from bot.render import markdown, text
+from bot.render.layout import CARD_CHARS, CARD_LINES
+from bot.votes import KEYCAPS, CommunityTally
+
+README_EXAMPLE = ("smolvlm2", "mistral-medium-3")
+
+
+def _posted(card: VerdictCard) -> PostedCard:
+    n = len(card.tools)
+    return PostedCard(card=card, vote_emojis=tuple(KEYCAPS[:n]), card_votes=(999,) * n)
+
+
+def _text(card: VerdictCard) -> list[str]:
+    slugs = " vs ".join(c.slug for c in card.tools)
+    return text.render_card(card, tally=f'Full reviews: verdict compare "{slugs}" --full').split(
+        "\n"
+    )
+
+
+SURFACES: dict[str, Callable[[VerdictCard], list[str]]] = {
+    "text": _text,
+    "chat text": lambda card: text.render_posted(_posted(card), card_number="1234").split("\n"),
+    "markdown": lambda card: markdown.render_card(card).split("\n"),
+    "discord embed": lambda card: embed_lines(card_embed(_posted(card))),
+    "slack blocks": lambda card: block_lines(card_blocks(_posted(card))),
+}
+
+
+def _cards(catalogue: Catalogue, n: int) -> Iterator[VerdictCard]:
+    """Every pair of catalogue tools in either order, and every three or four of the seven
+    wordiest tools, with four-digit vote counts on every tool: the widest real cards get."""
+    comparer = Comparer(catalogue)
+    tallies = {t.slug: CommunityTally(votes=1234, ship_pct=100) for t in catalogue.tools}
+    wordiest = sorted(
+        catalogue.tools,
+        key=lambda t: -(len(t.name) + len(t.best_for) + sum(len(r.take) for r in t.panel.values())),
+    )
+    slugs = [t.slug for t in (catalogue.tools if n == 2 else wordiest[:7])]
+    combos = itertools.permutations(slugs, n) if n == 2 else itertools.combinations(slugs, n)
+    for combo in combos:
+        yield comparer.card_for([catalogue.by_slug[s] for s in combo], tallies)
+    yield comparer.card_for([catalogue.by_slug[s] for s in slugs[:n]], {})
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_every_card_fits_the_line_budget_on_every_surface(
+    catalogue: Catalogue, surface: str, n: int
+) -> None:
+    render = SURFACES[surface]
+    for card in _cards(catalogue, n):
+        lines = render(card)
+        assert len(lines) <= CARD_LINES[n], "\n".join(lines)
+
+
+@pytest.mark.parametrize("surface", ["text", "chat text", "discord embed", "slack blocks"])
+def test_two_tool_cards_fit_900_characters(catalogue: Catalogue, surface: str) -> None:
+    """Markdown is left out: its table pipes are markup, not text a reader reads."""
+    render = SURFACES[surface]
+    for card in _cards(catalogue, 2):
+        lines = render(card)
+        assert sum(len(line) for line in lines) <= CARD_CHARS[2], "\n".join(lines)
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+def test_the_readme_example_puts_the_verdict_first_everywhere(
+    catalogue: Catalogue, surface: str
+) -> None:
+    card = Comparer(catalogue).card_for([catalogue.by_slug[s] for s in README_EXAMPLE], {})
+    lines = SURFACES[surface](card)
+    assert "SmolVLM2 vs Mistral Medium 3 — verdict: ship SmolVLM2." in lines[0]
+    assert lines[1].startswith("3 of 4 reviewers ship SmolVLM2") or lines[0].endswith(
+        "already own.”"
+    )  # Markdown keeps the reason in the verdict's paragraph
+    joined = "\n".join(lines)
+    assert len(lines) <= 12 and sum(len(line) for line in lines) <= 900
+    order = [
+        joined.index(s)
+        for s in ("verdict: ship", "3 of 4 reviewers", "vision-language", "≠", "= The Builder")
+    ]
+    assert order == sorted(order)
+
+
+def test_text_card_lines_fit_80_columns(catalogue: Catalogue) -> None:
+    for n in (2, 3, 4):
+        for card in _cards(catalogue, n):
+            assert max(len(line) for line in _text(card)) <= 80

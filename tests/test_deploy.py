@@ -1,0 +1,94 @@
+"""The files that run the bot for real (Dockerfile, compose.yaml, the systemd unit) say what the
+README promises: a non-root user, data on a volume, a health check, PostgreSQL at scale, and no
+secret written down. There is no Docker engine here; `.ci/run` adds hadolint and
+systemd-analyze where they can be installed."""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DISCORD_TOKEN")
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """(instruction, arguments) pairs, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n\s*", " ", (ROOT / "Dockerfile").read_text())
+    lines = [x.strip() for x in text.splitlines() if x.strip() and not x.lstrip().startswith("#")]
+    return [(x.split(None, 1)[0].upper(), x.split(None, 1)[1]) for x in lines]
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+def test_the_image_is_slim_runs_as_a_user_keeps_data_on_a_volume_and_checks_health() -> None:
+    steps = dockerfile()
+    [base] = [args for step, args in steps if step == "FROM"]
+    assert re.fullmatch(r"python:3\.1[1-9]-slim", base)
+    users = [args for step, args in steps if step == "USER"]
+    assert users and users[-1] not in {"root", "0"}
+    assert [i for i, (step, _) in enumerate(steps) if step == "USER"][-1] < next(
+        i for i, (step, _) in enumerate(steps) if step == "ENTRYPOINT"
+    )
+    assert ("VOLUME", '["/data"]') in steps
+    assert any(step == "ENV" and "VERDICT_DB=/data/verdict.db" in args for step, args in steps)
+    [health] = [args for step, args in steps if step == "HEALTHCHECK"]
+    assert "/healthz" in health
+    assert ("ENTRYPOINT", '["verdict"]') in steps
+
+
+def test_the_image_bakes_in_no_secret() -> None:
+    for step, args in dockerfile():
+        if step in {"ENV", "ARG"}:
+            assert not any(name in args for name in SECRETS), args
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env", "*.db", ".git"} <= set(ignored)
+
+
+def test_compose_runs_the_bot_on_postgresql_with_secrets_passed_by_name() -> None:
+    services = compose()["services"]
+    assert services["db"]["image"].startswith("postgres:")
+    assert "healthcheck" in services["db"]
+    for name in ("slack", "discord"):
+        bot = services[name]
+        assert bot["build"] == "."
+        assert bot["command"] == [name]
+        environment = bot["environment"]
+        assert environment["VERDICT_DB"].startswith("postgresql://verdict:${POSTGRES_PASSWORD}@db:")
+        assert bot["depends_on"]["db"]["condition"] == "service_healthy"
+        for secret in SECRETS:
+            assert environment.get(secret) is None  # listed by name only, or not at all
+    assert services["discord"]["healthcheck"]["test"] == [
+        "CMD",
+        "verdict",
+        "doctor",
+        "discord",
+        "--offline",
+    ]
+    assert "pgdata" in compose()["volumes"]
+
+
+def test_the_systemd_unit_runs_verdict_as_its_own_user_and_restarts_it() -> None:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read(ROOT / "deploy" / "verdict-slack.service")
+    service = unit["Service"]
+    assert service["ExecStart"].endswith("/verdict slack")
+    assert service["User"] not in {"root", "0"}
+    assert service["Restart"] == "on-failure"
+    assert service["EnvironmentFile"] == "/etc/verdict/verdict.env"
+    assert service["WorkingDirectory"] == "/var/lib/verdict"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_the_readme_shows_the_unit_as_it_is() -> None:
+    readme = (ROOT / "README.md").read_text()
+    [shown] = re.findall(r"```ini\n(.*?)```", readme, re.S)
+    unit = (ROOT / "deploy" / "verdict-slack.service").read_text()
+    assert shown.splitlines() == [x for x in unit.splitlines() if not x.startswith("#")]
