@@ -68,8 +68,11 @@ def test_every_name_that_does_not_resolve_is_reported_at_once(tmp_path: Path) ->
     assert '"openai" could be several tools' in result.stderr
     error = json.loads(result.stdout)["error"]
     assert error["kind"] == "ambiguous"
-    assert error["suggestions"] == ["mistral-large", "mistral-medium-3", "gpt-4o", "gpt-4o-mini"]
-    unknown = verdict("compare", "qqqqqq vs haiku", cwd=tmp_path)
+    # the full catalogue (reviewed files and dataset models) asks newest first, per name
+    mistral, openai = error["suggestions"][:5], error["suggestions"][5:]
+    assert "mistral-large-4" in mistral and "mistral-large" not in mistral[:1]
+    assert openai and all(s.startswith(("gpt", "o", "codex", "chatgpt")) for s in openai)
+    unknown = verdict("compare", "qqqqqq vs claude 3.5 haiku", cwd=tmp_path)
     assert unknown.stderr.strip() == 'No tool called "qqqqqq". `verdict list` shows every tool.'
     both = verdict("compare", "qqqqqq vs zzzzzz", cwd=tmp_path)
     assert both.stderr.strip() == (
