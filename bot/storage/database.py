@@ -103,7 +103,13 @@ class _SqliteTransaction:
 
 
 class SqliteDatabase:
-    """One writing and one reading connection; WAL lets reads run beside a write."""
+    """One writing and one reading connection; WAL lets reads run beside a write.
+
+    Reads take turns on the reading connection: a statement left half-read while another
+    flow reads would hold the connection's snapshot open, and a later read could then miss a
+    write its own flow had already committed. One whole statement at a time means every read
+    starts a fresh snapshot that holds everything committed before it began.
+    """
 
     dialect: Dialect = "sqlite"
 
@@ -111,6 +117,7 @@ class SqliteDatabase:
         self._writer = writer
         self._reader = reader
         self._lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str) -> SqliteDatabase:
@@ -132,7 +139,7 @@ class SqliteDatabase:
         return cls(writer, reader)
 
     async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        async with self._reader.execute(sql, tuple(params)) as cursor:
+        async with self._read_lock, self._reader.execute(sql, tuple(params)) as cursor:
             return [tuple(row) for row in await cursor.fetchall()]
 
     @asynccontextmanager

@@ -384,4 +384,5 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
 )
 
 SCHEMA_VERSION = len(SQLITE_MIGRATIONS)
-assert len(POSTGRES_MIGRATIONS) == SCHEMA_VERSION, "the two dialects' migrations must stay in step"
+if len(POSTGRES_MIGRATIONS) != SCHEMA_VERSION:  # a packaging mistake, caught at import
+    raise RuntimeError("the two dialects' migrations must stay in step")

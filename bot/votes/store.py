@@ -133,39 +133,53 @@ class Store:
         asked_by: str,
         recap: str | None = None,
     ) -> CardRecord:
-        """Remember a posted card (idempotent for the same platform message)."""
-        now = self._clock().isoformat()
+        """Remember a posted card (idempotent for the same platform message); the record is
+        read back inside the same transaction, so it is there whatever other flows do."""
         async with self.db.transaction() as tx:
-            inserted = await tx.fetch(
-                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-                (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
+            return await self._register_card(
+                tx,
+                platform=platform,
+                channel=channel,
+                message_id=message_id,
+                tools=tools,
+                asked_by=asked_by,
+                recap=recap,
             )
-            if inserted:
-                card_id = inserted[0][0]
-                await tx.executemany(
-                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
-                    [(card_id, i, slug) for i, slug in enumerate(tools)],
-                )
-                await tx.executemany(
-                    "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    [(slug, card_id % COUNTER_SHARDS) for slug in tools],
-                )
-        record = await self.find_card(platform, channel, message_id)
-        assert record is not None
+
+    async def _register_card(
+        self,
+        tx: Transaction,
+        *,
+        platform: str,
+        channel: str,
+        message_id: str,
+        tools: Sequence[str],
+        asked_by: str,
+        recap: str | None,
+    ) -> CardRecord:
+        now = self._clock().isoformat()
+        inserted = await tx.fetch(
+            "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
+        )
+        if inserted:
+            card_id = inserted[0][0]
+            await tx.executemany(
+                "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                [(card_id, i, slug) for i, slug in enumerate(tools)],
+            )
+            await tx.executemany(
+                "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(slug, card_id % COUNTER_SHARDS) for slug in tools],
+            )
+        record = _card_record(await tx.fetch(_FIND_CARD, (platform, channel, message_id)))
+        if record is None:  # the row is ours inside this transaction: only a broken schema
+            raise StoreError(f"card {platform}/{channel}/{message_id} vanished while stored")
         return record
 
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
-        rows = await self.db.fetch(
-            "SELECT c.id, t.slug, c.recap FROM cards c JOIN card_tools t ON t.card_id = c.id "
-            "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position",
-            (platform, channel, message_id),
-        )
-        if not rows:
-            return None
-        return CardRecord(
-            rows[0][0], platform, channel, message_id, tuple(r[1] for r in rows), rows[0][2]
-        )
+        return _card_record(await self.db.fetch(_FIND_CARD, (platform, channel, message_id)))
 
     async def record_vote(self, vote: VoteWrite) -> None:
         """Returns once the vote is committed. Redeliveries (same event key) count once."""
@@ -309,6 +323,14 @@ class Store:
         async with self.db.transaction() as tx:
             return await tx.execute(sql, params)
 
+    async def write_returning(
+        self, sql: str, params: Sequence[object] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run one write statement with a RETURNING clause in its own committed transaction:
+        the rows it wrote, as written (read your writes, whatever other flows do)."""
+        async with self.db.transaction() as tx:
+            return await tx.fetch(sql, params)
+
     async def log_request(self, *, platform: str, channel: str, tools: Sequence[str]) -> None:
         """Which comparisons people ask for (the weekly pick reads this)."""
         await self.write(
@@ -320,6 +342,20 @@ class Store:
                 self._clock().astimezone(UTC).isoformat(),
             ),
         )
+
+
+_FIND_CARD = (
+    "SELECT c.id, t.slug, c.recap, c.platform, c.channel, c.message_id "
+    "FROM cards c JOIN card_tools t ON t.card_id = c.id "
+    "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position"
+)
+
+
+def _card_record(rows: Sequence[Sequence[Any]]) -> CardRecord | None:
+    if not rows:
+        return None
+    card_id, _, recap, platform, channel, message_id = rows[0]
+    return CardRecord(card_id, platform, channel, message_id, tuple(str(r[1]) for r in rows), recap)
 
 
 async def _lock_tallies(tx: Transaction, card_ids: Sequence[int]) -> None:
