@@ -80,6 +80,8 @@ class VoteWrite:
     choice: int
     event_time: float
     event_key: str | None
+    timed: bool = True
+    """False when `event_time` is only when the event arrived (Discord gives no time)."""
 
 
 class Store:
@@ -219,6 +221,7 @@ class Store:
                 vote.choice,
                 vote.event_time,
                 now,
+                int(vote.timed),
             )
             for vote in votes
         ]
@@ -230,8 +233,8 @@ class Store:
                         await _lock_tallies(tx, sorted({v.card_id for v in votes}))
                     await tx.executemany(
                         "INSERT INTO vote_events "
-                        "(event_key, card_id, voter, added, choice, event_time, seen_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        "(event_key, card_id, voter, added, choice, event_time, seen_at, timed) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                         rows,
                     )
                     if prune:
