@@ -14,6 +14,7 @@ from bot.votes.rules import (
     vote_emoji,
 )
 from bot.votes.store import (
+    AlsoInTransaction,
     CardRecord,
     Clock,
     HeadToHead,
@@ -28,6 +29,7 @@ from bot.votes.tally import CommunityTally
 __all__ = [
     "KEYCAPS",
     "SLACK_NAMES",
+    "AlsoInTransaction",
     "CardRecord",
     "Clock",
     "CommunityTally",

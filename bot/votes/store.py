@@ -13,7 +13,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,8 @@ from bot.storage import COUNTER_SHARDS, Database, DatabaseError, Transaction, op
 from bot.votes.tally import CommunityTally
 
 Clock = Callable[[], datetime]
+AlsoInTransaction = Callable[[Transaction, "CardRecord"], Awaitable[None]]
+"""More writes to commit with a card's registration, or not at all (e.g. marking it sent)."""
 MAX_BATCH = 2048
 DEADLOCK_RETRIES = 5
 EVENT_MEMORY_SECONDS = 3600.0
@@ -134,11 +136,13 @@ class Store:
         tools: Sequence[str],
         asked_by: str,
         recap: str | None = None,
+        also: AlsoInTransaction | None = None,
     ) -> CardRecord:
         """Remember a posted card (idempotent for the same platform message); the record is
-        read back inside the same transaction, so it is there whatever other flows do."""
+        read back inside the same transaction, so it is there whatever other flows do. `also`
+        runs in that transaction: a crash keeps both writes or neither."""
         async with self.db.transaction() as tx:
-            return await self._register_card(
+            record = await self._register_card(
                 tx,
                 platform=platform,
                 channel=channel,
@@ -147,6 +151,9 @@ class Store:
                 asked_by=asked_by,
                 recap=recap,
             )
+            if also is not None:
+                await also(tx, record)
+            return record
 
     async def _register_card(
         self,

@@ -196,6 +196,7 @@ class WeeklyScheduler:
                 tools,
                 asked_by=f"weekly:{subscription.id}",
                 recap=await self._recap(subscription) or FIRST_WEEK,
+                also=self.weekly.marks_sent(subscription.id, window.week),
             )
         except Exception as error:  # a platform failure: retry later, other channels go on
             attempts = await self.weekly.mark_retry(
@@ -212,9 +213,6 @@ class WeeklyScheduler:
                 error,
             )
             return WeeklyResult(subscription, window.week, "failed", tools, detail=repr(error))
-        await self.weekly.mark_sent(
-            subscription.id, window.week, message_id=card.message_id, card_id=card.id
-        )
         log.info(
             "weekly verdicts: posted %s to %s/%s for %s",
             " vs ".join(tools),

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.votes import Store
+from bot.storage import Transaction
+from bot.votes import AlsoInTransaction, CardRecord, Store
 from bot.weekly.pick import Subscription
 
 PostStatus = Literal["claimed", "retry", "sent", "skipped"]
@@ -35,6 +36,16 @@ _POST_COLUMNS = "subscription_id, week, tools, status, attempts, next_attempt_at
 def _post(row: Sequence[Any]) -> WeeklyPost:
     sub, week, tools, status, attempts, next_at, card_id = row
     return WeeklyPost(sub, week, tuple(json.loads(tools)), status, attempts, next_at, card_id)
+
+
+async def _mark_sent(
+    tx: Transaction, subscription_id: int, week: str, message_id: str, card_id: int
+) -> None:
+    await tx.execute(
+        "UPDATE weekly_posts SET status = 'sent', message_id = ?, card_id = ?, "
+        "last_error = NULL WHERE subscription_id = ? AND week = ?",
+        (message_id, card_id, subscription_id, week),
+    )
 
 
 def _subscription(row: Sequence[object]) -> Subscription:
@@ -149,11 +160,18 @@ class WeeklyStore:
     async def mark_sent(
         self, subscription_id: int, week: str, *, message_id: str, card_id: int
     ) -> None:
-        await self.store.write(
-            "UPDATE weekly_posts SET status = 'sent', message_id = ?, card_id = ?, "
-            "last_error = NULL WHERE subscription_id = ? AND week = ?",
-            (message_id, card_id, subscription_id, week),
-        )
+        async with self.store.db.transaction() as tx:
+            await _mark_sent(tx, subscription_id, week, message_id, card_id)
+
+    @staticmethod
+    def marks_sent(subscription_id: int, week: str) -> AlsoInTransaction:
+        """Marks the week's post sent inside the transaction that registers its card, so no
+        crash can leave a posted weekly card that a restart would take for unsent."""
+
+        async def mark(tx: Transaction, card: CardRecord) -> None:
+            await _mark_sent(tx, subscription_id, week, card.message_id, card.id)
+
+        return mark
 
     async def mark_retry(
         self, subscription_id: int, week: str, *, error: str, next_attempt_at: float

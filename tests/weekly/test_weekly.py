@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -452,3 +452,32 @@ async def test_the_loop_keeps_checking_after_a_failed_run(
     assert naps == [60.0, 60.0, 60.0]
     assert any(r.message == "weekly verdicts: run failed" for r in caplog.records)
     assert len(bot.cards()) == 1
+
+
+class ProcessKilled(BaseException):
+    """Stands in for kill -9: nothing after it runs, no `except Exception` catches it."""
+
+
+class DiesWhileSeedingReactions(ConsoleChat):
+    async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
+        raise ProcessKilled
+
+
+async def test_a_crash_after_the_post_while_seeding_reactions_never_posts_twice(
+    db_location: str, catalogue: Catalogue, clock: FakeClock
+) -> None:
+    dying = await start_bot(db_location, catalogue, clock, DiesWhileSeedingReactions(catalogue))
+    await _subscribe(dying, clock)
+    clock.advance(hours=3)
+    with pytest.raises(ProcessKilled):
+        await dying.scheduler.run_once()
+    assert len(dying.cards()) == 1
+    await dying.store.close()
+    clock.advance(seconds=LEASE_SECONDS + 60)  # long past the crashed process's lease
+    restarted = await start_bot(db_location, catalogue, clock)
+    try:
+        assert await restarted.scheduler.run_once() == []
+        assert restarted.cards() == []
+        assert await _posts(restarted) == [("2026-W48", "sent")]
+    finally:
+        await restarted.store.close()
