@@ -231,6 +231,7 @@ def _slack(args: argparse.Namespace) -> int:
             api_url=settings.slack_api_url,
             port=settings.port,
             admin_user_ids=admins,
+            host=settings.host,
         )
     )
     return EXIT_OK

@@ -1,22 +1,28 @@
 """The Slack adapter on slack-bolt's AsyncApp: /compare and /verdicts, Block Kit cards,
 reaction votes, over HTTP (signed requests) or Socket Mode.
 
-Handlers ack at once and then call the core; everything Slack-specific (blocks, reaction
-names, ephemeral messages, chat.update) is here.
+Slash commands ack at once and do their work in the background (the asker waits for the
+3-second answer); reaction events are answered only after their vote is committed, so a 200 to
+Slack always means the vote is stored, and a store failure answers 500 so Slack retries.
+Everything Slack-specific (blocks, reaction names, ephemeral messages, chat.update) is here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+import signal
+import time
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack_http import SlackHttpServer
 from adapters.slack_render import (
     card_blocks,
     card_text,
@@ -48,6 +54,57 @@ EVENTS_PATH = "/slack/events"
 VERDICTS_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
 NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
 _NAME_BY_KEYCAP = dict(zip(KEYCAPS, SLACK_NAMES, strict=True))
+VOTE_COMMIT_SECONDS = 2.5
+"""A reaction event waits this long for its commit; past it, 500 (Slack's own limit is 3 s)."""
+TRIGGER_MEMORY_SECONDS = 600.0
+"""A replayed /compare carries its first `trigger_id`; signed requests expire after 300 s."""
+DRAIN_SECONDS = 25.0
+"""On SIGTERM: how long accepted requests and commands may take to finish."""
+
+
+class Background:
+    """Work a listener starts after its ack (a slash command's answer), kept so that a
+    shutdown can let it finish instead of dropping it."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("slack command failed", exc_info=task.exception())
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+
+
+class RecentKeys:
+    """Keys seen in the last `seconds` (bounded): `first(key)` is True once per key."""
+
+    def __init__(self, seconds: float, limit: int = 50_000) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        self._seen: dict[str, float] = {}
+
+    def first(self, key: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        if (
+            len(self._seen) >= self.limit
+            or next(iter(self._seen.values()), now) < now - self.seconds
+        ):
+            self._seen = {k: t for k, t in self._seen.items() if t >= now - self.seconds}
+            while len(self._seen) >= self.limit:
+                del self._seen[next(iter(self._seen))]
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
 
 
 class SlackPlatform:
@@ -183,35 +240,44 @@ def build_app(
     *,
     client: AsyncWebClient,
     signing_secret: str,
+    background: Background | None = None,
 ) -> AsyncApp:
-    """The Bolt app: every listener acks first, then hands the work to the core."""
-    app = AsyncApp(client=client, signing_secret=signing_secret)
+    """The Bolt app. It runs each listener before answering (`process_before_response`), so
+    commands ack and hand their work to `background`, and votes commit before their ack."""
+    app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=True)
+    work = background or Background()
+    triggers = RecentKeys(TRIGGER_MEMORY_SECONDS)
 
     @app.command("/compare")
     async def compare(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().compare(command["channel_id"], command["user_id"], command.get("text", ""))
+        trigger = str(command.get("trigger_id") or "")
+        if trigger and not triggers.first(trigger):
+            log.warning("ignored a replayed /compare (trigger_id seen before)")
+            return
+        work.spawn(
+            verdicts().compare(command["channel_id"], command["user_id"], command.get("text", ""))
+        )
 
     @app.command("/verdicts")
     async def weekly(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().verdicts(
-            command["channel_id"], command["user_id"], command.get("text", "")
+        work.spawn(
+            verdicts().verdicts(command["channel_id"], command["user_id"], command.get("text", ""))
         )
 
-    @app.event("reaction_added")
-    async def reaction_added(ack: Any, body: dict[str, Any]) -> None:
+    async def vote(ack: Any, body: dict[str, Any]) -> None:
+        # Commit first, then ack: an error or a timeout here answers 500 and Slack retries;
+        # the retry carries the same event time, so it is counted once.
+        await asyncio.wait_for(verdicts().reaction(body), VOTE_COMMIT_SECONDS)
         await ack()
-        await verdicts().reaction(body)
 
-    @app.event("reaction_removed")
-    async def reaction_removed(ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        await verdicts().reaction(body)
+    app.event("reaction_added")(vote)
+    app.event("reaction_removed")(vote)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
-        log.error("slack request failed", exc_info=error)
+        log.error("slack request failed: %r", error)
 
     return app
 
@@ -226,8 +292,10 @@ async def run_slack(
     api_url: str | None,
     port: int,
     admin_user_ids: frozenset[str],
+    host: str = "127.0.0.1",
 ) -> None:
-    """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on `port`."""
+    """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on
+    host:port. SIGTERM (or Ctrl-C) drains: stop accepting, finish what was accepted, return."""
     client = AsyncWebClient(token=bot_token, base_url=api_url or AsyncWebClient.BASE_URL)
     try:
         auth = await client.auth_test()  # a bad token fails here, before anything listens
@@ -238,22 +306,45 @@ async def run_slack(
     services = SlackVerdicts(
         client, catalogue, store, bot_user_id=auth.get("user_id"), admin_user_ids=admin_user_ids
     )
-    app = build_app(lambda: services, client=client, signing_secret=signing_secret or "")
+    background = Background()
+    app = build_app(
+        lambda: services,
+        client=client,
+        signing_secret=signing_secret or "",
+        background=background,
+    )
     weekly = asyncio.create_task(services.weekly.scheduler.run_forever())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    server: SlackHttpServer | None = None
     try:
         if app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            await AsyncSocketModeHandler(app, app_token).start_async()
+            handler = AsyncSocketModeHandler(app, app_token)
+            await handler.connect_async()
+            await stop.wait()
+            await handler.close_async()
         else:
-            from aiohttp import web
-
-            runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
-            await runner.setup()
-            await web.TCPSite(runner, "0.0.0.0", port).start()
-            log.info("listening for Slack on port %d at %s", port, EVENTS_PATH)
-            await asyncio.Event().wait()
+            server = SlackHttpServer(
+                app,
+                signing_secret=signing_secret or "",
+                healthy=services.store.healthy,
+                path=EVENTS_PATH,
+            )
+            await server.start(host, port)
+            log.info("listening for Slack on %s:%d at %s", host, port, EVENTS_PATH)
+            await stop.wait()
+            log.info("stopping: finishing accepted requests")
+            await server.drain(DRAIN_SECONDS)
+        await background.drain(DRAIN_SECONDS)
     finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
         weekly.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await weekly
         await services.edits.drain()
         await store.close()

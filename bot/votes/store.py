@@ -324,6 +324,10 @@ class Store:
             for card_id, platform, created_at, voter, choice, event_time in rows
         ]
 
+    async def healthy(self) -> bool:
+        """Whether the database answers a query (for load balancers' health checks)."""
+        return bool(await self.db.fetch("SELECT 1"))
+
     async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Run a read query (for the store's companion modules, e.g. the weekly store)."""
         return await self.db.fetch(sql, params)

@@ -4,6 +4,7 @@ server, and the bot's slack_sdk client talking to a mock Web API that records ev
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 import urllib.parse
@@ -35,6 +36,7 @@ from tests.loopback import serve
 
 SECRET = "test-signing-secret"
 CHANNEL = "C0CHANNEL"
+_triggers = itertools.count(1)
 
 
 class SlackHarness:
@@ -66,7 +68,7 @@ class SlackHarness:
             return response
 
     async def command(
-        self, name: str, text: str, user: str = "U1", **kw: Any
+        self, name: str, text: str, user: str = "U1", trigger: str | None = None, **kw: Any
     ) -> aiohttp.ClientResponse:
         body = urllib.parse.urlencode(
             {
@@ -76,7 +78,7 @@ class SlackHarness:
                 "user_id": user,
                 "team_id": "T1",
                 "response_url": "https://hooks.invalid/x",
-                "trigger_id": "t",
+                "trigger_id": trigger or f"t{next(_triggers)}",
             }
         )
         return await self.post(body, "application/x-www-form-urlencoded", **kw)
@@ -403,3 +405,16 @@ async def test_verdict_slack_serves_signed_http_end_to_end(tmp_path: Path) -> No
         process.terminate()
         await process.wait()
         await fake.stop()
+
+
+async def test_a_200_to_a_reaction_event_means_the_vote_is_committed(slack: SlackHarness) -> None:
+    """Slack never retries a 200: the vote must be stored before the answer, not after."""
+    ts = await _compare(slack, "haiku vs gpt-4o-mini")
+    card = await slack.services.store.find_card("slack", CHANNEL, ts)
+    assert card is not None
+    for n in range(10):
+        response = await slack.reaction(
+            f"U{n}", "two", ts, event_ts=f"1700000300.{n:06d}", event_id=f"EvC{n}"
+        )
+        assert response.status == 200
+        assert await slack.services.store.card_tally(card.id) == (0, n + 1)
