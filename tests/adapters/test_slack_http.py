@@ -198,3 +198,14 @@ def test_the_server_binds_loopback_unless_told_otherwise(monkeypatch: pytest.Mon
     assert load_settings().host == "127.0.0.1"
     monkeypatch.setenv("HOST", "0.0.0.0")
     assert load_settings().host == "0.0.0.0"
+
+
+async def test_kill_9_and_sigterm_of_verdict_slack_lose_no_acknowledged_vote() -> None:
+    """A short run of `python -m benchmarks.slack_durability`: the real process, SIGKILLed
+    mid-stream and restarted, then stopped with SIGTERM, which must drain and exit 0."""
+    from benchmarks.slack_durability import run
+
+    result = await run(kills=1, seconds=1.0, senders=8)
+    assert len(result.acknowledged) > 50
+    assert result.lost == 0
+    assert result.sigterm_exit == 0
