@@ -15,11 +15,13 @@ import datetime as dt
 import logging
 import signal
 import time
+import urllib.parse
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_http import SlackHttpServer
@@ -282,6 +284,28 @@ def build_app(
     return app
 
 
+async def _auth_test(client: AsyncWebClient, api_url: str | None) -> Any:
+    """Who the token belongs to; a refused token, Slack in trouble and Slack out of reach are
+    three different one-line errors (never the token itself)."""
+    where = urllib.parse.urlsplit(api_url or AsyncWebClient.BASE_URL).netloc or "Slack"
+    try:
+        return await client.auth_test()
+    except SlackApiError as error:
+        status = error.response.status_code
+        if status == 429 or status >= 500:
+            raise PlatformRefused(
+                f"Slack at {where} is not answering (HTTP {status}); try again later"
+            ) from None
+        data = error.response.data
+        reason = data.get("error", "refused") if isinstance(data, dict) else f"HTTP {status}"
+        raise PlatformRefused(f"Slack refused SLACK_BOT_TOKEN ({reason})") from None
+    except (aiohttp.ClientError, OSError, TimeoutError, SlackClientError) as error:
+        raise PlatformRefused(
+            f"cannot reach Slack at {where} ({type(error).__name__}); check SLACK_API_URL "
+            "and the network"
+        ) from None
+
+
 async def run_slack(
     catalogue: Catalogue,
     db: str,
@@ -297,11 +321,7 @@ async def run_slack(
     """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on
     host:port. SIGTERM (or Ctrl-C) drains: stop accepting, finish what was accepted, return."""
     client = AsyncWebClient(token=bot_token, base_url=api_url or AsyncWebClient.BASE_URL)
-    try:
-        auth = await client.auth_test()  # a bad token fails here, before anything listens
-    except SlackApiError as error:
-        reason = error.response.get("error", "refused")
-        raise PlatformRefused(f"Slack refused SLACK_BOT_TOKEN ({reason})") from None
+    auth = await _auth_test(client, api_url)  # a bad token fails here, before anything listens
     store = await Store.open(db)
     services = SlackVerdicts(
         client, catalogue, store, bot_user_id=auth.get("user_id"), admin_user_ids=admin_user_ids

@@ -418,3 +418,54 @@ async def test_a_200_to_a_reaction_event_means_the_vote_is_committed(slack: Slac
         )
         assert response.status == 200
         assert await slack.services.store.card_tally(card.id) == (0, n + 1)
+
+
+@pytest.mark.parametrize("status", [500, 429])
+async def test_verdict_slack_when_slack_fails_says_so_not_refused_token(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    status: int,
+) -> None:
+    from aiohttp import web
+
+    from adapters.cli import main
+
+    async def failing(request: web.Request) -> web.Response:
+        return web.Response(status=status, text="upstream trouble", headers={"Retry-After": "0"})
+
+    app = web.Application()
+    app.router.add_post("/api/{method}", failing)
+    runner, port = await serve(app)
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("VERDICT_DB", str(tmp_path / "s.db"))
+    try:
+        code = await asyncio.to_thread(main, ["slack"])
+    finally:
+        await runner.cleanup()
+    err = capsys.readouterr().err
+    assert code == 5
+    assert err.count("\n") == 1 and "refused" not in err and f"HTTP {status}" in err
+    assert "Traceback" not in err and "xoxb-secret-value" not in err
+
+
+async def test_verdict_slack_with_an_unreachable_api_url_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import socket
+
+    from adapters.cli import main
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("VERDICT_DB", str(tmp_path / "s.db"))
+    code = await asyncio.to_thread(main, ["slack"])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert err.startswith("verdict: cannot reach Slack at 127.0.0.1:") and err.count("\n") == 1
