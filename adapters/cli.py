@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from bot.compare import Comparer
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.render import json_format, markdown, text
 from bot.settings import SettingsError, load_settings, shard_ids
+from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
 from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
 
@@ -103,7 +105,7 @@ async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
     location = load_settings().db
     if not database_exists(location):
         return empty
-    store = await Store.open(location)
+    store = await Store.open(location, read_only=True)
     try:
         return await read(store)
     finally:
@@ -283,6 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CATALOGUE
     except StoreError as error:
         print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_STORE
+    except (sqlite3.Error, DatabaseError) as error:  # e.g. a page found corrupt mid-read
+        print(f"verdict: the vote database failed: {error}", file=sys.stderr)
         return EXIT_STORE
     except (SettingsError, PlatformRefused) as error:
         print(f"verdict: {error}", file=sys.stderr)

@@ -322,7 +322,7 @@ async def run_slack(
     host:port. SIGTERM (or Ctrl-C) drains: stop accepting, finish what was accepted, return."""
     client = AsyncWebClient(token=bot_token, base_url=api_url or AsyncWebClient.BASE_URL)
     auth = await _auth_test(client, api_url)  # a bad token fails here, before anything listens
-    store = await Store.open(db)
+    store = await Store.open(db, check=True)
     services = SlackVerdicts(
         client, catalogue, store, bot_user_id=auth.get("user_id"), admin_user_ids=admin_user_ids
     )

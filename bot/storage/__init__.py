@@ -8,6 +8,7 @@ from bot.storage.database import (
     exists,
     is_postgres_url,
     open_database,
+    sqlite_path,
 )
 from bot.storage.migrations import (
     COUNTER_SHARDS,
@@ -27,4 +28,5 @@ __all__ = [
     "exists",
     "is_postgres_url",
     "open_database",
+    "sqlite_path",
 ]

@@ -11,7 +11,9 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import os
 import secrets
+import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.storage import COUNTER_SHARDS, Database, DatabaseError, Transaction, open_database
+from bot.storage import (
+    COUNTER_SHARDS,
+    Database,
+    DatabaseError,
+    Transaction,
+    is_postgres_url,
+    open_database,
+    sqlite_path,
+)
 from bot.votes.tally import CommunityTally
 
 Clock = Callable[[], datetime]
@@ -102,15 +112,34 @@ class Store:
         self._pruned_at = float("-inf")
 
     @classmethod
-    async def open(cls, location: str | Path, *, clock: Clock = utc_now) -> Store:
+    async def open(
+        cls,
+        location: str | Path,
+        *,
+        clock: Clock = utc_now,
+        check: bool = False,
+        read_only: bool = False,
+    ) -> Store:
+        """With `check`, a SQLite file is integrity-checked first (`PRAGMA quick_check`): the
+        long-running commands refuse a corrupt file at start rather than fail mid-flight.
+        With `read_only`, nothing is migrated, created or written (reading commands)."""
         try:
-            db = await open_database(location)
+            db = await open_database(location, read_only=read_only)
         except DatabaseError as error:
             raise StoreError(str(error)) from None
         try:
-            salt = await _salt(db)
-        except BaseException:
+            if check and db.dialect == "sqlite":
+                rows = await db.fetch("PRAGMA quick_check")
+                if [tuple(r) for r in rows] != [("ok",)]:
+                    raise StoreError(
+                        f"{location}: the integrity check failed ({rows[0][0]}); restore it "
+                        "from a backup"
+                    )
+            salt = await _voter_key(db, location, read_only=read_only)
+        except BaseException as error:
             await db.close()
+            if isinstance(error, sqlite3.DatabaseError | OSError):
+                raise StoreError(f"cannot use {location}: {error}") from None
             raise
         return cls(db, salt, clock)
 
@@ -311,18 +340,23 @@ class Store:
             "FROM votes v JOIN cards c ON c.id = v.card_id "
             "WHERE v.choice IS NOT NULL ORDER BY c.id, v.event_time, v.voter"
         )
-        return [
-            StoredVote(
-                card_id=card_id,
-                platform=platform,
-                card_created_at=created_at,
-                voter=voter,
-                tools=tuple(cards[card_id]),
-                choice=cards[card_id][choice],
-                event_time=event_time,
+        votes = []
+        for card_id, platform, created_at, voter, choice, event_time in rows:
+            tools = cards.get(card_id, [])
+            if not 0 <= choice < len(tools):  # only a damaged file: the schema forbids it
+                raise StoreError(f"the vote database is damaged (card {card_id}); restore a backup")
+            votes.append(
+                StoredVote(
+                    card_id=card_id,
+                    platform=platform,
+                    card_created_at=created_at,
+                    voter=voter,
+                    tools=tuple(tools),
+                    choice=tools[choice],
+                    event_time=event_time,
+                )
             )
-            for card_id, platform, created_at, voter, choice, event_time in rows
-        ]
+        return votes
 
     async def healthy(self) -> bool:
         """Whether the database answers a query (for load balancers' health checks)."""
@@ -394,11 +428,80 @@ def _is_deadlock(error: Exception) -> bool:
     return type(error).__name__ in {"DeadlockDetectedError", "SerializationError"}
 
 
-async def _salt(db: Database) -> bytes:
+PEPPER_SUFFIX = ".pepper"
+"""The voter-hash key of `verdict.db` lives in `verdict.db.pepper` (mode 0600), not in it."""
+
+
+def pepper_path(location: str | Path) -> Path | None:
+    """Where a SQLite database's voter-hash key lives; None for PostgreSQL (kept in `meta`)."""
+    if is_postgres_url(str(location)):
+        return None
+    return Path(sqlite_path(location) + PEPPER_SUFFIX)
+
+
+async def _voter_key(db: Database, location: str | Path, *, read_only: bool) -> bytes:
+    """The key voter and asker ids are hashed with.
+
+    For SQLite it is kept in a file beside the database, readable by its owner only, so the
+    database file alone (a backup, a copy sent for debugging) cannot be used to test guesses of
+    user ids against the stored hashes. A database from before keeps its key: it moves out of
+    the `meta` table into the file (written and synced first, then deleted from the table). On
+    PostgreSQL every process must share one key, so it stays in the database's `meta` table.
+    """
+    rows = await db.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
+    in_table = str(rows[0][0]) if rows else None
+    path = pepper_path(location)
+    if path is None:
+        return bytes.fromhex(in_table or await _table_key(db))
+    if path.exists():
+        in_file = _read_pepper(path)
+        if in_table is not None and in_table != in_file:
+            raise StoreError(f"{path} does not belong to this database (its key differs)")
+    elif read_only:  # nothing is written by a reader; reading never hashes a user id
+        return bytes.fromhex(in_table) if in_table else secrets.token_bytes(32)
+    else:
+        in_file = _write_pepper(path, in_table or secrets.token_hex(32))
+    if in_table is not None and not read_only:
+        async with db.transaction() as tx:
+            await tx.execute("DELETE FROM meta WHERE key = 'voter_salt'")
+    return bytes.fromhex(in_file)
+
+
+def _read_pepper(path: Path) -> str:
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise StoreError(f"{path} is not a voter-hash key (64 hex digits); restore it")
+    return text
+
+
+def _write_pepper(path: Path, key: str) -> str:
+    """Create the key file atomically with mode 0600; if another process won, use its key."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(descriptor, f"{key}\n".encode())
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    try:
+        os.link(temporary, path)  # fails if the file appeared meanwhile: theirs wins
+    except FileExistsError:
+        return _read_pepper(path)
+    finally:
+        temporary.unlink()
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return key
+
+
+async def _table_key(db: Database) -> str:
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO meta (key, value) VALUES ('voter_salt', ?) ON CONFLICT DO NOTHING",
             (secrets.token_hex(32),),
         )
-    rows = await db.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
-    return bytes.fromhex(rows[0][0])
+        rows = await tx.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
+    return str(rows[0][0])
