@@ -257,8 +257,22 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _clean(text: str) -> str:
+    """User text as we echo it: bytes that were not UTF-8 become U+FFFD (stdout stays valid
+    UTF-8, also with --json), and control characters (terminal escape sequences) are shown
+    as visible escapes instead of acting on the terminal."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    for name in ("query", "name"):
+        if isinstance(getattr(args, name, None), list):
+            setattr(args, name, [_clean(part) for part in getattr(args, name)])
+    for name in ("category", "channel"):
+        if isinstance(getattr(args, name, None), str):
+            setattr(args, name, _clean(getattr(args, name)))
     try:
         if args.command == "compare":
             return _compare(args)
