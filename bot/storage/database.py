@@ -287,7 +287,7 @@ class PostgresDatabase:
                 url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT, server_settings=settings
             )
         except (OSError, asyncpg.PostgresError, ValueError, TimeoutError) as error:
-            reason = str(error) or f"no answer within {CONNECT_TIMEOUT:.0f} s"
+            reason = str(error) or f"no answer within {CONNECT_TIMEOUT:g} s"
             raise DatabaseError(
                 f"cannot open the PostgreSQL database: {type(error).__name__}: {reason}"
             ) from None

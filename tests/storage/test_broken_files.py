@@ -131,3 +131,24 @@ def _read_only_commands_answer(
     assert main(["export", "votes", "--format", "json"]) == 0
     assert '"haiku"' in capsys.readouterr().out
     assert main(["leaderboard"]) == 0
+
+
+async def test_an_unresponsive_postgresql_is_one_line_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.storage.database
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # accepts, never answers
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(bot.storage.database, "CONNECT_TIMEOUT", 0.5)
+    try:
+        with pytest.raises(StoreError) as raised:
+            await Store.open(f"postgresql://verdict@127.0.0.1:{port}/verdict")
+    finally:
+        server.close()
+    message = str(raised.value)
+    assert message.startswith("cannot open the PostgreSQL database: ")
+    assert message.endswith("TimeoutError: no answer within 0.5 s")
