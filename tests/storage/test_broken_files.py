@@ -152,3 +152,30 @@ async def test_an_unresponsive_postgresql_is_one_line_with_a_reason(
     message = str(raised.value)
     assert message.startswith("cannot open the PostgreSQL database: ")
     assert message.endswith("TimeoutError: no answer within 0.5 s")
+
+
+def test_a_full_disk_in_verdict_chat_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    """The disk fills up mid-session (a file-size limit stands in for a full disk)."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    commands = "".join(f"/compare gpt-4o vs haiku\n:react u{n} {n} 1\n" for n in range(1, 400))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input=commands.encode(),
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "VERDICT_DB": str(tmp_path / "v.db")},
+        preexec_fn=small_disk,
+        check=False,
+        timeout=120,
+    )
+    err = result.stderr.decode()
+    assert result.returncode == 4, err[-2000:]
+    assert err.startswith("verdict: ") and err.count("\n") == 1 and "Traceback" not in err
