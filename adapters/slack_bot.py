@@ -333,7 +333,8 @@ async def run_slack(
         signing_secret=signing_secret or "",
         background=background,
     )
-    weekly = asyncio.create_task(services.weekly.scheduler.run_forever())
+    weekly_stop = asyncio.Event()
+    weekly = asyncio.create_task(services.weekly.scheduler.run_forever(stop=weekly_stop))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -363,8 +364,8 @@ async def run_slack(
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
-        weekly.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await weekly
+        weekly_stop.set()  # a weekly post under way finishes and is recorded
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(weekly, DRAIN_SECONDS)
         await services.edits.drain()
         await store.close()

@@ -81,14 +81,24 @@ class WeeklyScheduler:
         self,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         every: float = CHECK_EVERY_SECONDS,
+        stop: asyncio.Event | None = None,
     ) -> None:
-        """Check for due posts every `every` seconds until cancelled."""
-        while True:
+        """Check for due posts every `every` seconds until `stop` is set (or cancelled). A
+        shutdown sets `stop` rather than cancelling: a post under way finishes and is recorded,
+        instead of being cut between the platform accepting it and the store recording it."""
+        while stop is None or not stop.is_set():
             try:
                 await self.run_once()
             except Exception:  # the loop must outlive any one bad run
                 log.exception("weekly verdicts: run failed")
-            await sleep(every)
+            if stop is None:
+                await sleep(every)
+                continue
+            napping = asyncio.ensure_future(sleep(every))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({napping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in (napping, stopping):
+                waiting.cancel()
 
     async def post_now(self, subscription: Subscription) -> WeeklyResult:
         """/verdicts now: this week's post, sent at once if it has not gone out yet."""

@@ -481,3 +481,35 @@ async def test_a_crash_after_the_post_while_seeding_reactions_never_posts_twice(
         assert await _posts(restarted) == [("2026-W48", "sent")]
     finally:
         await restarted.store.close()
+
+
+class SlowToPost(ConsoleChat):
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__(catalogue)
+        self.posting = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def post_card(self, channel: str, posted: PostedCard) -> str:
+        self.posting.set()
+        await self.release.wait()
+        return await super().post_card(channel, posted)
+
+
+async def test_stopping_the_loop_lets_a_post_under_way_finish_and_be_recorded(
+    db_location: str, catalogue: Catalogue, clock: FakeClock
+) -> None:
+    chat = SlowToPost(catalogue)
+    running = await start_bot(db_location, catalogue, clock, chat)
+    try:
+        await _subscribe(running, clock)
+        clock.advance(hours=3)
+        stop = asyncio.Event()
+        loop = asyncio.create_task(running.scheduler.run_forever(stop=stop))
+        await asyncio.wait_for(chat.posting.wait(), 5)
+        stop.set()  # SIGTERM arrives while the platform is accepting the card
+        chat.release.set()
+        await asyncio.wait_for(loop, 5)
+        assert len(running.cards()) == 1
+        assert await _posts(running) == [("2026-W48", "sent")]
+    finally:
+        await running.store.close()
