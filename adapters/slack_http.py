@@ -150,6 +150,9 @@ class SlackHttpServer:
                 self._idle.pop(task, None)
                 log.warning("rejected a malformed HTTP request: %s", error)
                 answer = Answer(400, b"malformed request")
+            except Exception:  # our own failure: 500 (Slack retries), logged with its cause
+                log.exception("slack request failed")
+                answer = Answer(500, b"internal error")
             if connection.our_state is not h11.SEND_RESPONSE:
                 return
             await self._send(connection, writer, answer)
@@ -184,7 +187,8 @@ class SlackHttpServer:
         }
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             await self._skip_body(connection, reader, started)
-            return await self._health()
+            health = await self._health()
+            return Answer(health.status) if method == "HEAD" else health
         if path != self.path:
             await self._skip_body(connection, reader, started)
             return Answer(404, b"not found")

@@ -5,6 +5,7 @@ malformed and abusive requests get short answers, never a traceback or a stuck s
 from __future__ import annotations
 
 import asyncio
+import re
 import logging
 import sqlite3
 import time
@@ -209,3 +210,19 @@ async def test_kill_9_and_sigterm_of_verdict_slack_lose_no_acknowledged_vote() -
     assert len(result.acknowledged) > 50
     assert result.lost == 0
     assert result.sigterm_exit == 0
+
+
+async def test_keep_alive_head_and_unknown_paths_answer_cleanly(served: Served) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+    try:
+        writer.write(
+            b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        writer.write(b"GET /slack/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        answers = b""
+        while answers.count(b"HTTP/1.1 ") < 3:
+            answers += await asyncio.wait_for(reader.read(65_536), 5)
+    finally:
+        writer.close()
+    assert re.findall(rb"HTTP/1\.1 (\d{3})", answers) == [b"200", b"404", b"405"]
