@@ -5,8 +5,8 @@ malformed and abusive requests get short answers, never a traceback or a stuck s
 from __future__ import annotations
 
 import asyncio
-import re
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator
