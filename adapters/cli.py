@@ -1,7 +1,10 @@
 """The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
 
-Exit codes: 0 answered; 2 a question that cannot be answered (or bad usage); 3 catalogue problems;
-4 the vote database cannot be read; 5 a setting (a token, an id) is missing or refused.
+Exit codes (README, "The command line"): 0 answered, or a bot stopped by SIGTERM after draining;
+2 a question that cannot be answered (or bad usage); 3 catalogue problems; 4 the vote database
+cannot be opened, read or written (corrupt, full, missing directory, unreachable); 5 a setting
+(a token, an id) is missing or refused, or the chat platform cannot be reached. Every failure
+is one line on stderr.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from bot.render import json_format, markdown, text
 from bot.settings import SettingsError, load_settings, shard_ids
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
-from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+from bot.votes import NothingStored, Store, StoreError, build_leaderboard, votes_csv, votes_json
 
 EXIT_OK = 0
 EXIT_UNANSWERABLE = 2
@@ -105,7 +108,10 @@ async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
     location = load_settings().db
     if not database_exists(location):
         return empty
-    store = await Store.open(location, read_only=True)
+    try:
+        store = await Store.open(location, read_only=True)
+    except NothingStored:
+        return empty
     try:
         return await read(store)
     finally:

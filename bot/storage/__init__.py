@@ -4,6 +4,7 @@ and the schema as numbered migrations in both dialects (migrations)."""
 from bot.storage.database import (
     Database,
     DatabaseError,
+    NotSetUp,
     Transaction,
     exists,
     is_postgres_url,
@@ -24,6 +25,7 @@ __all__ = [
     "SQLITE_MIGRATIONS",
     "Database",
     "DatabaseError",
+    "NotSetUp",
     "Transaction",
     "exists",
     "is_postgres_url",

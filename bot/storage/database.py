@@ -40,6 +40,10 @@ class DatabaseError(Exception):
     """The database cannot be opened or used; the message says why, without secrets."""
 
 
+class NotSetUp(DatabaseError):
+    """Opened read-only, the database has no tables yet: nothing has been stored in it."""
+
+
 class Transaction(Protocol):
     async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...
 
@@ -207,6 +211,8 @@ async def _check_readable(db: aiosqlite.Connection) -> None:
         row = await cursor.fetchone()
     version = int(row[0]) if row else 0
     _refuse_newer(version, len(SQLITE_MIGRATIONS))
+    if version == 0:
+        raise NotSetUp("the database is empty")
     if version < MIN_READABLE_VERSION:
         raise DatabaseError(
             f"the database has schema version {version}; start the bot (or `verdict chat`) "
@@ -298,8 +304,13 @@ class PostgresDatabase:
                     await pool.fetchval("SELECT max(version) FROM schema_version") if known else 0
                 )
                 _refuse_newer(version or 0, len(POSTGRES_MIGRATIONS))
-                if (version or 0) < MIN_READABLE_VERSION:
-                    raise DatabaseError("the database is not set up yet: start the bot once")
+                if not version:
+                    raise NotSetUp("the database is empty")
+                if version < MIN_READABLE_VERSION:
+                    raise DatabaseError(
+                        f"the database has schema version {version}; start the bot once to "
+                        "upgrade it"
+                    )
             else:
                 await _migrate_postgres(pool)
         except BaseException:

@@ -25,6 +25,7 @@ from bot.storage import (
     COUNTER_SHARDS,
     Database,
     DatabaseError,
+    NotSetUp,
     Transaction,
     is_postgres_url,
     open_database,
@@ -49,6 +50,10 @@ def utc_now() -> datetime:
 
 class StoreError(Exception):
     """The database cannot be used (a newer schema, a file that is not SQLite)."""
+
+
+class NothingStored(StoreError):
+    """Opened for reading, the database has never been set up: there is nothing in it yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +130,8 @@ class Store:
         With `read_only`, nothing is migrated, created or written (reading commands)."""
         try:
             db = await open_database(location, read_only=read_only)
+        except NotSetUp as error:
+            raise NothingStored(str(error)) from None
         except DatabaseError as error:
             raise StoreError(str(error)) from None
         try:

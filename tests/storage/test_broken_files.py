@@ -179,3 +179,14 @@ def test_a_full_disk_in_verdict_chat_is_one_line_and_exit_4(tmp_path: Path) -> N
     err = result.stderr.decode()
     assert result.returncode == 4, err[-2000:]
     assert err.startswith("verdict: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_reading_commands_on_a_database_never_set_up_answer_with_no_votes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "votes.db").write_bytes(b"")  # e.g. touched by a deployment script
+    monkeypatch.setenv("VERDICT_DB", str(tmp_path / "votes.db"))
+    assert main(["leaderboard"]) == 0
+    assert "from 0 votes" in capsys.readouterr().out
+    assert main(["compare", "gpt-4o vs haiku"]) == 0
+    assert (tmp_path / "votes.db").read_bytes() == b""
