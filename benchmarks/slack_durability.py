@@ -1,6 +1,6 @@
 """Kill -9 loop: does every vote `verdict slack` acknowledged survive?
 
-    python -m benchmarks.slack_durability [--kills 6] [--seconds 2] [--senders 32]
+    python -m benchmarks.slack_durability [--kills 6] [--seconds 2] [--senders 32] [--db URL]
 
 Runs the real `verdict slack` (HTTP mode) on 127.0.0.1 with Slack's Web API faked on loopback,
 streams signed reaction events at it from `--senders` concurrent clients (each event a new voter),
@@ -111,13 +111,19 @@ async def _start(env: dict[str, str], port: int, cwd: Path) -> asyncio.subproces
             await asyncio.sleep(0.1)
 
 
-async def run(kills: int = 6, seconds: float = 2.0, senders: int = 32, seed: int = 11) -> Result:
+async def run(
+    kills: int = 6,
+    seconds: float = 2.0,
+    senders: int = 32,
+    seed: int = 11,
+    db_url: str | None = None,
+) -> Result:
     rng = random.Random(seed)
     result = Result()
     fake = FakeSlack()
     api = await fake.start()
     workdir = Path(tempfile.mkdtemp(prefix="verdict-durability-"))
-    db = workdir / "votes.db"
+    db: str | Path = db_url or workdir / "votes.db"
     port = _free_port()
     env = {
         **os.environ,
@@ -195,12 +201,14 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=6, help="SIGKILLs before the final SIGTERM")
     parser.add_argument("--seconds", type=float, default=2.0, help="longest run between kills")
     parser.add_argument("--senders", type=int, default=32, help="concurrent Slack clients")
+    parser.add_argument("--db", help="an empty throwaway postgresql://… database, not SQLite")
     args = parser.parse_args()
     result = asyncio.run(
         run(
             kills=min(args.kills, 50),
             seconds=min(args.seconds, 30.0),
             senders=min(args.senders, 256),
+            db_url=args.db,
         )
     )
     rows = [
