@@ -204,3 +204,39 @@ async def test_a_late_duplicate_without_platform_time_cannot_flip_a_vote(store: 
     await discord(KEYCAPS[1], False)  # a late copy of the retraction
     await discord(KEYCAPS[2], True)
     assert current_vote(await store.card_tally(card_id)) == 2
+
+
+async def test_a_version_3_database_keeps_its_votes_and_retractions_after_the_upgrade(
+    db_location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 4 rebuilds the per-number times from the stored votes: tallies stay, and an
+    event older than a stored vote or retraction still cannot change it."""
+    import bot.storage.database
+    from bot.storage import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:3])
+        patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:3])
+        old = await Store.open(db_location)
+        card_id = await _card(old, "m1")
+        rows = [("ann", 1, 1, 10.0), ("bob", 1, 0, 10.0), ("bob", 0, 0, 20.0), ("cy", 1, 2, 10.0)]
+        for n, (user, added, choice, time) in enumerate(rows):
+            await old.write(
+                "INSERT INTO vote_events (event_key, card_id, voter, added, choice, event_time, "
+                "seen_at) VALUES (?, ?, ?, ?, ?, ?, 0)",
+                (f"k{n}", card_id, old.hash_user("slack", user), added, choice, time),
+            )
+        assert await old.card_tally(card_id) == (0, 1, 1)  # ann 2, bob retracted, cy 3
+        await old.close()
+
+    store = await Store.open(db_location)
+    try:
+        assert await store.card_tally(card_id) == (0, 1, 1)
+        await _apply(store, "m1", "bob", [(1, True, 15.0)])  # older than bob's retraction
+        await _apply(store, "m1", "ann", [(0, True, 5.0)])  # older than ann's vote
+        assert await store.card_tally(card_id) == (0, 1, 1)
+        await _apply(store, "m1", "cy", [(2, False, 30.0)])  # newer: retracts cy's vote
+        await _apply(store, "m1", "bob", [(0, True, 25.0)])  # newer: bob votes again
+        assert await store.card_tally(card_id) == (1, 1, 0)
+    finally:
+        await store.close()
