@@ -191,6 +191,8 @@ def _weekly(args: argparse.Namespace) -> int:
 
 
 def _discord(args: argparse.Namespace) -> int:
+    import aiohttp
+
     from adapters.discord_bot import run_discord
 
     settings = load_settings()
@@ -199,14 +201,19 @@ def _discord(args: argparse.Namespace) -> int:
         return EXIT_SETTINGS
     shards = shard_ids(settings)
     catalogue = _load(args)
-    run_discord(
-        catalogue,
-        settings.db,
-        settings.discord_token.get_secret_value(),
-        settings.discord_guild_id,
-        shard_count=settings.discord_shard_count,
-        shard_ids=shards,
-    )
+    try:
+        run_discord(
+            catalogue,
+            settings.db,
+            settings.discord_token.get_secret_value(),
+            settings.discord_guild_id,
+            shard_count=settings.discord_shard_count,
+            shard_ids=shards,
+        )
+    except (OSError, aiohttp.ClientError) as error:  # no network, DNS, a proxy in the way
+        raise PlatformRefused(
+            f"cannot reach Discord ({type(error).__name__}); check the network"
+        ) from None
     return EXIT_OK
 
 
