@@ -241,6 +241,8 @@ def _discord(args: argparse.Namespace) -> int:
             settings.discord_guild_id,
             shard_count=settings.discord_shard_count,
             shard_ids=shards,
+            public_url=settings.public_url,
+            web=(settings.web_host, settings.web_port),
         )
     except (OSError, aiohttp.ClientError) as error:  # no network, DNS, a proxy in the way
         raise PlatformRefused(

@@ -66,7 +66,9 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
-VERDICTS_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
+VERDICTS_USAGE = (
+    "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview | public NAME | private"
+)
 NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
@@ -359,7 +361,7 @@ class SlackVerdicts:
         await replies.send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
-        if action not in {"subscribe", "unsubscribe", "now", "preview"}:
+        if action not in {"subscribe", "unsubscribe", "now", "preview", "public", "private"}:
             return VERDICTS_USAGE
         current = await self.weekly.store.subscription(PLATFORM, channel)
         owner = current is not None and current.subscribed_by == self.store.hash_user(
@@ -378,6 +380,10 @@ class SlackVerdicts:
             return "Unsubscribed." if gone else "This channel has no weekly verdict."
         if action == "now":
             return await self.weekly.post_now(channel)
+        if action == "public":
+            return await self.weekly.publish(channel, " ".join(args))
+        if action == "private":
+            return await self.weekly.unpublish(channel)
         return await self.weekly.preview(channel)
 
 

@@ -301,6 +301,20 @@ async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
     assert card.args["blocks"][1]["elements"][0]["text"].startswith("_The first weekly verdict")
 
 
+async def test_verdicts_public_and_private_are_for_the_subscriber(slack: SlackHarness) -> None:
+    for n, (user, text) in enumerate(
+        [("U1", "subscribe mon 9"), ("U2", "public <!channel> team"), ("U1", "public ML team")]
+        + [("U1", "private")],
+        start=1,
+    ):
+        await slack.command("/verdicts", text, user=user)
+        await eventually(lambda n=n: len(slack.fake.of("chat.postEphemeral")) == n)
+    said = [c.args["text"] for c in slack.fake.of("chat.postEphemeral")]
+    assert said[1] == NOT_ALLOWED
+    assert said[2] == 'This channel\'s weekly verdicts are now public on the web as "ML team".'
+    assert said[3] == "This channel's weekly verdicts are no longer shown on the web."
+
+
 def _longest(tool: Tool, n: int) -> Tool:
     review = Review(
         verdict="ship" if n % 2 else "skip", take="<!here> " + "T" * 132, body="B" * 1000
