@@ -24,8 +24,10 @@ VOLUME ["/data"]
 
 # SQLite on the volume by default; set VERDICT_DB=postgresql://… to share one database.
 ENV VERDICT_DB=/data/verdict.db \
-    PORT=3000
-EXPOSE 3000
+    PORT=3000 \
+    HOST=0.0.0.0 \
+    VERDICT_WEB_HOST=0.0.0.0
+EXPOSE 3000 8080
 
 # Slack's HTTP mode serves /healthz on PORT. For Discord or Socket Mode, which listen on no
 # port, override it with `verdict doctor discord --offline` (see compose.yaml).

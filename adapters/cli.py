@@ -1,8 +1,10 @@
 """The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
 
-Exit codes: 0 answered; 1 `verdict doctor` found something to fix; 2 a question that cannot be
-answered (or bad usage); 3 catalogue problems; 4 the vote database cannot be read; 5 a setting
-(a token, an id) is missing or refused.
+Exit codes (README, "The command line"): 0 answered, or a bot stopped by SIGTERM after draining;
+1 `verdict doctor` found something to fix; 2 a question that cannot be answered (or bad usage);
+3 catalogue problems; 4 the vote database cannot be opened, read or written (corrupt, full,
+missing directory, unreachable); 5 a setting (a token, an id) is missing or refused, or the chat
+platform cannot be reached. Every failure is one line on stderr.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 import difflib
 import os
 import shlex
+import sqlite3
 import sys
 import tomllib
 from collections.abc import Awaitable, Callable, Sequence
@@ -149,7 +152,10 @@ async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
     location = load_settings().db
     if not database_exists(location):
         return empty
-    store = await Store.open(location)
+    try:
+        store = await Store.open(location, read_only=True)
+    except NothingStored:
+        return empty
     try:
         return await read(store)
     finally:
@@ -257,6 +263,8 @@ def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
 
 
 def _discord(args: argparse.Namespace) -> int:
+    import aiohttp
+
     from adapters.discord_bot import run_discord
     from adapters.logs import configure_logging
 
@@ -268,14 +276,21 @@ def _discord(args: argparse.Namespace) -> int:
     shards = shard_ids(settings)
     catalogue = _load(args)
     _start_price_refresh(args)
-    run_discord(
-        catalogue,
-        settings.db,
-        settings.discord_token.get_secret_value(),
-        settings.discord_guild_id,
-        shard_count=settings.discord_shard_count,
-        shard_ids=shards,
-    )
+    try:
+        run_discord(
+            catalogue,
+            settings.db,
+            settings.discord_token.get_secret_value(),
+            settings.discord_guild_id,
+            shard_count=settings.discord_shard_count,
+            shard_ids=shards,
+            public_url=settings.public_url,
+            web=(settings.web_host, settings.web_port),
+        )
+    except (OSError, aiohttp.ClientError) as error:  # no network, DNS, a proxy in the way
+        raise PlatformRefused(
+            f"cannot reach Discord ({type(error).__name__}); check the network"
+        ) from None
     return EXIT_OK
 
 
@@ -316,6 +331,9 @@ def _slack(args: argparse.Namespace) -> int:
             api_url=settings.slack_api_url,
             port=settings.port,
             admin_user_ids=admins,
+            host=settings.host,
+            public_url=settings.public_url,
+            web=(settings.web_host, settings.web_port),
         )
     )
     return EXIT_OK
@@ -476,7 +494,8 @@ def _import_core() -> None:
     global Comparer, CatalogueError, PlatformRefused, VerdictError, check_catalogue
     global json_format, markdown, text, SettingsError, load_settings, shard_ids
     global database_exists, Store, StoreError, build_leaderboard, votes_csv, votes_json
-    global BadQuery, Catalogue, HubError, Panel, PriceRefresh, ValidationError, Matcher
+    global BadQuery, DatabaseError, NothingStored
+    global Catalogue, HubError, Panel, PriceRefresh, ValidationError, Matcher
     global check_with_known_models, dataset_disagreements, default_cache_dir, draft_from_hub
     global known_tools, lifecycle_problems, merge_layers, pair_layers, scaffold_toml
     from pydantic import ValidationError
@@ -501,13 +520,28 @@ def _import_core() -> None:
     from bot.errors import BadQuery, CatalogueError, PlatformRefused, VerdictError
     from bot.render import json_format, markdown, text
     from bot.settings import SettingsError, load_settings, shard_ids
+    from bot.storage import DatabaseError
     from bot.storage import exists as database_exists
-    from bot.votes import Store, StoreError, build_leaderboard, votes_csv, votes_json
+    from bot.votes import NothingStored, Store, StoreError, build_leaderboard, votes_csv, votes_json
+
+
+def _clean(text: str) -> str:
+    """User text as we echo it: bytes that were not UTF-8 become U+FFFD (stdout stays valid
+    UTF-8, also with --json), and control characters (terminal escape sequences) are shown
+    as visible escapes instead of acting on the terminal."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _import_core()
+    for name in ("query", "name"):
+        if isinstance(getattr(args, name, None), list):
+            setattr(args, name, [_clean(part) for part in getattr(args, name)])
+    for name in ("category", "channel"):
+        if isinstance(getattr(args, name, None), str):
+            setattr(args, name, _clean(getattr(args, name)))
     try:
         if args.command == "compare":
             return _compare(args)
@@ -539,6 +573,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CATALOGUE
     except StoreError as error:
         print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_STORE
+    except (sqlite3.Error, DatabaseError) as error:  # e.g. a page found corrupt mid-read
+        print(f"verdict: the vote database failed: {error}", file=sys.stderr)
         return EXIT_STORE
     except (SettingsError, PlatformRefused) as error:
         print(f"verdict: {error}", file=sys.stderr)

@@ -210,11 +210,13 @@ class DiscordVerdicts:
         *,
         clock: Callable[[], dt.datetime] = utc_now,
         edits: EditCoalescer | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.client = client
         self.comparer = Comparer(catalogue)
         self.store = store
         self.clock = clock
+        self.public_url = public_url
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = DiscordPlatform(client, catalogue, on_reviews=self.reviews)
         self.bot = self._bot(self.platform)
@@ -230,6 +232,7 @@ class DiscordVerdicts:
             clock=self.clock,
             comparer=self.comparer,
             edits=self.edits,
+            public_url=self.public_url,
         )
 
     async def compare(self, interaction: discord.Interaction, query: str) -> None:
@@ -330,6 +333,10 @@ class DiscordVerdicts:
                 text = "Unsubscribed." if gone else "That channel has no weekly verdict."
             elif action == "preview":
                 text = await self.weekly.preview(channel)
+            elif action == "public":
+                text = await self.weekly.publish(channel, " ".join(args))
+            elif action == "private":
+                text = await self.weekly.unpublish(channel)
             else:
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 text = await self.weekly.post_now(channel)
@@ -426,6 +433,19 @@ def build_tree(
     async def preview(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         await verdicts().verdicts(interaction, "preview", channel.id)
 
+    @group.command(name="public", description="Show a channel's weekly verdicts on the web")
+    @app_commands.describe(name="the heading people see on /weekly, e.g. ML team")
+    async def public(
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        name: app_commands.Range[str, 1, 80],
+    ) -> None:
+        await verdicts().verdicts(interaction, "public", channel.id, name)
+
+    @group.command(name="private", description="Take a channel's weekly verdicts off the web")
+    async def private(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await verdicts().verdicts(interaction, "private", channel.id)
+
     tree.add_command(group)
 
     @tree.error
@@ -458,7 +478,11 @@ class VerdictClient(discord.AutoShardedClient):
         guild_id: int | None = None,
         shard_count: int | None = None,
         shard_ids: list[int] | None = None,
+        public_url: str | None = None,
+        web: tuple[str, int] | None = None,
     ) -> None:
+        """With `public_url`, cards link to their web page and this process serves the pages on
+        `web` (host, port) beside the gateway connection."""
         # The bot never joins voice: discord.py's start-up warnings that voice libraries are
         # missing would only make an admin wonder what is wrong.
         discord.VoiceClient.warn_nacl = False
@@ -472,6 +496,9 @@ class VerdictClient(discord.AutoShardedClient):
         self.catalogue = catalogue
         self.db = db
         self.guild_id = guild_id
+        self.public_url = public_url
+        self.web = web
+        self._pages: Any = None
         self._verdicts: DiscordVerdicts | None = None
         self._announced = False
         self.tree = build_tree(self, self.verdicts)
@@ -481,8 +508,13 @@ class VerdictClient(discord.AutoShardedClient):
         return self._verdicts
 
     async def setup_hook(self) -> None:
-        store = await Store.open(self.db)
-        self._verdicts = DiscordVerdicts(self, self.catalogue, store)
+        store = await Store.open(self.db, check=True)
+        self._verdicts = DiscordVerdicts(self, self.catalogue, store, public_url=self.public_url)
+        if self.public_url is not None and self.web is not None:
+            from adapters.web import WebSite, start_web
+
+            site = WebSite(self._verdicts.comparer, store, public_url=self.public_url)
+            self._pages = await start_web(site, *self.web)
         # Buttons on messages posted before this start answer too.
         self.add_view(ReviewsView(self._verdicts.reviews))
         self.add_dynamic_items(PickButton, ToolsPageButton)
@@ -496,9 +528,12 @@ class VerdictClient(discord.AutoShardedClient):
 
     def startup_line(self) -> str:
         shards = "all shards" if self.shard_ids is None else f"shards {self.shard_ids}"
+        mode = f"gateway as {self.user} in {_servers(len(self.guilds))}, {shards}"
+        if self._pages is not None and self.web is not None:
+            mode += f"; web pages on {self.web[0]}:{self.web[1]} for {self.public_url}"
         return startup_line(
             platform=PLATFORM,
-            mode=f"gateway as {self.user} in {_servers(len(self.guilds))}, {shards}",
+            mode=mode,
             database=self.db,
             tools=len(self.catalogue.tools),
         )
@@ -516,6 +551,8 @@ class VerdictClient(discord.AutoShardedClient):
         await self.verdicts().reaction(payload)
 
     async def close(self) -> None:
+        if self._pages is not None:
+            await self._pages.cleanup()
         if self._verdicts is not None:
             await self._verdicts.edits.drain()
             await self._verdicts.store.close()
@@ -534,10 +571,18 @@ def run_discord(
     *,
     shard_count: int | None = None,
     shard_ids: list[int] | None = None,
+    public_url: str | None = None,
+    web: tuple[str, int] | None = None,
 ) -> None:
     """`verdict discord`: run until stopped. A bad token raises `discord.LoginFailure`."""
     client = VerdictClient(
-        catalogue, db, guild_id=guild_id, shard_count=shard_count, shard_ids=shard_ids
+        catalogue,
+        db,
+        guild_id=guild_id,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
+        public_url=public_url,
+        web=web,
     )
     try:
         asyncio.run(_run(client, token))

@@ -75,6 +75,9 @@ def secrets_of(settings: Settings) -> list[str]:
     return found
 
 
+LIBRARY_LOGGERS = ("discord", "slack_sdk", "slack_bolt", "aiohttp", "asyncio", "h11")
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
     """Send every logger's records to stderr (or `stream`) in the chosen format, redacted.
 
@@ -91,11 +94,14 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> loggi
     handler._verdict = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(settings.log_level)
-    # One line per HTTP request (Slack's events, every health check) would drown the lines
-    # that matter; they come back with VERDICT_LOG_LEVEL=DEBUG.
-    logging.getLogger("aiohttp.access").setLevel(
-        logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
-    )
+    # The libraries' own chatter ("logging in using static token", a retry handler found, one
+    # line per HTTP request and health check) would drown the lines that matter; their
+    # warnings and errors still show, and everything comes back with VERDICT_LOG_LEVEL=DEBUG.
+    quiet = max(logging.WARNING, logging.getLevelName(settings.log_level))
+    for library in LIBRARY_LOGGERS:
+        logging.getLogger(library).setLevel(
+            logging.DEBUG if settings.log_level == "DEBUG" else quiet
+        )
     return handler
 
 

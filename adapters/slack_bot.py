@@ -2,27 +2,36 @@
 /verdicts, Block Kit cards with "Full reviews" and "Did you mean" buttons, reaction votes, over
 HTTP (signed requests) or Socket Mode.
 
-Handlers ack at once and then call the core; everything Slack-specific (blocks, reaction
-names, ephemeral messages, chat.update) is here.
+Slash commands ack at once and do their work in the background (the asker waits for the
+3-second answer); reaction events are answered only after their vote is committed, so a 200 to
+Slack always means the vote is stored, and a store failure answers 500 so Slack retries.
+Everything Slack-specific (blocks, reaction names, ephemeral messages, chat.update) is here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+import signal
+import time
+import urllib.parse
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.logs import announce, startup_line
+from adapters.slack_http import SlackHttpServer
 from adapters.slack_render import (
+    FULL_PAGE_ACTION,
     PICK_ACTION,
     REVIEWS_ACTION,
     TOOLS_ACTION,
@@ -57,12 +66,65 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
-VERDICTS_USAGE = "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
+VERDICTS_USAGE = (
+    "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview | public NAME | private"
+)
 NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 """What Slack answers when the bot was never invited (a private channel is "not found")."""
 _NAME_BY_KEYCAP = dict(zip(KEYCAPS, SLACK_NAMES, strict=True))
+VOTE_COMMIT_SECONDS = 2.5
+"""A reaction event waits this long for its commit; past it, 500 (Slack's own limit is 3 s)."""
+TRIGGER_MEMORY_SECONDS = 600.0
+"""A replayed /compare carries its first `trigger_id`; signed requests expire after 300 s."""
+DRAIN_SECONDS = 25.0
+"""On SIGTERM: how long accepted requests and commands may take to finish."""
+
+
+class Background:
+    """Work a listener starts after its ack (a slash command's answer), kept so that a
+    shutdown can let it finish instead of dropping it."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("slack command failed", exc_info=task.exception())
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+
+
+class RecentKeys:
+    """Keys seen in the last `seconds` (bounded): `first(key)` is True once per key."""
+
+    def __init__(self, seconds: float, limit: int = 50_000) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        self._seen: dict[str, float] = {}
+
+    def first(self, key: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        if (
+            len(self._seen) >= self.limit
+            or next(iter(self._seen.values()), now) < now - self.seconds
+        ):
+            self._seen = {k: t for k, t in self._seen.items() if t >= now - self.seconds}
+            while len(self._seen) >= self.limit:
+                del self._seen[next(iter(self._seen))]
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
 
 
 def _outside_channel(error: SlackApiError) -> bool:
@@ -197,6 +259,7 @@ class SlackVerdicts:
         admin_user_ids: frozenset[str] = frozenset(),
         clock: Callable[[], dt.datetime] = utc_now,
         edits: EditCoalescer | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = SlackPlatform(client, catalogue)
@@ -210,6 +273,7 @@ class SlackVerdicts:
             clock=clock,
             comparer=Comparer(catalogue),
             edits=self.edits,
+            public_url=public_url,
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
 
@@ -242,6 +306,7 @@ class SlackVerdicts:
             clock=self.bot.clock,
             comparer=self.bot.comparer,
             edits=self.edits,
+            public_url=self.bot.public_url,
         )
 
     async def tool(self, channel: str, user: str, text: str) -> None:
@@ -296,7 +361,7 @@ class SlackVerdicts:
         await replies.send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
-        if action not in {"subscribe", "unsubscribe", "now", "preview"}:
+        if action not in {"subscribe", "unsubscribe", "now", "preview", "public", "private"}:
             return VERDICTS_USAGE
         current = await self.weekly.store.subscription(PLATFORM, channel)
         owner = current is not None and current.subscribed_by == self.store.hash_user(
@@ -315,6 +380,10 @@ class SlackVerdicts:
             return "Unsubscribed." if gone else "This channel has no weekly verdict."
         if action == "now":
             return await self.weekly.post_now(channel)
+        if action == "public":
+            return await self.weekly.publish(channel, " ".join(args))
+        if action == "private":
+            return await self.weekly.unpublish(channel)
         return await self.weekly.preview(channel)
 
 
@@ -323,46 +392,62 @@ def build_app(
     *,
     client: AsyncWebClient,
     signing_secret: str,
+    background: Background | None = None,
 ) -> AsyncApp:
-    """The Bolt app: every listener acks first, then hands the work to the core."""
-    app = AsyncApp(client=client, signing_secret=signing_secret)
+    """The Bolt app. It runs each listener before answering (`process_before_response`), so
+    commands ack and hand their work to `background`, and votes commit before their ack."""
+    app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=True)
+    work = background or Background()
+    triggers = RecentKeys(TRIGGER_MEMORY_SECONDS)
 
     @app.command("/compare")
     async def compare(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().compare(
-            command["channel_id"],
-            command["user_id"],
-            command.get("text", ""),
-            command.get("response_url"),
+        trigger = str(command.get("trigger_id") or "")
+        if trigger and not triggers.first(trigger):
+            log.warning("ignored a replayed /compare (trigger_id seen before)")
+            return
+        work.spawn(
+            verdicts().compare(
+                command["channel_id"],
+                command["user_id"],
+                command.get("text", ""),
+                command.get("response_url"),
+            )
         )
 
     @app.command("/tool")
     async def tool(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().tool(command["channel_id"], command["user_id"], command.get("text", ""))
+        work.spawn(
+            verdicts().tool(command["channel_id"], command["user_id"], command.get("text", ""))
+        )
 
     @app.command("/tools")
     async def tools(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().tools(command["channel_id"], command["user_id"], command.get("text", ""))
+        work.spawn(
+            verdicts().tools(command["channel_id"], command["user_id"], command.get("text", ""))
+        )
 
     @app.command("/leaderboard")
     async def leaderboard(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().leaderboard(
-            command["channel_id"], command["user_id"], command.get("text", "")
+        work.spawn(
+            verdicts().leaderboard(
+                command["channel_id"], command["user_id"], command.get("text", "")
+            )
         )
 
     @app.action(REVIEWS_ACTION)
     async def reviews(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"])
+        work.spawn(verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"]))
 
     @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
     async def pick(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        await verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
+        work.spawn(verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"]))
 
     @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
     async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
@@ -370,33 +455,61 @@ def build_app(
         await ack()
         number, _, wanted = action["value"].partition(":")
         blocks, heading = verdicts().tools_page(wanted, int(number) if number.isdigit() else 1)
-        await respond(replace_original=True, blocks=blocks, text=heading)
+        work.spawn(respond(replace_original=True, blocks=blocks, text=heading))
+
+    @app.action(FULL_PAGE_ACTION)
+    async def full_page(ack: Any) -> None:
+        """A link button: the browser opens the page; Slack only wants to hear it was seen."""
+        await ack()
 
     @app.command("/verdicts")
     async def weekly(ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        await verdicts().verdicts(
-            command["channel_id"],
-            command["user_id"],
-            command.get("text", ""),
-            command.get("response_url"),
+        work.spawn(
+            verdicts().verdicts(
+                command["channel_id"],
+                command["user_id"],
+                command.get("text", ""),
+                command.get("response_url"),
+            )
         )
 
-    @app.event("reaction_added")
-    async def reaction_added(ack: Any, body: dict[str, Any]) -> None:
+    async def vote(ack: Any, body: dict[str, Any]) -> None:
+        # Commit first, then ack: an error or a timeout here answers 500 and Slack retries;
+        # the retry carries the same event time, so it is counted once.
+        await asyncio.wait_for(verdicts().reaction(body), VOTE_COMMIT_SECONDS)
         await ack()
-        await verdicts().reaction(body)
 
-    @app.event("reaction_removed")
-    async def reaction_removed(ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        await verdicts().reaction(body)
+    app.event("reaction_added")(vote)
+    app.event("reaction_removed")(vote)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
-        log.error("slack request failed", exc_info=error)
+        log.error("slack request failed: %r", error)
 
     return app
+
+
+async def _auth_test(client: AsyncWebClient, api_url: str | None) -> Any:
+    """Who the token belongs to; a refused token, Slack in trouble and Slack out of reach are
+    three different one-line errors (never the token itself)."""
+    where = urllib.parse.urlsplit(api_url or AsyncWebClient.BASE_URL).netloc or "Slack"
+    try:
+        return await client.auth_test()
+    except SlackApiError as error:
+        status = error.response.status_code
+        if status == 429 or status >= 500:
+            raise PlatformRefused(
+                f"Slack at {where} is not answering (HTTP {status}); try again later"
+            ) from None
+        data = error.response.data
+        reason = data.get("error", "refused") if isinstance(data, dict) else f"HTTP {status}"
+        raise PlatformRefused(f"Slack refused SLACK_BOT_TOKEN ({reason})") from None
+    except (aiohttp.ClientError, OSError, TimeoutError, SlackClientError) as error:
+        raise PlatformRefused(
+            f"cannot reach Slack at {where} ({type(error).__name__}); check SLACK_API_URL "
+            "and the network"
+        ) from None
 
 
 async def run_slack(
@@ -409,42 +522,80 @@ async def run_slack(
     api_url: str | None,
     port: int,
     admin_user_ids: frozenset[str],
+    host: str = "127.0.0.1",
+    public_url: str | None = None,
+    web: tuple[str, int] | None = None,
 ) -> None:
-    """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on `port`."""
+    """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on
+    host:port. SIGTERM (or Ctrl-C) drains: stop accepting, finish what was accepted, return.
+    With `public_url`, cards link to their web page and the pages are served on `web`
+    (host, port) by this same process."""
     client = AsyncWebClient(token=bot_token, base_url=api_url or AsyncWebClient.BASE_URL)
-    try:
-        auth = await client.auth_test()  # a bad token fails here, before anything listens
-    except SlackApiError as error:
-        reason = error.response.get("error", "refused")
-        raise PlatformRefused(f"Slack refused SLACK_BOT_TOKEN ({reason})") from None
-    store = await Store.open(db)
+    auth = await _auth_test(client, api_url)  # a bad token fails here, before anything listens
+    store = await Store.open(db, check=True)
     services = SlackVerdicts(
-        client, catalogue, store, bot_user_id=auth.get("user_id"), admin_user_ids=admin_user_ids
+        client,
+        catalogue,
+        store,
+        bot_user_id=auth.get("user_id"),
+        admin_user_ids=admin_user_ids,
+        public_url=public_url,
     )
-    app = build_app(lambda: services, client=client, signing_secret=signing_secret or "")
-    weekly = asyncio.create_task(services.weekly.scheduler.run_forever())
-    socket: Any = None
+    background = Background()
+    app = build_app(
+        lambda: services,
+        client=client,
+        signing_secret=signing_secret or "",
+        background=background,
+    )
+    weekly_stop = asyncio.Event()
+    weekly = asyncio.create_task(services.weekly.scheduler.run_forever(stop=weekly_stop))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    server: SlackHttpServer | None = None
+    handler: Any = None
+    pages: Any = None
     try:
         if app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            socket = AsyncSocketModeHandler(app, app_token)
-            await socket.connect_async()
+            handler = AsyncSocketModeHandler(app, app_token)
+            await handler.connect_async()
             mode = "Socket Mode (no public URL needed)"
         else:
-            from aiohttp import web
+            server = SlackHttpServer(
+                app,
+                signing_secret=signing_secret or "",
+                healthy=services.store.healthy,
+                path=EVENTS_PATH,
+            )
+            await server.start(host, port)
+            mode = f"HTTP on {host}:{port} at {EVENTS_PATH}"
+        if public_url is not None and web is not None:
+            from adapters.web import WebSite, start_web
 
-            runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
-            await runner.setup()
-            await web.TCPSite(runner, "0.0.0.0", port).start()
-            mode = f"HTTP on 0.0.0.0:{port} at {EVENTS_PATH}"
+            site = WebSite(services.bot.comparer, store, public_url=public_url)
+            pages = await start_web(site, *web)
+            mode += f"; web pages on {web[0]}:{web[1]} for {public_url}"
         announce(
             startup_line(platform=PLATFORM, mode=mode, database=db, tools=len(catalogue.tools))
         )
-        await asyncio.Event().wait()
+        await stop.wait()
+        log.info("stopping: finishing accepted requests")
+        if handler is not None:
+            await handler.close_async()
+        if server is not None:
+            await server.drain(DRAIN_SECONDS)
+        await background.drain(DRAIN_SECONDS)
     finally:
-        weekly.cancel()
-        if socket is not None:
-            await socket.close_async()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        if pages is not None:
+            await pages.cleanup()
+        weekly_stop.set()  # a weekly post under way finishes and is recorded
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(weekly, DRAIN_SECONDS)
         await services.edits.drain()
         await store.close()

@@ -15,6 +15,7 @@ from bot.compare import Comparer, comparison_url
 from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
 from bot.votes import (
+    AlsoInTransaction,
     CardRecord,
     EditCoalescer,
     Leaderboard,
@@ -78,9 +79,18 @@ class ChatBot:
         return record
 
     async def post_card(
-        self, channel: str, slugs: Sequence[str], *, asked_by: str, recap: str | None = None
+        self,
+        channel: str,
+        slugs: Sequence[str],
+        *,
+        asked_by: str,
+        recap: str | None = None,
+        also: AlsoInTransaction | None = None,
     ) -> CardRecord:
-        """Post a card for `slugs`, seed its vote reactions and remember it for votes."""
+        """Post a card for `slugs`, remember it for votes, then seed its vote reactions.
+
+        The card is stored (with `also`, in the same transaction) as soon as the platform has
+        accepted it, before any follow-up step that could fail or be cut short."""
         posted = await self._posted(list(slugs), card_votes=(0,) * len(slugs), recap=recap)
         message_id = await self.platform.post_card(channel, posted)
         record = await self.store.register_card(
@@ -90,6 +100,7 @@ class ChatBot:
             tools=slugs,
             asked_by=asked_by,
             recap=recap,
+            also=also,
         )
         try:
             await self.platform.add_reactions(channel, message_id, posted.vote_emojis)

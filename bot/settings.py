@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
+    # Slack's HTTP mode (adapters/slack_http.py). Loopback unless told otherwise: put a TLS
+    # proxy or load balancer in front, or set HOST=0.0.0.0 (e.g. in a container).
+    host: str = Field(default="127.0.0.1", min_length=1, validation_alias="HOST")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     # The web pages (`verdict web`). `PORT` above is Slack's HTTP port, so the web server has
     # its own pair; `public_url` is where people reach it, and turns on "Full page" links. The

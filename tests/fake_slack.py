@@ -89,7 +89,7 @@ class FakeSlack:
             "command": command,
             "text": text,
             "response_url": self.response_url(),
-            "trigger_id": "t",
+            "trigger_id": f"trigger-{envelope_id}",  # Slack gives every command its own
         }
         await self._sockets[-1].send_json(
             {

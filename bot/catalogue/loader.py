@@ -8,6 +8,9 @@ TOML is parsed by `tomli` when it is installed: it is the same parser as the sta
 from __future__ import annotations
 
 import gc
+import math
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,22 +34,78 @@ TOOLS_DIR = "tools"
 M = TypeVar("M", bound=BaseModel)
 
 
+MAX_FILE_BYTES = 1_000_000
+"""A catalogue file larger than this is refused unread (the largest real one is ~10 KB)."""
+
+
+def printable(text: str) -> str:
+    """Text safe to print in a terminal: control characters (escape sequences) shown as
+    `\\x1b`-style escapes instead of acting on the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def _display(path: Path, root: Path) -> str:
     """The path as problems show it: from the catalogue directory's own name down."""
-    return str(Path(root.name, path.relative_to(root))) if root.name else str(path)
+    shown = str(Path(root.name, path.relative_to(root))) if root.name else str(path)
+    return printable(shown)
 
 
 def _read_toml(path: Path, shown: str, problems: list[Problem]) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as handle:
-            return toml_parser.load(handle)
+        data = _read_regular_file(path)
+        parsed = toml_parser.loads(data.decode("utf-8"))
+    except _NotReadable as exc:
+        problems.append(Problem(shown, "file", str(exc)))
+    except RecursionError:
+        problems.append(Problem(shown, "toml", "not valid TOML: nested too deeply"))
     except toml_parser.TOMLDecodeError as exc:
-        problems.append(Problem(shown, "toml", f"not valid TOML: {exc}"))
+        problems.append(Problem(shown, "toml", f"not valid TOML: {printable(str(exc))}"))
     except OSError as exc:
         problems.append(Problem(shown, "file", f"cannot read: {exc.strerror or exc}"))
     except UnicodeDecodeError:
         problems.append(Problem(shown, "file", "not UTF-8 text"))
+    else:
+        problems.extend(
+            Problem(shown, field, "not a finite number") for field in _non_finite(parsed)
+        )
+        return parsed
     return None
+
+
+class _NotReadable(Exception):
+    """A path that is not a catalogue file: a device, a FIFO, a directory, or far too big."""
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """Read a regular file of at most MAX_FILE_BYTES. Opened without blocking, so a FIFO
+    named `*.toml` cannot hang the load, and checked before reading, so a link to /dev/zero
+    cannot fill memory."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotReadable("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _NotReadable(f"larger than {MAX_FILE_BYTES:,} bytes")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:
+        raise _NotReadable(f"larger than {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+def _non_finite(value: object, at: str = "") -> Iterator[str]:
+    """Fields holding `inf` or `nan` (valid TOML, never a price or a fact)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield at or "(file)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{at}.{key}" if at else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, f"{at}.{index}")
 
 
 def _validate(
@@ -85,33 +144,41 @@ def _check_tool(tool: Tool, file_path: Path, shown: str, panel: Panel) -> list[P
 
 
 def _check_collisions(tools: list[tuple[Tool, str]]) -> list[Problem]:
-    """An alias or name that normalises to another tool's name or alias would make matching lie."""
+    """An alias or name that normalises to another tool's name or alias would make matching lie.
+
+    Every slug and name is registered before any alias: an alias that takes another tool's
+    name is the alias's mistake, so it is reported in the alias's file, not the other's."""
     problems: list[Problem] = []
     owner: dict[str, tuple[str, str, str]] = {}
-    for tool, shown in tools:
-        seen_here: set[str] = set()
-        for label, text in [("slug", tool.slug), ("name", tool.name)] + [
-            ("aliases", a) for a in tool.aliases
-        ]:
-            key = compact(text)
-            if not key:
-                problems.append(Problem(shown, label, f'"{text}" has no letters or digits'))
-                continue
-            if key in seen_here:
-                continue
-            seen_here.add(key)
-            if key in owner:
-                other_slug, other_shown, other_text = owner[key]
-                problems.append(
-                    Problem(
-                        shown,
-                        label,
-                        f'"{text}" collides with "{other_text}" of {other_slug} ({other_shown})',
-                    )
+    seen: dict[str, set[str]] = {}
+    identities = [(t, shown, label, text) for t, shown in tools for label, text in _identity(t)]
+    aliases = [(t, shown, "aliases", alias) for t, shown in tools for alias in t.aliases]
+    for tool, shown, label, text in identities + aliases:
+        seen_here = seen.setdefault(shown, set())
+        key = compact(text)
+        if not key:
+            problems.append(Problem(shown, label, f'"{printable(text)}" has no letters or digits'))
+            continue
+        if key in seen_here:
+            continue
+        seen_here.add(key)
+        if key in owner:
+            other_slug, other_shown, other_text = owner[key]
+            problems.append(
+                Problem(
+                    shown,
+                    label,
+                    f'"{printable(text)}" collides with "{printable(other_text)}" of '
+                    f"{printable(other_slug)} ({other_shown})",
                 )
-            else:
-                owner[key] = (tool.slug, shown, text)
+            )
+        else:
+            owner[key] = (tool.slug, shown, text)
     return problems
+
+
+def _identity(tool: Tool) -> tuple[tuple[str, str], tuple[str, str]]:
+    return (("slug", tool.slug), ("name", tool.name))
 
 
 def check_catalogue(root: Path) -> tuple[Catalogue | None, list[Problem]]:

@@ -4,11 +4,13 @@ and the schema as numbered migrations in both dialects (migrations)."""
 from bot.storage.database import (
     Database,
     DatabaseError,
+    NotSetUp,
     Transaction,
     exists,
     is_postgres_url,
     open_database,
     read_schema_version,
+    sqlite_path,
 )
 from bot.storage.migrations import (
     COUNTER_SHARDS,
@@ -24,9 +26,11 @@ __all__ = [
     "SQLITE_MIGRATIONS",
     "Database",
     "DatabaseError",
+    "NotSetUp",
     "Transaction",
     "exists",
     "is_postgres_url",
     "open_database",
     "read_schema_version",
+    "sqlite_path",
 ]

@@ -8,8 +8,10 @@ understand; each migration exists in both dialects and they stay in step.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sqlite3
+import urllib.parse
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -36,6 +38,10 @@ MIGRATION_LOCK = 7_007_001
 
 class DatabaseError(Exception):
     """The database cannot be opened or used; the message says why, without secrets."""
+
+
+class NotSetUp(DatabaseError):
+    """Opened read-only, the database has no tables yet: nothing has been stored in it."""
 
 
 class Transaction(Protocol):
@@ -77,10 +83,16 @@ def exists(location: str | Path) -> bool:
     return is_postgres_url(str(location)) or Path(sqlite_path(location)).is_file()
 
 
-async def open_database(location: str | Path) -> Database:
+MIN_READABLE_VERSION = 3
+"""The oldest schema a read-only open can read (its queries need the sharded tallies)."""
+
+
+async def open_database(location: str | Path, *, read_only: bool = False) -> Database:
+    """Open (and migrate) the database; `read_only` opens it for reading only: no migration,
+    no file created, nothing written, so it works on a read-only file or mount."""
     if is_postgres_url(str(location)):
-        return await PostgresDatabase.open(str(location))
-    return await SqliteDatabase.open(sqlite_path(location))
+        return await PostgresDatabase.open(str(location), read_only=read_only)
+    return await SqliteDatabase.open(sqlite_path(location), read_only=read_only)
 
 
 async def read_schema_version(location: str | Path) -> int | None:
@@ -147,7 +159,13 @@ class _SqliteTransaction:
 
 
 class SqliteDatabase:
-    """One writing and one reading connection; WAL lets reads run beside a write."""
+    """One writing and one reading connection; WAL lets reads run beside a write.
+
+    Reads take turns on the reading connection: a statement left half-read while another
+    flow reads would hold the connection's snapshot open, and a later read could then miss a
+    write its own flow had already committed. One whole statement at a time means every read
+    starts a fresh snapshot that holds everything committed before it began.
+    """
 
     dialect: Dialect = "sqlite"
 
@@ -155,16 +173,38 @@ class SqliteDatabase:
         self._writer = writer
         self._reader = reader
         self._lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: str) -> SqliteDatabase:
+    async def open(cls, path: str, *, read_only: bool = False) -> SqliteDatabase:
+        mode = "ro" if read_only else "rwc"
+        uri = f"file:{urllib.parse.quote(str(Path(path).absolute()))}?mode={mode}"
+        try:
+            # Fails here, in this thread, when the file cannot be opened (a missing directory,
+            # no permission): a failed aiosqlite connect leaves a worker thread that reports
+            # into the closed event loop after the command has exited.
+            _probe(uri)
+        except sqlite3.Error as error:
+            if not (read_only and not os.access(Path(path).absolute().parent, os.W_OK)):
+                raise DatabaseError(f"cannot open {path}: {_why(path, error)}") from None
+            # A read-only directory (a read-only mount, a backup): SQLite cannot make the WAL
+            # index beside the file, and nobody can be writing there, so read it as immutable.
+            uri += "&immutable=1"
+            try:
+                _probe(uri)
+            except sqlite3.Error as second:
+                raise DatabaseError(f"cannot open {path}: {_why(path, second)}") from None
         opened: list[aiosqlite.Connection] = []
         try:
-            writer = await aiosqlite.connect(path)
+            writer = await aiosqlite.connect(uri, uri=True)
             opened.append(writer)
+            if read_only:
+                await writer.execute("PRAGMA query_only = ON")
+                await _check_readable(writer)
+                return cls(writer, writer)
             await _configure(writer)
             await _migrate_sqlite(writer)
-            reader = await aiosqlite.connect(path)
+            reader = await aiosqlite.connect(uri, uri=True)
             opened.append(reader)
             await _configure(reader)
         except (sqlite3.DatabaseError, DatabaseError) as error:
@@ -176,7 +216,7 @@ class SqliteDatabase:
         return cls(writer, reader)
 
     async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
-        async with self._reader.execute(sql, tuple(params)) as cursor:
+        async with self._read_lock, self._reader.execute(sql, tuple(params)) as cursor:
             return [tuple(row) for row in await cursor.fetchall()]
 
     @asynccontextmanager
@@ -190,8 +230,38 @@ class SqliteDatabase:
             await self._writer.commit()
 
     async def close(self) -> None:
-        await self._reader.close()
+        if self._reader is not self._writer:
+            await self._reader.close()
         await self._writer.close()
+
+
+def _probe(uri: str) -> None:
+    connection = sqlite3.connect(uri, uri=True)
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+    finally:
+        connection.close()
+
+
+def _why(path: str, error: sqlite3.Error) -> str:
+    directory = Path(path).absolute().parent
+    if not directory.is_dir():
+        return f"the directory {directory} does not exist"
+    return str(error)
+
+
+async def _check_readable(db: aiosqlite.Connection) -> None:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    version = int(row[0]) if row else 0
+    _refuse_newer(version, len(SQLITE_MIGRATIONS))
+    if version == 0:
+        raise NotSetUp("the database is empty")
+    if version < MIN_READABLE_VERSION:
+        raise DatabaseError(
+            f"the database has schema version {version}; start the bot (or `verdict chat`) "
+            "once to upgrade it"
+        )
 
 
 async def _configure(db: aiosqlite.Connection) -> None:
@@ -258,15 +328,35 @@ class PostgresDatabase:
         self._pool = pool
 
     @classmethod
-    async def open(cls, url: str) -> PostgresDatabase:
+    async def open(cls, url: str, *, read_only: bool = False) -> PostgresDatabase:
         import asyncpg
 
+        settings = {"default_transaction_read_only": "on"} if read_only else None
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT)
-        except (OSError, asyncpg.PostgresError, ValueError) as error:
-            raise DatabaseError(f"cannot open the PostgreSQL database: {error}") from None
+            pool = await asyncpg.create_pool(
+                url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT, server_settings=settings
+            )
+        except (OSError, asyncpg.PostgresError, ValueError, TimeoutError) as error:
+            reason = str(error) or f"no answer within {CONNECT_TIMEOUT:g} s"
+            raise DatabaseError(
+                f"cannot open the PostgreSQL database: {type(error).__name__}: {reason}"
+            ) from None
         try:
-            await _migrate_postgres(pool)
+            if read_only:
+                known = await pool.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+                version = (
+                    await pool.fetchval("SELECT max(version) FROM schema_version") if known else 0
+                )
+                _refuse_newer(version or 0, len(POSTGRES_MIGRATIONS))
+                if not version:
+                    raise NotSetUp("the database is empty")
+                if version < MIN_READABLE_VERSION:
+                    raise DatabaseError(
+                        f"the database has schema version {version}; start the bot once to "
+                        "upgrade it"
+                    )
+            else:
+                await _migrate_postgres(pool)
         except BaseException:
             await pool.close()
             raise

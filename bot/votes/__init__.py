@@ -22,9 +22,11 @@ from bot.votes.rules import (
     vote_emoji,
 )
 from bot.votes.store import (
+    AlsoInTransaction,
     CardRecord,
     Clock,
     HeadToHead,
+    NothingStored,
     Store,
     StoredVote,
     StoreError,
@@ -37,6 +39,7 @@ __all__ = [
     "KEYCAPS",
     "MEANING",
     "SLACK_NAMES",
+    "AlsoInTransaction",
     "CardRecord",
     "Clock",
     "CommunityTally",
@@ -44,6 +47,7 @@ __all__ = [
     "HeadToHead",
     "Leaderboard",
     "LeaderboardEntry",
+    "NothingStored",
     "ReactionEvent",
     "Store",
     "StoreError",

@@ -83,6 +83,7 @@ async def handle_reaction(
             choice=choice,
             event_time=event_time,
             event_key=_event_key(event, voter),
+            timed=event.event_time is not None,
         )
     )
     return VoteOutcome.RECORDED

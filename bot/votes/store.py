@@ -11,18 +11,31 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import os
 import secrets
+import sqlite3
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.storage import COUNTER_SHARDS, Database, DatabaseError, Transaction, open_database
+from bot.storage import (
+    COUNTER_SHARDS,
+    Database,
+    DatabaseError,
+    NotSetUp,
+    Transaction,
+    is_postgres_url,
+    open_database,
+    sqlite_path,
+)
 from bot.votes.tally import CommunityTally
 
 Clock = Callable[[], datetime]
+AlsoInTransaction = Callable[[Transaction, "CardRecord"], Awaitable[None]]
+"""More writes to commit with a card's registration, or not at all (e.g. marking it sent)."""
 MAX_BATCH = 2048
 DEADLOCK_RETRIES = 5
 EVENT_MEMORY_SECONDS = 3600.0
@@ -37,6 +50,10 @@ def utc_now() -> datetime:
 
 class StoreError(Exception):
     """The database cannot be used (a newer schema, a file that is not SQLite)."""
+
+
+class NothingStored(StoreError):
+    """Opened for reading, the database has never been set up: there is nothing in it yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +97,8 @@ class VoteWrite:
     choice: int
     event_time: float
     event_key: str | None
+    timed: bool = True
+    """False when `event_time` is only when the event arrived (Discord gives no time)."""
 
 
 class Store:
@@ -98,15 +117,36 @@ class Store:
         self._pruned_at = float("-inf")
 
     @classmethod
-    async def open(cls, location: str | Path, *, clock: Clock = utc_now) -> Store:
+    async def open(
+        cls,
+        location: str | Path,
+        *,
+        clock: Clock = utc_now,
+        check: bool = False,
+        read_only: bool = False,
+    ) -> Store:
+        """With `check`, a SQLite file is integrity-checked first (`PRAGMA quick_check`): the
+        long-running commands refuse a corrupt file at start rather than fail mid-flight.
+        With `read_only`, nothing is migrated, created or written (reading commands)."""
         try:
-            db = await open_database(location)
+            db = await open_database(location, read_only=read_only)
+        except NotSetUp as error:
+            raise NothingStored(str(error)) from None
         except DatabaseError as error:
             raise StoreError(str(error)) from None
         try:
-            salt = await _salt(db)
-        except BaseException:
+            if check and db.dialect == "sqlite":
+                rows = await db.fetch("PRAGMA quick_check")
+                if [tuple(r) for r in rows] != [("ok",)]:
+                    raise StoreError(
+                        f"{location}: the integrity check failed ({rows[0][0]}); restore it "
+                        "from a backup"
+                    )
+            salt = await _voter_key(db, location, read_only=read_only)
+        except BaseException as error:
             await db.close()
+            if isinstance(error, sqlite3.DatabaseError | OSError):
+                raise StoreError(f"cannot use {location}: {error}") from None
             raise
         return cls(db, salt, clock)
 
@@ -132,40 +172,59 @@ class Store:
         tools: Sequence[str],
         asked_by: str,
         recap: str | None = None,
+        also: AlsoInTransaction | None = None,
     ) -> CardRecord:
-        """Remember a posted card (idempotent for the same platform message)."""
-        now = self._clock().isoformat()
+        """Remember a posted card (idempotent for the same platform message); the record is
+        read back inside the same transaction, so it is there whatever other flows do. `also`
+        runs in that transaction: a crash keeps both writes or neither."""
         async with self.db.transaction() as tx:
-            inserted = await tx.fetch(
-                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-                (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
+            record = await self._register_card(
+                tx,
+                platform=platform,
+                channel=channel,
+                message_id=message_id,
+                tools=tools,
+                asked_by=asked_by,
+                recap=recap,
             )
-            if inserted:
-                card_id = inserted[0][0]
-                await tx.executemany(
-                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
-                    [(card_id, i, slug) for i, slug in enumerate(tools)],
-                )
-                await tx.executemany(
-                    "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    [(slug, card_id % COUNTER_SHARDS) for slug in tools],
-                )
-        record = await self.find_card(platform, channel, message_id)
-        assert record is not None
+            if also is not None:
+                await also(tx, record)
+            return record
+
+    async def _register_card(
+        self,
+        tx: Transaction,
+        *,
+        platform: str,
+        channel: str,
+        message_id: str,
+        tools: Sequence[str],
+        asked_by: str,
+        recap: str | None,
+    ) -> CardRecord:
+        now = self._clock().isoformat()
+        inserted = await tx.fetch(
+            "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
+        )
+        if inserted:
+            card_id = inserted[0][0]
+            await tx.executemany(
+                "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                [(card_id, i, slug) for i, slug in enumerate(tools)],
+            )
+            await tx.executemany(
+                "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(slug, card_id % COUNTER_SHARDS) for slug in tools],
+            )
+        record = _card_record(await tx.fetch(_FIND_CARD, (platform, channel, message_id)))
+        if record is None:  # the row is ours inside this transaction: only a broken schema
+            raise StoreError(f"card {platform}/{channel}/{message_id} vanished while stored")
         return record
 
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
-        rows = await self.db.fetch(
-            "SELECT c.id, t.slug, c.recap FROM cards c JOIN card_tools t ON t.card_id = c.id "
-            "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position",
-            (platform, channel, message_id),
-        )
-        if not rows:
-            return None
-        return CardRecord(
-            rows[0][0], platform, channel, message_id, tuple(r[1] for r in rows), rows[0][2]
-        )
+        return _card_record(await self.db.fetch(_FIND_CARD, (platform, channel, message_id)))
 
     async def record_vote(self, vote: VoteWrite) -> None:
         """Returns once the vote is committed. Redeliveries (same event key) count once."""
@@ -205,6 +264,7 @@ class Store:
                 vote.choice,
                 vote.event_time,
                 now,
+                int(vote.timed),
             )
             for vote in votes
         ]
@@ -216,8 +276,8 @@ class Store:
                         await _lock_tallies(tx, sorted({v.card_id for v in votes}))
                     await tx.executemany(
                         "INSERT INTO vote_events "
-                        "(event_key, card_id, voter, added, choice, event_time, seen_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        "(event_key, card_id, voter, added, choice, event_time, seen_at, timed) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                         rows,
                     )
                     if prune:
@@ -304,18 +364,27 @@ class Store:
             "FROM votes v JOIN cards c ON c.id = v.card_id "
             "WHERE v.choice IS NOT NULL ORDER BY c.id, v.event_time, v.voter"
         )
-        return [
-            StoredVote(
-                card_id=card_id,
-                platform=platform,
-                card_created_at=created_at,
-                voter=voter,
-                tools=tuple(cards[card_id]),
-                choice=cards[card_id][choice],
-                event_time=event_time,
+        votes = []
+        for card_id, platform, created_at, voter, choice, event_time in rows:
+            tools = cards.get(card_id, [])
+            if not 0 <= choice < len(tools):  # only a damaged file: the schema forbids it
+                raise StoreError(f"the vote database is damaged (card {card_id}); restore a backup")
+            votes.append(
+                StoredVote(
+                    card_id=card_id,
+                    platform=platform,
+                    card_created_at=created_at,
+                    voter=voter,
+                    tools=tuple(tools),
+                    choice=tools[choice],
+                    event_time=event_time,
+                )
             )
-            for card_id, platform, created_at, voter, choice, event_time in rows
-        ]
+        return votes
+
+    async def healthy(self) -> bool:
+        """Whether the database answers a query (for load balancers' health checks)."""
+        return bool(await self.db.fetch("SELECT 1"))
 
     async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Run a read query (for the store's companion modules, e.g. the weekly store)."""
@@ -325,6 +394,14 @@ class Store:
         """Run one write statement in its own committed transaction; returns rows changed."""
         async with self.db.transaction() as tx:
             return await tx.execute(sql, params)
+
+    async def write_returning(
+        self, sql: str, params: Sequence[object] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run one write statement with a RETURNING clause in its own committed transaction:
+        the rows it wrote, as written (read your writes, whatever other flows do)."""
+        async with self.db.transaction() as tx:
+            return await tx.fetch(sql, params)
 
     async def log_request(self, *, platform: str, channel: str, tools: Sequence[str]) -> None:
         """Which comparisons people ask for (the weekly pick reads this)."""
@@ -337,6 +414,20 @@ class Store:
                 self._clock().astimezone(UTC).isoformat(),
             ),
         )
+
+
+_FIND_CARD = (
+    "SELECT c.id, t.slug, c.recap, c.platform, c.channel, c.message_id "
+    "FROM cards c JOIN card_tools t ON t.card_id = c.id "
+    "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position"
+)
+
+
+def _card_record(rows: Sequence[Sequence[Any]]) -> CardRecord | None:
+    if not rows:
+        return None
+    card_id, _, recap, platform, channel, message_id = rows[0]
+    return CardRecord(card_id, platform, channel, message_id, tuple(str(r[1]) for r in rows), recap)
 
 
 async def _lock_tallies(tx: Transaction, card_ids: Sequence[int]) -> None:
@@ -361,11 +452,80 @@ def _is_deadlock(error: Exception) -> bool:
     return type(error).__name__ in {"DeadlockDetectedError", "SerializationError"}
 
 
-async def _salt(db: Database) -> bytes:
+PEPPER_SUFFIX = ".pepper"
+"""The voter-hash key of `verdict.db` lives in `verdict.db.pepper` (mode 0600), not in it."""
+
+
+def pepper_path(location: str | Path) -> Path | None:
+    """Where a SQLite database's voter-hash key lives; None for PostgreSQL (kept in `meta`)."""
+    if is_postgres_url(str(location)):
+        return None
+    return Path(sqlite_path(location) + PEPPER_SUFFIX)
+
+
+async def _voter_key(db: Database, location: str | Path, *, read_only: bool) -> bytes:
+    """The key voter and asker ids are hashed with.
+
+    For SQLite it is kept in a file beside the database, readable by its owner only, so the
+    database file alone (a backup, a copy sent for debugging) cannot be used to test guesses of
+    user ids against the stored hashes. A database from before keeps its key: it moves out of
+    the `meta` table into the file (written and synced first, then deleted from the table). On
+    PostgreSQL every process must share one key, so it stays in the database's `meta` table.
+    """
+    rows = await db.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
+    in_table = str(rows[0][0]) if rows else None
+    path = pepper_path(location)
+    if path is None:
+        return bytes.fromhex(in_table or await _table_key(db))
+    if path.exists():
+        in_file = _read_pepper(path)
+        if in_table is not None and in_table != in_file:
+            raise StoreError(f"{path} does not belong to this database (its key differs)")
+    elif read_only:  # nothing is written by a reader; reading never hashes a user id
+        return bytes.fromhex(in_table) if in_table else secrets.token_bytes(32)
+    else:
+        in_file = _write_pepper(path, in_table or secrets.token_hex(32))
+    if in_table is not None and not read_only:
+        async with db.transaction() as tx:
+            await tx.execute("DELETE FROM meta WHERE key = 'voter_salt'")
+    return bytes.fromhex(in_file)
+
+
+def _read_pepper(path: Path) -> str:
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise StoreError(f"{path} is not a voter-hash key (64 hex digits); restore it")
+    return text
+
+
+def _write_pepper(path: Path, key: str) -> str:
+    """Create the key file atomically with mode 0600; if another process won, use its key."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(descriptor, f"{key}\n".encode())
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    try:
+        os.link(temporary, path)  # fails if the file appeared meanwhile: theirs wins
+    except FileExistsError:
+        return _read_pepper(path)
+    finally:
+        temporary.unlink()
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return key
+
+
+async def _table_key(db: Database) -> str:
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO meta (key, value) VALUES ('voter_salt', ?) ON CONFLICT DO NOTHING",
             (secrets.token_hex(32),),
         )
-    rows = await db.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
-    return bytes.fromhex(rows[0][0])
+        rows = await tx.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
+    return str(rows[0][0])

@@ -81,14 +81,24 @@ class WeeklyScheduler:
         self,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         every: float = CHECK_EVERY_SECONDS,
+        stop: asyncio.Event | None = None,
     ) -> None:
-        """Check for due posts every `every` seconds until cancelled."""
-        while True:
+        """Check for due posts every `every` seconds until `stop` is set (or cancelled). A
+        shutdown sets `stop` rather than cancelling: a post under way finishes and is recorded,
+        instead of being cut between the platform accepting it and the store recording it."""
+        while stop is None or not stop.is_set():
             try:
                 await self.run_once()
             except Exception:  # the loop must outlive any one bad run
                 log.exception("weekly verdicts: run failed")
-            await sleep(every)
+            if stop is None:
+                await sleep(every)
+                continue
+            napping = asyncio.ensure_future(sleep(every))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({napping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in (napping, stopping):
+                waiting.cancel()
 
     async def post_now(self, subscription: Subscription) -> WeeklyResult:
         """/verdicts now: this week's post, sent at once if it has not gone out yet."""
@@ -196,6 +206,7 @@ class WeeklyScheduler:
                 tools,
                 asked_by=f"weekly:{subscription.id}",
                 recap=await self._recap(subscription) or FIRST_WEEK,
+                also=self.weekly.marks_sent(subscription.id, window.week),
             )
         except Exception as error:  # a platform failure: retry later, other channels go on
             attempts = await self.weekly.mark_retry(
@@ -212,9 +223,6 @@ class WeeklyScheduler:
                 error,
             )
             return WeeklyResult(subscription, window.week, "failed", tools, detail=repr(error))
-        await self.weekly.mark_sent(
-            subscription.id, window.week, message_id=card.message_id, card_id=card.id
-        )
         log.info(
             "weekly verdicts: posted %s to %s/%s for %s",
             " vs ".join(tools),

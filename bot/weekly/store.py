@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.votes import Store
+from bot.storage import Transaction
+from bot.votes import AlsoInTransaction, CardRecord, Store
 from bot.weekly.pick import Subscription
 
 PostStatus = Literal["claimed", "retry", "sent", "skipped"]
@@ -35,6 +36,16 @@ _POST_COLUMNS = "subscription_id, week, tools, status, attempts, next_attempt_at
 def _post(row: Sequence[Any]) -> WeeklyPost:
     sub, week, tools, status, attempts, next_at, card_id = row
     return WeeklyPost(sub, week, tuple(json.loads(tools)), status, attempts, next_at, card_id)
+
+
+async def _mark_sent(
+    tx: Transaction, subscription_id: int, week: str, message_id: str, card_id: int
+) -> None:
+    await tx.execute(
+        "UPDATE weekly_posts SET status = 'sent', message_id = ?, card_id = ?, "
+        "last_error = NULL WHERE subscription_id = ? AND week = ?",
+        (message_id, card_id, subscription_id, week),
+    )
 
 
 def _subscription(row: Sequence[object]) -> Subscription:
@@ -70,13 +81,14 @@ class WeeklyStore:
         now: dt.datetime,
     ) -> Subscription:
         """Subscribe a channel, or change its schedule if it already has one."""
-        await self.store.write(
+        rows = await self.store.write_returning(
             "INSERT INTO subscriptions "
             "(platform, channel, weekday, hour, timezone, subscribed_by, created_at, active) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
             "ON CONFLICT (platform, channel) DO UPDATE SET weekday = excluded.weekday, "
             "hour = excluded.hour, timezone = excluded.timezone, "
-            "subscribed_by = excluded.subscribed_by, created_at = excluded.created_at, active = 1",
+            "subscribed_by = excluded.subscribed_by, created_at = excluded.created_at, active = 1 "
+            f"RETURNING {_SUBSCRIPTION_COLUMNS}",
             (
                 platform,
                 channel,
@@ -87,9 +99,7 @@ class WeeklyStore:
                 now.isoformat(),
             ),
         )
-        found = await self.subscription(platform, channel)
-        assert found is not None
-        return found
+        return _subscription(rows[0])
 
     async def unsubscribe(self, platform: str, channel: str) -> bool:
         """Stop a channel's weekly posts; its history is kept. False if it had none."""
@@ -136,7 +146,7 @@ class WeeklyStore:
         its retry time has come, or when its owner went quiet for `lease_seconds` (it crashed
         between claiming and sending); then the tools first chosen are kept.
         """
-        changed = await self.store.write(
+        claimed = await self.store.write_returning(
             "INSERT INTO weekly_posts "
             "(subscription_id, week, tools, status, claimed_by, claimed_at, next_attempt_at) "
             "VALUES (?, ?, ?, 'claimed', ?, ?, ?) "
@@ -144,7 +154,8 @@ class WeeklyStore:
             "SET status = 'claimed', claimed_by = excluded.claimed_by, "
             "    claimed_at = excluded.claimed_at "
             "WHERE (weekly_posts.status = 'retry' AND weekly_posts.next_attempt_at <= ?) "
-            "   OR (weekly_posts.status = 'claimed' AND weekly_posts.claimed_at <= ?)",
+            "   OR (weekly_posts.status = 'claimed' AND weekly_posts.claimed_at <= ?) "
+            "RETURNING tools",
             (
                 subscription_id,
                 week,
@@ -156,31 +167,35 @@ class WeeklyStore:
                 now - lease_seconds,
             ),
         )
-        if not changed:
-            return None
-        post = await self.post(subscription_id, week)
-        return post.tools if post is not None else None
+        return tuple(json.loads(claimed[0][0])) if claimed else None
 
     async def mark_sent(
         self, subscription_id: int, week: str, *, message_id: str, card_id: int
     ) -> None:
-        await self.store.write(
-            "UPDATE weekly_posts SET status = 'sent', message_id = ?, card_id = ?, "
-            "last_error = NULL WHERE subscription_id = ? AND week = ?",
-            (message_id, card_id, subscription_id, week),
-        )
+        async with self.store.db.transaction() as tx:
+            await _mark_sent(tx, subscription_id, week, message_id, card_id)
+
+    @staticmethod
+    def marks_sent(subscription_id: int, week: str) -> AlsoInTransaction:
+        """Marks the week's post sent inside the transaction that registers its card, so no
+        crash can leave a posted weekly card that a restart would take for unsent."""
+
+        async def mark(tx: Transaction, card: CardRecord) -> None:
+            await _mark_sent(tx, subscription_id, week, card.message_id, card.id)
+
+        return mark
 
     async def mark_retry(
         self, subscription_id: int, week: str, *, error: str, next_attempt_at: float
     ) -> int:
         """Record a failed send; returns how many attempts have failed so far."""
-        await self.store.write(
+        rows = await self.store.write_returning(
             "UPDATE weekly_posts SET status = 'retry', attempts = attempts + 1, "
-            "next_attempt_at = ?, last_error = ? WHERE subscription_id = ? AND week = ?",
+            "next_attempt_at = ?, last_error = ? WHERE subscription_id = ? AND week = ? "
+            "RETURNING attempts",
             (next_attempt_at, error[:500], subscription_id, week),
         )
-        post = await self.post(subscription_id, week)
-        return post.attempts if post is not None else 0
+        return int(rows[0][0]) if rows else 0
 
     async def mark_skipped(self, subscription_id: int, week: str, *, now: float) -> bool:
         """Note a week whose post was missed entirely; True the first time only."""

@@ -265,6 +265,27 @@ async def test_verdicts_subscribe_then_now_posts_the_weekly_card_in_that_channel
     assert said.body["content"].startswith("This week's verdict is posted")
 
 
+async def test_verdicts_public_shows_the_channel_on_the_web_under_its_name_and_private_hides_it(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    def admin() -> discord.Interaction:
+        return interaction(client, "verdicts", [], permissions=MANAGE_GUILD)
+
+    await verdicts.verdicts(admin(), "public", 4242, "ML team")
+    await verdicts.verdicts(admin(), "subscribe", 4242, "friday", "17")
+    await verdicts.verdicts(admin(), "public", 4242, "ML @everyone team")
+    sub = await verdicts.weekly.store.subscription("discord", "4242")
+    assert sub is not None
+    await verdicts.verdicts(admin(), "private", 4242)
+    said = [c.body["data"]["content"] for c in fake.calls("POST", "/callback")]
+    assert said[0] == "This channel has no weekly verdict; subscribe first."
+    assert said[2] == (
+        'This channel\'s weekly verdicts are now public on the web as "ML @everyone team".'
+    )
+    assert said[3] == "This channel's weekly verdicts are no longer shown on the web."
+    assert all(c.body["data"]["flags"] == 64 for c in fake.calls("POST", "/callback"))
+
+
 async def test_verdicts_bad_input_is_explained(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
@@ -386,7 +407,14 @@ async def test_the_command_tree_has_the_commands_and_guards_verdicts(
     assert isinstance(group, discord.app_commands.Group)
     assert group.default_permissions == discord.Permissions(manage_guild=True)
     assert group.guild_only
-    assert {c.name for c in group.commands} == {"subscribe", "unsubscribe", "now", "preview"}
+    assert {c.name for c in group.commands} == {
+        "subscribe",
+        "unsubscribe",
+        "now",
+        "preview",
+        "public",
+        "private",
+    }
     compare = commands["compare"]
     assert isinstance(compare, discord.app_commands.Command)
     assert compare.get_parameter("query").autocomplete  # type: ignore[union-attr]

@@ -99,7 +99,7 @@ async def test_slack_says_once_what_runs_where_without_the_library_warning(
     [up] = [x for x in lines if "is up" in x]
     # the catalogue count is the reviewed files plus every dataset model (issue 10)
     assert re.search(
-        rf"verdict slack is up: HTTP on 0\.0\.0\.0:{process_port(lines, up)} at /slack/events; "
+        rf"verdict slack is up: HTTP on 127\.0\.0\.1:{process_port(lines, up)} at /slack/events; "
         rf"database SQLite {re.escape(str(tmp_path / 'verdict.db'))}; catalogue \d{{3,}} tools$",
         up.rstrip(),
     )
@@ -108,7 +108,7 @@ async def test_slack_says_once_what_runs_where_without_the_library_warning(
 
 
 def process_port(lines: list[str], up: str) -> str:
-    return up.split("0.0.0.0:", 1)[1].split(" ", 1)[0]
+    return up.split("127.0.0.1:", 1)[1].split(" ", 1)[0]
 
 
 async def test_json_logs_are_one_object_per_line(slack_api: FakeSlack, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ server, and the bot's slack_sdk client talking to a mock Web API that records ev
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 import urllib.parse
@@ -35,6 +36,7 @@ from tests.loopback import serve
 
 SECRET = "test-signing-secret"
 CHANNEL = "C0CHANNEL"
+_triggers = itertools.count(1)
 
 
 class SlackHarness:
@@ -66,7 +68,7 @@ class SlackHarness:
             return response
 
     async def command(
-        self, name: str, text: str, user: str = "U1", **kw: Any
+        self, name: str, text: str, user: str = "U1", trigger: str | None = None, **kw: Any
     ) -> aiohttp.ClientResponse:
         body = urllib.parse.urlencode(
             {
@@ -76,7 +78,7 @@ class SlackHarness:
                 "user_id": user,
                 "team_id": "T1",
                 "response_url": "https://hooks.invalid/x",
-                "trigger_id": "t",
+                "trigger_id": trigger or f"t{next(_triggers)}",
             }
         )
         return await self.post(body, "application/x-www-form-urlencoded", **kw)
@@ -299,6 +301,20 @@ async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 3)
     [card] = slack.fake.of("chat.postMessage")
     assert card.args["blocks"][1]["elements"][0]["text"].startswith("_The first weekly verdict")
+
+
+async def test_verdicts_public_and_private_are_for_the_subscriber(slack: SlackHarness) -> None:
+    for n, (user, text) in enumerate(
+        [("U1", "subscribe mon 9"), ("U2", "public <!channel> team"), ("U1", "public ML team")]
+        + [("U1", "private")],
+        start=1,
+    ):
+        await slack.command("/verdicts", text, user=user)
+        await eventually(lambda n=n: len(slack.fake.of("chat.postEphemeral")) == n)
+    said = [c.args["text"] for c in slack.fake.of("chat.postEphemeral")]
+    assert said[1] == NOT_ALLOWED
+    assert said[2] == 'This channel\'s weekly verdicts are now public on the web as "ML team".'
+    assert said[3] == "This channel's weekly verdicts are no longer shown on the web."
 
 
 def _longest(tool: Tool, n: int) -> Tool:
@@ -552,3 +568,67 @@ async def test_tools_pages_turn_in_place(
         "Previous",
         "Next",
     ]
+
+
+async def test_a_200_to_a_reaction_event_means_the_vote_is_committed(slack: SlackHarness) -> None:
+    """Slack never retries a 200: the vote must be stored before the answer, not after."""
+    ts = await _compare(slack, "haiku vs gpt-4o-mini")
+    card = await slack.services.store.find_card("slack", CHANNEL, ts)
+    assert card is not None
+    for n in range(10):
+        response = await slack.reaction(
+            f"U{n}", "two", ts, event_ts=f"1700000300.{n:06d}", event_id=f"EvC{n}"
+        )
+        assert response.status == 200
+        assert await slack.services.store.card_tally(card.id) == (0, n + 1)
+
+
+@pytest.mark.parametrize("status", [500, 429])
+async def test_verdict_slack_when_slack_fails_says_so_not_refused_token(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    status: int,
+) -> None:
+    from aiohttp import web
+
+    from adapters.cli import main
+
+    async def failing(request: web.Request) -> web.Response:
+        return web.Response(status=status, text="upstream trouble", headers={"Retry-After": "0"})
+
+    app = web.Application()
+    app.router.add_post("/api/{method}", failing)
+    runner, port = await serve(app)
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("VERDICT_DB", str(tmp_path / "s.db"))
+    try:
+        code = await asyncio.to_thread(main, ["slack"])
+    finally:
+        await runner.cleanup()
+    err = capsys.readouterr().err
+    assert code == 5
+    assert err.count("\n") == 1 and "refused" not in err and f"HTTP {status}" in err
+    assert "Traceback" not in err and "xoxb-secret-value" not in err
+
+
+async def test_verdict_slack_with_an_unreachable_api_url_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import socket
+
+    from adapters.cli import main
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-value")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("VERDICT_DB", str(tmp_path / "s.db"))
+    code = await asyncio.to_thread(main, ["slack"])
+    err = capsys.readouterr().err
+    assert code == 5
+    assert err.startswith("verdict: cannot reach Slack at 127.0.0.1:") and err.count("\n") == 1

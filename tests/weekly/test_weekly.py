@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -452,3 +452,64 @@ async def test_the_loop_keeps_checking_after_a_failed_run(
     assert naps == [60.0, 60.0, 60.0]
     assert any(r.message == "weekly verdicts: run failed" for r in caplog.records)
     assert len(bot.cards()) == 1
+
+
+class ProcessKilled(BaseException):
+    """Stands in for kill -9: nothing after it runs, no `except Exception` catches it."""
+
+
+class DiesWhileSeedingReactions(ConsoleChat):
+    async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
+        raise ProcessKilled
+
+
+async def test_a_crash_after_the_post_while_seeding_reactions_never_posts_twice(
+    db_location: str, catalogue: Catalogue, clock: FakeClock
+) -> None:
+    dying = await start_bot(db_location, catalogue, clock, DiesWhileSeedingReactions(catalogue))
+    await _subscribe(dying, clock)
+    clock.advance(hours=3)
+    with pytest.raises(ProcessKilled):
+        await dying.scheduler.run_once()
+    assert len(dying.cards()) == 1
+    await dying.store.close()
+    clock.advance(seconds=LEASE_SECONDS + 60)  # long past the crashed process's lease
+    restarted = await start_bot(db_location, catalogue, clock)
+    try:
+        assert await restarted.scheduler.run_once() == []
+        assert restarted.cards() == []
+        assert await _posts(restarted) == [("2026-W48", "sent")]
+    finally:
+        await restarted.store.close()
+
+
+class SlowToPost(ConsoleChat):
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__(catalogue)
+        self.posting = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def post_card(self, channel: str, posted: PostedCard) -> str:
+        self.posting.set()
+        await self.release.wait()
+        return await super().post_card(channel, posted)
+
+
+async def test_stopping_the_loop_lets_a_post_under_way_finish_and_be_recorded(
+    db_location: str, catalogue: Catalogue, clock: FakeClock
+) -> None:
+    chat = SlowToPost(catalogue)
+    running = await start_bot(db_location, catalogue, clock, chat)
+    try:
+        await _subscribe(running, clock)
+        clock.advance(hours=3)
+        stop = asyncio.Event()
+        loop = asyncio.create_task(running.scheduler.run_forever(stop=stop))
+        await asyncio.wait_for(chat.posting.wait(), 5)
+        stop.set()  # SIGTERM arrives while the platform is accepting the card
+        chat.release.set()
+        await asyncio.wait_for(loop, 5)
+        assert len(running.cards()) == 1
+        assert await _posts(running) == [("2026-W48", "sent")]
+    finally:
+        await running.store.close()

@@ -1,0 +1,300 @@
+"""The HTTP server in front of the Slack app: Slack's signed requests in, Bolt's answers out, and
+nothing a stranger on the network can use to hold it up or crash it.
+
+Every request must arrive whole in time (headers, then body), within a size limit, over one of a
+capped number of connections; a request that is not well-formed, not UTF-8, not signed, or whose
+JSON is not an object is answered 400/401 with one log line, before Bolt sees it. `/healthz`
+answers 200 while the store answers. `drain()` stops accepting and lets accepted requests finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import urllib.parse
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import h11
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+log = logging.getLogger(__name__)
+
+HEALTH_PATH = "/healthz"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpLimits:
+    """What one client may take. Slack's requests are a few kilobytes and arrive at once."""
+
+    header_seconds: float = 10.0
+    """From connecting (or the previous answer, on a kept-alive connection) to the headers."""
+    body_seconds: float = 10.0
+    """From the headers to the end of the body."""
+    max_connections: int = 256
+    """Open connections; more are answered 503 and closed at once."""
+    max_body_bytes: int = 1_000_000
+    max_header_bytes: int = 16_384
+    write_seconds: float = 10.0
+    """To hand an answer to a client that does not read it."""
+    health_seconds: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class BadRequest(Exception):
+    """A request we answer without Bolt: its status and a short reason for the log line."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class SlackHttpServer:
+    """Serves one Bolt app at `path`, and `/healthz`. Start with `await server.start(host,
+    port)`; stop with `await server.drain()`."""
+
+    def __init__(
+        self,
+        app: AsyncApp,
+        *,
+        signing_secret: str,
+        healthy: Callable[[], Awaitable[bool]],
+        path: str = "/slack/events",
+        limits: HttpLimits | None = None,
+    ) -> None:
+        self.app = app
+        self.path = path
+        self.limits = limits or HttpLimits()
+        self._verifier = SignatureVerifier(signing_secret)
+        self._healthy = healthy
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+        self._idle: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._closing = False
+
+    @property
+    def open_connections(self) -> int:
+        return len(self._connections)
+
+    async def start(self, host: str, port: int) -> int:
+        """Listen on host:port (port 0 picks a free one); returns the port."""
+        self._server = await asyncio.start_server(self._accept, host, port, limit=65_536)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Stop accepting, close idle connections, and wait (bounded) for requests in flight."""
+        self._closing = True
+        if self._server is not None:
+            self._server.close()
+        for writer in list(self._idle.values()):
+            writer.close()
+        if self._connections:
+            await asyncio.wait(list(self._connections), timeout=timeout)
+        for task in list(self._connections):
+            task.cancel()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is None:  # asyncio always runs the callback in a task
+            writer.close()
+            return
+        if self._closing or len(self._connections) >= self.limits.max_connections:
+            writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n")
+            writer.write(b"Connection: close\r\nRetry-After: 1\r\n\r\n")
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.drain(), 1.0)
+            writer.close()
+            return
+        self._connections.add(task)
+        try:
+            await self._serve(reader, writer, task)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            self._connections.discard(task)
+            self._idle.pop(task, None)
+            writer.close()
+
+    async def _serve(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, task: asyncio.Task[None]
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        connection = h11.Connection(
+            h11.SERVER, max_incomplete_event_size=self.limits.max_header_bytes
+        )
+        while not self._closing:
+            self._idle[task] = writer
+            try:
+                deadline = loop.time() + self.limits.header_seconds
+                request = await self._next(connection, reader, deadline)
+                self._idle.pop(task, None)
+                if not isinstance(request, h11.Request):
+                    return  # the client closed the connection
+                answer = await self._answer(connection, reader, request, loop.time())
+            except TimeoutError:
+                log.debug("closed a connection that did not send its request in time")
+                return
+            except h11.RemoteProtocolError as error:
+                self._idle.pop(task, None)
+                log.warning("rejected a malformed HTTP request: %s", error)
+                answer = Answer(400, b"malformed request")
+            except Exception:  # our own failure: 500 (Slack retries), logged with its cause
+                log.exception("slack request failed")
+                answer = Answer(500, b"internal error")
+            if connection.our_state is not h11.SEND_RESPONSE:
+                return
+            await self._send(connection, writer, answer)
+            if connection.our_state is not h11.DONE or connection.their_state is not h11.DONE:
+                return
+            connection.start_next_cycle()
+
+    async def _next(
+        self, connection: h11.Connection, reader: asyncio.StreamReader, deadline: float
+    ) -> object:
+        while True:
+            event = connection.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError
+            connection.receive_data(await asyncio.wait_for(reader.read(65_536), remaining))
+
+    async def _answer(
+        self,
+        connection: h11.Connection,
+        reader: asyncio.StreamReader,
+        request: h11.Request,
+        started: float,
+    ) -> Answer:
+        target = request.target.decode("latin-1")
+        path, _, query = target.partition("?")
+        method = request.method.decode("latin-1")
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers
+        }
+        if path == HEALTH_PATH and method in {"GET", "HEAD"}:
+            await self._skip_body(connection, reader, started)
+            health = await self._health()
+            return Answer(health.status) if method == "HEAD" else health
+        if path != self.path:
+            await self._skip_body(connection, reader, started)
+            return Answer(404, b"not found")
+        if method != "POST":
+            await self._skip_body(connection, reader, started)
+            return Answer(405, b"method not allowed", headers=(("allow", "POST"),))
+        declared = headers.get("content-length", "0")
+        if declared.isdigit() and int(declared) > self.limits.max_body_bytes:
+            log.warning("rejected a request body of %s bytes", declared)
+            return Answer(413, b"request body too large", headers=(("connection", "close"),))
+        try:
+            body = await self._body(connection, reader, started + self.limits.body_seconds)
+            return await self._slack(body, query, headers)
+        except BadRequest as error:
+            log.warning("rejected a Slack request: %s", error.reason)
+            return Answer(error.status, error.reason.encode())
+
+    async def _body(
+        self, connection: h11.Connection, reader: asyncio.StreamReader, deadline: float
+    ) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            event = await self._next(connection, reader, deadline)
+            if isinstance(event, h11.Data):
+                size += len(event.data)
+                if size > self.limits.max_body_bytes:
+                    raise BadRequest(413, "request body too large")
+                chunks.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                return b"".join(chunks)
+            else:
+                raise BadRequest(400, "request body cut short")
+
+    async def _skip_body(
+        self, connection: h11.Connection, reader: asyncio.StreamReader, started: float
+    ) -> None:
+        with contextlib.suppress(BadRequest):
+            await self._body(connection, reader, started + self.limits.body_seconds)
+
+    async def _health(self) -> Answer:
+        try:
+            healthy = await asyncio.wait_for(self._healthy(), self.limits.health_seconds)
+        except Exception as error:  # any failure to answer is "not healthy", said once
+            log.warning("health check: the store does not answer: %r", error)
+            healthy = False
+        return Answer(200, b"ok") if healthy else Answer(503, b"store unavailable")
+
+    async def _slack(self, body: bytes, query: str, headers: dict[str, str]) -> Answer:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest(400, "the body is not UTF-8") from None
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        if not (timestamp.isascii() and timestamp.isdigit()):
+            raise BadRequest(401, "no valid X-Slack-Request-Timestamp")
+        signature = headers.get("x-slack-signature", "")
+        if not self._verifier.is_valid(body=text, timestamp=timestamp, signature=signature):
+            raise BadRequest(401, "bad or stale signature")
+        _check_payload(text, headers.get("content-type", ""))
+        response = await self.app.async_dispatch(
+            AsyncBoltRequest(body=text, query=query, headers=headers)
+        )
+        content_type = response.headers.get("content-type", ["text/plain; charset=utf-8"])[0]
+        extra = tuple(
+            (name, value)
+            for name, value in response.first_headers_without_set_cookie().items()
+            if name.lower() not in {"content-type", "content-length"}
+        )
+        return Answer(response.status, response.body.encode(), content_type, extra)
+
+    async def _send(
+        self, connection: h11.Connection, writer: asyncio.StreamWriter, answer: Answer
+    ) -> None:
+        headers = [
+            ("content-type", answer.content_type),
+            ("content-length", str(len(answer.body))),
+            *answer.headers,
+        ]
+        if self._closing:
+            headers.append(("connection", "close"))
+        writer.write(connection.send(h11.Response(status_code=answer.status, headers=headers)))
+        writer.write(connection.send(h11.Data(data=answer.body)))
+        writer.write(connection.send(h11.EndOfMessage()))
+        await asyncio.wait_for(writer.drain(), self.limits.write_seconds)
+
+
+def _check_payload(text: str, content_type: str) -> None:
+    """Slack sends a JSON object, or a form whose `payload` (if any) is a JSON object."""
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        _json_object(text)
+        return
+    try:
+        form = urllib.parse.parse_qs(text, keep_blank_values=True, strict_parsing=False)
+    except ValueError:
+        raise BadRequest(400, "the form body cannot be read") from None
+    if "payload" in form:
+        _json_object(form["payload"][0])
+
+
+def _json_object(text: str) -> None:
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise BadRequest(400, "the JSON is nested too deeply") from None
+    except ValueError:
+        raise BadRequest(400, "the body is not JSON") from None
+    if not isinstance(value, dict):
+        raise BadRequest(400, "the JSON is not an object")

@@ -1,0 +1,228 @@
+"""`verdict slack`'s HTTP server on 127.0.0.1 with signed requests: a 200 to a reaction event
+means the vote is stored; a store that cannot commit answers 500 and Slack's retry counts once;
+malformed and abusive requests get short answers, never a traceback or a stuck server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack_bot import EVENTS_PATH, Background, SlackVerdicts, build_app
+from adapters.slack_http import HttpLimits, SlackHttpServer
+from bot.catalogue import Catalogue
+from bot.votes import EditCoalescer, Store
+from tests.adapters.test_slack import CHANNEL, SECRET, SlackHarness, _compare
+from tests.fake_slack import BOT_USER, FakeSlack
+
+LIMITS = HttpLimits(header_seconds=0.5, body_seconds=0.5, max_connections=20, max_body_bytes=20_000)
+
+
+class Served(SlackHarness):
+    server: SlackHttpServer
+    port: int
+    db: Path
+
+
+@pytest.fixture
+async def served(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[Served]:
+    fake = FakeSlack()
+    client = AsyncWebClient(token="xoxb-test", base_url=await fake.start())
+    store = await Store.open(tmp_path / "slack.db")
+    services = SlackVerdicts(
+        client, catalogue, store, bot_user_id=BOT_USER, edits=EditCoalescer(interval=0.2)
+    )
+    background = Background()
+    app = build_app(lambda: services, client=client, signing_secret=SECRET, background=background)
+    server = SlackHttpServer(
+        app, signing_secret=SECRET, healthy=store.healthy, path=EVENTS_PATH, limits=LIMITS
+    )
+    port = await server.start("127.0.0.1", 0)
+    harness = Served(fake, services, f"http://127.0.0.1:{port}{EVENTS_PATH}")
+    harness.server, harness.port, harness.db = server, port, tmp_path / "slack.db"
+    yield harness
+    await harness.session.close()
+    await server.drain(5)
+    await background.drain(5)
+    await services.edits.drain()
+    await store.close()
+    await fake.stop()
+
+
+async def _tally(served: Served, ts: str) -> tuple[int, ...]:
+    card = await served.services.store.find_card("slack", CHANNEL, ts)
+    assert card is not None
+    return await served.services.store.card_tally(card.id)
+
+
+async def test_a_200_to_a_reaction_means_its_vote_is_already_stored(served: Served) -> None:
+    ts = await _compare(served, "haiku vs gpt-4o-mini")
+    for n in range(20):
+        response = await served.reaction(
+            f"U{n}", "one", ts, event_ts=f"1700000100.{n:06d}", event_id=f"Ev{n}"
+        )
+        assert response.status == 200
+        assert await _tally(served, ts) == (n + 1, 0)  # read at once: no waiting, no polling
+
+
+async def test_a_store_that_cannot_commit_answers_500_and_the_retry_counts_once(
+    served: Served,
+) -> None:
+    ts = await _compare(served, "haiku vs gpt-4o-mini")
+    with sqlite3.connect(served.db) as outside:  # the disk "fails" for every vote
+        outside.execute(
+            "CREATE TRIGGER broken BEFORE INSERT ON vote_events "
+            "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+    first = await served.reaction("U1", "two", ts, event_ts="1700000200.000001", event_id="Ev1")
+    assert first.status >= 500
+    assert await _tally(served, ts) == (0, 0)
+    with sqlite3.connect(served.db) as outside:
+        outside.execute("DROP TRIGGER broken")
+    for retry in (1, 2):
+        again = await served.reaction(
+            "U1", "two", ts, event_ts="1700000200.000001", event_id="Ev1", retry=retry
+        )
+        assert again.status == 200
+        assert await _tally(served, ts) == (0, 1)
+
+
+async def test_a_replayed_signed_compare_posts_once(served: Served) -> None:
+    for _ in range(5):
+        response = await served.command("/compare", "haiku vs gpt-4o", trigger="13345.replayed")
+        assert response.status == 200
+    await asyncio.sleep(0.5)
+    assert len(served.fake.of("chat.postMessage")) == 1
+
+
+async def _raw(served: Served, request: bytes, *, read_timeout: float = 5.0) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(65_536), read_timeout)
+    finally:
+        writer.close()
+
+
+def _signed(body: bytes, content_type: str, *, timestamp: str | None = None) -> bytes:
+    ts = timestamp or str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(
+        timestamp=ts, body=body.decode("utf-8", "replace")
+    )
+    head = (
+        f"POST {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+        f"X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {signature}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "timestamp", "status"),
+    [
+        (b'{"type": "event_callback", ', "application/json", None, 400),
+        (b"[1, 2, 3]", "application/json", None, 400),
+        (b'"just a string"', "application/json", None, 400),
+        (b'{"type": "\xff\xfe"}', "application/json", None, 400),
+        (b"[" * 100_00 + b"]" * 100_00, "application/json", None, 400),
+        (b"payload=notjson", "application/x-www-form-urlencoded", None, 400),
+        (b"payload=%5B1%5D", "application/x-www-form-urlencoded", None, 400),
+        (b"{}", "application/json", "soon", 401),
+        (b"{}", "application/json", "1e9", 401),
+    ],
+)
+async def test_malformed_requests_get_a_short_answer_and_one_log_line(
+    served: Served,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+    timestamp: str | None,
+    status: int,
+) -> None:
+    with caplog.at_level(logging.INFO):
+        answer = await _raw(served, _signed(body, content_type, timestamp=timestamp))
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode())
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(problems) == 1 and problems[0].exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_body_over_the_limit_is_refused_unread(served: Served) -> None:
+    body = b'{"a": "' + b"x" * (LIMITS.max_body_bytes + 10) + b'"}'
+    answer = await _raw(served, _signed(body, "application/json"))
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+async def test_slow_and_idle_clients_are_cut_off_and_cannot_fill_the_server(
+    served: Served,
+) -> None:
+    """Slow-loris: connections that never finish their headers are closed after the header
+    timeout; past the cap, new connections get a 503 at once instead of a hang."""
+    idle = [await asyncio.open_connection("127.0.0.1", served.port) for _ in range(40)]
+    for _, writer in idle:
+        writer.write(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n")  # ... and never the rest
+    await asyncio.sleep(0.1)
+    assert served.server.open_connections <= LIMITS.max_connections
+    busy = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", read_timeout=2)
+    assert busy.startswith(b"HTTP/1.1 503 ")
+    for reader, _ in idle:  # each is closed by the server: reading ends instead of timing out
+        await asyncio.wait_for(reader.read(), LIMITS.header_seconds * 4)
+    for _, writer in idle:
+        writer.close()
+    assert served.server.open_connections == 0
+    healthy = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert healthy.startswith(b"HTTP/1.1 200 ")
+
+
+async def test_healthz_says_whether_the_store_answers(served: Served) -> None:
+    ok = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert ok.startswith(b"HTTP/1.1 200 ") and ok.endswith(b"ok")
+    await served.services.store.db.close()
+    down = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert down.startswith(b"HTTP/1.1 503 ")
+    served.services.store.db = (await Store.open(served.db)).db  # for the fixture's close
+
+
+def test_the_server_binds_loopback_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import load_settings
+
+    monkeypatch.delenv("HOST", raising=False)
+    assert load_settings().host == "127.0.0.1"
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    assert load_settings().host == "0.0.0.0"
+
+
+async def test_kill_9_and_sigterm_of_verdict_slack_lose_no_acknowledged_vote() -> None:
+    """A short run of `python -m benchmarks.slack_durability`: the real process, SIGKILLed
+    mid-stream and restarted, then stopped with SIGTERM, which must drain and exit 0."""
+    from benchmarks.slack_durability import run
+
+    result = await run(kills=1, seconds=1.0, senders=8)
+    assert len(result.acknowledged) > 50
+    assert result.lost == 0
+    assert result.sigterm_exit == 0
+
+
+async def test_keep_alive_head_and_unknown_paths_answer_cleanly(served: Served) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+    try:
+        writer.write(
+            b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        writer.write(b"GET /slack/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        answers = b""
+        while answers.count(b"HTTP/1.1 ") < 3:
+            answers += await asyncio.wait_for(reader.read(65_536), 5)
+    finally:
+        writer.close()
+    assert re.findall(rb"HTTP/1\.1 (\d{3})", answers) == [b"200", b"404", b"405"]
