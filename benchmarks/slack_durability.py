@@ -144,7 +144,7 @@ async def run(
                 process = await _start(env, port, workdir)
                 if not ts:
                     body = (
-                        f"command=%2Fcompare&text=haiku+vs+gpt-4o&channel_id={CHANNEL}"
+                        f"command=%2Fcompare&text=claude+3.5+haiku+vs+gpt-4o&channel_id={CHANNEL}"
                         "&user_id=U0&team_id=T1&trigger_id=durable&response_url=x"
                     )
                     headers = _signed(body) | {"Content-Type": "application/x-www-form-urlencoded"}
