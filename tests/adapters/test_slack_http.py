@@ -64,7 +64,7 @@ async def _tally(served: Served, ts: str) -> tuple[int, ...]:
 
 
 async def test_a_200_to_a_reaction_means_its_vote_is_already_stored(served: Served) -> None:
-    ts = await _compare(served, "haiku vs gpt-4o-mini")
+    ts = await _compare(served, "claude 3.5 haiku vs gpt-4o-mini")
     for n in range(20):
         response = await served.reaction(
             f"U{n}", "one", ts, event_ts=f"1700000100.{n:06d}", event_id=f"Ev{n}"
@@ -76,7 +76,7 @@ async def test_a_200_to_a_reaction_means_its_vote_is_already_stored(served: Serv
 async def test_a_store_that_cannot_commit_answers_500_and_the_retry_counts_once(
     served: Served,
 ) -> None:
-    ts = await _compare(served, "haiku vs gpt-4o-mini")
+    ts = await _compare(served, "claude 3.5 haiku vs gpt-4o-mini")
     with sqlite3.connect(served.db) as outside:  # the disk "fails" for every vote
         outside.execute(
             "CREATE TRIGGER broken BEFORE INSERT ON vote_events "
@@ -97,7 +97,9 @@ async def test_a_store_that_cannot_commit_answers_500_and_the_retry_counts_once(
 
 async def test_a_replayed_signed_compare_posts_once(served: Served) -> None:
     for _ in range(5):
-        response = await served.command("/compare", "haiku vs gpt-4o", trigger="13345.replayed")
+        response = await served.command(
+            "/compare", "claude 3.5 haiku vs gpt-4o", trigger="13345.replayed"
+        )
         assert response.status == 200
     await asyncio.sleep(0.5)
     assert len(served.fake.of("chat.postMessage")) == 1

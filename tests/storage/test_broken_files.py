@@ -126,7 +126,7 @@ def _read_only_commands_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("VERDICT_DB", str(tmp_path / "votes.db"))
-    assert main(["compare", "gpt-4o vs haiku", "--json"]) == 0
+    assert main(["compare", "gpt-4o vs claude 3.5 haiku", "--json"]) == 0
     assert '"votes":1' in capsys.readouterr().out.replace(" ", "")
     assert main(["export", "votes", "--format", "json"]) == 0
     assert '"haiku"' in capsys.readouterr().out
@@ -165,7 +165,9 @@ def test_a_full_disk_in_verdict_chat_is_one_line_and_exit_4(tmp_path: Path) -> N
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails instead of killing
         resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
 
-    commands = "".join(f"/compare gpt-4o vs haiku\n:react u{n} {n} 1\n" for n in range(1, 400))
+    commands = "".join(
+        f"/compare gpt-4o vs claude 3.5 haiku\n:react u{n} {n} 1\n" for n in range(1, 400)
+    )
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
         input=commands.encode(),
@@ -188,5 +190,5 @@ def test_reading_commands_on_a_database_never_set_up_answer_with_no_votes(
     monkeypatch.setenv("VERDICT_DB", str(tmp_path / "votes.db"))
     assert main(["leaderboard"]) == 0
     assert "from 0 votes" in capsys.readouterr().out
-    assert main(["compare", "gpt-4o vs haiku"]) == 0
+    assert main(["compare", "gpt-4o vs claude 3.5 haiku"]) == 0
     assert (tmp_path / "votes.db").read_bytes() == b""
