@@ -572,7 +572,7 @@ async def test_tools_pages_turn_in_place(
 
 async def test_a_200_to_a_reaction_event_means_the_vote_is_committed(slack: SlackHarness) -> None:
     """Slack never retries a 200: the vote must be stored before the answer, not after."""
-    ts = await _compare(slack, "haiku vs gpt-4o-mini")
+    ts = await _compare(slack, "claude 3.5 haiku vs gpt-4o-mini")
     card = await slack.services.store.find_card("slack", CHANNEL, ts)
     assert card is not None
     for n in range(10):
