@@ -144,13 +144,16 @@ async def run(
                 process = await _start(env, port, workdir)
                 if not ts:
                     body = (
-                        f"command=%2Fcompare&text=claude+3.5+haiku+vs+gpt-4o&channel_id={CHANNEL}"
+                        f"command=%2Fcompare&text=smolvlm2+vs+mistral-medium-3&channel_id={CHANNEL}"
                         "&user_id=U0&team_id=T1&trigger_id=durable&response_url=x"
                     )
                     headers = _signed(body) | {"Content-Type": "application/x-www-form-urlencoded"}
                     async with session.post(url, data=body, headers=headers) as response:
                         response.raise_for_status()
+                    card_deadline = time.monotonic() + 30
                     while not fake.of("reactions.add"):  # the card is posted and stored
+                        if time.monotonic() > card_deadline:
+                            raise RuntimeError("verdict slack posted no card to vote on")
                         await asyncio.sleep(0.05)
                     ts = str(fake.of("reactions.add")[0].args["timestamp"])
                 stop = asyncio.Event()

@@ -122,7 +122,7 @@ async def main_async(location: str, votes_stored: int, per_run: int) -> None:
     timings = []
     for _ in range(500):
         begin = time.perf_counter()
-        tools = comparer.resolve_query("gpt-4o vs haiku")
+        tools = comparer.resolve_query("gpt-4o vs claude 3.5 haiku")
         tallies = await store.tool_tallies([t.slug for t in tools])
         render_card(comparer.card_for(tools, tallies))
         timings.append(time.perf_counter() - begin)
