@@ -62,7 +62,8 @@ def card_description(posted: PostedCard, *, take_limit: int = 140) -> str:
         parts.append(f"_{safe(posted.recap)}_")
     parts.append(safe(shape.reason))
     rows = [_row_line(e, r) for e, r in zip(posted.vote_emojis, shape.rows, strict=True)]
-    rows += [f"_{safe(r.name)}: {safe(r.note)}_" for r in shape.rows if r.note]
+    notes = " · ".join(f"_{safe(r.name)}: {safe(r.note)}_" for r in shape.rows if r.note)
+    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
     parts.append("\n".join(rows))
     opinions = [_split_line(s, take_limit) for s in shape.splits]
     if shape.agree:

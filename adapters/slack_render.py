@@ -95,7 +95,8 @@ def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
         blocks.append(_context(f"_{escape(posted.recap)}_"))
     blocks.append(_section(escape(shape.reason)))
     rows = [_row_line(i, r) for i, r in enumerate(shape.rows)]
-    rows += [f"_{escape(r.name)}: {escape(r.note)}_" for r in shape.rows if r.note]
+    notes = " · ".join(f"_{escape(r.name)}: {escape(r.note)}_" for r in shape.rows if r.note)
+    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
     blocks.append(_section("\n".join(rows)))
     opinions = [_split_line(s, take_limit) for s in shape.splits]
     if shape.agree:

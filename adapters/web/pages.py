@@ -192,11 +192,19 @@ def comparison_page(
 def tool_page(card: VerdictCard, tool: Tool, catalogue: Catalogue) -> Context:
     """One tool's page, from a one-column card so its numbers match every comparison's."""
     view = tool_view(card.tools[0], tool, catalogue)
-    rivals = [
-        {"name": other.name, "url": comparison_path([tool.slug, other.slug])}
+    candidates = [
+        other
         for other in catalogue.tools
         if other.category == tool.category and other.slug != tool.slug and other.panel
-    ][:8]
+    ]
+    # The vendor's own siblings first, then the others; retired models last.
+    candidates.sort(
+        key=lambda o: (o.lifecycle.status == "retired", o.vendor != tool.vendor, o.slug)
+    )
+    rivals = [
+        {"name": other.name, "url": comparison_path([tool.slug, other.slug])}
+        for other in candidates[:8]
+    ]
     return {
         "meta": Meta(
             title=f"{tool.name}: {tool.tagline}",

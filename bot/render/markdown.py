@@ -20,14 +20,16 @@ def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
     lines.append("|---" * len(HEADERS) + "|")
     for row in shape.rows:
         lines.append("| " + " | ".join(_cell(c) for c in row.cells) + " |")
-    notes = [f"*{_cell(r.name)}: {_cell(r.note)}*" for r in shape.rows if r.note]
-    lines += ["", *notes] if notes else []
+    # Every tool's note on one line: a line per tool would spend the card's line budget.
+    notes = " · ".join(f"*{_cell(r.name)}: {_cell(r.note)}*" for r in shape.rows if r.note)
+    lines += ["", notes] if notes else []
     items = [
         f"- ≠ **{_cell(s.persona)}** {_cell(s.stance)}: “{_cell(s.take)}”" for s in shape.splits
     ]
     if shape.agree:
         items.append(f"- = {_cell(shape.agree)}")
-    lines += ["", *items] if items else []
+    # A list may follow the notes' paragraph directly (CommonMark lets it interrupt one).
+    lines += ([] if notes else [""]) + items if items else []
     if tally:
         lines += ["", _cell(tally)]
     return "\n".join(lines)

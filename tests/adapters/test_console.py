@@ -67,7 +67,7 @@ async def test_the_bots_own_reaction_and_non_choices_change_nothing(chat: Consol
 async def test_taking_back_a_vote_you_do_not_hold_says_why_nothing_changed(
     chat: ConsoleSession,
 ) -> None:
-    await chat.send("/compare haiku vs sonnet")
+    await chat.send("/compare claude 3.5 haiku vs claude 3.5 sonnet")
     await chat.send(":unreact alice 1 1")
     await chat.send(":react alice 1 2")
     chat.pop_all()
@@ -265,7 +265,7 @@ async def test_card_numbers_continue_across_sessions_and_votes_land_on_the_card_
 ) -> None:
     db = tmp_path / "twice.db"
     async with open_console(db=db, catalogue=catalogue) as first:
-        await first.send("/compare haiku vs sonnet")
+        await first.send("/compare claude 3.5 haiku vs claude 3.5 sonnet")
         assert first.pop().message_id == "1"
     async with open_console(db=db, catalogue=catalogue) as second:
         await second.send("/compare smolvlm2 vs mistral-medium-3")
@@ -305,13 +305,13 @@ async def test_every_unresolved_name_is_reported_at_once_with_numbered_choices(
     assert answer.kind == "ephemeral" and answer.to_user == "dana"
     assert '"mistral" could be several tools' in answer.text
     assert '"openai" could be several tools' in answer.text
-    assert "1. Mistral Large (for 'mistral')" in answer.text
+    assert "1. Mistral Medium 3 (for 'mistral')" in answer.text  # newest active first
     await chat.send(":pick 1", user="dana")
     again = chat.pop()  # mistral is settled; openai still needs an answer
     assert '"mistral"' not in again.text and '"openai" could be several tools' in again.text
     await chat.send(":pick 2", user="dana")
     card = chat.pop()
-    assert card.kind == "card" and card.text.startswith("Mistral Large vs GPT-4o mini")
+    assert card.kind == "card" and card.text.startswith("Mistral Medium 3 vs GPT-5")
     await chat.send(":pick 1", user="dana")  # the answered question is not asked again
     assert chat.pop().kind == "card"
 
@@ -327,10 +327,10 @@ async def test_an_unknown_name_in_the_terminal_points_to_tools_not_the_cli(
 async def test_tools_lists_the_catalogue_filtered_and_paged(chat: ConsoleSession) -> None:
     await chat.send("/tools vision")
     page = chat.pop().text
-    assert page.startswith('6 tools matching "vision", page 1 of 1')
+    assert page.startswith('7 tools matching "vision", page 1 of 1')
     assert "SmolVLM2 (smolvlm2) · Hugging Face · vision-language" in page
     assert "GPT-4o" not in page
     await chat.send("/tools anthropic")
-    assert chat.pop().text.startswith('2 tools matching "anthropic"')
+    assert chat.pop().text.startswith('4 tools matching "anthropic"')
     await chat.send("/tools nothing-like-this")
     assert chat.pop().text.startswith('No tool matching "nothing-like-this"')

@@ -547,13 +547,14 @@ async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison
     assert '"mistral" could be several tools' in data["content"]
     assert '"openai" could be several tools' in data["content"]
     buttons = data["components"][0]["components"]
-    assert [b["label"] for b in buttons] == [
-        "Mistral Large (for mistral)",
+    assert [b["label"] for b in buttons] == [  # newest active model of each family first
         "Mistral Medium 3 (for mistral)",
-        "GPT-4o (for openai)",
-        "GPT-4o mini (for openai)",
+        "Mistral Large (for mistral)",
+        "Mistral Medium 3.1 (for mistral)",
+        "gpt-oss-120b (for openai)",
+        "GPT-5 (for openai)",
     ]
-    assert buttons[0]["custom_id"] == "verdict:pick:mistral-large|openai"
+    assert buttons[0]["custom_id"] == "verdict:pick:mistral-medium-3|openai"
     assert all(len(b["custom_id"]) <= 100 for b in buttons)
     client.add_dynamic_items(PickButton)
     client.verdicts = lambda: verdicts  # type: ignore[attr-defined]  # as VerdictClient has
@@ -562,11 +563,11 @@ async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison
     again = fake.calls("POST", "/callback")[-1].body["data"]
     assert '"mistral"' not in again["content"] and '"openai"' in again["content"]
     second = again["components"][0]["components"][1]
-    assert second["custom_id"] == "verdict:pick:mistral-large|gpt-4o-mini"
+    assert second["custom_id"] == "verdict:pick:mistral-medium-3|gpt-5"
     asked_again = {**fake._message(CHANNEL_ID, again), "components": again["components"]}
     await dispatch(client, second["custom_id"], asked_again, fake, calls=3)
     [card] = fake.calls("POST", f"/webhooks/{APP_ID}/")
-    assert card.body["embeds"][0]["title"].startswith("Mistral Large vs GPT-4o mini — verdict:")
+    assert card.body["embeds"][0]["title"].startswith("Mistral Medium 3 vs GPT-5 — verdict:")
 
 
 async def test_an_unknown_name_points_to_discords_own_commands(
@@ -590,7 +591,7 @@ async def test_tools_lists_a_page_privately_and_turns_pages_in_place(
     [listed] = fake.calls("POST", "/callback")
     data = listed.body["data"]
     assert data["flags"] == 64
-    assert data["embeds"][0]["title"] == "13 tools, page 1 of 3"
+    assert data["embeds"][0]["title"] == "24 tools, page 1 of 5"
     [more] = data["components"][0]["components"]
     assert (more["label"], more["custom_id"]) == ("Next", "verdict:tools:2:")
     client.add_dynamic_items(ToolsPageButton)
@@ -599,10 +600,10 @@ async def test_tools_lists_a_page_privately_and_turns_pages_in_place(
     await dispatch(client, more["custom_id"], listing, fake)
     turned = fake.calls("POST", "/callback")[-1].body
     assert turned["type"] == 7  # UPDATE_MESSAGE: the same message shows page 2
-    assert turned["data"]["embeds"][0]["title"] == "13 tools, page 2 of 3"
+    assert turned["data"]["embeds"][0]["title"] == "24 tools, page 2 of 5"
     await verdicts.tools(interaction(client, "tools", []), "anthropic")
     assert fake.calls("POST", "/callback")[-1].body["data"]["embeds"][0]["title"] == (
-        '2 tools matching "anthropic", page 1 of 1'
+        '4 tools matching "anthropic", page 1 of 1'
     )
 
 
@@ -647,7 +648,7 @@ async def test_compare_without_send_messages_and_embed_links_names_both(
     asked = interaction(
         client, "compare", [], app_permissions=granted(send_messages=False, embed_links=False)
     )
-    await verdicts.compare(asked, "haiku vs gpt-4o-mini")
+    await verdicts.compare(asked, "claude 3.5 haiku vs gpt-4o-mini")
     [reply] = fake.calls("POST", "/callback")
     assert reply.body["data"]["content"].startswith(
         "I can't post cards in this channel: I need Send Messages and Embed Links."

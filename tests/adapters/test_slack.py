@@ -305,8 +305,12 @@ async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
 
 async def test_verdicts_public_and_private_are_for_the_subscriber(slack: SlackHarness) -> None:
     for n, (user, text) in enumerate(
-        [("U1", "subscribe mon 9"), ("U2", "public <!channel> team"), ("U1", "public ML team")]
-        + [("U1", "private")],
+        [
+            ("U1", "subscribe mon 9"),
+            ("U2", "public <!channel> team"),
+            ("U1", "public ML team"),
+            ("U1", "private"),
+        ],
         start=1,
     ):
         await slack.command("/verdicts", text, user=user)
@@ -500,24 +504,28 @@ async def test_did_you_mean_buttons_name_every_problem_and_rerun_the_comparison(
     [asked] = slack.fake.of("chat.postEphemeral")
     assert '"mistral" could be several tools' in asked.args["text"]
     assert '"openai" could be several tools' in asked.args["text"]
-    buttons = asked.args["blocks"][1]["elements"]
-    assert [b["text"]["text"] for b in buttons] == [
-        "Mistral Large (for mistral)",
+    buttons = [e for b in asked.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["text"]["text"] for b in buttons] == [  # newest active model of each family first
         "Mistral Medium 3 (for mistral)",
+        "Mistral Large (for mistral)",
+        "Mistral Medium 3.1 (for mistral)",
+        "gpt-oss-120b (for openai)",
+        "GPT-5 (for openai)",
+        "GPT-5 mini (for openai)",
         "GPT-4o (for openai)",
         "GPT-4o mini (for openai)",
     ]
-    assert buttons[1]["value"] == "mistral-medium-3 vs openai"
-    await slack.action(buttons[1]["action_id"], buttons[1]["value"])
+    assert buttons[0]["value"] == "mistral-medium-3 vs openai"
+    await slack.action(buttons[0]["action_id"], buttons[0]["value"])
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
     again = slack.fake.of("chat.postEphemeral")[-1]
     assert '"mistral"' not in again.args["text"]  # settled; only openai is asked again
     pick = again.args["blocks"][1]["elements"][1]
-    assert pick["value"] == "mistral-medium-3 vs gpt-4o-mini"
+    assert pick["value"] == "mistral-medium-3 vs gpt-5"
     await slack.action(pick["action_id"], pick["value"])
     await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
     [card] = slack.fake.of("chat.postMessage")
-    assert card.args["text"].startswith("Mistral Medium 3 vs GPT-4o mini — verdict:")
+    assert card.args["text"].startswith("Mistral Medium 3 vs GPT-5 — verdict:")
 
 
 async def test_an_unknown_name_points_to_slacks_own_commands(slack: SlackHarness) -> None:
@@ -528,14 +536,14 @@ async def test_an_unknown_name_points_to_slacks_own_commands(slack: SlackHarness
 
 
 async def test_tool_tools_and_leaderboard_commands(slack: SlackHarness) -> None:
-    await slack.command("/tool", "gemni flash")
+    await slack.command("/tool", "gemni 2.0 flash")
     await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
     page = slack.fake.of("chat.postMessage")[0]
     assert page.args["blocks"][0]["text"]["text"] == "Gemini 2.0 Flash · Google"
     await slack.command("/tools", "vision")
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
     listing = slack.fake.of("chat.postEphemeral")[0].args["blocks"]
-    assert listing[0]["text"]["text"] == '*6 tools matching "vision", page 1 of 1*'
+    assert listing[0]["text"]["text"] == '*7 tools matching "vision", page 1 of 1*'
     assert "*SmolVLM2* `smolvlm2`" in listing[1]["text"]["text"]
     await slack.command("/leaderboard", "no-such-category", user="U7")
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
@@ -556,14 +564,14 @@ async def test_tools_pages_turn_in_place(
     await slack.command("/tools", "")
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
     first = slack.fake.of("chat.postEphemeral")[0].args["blocks"]
-    assert first[0]["text"]["text"] == "*13 tools, page 1 of 3*"
+    assert first[0]["text"]["text"] == "*24 tools, page 1 of 5*"
     [more] = first[-1]["elements"]
     assert (more["text"]["text"], more["value"]) == ("Next", "2:")
     await slack.action(more["action_id"], more["value"], ephemeral=True)
     await eventually(lambda: len(slack.fake.of("response_url")) == 1)
     [replaced] = slack.fake.of("response_url")
     assert replaced.args["replace_original"] is True
-    assert replaced.args["blocks"][0]["text"]["text"] == "*13 tools, page 2 of 3*"
+    assert replaced.args["blocks"][0]["text"]["text"] == "*24 tools, page 2 of 5*"
     assert [b["text"]["text"] for b in replaced.args["blocks"][-1]["elements"]] == [
         "Previous",
         "Next",

@@ -267,7 +267,7 @@ def test_a_retired_model_says_so_in_one_line_and_names_its_successor(
             )
         }
     )
-    mini = catalogue.by_slug["gpt-4o-mini"]
+    mini = catalogue.by_slug["smolvlm2"]  # active: no lifecycle line
     card = build_card([old, mini], {}, panel=catalogue.panel, known=catalogue.by_slug)
     assert card.tools[0].lifecycle_note == "Retired on 2025-10-22; use Claude 3.5 Haiku instead."
     assert card.tools[1].lifecycle_note is None
@@ -295,7 +295,7 @@ def test_the_row_shows_the_cheapest_providers_compactly(
             ("deepinfra", "DeepInfra", 0.9, 0.9),
         ]
     )
-    served = pair[0].model_copy(update={"offers": offers})
+    served = pair[0].model_copy(update={"offers": offers, "lifecycle": Lifecycle()})
     card = build_card([served, pair[1]], {}, panel=catalogue.panel)
     assert card.tools[0].served_by == offers
     notes = [line for line in text.render_card(card).splitlines() if "served by" in line]
@@ -305,11 +305,11 @@ def test_the_row_shows_the_cheapest_providers_compactly(
 def test_a_reason_names_a_context_or_modality_difference_when_there_is_room(
     comparer: Comparer,
 ) -> None:
-    card = comparer.compare("mistral-large vs gpt-4o")
-    assert card.verdict.pick == "gpt-4o"
+    card = comparer.compare("mistral-large vs gpt-5")
+    assert card.verdict.pick == "gpt-5"
     assert card.verdict.reason.endswith("It also reads images, which Mistral Large does not.")
-    assert comparer.compare("flash vs gpt-4o").verdict.reason.endswith(
-        "It is also 25× cheaper per output token than GPT-4o."
+    assert comparer.compare("gpt-5 mini vs gpt-4o").verdict.reason.endswith(
+        "It is also 5× cheaper per output token than GPT-4o."
     )
 
 
