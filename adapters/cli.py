@@ -173,7 +173,8 @@ def _compare(args: argparse.Namespace) -> int:
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies)
     shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
-    hint = None if args.full else f"Full reviews: verdict compare {shown} --full"
+    reviewed = any(column.reviewed for column in card.tools)
+    hint = None if args.full or not reviewed else f"Full reviews: verdict compare {shown} --full"
     if args.json:
         data = json_format.render_card(card, comparer.catalogue if args.full else None)
         print(data)

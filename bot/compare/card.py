@@ -277,8 +277,9 @@ def _decide(columns: Sequence[ToolColumn], tools: Sequence[Tool], panel: Panel) 
             )
 
     contenders = [t for t, _ in leaders]
-    classes = {context_class(t) for t in contenders}
-    if unreviewed and (len(classes) > 1 or None in classes):
+    # A context window the data does not give is no evidence of a different class.
+    classes = {context_class(t) for t in contenders} - {None}
+    if unreviewed and len(classes) > 1:
         return _tie(contenders)  # different context classes: price alone would mislead
     costs = {t.slug: cost_key(t) for t in contenders}
     cheapest = min(costs.values())
@@ -294,7 +295,8 @@ def _decide(columns: Sequence[ToolColumn], tools: Sequence[Tool], panel: Panel) 
             else f"{winner.name} costs less: {price_figure(winner)}, against "
             f"{price_figure(runner_up)} for {runner_up.name}"
         )
-        within = f" within the same context class ({classes.pop()})" if unreviewed else ""
+        same = len(classes) == 1 and all(context_class(t) for t in contenders)
+        within = f" within the same context class ({classes.pop()})" if unreviewed and same else ""
         return Verdict(
             pick=winner.slug,
             reason=f"{preface}, so price decides{within}: {why}.",

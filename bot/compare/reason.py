@@ -116,4 +116,6 @@ def strengths(tool: Tool, others: Sequence[Tool]) -> str:
     """What a tool is the pick for, when the answer depends: its best use, and, between two
     tools, its edge over the other (with more, the edges would crowd out the uses)."""
     edge = differences(tool, others, limit=1) if len(others) == 1 else []
+    if not tool.panel:  # known only from the price data: no use of ours to name
+        return f"{tool.name}, which {edge[0]}" if edge else f"{tool.name} on your own trial"
     return f"{tool.name} for {tool.best_for}" + (f" (it {edge[0]})" if edge else "")

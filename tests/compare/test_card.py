@@ -226,6 +226,21 @@ def test_with_an_unreviewed_tool_price_decides_within_one_context_class(
     )
 
 
+def test_an_unpublished_context_window_does_not_stop_price_deciding(
+    catalogue: Catalogue, pair: tuple[Tool, Tool]
+) -> None:
+    """The price data leaves some context windows out; that is no evidence of another class."""
+    a = _priced(_unreviewed(pair[0], context_window=None), 0.15, 0.60)
+    b = _priced(_unreviewed(pair[1], context_window=200_000), 0.80, 4.00)
+    card = build_card([a, b], {}, panel=catalogue.panel)
+    assert card.verdict.pick == a.slug and card.verdict.decided_by == "price"
+    assert card.verdict.reason == (
+        "GPT-4o mini and Claude 3.5 Haiku are not reviewed yet, so price decides: GPT-4o mini is "
+        "6.7× cheaper per output token than Claude 3.5 Haiku."
+    )
+    assert "not reviewed yet" not in " ".join(card.verdict.situations)
+
+
 def test_with_an_unreviewed_tool_the_community_decides_before_price(
     catalogue: Catalogue, pair: tuple[Tool, Tool]
 ) -> None:
@@ -249,9 +264,8 @@ def test_an_unreviewed_tool_of_another_context_class_depends_with_the_two_situat
     long = catalogue.by_slug["gemini-2-0-flash"]  # 1M tokens against 128K
     card = build_card([cheap, _priced(long, 0.30, 2.40)], {}, panel=catalogue.panel)
     assert card.verdict.pick is None and card.verdict.decided_by == "tie"
-    assert card.verdict.situations == (
-        f"GPT-4o mini for {cheap.best_for} "
-        "(it is 4× cheaper per output token than Gemini 2.0 Flash)",
+    assert card.verdict.situations == (  # no use of ours to name for an unreviewed tool
+        "GPT-4o mini, which is 4× cheaper per output token than Gemini 2.0 Flash",
         f"Gemini 2.0 Flash for {long.best_for} (it reads audio and video, which GPT-4o mini "
         "does not)",
     )
