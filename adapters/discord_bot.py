@@ -136,7 +136,8 @@ class DiscordPlatform:
         self.on_reviews = on_reviews
 
     def card_view(self, posted: PostedCard) -> ReviewsView:
-        return ReviewsView(self.on_reviews, page_url=posted.page_url)
+        reviewed = any(column.reviewed for column in posted.card.tools)
+        return ReviewsView(self.on_reviews, page_url=posted.page_url, reviews=reviewed)
 
     def _channel(self, channel: str) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(int(channel))

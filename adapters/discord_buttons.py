@@ -37,14 +37,18 @@ class ReviewsView(discord.ui.View):
     Persistent: no timeout and a fixed custom_id (a link sends no interaction), and
     `client.add_view` registers one at start-up so presses on old cards still answer."""
 
-    def __init__(self, on_press: Pressed | None = None, page_url: str | None = None) -> None:
+    def __init__(
+        self, on_press: Pressed | None = None, page_url: str | None = None, *, reviews: bool = True
+    ) -> None:
+        """`reviews` False leaves the "Full reviews" button out (no tool on the card has any)."""
         super().__init__(timeout=None)
         self.on_press = on_press
-        button: discord.ui.Button[ReviewsView] = discord.ui.Button(
-            label="Full reviews", style=discord.ButtonStyle.secondary, custom_id=REVIEWS_ID
-        )
-        button.callback = self._pressed  # type: ignore[method-assign]
-        self.add_item(button)
+        if reviews:
+            button: discord.ui.Button[ReviewsView] = discord.ui.Button(
+                label="Full reviews", style=discord.ButtonStyle.secondary, custom_id=REVIEWS_ID
+            )
+            button.callback = self._pressed  # type: ignore[method-assign]
+            self.add_item(button)
         if page_url is not None:
             self.add_item(discord.ui.Button(label="Full page", url=page_url))
 

@@ -46,14 +46,14 @@ def vote_name(position: int) -> str:
 
 
 REVIEWS_ACTION = "verdict_reviews"
+"""The "Full reviews" button; its value holds the card's tool slugs, joined by "+"."""
 FULL_PAGE_ACTION = "full_page"
 """A link button: Slack still sends an interaction for it, which the app only acknowledges."""
-"""The "Full reviews" button; its value holds the card's tool slugs, joined by "+"."""
 PICK_ACTION = "verdict_pick"
+"""A "Did you mean" button; its value is the comparison to run with that choice."""
 TOOLS_ACTION = "verdict_tools"
 """Previous / next page of /tools; the value is "page:filter"."""
 MAX_ACTIONS = 25
-"""A "Did you mean" button; its value is the comparison to run with that choice."""
 
 
 def _row_line(position: int, row: ToolRow) -> str:
@@ -104,31 +104,27 @@ def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
     if opinions:
         blocks.append(_section("\n".join(opinions)))
     blocks.append(_context(tally_line(posted)))
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": REVIEWS_ACTION,
-                    "text": {"type": "plain_text", "text": "Full reviews"},
-                    "value": "+".join(c.slug for c in card.tools),
-                },
-                *(
-                    [
-                        {
-                            "type": "button",
-                            "text": {"type": "plain_text", "text": "Full page"},
-                            "url": posted.page_url,
-                            "action_id": FULL_PAGE_ACTION,
-                        }
-                    ]
-                    if posted.page_url is not None
-                    else []
-                ),
-            ],
-        }
-    )
+    buttons: list[Block] = []
+    if any(column.reviewed for column in card.tools):  # nothing to open on unreviewed tools
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": REVIEWS_ACTION,
+                "text": {"type": "plain_text", "text": "Full reviews"},
+                "value": "+".join(c.slug for c in card.tools),
+            }
+        )
+    if posted.page_url is not None:
+        buttons.append(
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Full page"},
+                "url": posted.page_url,
+                "action_id": FULL_PAGE_ACTION,
+            }
+        )
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
     return blocks[:MAX_BLOCKS]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from adapters.discord_buttons import ReviewsView
 from adapters.discord_render import card_embed, embed_lines
 from adapters.slack_render import block_lines, card_blocks
 from bot.catalogue import Catalogue
@@ -104,3 +105,18 @@ def test_text_card_lines_fit_80_columns(catalogue: Catalogue) -> None:
     for n in (2, 3, 4):
         for card in _cards(catalogue, n):
             assert max(len(line) for line in _text(card)) <= 80
+
+
+def test_a_card_with_no_reviewed_tool_offers_no_full_reviews_button(catalogue: Catalogue) -> None:
+    """Known only from the price data: the button would open nothing, so it is not there."""
+    unreviewed = [
+        catalogue.by_slug[s].model_copy(update={"panel": {}}) for s in ("gpt-4o", "gpt-4o-mini")
+    ]
+    posted = _posted(Comparer(catalogue).card_for(unreviewed, {}))
+    buttons = [e for b in card_blocks(posted) if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == []
+    assert ReviewsView(reviews=False).children == []
+    one_reviewed = [catalogue.by_slug["gpt-4o"], unreviewed[1]]
+    reviewed = _posted(Comparer(catalogue).card_for(one_reviewed, {}))
+    [button] = [e for b in card_blocks(reviewed) if b["type"] == "actions" for e in b["elements"]]
+    assert button["text"]["text"] == "Full reviews"
