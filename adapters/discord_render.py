@@ -7,6 +7,7 @@ import discord
 from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
+from bot.render.facts import released
 from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
 from bot.render.lists import ToolPage, page_heading
 from bot.votes import MEANING, Leaderboard, entry_summary, scope_note
@@ -165,7 +166,7 @@ def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
     sources = " · ".join(str(s.url) for s in tool.sources)
     embed.set_footer(
         text=fit(
-            f"{tool.licence} · released {tool.released or 'date not stated'} · {sources}",
+            f"{tool.licence} · released {released(tool)} · {sources}",
             FOOTER_LIMIT,
         )
     )

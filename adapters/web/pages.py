@@ -14,6 +14,7 @@ from typing import Any
 from bot.catalogue import Catalogue, Panel, Tool
 from bot.compare import ToolColumn, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
+from bot.render.facts import released, stated_facts
 from bot.votes import HeadToHead, Leaderboard
 from bot.weekly import PublicPost
 
@@ -97,19 +98,12 @@ def _offers(tool: Tool) -> list[Context]:
 
 
 def _facts(tool: Tool) -> list[tuple[str, str]]:
-    facts = [
+    return [
         ("Vendor", tool.vendor),
         ("Licence", tool.licence),
-        ("Released", tool.released.isoformat()),
+        ("Released", released(tool)),
+        *stated_facts(tool),
     ]
-    if tool.facts.parameters:
-        facts.append(("Parameters", tool.facts.parameters))
-    if tool.facts.context_window:
-        facts.append(("Context window", f"{tool.facts.context_window:,} tokens"))
-    if tool.facts.modalities:
-        facts.append(("Modalities", ", ".join(tool.facts.modalities)))
-    facts.extend((f"Benchmark: {name}", score) for name, score in tool.facts.benchmarks.items())
-    return facts
 
 
 def tool_view(column: ToolColumn, tool: Tool, catalogue: Catalogue) -> Context:

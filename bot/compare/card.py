@@ -284,7 +284,7 @@ def _decide(columns: Sequence[ToolColumn], tools: Sequence[Tool], panel: Panel) 
     costs = {t.slug: cost_key(t) for t in contenders}
     cheapest = min(costs.values())
     cheapest_tools = [t for t in contenders if costs[t.slug] == cheapest]
-    if len(cheapest_tools) == 1:
+    if len(cheapest_tools) == 1 and len(contenders) > 1:  # a price needs another to beat
         winner = cheapest_tools[0]
         # Against the next cheapest: the one a price-minded reader would otherwise pick.
         runner_up = min((t for t in contenders if t is not winner), key=cost_key)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
+from bot.render.facts import released, stated_facts
 from bot.render.layout import (
     CARD_CHARS,
     CARD_LINES,
@@ -155,19 +156,12 @@ def render_tool(tool: Tool, catalogue: Catalogue) -> str:
     facts = [
         ("Category", tool.category),
         ("Licence", tool.licence),
-        ("Released", tool.released.isoformat() if tool.released else "not stated"),
+        ("Released", released(tool)),
         ("Entry price", tool.entry_price.value),
         ("Pricing", pricing_read(tool)),
         ("Best for", tool.best_for),
+        *stated_facts(tool),
     ]
-    if tool.facts.parameters:
-        facts.append(("Parameters", tool.facts.parameters))
-    if tool.facts.context_window:
-        facts.append(("Context", f"{tool.facts.context_window:,} tokens"))
-    if tool.facts.modalities:
-        facts.append(("Modalities", ", ".join(tool.facts.modalities)))
-    for name, score in tool.facts.benchmarks.items():
-        facts.append(("Benchmark", f"{name}: {score}"))
     for label, value in facts:
         lines.extend(_hanging(value, f"{label:<{LABEL_WIDTH}}  ", " " * (LABEL_WIDTH + 2)))
     lines.append("")

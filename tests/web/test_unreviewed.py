@@ -22,6 +22,7 @@ def web_catalogue(catalogue: Catalogue) -> Catalogue:
             "name": "Old Mini",
             "aliases": [],
             "panel": {},
+            "released": None,  # the price data gives no release date
             "lifecycle": Lifecycle(
                 status="retired", retired_on=dt.date(2026, 2, 1), successor="gpt-4o-mini"
             ),
@@ -53,3 +54,10 @@ async def test_an_unreviewed_tool_says_so_and_shows_who_serves_it(web: Web) -> N
     assert "Groq old-mini-8k $0.05 in / $0.08 out" in text
     assert "Together old/mini — in / — out" in text
     assert '<a href="https://groq.com/pricing" rel="nofollow noopener">Groq</a>' in body
+
+
+async def test_an_unreviewed_tool_has_its_own_page(web: Web) -> None:
+    status, body = await web.get("/t/old-mini")
+    assert status == 200
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    assert "not reviewed yet" in text and "Released not stated" in text
