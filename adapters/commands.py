@@ -1,0 +1,471 @@
+"""What each `verdict` command does, once `adapters.cli` has read the command line: the core
+wired to the terminal, the chat platforms and the web pages (the composition root)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import difflib
+import os
+import shlex
+import sqlite3
+import sys
+import tomllib
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from adapters.cli import (
+    EXIT_CATALOGUE,
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    EXIT_SETTINGS,
+    EXIT_STORE,
+    EXIT_UNANSWERABLE,
+)
+from bot.catalogue import (
+    Catalogue,
+    HubError,
+    Panel,
+    PriceRefresh,
+    check_catalogue,
+    check_with_known_models,
+    dataset_disagreements,
+    default_cache_dir,
+    draft_from_hub,
+    known_tools,
+    lifecycle_problems,
+    merge_layers,
+    pair_layers,
+    scaffold_toml,
+)
+from bot.compare import Comparer, Matcher
+from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
+from bot.render import json_format, markdown, text
+from bot.settings import SettingsError, load_settings, shard_ids
+from bot.storage import DatabaseError
+from bot.storage import exists as database_exists
+from bot.votes import NothingStored, Store, StoreError, build_leaderboard, votes_csv, votes_json
+
+T = TypeVar("T")
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _catalogue_dir(args: argparse.Namespace) -> Path:
+    return args.catalogue if args.catalogue is not None else load_settings().catalogue
+
+
+def _today() -> dt.date:
+    """The day dataset prices are read for (UTC, so every process agrees)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _load(args: argparse.Namespace) -> Catalogue:
+    """The reviewed files with the generated layer under them (unless VERDICT_DATASET=0)."""
+    settings = load_settings()
+    directory = args.catalogue if args.catalogue is not None else settings.catalogue
+    if settings.dataset:
+        catalogue, problems = check_with_known_models(
+            directory, as_of=_today(), cache_dir=settings.cache_dir or default_cache_dir()
+        )
+    else:
+        catalogue, problems = check_catalogue(directory)
+    if catalogue is None:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
+    """Read from the vote database if one exists; reading commands never create one."""
+    location = load_settings().db
+    if not database_exists(location):
+        return empty
+    try:
+        store = await Store.open(location, read_only=True)
+    except NothingStored:
+        return empty
+    try:
+        return await read(store)
+    finally:
+        await store.close()
+
+
+def _compare(args: argparse.Namespace) -> int:
+    comparer = Comparer(_load(args))
+    query = " ".join(args.query)
+    try:
+        tools = comparer.resolve_query(query)
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
+    slugs = [t.slug for t in tools]
+    tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
+    card = comparer.card_for(tools, tallies)
+    shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
+    reviewed = any(column.reviewed for column in card.tools)
+    hint = None if args.full or not reviewed else f"Full reviews: verdict compare {shown} --full"
+    if args.json:
+        data = json_format.render_card(card, comparer.catalogue if args.full else None)
+        print(data)
+    elif args.markdown:
+        print(markdown.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n```text\n{text.render_reviews(card, comparer.catalogue)}\n```")
+    else:
+        print(text.render_card(card, tally=hint))
+        if args.full:
+            print(f"\n{text.render_reviews(card, comparer.catalogue)}")
+    return EXIT_OK
+
+
+def _tool(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    try:
+        tool = Comparer(catalogue).tool(" ".join(args.name))
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
+    print(json_format.render_tool(tool) if args.json else text.render_tool(tool, catalogue))
+    return EXIT_OK
+
+
+def _leaderboard(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
+    try:
+        board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+    except VerdictError as error:
+        return _unanswerable(error, as_json=args.json)
+    print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
+    return EXIT_OK
+
+
+def _export_votes(args: argparse.Namespace) -> int:
+    votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
+    print(votes_csv(votes) if args.format == "csv" else votes_json(votes), end="")
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from adapters.console import run_chat
+
+    settings = load_settings()
+    asyncio.run(run_chat(_load(args), settings.db, public_url=settings.public_url))
+    return EXIT_OK
+
+
+def _weekly(args: argparse.Namespace) -> int:
+    from adapters.console import weekly_preview, weekly_run_once
+
+    catalogue = _load(args)
+    db = load_settings().db
+    if args.weekly_command == "preview":
+        if not database_exists(db):
+            if args.channel is not None:
+                print(f'verdict: no subscribed channel "{args.channel}"', file=sys.stderr)
+                return EXIT_UNANSWERABLE
+            print("No channel has subscribed to weekly verdicts yet.")
+            return EXIT_OK
+        try:
+            print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
+        except VerdictError as error:
+            print(f"verdict: {error.message}", file=sys.stderr)
+            return EXIT_UNANSWERABLE
+        return EXIT_OK
+    if not database_exists(db):
+        print("Nothing is due: no channel has subscribed yet.")
+        return EXIT_OK
+    print(asyncio.run(weekly_run_once(catalogue, db)))
+    return EXIT_OK
+
+
+def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
+    """With VERDICT_REFRESH_PRICES=1, fresh dataset prices reach every comparer in the background
+    (the running bots only; off by default)."""
+    settings = load_settings()
+    if not (settings.refresh_prices and settings.dataset):
+        return None
+    reviewed, problems = check_catalogue(_catalogue_dir(args))
+    if reviewed is None:
+        raise CatalogueError(problems)
+    refresh = PriceRefresh(reviewed, Comparer.replace_everywhere, today=_today)
+    refresh.start()
+    return refresh
+
+
+def _discord(args: argparse.Namespace) -> int:
+    import aiohttp
+
+    from adapters.discord_bot import run_discord
+    from adapters.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    if settings.discord_token is None:
+        print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
+        return EXIT_SETTINGS
+    shards = shard_ids(settings)
+    catalogue = _load(args)
+    _start_price_refresh(args)
+    try:
+        run_discord(
+            catalogue,
+            settings.db,
+            settings.discord_token.get_secret_value(),
+            settings.discord_guild_id,
+            shard_count=settings.discord_shard_count,
+            shard_ids=shards,
+            public_url=settings.public_url,
+            web=(settings.web_host, settings.web_port),
+        )
+    except (OSError, aiohttp.ClientError) as error:  # no network, DNS, a proxy in the way
+        raise PlatformRefused(
+            f"cannot reach Discord ({type(error).__name__}); check the network"
+        ) from None
+    return EXIT_OK
+
+
+def _slack(args: argparse.Namespace) -> int:
+    from adapters.logs import configure_logging
+    from adapters.slack_bot import run_slack
+
+    settings = load_settings()
+    configure_logging(settings)
+    # Bolt's AsyncApp reads SLACK_BOT_TOKEN from the environment by itself and, as we hand it
+    # a client, warns that the token "will be unused". The settings hold the secrets now; no
+    # library (and no child process) needs them from the environment.
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        os.environ.pop(name, None)
+    if settings.slack_bot_token is None:
+        print(
+            "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr
+        )
+        return EXIT_SETTINGS
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        print(
+            "verdict: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
+            file=sys.stderr,
+        )
+        return EXIT_SETTINGS
+    catalogue = _load(args)
+    _start_price_refresh(args)
+    secret = settings.slack_signing_secret
+    app_token = settings.slack_app_token
+    admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())
+    asyncio.run(
+        run_slack(
+            catalogue,
+            settings.db,
+            bot_token=settings.slack_bot_token.get_secret_value(),
+            signing_secret=secret.get_secret_value() if secret else None,
+            app_token=app_token.get_secret_value() if app_token else None,
+            api_url=settings.slack_api_url,
+            port=settings.port,
+            admin_user_ids=admins,
+            host=settings.host,
+            public_url=settings.public_url,
+            web=(settings.web_host, settings.web_port),
+        )
+    )
+    return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from adapters.doctor import passed, run_doctor
+    from adapters.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    checks = asyncio.run(
+        run_doctor(
+            settings,
+            platform=args.platform,
+            catalogue_dir=_catalogue_dir(args),
+            channel=args.channel,
+            offline=args.offline,
+        )
+    )
+    for check in checks:
+        print(check.line())
+    return EXIT_OK if passed(checks) else EXIT_CHECK_FAILED
+
+
+def _web(args: argparse.Namespace) -> int:
+    from adapters.web import serve_forever
+
+    settings = load_settings()
+    catalogue = _load(args)
+    asyncio.run(
+        serve_forever(
+            catalogue,
+            settings.db,
+            host=args.host or settings.web_host,
+            port=args.port or settings.web_port,
+            public_url=settings.public_url,
+        )
+    )
+    return EXIT_OK
+
+
+def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
+    print(error.message, file=sys.stderr)
+    if as_json:
+        print(json_format.render_error(error))
+    return EXIT_UNANSWERABLE
+
+
+def _check(args: argparse.Namespace) -> int:
+    directory = args.dir if args.dir is not None else _catalogue_dir(args)
+    catalogue, problems = check_catalogue(directory)
+    if catalogue is None:
+        _print_problems(problems)
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_CATALOGUE
+    settings = load_settings()
+    known, info = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
+    merged = merge_layers(catalogue, known)
+    problems = lifecycle_problems(merged)
+    if problems:
+        _print_problems(problems)
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_CATALOGUE
+    warnings = dataset_disagreements(catalogue.tools, known)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"ok: {len(catalogue.tools)} tools, {len(catalogue.panel.personas)} panel personas; "
+        f"{len(merged.tools) - len(catalogue.tools)} more from {info.label}"
+    )
+    if warnings:
+        print(
+            f"{len(warnings)} warning(s): the dataset ({info.label}, prices as of "
+            f"{info.as_of.isoformat()}) disagrees with a reviewed file; check the source and "
+            "update whichever is wrong. Warnings do not fail the check (exit 0).",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    catalogue = _load(args)
+    tools = list(catalogue.tools)
+    if args.vendor is not None:
+        wanted = args.vendor.casefold()
+        tools = [t for t in tools if t.vendor.casefold() == wanted]
+        if not tools:
+            vendors = sorted({t.vendor for t in catalogue.tools}, key=str.casefold)
+            close = difflib.get_close_matches(args.vendor, vendors, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            return _unanswerable(BadQuery(f'No tools by "{args.vendor}".{hint}'), as_json=False)
+    if args.category is not None:
+        categories = sorted({t.category for t in catalogue.tools})
+        if args.category not in categories:
+            error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
+            return _unanswerable(error, as_json=False)
+        tools = [t for t in tools if t.category == args.category]
+    if args.reviewed:
+        tools = [t for t in tools if t.reviewed]
+    if tools:
+        shown = Catalogue(panel=catalogue.panel, tools=tuple(tools), weekly=())
+        print(text.render_list(shown))
+    reviewed = sum(t.reviewed for t in tools)
+    print(f"{len(tools)} tools, {reviewed} reviewed by the panel, {len(tools) - reviewed} not yet")
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    directory = Path(args.dir if args.dir is not None else _catalogue_dir(args))
+    # Only the panel must be sound: other drafts awaiting their reviews may be in the directory.
+    try:
+        panel = Panel.model_validate(tomllib.loads((directory / "panel.toml").read_text()))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
+        print(f"verdict: cannot read the panel in {directory}: {error}", file=sys.stderr)
+        return EXIT_CATALOGUE
+    if args.from_dataset is not None:
+        settings = load_settings()
+        known, _ = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
+        try:
+            draft = Matcher(known).resolve(args.from_dataset)
+        except VerdictError as error:
+            return _unanswerable(error, as_json=False)
+        reviewed, _ = check_catalogue(directory)
+        twins = pair_layers(reviewed.tools, [draft]) if reviewed is not None else []
+        if twins:
+            print(
+                f"verdict: {draft.name} is already reviewed as {twins[0][0].slug}", file=sys.stderr
+            )
+            return EXIT_UNANSWERABLE
+    else:
+        try:
+            draft = draft_from_hub(args.from_hub)
+        except HubError as error:
+            print(f"verdict: {error}", file=sys.stderr)
+            return EXIT_UNANSWERABLE
+    path = directory / "tools" / f"{draft.slug}.toml"
+    if path.exists():
+        print(f"verdict: {draft.slug} is already reviewed (or drafted): {path}", file=sys.stderr)
+        return EXIT_UNANSWERABLE
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(scaffold_toml(draft, panel))
+    except OSError as error:
+        print(f"verdict: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_UNANSWERABLE
+    print(f"wrote {path}")
+    print(
+        "The facts come from the source named in the file; the panel reviews (and any fact the "
+        "source does not state) are left for a person to write, so `verdict catalogue check` "
+        "fails on this file until they are."
+    )
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command `args` names; our typed errors become one line and an exit code."""
+    try:
+        if args.command == "compare":
+            return _compare(args)
+        if args.command == "tool":
+            return _tool(args)
+        if args.command == "list":
+            return _list(args)
+        if args.command == "leaderboard":
+            return _leaderboard(args)
+        if args.command == "export":
+            return _export_votes(args)
+        if args.command == "chat":
+            return _chat(args)
+        if args.command == "weekly":
+            return _weekly(args)
+        if args.command == "discord":
+            return _discord(args)
+        if args.command == "slack":
+            return _slack(args)
+        if args.command == "doctor":
+            return _doctor(args)
+        if args.command == "web":
+            return _web(args)
+        if args.catalogue_command == "add":
+            return _add(args)
+        return _check(args)
+    except CatalogueError as error:
+        _print_problems(error.problems)
+        return EXIT_CATALOGUE
+    except StoreError as error:
+        print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_STORE
+    except (sqlite3.Error, DatabaseError) as error:  # e.g. a page found corrupt mid-read
+        print(f"verdict: the vote database failed: {error}", file=sys.stderr)
+        return EXIT_STORE
+    except (SettingsError, PlatformRefused) as error:
+        print(f"verdict: {error}", file=sys.stderr)
+        return EXIT_SETTINGS
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:
+        return EXIT_OK
