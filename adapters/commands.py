@@ -232,7 +232,8 @@ def _discord(args: argparse.Namespace) -> int:
 
 def _slack(args: argparse.Namespace) -> int:
     from adapters.logs import configure_logging
-    from adapters.slack_bot import run_slack
+    from adapters.slack_bot import MAX_BACKGROUND, run_slack
+    from adapters.slack_http import HttpLimits
 
     settings = load_settings()
     configure_logging(settings)
@@ -257,6 +258,11 @@ def _slack(args: argparse.Namespace) -> int:
     secret = settings.slack_signing_secret
     app_token = settings.slack_app_token
     admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())
+    defaults = HttpLimits()
+    limits = HttpLimits(
+        max_in_flight=settings.slack_max_in_flight or defaults.max_in_flight,
+        max_queue_seconds=settings.slack_max_queue_seconds or defaults.max_queue_seconds,
+    )
     asyncio.run(
         run_slack(
             catalogue,
@@ -270,6 +276,8 @@ def _slack(args: argparse.Namespace) -> int:
             host=settings.host,
             public_url=settings.public_url,
             web=(settings.web_host, settings.web_port),
+            limits=limits,
+            max_background=settings.slack_max_background or MAX_BACKGROUND,
         )
     )
     return EXIT_OK

@@ -6,6 +6,11 @@ Slash commands ack at once and do their work in the background (the asker waits 
 3-second answer); reaction events are answered only after their vote is committed, so a 200 to
 Slack always means the vote is stored, and a store failure answers 500 so Slack retries.
 Everything Slack-specific (blocks, reaction names, ephemeral messages, chat.update) is here.
+
+Background work is bounded: at most VERDICT_SLACK_MAX_BACKGROUND (default 128) commands and
+button presses run at once; past that the asker is told to try again instead of a queue growing
+without limit. Over HTTP, reaction votes skip Bolt (`direct_events`); the admission limits are
+in adapters/slack_http.py.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.logs import announce, startup_line
-from adapters.slack_http import SlackHttpServer
+from adapters.slack_http import DirectHandler, HttpLimits, SlackHttpServer
 from adapters.slack_render import (
     FULL_PAGE_ACTION,
     PICK_ACTION,
@@ -80,19 +85,34 @@ TRIGGER_MEMORY_SECONDS = 600.0
 """A replayed /compare carries its first `trigger_id`; signed requests expire after 300 s."""
 DRAIN_SECONDS = 25.0
 """On SIGTERM: how long accepted requests and commands may take to finish."""
+MAX_BACKGROUND = 128
+"""Commands and button presses worked on at once, by default (VERDICT_SLACK_MAX_BACKGROUND)."""
+BUSY = "Verdict is busy right now: try again in a moment."
 
 
 class Background:
     """Work a listener starts after its ack (a slash command's answer), kept so that a
-    shutdown can let it finish instead of dropping it."""
+    shutdown can let it finish instead of dropping it. At most `limit` run at once: `spawn`
+    refuses more, so a rush of commands cannot pile up tasks without bound."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_BACKGROUND) -> None:
+        self.limit = limit
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    @property
+    def running(self) -> int:
+        return len(self._tasks)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> bool:
+        """Start `work`; False (and `work` closed unstarted) when `limit` tasks already run."""
+        if len(self._tasks) >= self.limit:
+            work.close()
+            log.warning("slack: %d commands already under way; asked one to try again", self.limit)
+            return False
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
+        return True
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
@@ -387,6 +407,25 @@ class SlackVerdicts:
         return await self.weekly.preview(channel)
 
 
+async def commit_vote(verdicts: SlackVerdicts, body: dict[str, Any]) -> None:
+    """A reaction event's vote, committed or failed within VOTE_COMMIT_SECONDS. An error or a
+    timeout answers 500 and Slack retries; the retry carries the same event time, so it is
+    counted once."""
+    async with asyncio.timeout(VOTE_COMMIT_SECONDS):  # unlike wait_for, no extra task
+        await verdicts.reaction(body)
+
+
+def direct_events(verdicts: Callable[[], SlackVerdicts]) -> dict[str, DirectHandler]:
+    """The events the HTTP server hands straight to the core, without Bolt: votes, the bulk
+    of a busy workspace's traffic. Bolt would add only its middleware chain (it ignores the
+    bot's own events, as the core does) and a second JSON parse."""
+
+    async def vote(body: dict[str, Any]) -> None:
+        await commit_vote(verdicts(), body)
+
+    return {"reaction_added": vote, "reaction_removed": vote}
+
+
 def build_app(
     verdicts: Callable[[], SlackVerdicts],
     *,
@@ -400,62 +439,72 @@ def build_app(
     work = background or Background()
     triggers = RecentKeys(TRIGGER_MEMORY_SECONDS)
 
+    async def start(ack: Any, job: Coroutine[Any, Any, None], busy: str | None = BUSY) -> None:
+        """Ack with the job under way; a full background pool tells the asker to try again
+        (a button press has no text answer: Slack shows its own failure mark)."""
+        if work.spawn(job):
+            await ack()
+        elif busy is not None:
+            await ack(busy)
+        else:
+            await ack()
+
     @app.command("/compare")
     async def compare(ack: Any, command: dict[str, Any]) -> None:
-        await ack()
         trigger = str(command.get("trigger_id") or "")
         if trigger and not triggers.first(trigger):
             log.warning("ignored a replayed /compare (trigger_id seen before)")
+            await ack()
             return
-        work.spawn(
+        await start(
+            ack,
             verdicts().compare(
                 command["channel_id"],
                 command["user_id"],
                 command.get("text", ""),
                 command.get("response_url"),
-            )
+            ),
         )
 
     @app.command("/tool")
     async def tool(ack: Any, command: dict[str, Any]) -> None:
-        await ack()
-        work.spawn(
-            verdicts().tool(command["channel_id"], command["user_id"], command.get("text", ""))
+        await start(
+            ack,
+            verdicts().tool(command["channel_id"], command["user_id"], command.get("text", "")),
         )
 
     @app.command("/tools")
     async def tools(ack: Any, command: dict[str, Any]) -> None:
-        await ack()
-        work.spawn(
-            verdicts().tools(command["channel_id"], command["user_id"], command.get("text", ""))
+        await start(
+            ack,
+            verdicts().tools(command["channel_id"], command["user_id"], command.get("text", "")),
         )
 
     @app.command("/leaderboard")
     async def leaderboard(ack: Any, command: dict[str, Any]) -> None:
-        await ack()
-        work.spawn(
+        await start(
+            ack,
             verdicts().leaderboard(
                 command["channel_id"], command["user_id"], command.get("text", "")
-            )
+            ),
         )
 
     @app.action(REVIEWS_ACTION)
     async def reviews(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        work.spawn(verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"]))
+        job = verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"])
+        await start(ack, job, busy=None)
 
     @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
     async def pick(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        work.spawn(verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"]))
+        job = verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
+        await start(ack, job, busy=None)
 
     @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
     async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
         """Turn the page in place: the ephemeral list is replaced through its response_url."""
-        await ack()
         number, _, wanted = action["value"].partition(":")
         blocks, heading = verdicts().tools_page(wanted, int(number) if number.isdigit() else 1)
-        work.spawn(respond(replace_original=True, blocks=blocks, text=heading))
+        await start(ack, respond(replace_original=True, blocks=blocks, text=heading), busy=None)
 
     @app.action(FULL_PAGE_ACTION)
     async def full_page(ack: Any) -> None:
@@ -464,20 +513,19 @@ def build_app(
 
     @app.command("/verdicts")
     async def weekly(ack: Any, command: dict[str, Any]) -> None:
-        await ack()
-        work.spawn(
+        await start(
+            ack,
             verdicts().verdicts(
                 command["channel_id"],
                 command["user_id"],
                 command.get("text", ""),
                 command.get("response_url"),
-            )
+            ),
         )
 
     async def vote(ack: Any, body: dict[str, Any]) -> None:
-        # Commit first, then ack: an error or a timeout here answers 500 and Slack retries;
-        # the retry carries the same event time, so it is counted once.
-        await asyncio.wait_for(verdicts().reaction(body), VOTE_COMMIT_SECONDS)
+        """Socket Mode's votes (HTTP's skip Bolt): commit first, then ack."""
+        await commit_vote(verdicts(), body)
         await ack()
 
     app.event("reaction_added")(vote)
@@ -525,11 +573,14 @@ async def run_slack(
     host: str = "127.0.0.1",
     public_url: str | None = None,
     web: tuple[str, int] | None = None,
+    limits: HttpLimits | None = None,
+    max_background: int = MAX_BACKGROUND,
 ) -> None:
     """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on
     host:port. SIGTERM (or Ctrl-C) drains: stop accepting, finish what was accepted, return.
     With `public_url`, cards link to their web page and the pages are served on `web`
-    (host, port) by this same process."""
+    (host, port) by this same process. `limits` bound the HTTP server's load and
+    `max_background` the commands under way."""
     client = AsyncWebClient(token=bot_token, base_url=api_url or AsyncWebClient.BASE_URL)
     auth = await _auth_test(client, api_url)  # a bad token fails here, before anything listens
     store = await Store.open(db, check=True)
@@ -541,7 +592,7 @@ async def run_slack(
         admin_user_ids=admin_user_ids,
         public_url=public_url,
     )
-    background = Background()
+    background = Background(max_background)
     app = build_app(
         lambda: services,
         client=client,
@@ -570,6 +621,8 @@ async def run_slack(
                 signing_secret=signing_secret or "",
                 healthy=services.store.healthy,
                 path=EVENTS_PATH,
+                limits=limits,
+                direct=direct_events(lambda: services),
             )
             await server.start(host, port)
             mode = f"HTTP on {host}:{port} at {EVENTS_PATH}"

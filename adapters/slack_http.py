@@ -5,17 +5,28 @@ Every request must arrive whole in time (headers, then body), within a size limi
 capped number of connections; a request that is not well-formed, not UTF-8, not signed, or whose
 JSON is not an object is answered 400/401 with one log line, before Bolt sees it. `/healthz`
 answers 200 while the store answers. `drain()` stops accepting and lets accepted requests finish.
+
+Under a rush the server takes only the work it can finish within Slack's 3 seconds: at most
+`max_in_flight` requests are worked on at once, and none is taken while the oldest of them has
+waited `max_queue_seconds`; the rest are answered 503 with `Retry-After` at once, before any
+signature or JSON work, and Slack delivers them again later (`X-Slack-Retry-Num`). Set with
+VERDICT_SLACK_MAX_IN_FLIGHT (default 256) and VERDICT_SLACK_MAX_QUEUE_SECONDS (default 1.0).
+Events named in `direct` (reaction votes) skip Bolt: the signature is checked here, the JSON
+parsed once and the handler called; everything else (URL verification, commands, buttons, other
+events) goes through Bolt.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import h11
 from slack_bolt.async_app import AsyncApp
@@ -25,6 +36,8 @@ from slack_sdk.signature import SignatureVerifier
 log = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
+DirectHandler = Callable[[dict[str, Any]], Awaitable[None]]
+"""Handles one signed `event_callback` body; returns once its work is done (then 200)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +48,15 @@ class HttpLimits:
     """From connecting (or the previous answer, on a kept-alive connection) to the headers."""
     body_seconds: float = 10.0
     """From the headers to the end of the body."""
-    max_connections: int = 256
+    max_connections: int = 512
     """Open connections; more are answered 503 and closed at once."""
+    max_in_flight: int = 256
+    """Slack requests worked on at once (one per connection at a time); more wait for Slack's
+    retry (503). Enough for ~0.1 s of votes at 2,000/s: a deeper queue only adds latency."""
+    max_queue_seconds: float = 1.0
+    """No new work while the oldest request in flight has waited this long: the work is not
+    keeping up, and what is taken now would not be answered within Slack's 3 s."""
+    retry_after_seconds: int = 1
     max_body_bytes: int = 1_000_000
     max_header_bytes: int = 16_384
     write_seconds: float = 10.0
@@ -61,9 +81,20 @@ class BadRequest(Exception):
         self.reason = reason
 
 
+@dataclass(slots=True)
+class Load:
+    """What the server took on and turned away since it started (logged when it stops)."""
+
+    answered: int = 0
+    busy: int = 0
+    """Answered 503 because the server was saturated (Slack retries those)."""
+    peak_in_flight: int = 0
+
+
 class SlackHttpServer:
     """Serves one Bolt app at `path`, and `/healthz`. Start with `await server.start(host,
-    port)`; stop with `await server.drain()`."""
+    port)`; stop with `await server.drain()`. `direct` maps event types (`reaction_added`) to
+    handlers called without Bolt."""
 
     def __init__(
         self,
@@ -73,20 +104,36 @@ class SlackHttpServer:
         healthy: Callable[[], Awaitable[bool]],
         path: str = "/slack/events",
         limits: HttpLimits | None = None,
+        direct: Mapping[str, DirectHandler] | None = None,
     ) -> None:
         self.app = app
         self.path = path
         self.limits = limits or HttpLimits()
+        self.load = Load()
         self._verifier = SignatureVerifier(signing_secret)
         self._healthy = healthy
+        self._direct = dict(direct or {})
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._idle: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._in_flight: dict[int, float] = {}
+        """Admission number -> when it was admitted; dicts keep order, so the first is oldest."""
+        self._admissions = itertools.count()
+        self._busy = Answer(
+            503,
+            b"busy, retry later",
+            headers=(("retry-after", str(self.limits.retry_after_seconds)),),
+        )
         self._closing = False
 
     @property
     def open_connections(self) -> int:
         return len(self._connections)
+
+    @property
+    def in_flight(self) -> int:
+        """Slack requests being worked on now; never more than `limits.max_in_flight`."""
+        return len(self._in_flight)
 
     async def start(self, host: str, port: int) -> int:
         """Listen on host:port (port 0 picks a free one); returns the port."""
@@ -104,6 +151,12 @@ class SlackHttpServer:
             await asyncio.wait(list(self._connections), timeout=timeout)
         for task in list(self._connections):
             task.cancel()
+        log.info(
+            "slack http: %d requests answered, %d turned away as busy (503), at most %d in flight",
+            self.load.answered,
+            self.load.busy,
+            self.load.peak_in_flight,
+        )
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -167,10 +220,11 @@ class SlackHttpServer:
             event = connection.next_event()
             if event is not h11.NEED_DATA:
                 return event
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
+            if deadline <= asyncio.get_running_loop().time():
                 raise TimeoutError
-            connection.receive_data(await asyncio.wait_for(reader.read(65_536), remaining))
+            async with asyncio.timeout_at(deadline):  # unlike wait_for, no task per read
+                data = await reader.read(65_536)
+            connection.receive_data(data)
 
     async def _answer(
         self,
@@ -201,10 +255,37 @@ class SlackHttpServer:
             return Answer(413, b"request body too large", headers=(("connection", "close"),))
         try:
             body = await self._body(connection, reader, started + self.limits.body_seconds)
+        except BadRequest as error:
+            log.warning("rejected a Slack request: %s", error.reason)
+            return Answer(error.status, error.reason.encode())
+        # Admitted only once the body is here: a client trickling its body holds a connection
+        # (capped, timed out), never a place in the work queue.
+        admitted = self._admit(asyncio.get_running_loop().time())
+        if admitted is None:
+            self.load.busy += 1
+            return self._busy
+        try:
             return await self._slack(body, query, headers)
         except BadRequest as error:
             log.warning("rejected a Slack request: %s", error.reason)
             return Answer(error.status, error.reason.encode())
+        finally:
+            del self._in_flight[admitted]
+            self.load.answered += 1
+
+    def _admit(self, now: float) -> int | None:
+        """An admission number, or None when saturated: too many in flight, or the oldest has
+        waited too long. Costs a few dict operations, so refusing stays cheap under a rush."""
+        in_flight = self._in_flight
+        if len(in_flight) >= self.limits.max_in_flight:
+            return None
+        if in_flight and now - next(iter(in_flight.values())) > self.limits.max_queue_seconds:
+            return None
+        number = next(self._admissions)
+        in_flight[number] = now
+        if len(in_flight) > self.load.peak_in_flight:
+            self.load.peak_in_flight = len(in_flight)
+        return number
 
     async def _body(
         self, connection: h11.Connection, reader: asyncio.StreamReader, deadline: float
@@ -248,7 +329,10 @@ class SlackHttpServer:
         signature = headers.get("x-slack-signature", "")
         if not self._verifier.is_valid(body=text, timestamp=timestamp, signature=signature):
             raise BadRequest(401, "bad or stale signature")
-        _check_payload(text, headers.get("content-type", ""))
+        payload = _check_payload(text, headers.get("content-type", ""))
+        direct = self._direct_handler(payload)
+        if direct is not None and payload is not None:
+            return await self._run_direct(direct, payload)
         response = await self.app.async_dispatch(
             AsyncBoltRequest(body=text, query=query, headers=headers)
         )
@@ -260,6 +344,22 @@ class SlackHttpServer:
         )
         return Answer(response.status, response.body.encode(), content_type, extra)
 
+    def _direct_handler(self, payload: dict[str, Any] | None) -> DirectHandler | None:
+        if not self._direct or payload is None or payload.get("type") != "event_callback":
+            return None
+        event = payload.get("event")
+        return self._direct.get(event.get("type")) if isinstance(event, dict) else None
+
+    async def _run_direct(self, handler: DirectHandler, payload: dict[str, Any]) -> Answer:
+        """As Bolt would answer with `process_before_response`: 200 once the handler is done,
+        500 (one log line, Slack retries) when it fails or runs out of time."""
+        try:
+            await handler(payload)
+        except Exception as error:
+            log.error("slack event %s failed: %r", payload.get("event_id"), error)
+            return Answer(500, b"internal error")
+        return Answer(200)
+
     async def _send(
         self, connection: h11.Connection, writer: asyncio.StreamWriter, answer: Answer
     ) -> None:
@@ -270,26 +370,31 @@ class SlackHttpServer:
         ]
         if self._closing:
             headers.append(("connection", "close"))
-        writer.write(connection.send(h11.Response(status_code=answer.status, headers=headers)))
-        writer.write(connection.send(h11.Data(data=answer.body)))
-        writer.write(connection.send(h11.EndOfMessage()))
-        await asyncio.wait_for(writer.drain(), self.limits.write_seconds)
+        parts = [connection.send(h11.Response(status_code=answer.status, headers=headers))]
+        if answer.body:
+            parts.append(connection.send(h11.Data(data=answer.body)))
+        parts.append(connection.send(h11.EndOfMessage()))
+        writer.write(b"".join(part for part in parts if part))  # one send, not three
+        if writer.transport.get_write_buffer_size():  # only a client that does not read
+            async with asyncio.timeout(self.limits.write_seconds):
+                await writer.drain()
 
 
-def _check_payload(text: str, content_type: str) -> None:
-    """Slack sends a JSON object, or a form whose `payload` (if any) is a JSON object."""
+def _check_payload(text: str, content_type: str) -> dict[str, Any] | None:
+    """Slack sends a JSON object, or a form whose `payload` (if any) is a JSON object. Returns
+    the JSON body's object (a form's is left to Bolt)."""
     if content_type.split(";")[0].strip().lower() == "application/json":
-        _json_object(text)
-        return
+        return _json_object(text)
     try:
         form = urllib.parse.parse_qs(text, keep_blank_values=True, strict_parsing=False)
     except ValueError:
         raise BadRequest(400, "the form body cannot be read") from None
     if "payload" in form:
         _json_object(form["payload"][0])
+    return None
 
 
-def _json_object(text: str) -> None:
+def _json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except RecursionError:
@@ -298,3 +403,4 @@ def _json_object(text: str) -> None:
         raise BadRequest(400, "the body is not JSON") from None
     if not isinstance(value, dict):
         raise BadRequest(400, "the JSON is not an object")
+    return value

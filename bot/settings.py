@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     # proxy or load balancer in front, or set HOST=0.0.0.0 (e.g. in a container).
     host: str = Field(default="127.0.0.1", min_length=1, validation_alias="HOST")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    # Slack under a rush: requests worked on at once and the longest the oldest may wait before
+    # new ones are turned away (503, Slack retries), and commands under way in the background.
+    # Unset, the adapter's defaults apply (adapters/slack_http.py, adapters/slack_bot.py).
+    slack_max_in_flight: int | None = Field(default=None, ge=1)
+    slack_max_queue_seconds: float | None = Field(default=None, gt=0)
+    slack_max_background: int | None = Field(default=None, ge=1)
     # The web pages (`verdict web`). `PORT` above is Slack's HTTP port, so the web server has
     # its own pair; `public_url` is where people reach it, and turns on "Full page" links. The
     # pages link to each other from the root, so the URL is a scheme and host, without a path.

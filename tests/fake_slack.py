@@ -44,6 +44,8 @@ class FakeSlack:
     """What was sent to a slash command's response_url (`response_url()` gives one)."""
     acks: list[dict[str, Any]] = field(default_factory=list)
     """What the app sent back over Socket Mode (envelope acks)."""
+    delay: float = 0.0
+    """Seconds every Web API call takes before it answers (a slow Slack)."""
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -125,6 +127,8 @@ class FakeSlack:
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         self.calls.append(Call(method, args))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         body: dict[str, Any] = {"ok": True}
         if method == "auth.test" and self.reject_token:
             return web.json_response({"ok": False, "error": "invalid_auth"})

@@ -16,7 +16,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import EVENTS_PATH, Background, SlackVerdicts, build_app
+from adapters.slack_bot import EVENTS_PATH, Background, SlackVerdicts, build_app, direct_events
 from adapters.slack_http import HttpLimits, SlackHttpServer
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
@@ -43,7 +43,12 @@ async def served(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[Served]:
     background = Background()
     app = build_app(lambda: services, client=client, signing_secret=SECRET, background=background)
     server = SlackHttpServer(
-        app, signing_secret=SECRET, healthy=store.healthy, path=EVENTS_PATH, limits=LIMITS
+        app,
+        signing_secret=SECRET,
+        healthy=store.healthy,
+        path=EVENTS_PATH,
+        limits=LIMITS,
+        direct=direct_events(lambda: services),
     )
     port = await server.start("127.0.0.1", 0)
     harness = Served(fake, services, f"http://127.0.0.1:{port}{EVENTS_PATH}")
