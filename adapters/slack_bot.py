@@ -440,14 +440,12 @@ def build_app(
     triggers = RecentKeys(TRIGGER_MEMORY_SECONDS)
 
     async def start(ack: Any, job: Coroutine[Any, Any, None], busy: str | None = BUSY) -> None:
-        """Ack with the job under way; a full background pool tells the asker to try again
-        (a button press has no text answer: Slack shows its own failure mark)."""
-        if work.spawn(job):
+        """Ack with the job under way. When the background pool is full the job is dropped
+        (logged) and a command's asker reads `busy`; a button press has no text answer."""
+        if work.spawn(job) or busy is None:
             await ack()
-        elif busy is not None:
-            await ack(busy)
         else:
-            await ack()
+            await ack(busy)
 
     @app.command("/compare")
     async def compare(ack: Any, command: dict[str, Any]) -> None:

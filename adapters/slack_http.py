@@ -9,8 +9,10 @@ answers 200 while the store answers. `drain()` stops accepting and lets accepted
 Under a rush the server takes only the work it can finish within Slack's 3 seconds: at most
 `max_in_flight` requests are worked on at once, and none is taken while the oldest of them has
 waited `max_queue_seconds`; the rest are answered 503 with `Retry-After` at once, before any
-signature or JSON work, and Slack delivers them again later (`X-Slack-Retry-Num`). Set with
-VERDICT_SLACK_MAX_IN_FLIGHT (default 256) and VERDICT_SLACK_MAX_QUEUE_SECONDS (default 1.0).
+signature or JSON work, and Slack delivers them again later (`X-Slack-Retry-Num`). Slack gives
+up after its third retry, so a quarter of the places are kept for retries: a first delivery
+still has chances left. Set with VERDICT_SLACK_MAX_IN_FLIGHT (default 256) and
+VERDICT_SLACK_MAX_QUEUE_SECONDS (default 1.0).
 Events named in `direct` (reaction votes) skip Bolt: the signature is checked here, the JSON
 parsed once and the handler called; everything else (URL verification, commands, buttons, other
 events) goes through Bolt.
@@ -56,6 +58,8 @@ class HttpLimits:
     max_queue_seconds: float = 1.0
     """No new work while the oldest request in flight has waited this long: the work is not
     keeping up, and what is taken now would not be answered within Slack's 3 s."""
+    retry_share: float = 0.25
+    """Of `max_in_flight`, the places only Slack's retries may take."""
     retry_after_seconds: int = 1
     max_body_bytes: int = 1_000_000
     max_header_bytes: int = 16_384
@@ -88,6 +92,8 @@ class Load:
     answered: int = 0
     busy: int = 0
     """Answered 503 because the server was saturated (Slack retries those)."""
+    connections_refused: int = 0
+    """Connections answered 503 and closed at once: past `max_connections`, or stopping."""
     peak_in_flight: int = 0
 
 
@@ -119,6 +125,9 @@ class SlackHttpServer:
         self._in_flight: dict[int, float] = {}
         """Admission number -> when it was admitted; dicts keep order, so the first is oldest."""
         self._admissions = itertools.count()
+        self._first_deliveries = max(
+            1, round(self.limits.max_in_flight * (1 - self.limits.retry_share))
+        )
         self._busy = Answer(
             503,
             b"busy, retry later",
@@ -152,10 +161,12 @@ class SlackHttpServer:
         for task in list(self._connections):
             task.cancel()
         log.info(
-            "slack http: %d requests answered, %d turned away as busy (503), at most %d in flight",
+            "slack http: %d requests answered, %d turned away as busy (503), at most %d in "
+            "flight; %d connections refused",
             self.load.answered,
             self.load.busy,
             self.load.peak_in_flight,
+            self.load.connections_refused,
         )
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -164,6 +175,7 @@ class SlackHttpServer:
             writer.close()
             return
         if self._closing or len(self._connections) >= self.limits.max_connections:
+            self.load.connections_refused += 1
             writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n")
             writer.write(b"Connection: close\r\nRetry-After: 1\r\n\r\n")
             with contextlib.suppress(Exception):
@@ -260,7 +272,9 @@ class SlackHttpServer:
             return Answer(error.status, error.reason.encode())
         # Admitted only once the body is here: a client trickling its body holds a connection
         # (capped, timed out), never a place in the work queue.
-        admitted = self._admit(asyncio.get_running_loop().time())
+        admitted = self._admit(
+            asyncio.get_running_loop().time(), retry="x-slack-retry-num" in headers
+        )
         if admitted is None:
             self.load.busy += 1
             return self._busy
@@ -273,11 +287,11 @@ class SlackHttpServer:
             del self._in_flight[admitted]
             self.load.answered += 1
 
-    def _admit(self, now: float) -> int | None:
+    def _admit(self, now: float, *, retry: bool) -> int | None:
         """An admission number, or None when saturated: too many in flight, or the oldest has
         waited too long. Costs a few dict operations, so refusing stays cheap under a rush."""
         in_flight = self._in_flight
-        if len(in_flight) >= self.limits.max_in_flight:
+        if len(in_flight) >= (self.limits.max_in_flight if retry else self._first_deliveries):
             return None
         if in_flight and now - next(iter(in_flight.values())) > self.limits.max_queue_seconds:
             return None
