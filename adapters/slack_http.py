@@ -362,7 +362,8 @@ class SlackHttpServer:
         if not self._direct or payload is None or payload.get("type") != "event_callback":
             return None
         event = payload.get("event")
-        return self._direct.get(event.get("type")) if isinstance(event, dict) else None
+        kind = event.get("type") if isinstance(event, dict) else None
+        return self._direct.get(kind) if isinstance(kind, str) else None
 
     async def _run_direct(self, handler: DirectHandler, payload: dict[str, Any]) -> Answer:
         """As Bolt would answer with `process_before_response`: 200 once the handler is done,

@@ -317,3 +317,20 @@ async def test_the_rush_benchmark_stores_exactly_what_it_was_told() -> None:
     assert result.mismatched == 0 and result.stored_votes == result.expected_votes > 0
     assert result.peak_in_flight is not None and result.peak_in_flight <= 8
     assert result.sigterm_exit == 0
+
+
+@pytest.mark.parametrize(
+    ("event", "status"),
+    [
+        ({"type": "reaction_added"}, 200),  # no item: nothing to count, nothing to retry
+        ({"type": "reaction_added", "item": {"type": "file", "file": "F07"}}, 200),
+        ({"type": ["reaction_added"]}, 404),  # not a vote: Bolt's answer to an unknown event
+    ],
+)
+async def test_odd_signed_events_get_a_plain_answer_without_a_traceback(
+    rushed: Rushed, caplog: pytest.LogCaptureFixture, event: dict[str, object], status: int
+) -> None:
+    body = json.dumps({"type": "event_callback", "event_id": "Ev07ODD", "event": event})
+    answer, _ = await _answer(rushed, body, "application/json")
+    assert answer == status
+    assert "Traceback" not in caplog.text
