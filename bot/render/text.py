@@ -199,20 +199,18 @@ def render_votes(posted: PostedCard, *, card_number: str | None = None) -> str:
     if poll is not None and poll.final is not None:
         line = f"{poll.final}. The vote is closed"
     else:
-        votes = (
-            hidden_tally(poll.hidden_total)
-            if poll is not None and poll.hidden_total is not None
-            else " · ".join(
-                f"{emoji} {column.name} {n}"
-                for emoji, column, n in zip(
-                    posted.vote_emojis, posted.card.tools, posted.card_votes, strict=True
-                )
+        hidden = hidden_tally(poll) if poll is not None else None
+        votes = hidden or " · ".join(
+            f"{emoji} {column.name} {n}"
+            for emoji, column, n in zip(
+                posted.vote_emojis, posted.card.tools, posted.card_votes, strict=True
             )
         )
-        how = how_to_vote(poll).capitalize()
+        how = (how_to_vote(poll) or "").capitalize()
         if poll is not None and poll.buttons and card_number is not None:
             how = f"Vote with :vote USER {card_number} N"
-        line = f"Votes here: {votes}. {how}"
+        line = hidden or f"Votes here: {votes}"
+        line += f". {how}" if how else ""
         closing = closing_note(poll)
         if closing is not None:
             line += f"; {closing}"

@@ -251,8 +251,12 @@ class WeeklyScheduler:
         """The channel's last weekly card closes as the next one goes out (before the recap
         is read, so a hidden result is final when the recap shows it)."""
         history = await self.weekly.history(subscription.platform, subscription.channel)
-        if history and history[0].card_id is not None:
+        if not history or history[0].card_id is None:
+            return
+        try:
             await PollDesk(bot).close_weekly(history[0].card_id)
+        except Exception:  # the old card stays open; the new week's card still goes out
+            log.exception("weekly verdicts: could not close card %s", history[0].card_id)
 
     async def _recap(self, subscription: Subscription) -> str | None:
         history = await self.weekly.history(subscription.platform, subscription.channel)

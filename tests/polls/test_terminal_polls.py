@@ -111,7 +111,7 @@ async def test_a_timed_card_closes_by_itself_when_its_time_comes(
 ) -> None:
     await chat.send(f"{PAIR} for 90m")
     card = chat.pop()
-    assert "closes Tue 24 Nov 13:30 UTC" in flat(card.text)
+    assert "ends 24 Nov 13:30 UTC" in flat(card.text)
     await chat.send(":react bob 1 1")
     clock.advance(minutes=89)
     await chat.send("/help")
@@ -161,8 +161,8 @@ async def test_hidden_results_show_only_the_number_of_votes_until_the_close(
     assert "results:closed" in chat.pop().text
     await chat.send(PAIR, user="ann")
     card = chat.pop()
-    assert "0 votes, results hidden until the vote closes" in flat(card.text)
-    assert "closes Tue 1 Dec 12:00 UTC" in flat(card.text)  # a hidden card gets an end: 7 days
+    assert "0 votes, split hidden until 1 Dec 12:00 UTC" in flat(card.text)
+    # a hidden card gets an end: 7 days
     for user, choice in [("bob", 1), ("cy", 1), ("dee", 2)]:
         await chat.send(f":react {user} 1 {choice}")
     shown = [flat(m.text) for m in chat.pop_all() if m.kind == "edit"]
@@ -265,3 +265,14 @@ async def test_a_weekly_card_closes_when_the_next_one_is_posted(
     assert any(m.kind == "card" for m in said)
     closed = await chat.bot.store.fetch("SELECT card_id FROM card_closes")
     assert closed == [first[0]]
+
+
+def test_the_command_line_explains_a_bad_duration_and_exits_non_zero(tmp_path: Path) -> None:
+    from tests.adapters.test_cli import verdict
+
+    result = verdict("compare", "smolvlm2 vs mistral-medium-3 for 40d", cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stderr == '"40d" is too long: a vote stays open at most 32 days.\n'
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    fine = verdict("compare", "smolvlm2 vs mistral-medium-3 for 2d", cwd=tmp_path)
+    assert fine.returncode == 0 and fine.stdout.startswith("SmolVLM2 vs Mistral Medium 3")
