@@ -408,8 +408,8 @@ class DiscordVerdicts:
             else:
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 text = await self.weekly.post_now(channel)
-        except VerdictError as error:
-            text = error.message
+        except VerdictError as error:  # may echo what was typed
+            text = safe(error.message)
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)
         else:
