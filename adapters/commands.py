@@ -44,6 +44,7 @@ from bot.catalogue import (
 )
 from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
+from bot.polls import split_duration
 from bot.render import json_format, markdown, text
 from bot.settings import SettingsError, load_settings, shard_ids
 from bot.storage import DatabaseError
@@ -101,9 +102,15 @@ def _compare(args: argparse.Namespace) -> int:
     comparer = Comparer(_load(args))
     query = " ".join(args.query)
     try:
-        tools = comparer.resolve_query(query)
+        asked, lasts = split_duration(query)
+        tools = comparer.resolve_query(asked)
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
+    if lasts is not None:  # the same words as in a chat; a printed card has no vote to end
+        print(
+            "verdict: `for …` sets how long a chat card's vote stays open; ignored here",
+            file=sys.stderr,
+        )
     slugs = [t.slug for t in tools]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies)

@@ -40,6 +40,8 @@ from bot.catalogue import Catalogue, Tool, load_catalogue
 from bot.chat import ChatBot
 from bot.errors import BadQuery, Choice, VerdictError
 from bot.platform import PostedCard
+from bot.poll_flows import PollDesk
+from bot.polls import split_duration
 from bot.render.lists import render_tool_page, tool_page
 from bot.render.text import (
     render_leaderboard,
@@ -65,9 +67,12 @@ Commands:
   :pick N                answer a "did you mean" question with choice N
   :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
   :unreact USER CARD N   USER removes that reaction
+  :vote USER CARD N      USER presses button N on card CARD (channels with votes:buttons)
+  :close USER CARD       USER closes card CARD's vote (its asker, or you: the channel admin)
   /verdicts subscribe DAY HOUR [TZ]   a weekly verdict here, e.g. mon 9am Europe/Paris
   /verdicts unsubscribe | now | preview
   /verdicts public NAME | private      show (or hide) this channel's weekly verdicts on the web
+  /verdicts settings [results:live|closed] [votes:reactions|buttons]   how new cards vote
   /help, /quit"""
 
 Kind = Literal["card", "edit", "reaction", "ephemeral", "tool", "leaderboard", "info"]
@@ -171,6 +176,8 @@ class ConsoleSession:
         self.user = user
         self.choices: dict[str, list[Choice]] = {}
         """The last "did you mean" choices offered to each user."""
+        self.desk = PollDesk(bot)
+        self.presses = 0
 
     async def send(self, line: str, *, user: str | None = None) -> None:
         """One line typed in the channel (by `user`, or the session's own user)."""
@@ -192,6 +199,10 @@ class ConsoleSession:
             await self.bot.leaderboard(self.channel, category=rest or None, user_id=who)
         elif command in {":react", ":unreact"}:
             await self._react(rest, added=command == ":react")
+        elif command == ":vote":
+            await self._vote(rest)
+        elif command == ":close":
+            await self._close(rest)
         elif command == "/verdicts":
             await self._verdicts(rest, who)
         elif command in {"/help", ""}:
@@ -202,12 +213,17 @@ class ConsoleSession:
 
     async def _compare(self, text: str, user: str) -> None:
         try:
+            text, lasts = split_duration(text)
+        except VerdictError as error:
+            await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
+            return
+        try:
             tools = self.bot.comparer.resolve_query(text)
         except VerdictError as error:
             self.choices[user] = error.choices()
             self.chat.send_choices(user, error, self.choices[user])
             return
-        await self.bot.post_comparison(self.channel, user, [t.slug for t in tools])
+        await self.bot.post_comparison(self.channel, user, [t.slug for t in tools], lasts=lasts)
 
     async def _pick(self, typed: str, user: str) -> None:
         offered = self.choices.get(user, [])
@@ -273,8 +289,48 @@ class ConsoleSession:
             )
         )
 
+    async def _vote(self, args: str) -> None:
+        """A vote button pressed, as a chat platform would deliver it (a press id each)."""
+        try:
+            user, number, typed = shlex.split(args)
+        except ValueError:
+            self._info("Usage: :vote USER CARD N, for example :vote alice 1 2")
+            return
+        card = await self._card(number)
+        if card is None:
+            return
+        if not await self.bot.polls.voted_with_buttons(PLATFORM, self.channel, number):
+            self._info(f"Card {number} is voted on with reactions: :react USER {number} N.")
+            return
+        if not typed.isdigit():
+            self._info(f"Vote with a tool's number, 1 to {len(card.tools)}.")
+            return
+        self.presses += 1
+        answer = await self.desk.press(card, user, int(typed) - 1, f"console-{self.presses}")
+        await self.chat.send_ephemeral(self.channel, user, answer)
+
+    async def _close(self, args: str) -> None:
+        try:
+            user, number = shlex.split(args)
+        except ValueError:
+            self._info("Usage: :close USER CARD, for example :close alice 1")
+            return
+        await self._close_card(user, number)
+
+    async def _close_card(self, user: str, number: str) -> None:
+        card = await self._card(number)
+        if card is None:
+            return
+        try:
+            answer = await self.desk.close(card, user_id=user, admin=user == self.user)
+        except VerdictError as error:
+            answer = error.for_surface(PLATFORM)
+        await self.chat.send_ephemeral(self.channel, user, answer)
+
     async def _why_not(self, card: CardRecord, user: str, emoji: str, *, added: bool) -> str | None:
         """Why a reaction would not count, in words; None when it is a vote to record."""
+        if await self.bot.polls.voted_with_buttons(PLATFORM, self.channel, card.message_id):
+            return f"card {card.message_id} is voted on with buttons (:vote USER CARD N)."
         names = [self.chat.catalogue.by_slug[s].name for s in card.tools]
         offered = ", ".join(f"{KEYCAPS[i]} {name}" for i, name in enumerate(names))
         if user == BOT_USER:
@@ -314,10 +370,15 @@ class ConsoleSession:
                 self._info(await self.weekly.publish(self.channel, rest))
             elif action == "private":
                 self._info(await self.weekly.unpublish(self.channel))
+            elif action == "settings":
+                self._info(await self.desk.settings(self.channel, rest.split()))
+            elif action == "close":
+                await self._close_card(user, rest.strip())
             else:
                 self._info(
                     "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
-                    " | public NAME | private"
+                    " | public NAME | private | settings results:live|closed votes:reactions|"
+                    "buttons | close CARD"
                 )
         except BadQuery as error:
             await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,10 +18,12 @@ import discord
 from discord import app_commands
 
 from adapters.discord_buttons import (
+    CloseButton,
     PickButton,
     Pressed,
     ReviewsView,
     ToolsPageButton,
+    VoteButton,
     choices_view,
 )
 from adapters.discord_render import (
@@ -38,8 +41,11 @@ from bot.chat import ChatBot
 from bot.compare import Comparer, split_last_name
 from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
+from bot.poll_flows import PollDesk
+from bot.polls import split_duration
 from bot.render.lists import tool_page
 from bot.votes import (
+    CardRecord,
     EditCoalescer,
     Leaderboard,
     ReactionEvent,
@@ -60,6 +66,7 @@ EDIT_INTERVAL_SECONDS = 3.0
 NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
+CLOSE_WHICH = "Which card? Give its message link (Copy Message Link on the card) or message id."
 CARD_PERMISSIONS = {
     "send_messages": "Send Messages",
     "embed_links": "Embed Links",
@@ -136,8 +143,17 @@ class DiscordPlatform:
         self.on_reviews = on_reviews
 
     def card_view(self, posted: PostedCard) -> ReviewsView:
+        """Full reviews and Full page; while the vote is open, a vote button per tool (with
+        `votes:buttons`) and "Close vote"."""
         reviewed = any(column.reviewed for column in posted.card.tools)
-        return ReviewsView(self.on_reviews, page_url=posted.page_url, reviews=reviewed)
+        view = ReviewsView(self.on_reviews, page_url=posted.page_url, reviews=reviewed)
+        poll = posted.poll
+        if poll is not None and not poll.closed:
+            if poll.buttons:
+                for i, column in enumerate(posted.card.tools):
+                    view.add_item(VoteButton(i, f"{i + 1} {column.name}"))
+            view.add_item(CloseButton())
+        return view
 
     def _channel(self, channel: str) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(int(channel))
@@ -154,7 +170,7 @@ class DiscordPlatform:
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
         message = self._channel(channel).get_partial_message(int(message_id))
-        await message.edit(embed=card_embed(posted))
+        await message.edit(embed=card_embed(posted), view=self.card_view(posted))
 
     async def add_reactions(self, channel: str, message_id: str, emojis: Sequence[str]) -> None:
         message = self._channel(channel).get_partial_message(int(message_id))
@@ -222,6 +238,7 @@ class DiscordVerdicts:
         self.platform = DiscordPlatform(client, catalogue, on_reviews=self.reviews)
         self.bot = self._bot(self.platform)
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
+        self.desk = PollDesk(self.bot)
 
     def _bot(self, platform: DiscordPlatform) -> ChatBot:
         me = self.client.user
@@ -238,6 +255,7 @@ class DiscordVerdicts:
 
     async def compare(self, interaction: discord.Interaction, query: str) -> None:
         try:  # matching is fast: answer a bad query at once, privately
+            query, lasts = split_duration(query)
             tools = self.comparer.resolve_query(query)
         except VerdictError as error:
             await answer_privately(
@@ -251,8 +269,55 @@ class DiscordVerdicts:
         await interaction.response.defer(thinking=True)  # the store may take a moment
         replies = self._bot(InteractionReplies(self.platform, interaction))
         await replies.post_comparison(
-            str(interaction.channel_id), str(interaction.user.id), [t.slug for t in tools]
+            str(interaction.channel_id),
+            str(interaction.user.id),
+            [t.slug for t in tools],
+            lasts=lasts,
         )
+
+    async def _pressed_card(self, interaction: discord.Interaction) -> CardRecord | None:
+        message = interaction.message
+        if message is None:
+            return None
+        return await self.store.find_card(PLATFORM, str(interaction.channel_id), str(message.id))
+
+    async def vote(self, interaction: discord.Interaction, choice: int) -> None:
+        """A vote button: deferred privately at once (the 3-second rule), then committed, then
+        answered to the presser alone. The interaction id makes a redelivery count once."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        card = await self._pressed_card(interaction)
+        if card is None:
+            await interaction.followup.send(CARD_GONE, ephemeral=True)
+            return
+        answer = await self.desk.press(card, str(interaction.user.id), choice, str(interaction.id))
+        await interaction.followup.send(safe(answer), ephemeral=True)
+
+    async def close_pressed(self, interaction: discord.Interaction) -> None:
+        """ "Close vote" on a card."""
+        card = await self._pressed_card(interaction)
+        await self._close(interaction, card)
+
+    async def close_command(self, interaction: discord.Interaction, link: str) -> None:
+        """/close CARD: a card's message link (Copy Message Link) or message id."""
+        ids = re.findall(r"\d{5,}", link)
+        card = None
+        if ids:
+            channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
+            card = await self.store.find_card(PLATFORM, channel, ids[-1])
+        await self._close(interaction, card)
+
+    async def _close(self, interaction: discord.Interaction, card: CardRecord | None) -> None:
+        if card is None:
+            await answer_privately(interaction, CLOSE_WHICH)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        granted = interaction.permissions
+        admin = granted.manage_guild or granted.manage_messages
+        try:
+            text = await self.desk.close(card, user_id=str(interaction.user.id), admin=admin)
+        except VerdictError as error:
+            text = error.message
+        await interaction.followup.send(safe(text), ephemeral=True)
 
     async def reviews(self, interaction: discord.Interaction) -> None:
         """ "Full reviews" pressed on a card: each tool's four reviews, privately, a message
@@ -338,11 +403,13 @@ class DiscordVerdicts:
                 text = await self.weekly.publish(channel, " ".join(args))
             elif action == "private":
                 text = await self.weekly.unpublish(channel)
+            elif action == "settings":
+                text = await self.desk.settings(channel, [a for a in args if a])
             else:
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 text = await self.weekly.post_now(channel)
-        except VerdictError as error:
-            text = error.message
+        except VerdictError as error:  # may echo what was typed
+            text = safe(error.message)
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)
         else:
@@ -443,11 +510,39 @@ def build_tree(
     ) -> None:
         await verdicts().verdicts(interaction, "public", channel.id, name)
 
+    @group.command(name="settings", description="How new cards in a channel vote and show results")
+    @app_commands.describe(
+        results="live: show the split as votes come; closed: only after the vote closes",
+        votes="reactions: number emojis; buttons: one button per tool, nobody sees who voted",
+    )
+    @app_commands.choices(
+        results=[app_commands.Choice(name=v, value=v) for v in ("live", "closed")],
+        votes=[app_commands.Choice(name=v, value=v) for v in ("reactions", "buttons")],
+    )
+    async def settings(
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        results: app_commands.Choice[str] | None = None,
+        votes: app_commands.Choice[str] | None = None,
+    ) -> None:
+        wanted = [
+            f"results:{results.value}" if results else "",
+            f"votes:{votes.value}" if votes else "",
+        ]
+        await verdicts().verdicts(interaction, "settings", channel.id, *wanted)
+
     @group.command(name="private", description="Take a channel's weekly verdicts off the web")
     async def private(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         await verdicts().verdicts(interaction, "private", channel.id)
 
     tree.add_command(group)
+
+    @tree.command(name="close", description="Close a card's vote: its asker or a channel admin")
+    @app_commands.describe(card="the card's message link (Copy Message Link) or message id")
+    async def close(
+        interaction: discord.Interaction, card: app_commands.Range[str, 1, 200]
+    ) -> None:
+        await verdicts().close_command(interaction, card)
 
     @tree.error
     async def on_error(
@@ -518,7 +613,7 @@ class VerdictClient(discord.AutoShardedClient):
             self._pages = await start_web(site, *self.web)
         # Buttons on messages posted before this start answer too.
         self.add_view(ReviewsView(self._verdicts.reviews))
-        self.add_dynamic_items(PickButton, ToolsPageButton)
+        self.add_dynamic_items(PickButton, ToolsPageButton, VoteButton, CloseButton)
         if self.guild_id is not None:
             guild = discord.Object(id=self.guild_id)
             self.tree.copy_global_to(guild=guild)

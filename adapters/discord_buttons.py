@@ -24,6 +24,11 @@ MAX_BUTTONS = 25
 REVIEWS_ID = "verdict:reviews"
 """The "Full reviews" button on every card: fixed, so one persistent view answers them all,
 including cards posted before a restart (the card is found by its message in the store)."""
+VOTE_PREFIX = "verdict:vote:"
+"""A vote button: the prefix and the tool's 0-based place on the card. The card is the message
+the button is on (a card's id exists only once Discord has accepted its message)."""
+CLOSE_ID = "verdict:close"
+"""The "Close vote" button: the card, again, is the message it is on."""
 PICK_PREFIX = "verdict:pick:"
 TOOLS_PREFIX = "verdict:tools:"
 CUSTOM_ID_LIMIT = 100
@@ -124,6 +129,63 @@ class ToolsPageButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _client_verdicts(interaction).tools(interaction, self.filter, page=self.page)
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"verdict:vote:(?P<choice>[0-3])",
+):
+    """One tool's vote button on a card of a channel with `votes:buttons`: the press is
+    answered privately, so nobody else sees who voted what. Works after a restart."""
+
+    def __init__(self, choice: int, label: str = "Vote") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label, BUTTON_LABEL_LIMIT),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{VOTE_PREFIX}{choice}",
+            )
+        )
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> VoteButton:
+        return cls(int(match["choice"]), getattr(item, "label", None) or "Vote")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _client_verdicts(interaction).vote(interaction, self.choice)
+
+
+class CloseButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"verdict:close"
+):
+    """ "Close vote" on an open card: for its asker or a channel admin."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Close vote", style=discord.ButtonStyle.danger, custom_id=CLOSE_ID
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> CloseButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _client_verdicts(interaction).close_pressed(interaction)
 
 
 def pick_query(choice: Choice) -> str | None:

@@ -7,6 +7,7 @@ import discord
 from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
+from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.facts import released
 from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
 from bot.render.lists import ToolPage, page_heading
@@ -75,11 +76,21 @@ def card_description(posted: PostedCard, *, take_limit: int = 140) -> str:
 
 
 def card_footer(posted: PostedCard) -> str:
-    """The tally line: votes on this card, how to vote, and the head to head for a pair."""
-    votes = " · ".join(
+    """The tally line: votes on this card, how to vote, and the head to head for a pair; once
+    closed, the final line; while results are hidden, only the number of votes."""
+    poll = posted.poll
+    if poll is not None and poll.final is not None:
+        return f"{poll.final} · vote closed"
+    hidden = hidden_tally(poll) if poll is not None else None
+    votes = hidden or " · ".join(
         f"{emoji} {n}" for emoji, n in zip(posted.vote_emojis, posted.card_votes, strict=True)
     )
-    line = f"Votes here: {votes} · react to vote"
+    how = how_to_vote(poll)
+    line = hidden or f"Votes here: {votes}"
+    line += f" · {how}" if how else ""
+    closing = closing_note(poll)
+    if closing is not None:
+        line += f" · {closing}"
     pair = posted.head_to_head
     if pair is not None:
         names = {c.slug: c.name for c in posted.card.tools}

@@ -36,10 +36,12 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.logs import announce, startup_line
 from adapters.slack_http import DirectHandler, HttpLimits, SlackHttpServer
 from adapters.slack_render import (
+    CLOSE_ACTION,
     FULL_PAGE_ACTION,
     PICK_ACTION,
     REVIEWS_ACTION,
     TOOLS_ACTION,
+    VOTE_ACTION,
     card_blocks,
     card_text,
     choices_blocks,
@@ -54,6 +56,8 @@ from bot.chat import ChatBot
 from bot.compare import Comparer
 from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
+from bot.poll_flows import PollDesk
+from bot.polls import SETTINGS_USAGE, split_duration
 from bot.render.lists import page_heading, tool_page
 from bot.votes import (
     KEYCAPS,
@@ -73,7 +77,10 @@ EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 VERDICTS_USAGE = (
     "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview | public NAME | private"
+    " | settings [results:live|closed] [votes:reactions|buttons] | close CARD"
 )
+PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
+CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
 NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
@@ -296,6 +303,7 @@ class SlackVerdicts:
             public_url=public_url,
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
+        self.desk = PollDesk(self.bot)
 
     async def compare(
         self, channel: str, user: str, text: str, response_url: str | None = None
@@ -305,12 +313,18 @@ class SlackVerdicts:
         ("Invite @verdict to this channel")."""
         platform = CommandReplies(self.platform, response_url) if response_url else self.platform
         try:
+            text, lasts = split_duration(text)
+        except VerdictError as error:
+            await platform.send_ephemeral(channel, user, error.for_surface(PLATFORM))
+            return
+        try:
             tools = self.bot.comparer.resolve_query(text)
         except VerdictError as error:
             await platform.send_choices(channel, user, error)
             return
         try:
-            await self._bot_on(platform).post_comparison(channel, user, [t.slug for t in tools])
+            slugs = [t.slug for t in tools]
+            await self._bot_on(platform).post_comparison(channel, user, slugs, lasts=lasts)
         except CannotPostHere as error:
             await platform.send_ephemeral(channel, user, error.message)
 
@@ -369,6 +383,35 @@ class SlackVerdicts:
         if event is not None:
             await self.bot.reaction(event)
 
+    async def press(self, channel: str, user: str, message_ts: str, choice: int, press: str) -> str:
+        """A vote button: commit the vote and return the presser's private answer."""
+        card = await self.store.find_card(PLATFORM, channel, message_ts)
+        if card is None:
+            return "That card is not in the vote database any more; ask /compare again."
+        return await self.desk.press(card, user, choice, press)
+
+    async def close_pressed(self, channel: str, user: str, message_ts: str) -> None:
+        await self.platform.send_ephemeral(
+            channel, user, await self._close(channel, user, message_ts)
+        )
+
+    async def _close(self, channel: str, user: str, message_ts: str) -> str:
+        """Close for the card's asker, the channel's subscriber or a bot admin."""
+        card = await self.store.find_card(PLATFORM, channel, message_ts)
+        if card is None:
+            return CLOSE_WHICH
+        try:
+            return await self.desk.close(card, user_id=user, admin=await self._admin(channel, user))
+        except VerdictError as error:
+            return error.message
+
+    async def _admin(self, channel: str, user: str) -> bool:
+        """A bot admin (SLACK_ADMIN_USER_IDS) or whoever subscribed the channel."""
+        if user in self.admin_user_ids:
+            return True
+        current = await self.weekly.store.subscription(PLATFORM, channel)
+        return current is not None and current.subscribed_by == self.store.hash_user(PLATFORM, user)
+
     async def verdicts(
         self, channel: str, user: str, text: str, response_url: str | None = None
     ) -> None:
@@ -381,6 +424,12 @@ class SlackVerdicts:
         await replies.send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
+        if action == "close":
+            return await self._close(channel, user, _message_ts(" ".join(args)))
+        if action == "settings":
+            if args and not await self._admin(channel, user):
+                return f"{NOT_ALLOWED} {SETTINGS_USAGE}"
+            return await self.desk.settings(channel, args)
         if action not in {"subscribe", "unsubscribe", "now", "preview", "public", "private"}:
             return VERDICTS_USAGE
         current = await self.weekly.store.subscription(PLATFORM, channel)
@@ -424,6 +473,20 @@ def direct_events(verdicts: Callable[[], SlackVerdicts]) -> dict[str, DirectHand
         await commit_vote(verdicts(), body)
 
     return {"reaction_added": vote, "reaction_removed": vote}
+
+
+def _message_ts(typed: str) -> str:
+    """A message's ts from its link (`…/archives/C1/p1700000000123456`) or the ts itself."""
+    link = re.search(r"/p(\d{10})(\d{6})", typed)
+    if link is not None:
+        return f"{link[1]}.{link[2]}"
+    return typed.strip()
+
+
+def _pressed_on(body: dict[str, Any]) -> str:
+    """The ts of the message a button was pressed on."""
+    container = body.get("container") or {}
+    return str(container.get("message_ts") or (body.get("message") or {}).get("ts") or "")
 
 
 def build_app(
@@ -503,6 +566,27 @@ def build_app(
         number, _, wanted = action["value"].partition(":")
         blocks, heading = verdicts().tools_page(wanted, int(number) if number.isdigit() else 1)
         await start(ack, respond(replace_original=True, blocks=blocks, text=heading), busy=None)
+
+    @app.action(re.compile(rf"^{VOTE_ACTION}_[0-3]$"))
+    async def vote_button(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """Commit, then ack: Slack does not retry a press, so a failed commit is said to the
+        presser privately rather than lost. A redelivery has the same trigger id: once."""
+        channel, user = body["channel"]["id"], body["user"]["id"]
+        press = str(body.get("trigger_id") or f"{user}:{action.get('action_ts')}")
+        try:
+            answer = await verdicts().press(
+                channel, user, _pressed_on(body), int(action["action_id"][-1]), press
+            )
+        except Exception:
+            log.exception("a vote button press could not be committed")
+            answer = PRESS_FAILED
+        await ack()
+        work.spawn(verdicts().platform.send_ephemeral(channel, user, answer))
+
+    @app.action(CLOSE_ACTION)
+    async def close_button(ack: Any, body: dict[str, Any]) -> None:
+        channel, user = body["channel"]["id"], body["user"]["id"]
+        await start(ack, verdicts().close_pressed(channel, user, _pressed_on(body)), busy=None)
 
     @app.action(FULL_PAGE_ACTION)
     async def full_page(ack: Any) -> None:

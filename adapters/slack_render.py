@@ -9,9 +9,10 @@ from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.errors import Choice
 from bot.platform import PostedCard
+from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
 from bot.render.lists import ToolPage, page_heading
-from bot.votes import MEANING, SLACK_NAMES, Leaderboard, entry_summary, scope_note
+from bot.votes import KEYCAPS, MEANING, SLACK_NAMES, Leaderboard, entry_summary, scope_note
 
 MAX_BLOCKS = 50
 HEADER_LIMIT = 150
@@ -53,6 +54,11 @@ PICK_ACTION = "verdict_pick"
 """A "Did you mean" button; its value is the comparison to run with that choice."""
 TOOLS_ACTION = "verdict_tools"
 """Previous / next page of /tools; the value is "page:filter"."""
+VOTE_ACTION = "verdict_vote"
+"""A vote button, `verdict_vote_N` for the tool at 0-based place N; the card is the message
+the button is on."""
+CLOSE_ACTION = "verdict_close"
+"""The "Close vote" button on an open card."""
 MAX_ACTIONS = 25
 
 
@@ -70,8 +76,21 @@ def _split_line(split: SplitLine, take_limit: int) -> str:
 
 
 def tally_line(posted: PostedCard) -> str:
-    tally = " · ".join(f":{vote_name(i)}: {votes}" for i, votes in enumerate(posted.card_votes))
-    line = f"Votes here: {tally} · react to vote"
+    """The votes on this card and how to vote; once closed, the final line; while results are
+    hidden, only the number of votes."""
+    poll = posted.poll
+    if poll is not None and poll.final is not None:
+        return f"{escape(poll.final)} · vote closed"
+    hidden = hidden_tally(poll) if poll is not None else None
+    tally = hidden or " · ".join(
+        f":{vote_name(i)}: {votes}" for i, votes in enumerate(posted.card_votes)
+    )
+    how = how_to_vote(poll)
+    line = hidden or f"Votes here: {tally}"
+    line += f" · {how}" if how else ""
+    closing = closing_note(poll)
+    if closing is not None:
+        line += f" · {closing}"
     pair = posted.head_to_head
     if pair is not None:
         names = {c.slug: escape(c.name) for c in posted.card.tools}
@@ -114,6 +133,26 @@ def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
                 "value": "+".join(c.slug for c in card.tools),
             }
         )
+    poll = posted.poll
+    if poll is not None and not poll.closed:
+        if poll.buttons:
+            buttons += [
+                {
+                    "type": "button",
+                    "action_id": f"{VOTE_ACTION}_{i}",
+                    "text": {"type": "plain_text", "text": KEYCAPS[i], "emoji": True},
+                    "value": str(i),
+                }
+                for i in range(len(card.tools))
+            ]
+        buttons.append(
+            {
+                "type": "button",
+                "action_id": CLOSE_ACTION,
+                "text": {"type": "plain_text", "text": "Close vote"},
+                "value": "close",
+            }
+        )
     if posted.page_url is not None:
         buttons.append(
             {
@@ -140,9 +179,13 @@ def card_blocks(posted: PostedCard) -> list[Block]:
 
 
 def block_lines(blocks: list[Block]) -> list[str]:
-    """What a reader sees, line by line: every text in the blocks, buttons as their label."""
+    """What a reader sees, line by line: every text in the blocks; a row of buttons is one
+    line of their labels."""
     lines: list[str] = []
     for block in blocks:
+        if block["type"] == "actions":
+            lines.append(" ".join(e["text"]["text"] for e in block["elements"] if "text" in e))
+            continue
         texts = []
         if "text" in block:
             texts.append(block["text"]["text"])

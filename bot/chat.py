@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.catalogue import Catalogue
 from bot.compare import Comparer, comparison_url
 from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
+from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line, split_duration
 from bot.votes import (
     AlsoInTransaction,
     CardRecord,
@@ -56,10 +57,12 @@ class ChatBot:
         self.bot_user_id = bot_user_id
         self.clock = clock
         self.public_url = public_url
+        self.polls = PollStore(store)
 
     async def compare(self, channel: str, user_id: str, text: str) -> CardRecord | None:
         """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
         try:
+            text, lasts = split_duration(text)
             tools = self.comparer.resolve_query(text)
         except VerdictError as error:
             await self.platform.send_ephemeral(
@@ -67,14 +70,19 @@ class ChatBot:
             )
             return None
         try:
-            return await self.post_comparison(channel, user_id, [t.slug for t in tools])
+            return await self.post_comparison(
+                channel, user_id, [t.slug for t in tools], lasts=lasts
+            )
         except CannotPostHere as error:
             await self.platform.send_ephemeral(channel, user_id, error.message)
             return None
 
-    async def post_comparison(self, channel: str, user_id: str, slugs: Sequence[str]) -> CardRecord:
-        """Post an asked-for comparison and log the request (the weekly pick reads the log)."""
-        record = await self.post_card(channel, slugs, asked_by=user_id)
+    async def post_comparison(
+        self, channel: str, user_id: str, slugs: Sequence[str], *, lasts: timedelta | None = None
+    ) -> CardRecord:
+        """Post an asked-for comparison and log the request (the weekly pick reads the log).
+        With `lasts`, its vote closes by itself that long after it is posted."""
+        record = await self.post_card(channel, slugs, asked_by=user_id, lasts=lasts)
         await self.store.log_request(platform=self.platform.name, channel=channel, tools=slugs)
         return record
 
@@ -86,12 +94,23 @@ class ChatBot:
         asked_by: str,
         recap: str | None = None,
         also: AlsoInTransaction | None = None,
+        lasts: timedelta | None = None,
     ) -> CardRecord:
         """Post a card for `slugs`, remember it for votes, then seed its vote reactions.
 
         The card is stored (with `also`, in the same transaction) as soon as the platform has
-        accepted it, before any follow-up step that could fail or be cut short."""
-        posted = await self._posted(list(slugs), card_votes=(0,) * len(slugs), recap=recap)
+        accepted it, before any follow-up step that could fail or be cut short. The channel's
+        settings decide how it is voted on and whether its results show before it closes."""
+        settings = await self.polls.settings(self.platform.name, channel)
+        closes_at = ends(self.clock(), lasts, settings)
+        poll = CardPoll(
+            buttons=settings.votes == "buttons",
+            hidden_total=0 if settings.results == "closed" else None,
+            closes_at=closes_at,
+        )
+        posted = await self._posted(
+            list(slugs), card_votes=(0,) * len(slugs), recap=recap, poll=poll
+        )
         message_id = await self.platform.post_card(channel, posted)
         record = await self.store.register_card(
             platform=self.platform.name,
@@ -100,8 +119,10 @@ class ChatBot:
             tools=slugs,
             asked_by=asked_by,
             recap=recap,
-            also=also,
+            also=PollStore.opens(settings, closes_at, also),
         )
+        if poll.buttons:
+            return record
         try:
             await self.platform.add_reactions(channel, message_id, posted.vote_emojis)
         except Exception:  # the card is out and counts as sent; people can still react by hand
@@ -138,7 +159,10 @@ class ChatBot:
         return board
 
     async def reaction(self, event: ReactionEvent) -> VoteOutcome:
-        """Count a reaction as a vote if it is one, then show the card's new tally."""
+        """Count a reaction as a vote if it is one, then show the card's new tally. On a card
+        voted with buttons a reaction is no vote: it would show everyone who voted what."""
+        if await self.polls.voted_with_buttons(event.platform, event.channel, event.message_id):
+            return VoteOutcome.IGNORED
         outcome = await handle_reaction(
             self.store,
             event,
@@ -149,7 +173,19 @@ class ChatBot:
             card = await self.store.find_card(event.platform, event.channel, event.message_id)
             if card is not None:
                 await self.refresh(card)
+        elif outcome is VoteOutcome.CLOSED and event.added:
+            await self._tell_closed(event)
         return outcome
+
+    async def _tell_closed(self, event: ReactionEvent) -> None:
+        """A reaction after the close counts for nothing: say so to the voter, where the
+        platform lets the bot answer one person (Discord has no way outside an interaction)."""
+        try:
+            await self.platform.send_ephemeral(
+                event.channel, event.user_id, "This vote is closed; your reaction was not counted."
+            )
+        except Exception:  # an answer that cannot be sent changes nothing about the vote
+            log.exception("could not tell %s the vote is closed", event.user_id)
 
     async def refresh(self, card: CardRecord) -> None:
         """Show the card's current tally. Coalesced edits read the tally when they are sent,
@@ -160,12 +196,36 @@ class ChatBot:
             self.edits.submit((card.channel, card.message_id), lambda: self._edit(card))
 
     async def _edit(self, card: CardRecord) -> None:
+        await self.platform.edit_card(card.channel, card.message_id, await self.as_posted(card))
+
+    async def as_posted(self, card: CardRecord) -> PostedCard:
+        """The card as it must stand now. While its results are hidden, the split never
+        leaves the core: the card's own votes are shown as zeros beside their total."""
         tally = await self.store.card_tally(card.id)
-        posted = await self._posted(list(card.tools), tally, recap=card.recap)
-        await self.platform.edit_card(card.channel, card.message_id, posted)
+        record = await self.polls.poll(card.id)
+        poll = self.card_poll(card, record, tally) if record is not None else None
+        if record is not None and (record.hidden or record.closed):
+            tally = (0,) * len(tally)
+        return await self._posted(list(card.tools), tally, recap=card.recap, poll=poll)
+
+    def card_poll(self, card: CardRecord, record: PollRecord, tally: tuple[int, ...]) -> CardPoll:
+        final = None
+        if record.final_votes is not None:
+            names = [self.comparer.catalogue.by_slug[s].name for s in card.tools]
+            final = final_line(names, record.final_votes)
+        return CardPoll(
+            buttons=record.vote_mode == "buttons",
+            hidden_total=sum(tally) if record.hidden else None,
+            closes_at=record.closes_at,
+            final=final,
+        )
 
     async def _posted(
-        self, slugs: list[str], card_votes: tuple[int, ...], recap: str | None = None
+        self,
+        slugs: list[str],
+        card_votes: tuple[int, ...],
+        recap: str | None = None,
+        poll: CardPoll | None = None,
     ) -> PostedCard:
         tools = [self.comparer.catalogue.by_slug[s] for s in slugs]
         card = self.comparer.card_for(tools, await self.store.tool_tallies(slugs))
@@ -177,4 +237,5 @@ class ChatBot:
             head_to_head=pair if pair is not None and pair.votes else None,
             recap=recap,
             page_url=comparison_url(self.public_url, slugs) if self.public_url else None,
+            poll=poll,
         )

@@ -164,3 +164,21 @@ class CatalogueError(Exception):
 class PlatformRefused(Exception):
     """A chat platform refused the bot's credentials; the message names the setting, never
     its value."""
+
+
+class BadDuration(BadQuery):
+    """`for …` after a comparison is not a length of time the bot can keep a vote open."""
+
+    kind = "bad_duration"
+
+
+class BadSetting(BadQuery):
+    """A channel setting that does not exist, or a value it cannot take."""
+
+    kind = "bad_setting"
+
+
+class CloseRefused(VerdictError):
+    """A vote that cannot be closed by this person, or is already closed."""
+
+    kind = "close_refused"

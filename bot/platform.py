@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
 from bot.compare import VerdictCard
+from bot.polls import CardPoll
 from bot.votes import HeadToHead, Leaderboard
 
 
@@ -32,6 +33,8 @@ class PostedCard(BaseModel):
     """On a weekly verdict: how the channel's previous weekly card ended."""
     page_url: str | None = None
     """The comparison's full web page, when the bot has a public URL (`VERDICT_PUBLIC_URL`)."""
+    poll: CardPoll | None = None
+    """How the card is voted on, and whether it closes, closed or hides its split."""
 
 
 class ChatPlatform(Protocol):

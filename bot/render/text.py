@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
+from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.facts import released, stated_facts
 from bot.render.layout import (
     CARD_CHARS,
@@ -192,14 +193,27 @@ def render_list(catalogue: Catalogue) -> str:
 
 def render_votes(posted: PostedCard, *, card_number: str | None = None) -> str:
     """The tally line of a posted card: the votes here, and how to vote (the part that
-    changes). With `card_number`, how to open the full reviews in the terminal chat."""
-    votes = " · ".join(
-        f"{emoji} {column.name} {n}"
-        for emoji, column, n in zip(
-            posted.vote_emojis, posted.card.tools, posted.card_votes, strict=True
+    changes). With `card_number`, how to open the full reviews in the terminal chat. A closed
+    card shows its final line; a card whose results are hidden shows only its number of votes."""
+    poll = posted.poll
+    if poll is not None and poll.final is not None:
+        line = f"{poll.final}. The vote is closed"
+    else:
+        hidden = hidden_tally(poll) if poll is not None else None
+        votes = hidden or " · ".join(
+            f"{emoji} {column.name} {n}"
+            for emoji, column, n in zip(
+                posted.vote_emojis, posted.card.tools, posted.card_votes, strict=True
+            )
         )
-    )
-    line = f"Votes here: {votes}. React to vote"
+        how = (how_to_vote(poll) or "").capitalize()
+        if poll is not None and poll.buttons and card_number is not None:
+            how = f"Vote with :vote USER {card_number} N"
+        line = hidden or f"Votes here: {votes}"
+        line += f". {how}" if how else ""
+        closing = closing_note(poll)
+        if closing is not None:
+            line += f"; {closing}"
     if card_number is not None:
         line += f"; :reviews {card_number} for the full reviews"
     line += "."

@@ -268,6 +268,40 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE subscriptions ADD COLUMN public_name TEXT;
     """,
+    # 6: reserved for the vote writer's migration (another branch); a no-op here.
+    """
+    SELECT 1;
+    """,
+    # 7: polls (issue 17). A card may close (`closed_at`, NULL while open) at an end time
+    # (`closes_at`); `results` 'closed' hides the split until then; `vote_mode` 'buttons' votes
+    # through buttons instead of reactions. The row in `card_closes` is the claim that makes a
+    # close exactly-once across processes and restarts, with the final tally it read under the
+    # vote writer's locks; `shown` is set once the card's final line is on the platform.
+    """
+    ALTER TABLE cards ADD COLUMN closed_at TEXT;
+    ALTER TABLE cards ADD COLUMN closes_at TEXT;
+    ALTER TABLE cards ADD COLUMN results TEXT NOT NULL DEFAULT 'live'
+        CHECK (results IN ('live', 'closed'));
+    ALTER TABLE cards ADD COLUMN vote_mode TEXT NOT NULL DEFAULT 'reactions'
+        CHECK (vote_mode IN ('reactions', 'buttons'));
+    CREATE INDEX cards_closing ON cards (closes_at) WHERE closed_at IS NULL;
+
+    CREATE TABLE card_closes (
+        card_id INTEGER PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
+        closed_at TEXT NOT NULL,
+        closed_by TEXT NOT NULL,
+        final_votes TEXT NOT NULL,
+        shown INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE channel_settings (
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        results TEXT NOT NULL DEFAULT 'live' CHECK (results IN ('live', 'closed')),
+        votes TEXT NOT NULL DEFAULT 'reactions' CHECK (votes IN ('reactions', 'buttons')),
+        PRIMARY KEY (platform, channel)
+    );
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -498,6 +532,36 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     # 5: as SQLite's 5.
     """
     ALTER TABLE subscriptions ADD COLUMN public_name TEXT;
+    """,
+    # 6: as SQLite's 6 (reserved).
+    """
+    SELECT 1;
+    """,
+    # 7: as SQLite's 7.
+    """
+    ALTER TABLE cards ADD COLUMN closed_at TEXT;
+    ALTER TABLE cards ADD COLUMN closes_at TEXT;
+    ALTER TABLE cards ADD COLUMN results TEXT NOT NULL DEFAULT 'live'
+        CHECK (results IN ('live', 'closed'));
+    ALTER TABLE cards ADD COLUMN vote_mode TEXT NOT NULL DEFAULT 'reactions'
+        CHECK (vote_mode IN ('reactions', 'buttons'));
+    CREATE INDEX cards_closing ON cards (closes_at) WHERE closed_at IS NULL;
+
+    CREATE TABLE card_closes (
+        card_id BIGINT PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
+        closed_at TEXT NOT NULL,
+        closed_by TEXT NOT NULL,
+        final_votes TEXT NOT NULL,
+        shown INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE channel_settings (
+        platform TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        results TEXT NOT NULL DEFAULT 'live' CHECK (results IN ('live', 'closed')),
+        votes TEXT NOT NULL DEFAULT 'reactions' CHECK (votes IN ('reactions', 'buttons')),
+        PRIMARY KEY (platform, channel)
+    );
     """,
 )
 

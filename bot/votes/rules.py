@@ -45,6 +45,8 @@ class ReactionEvent(BaseModel):
 class VoteOutcome(StrEnum):
     RECORDED = "recorded"
     IGNORED = "ignored"
+    CLOSED = "closed"
+    """Refused: the card's vote had closed when it was committed."""
 
 
 def choice_for(emoji: str, tool_count: int) -> int | None:
@@ -75,7 +77,7 @@ async def handle_reaction(
         return VoteOutcome.IGNORED
     voter = store.hash_user(event.platform, event.user_id)
     event_time = event.event_time if event.event_time is not None else arrival_time()
-    await store.record_vote(
+    applied = await store.record_vote(
         VoteWrite(
             card_id=card.id,
             voter=voter,
@@ -86,7 +88,7 @@ async def handle_reaction(
             timed=event.event_time is not None,
         )
     )
-    return VoteOutcome.RECORDED
+    return VoteOutcome.RECORDED if applied else VoteOutcome.CLOSED
 
 
 def _event_key(event: ReactionEvent, voter: str) -> str | None:

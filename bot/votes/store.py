@@ -108,11 +108,13 @@ class Store:
     and close with `await store.close()`.
     """
 
-    def __init__(self, db: Database, salt: bytes, clock: Clock) -> None:
+    def __init__(self, db: Database, salt: bytes, clock: Clock, *, polls: bool = True) -> None:
+        """`polls` False: a database read as it is, from before cards could hide results."""
         self.db = db
+        self._hidden = HIDDEN_CARD if polls else "(1 = 0)"
         self._salt = salt
         self._clock = clock
-        self._queue: asyncio.Queue[tuple[VoteWrite, asyncio.Future[None]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[VoteWrite, asyncio.Future[bool]]] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
         self._pruned_at = float("-inf")
 
@@ -143,12 +145,13 @@ class Store:
                         "from a backup"
                     )
             salt = await _voter_key(db, location, read_only=read_only)
+            polls = await _knows_polls(db)
         except BaseException as error:
             await db.close()
             if isinstance(error, sqlite3.DatabaseError | OSError):
                 raise StoreError(f"cannot use {location}: {error}") from None
             raise
-        return cls(db, salt, clock)
+        return cls(db, salt, clock, polls=polls)
 
     async def close(self) -> None:
         if self._writer_task is not None:
@@ -226,13 +229,14 @@ class Store:
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
         return _card_record(await self.db.fetch(_FIND_CARD, (platform, channel, message_id)))
 
-    async def record_vote(self, vote: VoteWrite) -> None:
-        """Returns once the vote is committed. Redeliveries (same event key) count once."""
+    async def record_vote(self, vote: VoteWrite) -> bool:
+        """Returns once the vote is committed. Redeliveries (same event key) count once.
+        True when applied (or a redelivery), False when refused: the card was closed."""
         if self._writer_task is None:
             self._writer_task = asyncio.create_task(self._write_votes())
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((vote, done))  # unbounded: never waits
-        await done
+        return await done
 
     async def _write_votes(self) -> None:
         while True:
@@ -240,20 +244,21 @@ class Store:
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await self._commit_votes([vote for vote, _ in batch])
+                refused = await self._commit_votes([vote for vote, _ in batch])
             except Exception as error:  # every waiter must hear about it, then we go on
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(error)
             else:
-                for _, done in batch:
+                for vote, done in batch:
                     if not done.done():
-                        done.set_result(None)
+                        done.set_result(vote.card_id not in refused)
             finally:
                 for _ in batch:
                     self._queue.task_done()
 
-    async def _commit_votes(self, votes: Sequence[VoteWrite]) -> None:
+    async def _commit_votes(self, votes: Sequence[VoteWrite]) -> set[int]:
+        """Commit a batch; returns the closed cards whose votes it refused."""
         now = self._clock().timestamp()
         rows = [
             (
@@ -274,12 +279,8 @@ class Store:
                 async with self.db.transaction() as tx:
                     if self.db.dialect == "postgresql":
                         await _lock_tallies(tx, sorted({v.card_id for v in votes}))
-                    await tx.executemany(
-                        "INSERT INTO vote_events "
-                        "(event_key, card_id, voter, added, choice, event_time, seen_at, timed) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        rows,
-                    )
+                    await tx.executemany(_INSERT_OPEN_CARD_VOTE, [(*r, r[1]) for r in rows])
+                    refused = await _closed_among(tx, {v.card_id for v in votes})
                     if prune:
                         await tx.execute(
                             "DELETE FROM vote_events WHERE seen_at < ?",
@@ -291,6 +292,7 @@ class Store:
                     raise
         if prune:
             self._pruned_at = now
+        return refused
 
     async def card_tally(self, card_id: int) -> tuple[int, ...]:
         """Votes per position on one card, in card order."""
@@ -309,10 +311,9 @@ class Store:
             "GROUP BY slug",
             tuple(slugs),
         )
+        rows = _without_hidden(rows, await self._hidden_counts(slugs))
         return {
-            slug: CommunityTally(
-                votes=int(votes), ship_pct=round(100 * int(wins) / int(votes)) if votes else None
-            )
+            slug: CommunityTally(votes=votes, ship_pct=round(100 * wins / votes) if votes else None)
             for slug, votes, wins in rows
         }
 
@@ -329,7 +330,8 @@ class Store:
             f"SELECT slug, sum(votes), sum(wins) FROM tool_counts{where} GROUP BY slug",
             tuple(slugs or ()),
         )
-        return {slug: (int(votes), int(wins)) for slug, votes, wins in rows}
+        rows = _without_hidden(rows, await self._hidden_counts(slugs))
+        return {slug: (votes, wins) for slug, votes, wins in rows}
 
     async def head_to_head(self, first: str, second: str) -> HeadToHead:
         """Votes on every card holding both tools, in either order: who won them.
@@ -340,7 +342,8 @@ class Store:
             "SELECT t.slug, sum(t.votes) FROM card_tools a "
             "JOIN card_tools b ON b.card_id = a.card_id AND b.slug = ? "
             "JOIN card_tools t ON t.card_id = a.card_id "
-            "WHERE a.slug = ? GROUP BY t.slug",
+            f"JOIN cards c ON c.id = a.card_id WHERE a.slug = ? AND NOT {self._hidden} "
+            "GROUP BY t.slug",
             (second, first),
         )
         wins = {slug: int(count) for slug, count in rows}
@@ -362,7 +365,8 @@ class Store:
         rows = await self.db.fetch(
             "SELECT c.id, c.platform, c.created_at, v.voter, v.choice, v.event_time "
             "FROM votes v JOIN cards c ON c.id = v.card_id "
-            "WHERE v.choice IS NOT NULL ORDER BY c.id, v.event_time, v.voter"
+            f"WHERE v.choice IS NOT NULL AND NOT {self._hidden} "
+            "ORDER BY c.id, v.event_time, v.voter"
         )
         votes = []
         for card_id, platform, created_at, voter, choice, event_time in rows:
@@ -381,6 +385,22 @@ class Store:
                 )
             )
         return votes
+
+    async def _hidden_counts(self, slugs: Sequence[str] | None) -> dict[str, tuple[int, int]]:
+        """Per tool, (votes, wins) cast on cards whose results are still hidden."""
+        if self._hidden != HIDDEN_CARD:
+            return {}
+        where = ""
+        if slugs is not None:
+            where = f" AND t.slug IN ({','.join('?' * len(slugs))})"
+        rows = await self.db.fetch(
+            "SELECT t.slug, sum(a.votes), sum(t.votes) FROM card_tools t "
+            "JOIN cards c ON c.id = t.card_id "
+            "JOIN (SELECT card_id, sum(votes) AS votes FROM card_tools GROUP BY card_id) a "
+            f"ON a.card_id = t.card_id WHERE {HIDDEN_CARD}{where} GROUP BY t.slug",
+            tuple(slugs or ()),
+        )
+        return {slug: (int(votes), int(wins)) for slug, votes, wins in rows}
 
     async def healthy(self) -> bool:
         """Whether the database answers a query (for load balancers' health checks)."""
@@ -414,6 +434,59 @@ class Store:
                 self._clock().astimezone(UTC).isoformat(),
             ),
         )
+
+
+# --- closed cards refuse votes (issue 17) ----------------------------------------------
+# A vote or retraction for a card whose `closed_at` is set when the batch commits is not
+# applied. On PostgreSQL the batch holds the card's tally rows (`_lock_tallies`), which the
+# close transaction also takes before it sets `closed_at` and reads the final tally: a vote
+# either lands before the final tally is read, or sees the card closed.
+_INSERT_OPEN_CARD_VOTE = (
+    "INSERT INTO vote_events "
+    "(event_key, card_id, voter, added, choice, event_time, seen_at, timed) "
+    "SELECT ?, ?, ?, ?, ?, ?, ?, ? "
+    "WHERE NOT EXISTS (SELECT 1 FROM cards WHERE id = ? AND closed_at IS NOT NULL) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+async def _closed_among(tx: Transaction, card_ids: set[int]) -> set[int]:
+    ids = sorted(card_ids)
+    rows = await tx.fetch(
+        f"SELECT id FROM cards WHERE id IN ({','.join('?' * len(ids))}) AND closed_at IS NOT NULL",
+        ids,
+    )
+    return {int(r[0]) for r in rows}
+
+
+# --- results hidden until close (issue 17) ------------------------------------------------
+# Votes on a card whose channel hides results (`results` 'closed') and that has not closed yet
+# are left out of every figure but the card's own vote count: community %, head to head, the
+# leaderboard and export. `tool_counts` includes them (the triggers know nothing of polls), so
+# the hidden part is read from those cards' own tallies and taken off.
+HIDDEN_CARD = "(c.results = 'closed' AND c.closed_at IS NULL)"
+
+
+async def _knows_polls(db: Database) -> bool:
+    """Whether the schema has the poll columns (a reader may open an older database as is)."""
+    if db.dialect == "postgresql":
+        sql = (
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = 'cards' AND column_name = 'results'"
+        )
+    else:
+        sql = "SELECT 1 FROM pragma_table_info('cards') WHERE name = 'results'"
+    return bool(await db.fetch(sql))
+
+
+def _without_hidden(
+    counts: Sequence[Sequence[Any]], hidden: dict[str, tuple[int, int]]
+) -> list[tuple[str, int, int]]:
+    out = []
+    for slug, votes, wins in counts:
+        off_votes, off_wins = hidden.get(slug, (0, 0))
+        out.append((slug, int(votes) - off_votes, int(wins) - off_wins))
+    return out
 
 
 _FIND_CARD = (

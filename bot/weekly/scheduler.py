@@ -16,6 +16,7 @@ from typing import Literal
 
 from bot.chat import ChatBot
 from bot.errors import BadQuery
+from bot.poll_flows import PollDesk
 from bot.weekly.pick import Subscription, WeekWindow, pick_for_week, recap, week_window
 from bot.weekly.store import WeeklyPost, WeeklyStore
 
@@ -73,6 +74,11 @@ class WeeklyScheduler:
     async def run_once(self) -> list[WeeklyResult]:
         """Post every weekly verdict that is due now; one channel's failure stops no other."""
         now = self.clock()
+        for bot in self.bots.values():  # votes that are due to close (issue 17)
+            try:
+                await PollDesk(bot).close_due()
+            except Exception:  # one platform's failure must not stop weekly posts
+                log.exception("closing due votes on %s failed", bot.platform.name)
         subscriptions = [s for s in await self.weekly.subscriptions() if s.platform in self.bots]
         results = await asyncio.gather(*(self._run_for(s, now) for s in subscriptions))
         return [r for r in results if r is not None]
@@ -200,6 +206,7 @@ class WeeklyScheduler:
         if tools is None:
             return WeeklyResult(subscription, window.week, "busy", detail="claimed elsewhere")
         bot = self.bots[subscription.platform]
+        await self._close_previous(bot, subscription)
         try:
             card = await bot.post_card(
                 subscription.channel,
@@ -239,6 +246,17 @@ class WeeklyScheduler:
         requests = await self.weekly.recent_requests(now - dt.timedelta(days=7))
         pick = pick_for_week(self.catalogue, window, [p.tools for p in history], requests)
         return (pick.tools, pick.reason) if pick is not None else None
+
+    async def _close_previous(self, bot: ChatBot, subscription: Subscription) -> None:
+        """The channel's last weekly card closes as the next one goes out (before the recap
+        is read, so a hidden result is final when the recap shows it)."""
+        history = await self.weekly.history(subscription.platform, subscription.channel)
+        if not history or history[0].card_id is None:
+            return
+        try:
+            await PollDesk(bot).close_weekly(history[0].card_id)
+        except Exception:  # the old card stays open; the new week's card still goes out
+            log.exception("weekly verdicts: could not close card %s", history[0].card_id)
 
     async def _recap(self, subscription: Subscription) -> str | None:
         history = await self.weekly.history(subscription.platform, subscription.channel)

@@ -7,6 +7,7 @@ shows of the embed (title, description, fields, footer) and what Slack shows of 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
 
@@ -18,6 +19,7 @@ from adapters.slack_render import block_lines, card_blocks
 from bot.catalogue import Catalogue
 from bot.compare import Comparer, VerdictCard
 from bot.platform import PostedCard
+from bot.polls import CardPoll, final_line
 from bot.render import markdown, text
 from bot.render.layout import CARD_CHARS, CARD_LINES
 from bot.votes import KEYCAPS, CommunityTally
@@ -120,3 +122,36 @@ def test_a_card_with_no_reviewed_tool_offers_no_full_reviews_button(catalogue: C
     reviewed = _posted(Comparer(catalogue).card_for(one_reviewed, {}))
     [button] = [e for b in card_blocks(reviewed) if b["type"] == "actions" for e in b["elements"]]
     assert button["text"]["text"] == "Full reviews"
+
+
+def _poll(card: VerdictCard, state: str) -> CardPoll:
+    """The widest poll lines a card can get: four-digit votes, the longest close time."""
+    end = dt.datetime(2026, 12, 30, 23, 59, tzinfo=dt.UTC)
+    if state == "closed":
+        return CardPoll(final=final_line([c.name for c in card.tools], [9999] * len(card.tools)))
+    if state == "hidden":
+        return CardPoll(buttons=True, hidden_total=99_999, closes_at=end)
+    return CardPoll(buttons=True, closes_at=end)
+
+
+POSTED_SURFACES: dict[str, Callable[[PostedCard], list[str]]] = {
+    "chat text": lambda posted: text.render_posted(posted, card_number="1234").split("\n"),
+    "discord embed": lambda posted: embed_lines(card_embed(posted)),
+    "slack blocks": lambda posted: block_lines(card_blocks(posted)),
+}
+
+
+@pytest.mark.parametrize("state", ["closed", "hidden", "open with an end and buttons"])
+@pytest.mark.parametrize("surface", list(POSTED_SURFACES))
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_poll_lines_keep_every_card_within_its_budget(
+    catalogue: Catalogue, surface: str, n: int, state: str
+) -> None:
+    """A final line, a hidden tally, a close time and vote buttons take no line of their own
+    beyond the tally line (a row of buttons is one line on Slack)."""
+    render = POSTED_SURFACES[surface]
+    for card in _cards(catalogue, n):
+        posted = _posted(card).model_copy(update={"poll": _poll(card, state)})
+        lines = render(posted)
+        assert len(lines) <= CARD_LINES[n], "\n".join(lines)
+        assert sum(len(line) for line in lines) <= CARD_CHARS[n], "\n".join(lines)

@@ -402,7 +402,7 @@ async def test_the_command_tree_has_the_commands_and_guards_verdicts(
 
     tree = build_tree(client, lambda: verdicts)
     commands = {c.name: c for c in tree.get_commands()}
-    assert set(commands) == {"compare", "tool", "tools", "leaderboard", "verdicts"}
+    assert set(commands) == {"compare", "tool", "tools", "leaderboard", "verdicts", "close"}
     group = commands["verdicts"]
     assert isinstance(group, discord.app_commands.Group)
     assert group.default_permissions == discord.Permissions(manage_guild=True)
@@ -414,6 +414,7 @@ async def test_the_command_tree_has_the_commands_and_guards_verdicts(
         "preview",
         "public",
         "private",
+        "settings",
     }
     compare = commands["compare"]
     assert isinstance(compare, discord.app_commands.Command)

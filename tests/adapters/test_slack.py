@@ -217,7 +217,8 @@ async def test_compare_acks_posts_blocks_adds_reactions_and_registers_the_card(
         },
     }
     assert post.args["blocks"][1]["text"]["text"].startswith("3 of 4 reviewers ship SmolVLM2")
-    [button] = post.args["blocks"][-1]["elements"]
+    button, close = post.args["blocks"][-1]["elements"]  # Full reviews, then Close vote
+    assert close["action_id"] == "verdict_close"
     assert (button["action_id"], button["value"]) == (
         "verdict_reviews",
         "smolvlm2+mistral-medium-3",
@@ -477,7 +478,8 @@ async def test_full_reviews_answers_the_presser_privately_one_message_per_tool(
 ) -> None:
     await _compare(slack, "smolvlm2 vs mistral-medium-3")
     [post] = slack.fake.of("chat.postMessage")
-    [button] = post.args["blocks"][-1]["elements"]
+    button, close = post.args["blocks"][-1]["elements"]  # Full reviews, then Close vote
+    assert close["action_id"] == "verdict_close"
     response = await slack.action(button["action_id"], button["value"], user="U9")
     assert response.status == 200
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)

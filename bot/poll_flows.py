@@ -1,0 +1,137 @@
+"""The poll flows over one chat bot: close a card (button, command, timer, next weekly card),
+count a button press, and read or change a channel's settings.
+
+Who may close is decided by the adapter (it knows a channel admin when it sees one) and passed
+in as `admin`; the asker is recognised here by the salted hash stored with the card.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+
+from bot.chat import ChatBot
+from bot.errors import CloseRefused
+from bot.polls import PollRecord, describe_settings, final_line, parse_settings
+from bot.votes import CardRecord, VoteWrite
+
+log = logging.getLogger(__name__)
+
+CARD_GONE = "That card is not in the vote database any more."
+NOT_YOURS = "Only the person who asked for this card, or a channel admin, can close its vote."
+TIMER = "timer"
+NEXT_WEEKLY = "next weekly card"
+
+
+class PollDesk:
+    def __init__(self, bot: ChatBot) -> None:
+        self.bot = bot
+        self.polls = bot.polls
+        self.store = bot.store
+
+    @property
+    def platform(self) -> str:
+        return self.bot.platform.name
+
+    def final(self, card: CardRecord, record: PollRecord) -> str:
+        names = [self.bot.comparer.catalogue.by_slug[s].name for s in card.tools]
+        return final_line(names, record.final_votes or (0,) * len(names))
+
+    async def close(self, card: CardRecord, *, user_id: str, admin: bool) -> str:
+        """Close from the card's button or a command; returns what to tell the closer.
+        Raises `CloseRefused` when this person may not, or the vote is closed already."""
+        record = await self.polls.poll(card.id)
+        if record is None:
+            raise CloseRefused(CARD_GONE)
+        if record.closed:
+            raise CloseRefused(f"This vote is already closed. {self.final(card, record)}")
+        if not admin and self.store.hash_user(self.platform, user_id) != record.asked_by:
+            raise CloseRefused(NOT_YOURS)
+        closed = await self.close_card(card, closed_by=self.store.hash_user(self.platform, user_id))
+        if closed is None:  # someone else closed it a moment ago
+            closed = await self.polls.poll(card.id)
+            final = self.final(card, closed) if closed is not None else ""
+            raise CloseRefused(f"This vote is already closed. {final}".strip())
+        return f"Vote closed. {self.final(card, closed)}"
+
+    async def close_card(self, card: CardRecord, *, closed_by: str) -> PollRecord | None:
+        """Close exactly once, then show the final line; None if it was closed already."""
+        closed = await self.polls.close(card.id, closed_by=closed_by, now=self.bot.clock())
+        if closed is not None:
+            await self.show_final(card)
+        return closed
+
+    async def show_final(self, card: CardRecord) -> None:
+        """Put the final line on the platform; a failure is retried by `close_due`."""
+        try:
+            posted = await self.bot.as_posted(card)
+            await self.bot.platform.edit_card(card.channel, card.message_id, posted)
+        except Exception:
+            log.exception("could not show the final line of card %s; will retry", card.id)
+            return
+        await self.polls.mark_shown(card.id)
+
+    async def close_due(self) -> list[int]:
+        """Close this platform's cards whose end time has passed (also those that fell due
+        while the bot was down), and show final lines that did not make it out."""
+        closed = []
+        for card_id in await self.polls.due(self.platform, self.bot.clock()):
+            card = await self.polls.card(card_id)
+            if card is not None and await self.close_card(card, closed_by=TIMER) is not None:
+                closed.append(card_id)
+        for card_id in await self.polls.unshown(self.platform):
+            card = await self.polls.card(card_id)
+            if card is not None:
+                await self.show_final(card)
+        return closed
+
+    async def close_weekly(self, card_id: int) -> None:
+        """A weekly card closes when the next one for its channel is posted."""
+        card = await self.polls.card(card_id)
+        if card is not None:
+            await self.close_card(card, closed_by=NEXT_WEEKLY)
+
+    async def press(self, card: CardRecord, user_id: str, choice: int, press_id: str) -> str:
+        """A vote button pressed: another tool moves the vote, the same one takes it back.
+        `press_id` is the platform's id for the press, so a redelivery counts once. Returns
+        the private answer, which always says where the presser's vote stands now."""
+        names = [self.bot.comparer.catalogue.by_slug[s].name for s in card.tools]
+        if not 0 <= choice < len(names):
+            return "That button is not a choice on this card any more."
+        record = await self.polls.poll(card.id)
+        if record is None:
+            return CARD_GONE
+        if record.closed:
+            return f"This vote is closed; your press was not counted. {self.final(card, record)}"
+        voter = self.store.hash_user(self.platform, user_id)
+        current = await self.polls.current_choice(card.id, voter)
+        key = f"{self.platform}|press|{press_id}"
+        applied = await self.store.record_vote(
+            VoteWrite(
+                card_id=card.id,
+                voter=voter,
+                added=current != choice,
+                choice=choice,
+                event_time=self.bot.clock().timestamp(),
+                event_key=hashlib.blake2b(key.encode(), digest_size=12).hexdigest(),
+            )
+        )
+        if not applied:
+            closed = await self.polls.poll(card.id)
+            final = self.final(card, closed) if closed is not None else ""
+            return f"This vote is closed; your press was not counted. {final}".strip()
+        await self.bot.refresh(card)
+        now = await self.polls.current_choice(card.id, voter)
+        if now is None:
+            return "Your vote is taken back — press a button to vote again."
+        return f"You voted {names[now]} — press another to change, the same one to take it back."
+
+    async def settings(self, channel: str, words: Sequence[str]) -> str:
+        """`results:live|closed votes:reactions|buttons`, or nothing to show them."""
+        wanted = parse_settings(words)
+        if wanted:
+            current = await self.polls.change_settings(self.platform, channel, **wanted)
+        else:
+            current = await self.polls.settings(self.platform, channel)
+        return describe_settings(current)
