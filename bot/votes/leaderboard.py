@@ -1,25 +1,28 @@
 """Ratings fitted to community votes: a vote for X on an N-way card says "X, out of these N".
 
-That is Luce's choice model (Bradley–Terry for N = 2), fitted with choix. The band is the
-estimate ± 1.96 standard errors from the model's Fisher information, so a tool with few votes
-shows a wide band rather than a confident-looking rank.
+That is Luce's choice model (Bradley–Terry for N = 2), fitted on votes counted by (tool set,
+pick) in SQL (`choices`), so the cost follows the number of distinct tool sets, not votes. The
+band is the estimate ± 1.96 standard errors from the model's Fisher information, so a tool with
+few votes shows a wide band rather than a confident-looking rank. `Leaderboards` keeps the
+counts between votes and re-reads them at most once per `REFRESH_SECONDS`.
 """
 
 from __future__ import annotations
 
 import math
+import time
+import weakref
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
 from bot.errors import BadQuery
-from bot.votes.store import StoredVote
-
-if TYPE_CHECKING:
-    import numpy as np
+from bot.votes.choices import ChoiceCount, count_choices, read_choice_counts
+from bot.votes.luce import fit_luce
+from bot.votes.store import Store, StoredVote
 
 MIN_VOTES = 10
 """A tool needs this many votes cast on cards holding it before it is ranked."""
@@ -29,6 +32,12 @@ RATING_BASE = 1500.0
 RATING_SCALE = 400.0 / math.log(10)
 """Elo-like points: 400 points apart means 10 to 1 odds of being picked between the two."""
 Z_95 = 1.96
+REFRESH_SECONDS = 30.0
+"""A shown leaderboard may miss the votes of the last this many seconds: votes arriving
+together trigger one re-read, not one each."""
+MAX_AGE_SECONDS = 600.0
+"""Re-read at least this often even when the tally marks look unchanged (two moved votes can
+cancel out in the per-tool marks)."""
 
 
 MEANING = (
@@ -77,46 +86,18 @@ class Leaderboard(BaseModel):
     min_votes: int
     category: str | None
     total_votes: int
+    counted_at: datetime | None = None
+    """When the votes were read, for boards kept between votes (None: read just now)."""
+    refresh_seconds: float | None = None
+    """Votes newer than this many seconds may be missing from a kept board."""
 
 
-def _observations(
-    votes: Sequence[StoredVote], eligible: set[str]
-) -> list[tuple[str, tuple[str, ...]]]:
-    """Each vote as (winner, the other tools on its card), kept to `eligible` tools."""
-    out = []
-    for vote in votes:
-        others = tuple(t for t in vote.tools if t in eligible and t != vote.choice)
-        if vote.choice in eligible and others:
-            out.append((vote.choice, others))
-    return out
-
-
-def _fit(
-    observations: Sequence[tuple[str, tuple[str, ...]]], slugs: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Luce strengths (centred log-odds) and their standard errors.
-
-    choix pulls in scipy (about a second): imported here, where a fit runs, so that commands
-    that never rank anything (`verdict --help`, `verdict compare`) start fast."""
-    import choix
-    import numpy as np
-
-    index = {slug: i for i, slug in enumerate(slugs)}
-    data = [(index[w], tuple(index[o] for o in others)) for w, others in observations]
-    params = np.asarray(choix.ilsr_top1(len(slugs), data, alpha=REGULARISATION))
-    params = params - params.mean()
-
-    information = np.zeros((len(slugs), len(slugs)))
-    choice_sets = Counter(tuple(sorted((w, *others))) for w, others in data)
-    for members, count in choice_sets.items():
-        ids = np.array(members)
-        weights = np.exp(params[ids] - params[ids].max())
-        p = weights / weights.sum()
-        information[np.ix_(ids, ids)] += count * (np.diag(p) - np.outer(p, p))
-    # Strengths are only defined up to a shared constant; the pseudo-inverse fixes their mean.
-    covariance = np.linalg.pinv(information)
-    errors = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
-    return params, errors
+def freshness_note(board: Leaderboard) -> str | None:
+    """ "Votes counted at 12:04 UTC; recounted at most every 30 s." for kept boards."""
+    if board.counted_at is None or board.refresh_seconds is None:
+        return None
+    at = board.counted_at.astimezone(UTC).strftime("%H:%M UTC")
+    return f"Votes counted at {at}; recounted at most every {board.refresh_seconds:g} s."
 
 
 def _points(value: float) -> int:
@@ -137,22 +118,44 @@ def build_leaderboard(
     category: str | None = None,
     min_votes: int = MIN_VOTES,
 ) -> Leaderboard:
-    """Rank catalogue tools (optionally one category) by the community's votes. An unknown
+    """The leaderboard of votes already in memory (see `rank_choices`)."""
+    return rank_choices(count_choices(votes), tools, category=category, min_votes=min_votes)
+
+
+def rank_choices(
+    counts: Iterable[ChoiceCount],
+    tools: Mapping[str, Tool],
+    *,
+    category: str | None = None,
+    min_votes: int = MIN_VOTES,
+    counted_at: datetime | None = None,
+    refresh_seconds: float | None = None,
+) -> Leaderboard:
+    """Rank catalogue tools (optionally one category) by the community's votes, counted by
+    (tool set, pick). A vote counts among the card's tools of the category (and, for the fit,
+    among its ranked ones); a pick with no other such tool on its card says nothing. An unknown
     category is a `BadQuery` naming the known ones, in chat as in the CLI."""
     check_category(tools, category)
     eligible = {s for s, t in tools.items() if category is None or t.category == category}
-    observations = _observations(votes, eligible)
+    observations = _observations(counts, eligible)
     appearances: Counter[str] = Counter()
     wins: Counter[str] = Counter()
-    for winner, others in observations:
-        wins[winner] += 1
-        appearances.update((winner, *others))
+    for winner, others, n in observations:
+        wins[winner] += n
+        appearances[winner] += n
+        for other in others:
+            appearances[other] += n
 
     rankable = sorted(s for s, n in appearances.items() if n >= min_votes)
     entries: dict[str, LeaderboardEntry] = {}
-    fitted = _observations(votes, set(rankable)) if len(rankable) >= 2 else []
+    fitted = _observations(_as_counts(observations), set(rankable)) if len(rankable) >= 2 else []
     if fitted:
-        params, errors = _fit(fitted, rankable)
+        index = {slug: i for i, slug in enumerate(rankable)}
+        params, errors = fit_luce(
+            len(rankable),
+            [(index[w], [index[o] for o in others], n) for w, others, n in fitted],
+            alpha=REGULARISATION,
+        )
         for i, slug in enumerate(rankable):
             entries[slug] = LeaderboardEntry(
                 slug=slug,
@@ -177,5 +180,120 @@ def build_leaderboard(
         unranked=tuple(unranked),
         min_votes=min_votes,
         category=category,
-        total_votes=len(observations),
+        total_votes=sum(n for _, _, n in observations),
+        counted_at=counted_at,
+        refresh_seconds=refresh_seconds,
     )
+
+
+Observation = tuple[str, tuple[str, ...], int]
+"""(pick, the other tools it was picked among, how many votes)."""
+
+
+def _observations(counts: Iterable[ChoiceCount], eligible: set[str]) -> list[Observation]:
+    """Counts kept to `eligible` tools; sets that shrink to the same one are added up."""
+    merged: Counter[tuple[str, frozenset[str]]] = Counter()
+    for count in counts:
+        if count.choice not in eligible:
+            continue
+        kept = count.tools if count.tools <= eligible else count.tools & eligible
+        if len(kept) >= 2:
+            merged[count.choice, kept] += count.votes
+    return [
+        (choice, tuple(sorted(tools - {choice})), n) for (choice, tools), n in merged.items() if n
+    ]
+
+
+def _as_counts(observations: Iterable[Observation]) -> list[ChoiceCount]:
+    return [ChoiceCount(frozenset((w, *others)), w, n) for w, others, n in observations]
+
+
+class Leaderboards:
+    """Leaderboards over one store, kept between votes.
+
+    The counts are re-read when `refresh_seconds` have passed since the last look *and* the
+    store's tally marks (a small per-tool read) changed, or after `max_age_seconds` whatever
+    the marks say; boards are fitted once per category and read. So a burst of votes costs
+    one re-read per interval, and a board may miss the last `refresh_seconds` of votes — it
+    says so (`freshness_note`). `refresh_seconds=0` reads and fits on every call."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        refresh_seconds: float = REFRESH_SECONDS,
+        max_age_seconds: float = MAX_AGE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.refresh_seconds = refresh_seconds
+        self.max_age_seconds = max_age_seconds
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._counts: list[ChoiceCount] | None = None
+        self._mark: object = None
+        self._read_at = float("-inf")
+        self._looked_at = float("-inf")
+        self._counted_at: datetime | None = None
+        self._boards: dict[tuple[int, str | None, int], tuple[Mapping[str, Tool], Leaderboard]] = {}
+
+    async def board(
+        self,
+        tools: Mapping[str, Tool],
+        category: str | None = None,
+        *,
+        min_votes: int = MIN_VOTES,
+    ) -> Leaderboard:
+        """The leaderboard for `tools` (the catalogue's `by_slug`), optionally one category;
+        an unknown category is a `BadQuery` before anything is read."""
+        check_category(tools, category)
+        counts = await self._current_counts()
+        key = (id(tools), category, min_votes)
+        kept_board = self._boards.get(key)
+        if kept_board is not None and kept_board[0] is tools:
+            return kept_board[1]
+        kept = self.refresh_seconds > 0
+        board = rank_choices(
+            counts,
+            tools,
+            category=category,
+            min_votes=min_votes,
+            counted_at=self._counted_at if kept else None,
+            refresh_seconds=self.refresh_seconds if kept else None,
+        )
+        if kept:
+            self._boards[key] = (tools, board)
+        return board
+
+    async def _current_counts(self) -> list[ChoiceCount]:
+        now = self._clock()
+        if self.refresh_seconds <= 0:
+            return await read_choice_counts(self.store)
+        if self._counts is not None and now - self._looked_at < self.refresh_seconds:
+            return self._counts
+        mark = tuple(sorted((await self.store.tally_marks()).items()))
+        if (
+            self._counts is not None
+            and mark == self._mark
+            and now - self._read_at < self.max_age_seconds
+        ):
+            self._looked_at = now
+            return self._counts
+        self._counted_at = self._wall_clock()
+        self._counts = await read_choice_counts(self.store)
+        self._mark, self._read_at, self._looked_at = mark, now, now
+        self._boards.clear()
+        return self._counts
+
+
+_shared: weakref.WeakKeyDictionary[Store, Leaderboards] = weakref.WeakKeyDictionary()
+
+
+def leaderboards_of(store: Store) -> Leaderboards:
+    """The one `Leaderboards` every surface of a process shares for `store` (chat, web, ...):
+    one re-read per interval serves them all."""
+    shared = _shared.get(store)
+    if shared is None:
+        shared = _shared[store] = Leaderboards(store)
+    return shared
