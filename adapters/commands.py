@@ -55,6 +55,7 @@ from bot.votes import (
     Store,
     StoreError,
     check_category,
+    count_choices,
     rank_choices,
     read_choice_counts,
     votes_csv,
@@ -151,7 +152,7 @@ def _leaderboard(args: argparse.Namespace) -> int:
         check_category(catalogue.by_slug, args.category)
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
-    counts = asyncio.run(_read_store(read_choice_counts, []))
+    counts = asyncio.run(_read_store(read_choice_counts, count_choices(())))
     board = rank_choices(counts, catalogue.by_slug, category=args.category)
     print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
     if args.png is not None:

@@ -1,7 +1,7 @@
 """Community votes: which reactions are votes (rules), where cards and votes are kept (store),
 what they add up to (tally, leaderboard, export), and how tally edits are paced (coalesce)."""
 
-from bot.votes.choices import ChoiceCount, count_choices, read_choice_counts
+from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
 from bot.votes.coalesce import EditCoalescer
 from bot.votes.export import votes_csv, votes_json
 from bot.votes.leaderboard import (
@@ -46,7 +46,7 @@ __all__ = [
     "SLACK_NAMES",
     "AlsoInTransaction",
     "CardRecord",
-    "ChoiceCount",
+    "ChoiceCounts",
     "Clock",
     "CommunityTally",
     "EditCoalescer",

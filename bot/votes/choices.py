@@ -1,70 +1,153 @@
 """What the leaderboard's fit needs from the votes: how often each tool was picked out of each
-set of tools shown together, summed over cards in SQL from the cards' running tallies.
+set of tools shown together, read from the cards' running tallies and kept as numpy arrays.
 
 A card's tools and its per-position tally (`card_tools.votes`, kept exact by the store) are all
-the fit needs, so the read costs the number of cards, not the number of votes, and returns one
-row per distinct (tool set, pick).
+the fit needs, so the read costs the number of cards, not the number of votes; cards showing the
+same tools are then added up. Arrays, not one Python object per row: at 100,000 cards the
+objects alone would cost more than the fit.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from bot.votes.store import Store, StoredVote
 
 COUNTED_CARDS = "SELECT id FROM cards"
 """The cards whose votes the leaderboard counts: the one place to filter them (e.g. leave out
 cards whose results stay hidden until they close)."""
 
-_SEPARATOR = " "
-"""Slugs never hold a space (they are URL path parts)."""
+PAGE_ROWS = 20_000
+"""Card-tool rows read per query: Python holds one page of row tuples at a time, not them all
+(at 10,000,000 votes the tuples alone would be ~100 MB)."""
+
+_PAGE = (
+    "SELECT card_id, position, slug, votes FROM card_tools "
+    "WHERE (card_id, position) > (?, ?) ORDER BY card_id, position LIMIT ?"
+)
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceCount:
-    """`votes` votes picked `choice` on cards showing exactly `tools`."""
+@dataclass(frozen=True, eq=False)
+class ChoiceCounts:
+    """Row r: `votes[r]` votes picked tool `picks[r]` on cards showing the tools in
+    `members[r]` (the pick among them; −1 pads rows of smaller cards). Tools are indexes into
+    `slugs`. No two rows have the same pick and tool set."""
 
-    tools: frozenset[str]
-    choice: str
-    votes: int
+    slugs: tuple[str, ...]
+    members: np.ndarray
+    picks: np.ndarray
+    votes: np.ndarray
 
-
-def _query(dialect: str) -> str:
-    # SQLite before 3.44 has no ORDER BY inside group_concat: the text's order may vary from
-    # card to card, so `_merged` puts equal sets back together in Python (few rows by then).
-    joined = (
-        f"string_agg(t.slug, '{_SEPARATOR}' ORDER BY t.slug)"
-        if dialect == "postgresql"
-        else f"group_concat(t.slug, '{_SEPARATOR}')"
-    )
-    return (
-        f"WITH counted AS ({COUNTED_CARDS}), "
-        f"sets AS (SELECT t.card_id, {joined} AS tools FROM card_tools t "
-        "JOIN counted c ON c.id = t.card_id GROUP BY t.card_id) "
-        "SELECT s.tools, t.slug, sum(t.votes) FROM card_tools t "
-        "JOIN sets s ON s.card_id = t.card_id "
-        "WHERE t.votes > 0 GROUP BY s.tools, t.slug"
-    )
+    @property
+    def total(self) -> int:
+        return int(self.votes.sum())
 
 
-async def read_choice_counts(store: Store) -> list[ChoiceCount]:
+async def read_choice_counts(store: Store) -> ChoiceCounts:
     """Every current vote, counted by (tool set, pick). Retracted votes are not in the
     tallies, so they are not here either."""
-    rows = await store.fetch(_query(store.db.dialect))
-    return _merged((frozenset(t.split(_SEPARATOR)), choice, int(n)) for t, choice, n in rows)
+    import numpy as np
+
+    counted = np.fromiter((row[0] for row in await store.fetch(COUNTED_CARDS)), np.int64)
+    index: dict[str, int] = {}
+    pages: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    after = (-1, -1)
+    while True:
+        rows = await store.fetch(_PAGE, (after[0], after[1], PAGE_ROWS))
+        if not rows:
+            break
+        pages.append(_arrays(rows, index))
+        after = (int(rows[-1][0]), int(rows[-1][1]))
+        if len(rows) < PAGE_ROWS:
+            break
+    if not pages:
+        return _empty()
+    cards, slug_ids, votes = (np.concatenate(column) for column in zip(*pages, strict=True))
+    shown = np.isin(cards, counted)
+    return counts_from_arrays(tuple(index), cards[shown], slug_ids[shown], votes[shown])
 
 
-def count_choices(votes: Iterable[StoredVote]) -> list[ChoiceCount]:
+def _arrays(
+    rows: Sequence[Sequence[Any]], index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(card id, position, slug, votes) rows as arrays; slugs numbered in `index`."""
+    import numpy as np
+
+    cards = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+    slug_ids = np.fromiter(
+        (index.setdefault(row[2], len(index)) for row in rows), np.int64, len(rows)
+    )
+    votes = np.fromiter((row[3] for row in rows), np.int64, len(rows))
+    return cards, slug_ids, votes
+
+
+def counts_from_arrays(
+    slugs: tuple[str, ...], cards: np.ndarray, slug_ids: np.ndarray, votes: np.ndarray
+) -> ChoiceCounts:
+    """Counts from one entry per tool of each card (card id, tool, its votes there), in any
+    order. CPU-bound for big tables: callers on an event loop may run it in a thread."""
+    import numpy as np
+
+    if not len(cards):
+        return _empty()
+    order = np.argsort(cards, kind="stable")
+    cards, slug_ids, votes = cards[order], slug_ids[order], votes[order]
+    _, card_of_row, card_sizes = np.unique(cards, return_inverse=True, return_counts=True)
+    first_row = np.concatenate(([0], np.cumsum(card_sizes)[:-1]))
+    position = np.arange(len(cards)) - first_row[card_of_row]
+    members = np.full((len(card_sizes), int(card_sizes.max())), -1, dtype=np.int64)
+    members[card_of_row, position] = slug_ids
+    members.sort(axis=1)
+    voted = votes > 0
+    return _added_up(slugs, members[card_of_row[voted]], slug_ids[voted], votes[voted])
+
+
+def count_choices(votes: Iterable[StoredVote]) -> ChoiceCounts:
     """The same counts from vote rows (the export's shape), for data already in memory."""
-    return _merged((frozenset(v.tools), v.choice, 1) for v in votes)
+    import numpy as np
+
+    index: dict[str, int] = {}
+    sets: list[list[int]] = []
+    picks: list[int] = []
+    for vote in votes:
+        sets.append(sorted({index.setdefault(t, len(index)) for t in vote.tools}))
+        picks.append(index.setdefault(vote.choice, len(index)))
+    if not sets:
+        return _empty()
+    members = np.full((len(sets), max(len(s) for s in sets)), -1, dtype=np.int64)
+    for row, tools in enumerate(sets):
+        members[row, members.shape[1] - len(tools) :] = tools
+    return _added_up(
+        tuple(index), members, np.asarray(picks, dtype=np.int64), np.ones(len(sets), np.int64)
+    )
 
 
-def _merged(rows: Iterable[tuple[frozenset[str], str, int]]) -> list[ChoiceCount]:
-    totals: Counter[tuple[frozenset[str], str]] = Counter()
-    for tools, choice, votes in rows:
-        totals[tools, choice] += votes
-    return [ChoiceCount(tools, choice, votes) for (tools, choice), votes in totals.items()]
+def _added_up(
+    slugs: tuple[str, ...], members: np.ndarray, picks: np.ndarray, votes: np.ndarray
+) -> ChoiceCounts:
+    """Rows with the same (sorted) tool set and pick merged, their votes added."""
+    import numpy as np
+
+    keyed = np.column_stack((members, picks))
+    bits = max(1, int(len(slugs) + 1).bit_length())
+    if bits * keyed.shape[1] <= 63:  # one integer per row: a 1-D unique is much faster
+        key = np.zeros(len(keyed), dtype=np.int64)
+        for column in keyed.T:
+            key = (key << bits) | (column + 1)
+        _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    else:
+        _, first, group = np.unique(keyed, axis=0, return_index=True, return_inverse=True)
+    summed = np.bincount(group.ravel(), weights=votes, minlength=len(first)).astype(np.int64)
+    return ChoiceCounts(slugs, members[first], picks[first], summed)
+
+
+def _empty() -> ChoiceCounts:
+    import numpy as np
+
+    none = np.zeros(0, dtype=np.int64)
+    return ChoiceCounts((), np.zeros((0, 0), dtype=np.int64), none, none)

@@ -9,20 +9,28 @@ counts between votes and re-reads them at most once per `REFRESH_SECONDS`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import math
 import time
 import weakref
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
 from bot.errors import BadQuery
-from bot.votes.choices import ChoiceCount, count_choices, read_choice_counts
+from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
 from bot.votes.luce import fit_luce
 from bot.votes.store import Store, StoredVote
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
 
 MIN_VOTES = 10
 """A tool needs this many votes cast on cards holding it before it is ranked."""
@@ -35,6 +43,8 @@ Z_95 = 1.96
 REFRESH_SECONDS = 30.0
 """A shown leaderboard may miss the votes of the last this many seconds: votes arriving
 together trigger one re-read, not one each."""
+WAIT_SECONDS = 0.05
+"""How long a call waits for a due recount before answering from the kept board."""
 MAX_AGE_SECONDS = 600.0
 """Re-read at least this often even when the tally marks look unchanged (two moved votes can
 cancel out in the per-tool marks)."""
@@ -123,7 +133,7 @@ def build_leaderboard(
 
 
 def rank_choices(
-    counts: Iterable[ChoiceCount],
+    counts: ChoiceCounts,
     tools: Mapping[str, Tool],
     *,
     category: str | None = None,
@@ -132,46 +142,60 @@ def rank_choices(
     refresh_seconds: float | None = None,
 ) -> Leaderboard:
     """Rank catalogue tools (optionally one category) by the community's votes, counted by
-    (tool set, pick). A vote counts among the card's tools of the category (and, for the fit,
-    among its ranked ones); a pick with no other such tool on its card says nothing. An unknown
-    category is a `BadQuery` naming the known ones, in chat as in the CLI."""
-    check_category(tools, category)
-    eligible = {s for s, t in tools.items() if category is None or t.category == category}
-    observations = _observations(counts, eligible)
-    appearances: Counter[str] = Counter()
-    wins: Counter[str] = Counter()
-    for winner, others, n in observations:
-        wins[winner] += n
-        appearances[winner] += n
-        for other in others:
-            appearances[other] += n
+    (tool set, pick). A vote counts among its card's tools of the category (for the fit: its
+    ranked ones); a pick with no other such tool on its card says nothing. An unknown category
+    is a `BadQuery` naming the known ones, in chat as in the CLI. CPU-bound with many tools:
+    callers on an event loop run it in a thread."""
+    import numpy as np
 
-    rankable = sorted(s for s, n in appearances.items() if n >= min_votes)
+    check_category(tools, category)
+    n = len(counts.slugs)
+    eligible = np.array(
+        [s in tools and (category is None or tools[s].category == category) for s in counts.slugs],
+        dtype=bool,
+    ).reshape(n)
+    members, picks, votes = counts.members, counts.picks, counts.votes
+    kept, counted = _kept(members, picks, eligible)
+    appearances = np.bincount(
+        members[kept], weights=np.broadcast_to(votes[:, None], members.shape)[kept], minlength=n
+    ).astype(np.int64)
+    wins = np.bincount(picks[counted], weights=votes[counted], minlength=n).astype(np.int64)
+
+    rankable = appearances >= max(min_votes, 1)
     entries: dict[str, LeaderboardEntry] = {}
-    fitted = _observations(_as_counts(observations), set(rankable)) if len(rankable) >= 2 else []
-    if fitted:
-        index = {slug: i for i, slug in enumerate(rankable)}
-        params, errors = fit_luce(
-            len(rankable),
-            [(index[w], [index[o] for o in others], n) for w, others, n in fitted],
-            alpha=REGULARISATION,
-        )
-        for i, slug in enumerate(rankable):
-            entries[slug] = LeaderboardEntry(
-                slug=slug,
-                name=tools[slug].name,
-                votes=appearances[slug],
-                wins=wins[slug],
-                rating=_points(params[i]),
-                low=_points(params[i] - Z_95 * errors[i]),
-                high=_points(params[i] + Z_95 * errors[i]),
+    if rankable.sum() >= 2:
+        fit_kept, fitted = _kept(members, picks, rankable)
+        if fitted.any():
+            renumbered = np.cumsum(rankable) - 1
+            params, errors = fit_luce(
+                int(rankable.sum()),
+                np.where(fit_kept, renumbered[members], -1)[fitted],
+                renumbered[picks[fitted]],
+                votes[fitted],
+                alpha=REGULARISATION,
             )
+            for i in np.nonzero(rankable)[0]:
+                slug, k = counts.slugs[i], renumbered[i]
+                entries[slug] = LeaderboardEntry(
+                    slug=slug,
+                    name=tools[slug].name,
+                    votes=int(appearances[i]),
+                    wins=int(wins[i]),
+                    rating=_points(params[k]),
+                    low=_points(params[k] - Z_95 * errors[k]),
+                    high=_points(params[k] + Z_95 * errors[k]),
+                )
     ranked = sorted(entries.values(), key=lambda e: (-(e.rating or 0), e.slug))
     unranked = sorted(
         (
-            LeaderboardEntry(slug=s, name=tools[s].name, votes=n, wins=wins[s])
-            for s, n in appearances.items()
-            if s not in entries
+            LeaderboardEntry(
+                slug=counts.slugs[i],
+                name=tools[counts.slugs[i]].name,
+                votes=int(appearances[i]),
+                wins=int(wins[i]),
+            )
+            for i in np.nonzero(appearances)[0]
+            if counts.slugs[i] not in entries
         ),
         key=lambda e: (-e.votes, e.slug),
     )
@@ -180,42 +204,31 @@ def rank_choices(
         unranked=tuple(unranked),
         min_votes=min_votes,
         category=category,
-        total_votes=sum(n for _, _, n in observations),
+        total_votes=int(votes[counted].sum()),
         counted_at=counted_at,
         refresh_seconds=refresh_seconds,
     )
 
 
-Observation = tuple[str, tuple[str, ...], int]
-"""(pick, the other tools it was picked among, how many votes)."""
+def _kept(members: np.ndarray, picks: np.ndarray, allowed: np.ndarray) -> tuple[Any, Any]:
+    """Which tools of each row are `allowed`, and which rows still say something: the pick is
+    allowed and at least one other allowed tool was beside it."""
+    import numpy as np
 
-
-def _observations(counts: Iterable[ChoiceCount], eligible: set[str]) -> list[Observation]:
-    """Counts kept to `eligible` tools; sets that shrink to the same one are added up."""
-    merged: Counter[tuple[str, frozenset[str]]] = Counter()
-    for count in counts:
-        if count.choice not in eligible:
-            continue
-        kept = count.tools if count.tools <= eligible else count.tools & eligible
-        if len(kept) >= 2:
-            merged[count.choice, kept] += count.votes
-    return [
-        (choice, tuple(sorted(tools - {choice})), n) for (choice, tools), n in merged.items() if n
-    ]
-
-
-def _as_counts(observations: Iterable[Observation]) -> list[ChoiceCount]:
-    return [ChoiceCount(frozenset((w, *others)), w, n) for w, others, n in observations]
+    kept = (members >= 0) & allowed[np.where(members >= 0, members, 0)]
+    return kept, allowed[picks] & (kept.sum(axis=1) >= 2)
 
 
 class Leaderboards:
     """Leaderboards over one store, kept between votes.
 
-    The counts are re-read when `refresh_seconds` have passed since the last look *and* the
-    store's tally marks (a small per-tool read) changed, or after `max_age_seconds` whatever
-    the marks say; boards are fitted once per category and read. So a burst of votes costs
-    one re-read per interval, and a board may miss the last `refresh_seconds` of votes — it
-    says so (`freshness_note`). `refresh_seconds=0` reads and fits on every call."""
+    When `refresh_seconds` have passed since the last look, a call starts a recount in the
+    background — skipped if the store's tally marks (a small per-tool read) did not change,
+    unless `max_age_seconds` have passed — and waits for it at most `wait_seconds`: small
+    stores answer fresh, big ones answer from the kept board at once and show the recount
+    from the next call. So a voting rush costs one recount per interval, a board may miss the
+    last `refresh_seconds` of votes and says so (`freshness_note`), and only the very first
+    call waits for a count. `refresh_seconds=0` counts and fits on every call."""
 
     def __init__(
         self,
@@ -223,20 +236,19 @@ class Leaderboards:
         *,
         refresh_seconds: float = REFRESH_SECONDS,
         max_age_seconds: float = MAX_AGE_SECONDS,
+        wait_seconds: float = WAIT_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
         self.refresh_seconds = refresh_seconds
         self.max_age_seconds = max_age_seconds
+        self.wait_seconds = wait_seconds
         self._clock = clock
         self._wall_clock = wall_clock
-        self._counts: list[ChoiceCount] | None = None
-        self._mark: object = None
-        self._read_at = float("-inf")
+        self._kept: _Count | None = None
         self._looked_at = float("-inf")
-        self._counted_at: datetime | None = None
-        self._boards: dict[tuple[int, str | None, int], tuple[Mapping[str, Tool], Leaderboard]] = {}
+        self._recount: asyncio.Task[None] | None = None
 
     async def board(
         self,
@@ -248,43 +260,96 @@ class Leaderboards:
         """The leaderboard for `tools` (the catalogue's `by_slug`), optionally one category;
         an unknown category is a `BadQuery` before anything is read."""
         check_category(tools, category)
-        counts = await self._current_counts()
+        if self.refresh_seconds <= 0:
+            counts = await read_choice_counts(self.store)
+            return await asyncio.to_thread(
+                rank_choices, counts, tools, category=category, min_votes=min_votes
+            )
         key = (id(tools), category, min_votes)
-        kept_board = self._boards.get(key)
-        if kept_board is not None and kept_board[0] is tools:
-            return kept_board[1]
-        kept = self.refresh_seconds > 0
-        board = rank_choices(
-            counts,
+        kept = await self._current()
+        board = kept.boards.get(key)
+        if board is None or board[0] is not tools:
+            made = await asyncio.to_thread(kept.rank, tools, category, min_votes)
+            board = (tools, made)
+            kept.boards[key] = board
+        return board[1]
+
+    async def settled(self) -> None:
+        """Wait for a recount under way (tests; a clean shutdown)."""
+        if self._recount is not None:
+            await asyncio.shield(self._recount)
+
+    async def _current(self) -> _Count:
+        """The kept count, after starting a recount if one is due (and waiting for it a little,
+        or fully when nothing is kept yet)."""
+        if self._kept is not None and self._clock() - self._looked_at < self.refresh_seconds:
+            return self._kept
+        self._looked_at = self._clock()
+        if self._recount is None or self._recount.done():
+            self._recount = asyncio.create_task(self._count_again())
+            self._recount.add_done_callback(_log_failure)
+        if self._kept is None:
+            await asyncio.shield(self._recount)
+        else:
+            with contextlib.suppress(Exception):  # logged; the kept board stands meanwhile
+                await asyncio.wait_for(asyncio.shield(self._recount), self.wait_seconds)
+        if self._kept is None:
+            raise LeaderboardUnavailable("the votes could not be counted")
+        return self._kept
+
+    async def _count_again(self) -> None:
+        """Recount if the marks moved (or the count is old), refit the kept boards, swap."""
+        now = self._clock()
+        mark = tuple(sorted((await self.store.tally_marks()).items()))
+        kept = self._kept
+        if kept is not None and mark == kept.mark and now - kept.read_at < self.max_age_seconds:
+            return
+        counted_at = self._wall_clock()
+        counts = await read_choice_counts(self.store)
+        fresh = _Count(counts, mark, now, counted_at, self.refresh_seconds)
+        if kept is not None:
+            for key, (tools, old) in list(kept.boards.items()):
+                made = await asyncio.to_thread(fresh.rank, tools, old.category, old.min_votes)
+                fresh.boards[key] = (tools, made)
+        self._kept = fresh
+
+
+class LeaderboardUnavailable(Exception):
+    """The first count of the votes failed (its error was logged with its cause)."""
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("recounting the leaderboard failed", exc_info=task.exception())
+
+
+class _Count:
+    """One read of the counts, with the boards fitted from it so far."""
+
+    def __init__(
+        self,
+        counts: ChoiceCounts,
+        mark: object,
+        read_at: float,
+        counted_at: datetime,
+        refresh_seconds: float,
+    ) -> None:
+        self.counts = counts
+        self.mark = mark
+        self.read_at = read_at
+        self.counted_at = counted_at
+        self.refresh_seconds = refresh_seconds
+        self.boards: dict[tuple[int, str | None, int], tuple[Mapping[str, Tool], Leaderboard]] = {}
+
+    def rank(self, tools: Mapping[str, Tool], category: str | None, min_votes: int) -> Leaderboard:
+        return rank_choices(
+            self.counts,
             tools,
             category=category,
             min_votes=min_votes,
-            counted_at=self._counted_at if kept else None,
-            refresh_seconds=self.refresh_seconds if kept else None,
+            counted_at=self.counted_at,
+            refresh_seconds=self.refresh_seconds,
         )
-        if kept:
-            self._boards[key] = (tools, board)
-        return board
-
-    async def _current_counts(self) -> list[ChoiceCount]:
-        now = self._clock()
-        if self.refresh_seconds <= 0:
-            return await read_choice_counts(self.store)
-        if self._counts is not None and now - self._looked_at < self.refresh_seconds:
-            return self._counts
-        mark = tuple(sorted((await self.store.tally_marks()).items()))
-        if (
-            self._counts is not None
-            and mark == self._mark
-            and now - self._read_at < self.max_age_seconds
-        ):
-            self._looked_at = now
-            return self._counts
-        self._counted_at = self._wall_clock()
-        self._counts = await read_choice_counts(self.store)
-        self._mark, self._read_at, self._looked_at = mark, now, now
-        self._boards.clear()
-        return self._counts
 
 
 _shared: weakref.WeakKeyDictionary[Store, Leaderboards] = weakref.WeakKeyDictionary()
@@ -292,7 +357,7 @@ _shared: weakref.WeakKeyDictionary[Store, Leaderboards] = weakref.WeakKeyDiction
 
 def leaderboards_of(store: Store) -> Leaderboards:
     """The one `Leaderboards` every surface of a process shares for `store` (chat, web, ...):
-    one re-read per interval serves them all."""
+    one recount per interval serves them all."""
     shared = _shared.get(store)
     if shared is None:
         shared = _shared[store] = Leaderboards(store)
