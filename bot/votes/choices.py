@@ -9,6 +9,7 @@ objects alone would cost more than the fit.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,7 @@ async def read_choice_counts(store: Store) -> ChoiceCounts:
         rows = await store.fetch(_PAGE, (after[0], after[1], PAGE_ROWS))
         if not rows:
             break
-        pages.append(_arrays(rows, index))
+        pages.append(await asyncio.to_thread(_arrays, rows, index))  # the loop keeps answering
         after = (int(rows[-1][0]), int(rows[-1][1]))
         if len(rows) < PAGE_ROWS:
             break
@@ -69,7 +70,9 @@ async def read_choice_counts(store: Store) -> ChoiceCounts:
         return _empty()
     cards, slug_ids, votes = (np.concatenate(column) for column in zip(*pages, strict=True))
     shown = np.isin(cards, counted)
-    return counts_from_arrays(tuple(index), cards[shown], slug_ids[shown], votes[shown])
+    return await asyncio.to_thread(
+        counts_from_arrays, tuple(index), cards[shown], slug_ids[shown], votes[shown]
+    )
 
 
 def _arrays(
@@ -97,14 +100,18 @@ def counts_from_arrays(
         return _empty()
     order = np.argsort(cards, kind="stable")
     cards, slug_ids, votes = cards[order], slug_ids[order], votes[order]
-    _, card_of_row, card_sizes = np.unique(cards, return_inverse=True, return_counts=True)
-    first_row = np.concatenate(([0], np.cumsum(card_sizes)[:-1]))
-    position = np.arange(len(cards)) - first_row[card_of_row]
-    members = np.full((len(card_sizes), int(card_sizes.max())), -1, dtype=np.int64)
+    card_of_row, first_row = _runs(cards)
+    del cards, order
+    card_sizes = np.diff(np.append(first_row, len(card_of_row)))
+    position = np.arange(len(card_of_row)) - first_row[card_of_row]
+    members = np.full((len(card_sizes), int(card_sizes.max())), -1, dtype=np.int32)
     members[card_of_row, position] = slug_ids
+    del position
     members.sort(axis=1)
     voted = votes > 0
-    return _added_up(slugs, members[card_of_row[voted]], slug_ids[voted], votes[voted])
+    return _added_up(
+        slugs, members[card_of_row[voted]], slug_ids[voted].astype(np.int32), votes[voted]
+    )
 
 
 def count_choices(votes: Iterable[StoredVote]) -> ChoiceCounts:
@@ -133,17 +140,34 @@ def _added_up(
     """Rows with the same (sorted) tool set and pick merged, their votes added."""
     import numpy as np
 
-    keyed = np.column_stack((members, picks))
     bits = max(1, int(len(slugs) + 1).bit_length())
-    if bits * keyed.shape[1] <= 63:  # one integer per row: a 1-D unique is much faster
-        key = np.zeros(len(keyed), dtype=np.int64)
-        for column in keyed.T:
-            key = (key << bits) | (column + 1)
-        _, first, group = np.unique(key, return_index=True, return_inverse=True)
-    else:
+    if bits * (members.shape[1] + 1) <= 63:  # one integer per row: a 1-D sort
+        key = np.zeros(len(members), dtype=np.int64)
+        for column in (*members.T, picks):
+            key <<= bits
+            key |= column + 1
+        order = np.argsort(key, kind="stable")
+        group_sorted, starts = _runs(key[order])
+        del key
+    else:  # np.unique(axis=0) is the general case (and needs far more memory)
+        keyed = np.column_stack((members, picks))
         _, first, group = np.unique(keyed, axis=0, return_index=True, return_inverse=True)
-    summed = np.bincount(group.ravel(), weights=votes, minlength=len(first)).astype(np.int64)
-    return ChoiceCounts(slugs, members[first], picks[first], summed)
+        summed = np.bincount(group.ravel(), weights=votes, minlength=len(first)).astype(np.int64)
+        return ChoiceCounts(slugs, members[first], picks[first], summed)
+    first = order[starts]
+    summed = np.bincount(group_sorted, weights=votes[order], minlength=len(starts))
+    return ChoiceCounts(slugs, members[first], picks[first], summed.astype(np.int64))
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a sorted array: each entry's run number, and where each run starts. (np.unique
+    does this too, at several times the memory.)"""
+    import numpy as np
+
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    run = np.zeros(len(ordered), dtype=np.int64)
+    run[starts[1:]] = 1
+    return np.cumsum(run), starts
 
 
 def _empty() -> ChoiceCounts:
