@@ -10,14 +10,18 @@ objects alone would cost more than the fit.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
 
     from bot.votes.store import Store, StoredVote
+
+T = TypeVar("T")
 
 COUNTED_CARDS = "SELECT id FROM cards"
 """The cards whose votes the leaderboard counts: the one place to filter them (e.g. leave out
@@ -31,6 +35,19 @@ _PAGE = (
     "SELECT card_id, position, slug, votes FROM card_tools "
     "WHERE (card_id, position) > (?, ?) ORDER BY card_id, position LIMIT ?"
 )
+
+
+_worker: ThreadPoolExecutor | None = None
+
+
+async def off_loop(work: Callable[..., T], *args: Any) -> T:
+    """Run the counting and fitting off the event loop, on one thread of their own: one at a
+    time (two cores serve votes too), and one malloc arena, so that repeated recounts reuse
+    the same memory instead of growing a heap per worker thread."""
+    global _worker
+    if _worker is None:
+        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leaderboard")
+    return await asyncio.get_running_loop().run_in_executor(_worker, functools.partial(work, *args))
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +79,7 @@ async def read_choice_counts(store: Store) -> ChoiceCounts:
         rows = await store.fetch(_PAGE, (after[0], after[1], PAGE_ROWS))
         if not rows:
             break
-        pages.append(await asyncio.to_thread(_arrays, rows, index))  # the loop keeps answering
+        pages.append(await off_loop(_arrays, rows, index))  # the loop keeps answering
         after = (int(rows[-1][0]), int(rows[-1][1]))
         if len(rows) < PAGE_ROWS:
             break
@@ -70,7 +87,7 @@ async def read_choice_counts(store: Store) -> ChoiceCounts:
         return _empty()
     cards, slug_ids, votes = (np.concatenate(column) for column in zip(*pages, strict=True))
     shown = np.isin(cards, counted)
-    return await asyncio.to_thread(
+    return await off_loop(
         counts_from_arrays, tuple(index), cards[shown], slug_ids[shown], votes[shown]
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import math
 import time
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
 from bot.errors import BadQuery
-from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
+from bot.votes.choices import ChoiceCounts, count_choices, off_loop, read_choice_counts
 from bot.votes.luce import fit_luce
 from bot.votes.store import Store, StoredVote
 
@@ -262,14 +263,16 @@ class Leaderboards:
         check_category(tools, category)
         if self.refresh_seconds <= 0:
             counts = await read_choice_counts(self.store)
-            return await asyncio.to_thread(
-                rank_choices, counts, tools, category=category, min_votes=min_votes
+            return await off_loop(
+                functools.partial(rank_choices, category=category, min_votes=min_votes),
+                counts,
+                tools,
             )
         key = (id(tools), category, min_votes)
         kept = await self._current()
         board = kept.boards.get(key)
         if board is None or board[0] is not tools:
-            made = await asyncio.to_thread(kept.rank, tools, category, min_votes)
+            made = await off_loop(kept.rank, tools, category, min_votes)
             board = (tools, made)
             kept.boards[key] = board
         return board[1]
@@ -309,7 +312,7 @@ class Leaderboards:
         fresh = _Count(counts, mark, now, counted_at, self.refresh_seconds)
         if kept is not None:
             for key, (tools, old) in list(kept.boards.items()):
-                made = await asyncio.to_thread(fresh.rank, tools, old.category, old.min_votes)
+                made = await off_loop(fresh.rank, tools, old.category, old.min_votes)
                 fresh.boards[key] = (tools, made)
         self._kept = fresh
 
