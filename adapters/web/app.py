@@ -48,6 +48,9 @@ CACHE_CONTROL = "public, max-age=30"
 """A reverse proxy may serve a page for 30 s, then revalidates it with its ETag."""
 LEADERBOARD_MIN_AGE = 10.0
 """The leaderboard is recounted at most this often while votes arrive."""
+LEADERBOARD_WAIT = 0.5
+"""How long a page waits for a due recount before showing the kept board: longer than chat's
+50 ms, since a proxy caches the page and a fresh one is worth a little wait."""
 LEADERBOARDS_KEPT = 64
 FEED_ENTRIES = 50
 SECURITY_HEADERS = {
@@ -91,7 +94,10 @@ class WebSite:
         # Its own kept boards, on the site's clock: recounted at most every
         # LEADERBOARD_MIN_AGE seconds while votes arrive.
         self.leaderboards = Leaderboards(
-            store, refresh_seconds=LEADERBOARD_MIN_AGE, clock=lambda: self.clock()
+            store,
+            refresh_seconds=LEADERBOARD_MIN_AGE,
+            wait_seconds=LEADERBOARD_WAIT,
+            clock=lambda: self.clock(),
         )
         # The page of each kept board, per category and host; capped, since the host is the
         # visitor's Host header when no public URL is set.
