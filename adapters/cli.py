@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     board = commands.add_parser("leaderboard", help="tools ranked by community votes")
     board.add_argument("--category", help="only tools of this category, e.g. vision-language")
     board.add_argument("--json", action="store_true", help="print one JSON object")
+    board.add_argument(
+        "--png",
+        type=Path,
+        metavar="FILE",
+        help="also draw the ratings and their 95%% bands as a PNG chart into FILE",
+    )
 
     export = commands.add_parser("export", help="export anonymised data")
     export_commands = export.add_subparsers(dest="export_command", required=True)

@@ -46,10 +46,22 @@ from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.polls import split_duration
 from bot.render import json_format, markdown, text
+from bot.render.chart import leaderboard_png
 from bot.settings import SettingsError, load_settings, shard_ids
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
-from bot.votes import NothingStored, Store, StoreError, build_leaderboard, votes_csv, votes_json
+from bot.votes import (
+    Leaderboard,
+    NothingStored,
+    Store,
+    StoreError,
+    check_category,
+    count_choices,
+    rank_choices,
+    read_choice_counts,
+    votes_csv,
+    votes_json,
+)
 
 T = TypeVar("T")
 
@@ -143,12 +155,31 @@ def _tool(args: argparse.Namespace) -> int:
 
 def _leaderboard(args: argparse.Namespace) -> int:
     catalogue = _load(args)
-    votes = asyncio.run(_read_store(lambda store: store.vote_rows(), []))
     try:
-        board = build_leaderboard(votes, catalogue.by_slug, category=args.category)
+        check_category(catalogue.by_slug, args.category)
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
+    counts = asyncio.run(_read_store(read_choice_counts, count_choices(())))
+    board = rank_choices(counts, catalogue.by_slug, category=args.category)
     print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
+    if args.png is not None:
+        return _write_chart(board, args.png)
+    return EXIT_OK
+
+
+def _write_chart(board: Leaderboard, path: Path) -> int:
+    """The chart into `path`; nothing is written while nothing is ranked (an empty picture
+    would say less than the text above it)."""
+    png = leaderboard_png(board)
+    if png is None:
+        print(f"No chart written to {path}: nothing is ranked yet.", file=sys.stderr)
+        return EXIT_OK
+    try:
+        path.write_bytes(png)
+    except OSError as error:
+        reason = error.strerror or error
+        print(f"verdict: cannot write the chart to {path}: {reason}", file=sys.stderr)
+        return EXIT_UNANSWERABLE
     return EXIT_OK
 
 

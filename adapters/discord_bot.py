@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
@@ -43,6 +44,8 @@ from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
 from bot.polls import split_duration
+from bot.render.chart import FILENAME as CHART_FILENAME
+from bot.render.chart import draw_leaderboard
 from bot.render.lists import tool_page
 from bot.votes import (
     CardRecord,
@@ -50,8 +53,8 @@ from bot.votes import (
     Leaderboard,
     ReactionEvent,
     Store,
-    build_leaderboard,
     check_category,
+    leaderboards_of,
     utc_now,
 )
 from bot.weekly import WEEKDAYS, WeeklyCommands
@@ -184,7 +187,29 @@ class DiscordPlatform:
         await self._channel(channel).send(embed=tool_embed(tool, self.catalogue))
 
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
-        await self._channel(channel).send(embed=leaderboard_embed(board))
+        await send_leaderboard(self._channel(channel).send, board)
+
+
+async def send_leaderboard(send: Callable[..., Awaitable[Any]], board: Leaderboard) -> None:
+    """The leaderboard embed with its chart attached and shown as the embed's image. When the
+    chart cannot be drawn or is refused (a channel without Attach Files), the text goes alone."""
+    try:
+        png = await draw_leaderboard(board)
+    except Exception:  # a chart is an extra: never lose the leaderboard to it
+        log.exception("could not draw the leaderboard chart; sending the text alone")
+        png = None
+    if png is not None:
+        embed = leaderboard_embed(board).set_image(url=f"attachment://{CHART_FILENAME}")
+        try:
+            await send(embed=embed, file=discord.File(io.BytesIO(png), filename=CHART_FILENAME))
+            return
+        except discord.HTTPException as error:
+            log.warning(
+                "Discord refused the leaderboard chart (HTTP %s, code %s); sending the text alone",
+                error.status,
+                error.code,
+            )
+    await send(embed=leaderboard_embed(board))
 
 
 class InteractionReplies(DiscordPlatform):
@@ -372,11 +397,9 @@ class DiscordVerdicts:
         except VerdictError as error:
             await answer_privately(interaction, error.for_surface(PLATFORM))
             return
-        await interaction.response.defer(thinking=True)  # the first fit loads scipy
-        board = build_leaderboard(
-            await self.store.vote_rows(), by_slug, category=category.strip() or None
-        )
-        await interaction.followup.send(embed=leaderboard_embed(board))
+        await interaction.response.defer(thinking=True)  # a recount or a picture takes time
+        board = await leaderboards_of(self.store).board(by_slug, category.strip() or None)
+        await send_leaderboard(interaction.followup.send, board)
 
     async def reaction(self, payload: discord.RawReactionActionEvent) -> None:
         await self.bot.reaction(reaction_event(payload))

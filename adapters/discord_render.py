@@ -11,7 +11,7 @@ from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.facts import released
 from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
 from bot.render.lists import ToolPage, page_heading
-from bot.votes import MEANING, Leaderboard, entry_summary, scope_note
+from bot.votes import MEANING, Leaderboard, entry_summary, freshness_note, scope_note
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -209,8 +209,10 @@ def leaderboard_embed(board: Leaderboard) -> discord.Embed:
         lines.append(f"\nNot ranked yet (under {board.min_votes} votes): {waiting}.")
     note = scope_note(board)
     lines.append(f"\n_{MEANING}{' ' + note if note else ''}_")
+    footer = f"From {board.total_votes} votes · Luce choice model"
+    fresh = freshness_note(board)
     return discord.Embed(
         title=fit(f"Community leaderboard{scope}", TITLE_LIMIT),
         description=fit("\n".join(lines), DESCRIPTION_LIMIT),
         colour=COLOUR,
-    ).set_footer(text=f"From {board.total_votes} votes · Luce choice model")
+    ).set_footer(text=f"{footer} · {fresh}" if fresh else footer)

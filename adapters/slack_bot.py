@@ -58,6 +58,8 @@ from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
 from bot.polls import SETTINGS_USAGE, split_duration
+from bot.render.chart import FILENAME as CHART_FILENAME
+from bot.render.chart import draw_leaderboard
 from bot.render.lists import page_heading, tool_page
 from bot.votes import (
     KEYCAPS,
@@ -90,6 +92,8 @@ VOTE_COMMIT_SECONDS = 2.5
 """A reaction event waits this long for its commit; past it, 500 (Slack's own limit is 3 s)."""
 TRIGGER_MEMORY_SECONDS = 600.0
 """A replayed /compare carries its first `trigger_id`; signed requests expire after 300 s."""
+CHART_SCOPE = "files:write"
+"""Only for uploading the leaderboard chart; without it the leaderboard's text still goes."""
 DRAIN_SECONDS = 25.0
 """On SIGTERM: how long accepted requests and commands may take to finish."""
 MAX_BACKGROUND = 128
@@ -224,10 +228,35 @@ class SlackPlatform:
             )
 
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
+        """The leaderboard's text, then its chart as a file in the channel. The chart needs
+        the `files:write` scope; without it (or if drawing fails) the text stands alone and the
+        error is logged by its code."""
         async with _in_channel():
             await self.client.chat_postMessage(
                 channel=channel, blocks=leaderboard_blocks(board), text="Community leaderboard"
             )
+        try:
+            png = await draw_leaderboard(board)
+        except Exception:  # a chart is an extra: the text is already posted
+            log.exception("could not draw the leaderboard chart")
+            return
+        if png is None:
+            return
+        try:
+            await self.client.files_upload_v2(
+                channel=channel,
+                content=png,
+                filename=CHART_FILENAME,
+                title="Community leaderboard",
+            )
+        except SlackApiError as error:
+            log.warning(
+                "Slack refused the leaderboard chart (%s; it needs the %s scope)",
+                error.response.get("error"),
+                CHART_SCOPE,
+            )
+        except SlackClientError as error:
+            log.warning("could not upload the leaderboard chart: %s", type(error).__name__)
 
 
 class CommandReplies(SlackPlatform):

@@ -12,7 +12,15 @@ from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
 from bot.render.lists import ToolPage, page_heading
-from bot.votes import KEYCAPS, MEANING, SLACK_NAMES, Leaderboard, entry_summary, scope_note
+from bot.votes import (
+    KEYCAPS,
+    MEANING,
+    SLACK_NAMES,
+    Leaderboard,
+    entry_summary,
+    freshness_note,
+    scope_note,
+)
 
 MAX_BLOCKS = 50
 HEADER_LIMIT = 150
@@ -271,9 +279,9 @@ def leaderboard_blocks(board: Leaderboard) -> list[Block]:
     if board.unranked:
         waiting = "; ".join(escape(entry_summary(e)) for e in board.unranked)
         blocks.append(_context(f"Not ranked yet (under {board.min_votes} votes): {waiting}."))
-    note = scope_note(board)
+    notes = " ".join(filter(None, [scope_note(board), freshness_note(board)]))
     blocks.append(
-        _context(f"{MEANING}{' ' + note if note else ''} From {board.total_votes} votes.")
+        _context(f"{MEANING}{' ' + notes if notes else ''} From {board.total_votes} votes.")
     )
     return blocks
 

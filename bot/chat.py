@@ -23,8 +23,8 @@ from bot.votes import (
     ReactionEvent,
     Store,
     VoteOutcome,
-    build_leaderboard,
     handle_reaction,
+    leaderboards_of,
     utc_now,
     vote_emoji,
 )
@@ -145,10 +145,12 @@ class ChatBot:
     async def leaderboard(
         self, channel: str, category: str | None = None, *, user_id: str | None = None
     ) -> Leaderboard | None:
-        """Post the leaderboard; an unknown category is answered privately to `user_id`."""
+        """Post the leaderboard; an unknown category is answered privately to `user_id`.
+        The board is the process's shared one for this store (`leaderboards_of`): counted in
+        SQL and recounted at most once per `REFRESH_SECONDS`."""
         try:
-            board = build_leaderboard(
-                await self.store.vote_rows(), self.comparer.catalogue.by_slug, category=category
+            board = await leaderboards_of(self.store).board(
+                self.comparer.catalogue.by_slug, category
             )
         except VerdictError as error:
             if user_id is not None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from bot.chat import ChatBot
 from bot.errors import CloseRefused
 from bot.polls import PollRecord, describe_settings, final_line, parse_settings
-from bot.votes import CardRecord, VoteWrite
+from bot.votes import CardRecord, VoteWrite, leaderboards_of
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ class PollDesk:
         """Close exactly once, then show the final line; None if it was closed already."""
         closed = await self.polls.close(card.id, closed_by=closed_by, now=self.bot.clock())
         if closed is not None:
+            leaderboards_of(self.bot.store).look_again()  # its votes count from now on
             await self.show_final(card)
         return closed
 

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from tests.loopback import serve
@@ -34,6 +35,8 @@ class Seen:
     method: str
     path: str
     body: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Attachments of a multipart request, by file name."""
 
 
 @dataclass
@@ -49,6 +52,8 @@ class FakeDiscord:
     """The servers the bot is in, with its permissions there, as `/users/@me/guilds` lists them."""
     closed_channels: set[str] = field(default_factory=set)
     """Channels where the bot lacks Send Messages: posting there is 403 Missing Permissions."""
+    refuse_files: bool = False
+    """The bot lacks Attach Files: a message with a file is 403 Missing Permissions."""
 
     async def start(self) -> str:
         app = web.Application()
@@ -93,9 +98,15 @@ class FakeDiscord:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.path.removeprefix("/api/v10")
-        raw = await request.read()
-        body = json.loads(raw) if raw and request.content_type == "application/json" else {}
-        self.requests.append(Seen(request.method, path, body))
+        files: dict[str, bytes] = {}
+        if request.content_type == "multipart/form-data":
+            body, files = await _multipart(request)
+        else:
+            raw = await request.read()
+            body = json.loads(raw) if raw and request.content_type == "application/json" else {}
+        self.requests.append(Seen(request.method, path, body, files))
+        if files and self.refuse_files:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         parts = path.strip("/").split("/")
         if path == "/users/@me" and self.reject_token:
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -145,3 +156,19 @@ class FakeDiscord:
         if parts[0] == "channels" and request.method == "PATCH":
             return _json(self._message(parts[1], body, message_id=parts[3]))
         return _json({"message": "Unknown route", "code": 0}, status=404)
+
+
+async def _multipart(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """A message with files, as discord.py sends it: `payload_json` and one part per file."""
+    body: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, aiohttp.BodyPartReader):
+            continue
+        data = await part.read()
+        if part.name == "payload_json":
+            body = json.loads(data)
+        elif part.filename:
+            files[part.filename] = bytes(data)
+    return body, files

@@ -48,12 +48,20 @@ class FakeSlack:
     """Seconds every Web API call takes before it answers (a slow Slack)."""
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    """Files uploaded to the URL files.getUploadURLExternal handed out, by file id."""
+    shared: list[dict[str, Any]] = field(default_factory=list)
+    """Files completed (files.completeUploadExternal): id, title, and the channel they went to."""
+    upload_error: str | None = None
+    """Make files.getUploadURLExternal fail with this error (e.g. `missing_scope`)."""
+    _file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)  # slack_sdk GETs some
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner, port = await serve(app)
         self.base_url = f"http://127.0.0.1:{port}/api/"
         return self.base_url
@@ -102,6 +110,11 @@ class FakeSlack:
             }
         )
         return envelope_id
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step 2 of files_upload_v2: the bytes, POSTed to the URL step 1 handed out."""
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - uploaded")
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(await request.json())
@@ -163,4 +176,16 @@ class FakeSlack:
             body |= {"channel": args.get("channel"), "ts": args.get("ts")}
         elif method == "chat.postEphemeral":
             body |= {"message_ts": "1700000000.999999"}
+        elif method == "files.getUploadURLExternal":
+            if self.upload_error is not None:
+                return web.json_response({"ok": False, "error": self.upload_error})
+            file_id = f"F{next(self._file_ids):08d}"
+            upload_url = self.base_url.replace("/api/", f"/upload/{file_id}")
+            body |= {"upload_url": upload_url, "file_id": file_id}
+        elif method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            for shared in files:
+                self.shared.append({**shared, "channel": args.get("channel_id")})
+            body |= {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return web.json_response(body)

@@ -37,7 +37,7 @@ from bot.compare import (
 )
 from bot.compare.links import SEPARATOR
 from bot.errors import AmbiguousTool, BadQuery, UnknownTool, VerdictError
-from bot.votes import Store, build_leaderboard
+from bot.votes import Leaderboard, Leaderboards, Store
 from bot.weekly import WeeklyStore
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +47,10 @@ MAX_TOOLS = 4
 CACHE_CONTROL = "public, max-age=30"
 """A reverse proxy may serve a page for 30 s, then revalidates it with its ETag."""
 LEADERBOARD_MIN_AGE = 10.0
-"""The leaderboard refits every vote, so it is rebuilt at most this often while votes arrive."""
+"""The leaderboard is recounted at most this often while votes arrive."""
+LEADERBOARD_WAIT = 0.5
+"""How long a page waits for a due recount before showing the kept board: longer than chat's
+50 ms, since a proxy caches the page and a fresh one is worth a little wait."""
 LEADERBOARDS_KEPT = 64
 FEED_ENTRIES = 50
 SECURITY_HEADERS = {
@@ -88,9 +91,19 @@ class WebSite:
         self.public_url = public_url.rstrip("/") if public_url else None
         self.cache = PageCache(cache_size)
         self.clock = clock
-        # When it was last built, per category and host; capped, since the host is the
+        # Its own kept boards, on the site's clock: recounted at most every
+        # LEADERBOARD_MIN_AGE seconds while votes arrive.
+        self.leaderboards = Leaderboards(
+            store,
+            refresh_seconds=LEADERBOARD_MIN_AGE,
+            wait_seconds=LEADERBOARD_WAIT,
+            clock=lambda: self.clock(),
+        )
+        # The page of each kept board, per category and host; capped, since the host is the
         # visitor's Host header when no public URL is set.
-        self._leaderboards: OrderedDict[tuple[str | None, str], tuple[float, Page]] = OrderedDict()
+        self._leaderboards: OrderedDict[tuple[str | None, str], tuple[Leaderboard, Page]] = (
+            OrderedDict()
+        )
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -217,19 +230,11 @@ class WebSite:
             )
         base = self.base_url(request)
         key = (category, base)
+        board = await self.leaderboards.board(self.catalogue.by_slug, category)
         built = self._leaderboards.get(key)
-        now = self.clock()
-        if built is None or now - built[0] >= LEADERBOARD_MIN_AGE:
-            mark = _mark(await self.store.tally_marks())
-            page = self.cache.get(("l", *key), mark)
-            if page is None:
-                board = build_leaderboard(
-                    await self.store.vote_rows(), self.catalogue.by_slug, category=category
-                )
-                context = pages.leaderboard_page(board, categories)
-                page = Page.of(self.render("leaderboard.html", context, base))
-                self.cache.put(("l", *key), mark, page)
-            built = (now, page)
+        if built is None or built[0] is not board:  # a kept board is the same object
+            context = pages.leaderboard_page(board, categories)
+            built = (board, Page.of(self.render("leaderboard.html", context, base)))
             self._leaderboards[key] = built
             self._leaderboards.move_to_end(key)
             while len(self._leaderboards) > LEADERBOARDS_KEPT:

@@ -1,15 +1,20 @@
 """Community votes: which reactions are votes (rules), where cards and votes are kept (store),
 what they add up to (tally, leaderboard, export), and how tally edits are paced (coalesce)."""
 
+from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
 from bot.votes.coalesce import EditCoalescer
 from bot.votes.export import votes_csv, votes_json
 from bot.votes.leaderboard import (
     MEANING,
     Leaderboard,
     LeaderboardEntry,
+    Leaderboards,
     build_leaderboard,
     check_category,
     entry_summary,
+    freshness_note,
+    leaderboards_of,
+    rank_choices,
     scope_note,
 )
 from bot.votes.rules import (
@@ -41,12 +46,14 @@ __all__ = [
     "SLACK_NAMES",
     "AlsoInTransaction",
     "CardRecord",
+    "ChoiceCounts",
     "Clock",
     "CommunityTally",
     "EditCoalescer",
     "HeadToHead",
     "Leaderboard",
     "LeaderboardEntry",
+    "Leaderboards",
     "NothingStored",
     "ReactionEvent",
     "Store",
@@ -57,8 +64,13 @@ __all__ = [
     "build_leaderboard",
     "check_category",
     "choice_for",
+    "count_choices",
     "entry_summary",
+    "freshness_note",
     "handle_reaction",
+    "leaderboards_of",
+    "rank_choices",
+    "read_choice_counts",
     "scope_note",
     "utc_now",
     "vote_emoji",

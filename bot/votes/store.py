@@ -402,6 +402,12 @@ class Store:
         )
         return {slug: (int(votes), int(wins)) for slug, votes, wins in rows}
 
+    @property
+    def counted_cards(self) -> str:
+        """SQL for the ids of the cards whose votes count in totals: every card but those whose
+        results stay hidden until they close."""
+        return f"SELECT c.id FROM cards c WHERE NOT {self._hidden}"
+
     async def healthy(self) -> bool:
         """Whether the database answers a query (for load balancers' health checks)."""
         return bool(await self.db.fetch("SELECT 1"))

@@ -367,6 +367,7 @@ def test_the_manifest_asks_for_exactly_the_scopes_needed() -> None:
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "chat:write",
         "commands",
+        "files:write",
         "reactions:read",
         "reactions:write",
     ]

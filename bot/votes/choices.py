@@ -1,0 +1,192 @@
+"""What the leaderboard's fit needs from the votes: how often each tool was picked out of each
+set of tools shown together, read from the cards' running tallies and kept as numpy arrays.
+
+A card's tools and its per-position tally (`card_tools.votes`, kept exact by the store) are all
+the fit needs, so the read costs the number of cards, not the number of votes; cards showing the
+same tools are then added up. Arrays, not one Python object per row: at 100,000 cards the
+objects alone would cost more than the fit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from bot.votes.store import Store, StoredVote
+
+T = TypeVar("T")
+
+PAGE_ROWS = 20_000
+"""Card-tool rows read per query: Python holds one page of row tuples at a time, not them all
+(at 10,000,000 votes the tuples alone would be ~100 MB)."""
+
+_PAGE = (
+    "SELECT card_id, position, slug, votes FROM card_tools "
+    "WHERE (card_id, position) > (?, ?) ORDER BY card_id, position LIMIT ?"
+)
+
+
+_worker: ThreadPoolExecutor | None = None
+
+
+async def off_loop(work: Callable[..., T], *args: Any) -> T:
+    """Run the counting and fitting off the event loop, on one thread of their own: one at a
+    time (two cores serve votes too), and one malloc arena, so that repeated recounts reuse
+    the same memory instead of growing a heap per worker thread."""
+    global _worker
+    if _worker is None:
+        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leaderboard")
+    return await asyncio.get_running_loop().run_in_executor(_worker, functools.partial(work, *args))
+
+
+@dataclass(frozen=True, eq=False)
+class ChoiceCounts:
+    """Row r: `votes[r]` votes picked tool `picks[r]` on cards showing the tools in
+    `members[r]` (the pick among them; −1 pads rows of smaller cards). Tools are indexes into
+    `slugs`. No two rows have the same pick and tool set."""
+
+    slugs: tuple[str, ...]
+    members: np.ndarray
+    picks: np.ndarray
+    votes: np.ndarray
+
+    @property
+    def total(self) -> int:
+        return int(self.votes.sum())
+
+
+async def read_choice_counts(store: Store) -> ChoiceCounts:
+    """Every current vote, counted by (tool set, pick). Retracted votes are not in the
+    tallies, so they are not here either."""
+    import numpy as np
+
+    counted = np.fromiter((row[0] for row in await store.fetch(store.counted_cards)), np.int64)
+    index: dict[str, int] = {}
+    pages: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    after = (-1, -1)
+    while True:
+        rows = await store.fetch(_PAGE, (after[0], after[1], PAGE_ROWS))
+        if not rows:
+            break
+        pages.append(await off_loop(_arrays, rows, index))  # the loop keeps answering
+        after = (int(rows[-1][0]), int(rows[-1][1]))
+        if len(rows) < PAGE_ROWS:
+            break
+    if not pages:
+        return _empty()
+    cards, slug_ids, votes = (np.concatenate(column) for column in zip(*pages, strict=True))
+    shown = np.isin(cards, counted)
+    return await off_loop(
+        counts_from_arrays, tuple(index), cards[shown], slug_ids[shown], votes[shown]
+    )
+
+
+def _arrays(
+    rows: Sequence[Sequence[Any]], index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(card id, position, slug, votes) rows as arrays; slugs numbered in `index`."""
+    import numpy as np
+
+    cards = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+    slug_ids = np.fromiter(
+        (index.setdefault(row[2], len(index)) for row in rows), np.int64, len(rows)
+    )
+    votes = np.fromiter((row[3] for row in rows), np.int64, len(rows))
+    return cards, slug_ids, votes
+
+
+def counts_from_arrays(
+    slugs: tuple[str, ...], cards: np.ndarray, slug_ids: np.ndarray, votes: np.ndarray
+) -> ChoiceCounts:
+    """Counts from one entry per tool of each card (card id, tool, its votes there), in any
+    order. CPU-bound for big tables: callers on an event loop may run it in a thread."""
+    import numpy as np
+
+    if not len(cards):
+        return _empty()
+    order = np.argsort(cards, kind="stable")
+    cards, slug_ids, votes = cards[order], slug_ids[order], votes[order]
+    card_of_row, first_row = _runs(cards)
+    del cards, order
+    card_sizes = np.diff(np.append(first_row, len(card_of_row)))
+    position = np.arange(len(card_of_row)) - first_row[card_of_row]
+    members = np.full((len(card_sizes), int(card_sizes.max())), -1, dtype=np.int32)
+    members[card_of_row, position] = slug_ids
+    del position
+    members.sort(axis=1)
+    voted = votes > 0
+    return _added_up(
+        slugs, members[card_of_row[voted]], slug_ids[voted].astype(np.int32), votes[voted]
+    )
+
+
+def count_choices(votes: Iterable[StoredVote]) -> ChoiceCounts:
+    """The same counts from vote rows (the export's shape), for data already in memory."""
+    import numpy as np
+
+    index: dict[str, int] = {}
+    sets: list[list[int]] = []
+    picks: list[int] = []
+    for vote in votes:
+        sets.append(sorted({index.setdefault(t, len(index)) for t in vote.tools}))
+        picks.append(index.setdefault(vote.choice, len(index)))
+    if not sets:
+        return _empty()
+    members = np.full((len(sets), max(len(s) for s in sets)), -1, dtype=np.int64)
+    for row, tools in enumerate(sets):
+        members[row, members.shape[1] - len(tools) :] = tools
+    return _added_up(
+        tuple(index), members, np.asarray(picks, dtype=np.int64), np.ones(len(sets), np.int64)
+    )
+
+
+def _added_up(
+    slugs: tuple[str, ...], members: np.ndarray, picks: np.ndarray, votes: np.ndarray
+) -> ChoiceCounts:
+    """Rows with the same (sorted) tool set and pick merged, their votes added."""
+    import numpy as np
+
+    if not len(members):  # every card left out (e.g. all hidden until they close)
+        return ChoiceCounts(slugs, members, picks, votes.astype(np.int64))
+    bits = max(1, int(len(slugs) + 1).bit_length())
+    if bits * (members.shape[1] + 1) <= 63:  # one integer per row: a 1-D sort
+        key = np.zeros(len(members), dtype=np.int64)
+        for column in (*members.T, picks):
+            key <<= bits
+            key |= column + 1
+        order = np.argsort(key, kind="stable")
+        group_sorted, starts = _runs(key[order])
+        del key
+    else:  # np.unique(axis=0) is the general case (and needs far more memory)
+        keyed = np.column_stack((members, picks))
+        _, first, group = np.unique(keyed, axis=0, return_index=True, return_inverse=True)
+        summed = np.bincount(group.ravel(), weights=votes, minlength=len(first)).astype(np.int64)
+        return ChoiceCounts(slugs, members[first], picks[first], summed)
+    first = order[starts]
+    summed = np.bincount(group_sorted, weights=votes[order], minlength=len(starts))
+    return ChoiceCounts(slugs, members[first], picks[first], summed.astype(np.int64))
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a sorted array: each entry's run number, and where each run starts. (np.unique
+    does this too, at several times the memory.)"""
+    import numpy as np
+
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    run = np.zeros(len(ordered), dtype=np.int64)
+    run[starts[1:]] = 1
+    return np.cumsum(run), starts
+
+
+def _empty() -> ChoiceCounts:
+    import numpy as np
+
+    none = np.zeros(0, dtype=np.int64)
+    return ChoiceCounts((), np.zeros((0, 0), dtype=np.int64), none, none)
