@@ -120,19 +120,102 @@ def _resolve(matcher: Matcher) -> Callable[[str], object]:
     return run
 
 
-def _write_catalogue(tools: Sequence[Tool], into: Path) -> None:
+WORDS = (
+    "model",
+    "context",
+    "tokens",
+    "latency",
+    "vision",
+    "agent",
+    "open",
+    "weights",
+    "cheap",
+    "reasoning",
+    "benchmark",
+    "fine-tune",
+    "deploy",
+    "vendor",
+    "licence",
+    "throughput",
+    "GPU",
+    "laptop",
+    "privacy",
+    "hosted",
+    "API",
+    "quality",
+    "price",
+    "volume",
+    "moat",
+    "teams",
+    "code",
+    "documents",
+    "video",
+    "long",
+    "small",
+    "fast",
+    "safety",
+    "eval",
+    "serving",
+    "batch",
+    "cache",
+)
+
+
+def _prose(rng: random.Random, low: int, high: int) -> str:
+    """Distinct text of a real review's length: a catalogue of copies would share its strings
+    and flatter the memory figures."""
+    size = rng.randint(low, high)
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < size:
+        words.append(rng.choice(WORDS) if rng.random() < 0.8 else _word(rng))
+    return " ".join(words)[: high - 1].strip().capitalize() + "."
+
+
+def tool_file(tool: Tool, personas: Sequence[str], rng: random.Random) -> str:
+    """A reviewed file shaped like a real one, with its own prose, price and sources."""
+    reviews = "".join(
+        f'\n[panel.{persona}]\nverdict = "{rng.choice(["ship", "skip"])}"\n'
+        f'take = "{_prose(rng, 50, 130)}"\nbody = """\n{_prose(rng, 350, 900)}"""\n'
+        for persona in personas
+    )
+    aliases = ", ".join(f'"{a}"' for a in tool.aliases)
+    per_token = rng.random() < 0.6
+    pricing = (
+        f'model = "per-token"\ninput_usd_per_mtok = {rng.randint(5, 1500) / 100}\n'
+        f"output_usd_per_mtok = {rng.randint(20, 6000) / 100}\n"
+        if per_token
+        else 'model = "self-hosted"\nnote = "free weights; you pay for your own hardware"\n'
+    )
+    return (
+        f'slug = "{tool.slug}"\nname = "{tool.name}"\naliases = [{aliases}]\n'
+        f'vendor = "{tool.vendor}"\ncategory = "{rng.choice(["llm", "vision-language"])}"\n'
+        f'tagline = "{_prose(rng, 40, 99)}"\ndescription = """\n{_prose(rng, 250, 700)}"""\n'
+        f'licence = "{rng.choice(["Apache-2.0", "MIT", "proprietary", "Llama 3 licence"])}"\n'
+        f"released = 2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\n"
+        f'entry_price = "{"paid" if per_token else "open-weights"}"\n'
+        f'best_for = "{_prose(rng, 30, 110)}"\n\n[pricing]\n{pricing}\n'
+        f"[facts]\ncontext_window = {rng.choice([8192, 32768, 131072, 200000])}\n"
+        f'modalities = ["text"]\n\n[[sources]]\n'
+        f'url = "https://example.com/{tool.slug}/model-card"\n'
+        f'supports = ["licence", "pricing", "released", "facts.context_window", '
+        f'"facts.modalities"]\n{reviews}'
+    )
+
+
+def write_catalogue(tools: Sequence[Tool], into: Path, seed: int = 5) -> None:
+    """The made-up tools as a catalogue directory with the real panel, files dated a day ago
+    (a checkout, not files being edited: see `bot.catalogue.cache.RACY_SECONDS`)."""
+    rng = random.Random(seed)
     shutil.copy(bundled_catalogue_dir() / "panel.toml", into / "panel.toml")
+    personas = load_catalogue(bundled_catalogue_dir()).panel.slugs
     (into / "tools").mkdir()
-    template = (bundled_catalogue_dir() / "tools" / "smolvlm2.toml").read_text()
-    after_vendor = template.split('vendor = "', 1)[1]
-    rest = after_vendor.split("\n", 1)[1]
+    day_ago = time.time() - 86_400
     for tool in tools:
-        aliases = ", ".join(f'"{a}"' for a in tool.aliases)
-        text = (
-            f'slug = "{tool.slug}"\nname = "{tool.name}"\naliases = [{aliases}]\n'
-            f'vendor = "{tool.vendor}"\n{rest}'
-        )
-        (into / "tools" / f"{tool.slug}.toml").write_text(text)
+        path = into / "tools" / f"{tool.slug}.toml"
+        path.write_text(tool_file(tool, personas, rng))
+        os.utime(path, (day_ago, day_ago))
+    for path in (into / "panel.toml", into / "tools"):
+        os.utime(path, (day_ago, day_ago))
 
 
 _STARTUP = """
@@ -189,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        _write_catalogue(tools[len(real) :], root)
+        write_catalogue(tools[len(real) :], root)
         start = time.perf_counter()
         loaded = load_catalogue(root)
         load_s = time.perf_counter() - start

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.catalogue import Tool, compact, is_number, normalise, snapshot_of
+from bot.catalogue import Tool, compact, is_number, no_cyclic_gc, normalise, snapshot_of
 from bot.errors import AmbiguousTool, Suggestion, UnknownTool
 
 CONFIDENT_SCORE = 85.0
@@ -38,7 +38,9 @@ MAX_SUGGESTIONS = 3
 
 @dataclass(frozen=True, slots=True)
 class _Choice:
-    tool: int
+    """One distinct normalised text and every tool answering to it, in catalogue order."""
+
+    tools: tuple[int, ...]
     text: str
     words: frozenset[str]
     version: tuple[str, ...]
@@ -69,29 +71,38 @@ class Matcher:
 
     def __init__(self, tools: Sequence[Tool]) -> None:
         self.tools: tuple[Tool, ...] = tuple(tools)
+        with no_cyclic_gc():
+            self._index()
+
+    def _index(self) -> None:
         self._exact: dict[str, int] = {}
         self._ids: dict[str, int] = {}
-        self._choices: list[_Choice] = []
-        self._by_word: dict[str, set[int]] = {}
-        self._tool_choices: list[list[int]] = [[] for _ in self.tools]
+        # A 10,000-tool catalogue has ~40k name texts but only ~23k distinct ones (a slug and
+        # its name normalise alike): each distinct text is normalised and scored once.
+        owners: dict[str, list[int]] = {}
         for index, tool in enumerate(self.tools):
             for model_id in tool.model_ids:
                 # Exact keys only (see `Tool.model_ids`); a name or alias wins a clash.
                 self._ids.setdefault(compact(model_id), index)
                 self._ids.setdefault(compact(snapshot_of(model_id, latest=False)), index)
             for text in _choice_texts(tool):
-                key = compact(text)
+                normal = normalise(text)
+                key = normal.replace(" ", "")
                 if not key:
                     continue
                 self._exact.setdefault(key, index)
-                normal = normalise(text)
-                words = frozenset(normal.split())
-                choice_id = len(self._choices)
-                self._choices.append(_Choice(index, normal, words, version_of(normal.split())))
-                self._tool_choices[index].append(choice_id)
-                for word in words:
-                    self._by_word.setdefault(word, set()).add(choice_id)
-        self._texts = [c.text for c in self._choices]
+                found = owners.setdefault(normal, [])
+                if not found or found[-1] != index:
+                    found.append(index)
+        self._choices: list[_Choice] = []
+        self._by_word: dict[str, list[int]] = {}
+        for choice_id, (normal, owned_by) in enumerate(owners.items()):
+            split = normal.split()
+            words = frozenset(split)
+            self._choices.append(_Choice(tuple(owned_by), normal, words, version_of(split)))
+            for word in words:
+                self._by_word.setdefault(word, []).append(choice_id)
+        self._texts = list(owners)
         self._fixable_words = sorted(w for w in self._by_word if w.isalpha() and len(w) >= 3)
 
     @property
@@ -113,16 +124,18 @@ class Matcher:
                 seen.add(tool)
                 found.append(tool)
 
-        for choice_id, text in enumerate(self._texts):
-            if text.startswith(query):
-                add(self._choices[choice_id].tool)
+        for choice in self._choices:
+            if choice.text.startswith(query):
+                for tool in choice.tools:
+                    add(tool)
                 if len(found) >= limit:
                     break
         if len(found) < limit:
             for _, _, choice_id in process.extract(
                 query, self._texts, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=75
             ):
-                add(self._choices[choice_id].tool)
+                for tool in self._choices[choice_id].tools:
+                    add(tool)
         return [self.tools[t] for t in found[:limit]]
 
     def resolve(self, typed: str) -> Tool:
@@ -163,26 +176,27 @@ class Matcher:
         postings = [self._by_word.get(word) for word in set(words)]
         if not postings or any(p is None for p in postings):
             return None
-        postings.sort(key=len)
+        postings.sort(key=len)  # type: ignore[arg-type]
         wanted_counts = Counter(words)
         version = version_of(words)
         choice_ids = {
             c
-            for c in set.intersection(*postings)  # type: ignore[arg-type]
+            for c in set(postings[0]).intersection(*postings[1:])  # type: ignore[arg-type]
             # "llama 3.3 8b" needs two 3s: a word set alone would read it as "llama 3 8b"
             if wanted_counts <= Counter(self._choices[c].text.split())
             and (not version or self._choices[c].version == version)
         }
         if not choice_ids:
             return None
-        tools = {self._choices[c].tool for c in choice_ids}
+        tools = {tool for c in choice_ids for tool in self._choices[c].tools}
         if len(tools) == 1:
             return self.tools[tools.pop()]
         wanted = sorted(words)
         same_words = {
-            self._choices[c].tool
+            tool
             for c in choice_ids
             if sorted(self._choices[c].text.split()) == wanted
+            for tool in self._choices[c].tools
         }
         if len(same_words) == 1:
             return self.tools[same_words.pop()]
@@ -219,13 +233,13 @@ class Matcher:
         numbers_fit: dict[int, bool] = {}
         for _, score, choice_id in scored:
             choice = self._choices[choice_id]
-            if choice.tool not in best_by_tool:
-                best_by_tool[choice.tool] = score
             # every typed number (sizes too) is in the name, and the version is the whole version
             fits = numbers <= Counter(w for w in choice.text.split() if is_number(w)) and (
                 not version or choice.version == version
             )
-            numbers_fit[choice.tool] = numbers_fit.get(choice.tool, False) or fits
+            for tool in choice.tools:
+                best_by_tool.setdefault(tool, score)
+                numbers_fit[tool] = numbers_fit.get(tool, False) or fits
         ranked = sorted(best_by_tool.items(), key=lambda item: -item[1])
         confident = [
             (tool, score)
@@ -252,7 +266,7 @@ class Matcher:
         for word in set(words):
             if is_number(word) or len(word) < 2:
                 continue
-            for tool in {self._choices[c].tool for c in self._by_word.get(word, ())}:
+            for tool in {t for c in self._by_word.get(word, ()) for t in self._choices[c].tools}:
                 counts[tool] = counts.get(tool, 0) + 1
         return heapq.nsmallest(
             limit + MAX_SUGGESTIONS, counts, key=lambda tool: (-counts[tool], self.tools[tool].slug)
