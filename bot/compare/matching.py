@@ -16,8 +16,11 @@ every few months, and a silent pick would make last month's card disagree with t
 from __future__ import annotations
 
 import heapq
+import math
+import sys
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -33,6 +36,8 @@ SUGGESTION_SCORE = 55.0
 WORD_FIX_SCORE = 80.0
 """A typed word this close to a known word is read as that word ("sonet" -> "sonnet")."""
 MAX_CANDIDATES = 5
+FUZZY_LIMIT = 20
+"""How many of the closest names are weighed, at most."""
 MAX_SUGGESTIONS = 3
 
 
@@ -59,6 +64,15 @@ def version_of(words: Sequence[str]) -> tuple[str, ...]:
         if is_number(word) and len(word) <= 3 and not size:
             found.append(word)
     return tuple(sorted(found))
+
+
+def length_window(size: int, cutoff: float) -> tuple[int, int]:
+    """The shortest and longest texts that can score `cutoff` by `fuzz.ratio` against a text of
+    `size` characters (it is at most 200 * min(a, b) / (a + b)), rounded outwards."""
+    ratio = cutoff / 100
+    if ratio <= 0:
+        return 0, sys.maxsize
+    return math.floor(size * ratio / (2 - ratio)), math.ceil(size * (2 - ratio) / ratio)
 
 
 def _choice_texts(tool: Tool) -> list[str]:
@@ -103,6 +117,13 @@ class Matcher:
             for word in words:
                 self._by_word.setdefault(word, []).append(choice_id)
         self._texts = list(owners)
+        self._tool_choices: list[list[int]] = [[] for _ in self.tools]
+        for choice_id, choice in enumerate(self._choices):
+            for tool in choice.tools:
+                self._tool_choices[tool].append(choice_id)
+        self._length_order = sorted(range(len(self._texts)), key=lambda c: len(self._texts[c]))
+        self._texts_by_length = [self._texts[c] for c in self._length_order]
+        self._lengths = [len(text) for text in self._texts_by_length]
         self._fixable_words = sorted(w for w in self._by_word if w.isalpha() and len(w) >= 3)
 
     @property
@@ -222,29 +243,21 @@ class Matcher:
     def _by_fuzzy_score(self, query: str, words: list[str], typed: str) -> Tool:
         version = version_of(words)
         numbers = Counter(w for w in words if is_number(w))
-        scored = process.extract(
-            query,
-            self._texts,
-            scorer=fuzz.ratio,
-            limit=max(20, MAX_CANDIDATES * 4),
-            score_cutoff=SUGGESTION_SCORE,
-        )
-        best_by_tool: dict[int, float] = {}
-        numbers_fit: dict[int, bool] = {}
-        for _, score, choice_id in scored:
-            choice = self._choices[choice_id]
+
+        def fits(choice: _Choice) -> bool:
             # every typed number (sizes too) is in the name, and the version is the whole version
-            fits = numbers <= Counter(w for w in choice.text.split() if is_number(w)) and (
+            return numbers <= Counter(w for w in choice.text.split() if is_number(w)) and (
                 not version or choice.version == version
             )
-            for tool in choice.tools:
+
+        best_by_tool: dict[int, float] = {}
+        for score, choice_id in self._closest(query, CONFIDENT_SCORE):
+            for tool in self._choices[choice_id].tools:
                 best_by_tool.setdefault(tool, score)
-                numbers_fit[tool] = numbers_fit.get(tool, False) or fits
-        ranked = sorted(best_by_tool.items(), key=lambda item: -item[1])
         confident = [
             (tool, score)
-            for tool, score in ranked
-            if score >= CONFIDENT_SCORE and numbers_fit.get(tool, False)
+            for tool, score in best_by_tool.items()
+            if any(self._fits_near(query, c, fits) for c in self._tool_choices[tool])
         ]
         if confident:
             top_score = confident[0][1]
@@ -252,13 +265,52 @@ class Matcher:
             if len(close) == 1:
                 return self.tools[close[0]]
             raise AmbiguousTool(typed, [self._suggestion(t) for t in close[:MAX_CANDIDATES]])
-        suggestions = [tool for tool, _ in ranked[:MAX_SUGGESTIONS]]
+
+        # No name is close enough to answer: the whole catalogue is searched for suggestions.
+        suggestions: list[int] = []
+        for _, _, choice_id in process.extract(
+            query,
+            self._texts,
+            scorer=fuzz.ratio,
+            limit=FUZZY_LIMIT,
+            score_cutoff=SUGGESTION_SCORE,
+        ):
+            for tool in self._choices[choice_id].tools:
+                if tool not in suggestions and len(suggestions) < MAX_SUGGESTIONS:
+                    suggestions.append(tool)
         for tool in self._sharing_words(query.split(), MAX_SUGGESTIONS):
             if len(suggestions) >= MAX_SUGGESTIONS:
                 break
             if tool not in suggestions:
                 suggestions.append(tool)
         raise UnknownTool(typed, [self._suggestion(t) for t in suggestions])
+
+    def _fits_near(self, query: str, choice_id: int, fits: Callable[[_Choice], bool]) -> bool:
+        """A name of the tool, close enough to be a suggestion, carries the typed numbers."""
+        choice = self._choices[choice_id]
+        return fits(choice) and fuzz.ratio(query, choice.text) >= SUGGESTION_SCORE
+
+    def _closest(self, query: str, cutoff: float) -> list[tuple[float, int]]:
+        """The best `FUZZY_LIMIT` choices scoring at least `cutoff`, as (score, choice id), best
+        first and ties in catalogue order.
+
+        Only texts whose length allows the cutoff are scored (`length_window`): at 85 a
+        12-letter query needs a text of 8 to 17 letters. With a high cutoff that skips most
+        names of a big catalogue, whose lengths spread more than its typos do.
+        """
+        shortest, longest = length_window(len(query), cutoff)
+        low = bisect_left(self._lengths, shortest)
+        high = bisect_right(self._lengths, longest)
+        found = process.extract(
+            query,
+            self._texts_by_length[low:high],
+            scorer=fuzz.ratio,
+            limit=None,
+            score_cutoff=cutoff,
+        )
+        order = self._length_order
+        ranked = sorted((-score, order[low + at]) for _, score, at in found)
+        return [(-negative, choice_id) for negative, choice_id in ranked[:FUZZY_LIMIT]]
 
     def _sharing_words(self, words: Iterable[str], limit: int) -> list[int]:
         """Up to `limit` tools sharing a non-numeric word with the query, most shared first."""
