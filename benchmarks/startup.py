@@ -61,15 +61,24 @@ def _big_catalogue(tools: int, into: Path) -> str:
     two of them, the first with a typo, as people type."""
     from benchmarks.matching import synthetic_tools, typo, write_catalogue
     from bot.catalogue import known_tools, load_catalogue, merge_layers
+    from bot.compare import Matcher
+    from bot.errors import VerdictError
     from bot.settings import bundled_catalogue_dir
 
     generated, _ = known_tools(dt.date.today())
     real = list(merge_layers(load_catalogue(bundled_catalogue_dir()), generated).tools)
     made_up = synthetic_tools(real, tools)
     write_catalogue(made_up, into)
+    matcher = Matcher(real + made_up)
     rng = random.Random(3)
-    first, second = rng.sample(made_up, 2)
-    return f"{typo(first.name, rng)} vs {second.name}"
+    while True:  # a slip that still names one tool, so a card is drawn
+        first, second = rng.sample(made_up, 2)
+        slipped = typo(first.name, rng)
+        try:
+            if slipped != first.name and matcher.resolve(slipped) == first:
+                return f"{slipped} vs {second.name}"
+        except VerdictError:
+            continue
 
 
 def _big(runs: int, tools: int, entry: Sequence[str]) -> list[tuple[str, float, float, str]]:

@@ -15,6 +15,7 @@ readable by its owner only, and a file owned by someone else or writable by othe
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import datetime as dt
 import hashlib
 import os
@@ -235,7 +236,8 @@ class _Sharing(pickle.Pickler):
             "__pydantic_fields_set__": self._fields_sets.setdefault(given, set(given)),
             "__pydantic_private__": obj.__pydantic_private__,
         }
-        return (_restore, (kind, state))
+        # NEWOBJ and BUILD: the class's `__new__` and pydantic's own `__setstate__` on load.
+        return (copyreg.__newobj__, (kind,), state)
 
 
 _PLAIN = frozenset({str, int, bool, dt.date, type(None)})
@@ -245,12 +247,6 @@ differently, and equal prices across tools are rare anyway."""
 
 def _same(model: BaseModel) -> BaseModel:
     return model
-
-
-def _restore(model: type[BaseModel], state: dict[str, Any]) -> BaseModel:
-    restored = model.__new__(model)
-    restored.__setstate__(state)
-    return restored
 
 
 def _prune_stale(keep: Path) -> None:

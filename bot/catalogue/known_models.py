@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
@@ -31,7 +32,12 @@ from bot.errors import Problem
 CACHE_SCHEMA = 5
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
-_TOOLS = TypeAdapter(list[Tool])
+
+@functools.cache
+def _tools_adapter() -> TypeAdapter[list[Tool]]:
+    """Built on first use: a start served from the catalogue cache never validates a tool, and
+    the models' schemas are deferred (`models._Frozen`) so it never builds them either."""
+    return TypeAdapter(list[Tool])
 
 
 def dataset_version() -> str:
@@ -89,7 +95,7 @@ def _read_cache(path: Path) -> list[Tool] | None:
     except OSError:
         return None
     try:
-        return _TOOLS.validate_json(raw)
+        return _tools_adapter().validate_json(raw)
     except (ValidationError, ValueError):
         return None
 
@@ -99,7 +105,8 @@ def _write_cache(path: Path, tools: list[Tool]) -> None:
     must never read half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(_TOOLS.dump_python(tools, mode="json", exclude_defaults=True))
+        plain = _tools_adapter().dump_python(tools, mode="json", exclude_defaults=True)
+        payload = json.dumps(plain)
         with tempfile.NamedTemporaryFile(
             "w", dir=path.parent, prefix=".known-models-", delete=False, encoding="utf-8"
         ) as handle:
