@@ -69,22 +69,28 @@ def cached_catalogue(
     if (
         catalogue is not None
         and fingerprint is not None
-        and fingerprint.newest_ns < time.time_ns() - int(RACY_SECONDS * 1e9)
+        and fingerprint.newest_ns < fingerprint.taken_ns - int(RACY_SECONDS * 1e9)
     ):
         _write(path, fingerprint.key, catalogue)
     return catalogue, problems
 
 
 class _Fingerprint:
-    __slots__ = ("key", "newest_ns")
+    """The key, the newest modification time among the files and when they were looked at:
+    the files are read after that, so a file older than `RACY_SECONDS` then cannot change again
+    under the same timestamp, however long the parse takes."""
 
-    def __init__(self, key: bytes, newest_ns: int) -> None:
+    __slots__ = ("key", "newest_ns", "taken_ns")
+
+    def __init__(self, key: bytes, newest_ns: int, taken_ns: int) -> None:
         self.key = key
         self.newest_ns = newest_ns
+        self.taken_ns = taken_ns
 
 
 def _fingerprint(root: Path, depends_on: str) -> _Fingerprint | None:
     """None when a file cannot be looked at; the loader then reports it, uncached."""
+    taken = time.time_ns()
     hasher = hashlib.sha256()
     for part in (str(CACHE_SCHEMA), depends_on, sys.version, _pydantic_version(), _own_source()):
         hasher.update(part.encode() + b"\0")
@@ -99,7 +105,7 @@ def _fingerprint(root: Path, depends_on: str) -> _Fingerprint | None:
             hasher.update(repr(described).encode())
     except OSError:
         return None
-    return _Fingerprint(hasher.digest(), newest)
+    return _Fingerprint(hasher.digest(), newest, taken)
 
 
 def _catalogue_files(root: Path) -> Iterator[tuple[str, os.stat_result | None]]:
