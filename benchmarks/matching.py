@@ -396,6 +396,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ):
         median, p99 = statistics.median(values), _p99(values)
         print(f"{label:<38} {ms(median)} {ms(p99)} {target:>9}")
+    print(f"(load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
