@@ -174,17 +174,20 @@ def _trusted(info: os.stat_result) -> bool:
 def _write(path: Path, key: bytes, catalogue: Catalogue) -> None:
     """Written atomically (a temporary file renamed into place): two processes starting at once
     never read half a file."""
+    written: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "wb", dir=path.parent, prefix=".catalogue-", delete=False
         ) as handle:
+            written = handle.name
             handle.write(MAGIC + key)
             _Sharing(handle).dump(catalogue)
-        os.replace(handle.name, path)
+        os.replace(written, path)
     except (OSError, pickle.PicklingError, RecursionError):
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(handle.name)
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
         return
     _prune_stale(path)
 
