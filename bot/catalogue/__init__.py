@@ -1,7 +1,8 @@
 """The catalogue: what a tool is (models), how a catalogue directory is read and checked
-(loader), how names are normalised for matching (names) and how prices read (pricing); the
-generated layer from the genai-prices dataset (model_ids, dataset, known_models) and how it sits
-under the reviewed files (layers); drafts of new reviewed files (scaffold, hub)."""
+(loader) and kept once parsed (cache), how names are normalised for matching (names) and how
+prices read (pricing); the generated layer from the genai-prices dataset (model_ids, dataset,
+known_models) and how it sits under the reviewed files (layers); drafts of new reviewed files
+(scaffold, hub)."""
 
 from bot.catalogue.dataset import DatasetInfo, derive_tools
 from bot.catalogue.grouping import price_on
@@ -13,7 +14,7 @@ from bot.catalogue.layers import (
     merge_layers,
     pair_layers,
 )
-from bot.catalogue.loader import check_catalogue, load_catalogue
+from bot.catalogue.loader import check_catalogue, load_catalogue, no_cyclic_gc
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of
 from bot.catalogue.models import (
     Catalogue,
@@ -69,6 +70,7 @@ __all__ = [
     "load_catalogue",
     "merge_layers",
     "model_key",
+    "no_cyclic_gc",
     "normalise",
     "pair_layers",
     "price_figure",

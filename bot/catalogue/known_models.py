@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
@@ -21,6 +22,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from bot.catalogue.cache import cached_catalogue, depends_on
 from bot.catalogue.dataset import DatasetInfo, derive_tools
 from bot.catalogue.layers import merge_layers
 from bot.catalogue.loader import check_catalogue
@@ -30,7 +32,12 @@ from bot.errors import Problem
 CACHE_SCHEMA = 5
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
-_TOOLS = TypeAdapter(list[Tool])
+
+@functools.cache
+def _tools_adapter() -> TypeAdapter[list[Tool]]:
+    """Built on first use: a start served from the catalogue cache never validates a tool, and
+    the models' schemas are deferred (`models._Frozen`) so it never builds them either."""
+    return TypeAdapter(list[Tool])
 
 
 def dataset_version() -> str:
@@ -88,7 +95,7 @@ def _read_cache(path: Path) -> list[Tool] | None:
     except OSError:
         return None
     try:
-        return _TOOLS.validate_json(raw)
+        return _tools_adapter().validate_json(raw)
     except (ValidationError, ValueError):
         return None
 
@@ -98,7 +105,8 @@ def _write_cache(path: Path, tools: list[Tool]) -> None:
     must never read half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(_TOOLS.dump_python(tools, mode="json", exclude_defaults=True))
+        plain = _tools_adapter().dump_python(tools, mode="json", exclude_defaults=True)
+        payload = json.dumps(plain)
         with tempfile.NamedTemporaryFile(
             "w", dir=path.parent, prefix=".known-models-", delete=False, encoding="utf-8"
         ) as handle:
@@ -112,12 +120,22 @@ def _write_cache(path: Path, tools: list[Tool]) -> None:
 def check_with_known_models(
     root: Path, *, as_of: dt.date, cache_dir: Path | None = None
 ) -> tuple[Catalogue | None, list[Problem]]:
-    """`check_catalogue` on the reviewed files, then the generated layer merged under them."""
-    catalogue, problems = check_catalogue(root)
-    if catalogue is None:
-        return None, problems
-    tools, _ = known_tools(as_of, cache_dir=cache_dir)
-    return merge_layers(catalogue, tools), []
+    """`check_catalogue` on the reviewed files, then the generated layer merged under them.
+
+    With a `cache_dir`, the merged catalogue is cached there too (see `cache.py`): a start with
+    unchanged files reads one file instead of parsing each."""
+
+    def build() -> tuple[Catalogue | None, list[Problem]]:
+        catalogue, problems = check_catalogue(root)
+        if catalogue is None:
+            return None, problems
+        tools, _ = known_tools(as_of, cache_dir=cache_dir)
+        return merge_layers(catalogue, tools), []
+
+    if cache_dir is None:
+        return build()
+    context = depends_on(as_of, dataset_version())
+    return cached_catalogue(Path(root), cache_dir=cache_dir, depends_on=context, build=build)
 
 
 def _prune_other_caches(keep: Path) -> None:

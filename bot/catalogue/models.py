@@ -25,7 +25,9 @@ Ship = Literal["ship", "skip"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first validation: a start served from the parsed-catalogue cache
+    # (`cache.py`) validates nothing and skips building them.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Pricing(_Frozen):

@@ -14,8 +14,11 @@ _DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
 
 def normalise(text: str) -> str:
     """Lower case, ASCII-folded, words and numbers split: "GPT-4o mini" -> "gpt 4 o mini"."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
+    if text.isascii():  # nearly every name: folding changes nothing but the case
+        ascii_only = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text.casefold())
+        ascii_only = folded.encode("ascii", "ignore").decode("ascii")
     spaced = _DIGIT_LETTER.sub(" ", ascii_only)
     return _NON_ALNUM.sub(" ", spaced).strip()
 

@@ -22,7 +22,7 @@ WRITE_ME = "WRITE ME"
 class Draft(BaseModel):
     """What a source says about a tool that has no reviewed file yet."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when a draft is made
 
     slug: str = Field(pattern=SLUG_PATTERN)
     name: str

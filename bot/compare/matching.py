@@ -16,13 +16,16 @@ every few months, and a silent pick would make last month's card disagree with t
 from __future__ import annotations
 
 import heapq
+import math
+import sys
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.catalogue import Tool, compact, is_number, normalise, snapshot_of
+from bot.catalogue import Tool, compact, is_number, no_cyclic_gc, normalise, snapshot_of
 from bot.errors import AmbiguousTool, Suggestion, UnknownTool
 
 CONFIDENT_SCORE = 85.0
@@ -33,12 +36,16 @@ SUGGESTION_SCORE = 55.0
 WORD_FIX_SCORE = 80.0
 """A typed word this close to a known word is read as that word ("sonet" -> "sonnet")."""
 MAX_CANDIDATES = 5
+FUZZY_LIMIT = 20
+"""How many of the closest names are weighed, at most."""
 MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class _Choice:
-    tool: int
+    """One distinct normalised text and every tool answering to it, in catalogue order."""
+
+    tools: tuple[int, ...]
     text: str
     words: frozenset[str]
     version: tuple[str, ...]
@@ -59,6 +66,15 @@ def version_of(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def length_window(size: int, cutoff: float) -> tuple[int, int]:
+    """The shortest and longest texts that can score `cutoff` by `fuzz.ratio` against a text of
+    `size` characters (it is at most 200 * min(a, b) / (a + b)), rounded outwards."""
+    ratio = cutoff / 100
+    if ratio <= 0:
+        return 0, sys.maxsize
+    return math.floor(size * ratio / (2 - ratio)), math.ceil(size * (2 - ratio) / ratio)
+
+
 def _choice_texts(tool: Tool) -> list[str]:
     names = [tool.slug, tool.name, *tool.aliases]
     return [*names, f"{tool.vendor} {tool.name}"]
@@ -69,29 +85,45 @@ class Matcher:
 
     def __init__(self, tools: Sequence[Tool]) -> None:
         self.tools: tuple[Tool, ...] = tuple(tools)
+        with no_cyclic_gc():
+            self._index()
+
+    def _index(self) -> None:
         self._exact: dict[str, int] = {}
         self._ids: dict[str, int] = {}
-        self._choices: list[_Choice] = []
-        self._by_word: dict[str, set[int]] = {}
-        self._tool_choices: list[list[int]] = [[] for _ in self.tools]
+        # A 10,000-tool catalogue has ~40k name texts but only ~23k distinct ones (a slug and
+        # its name normalise alike): each distinct text is normalised and scored once.
+        owners: dict[str, list[int]] = {}
         for index, tool in enumerate(self.tools):
             for model_id in tool.model_ids:
                 # Exact keys only (see `Tool.model_ids`); a name or alias wins a clash.
                 self._ids.setdefault(compact(model_id), index)
                 self._ids.setdefault(compact(snapshot_of(model_id, latest=False)), index)
             for text in _choice_texts(tool):
-                key = compact(text)
+                normal = normalise(text)
+                key = normal.replace(" ", "")
                 if not key:
                     continue
                 self._exact.setdefault(key, index)
-                normal = normalise(text)
-                words = frozenset(normal.split())
-                choice_id = len(self._choices)
-                self._choices.append(_Choice(index, normal, words, version_of(normal.split())))
-                self._tool_choices[index].append(choice_id)
-                for word in words:
-                    self._by_word.setdefault(word, set()).add(choice_id)
-        self._texts = [c.text for c in self._choices]
+                found = owners.setdefault(normal, [])
+                if not found or found[-1] != index:
+                    found.append(index)
+        self._choices: list[_Choice] = []
+        self._by_word: dict[str, list[int]] = {}
+        for choice_id, (normal, owned_by) in enumerate(owners.items()):
+            split = normal.split()
+            words = frozenset(split)
+            self._choices.append(_Choice(tuple(owned_by), normal, words, version_of(split)))
+            for word in words:
+                self._by_word.setdefault(word, []).append(choice_id)
+        self._texts = list(owners)
+        self._tool_choices: list[list[int]] = [[] for _ in self.tools]
+        for choice_id, choice in enumerate(self._choices):
+            for tool in choice.tools:
+                self._tool_choices[tool].append(choice_id)
+        self._length_order = sorted(range(len(self._texts)), key=lambda c: len(self._texts[c]))
+        self._texts_by_length = [self._texts[c] for c in self._length_order]
+        self._lengths = [len(text) for text in self._texts_by_length]
         self._fixable_words = sorted(w for w in self._by_word if w.isalpha() and len(w) >= 3)
 
     @property
@@ -113,16 +145,18 @@ class Matcher:
                 seen.add(tool)
                 found.append(tool)
 
-        for choice_id, text in enumerate(self._texts):
-            if text.startswith(query):
-                add(self._choices[choice_id].tool)
+        for choice in self._choices:
+            if choice.text.startswith(query):
+                for tool in choice.tools:
+                    add(tool)
                 if len(found) >= limit:
                     break
         if len(found) < limit:
             for _, _, choice_id in process.extract(
                 query, self._texts, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=75
             ):
-                add(self._choices[choice_id].tool)
+                for tool in self._choices[choice_id].tools:
+                    add(tool)
         return [self.tools[t] for t in found[:limit]]
 
     def resolve(self, typed: str) -> Tool:
@@ -163,26 +197,27 @@ class Matcher:
         postings = [self._by_word.get(word) for word in set(words)]
         if not postings or any(p is None for p in postings):
             return None
-        postings.sort(key=len)
+        postings.sort(key=len)  # type: ignore[arg-type]
         wanted_counts = Counter(words)
         version = version_of(words)
         choice_ids = {
             c
-            for c in set.intersection(*postings)  # type: ignore[arg-type]
+            for c in set(postings[0]).intersection(*postings[1:])  # type: ignore[arg-type]
             # "llama 3.3 8b" needs two 3s: a word set alone would read it as "llama 3 8b"
             if wanted_counts <= Counter(self._choices[c].text.split())
             and (not version or self._choices[c].version == version)
         }
         if not choice_ids:
             return None
-        tools = {self._choices[c].tool for c in choice_ids}
+        tools = {tool for c in choice_ids for tool in self._choices[c].tools}
         if len(tools) == 1:
             return self.tools[tools.pop()]
         wanted = sorted(words)
         same_words = {
-            self._choices[c].tool
+            tool
             for c in choice_ids
             if sorted(self._choices[c].text.split()) == wanted
+            for tool in self._choices[c].tools
         }
         if len(same_words) == 1:
             return self.tools[same_words.pop()]
@@ -208,29 +243,21 @@ class Matcher:
     def _by_fuzzy_score(self, query: str, words: list[str], typed: str) -> Tool:
         version = version_of(words)
         numbers = Counter(w for w in words if is_number(w))
-        scored = process.extract(
-            query,
-            self._texts,
-            scorer=fuzz.ratio,
-            limit=max(20, MAX_CANDIDATES * 4),
-            score_cutoff=SUGGESTION_SCORE,
-        )
-        best_by_tool: dict[int, float] = {}
-        numbers_fit: dict[int, bool] = {}
-        for _, score, choice_id in scored:
-            choice = self._choices[choice_id]
-            if choice.tool not in best_by_tool:
-                best_by_tool[choice.tool] = score
+
+        def fits(choice: _Choice) -> bool:
             # every typed number (sizes too) is in the name, and the version is the whole version
-            fits = numbers <= Counter(w for w in choice.text.split() if is_number(w)) and (
+            return numbers <= Counter(w for w in choice.text.split() if is_number(w)) and (
                 not version or choice.version == version
             )
-            numbers_fit[choice.tool] = numbers_fit.get(choice.tool, False) or fits
-        ranked = sorted(best_by_tool.items(), key=lambda item: -item[1])
+
+        best_by_tool: dict[int, float] = {}
+        for score, choice_id in self._closest(query, CONFIDENT_SCORE):
+            for tool in self._choices[choice_id].tools:
+                best_by_tool.setdefault(tool, score)
         confident = [
             (tool, score)
-            for tool, score in ranked
-            if score >= CONFIDENT_SCORE and numbers_fit.get(tool, False)
+            for tool, score in best_by_tool.items()
+            if any(self._fits_near(query, c, fits) for c in self._tool_choices[tool])
         ]
         if confident:
             top_score = confident[0][1]
@@ -238,7 +265,19 @@ class Matcher:
             if len(close) == 1:
                 return self.tools[close[0]]
             raise AmbiguousTool(typed, [self._suggestion(t) for t in close[:MAX_CANDIDATES]])
-        suggestions = [tool for tool, _ in ranked[:MAX_SUGGESTIONS]]
+
+        # No name is close enough to answer: the whole catalogue is searched for suggestions.
+        suggestions: list[int] = []
+        for _, _, choice_id in process.extract(
+            query,
+            self._texts,
+            scorer=fuzz.ratio,
+            limit=FUZZY_LIMIT,
+            score_cutoff=SUGGESTION_SCORE,
+        ):
+            for tool in self._choices[choice_id].tools:
+                if tool not in suggestions and len(suggestions) < MAX_SUGGESTIONS:
+                    suggestions.append(tool)
         for tool in self._sharing_words(query.split(), MAX_SUGGESTIONS):
             if len(suggestions) >= MAX_SUGGESTIONS:
                 break
@@ -246,13 +285,40 @@ class Matcher:
                 suggestions.append(tool)
         raise UnknownTool(typed, [self._suggestion(t) for t in suggestions])
 
+    def _fits_near(self, query: str, choice_id: int, fits: Callable[[_Choice], bool]) -> bool:
+        """A name of the tool, close enough to be a suggestion, carries the typed numbers."""
+        choice = self._choices[choice_id]
+        return fits(choice) and fuzz.ratio(query, choice.text) >= SUGGESTION_SCORE
+
+    def _closest(self, query: str, cutoff: float) -> list[tuple[float, int]]:
+        """The best `FUZZY_LIMIT` choices scoring at least `cutoff`, as (score, choice id), best
+        first and ties in catalogue order.
+
+        Only texts whose length allows the cutoff are scored (`length_window`): at 85 a
+        12-letter query needs a text of 8 to 17 letters. With a high cutoff that skips most
+        names of a big catalogue, whose lengths spread more than its typos do.
+        """
+        shortest, longest = length_window(len(query), cutoff)
+        low = bisect_left(self._lengths, shortest)
+        high = bisect_right(self._lengths, longest)
+        found = process.extract(
+            query,
+            self._texts_by_length[low:high],
+            scorer=fuzz.ratio,
+            limit=None,
+            score_cutoff=cutoff,
+        )
+        order = self._length_order
+        ranked = sorted((-score, order[low + at]) for _, score, at in found)
+        return [(-negative, choice_id) for negative, choice_id in ranked[:FUZZY_LIMIT]]
+
     def _sharing_words(self, words: Iterable[str], limit: int) -> list[int]:
         """Up to `limit` tools sharing a non-numeric word with the query, most shared first."""
         counts: dict[int, int] = {}
         for word in set(words):
             if is_number(word) or len(word) < 2:
                 continue
-            for tool in {self._choices[c].tool for c in self._by_word.get(word, ())}:
+            for tool in {t for c in self._by_word.get(word, ()) for t in self._choices[c].tools}:
                 counts[tool] = counts.get(tool, 0) + 1
         return heapq.nsmallest(
             limit + MAX_SUGGESTIONS, counts, key=lambda tool: (-counts[tool], self.tools[tool].slug)

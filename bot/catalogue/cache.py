@@ -1,0 +1,271 @@
+"""The parsed-catalogue cache: a start reads one file instead of parsing every TOML file.
+
+Parsing and checking 10,000 tool files takes about two seconds; reading them back from a pickle a
+fifth of that. The cache is a convenience, never a source of truth: it is keyed by a fingerprint
+of every file the catalogue is read from (name, size, modification and change times, inode),
+taken before they are parsed, plus everything else the result depends on (the day prices are read
+for, the genai-prices version, the source files of this package, pydantic's and Python's
+versions). Any change in them is a miss. A missing, corrupt, foreign or unwritable cache file is
+parsed around in silence; only a sound catalogue is written.
+
+A pickle runs code when it is loaded, so the file is trusted like the code itself: it is written
+readable by its owner only, and a file owned by someone else or writable by others is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import datetime as dt
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.catalogue.loader import PANEL_FILE, TOOLS_DIR, WEEKLY_FILE, no_cyclic_gc
+from bot.catalogue.models import Catalogue
+from bot.errors import Problem
+
+CACHE_SCHEMA = 1
+"""Bump when what is cached changes shape in a way the fingerprint cannot see."""
+
+RACY_SECONDS = 2.0
+"""A file modified this recently may change again within the file system's timestamp
+resolution without its fingerprint changing (git's "racily clean" problem); a catalogue holding
+one is not written to the cache until it has settled."""
+
+STALE_DAYS = 30
+"""Cache files of other catalogue directories untouched this long are removed when one is
+written (test runs and old checkouts otherwise pile up)."""
+
+MAGIC = b"verdict-catalogue\n"
+
+Build = Callable[[], tuple[Catalogue | None, list[Problem]]]
+
+
+def cached_catalogue(
+    root: Path, *, cache_dir: Path, depends_on: str, build: Build
+) -> tuple[Catalogue | None, list[Problem]]:
+    """The catalogue cached for `root`'s files as they are now, or `build()`'s (then cached).
+
+    `depends_on` names what else the result depends on (the dataset version and day); it is
+    part of the key.
+    """
+    path = cache_dir / f"catalogue-{_digest(str(Path(root).resolve()))[:24]}.pickle"
+    fingerprint = _fingerprint(Path(root), depends_on)
+    if fingerprint is not None:
+        found = _read(path, fingerprint.key)
+        if found is not None:
+            return found, []
+    catalogue, problems = build()
+    if (
+        catalogue is not None
+        and fingerprint is not None
+        and fingerprint.newest_ns < fingerprint.taken_ns - int(RACY_SECONDS * 1e9)
+    ):
+        _write(path, fingerprint.key, catalogue)
+    return catalogue, problems
+
+
+class _Fingerprint:
+    """The key, the newest modification time among the files and when they were looked at:
+    the files are read after that, so a file older than `RACY_SECONDS` then cannot change again
+    under the same timestamp, however long the parse takes."""
+
+    __slots__ = ("key", "newest_ns", "taken_ns")
+
+    def __init__(self, key: bytes, newest_ns: int, taken_ns: int) -> None:
+        self.key = key
+        self.newest_ns = newest_ns
+        self.taken_ns = taken_ns
+
+
+def _fingerprint(root: Path, depends_on: str) -> _Fingerprint | None:
+    """None when a file cannot be looked at; the loader then reports it, uncached."""
+    taken = time.time_ns()
+    hasher = hashlib.sha256()
+    for part in (str(CACHE_SCHEMA), depends_on, sys.version, _pydantic_version(), _own_source()):
+        hasher.update(part.encode() + b"\0")
+    newest = 0
+    try:
+        for name, info in _catalogue_files(root):
+            hasher.update(name.encode(errors="surrogateescape") + b"\0")
+            if info is None:
+                continue
+            newest = max(newest, info.st_mtime_ns)
+            described = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+            hasher.update(repr(described).encode())
+    except OSError:
+        return None
+    return _Fingerprint(hasher.digest(), newest, taken)
+
+
+def _catalogue_files(root: Path) -> Iterator[tuple[str, os.stat_result | None]]:
+    """Every file the loader reads, with its status (links followed, as the loader reads);
+    None for an optional file that is absent."""
+    for name in (PANEL_FILE, WEEKLY_FILE):
+        try:
+            yield name, os.stat(root / name)
+        except FileNotFoundError:
+            yield f"{name} (absent)", None
+    tools = root / TOOLS_DIR
+    yield TOOLS_DIR, os.stat(tools)
+    with os.scandir(tools) as entries:
+        found = sorted(
+            (entry.name, entry.stat()) for entry in entries if entry.name.endswith(".toml")
+        )
+    yield from ((f"{TOOLS_DIR}/{name}", info) for name, info in found)
+
+
+def _own_source() -> str:
+    """The source files of this package as they are installed: an edited loader or model in a
+    checkout misses the cache even though the package version did not change."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for path in sorted(package.glob("*.py")):
+        info = path.stat()
+        parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return ",".join(parts)
+
+
+def _pydantic_version() -> str:
+    import pydantic
+
+    return str(pydantic.VERSION)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode(errors="surrogateescape")).hexdigest()
+
+
+def _read(path: Path, key: bytes) -> Catalogue | None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not _trusted(info) or handle.read(len(MAGIC) + len(key)) != MAGIC + key:
+                return None
+            with no_cyclic_gc():
+                found = pickle.load(handle)
+    # A damaged pickle can raise nearly anything (EOFError, UnpicklingError, AttributeError,
+    # ImportError, ValueError, MemoryError, ...); whatever it is, the files are parsed instead.
+    except Exception:
+        return None
+    return found if isinstance(found, Catalogue) else None
+
+
+def _trusted(info: os.stat_result) -> bool:
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+
+
+def _write(path: Path, key: bytes, catalogue: Catalogue) -> None:
+    """Written atomically (a temporary file renamed into place): two processes starting at once
+    never read half a file."""
+    written: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=".catalogue-", delete=False
+        ) as handle:
+            written = handle.name
+            handle.write(MAGIC + key)
+            _Sharing(handle).dump(catalogue)
+        os.replace(written, path)
+    except (OSError, pickle.PicklingError, RecursionError):
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
+        return
+    _prune_stale(path)
+
+
+class _Sharing(pickle.Pickler):
+    """Pickles equal strings once and every model's set of given fields once per distinct set,
+    so the loaded catalogue shares them: a licence, a category, "ship", a persona's slug are one
+    object each rather than one per tool, and so are the ~100,000 small sets pydantic keeps per
+    model (a quarter of a big catalogue's memory otherwise); equal models of plain values (the
+    default lifecycle, a self-hosted price) are one object too. Safe because every model in the
+    catalogue is frozen: neither is ever changed in place."""
+
+    def __init__(self, handle: Any) -> None:
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self._strings: dict[str, str] = {}
+        self._fields_sets: dict[frozenset[str], set[str]] = {}
+        self._models: dict[tuple[object, ...], BaseModel] = {}
+        self._fields: dict[type, frozenset[str]] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        if not isinstance(obj, BaseModel):
+            return NotImplemented
+        # Hot: called for each of ~130,000 models in a 10,000-tool catalogue, so the state is
+        # read directly rather than through `__getstate__`.
+        kind = type(obj)
+        fields = self._fields.get(kind)
+        if fields is None:
+            fields = self._fields.setdefault(kind, frozenset(kind.model_fields))
+        strings = self._strings
+        plain = True
+        values: dict[str, Any] = {}
+        for name, value in obj.__dict__.items():
+            if name not in fields:
+                continue  # a cached property (`Catalogue.by_slug`): rebuilt on demand
+            of = type(value)
+            if of is str:
+                value = strings.setdefault(value, value)
+            elif of is list:
+                plain = False
+                if all(type(item) is str for item in value):
+                    value = [strings.setdefault(item, item) for item in value]
+            elif of not in _PLAIN:
+                plain = False
+            values[strings.setdefault(name, name)] = value
+        given = frozenset(obj.__pydantic_fields_set__)
+        if plain:
+            plain_values = tuple(values.values())
+            key = (kind, given, plain_values, tuple(map(type, plain_values)))
+            first = self._models.setdefault(key, obj)
+            if first is not obj:
+                return (_same, (first,))
+        state = {
+            "__dict__": values,
+            "__pydantic_extra__": obj.__pydantic_extra__,
+            "__pydantic_fields_set__": self._fields_sets.setdefault(given, set(given)),
+            "__pydantic_private__": obj.__pydantic_private__,
+        }
+        # NEWOBJ and BUILD: the class's `__new__` and pydantic's own `__setstate__` on load.
+        return (copyreg.__newobj__, (kind,), state)
+
+
+_PLAIN = frozenset({str, int, bool, dt.date, type(None)})
+"""Values that make a model shareable when equal. Not floats: -0.0 equals 0.0 but prints
+differently, and equal prices across tools are rare anyway."""
+
+
+def _same(model: BaseModel) -> BaseModel:
+    return model
+
+
+def _prune_stale(keep: Path) -> None:
+    limit = time.time() - STALE_DAYS * 86_400
+    for old in keep.parent.glob("catalogue-*.pickle"):
+        with contextlib.suppress(OSError):
+            if old != keep and old.stat().st_mtime < limit:
+                old.unlink()
+
+
+def depends_on(as_of: dt.date, dataset_version: str) -> str:
+    """What a merged catalogue depends on besides its files."""
+    return f"as_of={as_of.isoformat()};genai-prices={dataset_version}"

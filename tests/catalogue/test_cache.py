@@ -1,0 +1,233 @@
+"""The parsed-catalogue cache, seen as a user sees it: `verdict` answers from the files as they
+are now, whatever happened to the cache file (edited, added or removed tools, a damaged or
+foreign cache, a cache directory that cannot be written)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue import Catalogue, check_catalogue
+from bot.catalogue.cache import cached_catalogue
+from bot.errors import Problem
+
+PAIR = "smolvlm2 vs mistral-medium-3"
+
+
+def verdict(*args: str, catalogue: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERDICT_")}
+    env.update(VERDICT_CATALOGUE=str(catalogue), VERDICT_CACHE_DIR=str(cache))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=catalogue.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def settled(root: Path) -> None:
+    """Date every file a day back, as in a checkout that is not being edited right now (a file
+    written this very second is never cached: see `RACY_SECONDS`)."""
+    day_ago = time.time() - 86_400
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (day_ago, day_ago))
+
+
+def cache_files(cache: Path) -> list[Path]:
+    return sorted(cache.glob("catalogue-*.pickle"))
+
+
+def compare(catalogue: Path, cache: Path) -> str:
+    shown = verdict("compare", PAIR, catalogue=catalogue, cache=cache)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr == ""
+    return shown.stdout
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def test_a_second_start_reads_the_cache_and_answers_the_same(
+    catalogue_copy: Path, cache: Path
+) -> None:
+    settled(catalogue_copy)
+    first = compare(catalogue_copy, cache)
+    [written] = cache_files(cache)
+    assert written.stat().st_mode & 0o077 == 0  # a pickle is code: its owner's alone
+    assert compare(catalogue_copy, cache) == first
+    assert cache_files(cache) == [written]
+
+
+def test_an_edited_price_shows_in_the_next_compare(catalogue_copy: Path, cache: Path) -> None:
+    settled(catalogue_copy)
+    assert "paid $0.80/1M" in compare(catalogue_copy, cache)
+    assert cache_files(cache)
+    tool = catalogue_copy / "tools" / "mistral-medium-3.toml"
+    tool.write_text(
+        tool.read_text().replace("input_usd_per_mtok = 0.40", "input_usd_per_mtok = 4.40")
+    )
+    assert "paid $0.80/1M" not in compare(catalogue_copy, cache)
+    shown = verdict("tool", "mistral-medium-3", catalogue=catalogue_copy, cache=cache).stdout
+    assert "$4.40 in / $2.00 out" in shown
+
+
+def test_an_edit_of_the_same_size_with_its_old_time_put_back_is_still_seen(
+    catalogue_copy: Path, cache: Path
+) -> None:
+    settled(catalogue_copy)
+    compare(catalogue_copy, cache)
+    tool = catalogue_copy / "tools" / "mistral-medium-3.toml"
+    before = tool.stat()
+    tool.write_text(tool.read_text().replace("= 0.40", "= 4.40"))
+    os.utime(tool, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert tool.stat().st_size == before.st_size
+    shown = verdict("tool", "mistral-medium-3", catalogue=catalogue_copy, cache=cache).stdout
+    assert "$4.40 in" in shown
+
+
+def test_an_added_tool_is_known_and_a_removed_one_is_not(catalogue_copy: Path, cache: Path) -> None:
+    settled(catalogue_copy)
+    compare(catalogue_copy, cache)
+    tools = catalogue_copy / "tools"
+    renamed = {"slug": '"tinyvlm"', "name": '"TinyVLM"', "aliases": "[]"}
+    lines = []
+    for line in (tools / "smolvlm2.toml").read_text().splitlines():
+        key = line.split(" = ")[0]
+        lines.append(f"{key} = {renamed[key]}" if key in renamed else line)
+    (tools / "tinyvlm.toml").write_text("\n".join(lines) + "\n")
+    added = verdict("compare", "tinyvlm vs mistral-medium-3", catalogue=catalogue_copy, cache=cache)
+    assert added.returncode == 0, added.stderr
+    assert "TinyVLM vs Mistral Medium 3" in added.stdout
+
+    (tools / "tinyvlm.toml").unlink()
+    removed = verdict(
+        "compare", "tinyvlm vs mistral-medium-3", catalogue=catalogue_copy, cache=cache
+    )
+    assert removed.returncode != 0
+    assert "TinyVLM vs" not in removed.stdout
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="cut-short"),
+        pytest.param(lambda data: data[:50] + b"\x00" * (len(data) - 50), id="zeroed"),
+        pytest.param(lambda data: b"not a cache at all", id="garbage"),
+        pytest.param(lambda data: b"", id="empty"),
+    ],
+)
+def test_a_damaged_cache_file_is_ignored_without_a_word(
+    catalogue_copy: Path, cache: Path, damage: object
+) -> None:
+    settled(catalogue_copy)
+    first = compare(catalogue_copy, cache)
+    [written] = cache_files(cache)
+    written.write_bytes(damage(written.read_bytes()))  # type: ignore[operator]
+    assert compare(catalogue_copy, cache) == first
+
+
+def test_a_cache_directory_that_cannot_be_written_is_no_error(
+    catalogue_copy: Path, tmp_path: Path
+) -> None:
+    settled(catalogue_copy)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    assert "Mistral Medium 3" in compare(catalogue_copy, blocked / "cache")
+
+
+def test_a_broken_catalogue_still_reports_every_problem_after_a_cached_start(
+    catalogue_copy: Path, cache: Path
+) -> None:
+    settled(catalogue_copy)
+    compare(catalogue_copy, cache)
+    tool = catalogue_copy / "tools" / "mistral-medium-3.toml"
+    tool.write_text(
+        tool.read_text().replace("input_usd_per_mtok = 0.40", "input_usd_per_mtok = -1")
+    )
+    broken = verdict("compare", PAIR, catalogue=catalogue_copy, cache=cache)
+    assert broken.returncode == 3
+    assert (
+        "mistral-medium-3.toml" in broken.stderr and "pricing.input_usd_per_mtok" in broken.stderr
+    )
+
+
+class _Counted:
+    """`check_catalogue` on a directory, counting how often the files were really parsed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.parses = 0
+
+    def __call__(self) -> tuple[Catalogue | None, list[Problem]]:
+        self.parses += 1
+        return check_catalogue(self.root)
+
+
+def _cached(root: Path, cache: Path, build: _Counted) -> Catalogue | None:
+    found, _ = cached_catalogue(root, cache_dir=cache, depends_on="test", build=build)
+    return found
+
+
+def test_files_written_this_second_are_parsed_until_they_settle(
+    catalogue_copy: Path, cache: Path
+) -> None:
+    tool = catalogue_copy / "tools" / "smolvlm2.toml"
+    tool.write_text(tool.read_text())  # just now: may change again within the same tick
+    parse = _Counted(catalogue_copy)
+    _cached(catalogue_copy, cache, parse)
+    _cached(catalogue_copy, cache, parse)
+    assert parse.parses == 2 and not cache_files(cache)
+    settled(catalogue_copy)
+    first = _cached(catalogue_copy, cache, parse)
+    again = _cached(catalogue_copy, cache, parse)
+    assert parse.parses == 3 and again == first
+
+
+def test_a_cache_file_others_may_write_is_not_trusted(catalogue_copy: Path, cache: Path) -> None:
+    settled(catalogue_copy)
+    parse = _Counted(catalogue_copy)
+    _cached(catalogue_copy, cache, parse)
+    [written] = cache_files(cache)
+    written.chmod(0o666)
+    _cached(catalogue_copy, cache, parse)
+    assert parse.parses == 2
+
+
+def test_another_day_or_dataset_is_another_key(catalogue_copy: Path, cache: Path) -> None:
+    settled(catalogue_copy)
+    parse = _Counted(catalogue_copy)
+    for depends_on in ("as_of=2026-01-01", "as_of=2026-01-02", "as_of=2026-01-02"):
+        cached_catalogue(catalogue_copy, cache_dir=cache, depends_on=depends_on, build=parse)
+    assert parse.parses == 2
+
+
+def test_a_cached_catalogue_is_the_parsed_one(catalogue_copy: Path, cache: Path) -> None:
+    settled(catalogue_copy)
+    parse = _Counted(catalogue_copy)
+    parsed = _cached(catalogue_copy, cache, parse)
+    loaded = _cached(catalogue_copy, cache, parse)
+    assert parse.parses == 1
+    assert loaded == parsed and loaded is not parsed
+    assert loaded is not None and parsed is not None
+    assert loaded.by_slug.keys() == parsed.by_slug.keys()
+    assert [t.model_dump() for t in loaded.tools] == [t.model_dump() for t in parsed.tools]
+
+
+def test_a_copied_catalogue_elsewhere_has_its_own_cache(catalogue_copy: Path, cache: Path) -> None:
+    settled(catalogue_copy)
+    other = catalogue_copy.parent / "other"
+    shutil.copytree(catalogue_copy, other)
+    settled(other)
+    compare(catalogue_copy, cache)
+    compare(other, cache)
+    assert len(cache_files(cache)) == 2
