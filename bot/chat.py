@@ -138,7 +138,8 @@ class ChatBot:
         return board
 
     async def reaction(self, event: ReactionEvent) -> VoteOutcome:
-        """Count a reaction as a vote if it is one, then show the card's new tally."""
+        """Count a reaction as a vote if it is one, then show the card's new tally (not for a
+        closed card: its vote was refused, nothing changed)."""
         outcome = await handle_reaction(
             self.store,
             event,

@@ -65,6 +65,25 @@ async def _card(store: Store, message_id: str) -> int:
     return card.id
 
 
+async def _old_card(store: Store, message_id: str) -> int:
+    """`_card`'s card as a bot of an older schema stored it."""
+    async with store.db.transaction() as tx:
+        [(card_id,)] = await tx.fetch(
+            "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
+            "VALUES ('slack', 'C1', ?, 'asker', 't') RETURNING id",
+            (message_id,),
+        )
+        for position, slug in enumerate(("gpt-4o", "haiku", "smolvlm2")):
+            await tx.execute(
+                "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                (card_id, position, slug),
+            )
+            await tx.execute(
+                "INSERT INTO tool_counts (slug, shard) VALUES (?, ?)", (slug, card_id % 16)
+            )
+    return int(card_id)
+
+
 async def test_add_one_add_two_remove_one_is_two_in_all_six_arrival_orders(
     tmp_path: Path,
 ) -> None:
@@ -218,7 +237,7 @@ async def test_a_version_3_database_keeps_its_votes_and_retractions_after_the_up
         patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:3])
         patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:3])
         old = await Store.open(db_location)
-        card_id = await _card(old, "m1")
+        card_id = await _old_card(old, "m1")
         rows = [("ann", 1, 1, 10.0), ("bob", 1, 0, 10.0), ("bob", 0, 0, 20.0), ("cy", 1, 2, 10.0)]
         for n, (user, added, choice, time) in enumerate(rows):
             await old.write(
