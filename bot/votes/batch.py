@@ -44,6 +44,11 @@ BATCH_COLUMNS = (
     "round",
 )
 Row = tuple[Any, ...]
+_FILL_POSTGRES_BATCH = (
+    f"INSERT INTO vote_batch ({', '.join(BATCH_COLUMNS)}) SELECT * FROM unnest("
+    "?::integer[], ?::bigint[], ?::bigint[], ?::text[], ?::integer[], ?::integer[], "
+    "?::float8[], ?::integer[], ?::integer[])"
+)
 
 
 def apply_votes(
@@ -59,9 +64,13 @@ def apply_votes(
     the cards already known (the others are read). With `prune_before`, event keys seen
     before then are forgotten."""
     postgres = dialect == "postgresql"
-    if not postgres:
+    if postgres:  # one round trip, the batch as one array per column
+        yield Step(
+            "execute", _FILL_POSTGRES_BATCH, [list(column) for column in zip(*rows, strict=True)]
+        )
+    else:
         yield Step("execute", "DELETE FROM vote_batch")
-    yield Step("copy", "vote_batch", rows, BATCH_COLUMNS)
+        yield Step("copy", "vote_batch", rows, BATCH_COLUMNS)
     card_ids = sorted({row[2] for row in rows})
     # On PostgreSQL the batch's cards are locked (in one order, so writers queue instead of
     # deadlocking): a close (an UPDATE of closed_at) either waits for this commit or commits
