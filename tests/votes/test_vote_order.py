@@ -8,11 +8,12 @@ import asyncio
 import itertools
 import random
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.votes import KEYCAPS, ReactionEvent, Store, handle_reaction
@@ -131,6 +132,31 @@ def test_every_arrival_order_of_a_short_sequence_gives_the_in_order_vote(
                 await store.close()
 
     asyncio.run(check())
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(events=_events)
+async def test_every_arrival_order_gives_the_in_order_vote_on_postgresql_too(
+    postgres_url: str, events: list[Event]
+) -> None:
+    """As above, every example on fresh cards of one PostgreSQL database."""
+    store = await Store.open(postgres_url)
+    try:
+        orders = list(itertools.permutations(events))
+        example = uuid.uuid4().hex
+        names = [f"{example}-{n}" for n in range(len(orders))]
+        cards = [await _card(store, name) for name in names]
+        await asyncio.gather(
+            *(_apply(store, name, "U1", order) for name, order in zip(names, orders, strict=True))
+        )
+        expected = in_order(events)
+        for card_id, order in zip(cards, orders, strict=True):
+            got = current_vote(await store.card_tally(card_id))
+            assert got == expected, (order, got, expected)
+    finally:
+        await store.close()
 
 
 @pytest.fixture
