@@ -123,11 +123,10 @@ class PollStore:
         """Close the card's vote; None if it was closed already (by anyone, anywhere)."""
         async with self.store.db.transaction() as tx:
             if self.store.db.dialect == "postgresql":
-                await tx.fetch(
-                    "SELECT 1 FROM card_tools WHERE card_id = ? ORDER BY card_id, position "
-                    "FOR UPDATE",
-                    (card_id,),
-                )
+                # The lock every vote batch takes on its cards: a batch holding this card
+                # commits first and its votes are in the tally read below; one after waits and
+                # then finds the card closed. (SQLite's writers are serialised already.)
+                await tx.fetch("SELECT 1 FROM cards WHERE id = ? FOR NO KEY UPDATE", (card_id,))
             claimed = await tx.fetch(
                 "INSERT INTO card_closes (card_id, closed_at, closed_by, final_votes) "
                 "VALUES (?, ?, ?, '[]') ON CONFLICT DO NOTHING RETURNING card_id",

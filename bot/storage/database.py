@@ -12,23 +12,50 @@ import os
 import re
 import sqlite3
 import urllib.parse
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Generator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import aiosqlite
 
-from bot.storage.migrations import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
+from bot.storage.migrations import (
+    POSTGRES_MIGRATIONS,
+    POSTGRES_SCRATCH,
+    SQLITE_MIGRATIONS,
+    SQLITE_SCRATCH,
+)
 
 Row = tuple[Any, ...]
 Dialect = Literal["sqlite", "postgresql"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One statement of a `Steps` script: `fetch` returns its rows, `execute` the rows changed,
+    `executemany` nothing, `copy` appends `params` (rows) to the table named by `sql`."""
+
+    kind: Literal["fetch", "execute", "executemany", "copy"]
+    sql: str
+    params: Sequence[Any] = ()
+    columns: Sequence[str] = ()
+
+
+Steps = Generator[Step, Any, T]
+"""A transaction written as a generator: it yields statements, receives each one's result and
+returns the transaction's. The database runs it (see `Database.run_steps`)."""
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
+    # A voting rush rewrites the same hot pages batch after batch: with checkpoints every 8,192
+    # pages (32 MiB of WAL) rather than SQLite's 1,000, a checkpoint copies each page once for
+    # many batches instead of after nearly every one (10–25% more votes/s measured).
+    "PRAGMA wal_autocheckpoint = 8192",
 )
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach PostgreSQL before saying so, rather than hanging a command."""
@@ -53,6 +80,13 @@ class Transaction(Protocol):
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None: ...
 
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
+        """Append many rows to one table the fastest way the database offers (COPY on
+        PostgreSQL), e.g. a batch of votes into its scratch table."""
+        ...
+
 
 class Database(Protocol):
     dialect: Dialect
@@ -63,6 +97,13 @@ class Database(Protocol):
 
     def transaction(self) -> Any:
         """`async with db.transaction() as tx:` — committed on exit, rolled back on error."""
+        ...
+
+    async def run_steps(self, steps: Steps[T]) -> T:
+        """Run `steps` as one transaction; committed when it returns, rolled back on error.
+        SQLite runs the whole script in one hop to its connection's thread: a busy event loop
+        answers each hop only after all its ready work, so per-statement awaits would make a
+        batch of votes wait many loop turns."""
         ...
 
     async def close(self) -> None: ...
@@ -157,6 +198,14 @@ class _SqliteTransaction:
     async def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         await self._connection.executemany(sql, [tuple(r) for r in rows])
 
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
+        marks = ",".join("?" * len(columns))
+        await self._connection.executemany(
+            f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows
+        )
+
 
 class SqliteDatabase:
     """One writing and one reading connection; WAL lets reads run beside a write.
@@ -196,7 +245,9 @@ class SqliteDatabase:
                 raise DatabaseError(f"cannot open {path}: {_why(path, second)}") from None
         opened: list[aiosqlite.Connection] = []
         try:
-            writer = await aiosqlite.connect(uri, uri=True)
+            # Shared with the event loop's thread by `run_steps`, never at the same time (the
+            # write lock is held and the connection's thread is idle meanwhile).
+            writer = await aiosqlite.connect(uri, uri=True, check_same_thread=False)
             opened.append(writer)
             if read_only:
                 await writer.execute("PRAGMA query_only = ON")
@@ -204,6 +255,7 @@ class SqliteDatabase:
                 return cls(writer, writer)
             await _configure(writer)
             await _migrate_sqlite(writer)
+            await writer.execute(SQLITE_SCRATCH)
             reader = await aiosqlite.connect(uri, uri=True)
             opened.append(reader)
             await _configure(reader)
@@ -221,7 +273,11 @@ class SqliteDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_SqliteTransaction]:
+        """Takes the write lock at once (BEGIN IMMEDIATE): a transaction that reads before it
+        writes, like a batch of votes checking which cards are closed, then cannot lose the
+        race to another process's write between its read and its write."""
         async with self._lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield _SqliteTransaction(self._writer)
             except BaseException:
@@ -229,10 +285,46 @@ class SqliteDatabase:
                 raise
             await self._writer.commit()
 
+    async def run_steps(self, steps: Steps[T]) -> T:
+        """The statements run on the event loop's own thread, between two hops to the
+        connection's thread (BEGIN IMMEDIATE, which may wait for another process, and the
+        COMMIT with its fsync). Handing each statement to a thread costs more than running
+        it: the thread needs the GIL back from a busy loop after every SQLite call."""
+        async with self._lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                value = _run_statements(self._writer._conn, steps)
+                await self._writer.commit()
+            except BaseException:
+                await self._writer.rollback()
+                raise
+            return value
+
     async def close(self) -> None:
         if self._reader is not self._writer:
             await self._reader.close()
         await self._writer.close()
+
+
+def _run_statements(connection: sqlite3.Connection, steps: Steps[T]) -> T:
+    result: Any = None
+    while True:
+        try:
+            step = steps.send(result)
+        except StopIteration as finished:
+            value: T = finished.value
+            return value
+        if step.kind == "fetch":
+            result = connection.execute(step.sql, tuple(step.params)).fetchall()
+        elif step.kind == "execute":
+            result = connection.execute(step.sql, tuple(step.params)).rowcount
+        elif step.kind == "executemany":
+            result = connection.executemany(step.sql, step.params)
+        else:
+            marks = ",".join("?" * len(step.columns))
+            columns = ",".join(step.columns)
+            sql = f"INSERT INTO {step.sql} ({columns}) VALUES ({marks})"
+            result = connection.executemany(sql, step.params)
 
 
 def _probe(uri: str) -> None:
@@ -317,6 +409,11 @@ class _PostgresTransaction:
     async def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         await self._connection.executemany(to_postgres(sql), [tuple(r) for r in rows])
 
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
+        await self._connection.copy_records_to_table(table, records=rows, columns=list(columns))
+
 
 class PostgresDatabase:
     """A small asyncpg pool. Exactly-once guarantees come from constraints and transactions,
@@ -334,7 +431,12 @@ class PostgresDatabase:
         settings = {"default_transaction_read_only": "on"} if read_only else None
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=1, max_size=4, timeout=CONNECT_TIMEOUT, server_settings=settings
+                url,
+                min_size=1,
+                max_size=4,
+                timeout=CONNECT_TIMEOUT,
+                server_settings=settings,
+                init=None if read_only else _make_scratch,
             )
         except (OSError, asyncpg.PostgresError, ValueError, TimeoutError) as error:
             reason = str(error) or f"no answer within {CONNECT_TIMEOUT:g} s"
@@ -370,8 +472,34 @@ class PostgresDatabase:
         async with self._pool.acquire() as connection, connection.transaction():
             yield _PostgresTransaction(connection)
 
+    async def run_steps(self, steps: Steps[T]) -> T:
+        async with self._pool.acquire() as connection, connection.transaction():
+            tx = _PostgresTransaction(connection)
+            result: Any = None
+            while True:
+                try:
+                    step = steps.send(result)
+                except StopIteration as finished:
+                    value: T = finished.value
+                    return value
+                if step.kind == "fetch":
+                    result = await tx.fetch(step.sql, step.params)
+                elif step.kind == "execute":
+                    result = await tx.execute(step.sql, step.params)
+                elif step.kind == "executemany":
+                    result = await tx.executemany(step.sql, step.params)
+                else:
+                    result = await tx.copy_rows(step.sql, step.columns, step.params)
+
     async def close(self) -> None:
         await self._pool.close()
+
+
+async def _make_scratch(connection: Any) -> None:
+    """Every writing connection gets the vote writer's scratch table. The first connection
+    comes up before the migrations have run on an empty database, which is fine: the scratch
+    table refers to nothing in the schema."""
+    await connection.execute(POSTGRES_SCRATCH)
 
 
 async def _migrate_postgres(pool: Any) -> None:

@@ -1,14 +1,27 @@
 """The schema as numbered migrations, in SQLite and PostgreSQL, kept in step (same count, same
 tables and rules). SQLite tracks the version in PRAGMA user_version, PostgreSQL in a
 `schema_version` table. A newer bot opens an older database by running only the migrations it
-has not seen; nothing is dropped. Vote bookkeeping lives in triggers so that one INSERT per
-reaction event, batched, keeps every tally exact inside the same transaction.
+has not seen. Since migration 6 the store's vote writer applies each batch of reaction events
+with a few set-based statements over a per-connection scratch table (`SCRATCH_TABLES`), and
+keeps every tally exact inside the same transaction.
 """
 
 from __future__ import annotations
 
 COUNTER_SHARDS = 16
 """Rows each tool's running tally is spread over; a card always adds to the same one."""
+
+_FILL_PAIR_COUNTS = f"""
+    INSERT INTO pair_counts (first, second, shard, first_wins, second_wins, votes)
+    SELECT a.slug, b.slug, a.card_id % {COUNTER_SHARDS}, sum(a.votes), sum(b.votes), sum(s.votes)
+    FROM card_tools a
+    JOIN card_tools b ON b.card_id = a.card_id AND b.slug > a.slug
+    JOIN (SELECT card_id, sum(votes) AS votes FROM card_tools GROUP BY card_id) s
+        ON s.card_id = a.card_id
+    GROUP BY a.slug, b.slug, a.card_id % {COUNTER_SHARDS};
+"""
+"""Pair tallies from each card's own tallies (both dialects): `first` sorts before `second`,
+and `votes` counts every vote on the cards holding both, a third tool's too."""
 
 SQLITE_MIGRATIONS: tuple[str, ...] = (
     # 1: cards, votes with their event log and running tallies, the request log, subscriptions.
@@ -268,23 +281,52 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE subscriptions ADD COLUMN public_name TEXT;
     """,
-    # 6: reserved for the vote writer's migration (another branch); a no-op here.
-    """
-    SELECT 1;
+    # 6: votes are applied a whole batch at a time by the store's writer, not by per-row
+    # triggers: the rule (migration 4) runs as one set-based upsert per batch and the tallies are
+    # added once per batch. The event log keeps only what recognises a redelivery (a 64-bit key
+    # and when it was seen). Migration 4's keys were derived differently and cannot be converted;
+    # the log only bridges Slack's retries (minutes), which the vote order rule already makes
+    # harmless, so it starts empty. Head-to-head counts per tool pair, sharded like tool_counts,
+    # make a two-tool card's read independent of how many votes and cards hold the pair.
+    # `cards.closed_at` (NULL = open): votes for a closed card are refused at commit.
+    f"""
+    ALTER TABLE cards ADD COLUMN closed_at TEXT;
+    ALTER TABLE vote_reactions ADD COLUMN timed INTEGER NOT NULL DEFAULT 1;
+
+    DROP TRIGGER vote_event_applied;
+    DROP TRIGGER vote_cast;
+    DROP TRIGGER vote_changed;
+    DROP TABLE vote_events;
+    CREATE TABLE vote_events (
+        event_key INTEGER PRIMARY KEY,
+        seen_at REAL NOT NULL
+    );
+    CREATE INDEX vote_events_by_seen_at ON vote_events (seen_at);
+
+    CREATE TABLE pair_counts (
+        first TEXT NOT NULL,
+        second TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        first_wins INTEGER NOT NULL DEFAULT 0,
+        second_wins INTEGER NOT NULL DEFAULT 0,
+        votes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (first, second, shard)
+    ) WITHOUT ROWID;
+    {_FILL_PAIR_COUNTS}
     """,
-    # 7: polls (issue 17). A card may close (`closed_at`, NULL while open) at an end time
+    # 7: polls (issue 17). A card may close (`closed_at` from 6, NULL while open) at an end time
     # (`closes_at`); `results` 'closed' hides the split until then; `vote_mode` 'buttons' votes
     # through buttons instead of reactions. The row in `card_closes` is the claim that makes a
     # close exactly-once across processes and restarts, with the final tally it read under the
     # vote writer's locks; `shown` is set once the card's final line is on the platform.
     """
-    ALTER TABLE cards ADD COLUMN closed_at TEXT;
     ALTER TABLE cards ADD COLUMN closes_at TEXT;
     ALTER TABLE cards ADD COLUMN results TEXT NOT NULL DEFAULT 'live'
         CHECK (results IN ('live', 'closed'));
     ALTER TABLE cards ADD COLUMN vote_mode TEXT NOT NULL DEFAULT 'reactions'
         CHECK (vote_mode IN ('reactions', 'buttons'));
     CREATE INDEX cards_closing ON cards (closes_at) WHERE closed_at IS NULL;
+    CREATE INDEX cards_hidden_open ON cards (id) WHERE results = 'closed' AND closed_at IS NULL;
 
     CREATE TABLE card_closes (
         card_id INTEGER PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
@@ -533,19 +575,42 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE subscriptions ADD COLUMN public_name TEXT;
     """,
-    # 6: as SQLite's 6 (reserved).
-    """
-    SELECT 1;
+    # 6: as SQLite's 6.
+    f"""
+    ALTER TABLE cards ADD COLUMN closed_at TEXT;
+    ALTER TABLE vote_reactions ADD COLUMN timed INTEGER NOT NULL DEFAULT 1;
+
+    DROP TRIGGER vote_event_applied ON vote_events;
+    DROP FUNCTION vote_event_applied();
+    DROP TRIGGER vote_tallied ON votes;
+    DROP FUNCTION vote_tallied();
+    DROP TABLE vote_events;
+    CREATE TABLE vote_events (
+        event_key BIGINT PRIMARY KEY,
+        seen_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX vote_events_by_seen_at ON vote_events (seen_at);
+
+    CREATE TABLE pair_counts (
+        first TEXT NOT NULL,
+        second TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        first_wins INTEGER NOT NULL DEFAULT 0,
+        second_wins INTEGER NOT NULL DEFAULT 0,
+        votes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (first, second, shard)
+    );
+    {_FILL_PAIR_COUNTS}
     """,
     # 7: as SQLite's 7.
     """
-    ALTER TABLE cards ADD COLUMN closed_at TEXT;
     ALTER TABLE cards ADD COLUMN closes_at TEXT;
     ALTER TABLE cards ADD COLUMN results TEXT NOT NULL DEFAULT 'live'
         CHECK (results IN ('live', 'closed'));
     ALTER TABLE cards ADD COLUMN vote_mode TEXT NOT NULL DEFAULT 'reactions'
         CHECK (vote_mode IN ('reactions', 'buttons'));
     CREATE INDEX cards_closing ON cards (closes_at) WHERE closed_at IS NULL;
+    CREATE INDEX cards_hidden_open ON cards (id) WHERE results = 'closed' AND closed_at IS NULL;
 
     CREATE TABLE card_closes (
         card_id BIGINT PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
@@ -564,6 +629,35 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     );
     """,
 )
+
+SQLITE_SCRATCH = """
+    CREATE TEMP TABLE IF NOT EXISTS vote_batch (
+        seq INTEGER NOT NULL,
+        event_key INTEGER,
+        card_id INTEGER NOT NULL,
+        voter TEXT NOT NULL,
+        added INTEGER NOT NULL,
+        choice INTEGER NOT NULL,
+        event_time REAL NOT NULL,
+        timed INTEGER NOT NULL,
+        round INTEGER NOT NULL
+    )
+"""
+POSTGRES_SCRATCH = """
+    CREATE TEMP TABLE IF NOT EXISTS vote_batch (
+        seq INTEGER NOT NULL,
+        event_key BIGINT,
+        card_id BIGINT NOT NULL,
+        voter TEXT NOT NULL,
+        added INTEGER NOT NULL,
+        choice INTEGER NOT NULL,
+        event_time DOUBLE PRECISION NOT NULL,
+        timed INTEGER NOT NULL,
+        round INTEGER NOT NULL
+    ) ON COMMIT DELETE ROWS
+"""
+"""One batch of reaction events on its way in, per writing connection (not part of the schema:
+made on every connection that writes, never migrated)."""
 
 SCHEMA_VERSION = len(SQLITE_MIGRATIONS)
 if len(POSTGRES_MIGRATIONS) != SCHEMA_VERSION:  # a packaging mistake, caught at import

@@ -1,8 +1,9 @@
-"""Durable storage on one SQLite file: cards, votes, tallies, the request log, subscriptions.
+"""Durable storage on SQLite or PostgreSQL: cards, votes, tallies, the request log, subscriptions.
 
-Votes go through one writer task that commits them in groups: every caller waits until the
+Votes go through one writer task that commits them in batches: every caller waits until the
 transaction holding its vote has committed, so an acknowledged vote survives a crash, while
-thousands of votes share one commit. Reads use a second connection (WAL lets them run alongside).
+thousands of votes share one commit and a handful of set-based statements. Reads use their own
+connection (WAL lets them run alongside on SQLite).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import secrets
 import sqlite3
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,12 +33,15 @@ from bot.storage import (
     open_database,
     sqlite_path,
 )
+from bot.votes.batch import VoteWrite, apply_votes, batch_rows
 from bot.votes.tally import CommunityTally
 
 Clock = Callable[[], datetime]
 AlsoInTransaction = Callable[[Transaction, "CardRecord"], Awaitable[None]]
 """More writes to commit with a card's registration, or not at all (e.g. marking it sent)."""
 MAX_BATCH = 2048
+CARDS_IN_MEMORY = 100_000
+"""Cards kept in memory for the reaction path (a few hundred bytes each)."""
 DEADLOCK_RETRIES = 5
 EVENT_MEMORY_SECONDS = 3600.0
 """Event keys are kept an hour: well past Slack's last retry, about five minutes in."""
@@ -87,18 +92,13 @@ class StoredVote:
     event_time: float
 
 
-@dataclass(frozen=True, slots=True)
-class VoteWrite:
-    """One reaction event as the store applies it: `added` False retracts `choice`."""
+@dataclass(slots=True)
+class _Batch:
+    """Votes committed in one transaction; their callers all wait on `done`, which says which
+    of the batch's cards were closed (their votes were refused)."""
 
-    card_id: int
-    voter: str
-    added: bool
-    choice: int
-    event_time: float
-    event_key: str | None
-    timed: bool = True
-    """False when `event_time` is only when the event arrived (Discord gives no time)."""
+    votes: list[VoteWrite]
+    done: asyncio.Future[frozenset[int]]
 
 
 class Store:
@@ -108,15 +108,28 @@ class Store:
     and close with `await store.close()`.
     """
 
-    def __init__(self, db: Database, salt: bytes, clock: Clock, *, polls: bool = True) -> None:
-        """`polls` False: a database read as it is, from before cards could hide results."""
+    def __init__(
+        self,
+        db: Database,
+        salt: bytes,
+        clock: Clock,
+        *,
+        polls: bool = True,
+        pairs_kept: bool = True,
+    ) -> None:
+        """`polls` False: a database read as it is, from before cards could hide results;
+        `pairs_kept` False: one read as it is, from before head-to-head counts were kept."""
         self.db = db
         self._hidden = HIDDEN_CARD if polls else "(1 = 0)"
+        self._pairs_kept = pairs_kept
         self._salt = salt
         self._clock = clock
-        self._queue: asyncio.Queue[tuple[VoteWrite, asyncio.Future[bool]]] = asyncio.Queue()
+        self._batches: deque[_Batch] = deque()
+        self._wake = asyncio.Event()
         self._writer_task: asyncio.Task[None] | None = None
         self._pruned_at = float("-inf")
+        self._cards: dict[tuple[str, str, str], CardRecord] = {}
+        self._tools_by_id: dict[int, tuple[str, ...]] = {}
 
     @classmethod
     async def open(
@@ -146,16 +159,20 @@ class Store:
                     )
             salt = await _voter_key(db, location, read_only=read_only)
             polls = await _knows_polls(db)
+            pairs_kept = not read_only or await _has_table(db, "pair_counts")
         except BaseException as error:
             await db.close()
             if isinstance(error, sqlite3.DatabaseError | OSError):
                 raise StoreError(f"cannot use {location}: {error}") from None
             raise
-        return cls(db, salt, clock, polls=polls)
+        return cls(db, salt, clock, polls=polls, pairs_kept=pairs_kept)
 
     async def close(self) -> None:
+        """Waits for every vote already handed to the writer to be committed, then closes."""
         if self._writer_task is not None:
-            await self._queue.join()
+            while self._batches:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self._batches[-1].done)
             self._writer_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer_task
@@ -192,7 +209,8 @@ class Store:
             )
             if also is not None:
                 await also(tx, record)
-            return record
+        self._remember(record)
+        return record
 
     async def _register_card(
         self,
@@ -213,84 +231,99 @@ class Store:
         )
         if inserted:
             card_id = inserted[0][0]
+            shard = card_id % COUNTER_SHARDS
             await tx.executemany(
                 "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
                 [(card_id, i, slug) for i, slug in enumerate(tools)],
             )
             await tx.executemany(
                 "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                [(slug, card_id % COUNTER_SHARDS) for slug in tools],
+                [(slug, shard) for slug in tools],
             )
+            pairs = sorted({(a, b) for a in tools for b in tools if a < b})
+            if pairs:
+                await tx.executemany(
+                    "INSERT INTO pair_counts (first, second, shard) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    [(a, b, shard) for a, b in pairs],
+                )
         record = _card_record(await tx.fetch(_FIND_CARD, (platform, channel, message_id)))
         if record is None:  # the row is ours inside this transaction: only a broken schema
             raise StoreError(f"card {platform}/{channel}/{message_id} vanished while stored")
         return record
 
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
-        return _card_record(await self.db.fetch(_FIND_CARD, (platform, channel, message_id)))
+        """The card posted as this platform message, or None. Cards never change once stored,
+        so a card found once is kept in memory; a miss is always asked again (another process
+        may store the card any moment)."""
+        card = self._cards.get((platform, channel, message_id))
+        if card is None:
+            card = _card_record(await self.db.fetch(_FIND_CARD, (platform, channel, message_id)))
+            if card is not None:
+                self._remember(card)
+        return card
+
+    def _remember(self, card: CardRecord) -> None:
+        if len(self._cards) >= CARDS_IN_MEMORY:  # the oldest remembered goes first
+            old = self._cards.pop(next(iter(self._cards)))
+            self._tools_by_id.pop(old.id, None)
+        self._cards[(card.platform, card.channel, card.message_id)] = card
+        self._tools_by_id[card.id] = card.tools
 
     async def record_vote(self, vote: VoteWrite) -> bool:
-        """Returns once the vote is committed. Redeliveries (same event key) count once.
-        True when applied (or a redelivery), False when refused: the card was closed."""
-        if self._writer_task is None:
-            self._writer_task = asyncio.create_task(self._write_votes())
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((vote, done))  # unbounded: never waits
-        return await done
+        """Returns once the vote is committed: True when it was applied (or was a redelivery of
+        an applied one, which counts once), False when it was refused because its card was
+        closed by the time of the commit."""
+        batch = self._batches[-1] if self._batches else None
+        if batch is None or len(batch.votes) >= MAX_BATCH or batch.done.done():
+            batch = _Batch([], asyncio.get_running_loop().create_future())
+            self._batches.append(batch)
+            self._wake.set()
+            if self._writer_task is None or self._writer_task.done():
+                self._writer_task = asyncio.create_task(self._write_votes())
+        batch.votes.append(vote)
+        # Shielded: one caller giving up must not cancel the batch its neighbours wait on.
+        refused = await asyncio.shield(batch.done)
+        return vote.card_id not in refused
 
     async def _write_votes(self) -> None:
+        """The one writer: takes the oldest batch while callers keep filling the newest."""
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                refused = await self._commit_votes([vote for vote, _ in batch])
-            except Exception as error:  # every waiter must hear about it, then we go on
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
-            else:
-                for vote, done in batch:
-                    if not done.done():
-                        done.set_result(vote.card_id not in refused)
-            finally:
-                for _ in batch:
-                    self._queue.task_done()
+            await self._wake.wait()
+            self._wake.clear()
+            while self._batches:
+                batch = self._batches[0]
+                if len(self._batches) == 1:
+                    # Seal it: votes arriving from now on start the next batch.
+                    self._batches.append(_Batch([], asyncio.get_running_loop().create_future()))
+                try:
+                    refused = await self._commit_votes(batch.votes) if batch.votes else frozenset()
+                except Exception as error:  # every waiter must hear about it, then we go on
+                    batch.done.set_exception(error)
+                else:
+                    batch.done.set_result(refused)
+                self._batches.popleft()
+                if len(self._batches) == 1 and not self._batches[0].votes:
+                    self._batches.clear()
 
-    async def _commit_votes(self, votes: Sequence[VoteWrite]) -> set[int]:
-        """Commit a batch; returns the closed cards whose votes it refused."""
+    async def _commit_votes(self, votes: Sequence[VoteWrite]) -> frozenset[int]:
         now = self._clock().timestamp()
-        rows = [
-            (
-                vote.event_key or f"once:{uuid.uuid4().hex}",
-                vote.card_id,
-                vote.voter,
-                int(vote.added),
-                vote.choice,
-                vote.event_time,
-                now,
-                int(vote.timed),
-            )
-            for vote in votes
-        ]
-        prune = now - self._pruned_at >= PRUNE_EVERY_SECONDS
+        rows = batch_rows(votes)
+        prune_before = (
+            now - EVENT_MEMORY_SECONDS if now - self._pruned_at >= PRUNE_EVERY_SECONDS else None
+        )
+        known = {row[2]: self._tools_by_id.get(row[2]) for row in rows}
+        tools = {card_id: slugs for card_id, slugs in known.items() if slugs is not None}
         for attempt in range(DEADLOCK_RETRIES):
             try:
-                async with self.db.transaction() as tx:
-                    if self.db.dialect == "postgresql":
-                        await _lock_tallies(tx, sorted({v.card_id for v in votes}))
-                    await tx.executemany(_INSERT_OPEN_CARD_VOTE, [(*r, r[1]) for r in rows])
-                    refused = await _closed_among(tx, {v.card_id for v in votes})
-                    if prune:
-                        await tx.execute(
-                            "DELETE FROM vote_events WHERE seen_at < ?",
-                            (now - EVENT_MEMORY_SECONDS,),
-                        )
+                refused = await self.db.run_steps(
+                    apply_votes(self.db.dialect, rows, now, prune_before=prune_before, tools=tools)
+                )
                 break
             except Exception as error:
                 if attempt + 1 == DEADLOCK_RETRIES or not _is_deadlock(error):
                     raise
-        if prune:
+        if prune_before is not None:
             self._pruned_at = now
         return refused
 
@@ -305,13 +338,7 @@ class Store:
         """Per tool, across every card that contains it: votes cast there, and its winning share."""
         if not slugs:
             return {}
-        marks = ",".join("?" * len(slugs))
-        rows = await self.db.fetch(
-            f"SELECT slug, sum(votes), sum(wins) FROM tool_counts WHERE slug IN ({marks}) "
-            "GROUP BY slug",
-            tuple(slugs),
-        )
-        rows = _without_hidden(rows, await self._hidden_counts(slugs))
+        rows = await self.db.fetch(*self._counted_totals(slugs))
         return {
             slug: CommunityTally(votes=votes, ship_pct=round(100 * wins / votes) if votes else None)
             for slug, votes, wins in rows
@@ -321,23 +348,59 @@ class Store:
         """Exact (votes, wins) per tool; every tool's when `slugs` is None. A vote cast, moved or
         retracted on any card holding a tool changes its mark, so web pages key their cache on
         these: one small read instead of rebuilding the page."""
-        where = ""
-        if slugs is not None:
-            if not slugs:
-                return {}
-            where = f" WHERE slug IN ({','.join('?' * len(slugs))})"
-        rows = await self.db.fetch(
-            f"SELECT slug, sum(votes), sum(wins) FROM tool_counts{where} GROUP BY slug",
-            tuple(slugs or ()),
-        )
-        rows = _without_hidden(rows, await self._hidden_counts(slugs))
+        if slugs is not None and not slugs:
+            return {}
+        rows = await self.db.fetch(*self._counted_totals(slugs))
         return {slug: (votes, wins) for slug, votes, wins in rows}
 
     async def head_to_head(self, first: str, second: str) -> HeadToHead:
         """Votes on every card holding both tools, in either order: who won them.
 
-        Read from each card's running tally (kept exact by the vote trigger), so the cost
-        follows the number of cards holding the pair, not the number of votes on them."""
+        Read from the pair's running tally (kept with the votes, in their transaction), so it
+        costs the same however many votes and cards hold the pair."""
+        if not self._pairs_kept:
+            return await self._head_to_head_from_cards(first, second)
+        a, b = sorted((first, second))
+        rows = await self.db.fetch(*self._counted_pair(a, b))
+        a_wins, b_wins, votes = (int(n or 0) for n in rows[0]) if rows else (0, 0, 0)
+        if first == second:  # not a pair: only a card that names one tool twice
+            return await self._same_tool(first)
+        wins = {a: a_wins, b: b_wins}
+        return HeadToHead(
+            first=first,
+            second=second,
+            first_wins=wins[first],
+            second_wins=wins[second],
+            votes=votes,
+        )
+
+    def _counted_pair(self, a: str, b: str) -> tuple[str, tuple[str, ...]]:
+        """SQL for the pair's (a wins, b wins, votes), leaving out cards whose results are
+        hidden until they close, in one statement (one snapshot, as `_counted_totals`)."""
+        totals = (
+            "SELECT coalesce(sum(first_wins), 0) AS a, coalesce(sum(second_wins), 0) AS b, "
+            "coalesce(sum(votes), 0) AS votes FROM pair_counts WHERE first = ? AND second = ?"
+        )
+        if self._hidden != HIDDEN_CARD:
+            return totals, (a, b)
+        sql = (
+            f"WITH totals AS ({totals}), "
+            f"hidden_cards AS (SELECT c.id FROM cards c WHERE {HIDDEN_CARD}), "
+            "pair_cards AS (SELECT x.card_id FROM card_tools x "
+            "JOIN card_tools y ON y.card_id = x.card_id AND y.slug = ? "
+            "WHERE x.slug = ? AND x.card_id IN (SELECT id FROM hidden_cards)), "
+            "hidden AS (SELECT "
+            "coalesce(sum(CASE WHEN t.slug = ? THEN t.votes ELSE 0 END), 0) AS a, "
+            "coalesce(sum(CASE WHEN t.slug = ? THEN t.votes ELSE 0 END), 0) AS b, "
+            "coalesce(sum(t.votes), 0) AS votes FROM card_tools t "
+            "WHERE t.card_id IN (SELECT card_id FROM pair_cards)) "
+            "SELECT totals.a - hidden.a, totals.b - hidden.b, totals.votes - hidden.votes "
+            "FROM totals, hidden"
+        )
+        return sql, (a, b, b, a, a, b)
+
+    async def _head_to_head_from_cards(self, first: str, second: str) -> HeadToHead:
+        """For a database read as an older bot left it (read-only, before migration 6)."""
         rows = await self.db.fetch(
             "SELECT t.slug, sum(t.votes) FROM card_tools a "
             "JOIN card_tools b ON b.card_id = a.card_id AND b.slug = ? "
@@ -354,6 +417,13 @@ class Store:
             second_wins=wins.get(second, 0),
             votes=sum(wins.values()),
         )
+
+    async def _same_tool(self, slug: str) -> HeadToHead:
+        rows = await self.db.fetch(
+            "SELECT sum(votes), sum(wins) FROM tool_counts WHERE slug = ?", (slug,)
+        )
+        votes, wins = (int(n or 0) for n in rows[0]) if rows else (0, 0)
+        return HeadToHead(first=slug, second=slug, first_wins=wins, second_wins=wins, votes=votes)
 
     async def vote_rows(self) -> list[StoredVote]:
         """Every current vote with its card's tools in order; voters appear only as hashes."""
@@ -386,21 +456,32 @@ class Store:
             )
         return votes
 
-    async def _hidden_counts(self, slugs: Sequence[str] | None) -> dict[str, tuple[int, int]]:
-        """Per tool, (votes, wins) cast on cards whose results are still hidden."""
+    def _counted_totals(self, slugs: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+        """SQL for (slug, votes, wins) per tool, every tool's when `slugs` is None, leaving out
+        votes on cards whose results are hidden until they close. One statement, so the totals
+        and the hidden part come from one snapshot: a vote landing between two reads could
+        otherwise be taken off without having been added, and show which way it went. Hidden
+        open cards are few and indexed (`cards_hidden_open`), so this costs what the totals do."""
+        params = tuple(slugs or ())
+        where = "" if slugs is None else f" WHERE slug IN ({','.join('?' * len(params))})"
+        totals = f"SELECT slug, sum(votes) AS votes, sum(wins) AS wins FROM tool_counts{where} "
+        totals += "GROUP BY slug"
         if self._hidden != HIDDEN_CARD:
-            return {}
-        where = ""
-        if slugs is not None:
-            where = f" AND t.slug IN ({','.join('?' * len(slugs))})"
-        rows = await self.db.fetch(
-            "SELECT t.slug, sum(a.votes), sum(t.votes) FROM card_tools t "
-            "JOIN cards c ON c.id = t.card_id "
-            "JOIN (SELECT card_id, sum(votes) AS votes FROM card_tools GROUP BY card_id) a "
-            f"ON a.card_id = t.card_id WHERE {HIDDEN_CARD}{where} GROUP BY t.slug",
-            tuple(slugs or ()),
+            return totals, params
+        also = "" if slugs is None else f" AND t.slug IN ({','.join('?' * len(params))})"
+        sql = (
+            f"WITH totals AS ({totals}), "
+            f"hidden_cards AS (SELECT c.id FROM cards c WHERE {HIDDEN_CARD}), "
+            "card_votes AS (SELECT card_id, sum(votes) AS votes FROM card_tools "
+            "WHERE card_id IN (SELECT id FROM hidden_cards) GROUP BY card_id), "
+            "hidden AS (SELECT t.slug, sum(a.votes) AS votes, sum(t.votes) AS wins "
+            "FROM card_votes a JOIN card_tools t ON t.card_id = a.card_id "
+            f"WHERE 1 = 1{also} GROUP BY t.slug) "
+            "SELECT totals.slug, totals.votes - coalesce(hidden.votes, 0), "
+            "totals.wins - coalesce(hidden.wins, 0) "
+            "FROM totals LEFT JOIN hidden ON hidden.slug = totals.slug"
         )
-        return {slug: (int(votes), int(wins)) for slug, votes, wins in rows}
+        return sql, params + params
 
     @property
     def counted_cards(self) -> str:
@@ -442,33 +523,10 @@ class Store:
         )
 
 
-# --- closed cards refuse votes (issue 17) ----------------------------------------------
-# A vote or retraction for a card whose `closed_at` is set when the batch commits is not
-# applied. On PostgreSQL the batch holds the card's tally rows (`_lock_tallies`), which the
-# close transaction also takes before it sets `closed_at` and reads the final tally: a vote
-# either lands before the final tally is read, or sees the card closed.
-_INSERT_OPEN_CARD_VOTE = (
-    "INSERT INTO vote_events "
-    "(event_key, card_id, voter, added, choice, event_time, seen_at, timed) "
-    "SELECT ?, ?, ?, ?, ?, ?, ?, ? "
-    "WHERE NOT EXISTS (SELECT 1 FROM cards WHERE id = ? AND closed_at IS NOT NULL) "
-    "ON CONFLICT DO NOTHING"
-)
-
-
-async def _closed_among(tx: Transaction, card_ids: set[int]) -> set[int]:
-    ids = sorted(card_ids)
-    rows = await tx.fetch(
-        f"SELECT id FROM cards WHERE id IN ({','.join('?' * len(ids))}) AND closed_at IS NOT NULL",
-        ids,
-    )
-    return {int(r[0]) for r in rows}
-
-
 # --- results hidden until close (issue 17) ------------------------------------------------
 # Votes on a card whose channel hides results (`results` 'closed') and that has not closed yet
 # are left out of every figure but the card's own vote count: community %, head to head, the
-# leaderboard and export. `tool_counts` includes them (the triggers know nothing of polls), so
+# leaderboard and export. `tool_counts` includes them (the writer knows nothing of polls), so
 # the hidden part is read from those cards' own tallies and taken off.
 HIDDEN_CARD = "(c.results = 'closed' AND c.closed_at IS NULL)"
 
@@ -485,16 +543,6 @@ async def _knows_polls(db: Database) -> bool:
     return bool(await db.fetch(sql))
 
 
-def _without_hidden(
-    counts: Sequence[Sequence[Any]], hidden: dict[str, tuple[int, int]]
-) -> list[tuple[str, int, int]]:
-    out = []
-    for slug, votes, wins in counts:
-        off_votes, off_wins = hidden.get(slug, (0, 0))
-        out.append((slug, int(votes) - off_votes, int(wins) - off_wins))
-    return out
-
-
 _FIND_CARD = (
     "SELECT c.id, t.slug, c.recap, c.platform, c.channel, c.message_id "
     "FROM cards c JOIN card_tools t ON t.card_id = c.id "
@@ -509,22 +557,12 @@ def _card_record(rows: Sequence[Sequence[Any]]) -> CardRecord | None:
     return CardRecord(card_id, platform, channel, message_id, tuple(str(r[1]) for r in rows), recap)
 
 
-async def _lock_tallies(tx: Transaction, card_ids: Sequence[int]) -> None:
-    """Take the batch's tally rows in one fixed order, so that two processes writing votes for
-    the same cards queue up instead of deadlocking."""
-    marks = ",".join("?" * len(card_ids))
-    await tx.fetch(
-        f"SELECT 1 FROM card_tools WHERE card_id IN ({marks}) "
-        "ORDER BY card_id, position FOR UPDATE",
-        card_ids,
-    )
-    shards = sorted({card_id % COUNTER_SHARDS for card_id in card_ids})
-    await tx.fetch(
-        f"SELECT 1 FROM tool_counts WHERE shard IN ({','.join('?' * len(shards))}) "
-        f"AND slug IN (SELECT slug FROM card_tools WHERE card_id IN ({marks})) "
-        "ORDER BY slug, shard FOR UPDATE",
-        [*shards, *card_ids],
-    )
+async def _has_table(db: Database, name: str) -> bool:
+    if db.dialect == "postgresql":
+        rows = await db.fetch("SELECT to_regclass(?) IS NOT NULL", (name,))
+    else:
+        rows = await db.fetch("SELECT count(*) FROM sqlite_master WHERE name = ?", (name,))
+    return bool(rows[0][0])
 
 
 def _is_deadlock(error: Exception) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from adapters.cli import main
-from bot.votes import KEYCAPS, ReactionEvent, Store, StoreError, handle_reaction
+from bot.votes import KEYCAPS, ReactionEvent, Store, StoreError, VoteWrite, handle_reaction
 
 
 async def _corrupt_database(path: Path) -> None:
@@ -81,14 +81,36 @@ def _votes_db(path: Path, monkeypatch: pytest.MonkeyPatch, version: int | None =
 
     async def fill() -> None:
         store = await Store.open(path)
-        card = await store.register_card(
-            platform="slack", channel="C", message_id="m", tools=("gpt-4o", "haiku"), asked_by="a"
-        )
-        await store.write(
-            "INSERT INTO vote_events (event_key, card_id, voter, added, choice, event_time, "
-            "seen_at) VALUES ('k', ?, ?, 1, 1, 1.0, 0)",
-            (card.id, store.hash_user("slack", "U")),
-        )
+        voter = store.hash_user("slack", "U")
+        if version is None:
+            card = await store.register_card(
+                platform="slack",
+                channel="C",
+                message_id="m",
+                tools=("gpt-4o", "haiku"),
+                asked_by="a",
+            )
+            await store.record_vote(VoteWrite(card.id, voter, True, 1, 1.0, "k"))
+            await store.close()
+            return
+        async with store.db.transaction() as tx:  # as that bot wrote it, triggers and all
+            [(card_id,)] = await tx.fetch(
+                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
+                "VALUES ('slack', 'C', 'm', 'a', 't') RETURNING id"
+            )
+            for position, slug in enumerate(("gpt-4o", "haiku")):
+                await tx.execute(
+                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                    (card_id, position, slug),
+                )
+                await tx.execute(
+                    "INSERT INTO tool_counts (slug, shard) VALUES (?, ?)", (slug, card_id % 16)
+                )
+            await tx.execute(
+                "INSERT INTO vote_events (event_key, card_id, voter, added, choice, event_time, "
+                "seen_at) VALUES ('k', ?, ?, 1, 1, 1.0, 0)",
+                (card_id, voter),
+            )
         await store.close()
 
     with monkeypatch.context() as patch:

@@ -8,11 +8,12 @@ import asyncio
 import itertools
 import random
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.votes import KEYCAPS, ReactionEvent, Store, handle_reaction
@@ -65,6 +66,25 @@ async def _card(store: Store, message_id: str) -> int:
     return card.id
 
 
+async def _old_card(store: Store, message_id: str) -> int:
+    """`_card`'s card as a bot of an older schema stored it."""
+    async with store.db.transaction() as tx:
+        [(card_id,)] = await tx.fetch(
+            "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
+            "VALUES ('slack', 'C1', ?, 'asker', 't') RETURNING id",
+            (message_id,),
+        )
+        for position, slug in enumerate(("gpt-4o", "haiku", "smolvlm2")):
+            await tx.execute(
+                "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                (card_id, position, slug),
+            )
+            await tx.execute(
+                "INSERT INTO tool_counts (slug, shard) VALUES (?, ?)", (slug, card_id % 16)
+            )
+    return int(card_id)
+
+
 async def test_add_one_add_two_remove_one_is_two_in_all_six_arrival_orders(
     tmp_path: Path,
 ) -> None:
@@ -112,6 +132,31 @@ def test_every_arrival_order_of_a_short_sequence_gives_the_in_order_vote(
                 await store.close()
 
     asyncio.run(check())
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(events=_events)
+async def test_every_arrival_order_gives_the_in_order_vote_on_postgresql_too(
+    postgres_url: str, events: list[Event]
+) -> None:
+    """As above, every example on fresh cards of one PostgreSQL database."""
+    store = await Store.open(postgres_url)
+    try:
+        orders = list(itertools.permutations(events))
+        example = uuid.uuid4().hex
+        names = [f"{example}-{n}" for n in range(len(orders))]
+        cards = [await _card(store, name) for name in names]
+        await asyncio.gather(
+            *(_apply(store, name, "U1", order) for name, order in zip(names, orders, strict=True))
+        )
+        expected = in_order(events)
+        for card_id, order in zip(cards, orders, strict=True):
+            got = current_vote(await store.card_tally(card_id))
+            assert got == expected, (order, got, expected)
+    finally:
+        await store.close()
 
 
 @pytest.fixture
@@ -218,7 +263,7 @@ async def test_a_version_3_database_keeps_its_votes_and_retractions_after_the_up
         patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:3])
         patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:3])
         old = await Store.open(db_location)
-        card_id = await _card(old, "m1")
+        card_id = await _old_card(old, "m1")
         rows = [("ann", 1, 1, 10.0), ("bob", 1, 0, 10.0), ("bob", 0, 0, 20.0), ("cy", 1, 2, 10.0)]
         for n, (user, added, choice, time) in enumerate(rows):
             await old.write(
