@@ -225,12 +225,26 @@ async def drive(bot: ChatBot, events: Sequence[ReactionEvent], concurrency: int)
             latencies.append(clock() - begin)
             recorded += outcome is VoteOutcome.RECORDED
 
-    shares = [events[i::concurrency] for i in range(concurrency)]
+    shares = _shares(events, concurrency)
     started = time.time()
     start = clock()
     await asyncio.gather(*(voter(share) for share in shares))
     elapsed = clock() - start
     return Run(len(events) / elapsed, latencies, recorded, started, started + elapsed)
+
+
+def _shares(events: Sequence[ReactionEvent], concurrency: int) -> list[list[ReactionEvent]]:
+    """Events dealt round robin, so one person's events race each other, as Slack's retries
+    and parallel deliveries do (their event times put them back in order). Events without a
+    time (Discord) have only their arrival order, and the gateway delivers one person's events
+    in order: those are dealt by person, keeping each person's order."""
+    shares: list[list[ReactionEvent]] = [[] for _ in range(concurrency)]
+    for n, event in enumerate(events):
+        if event.event_time is None:
+            shares[hash(event.user_id) % concurrency].append(event)
+        else:
+            shares[n % concurrency].append(event)
+    return shares
 
 
 async def check_committed(
