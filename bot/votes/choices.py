@@ -2,7 +2,8 @@
 set of tools shown together, read from running tallies and kept as numpy arrays.
 
 The vote writer keeps exactly these counts (`choice_counts`, per tool set, winner and shard), so
-the read costs the number of distinct (tool set, winner) pairs, not of cards or votes. A
+the read costs the number of tool sets shown (times their winners and shards), not of cards or
+votes: at most the cards' read, far less where people compare the same tools again. A
 database read as an older bot left it has only each card's per-position tally
 (`card_tools.votes`); then cards are read a page at a time and cards showing the same tools
 added up here. Arrays, not one Python object per row: at 100,000 cards the objects alone would
