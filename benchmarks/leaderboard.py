@@ -10,9 +10,11 @@ the catalogue `verdict` loads (the reviewed tools and the generated layer, ~800 
 Zipf popularity (most cards hold the well-known tools, some a long-tail one); one card per
 `--votes-per-card` votes (default 100), 2 to 4 tools each (60/25/15 %), card sizes skewed (a
 few cards draw most votes); each card's votes split among its tools by hidden Luce strengths.
-Cards go into `cards`, their per-position tallies into `card_tools.votes` and the per-tool
-tallies into `tool_counts`, exactly what the vote triggers would have left. The `votes` rows
-themselves are not written: the leaderboard never reads them (that is its design).
+Cards go into `cards`, their per-position tallies into `card_tools.votes`, the per-tool tallies
+into `tool_counts` and the per-(tool set, winner) ones the leaderboard reads into
+`choice_counts` (filled from the cards' tallies by migration 6's own statement): exactly what
+the vote writer would have left. The `votes` rows themselves are not written: the leaderboard
+never reads them (that is its design).
 
 Measured in a fresh process per database, through `ChatBot.leaderboard` (the shared kept board,
 `leaderboards_of`, and the text an adapter posts): its first, cold call; steady calls; calls
@@ -88,7 +90,7 @@ async def build(location: str, votes: int, votes_per_card: int, seed: int = 13) 
     """Fill an empty database with `votes` votes on realistic cards; returns the card count."""
     import numpy as np
 
-    from bot.storage import is_postgres_url
+    from bot.storage import FILL_CHOICE_COUNTS, is_postgres_url
     from bot.votes import Store
 
     slugs, card_ix, slug_ix, (position, tally) = _synthetic(votes, votes_per_card, seed)
@@ -132,6 +134,7 @@ async def build(location: str, votes: int, votes_per_card: int, seed: int = 13) 
             await connection.copy_records_to_table(
                 "tool_counts", records=count_rows, columns=["slug", "shard", "votes", "wins"]
             )
+            await connection.execute(FILL_CHOICE_COUNTS["postgresql"])
             await connection.execute("SELECT setval('cards_id_seq', $1)", cards)
             await connection.execute("ANALYZE")
         finally:
@@ -150,6 +153,7 @@ async def build(location: str, votes: int, votes_per_card: int, seed: int = 13) 
         db.executemany(
             "INSERT INTO tool_counts (slug, shard, votes, wins) VALUES (?, ?, ?, ?)", count_rows
         )
+        db.execute(FILL_CHOICE_COUNTS["sqlite"])
         db.execute("ANALYZE")
     return cards
 
@@ -236,9 +240,11 @@ async def measure(location: str) -> dict[str, Any]:
     leaderboard_png(board)
     chart = time.perf_counter() - begin
     counted = await store.fetch("SELECT count(*), sum(votes) FROM card_tools")
+    kept = await store.fetch("SELECT count(*) FROM choice_counts")
     await store.close()
     return {
         "card_tools": int(counted[0][0]),
+        "choice_counts": int(kept[0][0]),
         "votes": int(counted[0][1]),
         "ranked": len(board.ranked),
         "unranked": len(board.unranked),
@@ -308,7 +314,8 @@ def _report(rows: list[tuple[int, int, float, dict[str, Any]]], where: str) -> N
     for votes, _, setup, m in rows:
         print(
             f"{votes:,} votes: set-up {setup:.1f} s, {m['ranked']} tools ranked, "
-            f"{m['unranked']} unranked, {m['card_tools']:,} card-tool rows; chart PNG "
+            f"{m['unranked']} unranked, {m['card_tools']:,} card-tool rows, "
+            f"{m['choice_counts']:,} choice-count rows; chart PNG "
             f"{m['chart_bytes'] / 1000:.0f} kB in {m['chart_ms']:.0f} ms "
             f"(first in the process {m['chart_first_ms']:.0f} ms)"
         )

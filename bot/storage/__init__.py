@@ -17,16 +17,20 @@ from bot.storage.database import (
 )
 from bot.storage.migrations import (
     COUNTER_SHARDS,
+    FILL_CHOICE_COUNTS,
     POSTGRES_MIGRATIONS,
     SCHEMA_VERSION,
     SQLITE_MIGRATIONS,
+    TOOL_SET_SEPARATOR,
 )
 
 __all__ = [
     "COUNTER_SHARDS",
+    "FILL_CHOICE_COUNTS",
     "POSTGRES_MIGRATIONS",
     "SCHEMA_VERSION",
     "SQLITE_MIGRATIONS",
+    "TOOL_SET_SEPARATOR",
     "Database",
     "DatabaseError",
     "Dialect",

@@ -11,17 +11,48 @@ from __future__ import annotations
 COUNTER_SHARDS = 16
 """Rows each tool's running tally is spread over; a card always adds to the same one."""
 
-_FILL_PAIR_COUNTS = f"""
+TOOL_SET_SEPARATOR = " "
+"""Joins a card's sorted tool slugs into its tool set's key (`choice_counts.tools`): no slug
+holds a space (`bot.catalogue.models.SLUG_PATTERN`)."""
+
+
+def _fill_pair_counts(collate: str) -> str:
+    """Pair tallies from each card's own tallies (both dialects): `first` sorts before
+    `second` the way Python sorts them (code points, hence PostgreSQL's "C" collation), and
+    `votes` counts every vote on the cards holding both, a third tool's too."""
+    return f"""
     INSERT INTO pair_counts (first, second, shard, first_wins, second_wins, votes)
     SELECT a.slug, b.slug, a.card_id % {COUNTER_SHARDS}, sum(a.votes), sum(b.votes), sum(s.votes)
     FROM card_tools a
-    JOIN card_tools b ON b.card_id = a.card_id AND b.slug > a.slug
+    JOIN card_tools b ON b.card_id = a.card_id AND b.slug{collate} > a.slug{collate}
     JOIN (SELECT card_id, sum(votes) AS votes FROM card_tools GROUP BY card_id) s
         ON s.card_id = a.card_id
     GROUP BY a.slug, b.slug, a.card_id % {COUNTER_SHARDS};
 """
-"""Pair tallies from each card's own tallies (both dialects): `first` sorts before `second`,
-and `votes` counts every vote on the cards holding both, a third tool's too."""
+
+
+def _fill_choice_counts(concat: str, collate: str) -> str:
+    """Leaderboard tallies from each card's own tallies: one row per tool of every card,
+    votes included or not, so that the vote writer only ever updates rows. The tool set is
+    concatenated in a window ordered by slug (an ordered aggregate SQLite before 3.44 lacks),
+    in Python's order, as the writer spells it."""
+    return f"""
+    INSERT INTO choice_counts (tools, winner, shard, votes)
+    SELECT tools, slug, card_id % {COUNTER_SHARDS}, sum(votes) FROM (
+        SELECT card_id, slug, votes, {concat}(slug, '{TOOL_SET_SEPARATOR}') OVER (
+            PARTITION BY card_id ORDER BY slug{collate}, position
+            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS tools
+        FROM card_tools
+    ) card_sets
+    GROUP BY tools, slug, card_id % {COUNTER_SHARDS};
+"""
+
+
+FILL_CHOICE_COUNTS = {
+    "sqlite": _fill_choice_counts("group_concat", ""),
+    "postgresql": _fill_choice_counts("string_agg", ' COLLATE "C"'),
+}
+"""Also used by benchmarks that write card tallies in bulk."""
 
 SQLITE_MIGRATIONS: tuple[str, ...] = (
     # 1: cards, votes with their event log and running tallies, the request log, subscriptions.
@@ -287,7 +318,8 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     # and when it was seen). Migration 4's keys were derived differently and cannot be converted;
     # the log only bridges Slack's retries (minutes), which the vote order rule already makes
     # harmless, so it starts empty. Head-to-head counts per tool pair, sharded like tool_counts,
-    # make a two-tool card's read independent of how many votes and cards hold the pair.
+    # make a two-tool card's read independent of how many votes and cards hold the pair; counts
+    # per (tool set, winner) make the leaderboard's read independent of how many cards there are.
     # `cards.closed_at` (NULL = open): votes for a closed card are refused at commit.
     f"""
     ALTER TABLE cards ADD COLUMN closed_at TEXT;
@@ -312,7 +344,16 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         votes INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (first, second, shard)
     ) WITHOUT ROWID;
-    {_FILL_PAIR_COUNTS}
+    {_fill_pair_counts("")}
+
+    CREATE TABLE choice_counts (
+        tools TEXT NOT NULL,
+        winner TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        votes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tools, winner, shard)
+    ) WITHOUT ROWID;
+    {FILL_CHOICE_COUNTS["sqlite"]}
     """,
     # 7: polls (issue 17). A card may close (`closed_at` from 6, NULL while open) at an end time
     # (`closes_at`); `results` 'closed' hides the split until then; `vote_mode` 'buttons' votes
@@ -600,7 +641,16 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         votes INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (first, second, shard)
     );
-    {_FILL_PAIR_COUNTS}
+    {_fill_pair_counts(' COLLATE "C"')}
+
+    CREATE TABLE choice_counts (
+        tools TEXT NOT NULL,
+        winner TEXT NOT NULL,
+        shard INTEGER NOT NULL,
+        votes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tools, winner, shard)
+    );
+    {FILL_CHOICE_COUNTS["postgresql"]}
     """,
     # 7: as SQLite's 7.
     """

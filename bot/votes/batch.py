@@ -3,17 +3,18 @@
 The store's writer hands over a whole batch; `apply_votes` is that transaction written once for
 both databases, as statements the database runs (`bot.storage.Steps`): refuse the votes of
 closed cards, drop redeliveries, fold the events into each reaction's times (the vote order
-rule), recompute the touched votes, and add the card, tool and pair tallies once per batch.
+rule), recompute the touched votes, and add the card, tool, pair and choice tallies once per
+batch.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.storage import COUNTER_SHARDS, Dialect, Step, Steps
+from bot.storage import COUNTER_SHARDS, TOOL_SET_SEPARATOR, Dialect, Step, Steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +120,17 @@ def apply_votes(
     return closed
 
 
+def tool_set(slugs: Iterable[str]) -> str:
+    """A card's tool set as `choice_counts.tools` spells it (migration 6 fills it alike)."""
+    return TOOL_SET_SEPARATOR.join(sorted(slugs))
+
+
 def _add_tallies(
     changes: dict[tuple[int, int], int], known: Mapping[int, tuple[str, ...]]
 ) -> Steps[None]:
-    """Card, tool and pair tallies, each row changed once per batch and in one order."""
+    """Card, tool, pair and choice tallies, each row changed once per batch, tables in one
+    order and rows sorted within each: on PostgreSQL, writer processes lock them alike and
+    queue instead of deadlocking."""
     card_ids = sorted({card_id for card_id, _ in changes})
     tools_by_id = {card_id: known[card_id] for card_id in card_ids if card_id in known}
     missing = [card_id for card_id in card_ids if card_id not in tools_by_id]
@@ -140,11 +148,16 @@ def _add_tallies(
         tools_by_id.update({card_id: tuple(slugs) for card_id, slugs in found.items()})
     tools: dict[tuple[str, int], list[int]] = {}
     pairs: dict[tuple[str, str, int], list[int]] = {}
+    choices: dict[tuple[str, str, int], int] = {}
     for card_id in card_ids:
         slugs = tools_by_id.get(card_id, ())
         shard = card_id % COUNTER_SHARDS
         wins = [changes.get((card_id, position), 0) for position in range(len(slugs))]
         total = sum(wins)
+        shown = tool_set(slugs)
+        for slug, won in zip(slugs, wins, strict=True):
+            if won:
+                choices[shown, slug, shard] = choices.get((shown, slug, shard), 0) + won
         for slug in set(slugs):
             tally = tools.setdefault((slug, shard), [0, 0])
             tally[0] += total
@@ -174,6 +187,15 @@ def _add_tallies(
             (f, s, v, first, second, shard)
             for (first, second, shard), (f, s, v) in sorted(pairs.items())
             if f or s or v
+        ],
+    )
+    yield Step(
+        "executemany",
+        "UPDATE choice_counts SET votes = votes + ? WHERE tools = ? AND winner = ? AND shard = ?",
+        [
+            (votes, shown, winner, shard)
+            for (shown, winner, shard), votes in sorted(choices.items())
+            if votes
         ],
     )
 

@@ -1,20 +1,27 @@
 """What the leaderboard's fit needs from the votes: how often each tool was picked out of each
-set of tools shown together, read from the cards' running tallies and kept as numpy arrays.
+set of tools shown together, read from running tallies and kept as numpy arrays.
 
-A card's tools and its per-position tally (`card_tools.votes`, kept exact by the store) are all
-the fit needs, so the read costs the number of cards, not the number of votes; cards showing the
-same tools are then added up. Arrays, not one Python object per row: at 100,000 cards the
-objects alone would cost more than the fit.
+The vote writer keeps exactly these counts (`choice_counts`, per tool set, winner and shard), so
+the read costs the number of tool sets shown (times their winners and shards), not of cards or
+votes: at most the cards' read, far less where people compare the same tools again. A
+database read as an older bot left it has only each card's per-position tally
+(`card_tools.votes`); then cards are read a page at a time and cards showing the same tools
+added up here. Arrays, not one Python object per row: at 100,000 cards the objects alone would
+cost more than the fit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from bot.storage import TOOL_SET_SEPARATOR
+from bot.votes.batch import tool_set
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,8 +70,68 @@ class ChoiceCounts:
 
 
 async def read_choice_counts(store: Store) -> ChoiceCounts:
-    """Every current vote, counted by (tool set, pick). Retracted votes are not in the
-    tallies, so they are not here either."""
+    """Every current vote, counted by (tool set, pick), leaving out cards whose results are
+    hidden until they close. Retracted votes are not in the tallies, so they are not here
+    either."""
+    if not store.choices_kept:
+        return await read_choice_counts_from_cards(store)
+    rows = await store.fetch(store.counted_choices)
+    return await off_loop(counts_from_totals, rows)
+
+
+def counts_from_totals(rows: Sequence[Sequence[Any]]) -> ChoiceCounts:
+    """Counts from `Store.counted_choices` rows: per tool set its winners' votes, less those
+    of hidden cards. Arrays are filled as the rows are read (no object per count is kept), and
+    slugs numbered in sorted order, so the same votes give the same arrays whatever order the
+    rows come in. Each (tool set, winner) comes once: the SQL grouped them."""
+    import numpy as np
+
+    hidden_cards: dict[int, list[tuple[str, int]]] = {}
+    for _, won, card_id in rows:
+        if card_id is not None:
+            slug, _, votes = won.partition(":")
+            hidden_cards.setdefault(card_id, []).append((slug, int(votes)))
+    hidden: dict[tuple[str, str], int] = {}
+    for tools in hidden_cards.values():
+        shown = tool_set(slug for slug, _ in tools)
+        for slug, votes in tools:
+            hidden[shown, slug] = hidden.get((shown, slug), 0) + votes
+    width = max((shown.count(TOOL_SET_SEPARATOR) + 1 for shown, _, _ in rows if shown), default=0)
+    index: dict[str, int] = {}
+    members = array("i")
+    picks = array("i")
+    counted = array("q")
+    for shown, won, card_id in rows:
+        if card_id is not None:
+            continue
+        tools = [index.setdefault(slug, len(index)) for slug in shown.split(TOOL_SET_SEPARATOR)]
+        tools += [-1] * (width - len(tools))
+        for pick in won.split(" "):
+            winner, _, votes = pick.partition(":")
+            left = int(votes) - hidden.get((shown, winner), 0) if hidden else int(votes)
+            if left > 0:
+                members.extend(tools)
+                picks.append(index[winner])
+                counted.append(left)
+    if not counted:
+        return _empty()
+    slugs = tuple(sorted(index))
+    renumbered = np.empty(len(index) + 1, dtype=np.int32)  # the last entry maps −1 to itself
+    renumbered[[index[slug] for slug in slugs]] = np.arange(len(slugs), dtype=np.int32)
+    renumbered[-1] = -1
+    sets = renumbered[np.frombuffer(members, dtype=np.int32).reshape(len(counted), width)]
+    sets.sort(axis=1)
+    return ChoiceCounts(
+        slugs,
+        sets,
+        renumbered[np.frombuffer(picks, dtype=np.int32)],
+        np.frombuffer(counted, dtype=np.int64).copy(),
+    )
+
+
+async def read_choice_counts_from_cards(store: Store) -> ChoiceCounts:
+    """The same counts from every card's per-position tally, a page of cards at a time: for a
+    database from before `choice_counts` (opened read-only, as it is)."""
     import numpy as np
 
     counted = np.fromiter((row[0] for row in await store.fetch(store.counted_cards)), np.int64)

@@ -33,7 +33,7 @@ from bot.storage import (
     open_database,
     sqlite_path,
 )
-from bot.votes.batch import VoteWrite, apply_votes, batch_rows
+from bot.votes.batch import VoteWrite, apply_votes, batch_rows, tool_set
 from bot.votes.tally import CommunityTally
 
 Clock = Callable[[], datetime]
@@ -116,12 +116,15 @@ class Store:
         *,
         polls: bool = True,
         pairs_kept: bool = True,
+        choices_kept: bool = True,
     ) -> None:
         """`polls` False: a database read as it is, from before cards could hide results;
-        `pairs_kept` False: one read as it is, from before head-to-head counts were kept."""
+        `pairs_kept` False: one read as it is, from before head-to-head counts were kept;
+        `choices_kept` False: one from before the leaderboard's counts were kept."""
         self.db = db
         self._hidden = HIDDEN_CARD if polls else "(1 = 0)"
         self._pairs_kept = pairs_kept
+        self.choices_kept = choices_kept
         self._salt = salt
         self._clock = clock
         self._batches: deque[_Batch] = deque()
@@ -160,12 +163,13 @@ class Store:
             salt = await _voter_key(db, location, read_only=read_only)
             polls = await _knows_polls(db)
             pairs_kept = not read_only or await _has_table(db, "pair_counts")
+            choices_kept = not read_only or await _has_table(db, "choice_counts")
         except BaseException as error:
             await db.close()
             if isinstance(error, sqlite3.DatabaseError | OSError):
                 raise StoreError(f"cannot use {location}: {error}") from None
             raise
-        return cls(db, salt, clock, polls=polls, pairs_kept=pairs_kept)
+        return cls(db, salt, clock, polls=polls, pairs_kept=pairs_kept, choices_kept=choices_kept)
 
     async def close(self) -> None:
         """Waits for every vote already handed to the writer to be committed, then closes."""
@@ -236,17 +240,27 @@ class Store:
                 "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
                 [(card_id, i, slug) for i, slug in enumerate(tools)],
             )
+            # The vote writer only updates tally rows: they are made here, in sorted order (on
+            # PostgreSQL two cards being registered wait on each other's new rows, not in a
+            # circle).
+            slugs = sorted(set(tools))
             await tx.executemany(
                 "INSERT INTO tool_counts (slug, shard) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                [(slug, shard) for slug in tools],
+                [(slug, shard) for slug in slugs],
             )
-            pairs = sorted({(a, b) for a in tools for b in tools if a < b})
+            pairs = [(a, b) for a in slugs for b in slugs if a < b]
             if pairs:
                 await tx.executemany(
                     "INSERT INTO pair_counts (first, second, shard) VALUES (?, ?, ?) "
                     "ON CONFLICT DO NOTHING",
                     [(a, b, shard) for a, b in pairs],
                 )
+            shown = tool_set(tools)
+            await tx.executemany(
+                "INSERT INTO choice_counts (tools, winner, shard) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                [(shown, slug, shard) for slug in slugs],
+            )
         record = _card_record(await tx.fetch(_FIND_CARD, (platform, channel, message_id)))
         if record is None:  # the row is ours inside this transaction: only a broken schema
             raise StoreError(f"card {platform}/{channel}/{message_id} vanished while stored")
@@ -482,6 +496,28 @@ class Store:
             "FROM totals LEFT JOIN hidden ON hidden.slug = totals.slug"
         )
         return sql, params + params
+
+    @property
+    def counted_choices(self) -> str:
+        """SQL for the leaderboard's counts, in one statement (one snapshot, as
+        `_counted_totals`). Rows (tool set, "winner:votes winner:votes …", NULL): one per tool
+        set, each winner's votes summed over `choice_counts`' shards (a few per set, so the
+        reader gets a third of the rows and objects it would with one per winner). Then rows
+        (NULL, "slug:votes", card id), one per tool of each card whose results are hidden until
+        it closes, for the reader to take off (see `bot.votes.choices`); hidden open cards are
+        few and indexed (`cards_hidden_open`)."""
+        concat = "string_agg" if self.db.dialect == "postgresql" else "group_concat"
+        totals = (
+            f"SELECT tools, {concat}(winner || ':' || votes, ' '), NULL FROM ("
+            "SELECT tools, winner, sum(votes) AS votes FROM choice_counts "
+            "GROUP BY tools, winner HAVING sum(votes) > 0) won GROUP BY tools"
+        )
+        if self._hidden != HIDDEN_CARD:
+            return totals
+        return (
+            f"{totals} UNION ALL SELECT NULL, t.slug || ':' || t.votes, t.card_id "
+            f"FROM card_tools t WHERE t.card_id IN (SELECT c.id FROM cards c WHERE {HIDDEN_CARD})"
+        )
 
     @property
     def counted_cards(self) -> str:

@@ -32,11 +32,16 @@ async def _corrupt_database(path: Path) -> None:
             event_time=1.0,
         )
         await handle_reaction(store, event, bot_user_id=None, arrival_time=lambda: 0.0)
+    # The leaderboard reads only its own tallies: a few rows here, on their first page.
+    [(tallies,)] = await store.fetch(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'choice_counts'"
+    )
     await store.close()
     data = bytearray(path.read_bytes())
     page = 4096
-    for start in range(len(data) // 2 // page * page, len(data), page):
-        data[start : start + 16] = b"\xa5" * 16  # torn b-tree page headers in the second half
+    torn = [*range(len(data) // 2 // page * page, len(data), page), (tallies - 1) * page]
+    for start in torn:
+        data[start : start + 16] = b"\xa5" * 16  # torn b-tree page headers: second half, tallies
     path.write_bytes(bytes(data))
 
 

@@ -1,5 +1,6 @@
 """Votes committed a batch at a time: closed cards refuse them, a v5 database keeps its votes
-through migration 6, pair tallies stay exact, and events arriving together count in order."""
+through migration 6 (its pair and leaderboard tallies filled from the cards'), pair tallies stay
+exact, and events arriving together count in order."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from bot.votes import (
     VoteWrite,
     handle_reaction,
 )
+from bot.votes.choices import read_choice_counts, read_choice_counts_from_cards
+from tests.votes.choice_tallies import counted, kept_rows, rows_from_cards
 
 TOOLS = ("gpt-4o", "claude-3-5-haiku")
 
@@ -287,8 +290,22 @@ async def test_a_version_5_database_keeps_every_card_vote_and_tally_after_migrat
         before_tools = await old.tool_tallies(["gpt-4o", "claude-3-5-haiku", "smolvlm2"])
         await old.close()
 
+    two, three = ("claude-3-5-haiku", "gpt-4o"), ("claude-3-5-haiku", "gpt-4o", "smolvlm2")
+    # card 0: gpt-4o 2, haiku 1; card 1 (reversed, the same set): ann for gpt-4o; card 2: dee
+    # for haiku
+    choices = {(two, "gpt-4o"): 3, (two, "claude-3-5-haiku"): 1, (three, "claude-3-5-haiku"): 1}
+    reader = await Store.open(db_location, read_only=True)  # as it is, from before 6
+    try:
+        assert not reader.choices_kept
+        assert counted(await read_choice_counts(reader)) == choices
+    finally:
+        await reader.close()
+
     store = await Store.open(db_location)
     try:
+        assert store.choices_kept
+        assert await kept_rows(store, zeros=True) == await rows_from_cards(store, zeros=True)
+        assert counted(await read_choice_counts(store)) == choices
         assert await store.vote_rows() == before_rows
         assert [await store.card_tally(card_id) for card_id in ids] == before_tallies
         tools = ["gpt-4o", "claude-3-5-haiku", "smolvlm2"]
@@ -302,5 +319,8 @@ async def test_a_version_5_database_keeps_every_card_vote_and_tally_after_migrat
             assert await store.card_tally(ids[0]) == (3, 0)
             pair = await store.head_to_head("gpt-4o", "claude-3-5-haiku")
             assert (pair.first_wins, pair.second_wins, pair.votes) == (4, 1, 5)
+            kept = counted(await read_choice_counts(store))
+            assert kept == counted(await read_choice_counts_from_cards(store))
+            assert kept[two, "gpt-4o"] == 4 and (two, "claude-3-5-haiku") not in kept
     finally:
         await store.close()
