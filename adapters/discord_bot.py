@@ -40,7 +40,7 @@ from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer, split_last_name
-from bot.errors import CannotPostHere, PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
 from bot.polls import split_duration
@@ -70,6 +70,7 @@ NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
 CLOSE_WHICH = "Which card? Give its message link (Copy Message Link on the card) or message id."
+OTHER_SERVER = "That card is in another server."
 CARD_PERMISSIONS = {
     "send_messages": "Send Messages",
     "embed_links": "Embed Links",
@@ -326,6 +327,9 @@ class DiscordVerdicts:
         """/close CARD: a card's message link (Copy Message Link) or message id."""
         ids = re.findall(r"\d{5,}", link)
         card = None
+        if len(ids) >= 3 and ids[-3] != str(interaction.guild_id):
+            await answer_privately(interaction, OTHER_SERVER)
+            return
         if ids:
             channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
             card = await self.store.find_card(PLATFORM, channel, ids[-1])
@@ -336,13 +340,44 @@ class DiscordVerdicts:
             await answer_privately(interaction, CLOSE_WHICH)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        granted = interaction.permissions
-        admin = granted.manage_guild or granted.manage_messages
         try:
+            admin = await self._admin_where(interaction, card)
             text = await self.desk.close(card, user_id=str(interaction.user.id), admin=admin)
         except VerdictError as error:
             text = error.message
         await interaction.followup.send(safe(text), ephemeral=True)
+
+    async def _admin_where(self, interaction: discord.Interaction, card: CardRecord) -> bool:
+        """Whether the caller may manage the card's channel: Manage Server or Manage Messages
+        there, not where the command was typed. Raises `CloseRefused` for a card in another
+        server (or one whose channel the bot cannot see)."""
+        if card.channel == str(interaction.channel_id):
+            granted = interaction.permissions  # Discord's own reckoning, in this very channel
+        else:
+            granted = await self._rights_in(interaction, int(card.channel))
+        return granted.manage_guild or granted.manage_messages
+
+    async def _rights_in(
+        self, interaction: discord.Interaction, channel_id: int
+    ) -> discord.Permissions:
+        guild = interaction.guild if interaction.guild_id is not None else None
+        if guild is None:
+            raise CloseRefused(OTHER_SERVER)
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            try:
+                fetched = await self.client.fetch_channel(channel_id)
+            except discord.HTTPException:
+                raise CloseRefused(OTHER_SERVER) from None
+            if getattr(fetched, "guild", None) is None or fetched.guild.id != guild.id:
+                raise CloseRefused(OTHER_SERVER)
+            # A channel of this server that is not in the cache: without its overwrites and
+            # the server's roles, its rights cannot be reckoned; only the asker may close.
+            return discord.Permissions.none()
+        member = interaction.user
+        if not isinstance(member, discord.Member):
+            return discord.Permissions.none()
+        return channel.permissions_for(member)
 
     async def reviews(self, interaction: discord.Interaction) -> None:
         """ "Full reviews" pressed on a card: each tool's four reviews, privately, a message

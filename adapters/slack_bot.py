@@ -425,7 +425,7 @@ class SlackVerdicts:
         )
 
     async def _close(self, channel: str, user: str, message_ts: str) -> str:
-        """Close for the card's asker, the channel's subscriber or a bot admin."""
+        """Close for the card's asker, the subscriber of the card's channel or a bot admin."""
         card = await self.store.find_card(PLATFORM, channel, message_ts)
         if card is None:
             return CLOSE_WHICH
@@ -454,7 +454,8 @@ class SlackVerdicts:
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action == "close":
-            return await self._close(channel, user, _message_ts(" ".join(args)))
+            where, message_ts = _card_link(" ".join(args))
+            return await self._close(where or channel, user, message_ts)
         if action == "settings":
             if args and not await self._admin(channel, user):
                 return f"{NOT_ALLOWED} {SETTINGS_USAGE}"
@@ -504,12 +505,14 @@ def direct_events(verdicts: Callable[[], SlackVerdicts]) -> dict[str, DirectHand
     return {"reaction_added": vote, "reaction_removed": vote}
 
 
-def _message_ts(typed: str) -> str:
-    """A message's ts from its link (`…/archives/C1/p1700000000123456`) or the ts itself."""
-    link = re.search(r"/p(\d{10})(\d{6})", typed)
+def _card_link(typed: str) -> tuple[str | None, str]:
+    """A message's channel and ts from its link (`…/archives/C1/p1700000000123456`), or no
+    channel and the ts as typed. A link's channel is where the card is, wherever it was typed:
+    the rights to close it are those in that channel."""
+    link = re.search(r"/archives/([A-Z0-9]+)/p(\d{10})(\d{6})", typed)
     if link is not None:
-        return f"{link[1]}.{link[2]}"
-    return typed.strip()
+        return link[1], f"{link[2]}.{link[3]}"
+    return None, typed.strip()
 
 
 def _pressed_on(body: dict[str, Any]) -> str:

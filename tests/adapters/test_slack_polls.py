@@ -254,3 +254,19 @@ async def test_a_failed_commit_is_told_to_the_presser_privately(
     monkeypatch.setattr(slack.services.store, "record_vote", broken)
     assert (await press(slack, "verdict_vote_0", card["ts"], "U1")).status == 200
     assert await answer_to(slack, "U1", 1) == PRESS_FAILED
+
+
+async def test_close_by_a_link_to_another_channel_goes_by_the_rights_in_that_channel(
+    slack: SlackHarness,
+) -> None:
+    elsewhere = "C0ELSEWHERE"
+    card = await slack.services.bot.post_card(
+        elsewhere, ["smolvlm2", "mistral-medium-3"], asked_by="UASK"
+    )
+    link = f"https://team.slack.com/archives/{elsewhere}/p{card.message_id.replace('.', '')}"
+    await slack.command("/verdicts", f"close {link}", user="U1")  # typed here, not its asker
+    assert (await answer_to(slack, "U1", 1)).startswith("Only the person who asked")
+    await slack.command("/verdicts", f"close {link}", user="UASK")
+    assert await answer_to(slack, "UASK", 1) == (
+        "Vote closed. Final: SmolVLM2 0 – Mistral Medium 3 0"
+    )
