@@ -64,14 +64,12 @@ class PollDesk:
         return closed
 
     async def show_final(self, card: CardRecord) -> None:
-        """Put the final line on the platform; a failure is retried by `close_due`."""
+        """Put the final line on the platform, through the card's edit queue so that no tally
+        edit that read the card open can land after it; a failure is retried by `close_due`."""
         try:
-            posted = await self.bot.as_posted(card)
-            await self.bot.platform.edit_card(card.channel, card.message_id, posted)
+            await self.bot.show(card)
         except Exception:
             log.exception("could not show the final line of card %s; will retry", card.id)
-            return
-        await self.polls.mark_shown(card.id)
 
     async def close_due(self) -> list[int]:
         """Close this platform's cards whose end time has passed (also those that fell due

@@ -270,3 +270,42 @@ async def test_close_by_a_link_to_another_channel_goes_by_the_rights_in_that_cha
     assert await answer_to(slack, "UASK", 1) == (
         "Vote closed. Final: SmolVLM2 0 – Mistral Medium 3 0"
     )
+
+
+async def test_a_slow_tally_edit_never_lands_after_the_final_line(slack: SlackHarness) -> None:
+    services = slack.services
+    card = await services.bot.post_card(CHANNEL, ["smolvlm2", "mistral-medium-3"], asked_by="UA")
+    slack.fake.update_delays = [0.4]  # the tally edit below reaches Slack late
+    await slack.reaction("U1", "one", card.message_id, event_ts="1700000001.000001", event_id="Ev1")
+    await asyncio.sleep(0.1)  # that edit has read the open card and is on its way
+    await services.desk.close_card(card, closed_by="x")
+    await services.edits.drain()
+    assert (
+        "Final: SmolVLM2 1 – Mistral Medium 3 0 · vote closed"
+        in updates(slack, card.message_id)[-1]
+    )
+    assert await services.desk.polls.unshown("slack") == []
+
+
+async def test_an_edit_sent_by_another_process_before_the_close_is_followed_by_the_final_line(
+    slack: SlackHarness, catalogue: Catalogue
+) -> None:
+    services = slack.services
+    other = SlackVerdicts(  # a second process: its own edit queue, the same database
+        services.platform.client,
+        catalogue,
+        services.store,
+        bot_user_id=BOT_USER,
+        edits=EditCoalescer(interval=0.05),
+    )
+    card = await services.bot.post_card(CHANNEL, ["smolvlm2", "mistral-medium-3"], asked_by="UA")
+    slack.fake.update_delays = [0.4]
+    await other.bot.refresh(card)
+    await asyncio.sleep(0.1)
+    await services.desk.close_card(card, closed_by="x")
+    await other.edits.drain()
+    await services.edits.drain()
+    assert (
+        "Final: SmolVLM2 0 – Mistral Medium 3 0 · vote closed"
+        in updates(slack, card.message_id)[-1]
+    )
