@@ -1,0 +1,43 @@
+"""One voter's quick presses on one card are applied one after another, against what is stored:
+a double click takes the vote back, A then B then A ends on A — on both backends, through the
+terminal chat's `:vote` (the same PollDesk every adapter uses)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from adapters.console import ConsoleSession, open_console
+from bot.catalogue import Catalogue
+
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+
+
+async def _choice(session: ConsoleSession) -> int | None:
+    """Where ann's vote on card 1 stands in the database."""
+    record = await session.bot.store.find_card("console", "terminal", "1")
+    assert record is not None
+    voter = session.bot.store.hash_user("console", "ann")
+    return await session.bot.polls.current_choice(record.id, voter)
+
+
+async def test_a_double_click_takes_the_vote_back(db_location: str, catalogue: Catalogue) -> None:
+    async with open_console(db=db_location, catalogue=catalogue, clock=lambda: NOW) as session:
+        await session.send("/verdicts settings votes:buttons")
+        await session.send("/compare smolvlm2 vs mistral-medium-3")
+        session.pop_all()
+        await asyncio.gather(*(session.send(":vote ann 1 1") for _ in range(2)))
+        assert await _choice(session) is None
+        answers = [m.text for m in session.pop_all() if m.kind == "ephemeral"]
+        assert answers[-1] == "Your vote is taken back — press a button to vote again."
+
+
+async def test_a_then_b_then_a_at_once_ends_on_a(db_location: str, catalogue: Catalogue) -> None:
+    async with open_console(db=db_location, catalogue=catalogue, clock=lambda: NOW) as session:
+        await session.send("/verdicts settings votes:buttons")
+        await session.send("/compare smolvlm2 vs mistral-medium-3")
+        session.pop_all()
+        await asyncio.gather(*(session.send(f":vote ann 1 {n}") for n in (1, 2, 1)))
+        assert await _choice(session) == 0
+        answers = [m.text for m in session.pop_all() if m.kind == "ephemeral"]
+        assert answers[-1].startswith("You voted SmolVLM2")
