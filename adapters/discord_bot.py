@@ -71,6 +71,8 @@ SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Plea
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
 CLOSE_WHICH = "Which card? Give its message link (Copy Message Link on the card) or message id."
 OTHER_SERVER = "That card is in another server."
+PRESS_FAILED = "Your vote could not be recorded just now; please press again."
+CLOSE_FAILED = "The vote could not be closed just now; please try again."
 CARD_PERMISSIONS = {
     "send_messages": "Send Messages",
     "embed_links": "Embed Links",
@@ -309,42 +311,59 @@ class DiscordVerdicts:
 
     async def vote(self, interaction: discord.Interaction, choice: int) -> None:
         """A vote button: deferred privately at once (the 3-second rule), then committed, then
-        answered to the presser alone. The interaction id makes a redelivery count once."""
+        answered to the presser alone. The interaction id makes a redelivery count once. A
+        failure is said to the presser too: a deferred press must never stay "thinking"."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        card = await self._pressed_card(interaction)
-        if card is None:
-            await interaction.followup.send(CARD_GONE, ephemeral=True)
-            return
-        answer = await self.desk.press(card, str(interaction.user.id), choice, str(interaction.id))
+        try:
+            card = await self._pressed_card(interaction)
+            answer = (
+                CARD_GONE
+                if card is None
+                else await self.desk.press(
+                    card, str(interaction.user.id), choice, str(interaction.id)
+                )
+            )
+        except Exception:
+            log.exception("a vote button press could not be recorded")
+            answer = PRESS_FAILED
         await interaction.followup.send(safe(answer), ephemeral=True)
 
     async def close_pressed(self, interaction: discord.Interaction) -> None:
-        """ "Close vote" on a card."""
-        card = await self._pressed_card(interaction)
-        await self._close(interaction, card)
+        """ "Close vote" on a card: deferred before the database is read."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._close(interaction, lambda: self._pressed_card(interaction))
 
     async def close_command(self, interaction: discord.Interaction, link: str) -> None:
         """/close CARD: a card's message link (Copy Message Link) or message id."""
         ids = re.findall(r"\d{5,}", link)
-        card = None
+        if not ids:
+            await answer_privately(interaction, CLOSE_WHICH)
+            return
         if len(ids) >= 3 and ids[-3] != str(interaction.guild_id):
             await answer_privately(interaction, OTHER_SERVER)
             return
-        if ids:
-            channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
-            card = await self.store.find_card(PLATFORM, channel, ids[-1])
-        await self._close(interaction, card)
-
-    async def _close(self, interaction: discord.Interaction, card: CardRecord | None) -> None:
-        if card is None:
-            await answer_privately(interaction, CLOSE_WHICH)
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
+        await self._close(interaction, lambda: self.store.find_card(PLATFORM, channel, ids[-1]))
+
+    async def _close(
+        self,
+        interaction: discord.Interaction,
+        find: Callable[[], Awaitable[CardRecord | None]],
+    ) -> None:
+        """Close the card `find` reads, for an interaction already deferred."""
         try:
-            admin = await self._admin_where(interaction, card)
-            text = await self.desk.close(card, user_id=str(interaction.user.id), admin=admin)
+            card = await find()
+            if card is None:
+                text = CLOSE_WHICH
+            else:
+                admin = await self._admin_where(interaction, card)
+                text = await self.desk.close(card, user_id=str(interaction.user.id), admin=admin)
         except VerdictError as error:
             text = error.message
+        except Exception:
+            log.exception("a close could not be done")
+            text = CLOSE_FAILED
         await interaction.followup.send(safe(text), ephemeral=True)
 
     async def _admin_where(self, interaction: discord.Interaction, card: CardRecord) -> bool:

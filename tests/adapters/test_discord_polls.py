@@ -15,7 +15,7 @@ import discord
 import discord.http
 import pytest
 
-from adapters.discord_bot import DiscordVerdicts, intents
+from adapters.discord_bot import CLOSE_FAILED, PRESS_FAILED, DiscordVerdicts, intents
 from adapters.discord_buttons import CLOSE_ID, CloseButton, VoteButton
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
@@ -357,3 +357,20 @@ async def test_a_card_of_another_server_cannot_be_closed_from_here(
         "That card is in another server."
     )
     assert (await verdicts.desk.polls.poll(card.id)).closed_at is None  # type: ignore[union-attr]
+
+
+async def test_a_press_or_close_the_database_fails_is_answered_privately(
+    fake: FakeDiscord,
+    client: discord.Client,
+    verdicts: DiscordVerdicts,
+    catalogue: Catalogue,
+    tmp_path: Path,
+) -> None:
+    await settings(client, verdicts, "votes:buttons")
+    card = await post(fake, client, verdicts)
+    gone = await Store.open(tmp_path / "gone.db")
+    await gone.close()  # every read and write on it now fails
+    broken = DiscordVerdicts(client, catalogue, gone, edits=EditCoalescer(interval=0.05))
+    client.verdicts = lambda: broken  # type: ignore[attr-defined]
+    assert await press(fake, client, "verdict:vote:0", card, user="11") == PRESS_FAILED
+    assert await press(fake, client, CLOSE_ID, card, user="777") == CLOSE_FAILED
