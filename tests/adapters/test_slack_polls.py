@@ -7,6 +7,8 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+import sqlite3
+import time
 import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -309,3 +311,23 @@ async def test_an_edit_sent_by_another_process_before_the_close_is_followed_by_t
         "Final: SmolVLM2 0 – Mistral Medium 3 0 · vote closed"
         in updates(slack, card.message_id)[-1]
     )
+
+
+async def test_a_press_whose_commit_is_held_is_acked_in_time_and_answered_later(
+    slack: SlackHarness, tmp_path: Path
+) -> None:
+    await settings(slack, "votes:buttons")
+    card = await post(slack)
+    holder = sqlite3.connect(tmp_path / "slack.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another connection holds the database's write lock
+    try:
+        started = time.monotonic()
+        response = await press(slack, "verdict_vote_0", card["ts"], "U1")
+        assert response.status == 200
+        assert time.monotonic() - started < 3.0  # acked within Slack's 3 seconds
+        assert not [c for c in slack.fake.of("chat.postEphemeral") if c.args["user"] == "U1"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (await answer_to(slack, "U1", 1)).startswith("You voted SmolVLM2")
+    assert await tally(slack, card["ts"]) == (1, 0)
