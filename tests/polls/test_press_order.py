@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 from adapters.console import ConsoleSession, open_console
 from bot.catalogue import Catalogue
@@ -41,3 +42,19 @@ async def test_a_then_b_then_a_at_once_ends_on_a(db_location: str, catalogue: Ca
         assert await _choice(session) == 0
         answers = [m.text for m in session.pop_all() if m.kind == "ephemeral"]
         assert answers[-1].startswith("You voted SmolVLM2")
+
+
+async def test_presses_in_a_later_terminal_session_count(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    db = tmp_path / "two-sessions.db"
+    async with open_console(db=db, catalogue=catalogue, clock=lambda: NOW) as first:
+        await first.send("/verdicts settings votes:buttons")
+        await first.send("/compare smolvlm2 vs mistral-medium-3")
+        await first.send(":vote bob 1 2")
+    async with open_console(db=db, catalogue=catalogue, clock=lambda: NOW) as later:
+        later.pop_all()
+        await later.send(":vote ann 1 1")
+        [answer] = [m.text for m in later.pop_all() if m.kind == "ephemeral"]
+        assert answer.startswith("You voted SmolVLM2")
+        assert await _choice(later) == 0
