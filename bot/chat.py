@@ -104,7 +104,7 @@ class ChatBot:
         settings = await self.polls.settings(self.platform.name, channel)
         closes_at = ends(self.clock(), lasts, settings)
         poll = CardPoll(
-            buttons=settings.votes == "buttons",
+            buttons=settings.vote_mode == "buttons",
             hidden_total=0 if settings.results == "closed" else None,
             closes_at=closes_at,
         )

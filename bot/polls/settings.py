@@ -32,14 +32,15 @@ def parse_settings(words: Sequence[str]) -> dict[str, Any]:
 def describe_settings(settings: ChannelSettings) -> str:
     days = DEFAULT_HIDDEN_DURATION.days
     results = (
-        f"results:closed — cards show only the number of votes until they close (after {days} "
-        "days unless asked otherwise, e.g. /compare A vs B for 24h)"
+        "results:closed — Results hidden until close: cards show only the number of votes "
+        f"until they close (after {days} days unless asked otherwise, e.g. /compare A vs B for 24h)"
         if settings.results == "closed"
         else "results:live — cards show the split as votes come in"
     )
-    votes = (
-        "votes:buttons — one button per tool; nobody sees who voted what"
-        if settings.votes == "buttons"
-        else "votes:reactions — react with the number of a tool"
-    )
+    if settings.results == "closed":
+        votes = "votes are by buttons, since reaction counts are public"
+    elif settings.votes == "buttons":
+        votes = "votes:buttons — one button per tool; nobody sees who voted what"
+    else:
+        votes = "votes:reactions — react with the number of a tool"
     return f"Settings here (for new cards): {results}; {votes}."

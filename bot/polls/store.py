@@ -105,7 +105,7 @@ class PollStore:
                 "UPDATE cards SET results = ?, vote_mode = ?, closes_at = ? WHERE id = ?",
                 (
                     settings.results,
-                    settings.votes,
+                    settings.vote_mode,
                     iso(closes_at) if closes_at else None,
                     card.id,
                 ),

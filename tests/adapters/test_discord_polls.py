@@ -374,3 +374,14 @@ async def test_a_press_or_close_the_database_fails_is_answered_privately(
     client.verdicts = lambda: broken  # type: ignore[attr-defined]
     assert await press(fake, client, "verdict:vote:0", card, user="11") == PRESS_FAILED
     assert await press(fake, client, CLOSE_ID, card, user="777") == CLOSE_FAILED
+
+
+async def test_hidden_results_take_buttons_since_reaction_counts_are_public(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await settings(client, verdicts, "results:closed", "votes:reactions")
+    said = fake.calls("POST", "/callback")[-1].body["data"]["content"]
+    assert "votes are by buttons, since reaction counts are public" in said
+    card = await post(fake, client, verdicts)
+    assert not fake.calls("PUT", "/reactions/")  # no counts under the card to read the split
+    assert custom_ids(card["components"])[1:] == ["verdict:vote:0", "verdict:vote:1", CLOSE_ID]

@@ -158,13 +158,15 @@ async def test_hidden_results_show_only_the_number_of_votes_until_the_close(
     chat: ConsoleSession, clock: Clock
 ) -> None:
     await chat.send("/verdicts settings results:closed")
-    assert "results:closed" in chat.pop().text
+    said = chat.pop().text
+    assert "results:closed" in said
+    assert "votes are by buttons, since reaction counts are public" in said
     await chat.send(PAIR, user="ann")
     card = chat.pop()
     assert "0 votes, split hidden until 1 Dec 12:00 UTC" in flat(card.text)
     # a hidden card gets an end: 7 days
     for user, choice in [("bob", 1), ("cy", 1), ("dee", 2)]:
-        await chat.send(f":react {user} 1 {choice}")
+        await chat.send(f":vote {user} 1 {choice}")
     shown = [flat(m.text) for m in chat.pop_all() if m.kind == "edit"]
     assert len(shown) == 3
     for n, text in enumerate(shown, start=1):
