@@ -110,13 +110,15 @@ class PollDesk:
         names = [self.bot.comparer.catalogue.by_slug[s].name for s in card.tools]
         if not 0 <= choice < len(names):
             return "That button is not a choice on this card any more."
-        record = await self.polls.poll(card.id)
-        if record is None:
-            return CARD_GONE
-        if record.closed:
-            return f"This vote is closed; your press was not counted. {self.final(card, record)}"
         voter = self.store.hash_user(self.platform, user_id)
+        # Taken before anything is awaited, so this voter's presses go in the order they came.
         async with self._one_press_at_a_time(card.id, voter):
+            record = await self.polls.poll(card.id)
+            if record is None:
+                return CARD_GONE
+            if record.closed:
+                final = self.final(card, record)
+                return f"This vote is closed; your press was not counted. {final}"
             current, last_time = await self.polls.voter_state(card.id, voter)
             key = f"{self.platform}|press|{press_id}"
             applied = await self.store.record_vote(
