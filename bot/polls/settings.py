@@ -24,6 +24,9 @@ def parse_settings(words: Sequence[str]) -> dict[str, Any]:
         name, value = name.strip().casefold(), value.strip().casefold()
         if name not in _CHOICES or value not in _CHOICES[name]:
             shown = word if len(word) <= 40 else word[:39] + "…"
+            if name in _CHOICES and not value:  # the right name and no value: say which
+                allowed = " or ".join(f"{name}:{v}" for v in _CHOICES[name])
+                raise BadSetting(f'"{shown}" needs a value: {allowed}.')
             raise BadSetting(f'"{shown}" is not a setting. {SETTINGS_USAGE}')
         wanted[name] = value
     return wanted

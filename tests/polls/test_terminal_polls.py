@@ -278,3 +278,8 @@ def test_the_command_line_explains_a_bad_duration_and_exits_non_zero(tmp_path: P
     assert "Traceback" not in result.stderr and result.stdout == ""
     fine = verdict("compare", "smolvlm2 vs mistral-medium-3 for 2d", cwd=tmp_path)
     assert fine.returncode == 0 and fine.stdout.startswith("SmolVLM2 vs Mistral Medium 3")
+
+
+async def test_a_setting_without_a_value_names_the_allowed_values(chat: ConsoleSession) -> None:
+    await chat.send("/verdicts settings votes:")
+    assert chat.pop().text == '"votes:" needs a value: votes:reactions or votes:buttons.'
