@@ -28,6 +28,7 @@ import os
 import shlex
 import sys
 import unicodedata
+import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -177,7 +178,6 @@ class ConsoleSession:
         self.choices: dict[str, list[Choice]] = {}
         """The last "did you mean" choices offered to each user."""
         self.desk = PollDesk(bot)
-        self.presses = 0
 
     async def send(self, line: str, *, user: str | None = None) -> None:
         """One line typed in the channel (by `user`, or the session's own user)."""
@@ -305,8 +305,8 @@ class ConsoleSession:
         if not typed.isdigit():
             self._info(f"Vote with a tool's number, 1 to {len(card.tools)}.")
             return
-        self.presses += 1
-        answer = await self.desk.press(card, user, int(typed) - 1, f"console-{self.presses}")
+        # Unique across sessions on one database: a press id is kept to drop redeliveries.
+        answer = await self.desk.press(card, user, int(typed) - 1, uuid.uuid4().hex)
         await self.chat.send_ephemeral(self.channel, user, answer)
 
     async def _close(self, args: str) -> None:

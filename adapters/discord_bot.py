@@ -40,7 +40,7 @@ from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
 from bot.compare import Comparer, split_last_name
-from bot.errors import CannotPostHere, PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
 from bot.polls import split_duration
@@ -70,6 +70,9 @@ NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
 CLOSE_WHICH = "Which card? Give its message link (Copy Message Link on the card) or message id."
+OTHER_SERVER = "That card is in another server."
+PRESS_FAILED = "Your vote could not be recorded just now; please press again."
+CLOSE_FAILED = "The vote could not be closed just now; please try again."
 CARD_PERMISSIONS = {
     "send_messages": "Send Messages",
     "embed_links": "Embed Links",
@@ -308,41 +311,92 @@ class DiscordVerdicts:
 
     async def vote(self, interaction: discord.Interaction, choice: int) -> None:
         """A vote button: deferred privately at once (the 3-second rule), then committed, then
-        answered to the presser alone. The interaction id makes a redelivery count once."""
+        answered to the presser alone. The interaction id makes a redelivery count once. A
+        failure is said to the presser too: a deferred press must never stay "thinking"."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        card = await self._pressed_card(interaction)
-        if card is None:
-            await interaction.followup.send(CARD_GONE, ephemeral=True)
-            return
-        answer = await self.desk.press(card, str(interaction.user.id), choice, str(interaction.id))
+        try:
+            card = await self._pressed_card(interaction)
+            answer = (
+                CARD_GONE
+                if card is None
+                else await self.desk.press(
+                    card, str(interaction.user.id), choice, str(interaction.id)
+                )
+            )
+        except Exception:
+            log.exception("a vote button press could not be recorded")
+            answer = PRESS_FAILED
         await interaction.followup.send(safe(answer), ephemeral=True)
 
     async def close_pressed(self, interaction: discord.Interaction) -> None:
-        """ "Close vote" on a card."""
-        card = await self._pressed_card(interaction)
-        await self._close(interaction, card)
+        """ "Close vote" on a card: deferred before the database is read."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._close(interaction, lambda: self._pressed_card(interaction))
 
     async def close_command(self, interaction: discord.Interaction, link: str) -> None:
         """/close CARD: a card's message link (Copy Message Link) or message id."""
         ids = re.findall(r"\d{5,}", link)
-        card = None
-        if ids:
-            channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
-            card = await self.store.find_card(PLATFORM, channel, ids[-1])
-        await self._close(interaction, card)
-
-    async def _close(self, interaction: discord.Interaction, card: CardRecord | None) -> None:
-        if card is None:
+        if not ids:
             await answer_privately(interaction, CLOSE_WHICH)
             return
+        if len(ids) >= 3 and ids[-3] != str(interaction.guild_id):
+            await answer_privately(interaction, OTHER_SERVER)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        granted = interaction.permissions
-        admin = granted.manage_guild or granted.manage_messages
+        channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
+        await self._close(interaction, lambda: self.store.find_card(PLATFORM, channel, ids[-1]))
+
+    async def _close(
+        self,
+        interaction: discord.Interaction,
+        find: Callable[[], Awaitable[CardRecord | None]],
+    ) -> None:
+        """Close the card `find` reads, for an interaction already deferred."""
         try:
-            text = await self.desk.close(card, user_id=str(interaction.user.id), admin=admin)
+            card = await find()
+            if card is None:
+                text = CLOSE_WHICH
+            else:
+                admin = await self._admin_where(interaction, card)
+                text = await self.desk.close(card, user_id=str(interaction.user.id), admin=admin)
         except VerdictError as error:
             text = error.message
+        except Exception:
+            log.exception("a close could not be done")
+            text = CLOSE_FAILED
         await interaction.followup.send(safe(text), ephemeral=True)
+
+    async def _admin_where(self, interaction: discord.Interaction, card: CardRecord) -> bool:
+        """Whether the caller may manage the card's channel: Manage Server or Manage Messages
+        there, not where the command was typed. Raises `CloseRefused` for a card in another
+        server (or one whose channel the bot cannot see)."""
+        if card.channel == str(interaction.channel_id):
+            granted = interaction.permissions  # Discord's own reckoning, in this very channel
+        else:
+            granted = await self._rights_in(interaction, int(card.channel))
+        return granted.manage_guild or granted.manage_messages
+
+    async def _rights_in(
+        self, interaction: discord.Interaction, channel_id: int
+    ) -> discord.Permissions:
+        guild = interaction.guild if interaction.guild_id is not None else None
+        if guild is None:
+            raise CloseRefused(OTHER_SERVER)
+        channel = guild.get_channel_or_thread(channel_id)
+        if channel is None:
+            try:
+                fetched = await self.client.fetch_channel(channel_id)
+            except discord.HTTPException:
+                raise CloseRefused(OTHER_SERVER) from None
+            if getattr(fetched, "guild", None) is None or fetched.guild.id != guild.id:
+                raise CloseRefused(OTHER_SERVER)
+            # A channel of this server that is not in the cache: without its overwrites and
+            # the server's roles, its rights cannot be reckoned; only the asker may close.
+            return discord.Permissions.none()
+        member = interaction.user
+        if not isinstance(member, discord.Member):
+            return discord.Permissions.none()
+        return channel.permissions_for(member)
 
     async def reviews(self, interaction: discord.Interaction) -> None:
         """ "Full reviews" pressed on a card: each tool's four reviews, privately, a message

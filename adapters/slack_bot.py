@@ -90,6 +90,9 @@ OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 _NAME_BY_KEYCAP = dict(zip(KEYCAPS, SLACK_NAMES, strict=True))
 VOTE_COMMIT_SECONDS = 2.5
 """A reaction event waits this long for its commit; past it, 500 (Slack's own limit is 3 s)."""
+PRESS_ACK_SECONDS = 2.5
+"""A vote button waits this long for its commit before the ack; past it, the ack goes at once
+(Slack shows the presser an error after 3 s) and the outcome follows privately."""
 TRIGGER_MEMORY_SECONDS = 600.0
 """A replayed /compare carries its first `trigger_id`; signed requests expire after 300 s."""
 CHART_SCOPE = "files:write"
@@ -124,6 +127,13 @@ class Background:
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         return True
+
+    def adopt(self, work: Coroutine[Any, Any, None]) -> None:
+        """Start `work` whatever the limit: for the end of something already under way (a
+        vote committing past its ack), which must not be dropped."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
@@ -425,7 +435,7 @@ class SlackVerdicts:
         )
 
     async def _close(self, channel: str, user: str, message_ts: str) -> str:
-        """Close for the card's asker, the channel's subscriber or a bot admin."""
+        """Close for the card's asker, the subscriber of the card's channel or a bot admin."""
         card = await self.store.find_card(PLATFORM, channel, message_ts)
         if card is None:
             return CLOSE_WHICH
@@ -454,7 +464,8 @@ class SlackVerdicts:
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action == "close":
-            return await self._close(channel, user, _message_ts(" ".join(args)))
+            where, message_ts = _card_link(" ".join(args))
+            return await self._close(where or channel, user, message_ts)
         if action == "settings":
             if args and not await self._admin(channel, user):
                 return f"{NOT_ALLOWED} {SETTINGS_USAGE}"
@@ -493,6 +504,29 @@ async def commit_vote(verdicts: SlackVerdicts, body: dict[str, Any]) -> None:
         await verdicts.reaction(body)
 
 
+async def commit_press(
+    verdicts: SlackVerdicts,
+    channel: str,
+    user: str,
+    body: dict[str, Any],
+    choice: int,
+    press: str,
+) -> str:
+    """A vote button's commit, as the presser's private answer (a failure included)."""
+    try:
+        return await verdicts.press(channel, user, _pressed_on(body), choice, press)
+    except Exception:
+        log.exception("a vote button press could not be committed")
+        return PRESS_FAILED
+
+
+async def answer_when_committed(
+    verdicts: SlackVerdicts, committing: asyncio.Task[str], channel: str, user: str
+) -> None:
+    """The answer to a press acked before its commit ended, once it has."""
+    await verdicts.platform.send_ephemeral(channel, user, await committing)
+
+
 def direct_events(verdicts: Callable[[], SlackVerdicts]) -> dict[str, DirectHandler]:
     """The events the HTTP server hands straight to the core, without Bolt: votes, the bulk
     of a busy workspace's traffic. Bolt would add only its middleware chain (it ignores the
@@ -504,12 +538,14 @@ def direct_events(verdicts: Callable[[], SlackVerdicts]) -> dict[str, DirectHand
     return {"reaction_added": vote, "reaction_removed": vote}
 
 
-def _message_ts(typed: str) -> str:
-    """A message's ts from its link (`…/archives/C1/p1700000000123456`) or the ts itself."""
-    link = re.search(r"/p(\d{10})(\d{6})", typed)
+def _card_link(typed: str) -> tuple[str | None, str]:
+    """A message's channel and ts from its link (`…/archives/C1/p1700000000123456`), or no
+    channel and the ts as typed. A link's channel is where the card is, wherever it was typed:
+    the rights to close it are those in that channel."""
+    link = re.search(r"/archives/([A-Z0-9]+)/p(\d{10})(\d{6})", typed)
     if link is not None:
-        return f"{link[1]}.{link[2]}"
-    return typed.strip()
+        return link[1], f"{link[2]}.{link[3]}"
+    return None, typed.strip()
 
 
 def _pressed_on(body: dict[str, Any]) -> str:
@@ -599,16 +635,22 @@ def build_app(
     @app.action(re.compile(rf"^{VOTE_ACTION}_[0-3]$"))
     async def vote_button(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """Commit, then ack: Slack does not retry a press, so a failed commit is said to the
-        presser privately rather than lost. A redelivery has the same trigger id: once."""
+        presser privately rather than lost. A redelivery has the same trigger id: once. A
+        commit slower than PRESS_ACK_SECONDS is acked at once and goes on; its outcome, a
+        failure included, is then said privately."""
         channel, user = body["channel"]["id"], body["user"]["id"]
         press = str(body.get("trigger_id") or f"{user}:{action.get('action_ts')}")
+        committing = asyncio.create_task(
+            commit_press(verdicts(), channel, user, body, int(action["action_id"][-1]), press)
+        )
         try:
-            answer = await verdicts().press(
-                channel, user, _pressed_on(body), int(action["action_id"][-1]), press
-            )
-        except Exception:
-            log.exception("a vote button press could not be committed")
-            answer = PRESS_FAILED
+            async with asyncio.timeout(PRESS_ACK_SECONDS):
+                answer = await asyncio.shield(committing)  # a late commit goes on
+        except TimeoutError:
+            log.warning("a vote button's commit took over %s s; acked first", PRESS_ACK_SECONDS)
+            await ack()
+            work.adopt(answer_when_committed(verdicts(), committing, channel, user))
+            return
         await ack()
         work.spawn(verdicts().platform.send_ephemeral(channel, user, answer))
 

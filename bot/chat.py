@@ -104,7 +104,7 @@ class ChatBot:
         settings = await self.polls.settings(self.platform.name, channel)
         closes_at = ends(self.clock(), lasts, settings)
         poll = CardPoll(
-            buttons=settings.votes == "buttons",
+            buttons=settings.vote_mode == "buttons",
             hidden_total=0 if settings.results == "closed" else None,
             closes_at=closes_at,
         )
@@ -197,18 +197,47 @@ class ChatBot:
         else:
             self.edits.submit((card.channel, card.message_id), lambda: self._edit(card))
 
+    async def show(self, card: CardRecord) -> None:
+        """Show the card's state and return once the platform has it. Coalesced, the edit
+        takes its turn in the card's queue: one edit per message is in flight at a time, and
+        it reads the state when it is sent."""
+        if self.edits is None:
+            await self._edit(card)
+            return
+        key = (card.channel, card.message_id)
+        self.edits.submit(key, lambda: self._edit(card))
+        await self.edits.settled(key)
+
     async def _edit(self, card: CardRecord) -> None:
-        await self.platform.edit_card(card.channel, card.message_id, await self.as_posted(card))
+        """Edit the card to stand as it is now. A close may land between reading the state
+        and the platform applying the edit (in this process or another one, whose edits this
+        coalescer does not order): so the state is read again afterwards, and a card that
+        closed meanwhile is edited once more. The final line counts as shown only from an
+        edit whose state was read after the close."""
+        posted, record = await self._state(card)
+        await self.platform.edit_card(card.channel, card.message_id, posted)
+        if record is not None and not record.closed:
+            now = await self.polls.poll(card.id)
+            if now is None or not now.closed:
+                return
+            posted, record = await self._state(card)
+            await self.platform.edit_card(card.channel, card.message_id, posted)
+        if record is not None and record.closed:
+            await self.polls.mark_shown(card.id)
 
     async def as_posted(self, card: CardRecord) -> PostedCard:
         """The card as it must stand now. While its results are hidden, the split never
         leaves the core: the card's own votes are shown as zeros beside their total."""
+        return (await self._state(card))[0]
+
+    async def _state(self, card: CardRecord) -> tuple[PostedCard, PollRecord | None]:
         tally = await self.store.card_tally(card.id)
         record = await self.polls.poll(card.id)
         poll = self.card_poll(card, record, tally) if record is not None else None
         if record is not None and (record.hidden or record.closed):
             tally = (0,) * len(tally)
-        return await self._posted(list(card.tools), tally, recap=card.recap, poll=poll)
+        posted = await self._posted(list(card.tools), tally, recap=card.recap, poll=poll)
+        return posted, record
 
     def card_poll(self, card: CardRecord, record: PollRecord, tally: tuple[int, ...]) -> CardPoll:
         final = None

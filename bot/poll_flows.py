@@ -7,9 +7,11 @@ in as `admin`; the asker is recognised here by the salted hash stored with the c
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 from bot.chat import ChatBot
 from bot.errors import CloseRefused
@@ -22,6 +24,8 @@ CARD_GONE = "That card is not in the vote database any more."
 NOT_YOURS = "Only the person who asked for this card, or a channel admin, can close its vote."
 TIMER = "timer"
 NEXT_WEEKLY = "next weekly card"
+PRESS_STEP = 0.001
+"""Seconds a press is stamped after the voter's last stored one, at least."""
 
 
 class PollDesk:
@@ -29,6 +33,7 @@ class PollDesk:
         self.bot = bot
         self.polls = bot.polls
         self.store = bot.store
+        self._pressing: dict[tuple[int, str], tuple[asyncio.Lock, int]] = {}
 
     @property
     def platform(self) -> str:
@@ -64,14 +69,12 @@ class PollDesk:
         return closed
 
     async def show_final(self, card: CardRecord) -> None:
-        """Put the final line on the platform; a failure is retried by `close_due`."""
+        """Put the final line on the platform, through the card's edit queue so that no tally
+        edit that read the card open can land after it; a failure is retried by `close_due`."""
         try:
-            posted = await self.bot.as_posted(card)
-            await self.bot.platform.edit_card(card.channel, card.message_id, posted)
+            await self.bot.show(card)
         except Exception:
             log.exception("could not show the final line of card %s; will retry", card.id)
-            return
-        await self.polls.mark_shown(card.id)
 
     async def close_due(self) -> list[int]:
         """Close this platform's cards whose end time has passed (also those that fell due
@@ -96,37 +99,66 @@ class PollDesk:
     async def press(self, card: CardRecord, user_id: str, choice: int, press_id: str) -> str:
         """A vote button pressed: another tool moves the vote, the same one takes it back.
         `press_id` is the platform's id for the press, so a redelivery counts once. Returns
-        the private answer, which always says where the presser's vote stands now."""
+        the private answer, which says where the presser's vote stands once it is stored.
+
+        Whether a press sets or takes back is decided against the stored vote, so one voter's
+        presses on one card are applied one after another in this process: a double click
+        takes the vote back, and A, B, A ends on A. Presses of one voter handled by two
+        processes at once may each read the same stored vote; the vote order rule still
+        gives one consistent stored vote (the press stamped last wins), and each answer
+        says what was stored."""
         names = [self.bot.comparer.catalogue.by_slug[s].name for s in card.tools]
         if not 0 <= choice < len(names):
             return "That button is not a choice on this card any more."
-        record = await self.polls.poll(card.id)
-        if record is None:
-            return CARD_GONE
-        if record.closed:
-            return f"This vote is closed; your press was not counted. {self.final(card, record)}"
         voter = self.store.hash_user(self.platform, user_id)
-        current = await self.polls.current_choice(card.id, voter)
-        key = f"{self.platform}|press|{press_id}"
-        applied = await self.store.record_vote(
-            VoteWrite(
-                card_id=card.id,
-                voter=voter,
-                added=current != choice,
-                choice=choice,
-                event_time=self.bot.clock().timestamp(),
-                event_key=hashlib.blake2b(key.encode(), digest_size=12).hexdigest(),
+        # Taken before anything is awaited, so this voter's presses go in the order they came.
+        async with self._one_press_at_a_time(card.id, voter):
+            record = await self.polls.poll(card.id)
+            if record is None:
+                return CARD_GONE
+            if record.closed:
+                final = self.final(card, record)
+                return f"This vote is closed; your press was not counted. {final}"
+            current, last_time = await self.polls.voter_state(card.id, voter)
+            key = f"{self.platform}|press|{press_id}"
+            applied = await self.store.record_vote(
+                VoteWrite(
+                    card_id=card.id,
+                    voter=voter,
+                    added=current != choice,
+                    choice=choice,
+                    # Later than anything stored for this voter: the order rule must see this
+                    # press as the newest even when the clock has not moved since the last.
+                    event_time=max(self.bot.clock().timestamp(), last_time + PRESS_STEP),
+                    event_key=hashlib.blake2b(key.encode(), digest_size=12).hexdigest(),
+                )
             )
-        )
+            now = await self.polls.current_choice(card.id, voter)
         if not applied:
             closed = await self.polls.poll(card.id)
             final = self.final(card, closed) if closed is not None else ""
             return f"This vote is closed; your press was not counted. {final}".strip()
         await self.bot.refresh(card)
-        now = await self.polls.current_choice(card.id, voter)
         if now is None:
             return "Your vote is taken back — press a button to vote again."
         return f"You voted {names[now]} — press another to change, the same one to take it back."
+
+    @asynccontextmanager
+    async def _one_press_at_a_time(self, card_id: int, voter: str) -> AsyncIterator[None]:
+        """One voter's presses on one card, one after another; the lock is dropped once no
+        press of theirs waits, so the table stays as small as the presses under way."""
+        key = (card_id, voter)
+        lock, users = self._pressing.get(key, (asyncio.Lock(), 0))
+        self._pressing[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._pressing[key]
+            if users == 1:
+                del self._pressing[key]
+            else:
+                self._pressing[key] = (lock, users - 1)
 
     async def settings(self, channel: str, words: Sequence[str]) -> str:
         """`results:live|closed votes:reactions|buttons`, or nothing to show them."""

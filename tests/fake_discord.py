@@ -54,6 +54,8 @@ class FakeDiscord:
     """Channels where the bot lacks Send Messages: posting there is 403 Missing Permissions."""
     refuse_files: bool = False
     """The bot lacks Attach Files: a message with a file is 403 Missing Permissions."""
+    channel_guilds: dict[str, str] = field(default_factory=dict)
+    """Channels `GET /channels/{id}` knows, with the server each is in; others are 404."""
 
     async def start(self) -> str:
         app = web.Application()
@@ -151,6 +153,19 @@ class FakeDiscord:
             return web.Response(status=204)
         if parts[0] == "channels" and parts[1] in self.closed_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        if parts[0] == "channels" and len(parts) == 2 and request.method == "GET":
+            if parts[1] not in self.channel_guilds:
+                return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+            return _json(
+                {
+                    "id": parts[1],
+                    "type": 0,
+                    "guild_id": self.channel_guilds[parts[1]],
+                    "name": "elsewhere",
+                    "position": 0,
+                    "permission_overwrites": [],
+                }
+            )
         if parts[0] == "channels" and request.method == "POST":
             return _json(self._message(parts[1], body))
         if parts[0] == "channels" and request.method == "PATCH":

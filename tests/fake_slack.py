@@ -46,6 +46,9 @@ class FakeSlack:
     """What the app sent back over Socket Mode (envelope acks)."""
     delay: float = 0.0
     """Seconds every Web API call takes before it answers (a slow Slack)."""
+    update_delays: list[float] = field(default_factory=list)
+    """Seconds each coming chat.update takes to reach Slack, first first: a slow update is
+    applied (and recorded) after updates that were sent later but arrived sooner."""
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -139,6 +142,8 @@ class FakeSlack:
         for key in ("blocks",):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
+        if method == "chat.update" and self.update_delays:
+            await asyncio.sleep(self.update_delays.pop(0))
         self.calls.append(Call(method, args))
         if self.delay:
             await asyncio.sleep(self.delay)

@@ -20,6 +20,12 @@ class ChannelSettings(BaseModel):
     results: ResultsMode = "live"
     votes: VoteMode = "reactions"
 
+    @property
+    def vote_mode(self) -> VoteMode:
+        """How new cards are voted on. Hidden results take buttons whatever `votes` says:
+        reaction counts under a card are public, so reactions would show the split."""
+        return "buttons" if self.results == "closed" else self.votes
+
 
 class PollRecord(BaseModel):
     """A card's poll state as the store keeps it."""

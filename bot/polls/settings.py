@@ -24,6 +24,9 @@ def parse_settings(words: Sequence[str]) -> dict[str, Any]:
         name, value = name.strip().casefold(), value.strip().casefold()
         if name not in _CHOICES or value not in _CHOICES[name]:
             shown = word if len(word) <= 40 else word[:39] + "…"
+            if name in _CHOICES and not value:  # the right name and no value: say which
+                allowed = " or ".join(f"{name}:{v}" for v in _CHOICES[name])
+                raise BadSetting(f'"{shown}" needs a value: {allowed}.')
             raise BadSetting(f'"{shown}" is not a setting. {SETTINGS_USAGE}')
         wanted[name] = value
     return wanted
@@ -32,14 +35,15 @@ def parse_settings(words: Sequence[str]) -> dict[str, Any]:
 def describe_settings(settings: ChannelSettings) -> str:
     days = DEFAULT_HIDDEN_DURATION.days
     results = (
-        f"results:closed — cards show only the number of votes until they close (after {days} "
-        "days unless asked otherwise, e.g. /compare A vs B for 24h)"
+        "results:closed — Results hidden until close: cards show only the number of votes "
+        f"until they close (after {days} days unless asked otherwise, e.g. /compare A vs B for 24h)"
         if settings.results == "closed"
         else "results:live — cards show the split as votes come in"
     )
-    votes = (
-        "votes:buttons — one button per tool; nobody sees who voted what"
-        if settings.votes == "buttons"
-        else "votes:reactions — react with the number of a tool"
-    )
+    if settings.results == "closed":
+        votes = "votes are by buttons, since reaction counts are public"
+    elif settings.votes == "buttons":
+        votes = "votes:buttons — one button per tool; nobody sees who voted what"
+    else:
+        votes = "votes:reactions — react with the number of a tool"
     return f"Settings here (for new cards): {results}; {votes}."

@@ -105,7 +105,7 @@ class PollStore:
                 "UPDATE cards SET results = ?, vote_mode = ?, closes_at = ? WHERE id = ?",
                 (
                     settings.results,
-                    settings.votes,
+                    settings.vote_mode,
                     iso(closes_at) if closes_at else None,
                     card.id,
                 ),
@@ -174,6 +174,18 @@ class PollStore:
             "SELECT platform, channel, message_id FROM cards WHERE id = ?", (card_id,)
         )
         return await self.store.find_card(*rows[0]) if rows else None
+
+    async def voter_state(self, card_id: int, voter: str) -> tuple[int | None, float]:
+        """The voter's stored choice on the card (None: no vote), and the time of the latest
+        event stored for them there (0 when none)."""
+        rows = await self.store.fetch(
+            "SELECT (SELECT choice FROM votes WHERE card_id = ? AND voter = ?), "
+            "(SELECT max(added_at) FROM vote_reactions WHERE card_id = ? AND voter = ?), "
+            "(SELECT max(removed_at) FROM vote_reactions WHERE card_id = ? AND voter = ?)",
+            (card_id, voter) * 3,
+        )
+        choice, added, removed = rows[0]
+        return choice, max(float(added or 0), float(removed or 0))
 
     async def current_choice(self, card_id: int, voter: str) -> int | None:
         rows = await self.store.fetch(

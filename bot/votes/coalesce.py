@@ -50,6 +50,13 @@ class EditCoalescer:
             except Exception:  # one failed edit must not stop later ones
                 log.exception("editing %r failed", key)
 
+    async def settled(self, key: Hashable) -> None:
+        """Wait until the edits asked for `key` so far have been sent (or have failed, which
+        is logged). The wait can be cancelled without cancelling the edits."""
+        slot = self._slots.get(key)
+        if slot is not None and slot.task is not None and not slot.task.done():
+            await asyncio.wait({slot.task})
+
     async def drain(self) -> None:
         """Wait until every waiting edit has been sent (for shutdown and tests)."""
         while tasks := [s.task for s in self._slots.values() if s.task and not s.task.done()]:

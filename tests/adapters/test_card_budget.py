@@ -155,3 +155,29 @@ def test_poll_lines_keep_every_card_within_its_budget(
         lines = render(posted)
         assert len(lines) <= CARD_LINES[n], "\n".join(lines)
         assert sum(len(line) for line in lines) <= CARD_CHARS[n], "\n".join(lines)
+
+
+async def test_a_four_tool_button_card_fits_discords_five_rows_of_five(
+    catalogue: Catalogue,
+) -> None:
+    """Vote buttons, Close vote, Full reviews and Full page, laid out by discord.py's own View:
+    Discord refuses a message with more than 5 action rows or more than 5 buttons in a row."""
+    import discord
+
+    from adapters.discord_bot import DiscordPlatform
+
+    client = discord.Client(intents=discord.Intents.none())
+    platform = DiscordPlatform(client, catalogue)
+    for card in _cards(catalogue, 4):
+        posted = _posted(card).model_copy(
+            update={
+                "poll": _poll(card, "open with an end and buttons"),
+                "page_url": "https://x.test/c",
+            }
+        )
+        view = platform.card_view(posted)
+        assert len(view.children) == 4 + 3
+        rows = view.to_components()
+        assert len(rows) <= 5
+        assert all(len(row["components"]) <= 5 for row in rows)
+        assert sum(len(row["components"]) for row in rows) == len(view.children)

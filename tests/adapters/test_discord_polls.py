@@ -15,7 +15,7 @@ import discord
 import discord.http
 import pytest
 
-from adapters.discord_bot import DiscordVerdicts, intents
+from adapters.discord_bot import CLOSE_FAILED, PRESS_FAILED, DiscordVerdicts, intents
 from adapters.discord_buttons import CLOSE_ID, CloseButton, VoteButton
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
@@ -246,3 +246,142 @@ async def test_bad_durations_and_settings_are_explained_privately(
         '"results:banana" is not a setting'
         in fake.calls("POST", "/callback")[-1].body["data"]["content"]
     )
+
+
+SERVER = "1181000000000000001"
+TYPED_IN = "1181000000000000011"
+CARD_CHANNEL = "1181000000000000012"
+MODS = "1181000000000000100"
+OTHER_SERVER = "1192000000000000001"
+OTHER_CHANNEL = "1192000000000000011"
+MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
+EVERYONE = str(discord.Permissions(view_channel=True, send_messages=True).value)
+
+
+def add_server(client: discord.Client, server: str, channels: dict[str, int]) -> None:
+    """A server as the gateway's GUILD_CREATE describes it: a "mods" role with Manage
+    Messages, and channels that deny (`-1`) or allow (`1`) it to that role, or neither (`0`)."""
+    overwrites = {
+        -1: [{"id": MODS, "type": 0, "allow": "0", "deny": str(MANAGE_MESSAGES)}],
+        1: [{"id": MODS, "type": 0, "allow": str(MANAGE_MESSAGES), "deny": "0"}],
+        0: [],
+    }
+    role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "position": 0}
+    client._connection._add_guild_from_data(
+        {  # type: ignore[typeddict-item]
+            "id": server,
+            "name": "Big server",
+            "owner_id": "1",
+            "member_count": 3,
+            "roles": [
+                {**role, "id": server, "name": "@everyone", "permissions": EVERYONE},
+                {**role, "id": MODS, "name": "mods", "permissions": str(MANAGE_MESSAGES)},
+            ],
+            "channels": [
+                {
+                    "id": channel,
+                    "type": 0,
+                    "guild_id": server,
+                    "name": f"c{channel[-2:]}",
+                    "position": 0,
+                    "permission_overwrites": overwrites[rule],
+                }
+                for channel, rule in channels.items()
+            ],
+        }
+    )
+
+
+def typed_in(client: discord.Client, *, mod: bool) -> discord.Interaction:
+    """/close typed in TYPED_IN on SERVER, where a mod has Manage Messages."""
+    payload = interaction_payload("close", [], str(MANAGE_MESSAGES if mod else 0))
+    payload |= {"guild_id": SERVER, "channel_id": TYPED_IN}
+    payload["channel"] = {**payload["channel"], "id": TYPED_IN, "guild_id": SERVER}
+    payload["member"]["roles"] = [MODS] if mod else []
+    return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
+
+
+async def close_answer(
+    fake: FakeDiscord, verdicts: DiscordVerdicts, pressed: Any, link: str
+) -> str:
+    before = len(fake.requests)
+    await verdicts.close_command(pressed, link)
+    [answer] = [
+        r.body.get("content") or r.body.get("data", {}).get("content")
+        for r in fake.requests[before:]
+        if r.method == "POST" and ("/webhooks/" in r.path or r.body.get("type") == 4)
+    ]
+    return str(answer)
+
+
+async def test_close_by_link_checks_the_callers_rights_in_the_cards_own_channel(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    add_server(client, SERVER, {TYPED_IN: 0, CARD_CHANNEL: -1})
+    card = await verdicts.bot.post_card(
+        CARD_CHANNEL, ["smolvlm2", "mistral-medium-3"], asked_by="5"
+    )
+    link = f"https://discord.com/channels/{SERVER}/{CARD_CHANNEL}/{card.message_id}"
+    refused = await close_answer(fake, verdicts, typed_in(client, mod=True), link)
+    assert refused.startswith("Only the person who asked for this card, or a channel admin")
+    assert (await verdicts.desk.polls.poll(card.id)).closed_at is None  # type: ignore[union-attr]
+
+
+async def test_close_by_link_is_for_a_mod_of_the_cards_channel_typing_elsewhere(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    add_server(client, SERVER, {TYPED_IN: -1, CARD_CHANNEL: 1})
+    card = await verdicts.bot.post_card(
+        CARD_CHANNEL, ["smolvlm2", "mistral-medium-3"], asked_by="5"
+    )
+    pressed = typed_in(client, mod=True)
+    pressed._permissions = 0  # Manage Messages is denied where the command was typed
+    link = f"https://discord.com/channels/{SERVER}/{CARD_CHANNEL}/{card.message_id}"
+    answer = await close_answer(fake, verdicts, pressed, link)
+    assert answer == "Vote closed. Final: SmolVLM2 0 – Mistral Medium 3 0"
+
+
+async def test_a_card_of_another_server_cannot_be_closed_from_here(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    add_server(client, SERVER, {TYPED_IN: 0})
+    fake.channel_guilds[OTHER_CHANNEL] = OTHER_SERVER
+    card = await verdicts.bot.post_card(
+        OTHER_CHANNEL, ["smolvlm2", "mistral-medium-3"], asked_by="5"
+    )
+    manager = typed_in(client, mod=True)
+    link = f"https://discord.com/channels/{OTHER_SERVER}/{OTHER_CHANNEL}/{card.message_id}"
+    assert await close_answer(fake, verdicts, manager, link) == "That card is in another server."
+    bare = f"{OTHER_CHANNEL}/{card.message_id}"  # no server in it: the channel says where
+    assert await close_answer(fake, verdicts, typed_in(client, mod=True), bare) == (
+        "That card is in another server."
+    )
+    assert (await verdicts.desk.polls.poll(card.id)).closed_at is None  # type: ignore[union-attr]
+
+
+async def test_a_press_or_close_the_database_fails_is_answered_privately(
+    fake: FakeDiscord,
+    client: discord.Client,
+    verdicts: DiscordVerdicts,
+    catalogue: Catalogue,
+    tmp_path: Path,
+) -> None:
+    await settings(client, verdicts, "votes:buttons")
+    card = await post(fake, client, verdicts)
+    gone = await Store.open(tmp_path / "gone.db")
+    await gone.close()  # every read and write on it now fails
+    broken = DiscordVerdicts(client, catalogue, gone, edits=EditCoalescer(interval=0.05))
+    client.verdicts = lambda: broken  # type: ignore[attr-defined]
+    assert await press(fake, client, "verdict:vote:0", card, user="11") == PRESS_FAILED
+    assert await press(fake, client, CLOSE_ID, card, user="777") == CLOSE_FAILED
+
+
+async def test_hidden_results_take_buttons_since_reaction_counts_are_public(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await settings(client, verdicts, "results:closed", "votes:reactions")
+    said = fake.calls("POST", "/callback")[-1].body["data"]["content"]
+    assert "votes are by buttons, since reaction counts are public" in said
+    card = await post(fake, client, verdicts)
+    assert not fake.calls("PUT", "/reactions/")  # no counts under the card to read the split
+    assert custom_ids(card["components"])[1:] == ["verdict:vote:0", "verdict:vote:1", CLOSE_ID]

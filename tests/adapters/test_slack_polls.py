@@ -7,6 +7,8 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+import sqlite3
+import time
 import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -254,3 +256,78 @@ async def test_a_failed_commit_is_told_to_the_presser_privately(
     monkeypatch.setattr(slack.services.store, "record_vote", broken)
     assert (await press(slack, "verdict_vote_0", card["ts"], "U1")).status == 200
     assert await answer_to(slack, "U1", 1) == PRESS_FAILED
+
+
+async def test_close_by_a_link_to_another_channel_goes_by_the_rights_in_that_channel(
+    slack: SlackHarness,
+) -> None:
+    elsewhere = "C0ELSEWHERE"
+    card = await slack.services.bot.post_card(
+        elsewhere, ["smolvlm2", "mistral-medium-3"], asked_by="UASK"
+    )
+    link = f"https://team.slack.com/archives/{elsewhere}/p{card.message_id.replace('.', '')}"
+    await slack.command("/verdicts", f"close {link}", user="U1")  # typed here, not its asker
+    assert (await answer_to(slack, "U1", 1)).startswith("Only the person who asked")
+    await slack.command("/verdicts", f"close {link}", user="UASK")
+    assert await answer_to(slack, "UASK", 1) == (
+        "Vote closed. Final: SmolVLM2 0 – Mistral Medium 3 0"
+    )
+
+
+async def test_a_slow_tally_edit_never_lands_after_the_final_line(slack: SlackHarness) -> None:
+    services = slack.services
+    card = await services.bot.post_card(CHANNEL, ["smolvlm2", "mistral-medium-3"], asked_by="UA")
+    slack.fake.update_delays = [0.4]  # the tally edit below reaches Slack late
+    await slack.reaction("U1", "one", card.message_id, event_ts="1700000001.000001", event_id="Ev1")
+    await asyncio.sleep(0.1)  # that edit has read the open card and is on its way
+    await services.desk.close_card(card, closed_by="x")
+    await services.edits.drain()
+    assert (
+        "Final: SmolVLM2 1 – Mistral Medium 3 0 · vote closed"
+        in updates(slack, card.message_id)[-1]
+    )
+    assert await services.desk.polls.unshown("slack") == []
+
+
+async def test_an_edit_sent_by_another_process_before_the_close_is_followed_by_the_final_line(
+    slack: SlackHarness, catalogue: Catalogue
+) -> None:
+    services = slack.services
+    other = SlackVerdicts(  # a second process: its own edit queue, the same database
+        services.platform.client,
+        catalogue,
+        services.store,
+        bot_user_id=BOT_USER,
+        edits=EditCoalescer(interval=0.05),
+    )
+    card = await services.bot.post_card(CHANNEL, ["smolvlm2", "mistral-medium-3"], asked_by="UA")
+    slack.fake.update_delays = [0.4]
+    await other.bot.refresh(card)
+    await asyncio.sleep(0.1)
+    await services.desk.close_card(card, closed_by="x")
+    await other.edits.drain()
+    await services.edits.drain()
+    assert (
+        "Final: SmolVLM2 0 – Mistral Medium 3 0 · vote closed"
+        in updates(slack, card.message_id)[-1]
+    )
+
+
+async def test_a_press_whose_commit_is_held_is_acked_in_time_and_answered_later(
+    slack: SlackHarness, tmp_path: Path
+) -> None:
+    await settings(slack, "votes:buttons")
+    card = await post(slack)
+    holder = sqlite3.connect(tmp_path / "slack.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another connection holds the database's write lock
+    try:
+        started = time.monotonic()
+        response = await press(slack, "verdict_vote_0", card["ts"], "U1")
+        assert response.status == 200
+        assert time.monotonic() - started < 3.0  # acked within Slack's 3 seconds
+        assert not [c for c in slack.fake.of("chat.postEphemeral") if c.args["user"] == "U1"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (await answer_to(slack, "U1", 1)).startswith("You voted SmolVLM2")
+    assert await tally(slack, card["ts"]) == (1, 0)

@@ -158,13 +158,15 @@ async def test_hidden_results_show_only_the_number_of_votes_until_the_close(
     chat: ConsoleSession, clock: Clock
 ) -> None:
     await chat.send("/verdicts settings results:closed")
-    assert "results:closed" in chat.pop().text
+    said = chat.pop().text
+    assert "results:closed" in said
+    assert "votes are by buttons, since reaction counts are public" in said
     await chat.send(PAIR, user="ann")
     card = chat.pop()
     assert "0 votes, split hidden until 1 Dec 12:00 UTC" in flat(card.text)
     # a hidden card gets an end: 7 days
     for user, choice in [("bob", 1), ("cy", 1), ("dee", 2)]:
-        await chat.send(f":react {user} 1 {choice}")
+        await chat.send(f":vote {user} 1 {choice}")
     shown = [flat(m.text) for m in chat.pop_all() if m.kind == "edit"]
     assert len(shown) == 3
     for n, text in enumerate(shown, start=1):
@@ -276,3 +278,8 @@ def test_the_command_line_explains_a_bad_duration_and_exits_non_zero(tmp_path: P
     assert "Traceback" not in result.stderr and result.stdout == ""
     fine = verdict("compare", "smolvlm2 vs mistral-medium-3 for 2d", cwd=tmp_path)
     assert fine.returncode == 0 and fine.stdout.startswith("SmolVLM2 vs Mistral Medium 3")
+
+
+async def test_a_setting_without_a_value_names_the_allowed_values(chat: ConsoleSession) -> None:
+    await chat.send("/verdicts settings votes:")
+    assert chat.pop().text == '"votes:" needs a value: votes:reactions or votes:buttons.'
