@@ -23,7 +23,6 @@ import os
 import random
 import re
 import signal
-import socket
 import string
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from pathlib import Path
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
+from benchmarks.slack_process import free_port, slack_env
 from bot.votes import Store
 from tests.fake_slack import BOT_USER, FakeSlack
 
@@ -125,12 +125,6 @@ class Ballots:
 def _ids(rng: random.Random, prefix: str, length: int) -> str:
     alphabet = string.ascii_uppercase + string.digits
     return prefix + "".join(rng.choices(alphabet, k=length))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _cpu_seconds(pid: int, thread: int | None = None) -> float:
@@ -434,18 +428,9 @@ async def run(
     api = await fake.start()
     workdir = Path(tempfile.mkdtemp(prefix="verdict-rush-"))
     db: str | Path = db_url or workdir / "votes.db"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_API_URL": api,
-        "SLACK_BOT_TOKEN": "xoxb-rush",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "VERDICT_DB": str(db),
-        **(extra_env or {}),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    port = free_port()
+    env = slack_env(api=api, token="xoxb-rush", secret=SECRET, port=port, db=db)
+    env.update(extra_env or {})
     log = workdir / "verdict-slack.log"
     try:
         process = await _start(env, port, workdir, log, profile)

@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,7 @@ from pathlib import Path
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
+from benchmarks.slack_process import free_port, slack_env
 from bot.votes import Store
 from tests.fake_slack import BOT_USER, FakeSlack
 
@@ -49,12 +48,6 @@ class Result:
     @property
     def lost(self) -> int:
         return len(self.acknowledged) - self.stored_acknowledged
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _signed(body: str) -> dict[str, str]:
@@ -124,17 +117,8 @@ async def run(
     api = await fake.start()
     workdir = Path(tempfile.mkdtemp(prefix="verdict-durability-"))
     db: str | Path = db_url or workdir / "votes.db"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_API_URL": api,
-        "SLACK_BOT_TOKEN": "xoxb-durability",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "VERDICT_DB": str(db),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    port = free_port()
+    env = slack_env(api=api, token="xoxb-durability", secret=SECRET, port=port, db=db)
     url = f"http://127.0.0.1:{port}/slack/events"
     counter = iter(range(10**9))
     ts = ""

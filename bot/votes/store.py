@@ -161,7 +161,7 @@ class Store:
                         "from a backup"
                     )
             salt = await _voter_key(db, location, read_only=read_only)
-            polls = await _knows_polls(db)
+            polls = await _has_table(db, "card_closes")  # migration 7 adds it with cards.results
             pairs_kept = not read_only or await _has_table(db, "pair_counts")
             choices_kept = not read_only or await _has_table(db, "choice_counts")
         except BaseException as error:
@@ -565,18 +565,6 @@ class Store:
 # leaderboard and export. `tool_counts` includes them (the writer knows nothing of polls), so
 # the hidden part is read from those cards' own tallies and taken off.
 HIDDEN_CARD = "(c.results = 'closed' AND c.closed_at IS NULL)"
-
-
-async def _knows_polls(db: Database) -> bool:
-    """Whether the schema has the poll columns (a reader may open an older database as is)."""
-    if db.dialect == "postgresql":
-        sql = (
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND table_name = 'cards' AND column_name = 'results'"
-        )
-    else:
-        sql = "SELECT 1 FROM pragma_table_info('cards') WHERE name = 'results'"
-    return bool(await db.fetch(sql))
 
 
 _FIND_CARD = (
