@@ -51,12 +51,27 @@ class Pricing(_Frozen):
 
 
 class Facts(_Frozen):
-    """Checkable facts; each one present must be backed by a source."""
+    """Checkable facts; each one present must be backed by a source.
+
+    `None` means unknown, never "no": a card may say "no tool calling" only from a `False`.
+    """
 
     parameters: str | None = None
     context_window: int | None = Field(default=None, gt=0)
     modalities: list[str] = Field(default_factory=list)
+    """What the tool reads ("text", "image", "audio", "video", "pdf")."""
+    output_modalities: list[str] = Field(default_factory=list)
+    """What the tool writes ("text", "image", "audio")."""
+    output_limit: int | None = Field(default=None, gt=0)
+    tool_calling: bool | None = None
+    structured_output: bool | None = None
+    reasoning: bool | None = None
+    open_weights: bool | None = None
+    knowledge_cutoff: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     benchmarks: dict[str, str] = Field(default_factory=dict)
+    capabilities_as_for: str | None = None
+    """Set when the capabilities are borrowed from the family's latest known member (its name):
+    the card must then say "as for <name>"."""
 
 
 class Source(_Frozen):
@@ -64,6 +79,8 @@ class Source(_Frozen):
 
     url: HttpUrl
     supports: list[str] = Field(min_length=1)
+    read_on: dt.date | None = None
+    """The day the data behind this source was collected (never the day it was loaded)."""
 
 
 class Review(_Frozen):
@@ -99,9 +116,22 @@ class Lifecycle(_Frozen):
     status: Literal["active", "deprecated", "retired"] = "active"
     deprecated_on: dt.date | None = None
     retired_on: dt.date | None = None
+    """The shutdown date, past or announced: once it has passed the tool is retired."""
     successor: str | None = Field(default=None, pattern=SLUG_PATTERN)
     """The slug of the tool that replaces this one (it may be a dataset-generated tool)."""
     note: str = Field(default="", max_length=120)
+
+    def status_on(self, day: dt.date) -> Literal["active", "deprecated", "retired"]:
+        """The status on `day`: computed when read, so a shutdown date that passes retires it."""
+        if self.status == "retired" or (self.retired_on is not None and self.retired_on <= day):
+            return "retired"
+        if self.status == "deprecated" or (
+            self.deprecated_on is not None and self.deprecated_on <= day
+        ):
+            return "deprecated"
+        if self.retired_on is not None:
+            return "deprecated"
+        return "active"
 
 
 class Offer(_Frozen):
@@ -162,9 +192,13 @@ class Tool(_Frozen):
         """True for a tool the panel has reviewed; False for one known only from the dataset."""
         return bool(self.panel)
 
+    def status_on(self, day: dt.date) -> Literal["active", "deprecated", "retired"]:
+        return self.lifecycle.status_on(day)
+
     @property
     def retired(self) -> bool:
-        return self.lifecycle.status == "retired"
+        """Retired today (the shutdown date has passed). Flows with a clock use `status_on`."""
+        return self.lifecycle.status_on(dt.date.today()) == "retired"
 
     def cited_fields(self) -> set[str]:
         return {field for source in self.sources for field in source.supports}
