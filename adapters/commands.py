@@ -190,7 +190,7 @@ def _export_votes(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from adapters.console import run_chat
+    from adapters.console.chat import run_chat
 
     settings = load_settings()
     asyncio.run(run_chat(_load(args), settings.db, public_url=settings.public_url))
@@ -198,7 +198,7 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _weekly(args: argparse.Namespace) -> int:
-    from adapters.console import weekly_preview, weekly_run_once
+    from adapters.console.chat import weekly_preview, weekly_run_once
 
     catalogue = _load(args)
     db = load_settings().db
@@ -239,7 +239,7 @@ def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
 def _discord(args: argparse.Namespace) -> int:
     import aiohttp
 
-    from adapters.discord_bot import run_discord
+    from adapters.discord.bot import run_discord
     from adapters.logs import configure_logging
 
     settings = load_settings()
@@ -270,8 +270,8 @@ def _discord(args: argparse.Namespace) -> int:
 
 def _slack(args: argparse.Namespace) -> int:
     from adapters.logs import configure_logging
-    from adapters.slack_bot import MAX_BACKGROUND, run_slack
-    from adapters.slack_http import HttpLimits
+    from adapters.slack.bot import MAX_BACKGROUND, run_slack
+    from adapters.slack.http import HttpLimits
 
     settings = load_settings()
     configure_logging(settings)

@@ -183,7 +183,7 @@ async def measure(location: str) -> dict[str, Any]:
     """The figures for one filled database, in this (fresh) process."""
     import numpy  # noqa: F401  (imported by any bot process long before a leaderboard)
 
-    from adapters.console import ConsoleChat
+    from adapters.console.chat import ConsoleChat
     from bot.chat import ChatBot
     from bot.render.chart import leaderboard_png
     from bot.render.text import render_leaderboard

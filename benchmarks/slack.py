@@ -557,7 +557,7 @@ def main() -> None:
             profile=args.profile.resolve() if args.profile else None,
         )
     )
-    from adapters.slack_http import HttpLimits
+    from adapters.slack.http import HttpLimits
 
     cap = int(os.environ.get("VERDICT_SLACK_MAX_IN_FLIGHT") or HttpLimits().max_in_flight)
     rows = table(result, in_flight_cap=cap)

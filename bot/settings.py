@@ -49,13 +49,13 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
-    # Slack's HTTP mode (adapters/slack_http.py). Loopback unless told otherwise: put a TLS
+    # Slack's HTTP mode (adapters/slack/http.py). Loopback unless told otherwise: put a TLS
     # proxy or load balancer in front, or set HOST=0.0.0.0 (e.g. in a container).
     host: str = Field(default="127.0.0.1", min_length=1, validation_alias="HOST")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     # Slack under a rush: requests worked on at once and the longest the oldest may wait before
     # new ones are turned away (503, Slack retries), and commands under way in the background.
-    # Unset, the adapter's defaults apply (adapters/slack_http.py, adapters/slack_bot.py).
+    # Unset, the adapter's defaults apply (adapters/slack/http.py, adapters/slack/bot.py).
     slack_max_in_flight: int | None = Field(default=None, ge=1)
     slack_max_queue_seconds: float | None = Field(default=None, gt=0)
     slack_max_background: int | None = Field(default=None, ge=1)

@@ -89,5 +89,5 @@ def test_the_layer_table_names_every_part_of_the_core() -> None:
 def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
     """The check itself can fail: a module importing an adapter is reported."""
     sneaky = tmp_path / "sneaky.py"
-    sneaky.write_text("def later():\n    from adapters.console import run_chat\n")
-    assert "adapters.console" in _imports(sneaky)
+    sneaky.write_text("def later():\n    from adapters.console.chat import run_chat\n")
+    assert "adapters.console.chat" in _imports(sneaky)

@@ -1,1 +1,1 @@
-"""The console platform: a pretend chat channel in the terminal, and the fixture end-to-end tests use."""
+"""The console platform: a pretend chat channel in the terminal (and the end-to-end fixture)."""

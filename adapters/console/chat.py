@@ -7,7 +7,7 @@ Example, runnable as it stands::
 
     import asyncio, tempfile
     from pathlib import Path
-    from adapters.console import open_console
+    from adapters.console.chat import open_console
 
     async def demo() -> None:
         with tempfile.TemporaryDirectory() as tmp:

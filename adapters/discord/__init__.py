@@ -1,1 +1,1 @@
-"""The Discord platform: the bot (gateway, slash commands, buttons), its embeds, its doctor checks."""
+"""The Discord platform: the bot (gateway, slash commands, buttons), embeds, doctor checks."""

@@ -18,7 +18,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord_buttons import (
+from adapters.discord.buttons import (
     CloseButton,
     PickButton,
     Pressed,
@@ -27,7 +27,7 @@ from adapters.discord_buttons import (
     VoteButton,
     choices_view,
 )
-from adapters.discord_render import (
+from adapters.discord.render import (
     card_embed,
     fit,
     leaderboard_embed,

@@ -1,23 +1,21 @@
 """Discord's buttons: the card's "Full reviews" (a persistent view), "Did you mean" choices and
 /tools pages (DynamicItems whose custom_id carries what they need, so they work after a restart).
 
-Each press is a line over `DiscordVerdicts`, reached through the client (`VerdictClient.verdicts`)
-the way the slash commands reach it.
+Each press is a line over the presses the bot answers (`Presses`, which `DiscordVerdicts` in
+`adapters.discord.bot` provides), reached through the client (`VerdictClient.verdicts`) the way
+the slash commands reach it; the Protocol keeps this module below the bot (no import circle).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
 from bot.errors import Choice
 from bot.render.layout import fit
-
-if TYPE_CHECKING:
-    from adapters.discord_bot import DiscordVerdicts
 
 MAX_BUTTONS = 25
 """Buttons on one message: Discord's most (five rows of five)."""
@@ -35,6 +33,22 @@ CUSTOM_ID_LIMIT = 100
 BUTTON_LABEL_LIMIT = 80
 
 Pressed = Callable[[discord.Interaction], Awaitable[None]]
+
+
+class Presses(Protocol):
+    """What a button press asks of the bot: the answers behind the buttons."""
+
+    async def compare(self, interaction: discord.Interaction, query: str) -> None:
+        """Answer a "Did you mean" pick: the card for `query`."""
+
+    async def tools(self, interaction: discord.Interaction, filter: str, *, page: int) -> None:
+        """Show page `page` of the /tools list for `filter`."""
+
+    async def vote(self, interaction: discord.Interaction, choice: int) -> None:
+        """Record a vote for the tool at 0-based place `choice` on the pressed card."""
+
+    async def close_pressed(self, interaction: discord.Interaction) -> None:
+        """Close the vote on the pressed card, if the presser may."""
 
 
 class ReviewsView(discord.ui.View):
@@ -62,7 +76,7 @@ class ReviewsView(discord.ui.View):
             await self.on_press(interaction)
 
 
-def _client_verdicts(interaction: discord.Interaction) -> DiscordVerdicts:
+def _client_verdicts(interaction: discord.Interaction) -> Presses:
     verdicts = getattr(interaction.client, "verdicts", None)
     if verdicts is None:
         raise RuntimeError("a verdict button was pressed on a client without DiscordVerdicts")

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 import discord.http
 
-from adapters.discord_bot import CARD_PERMISSIONS
+from adapters.discord.bot import CARD_PERMISSIONS
 from adapters.doctor.report import Check, fail, ok, within_deadline
 from bot.settings import Settings
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from adapters.discord.checks import DISCORD_PERMISSIONS, discord_checks, invite_url
 from adapters.doctor.data_checks import catalogue_check, database_check, public_url_check
-from adapters.doctor.discord_checks import DISCORD_PERMISSIONS, discord_checks, invite_url
 from adapters.doctor.report import Check, Status, fail, passed
-from adapters.doctor.slack_checks import SLACK_SCOPES, slack_checks
+from adapters.slack.checks import SLACK_SCOPES, slack_checks
 from bot.settings import Settings
 
 __all__ = [

@@ -1,1 +1,1 @@
-"""The Slack platform: the Bolt app (HTTP and Socket Mode), Block Kit, its doctor checks, manifests."""
+"""The Slack platform: the Bolt app (HTTP, Socket Mode), Block Kit, doctor checks, manifests."""

@@ -10,7 +10,7 @@ Everything Slack-specific (blocks, reaction names, ephemeral messages, chat.upda
 Background work is bounded: at most VERDICT_SLACK_MAX_BACKGROUND (default 128) commands and
 button presses run at once; past that the asker is told to try again instead of a queue growing
 without limit. Over HTTP, reaction votes skip Bolt (`direct_events`); the admission limits are
-in adapters/slack_http.py.
+in adapters/slack/http.py.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.logs import announce, startup_line
-from adapters.slack_http import DirectHandler, HttpLimits, SlackHttpServer
-from adapters.slack_render import (
+from adapters.slack.http import DirectHandler, HttpLimits, SlackHttpServer
+from adapters.slack.render import (
     CLOSE_ACTION,
     FULL_PAGE_ACTION,
     PICK_ACTION,

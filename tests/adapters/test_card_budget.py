@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from adapters.discord_buttons import ReviewsView
-from adapters.discord_render import card_embed, embed_lines
-from adapters.slack_render import block_lines, card_blocks
+from adapters.discord.buttons import ReviewsView
+from adapters.discord.render import card_embed, embed_lines
+from adapters.slack.render import block_lines, card_blocks
 from bot.catalogue import Catalogue
 from bot.compare import Comparer, VerdictCard
 from bot.platform import PostedCard
@@ -164,7 +164,7 @@ async def test_a_four_tool_button_card_fits_discords_five_rows_of_five(
     Discord refuses a message with more than 5 action rows or more than 5 buttons in a row."""
     import discord
 
-    from adapters.discord_bot import DiscordPlatform
+    from adapters.discord.bot import DiscordPlatform
 
     client = discord.Client(intents=discord.Intents.none())
     platform = DiscordPlatform(client, catalogue)

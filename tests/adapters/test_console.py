@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import adapters.console
-from adapters.console import ConsoleSession, open_console, run_chat
+import adapters.console.chat
+from adapters.console.chat import ConsoleSession, open_console, run_chat
 from bot.catalogue import Catalogue
 
 
@@ -161,7 +161,7 @@ async def test_tool_and_leaderboard_commands(chat: ConsoleSession) -> None:
 
 
 def test_the_module_docstring_example_runs() -> None:
-    doc = adapters.console.__doc__ or ""
+    doc = adapters.console.chat.__doc__ or ""
     example = textwrap.dedent(doc.split("::", 1)[1])
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

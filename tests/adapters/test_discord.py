@@ -10,14 +10,14 @@ import discord
 import discord.http
 import pytest
 
-from adapters.discord_bot import (
+from adapters.discord.bot import (
     NEEDS_MANAGE_SERVER,
     DiscordVerdicts,
     compare_choices,
     intents,
     tool_choices,
 )
-from adapters.discord_render import (
+from adapters.discord.render import (
     DESCRIPTION_LIMIT,
     FIELD_NAME_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -398,7 +398,7 @@ def test_the_readme_invite_asks_for_exactly_the_permissions_needed() -> None:
 async def test_the_command_tree_has_the_commands_and_guards_verdicts(
     client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    from adapters.discord_bot import build_tree
+    from adapters.discord.bot import build_tree
 
     tree = build_tree(client, lambda: verdicts)
     commands = {c.name: c for c in tree.get_commands()}
@@ -439,7 +439,7 @@ async def test_tool_and_leaderboard_answer_with_embeds(
 async def test_a_failing_command_tells_the_user_privately(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    from adapters.discord_bot import SOMETHING_WENT_WRONG, build_tree
+    from adapters.discord.bot import SOMETHING_WENT_WRONG, build_tree
 
     tree = build_tree(client, lambda: verdicts)
     failing = interaction(client, "leaderboard", [])
@@ -453,7 +453,7 @@ def test_a_process_can_run_a_slice_of_the_shards(
     catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from adapters.cli import main
-    from adapters.discord_bot import VerdictClient
+    from adapters.discord.bot import VerdictClient
     from bot.settings import load_settings, shard_ids
 
     monkeypatch.setenv("DISCORD_SHARD_COUNT", "4")
@@ -503,7 +503,7 @@ async def dispatch(
 async def test_full_reviews_button_survives_a_restart_and_answers_privately_per_tool(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts, catalogue: Catalogue
 ) -> None:
-    from adapters.discord_buttons import REVIEWS_ID, ReviewsView
+    from adapters.discord.buttons import REVIEWS_ID, ReviewsView
 
     await verdicts.compare(interaction(client, "compare", []), "smolvlm2 vs mistral-medium-3")
     [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
@@ -539,7 +539,7 @@ async def test_full_reviews_button_survives_a_restart_and_answers_privately_per_
 async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    from adapters.discord_buttons import PickButton
+    from adapters.discord.buttons import PickButton
 
     await verdicts.compare(interaction(client, "compare", []), "mistral vs openai")
     [asked] = fake.calls("POST", "/callback")
@@ -585,7 +585,7 @@ async def test_tools_lists_a_page_privately_and_turns_pages_in_place(
     verdicts: DiscordVerdicts,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from adapters.discord_buttons import ToolsPageButton
+    from adapters.discord.buttons import ToolsPageButton
 
     monkeypatch.setattr("bot.render.lists.PAGE_SIZE", 5)
     await verdicts.tools(interaction(client, "tools", []), "")

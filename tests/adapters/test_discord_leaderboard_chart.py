@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import discord
 
-from adapters.discord_bot import DiscordVerdicts
+from adapters.discord.bot import DiscordVerdicts
 from bot.votes import Store, VoteWrite
 from tests.adapters.test_discord import client, fake, interaction, verdicts  # noqa: F401
 from tests.adapters.test_leaderboard_chart import assert_a_drawn_chart

@@ -15,8 +15,8 @@ import discord
 import discord.http
 import pytest
 
-from adapters.discord_bot import CLOSE_FAILED, PRESS_FAILED, DiscordVerdicts, intents
-from adapters.discord_buttons import CLOSE_ID, CloseButton, VoteButton
+from adapters.discord.bot import CLOSE_FAILED, PRESS_FAILED, DiscordVerdicts, intents
+from adapters.discord.buttons import CLOSE_ID, CloseButton, VoteButton
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
 from tests.adapters.test_discord import interaction, interaction_payload

@@ -16,7 +16,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from adapters.discord_bot import VerdictClient
+from adapters.discord.bot import VerdictClient
 from adapters.logs import describe_database, startup_line
 from bot.catalogue import Catalogue
 from tests.fake_slack import FakeSlack

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from adapters.doctor import SLACK_SCOPES
-from adapters.slack_bot import CHART_SCOPE
+from adapters.slack.bot import CHART_SCOPE
 
-ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
+ADAPTERS = Path(__file__).resolve().parents[2] / "adapters" / "slack"
 REQUEST_URL = "https://YOUR-HOST/slack/events"
 
 
@@ -33,8 +33,8 @@ def without_urls(value: Any) -> Any:
 
 
 def test_http_and_socket_mode_manifests_describe_the_same_app() -> None:
-    http = manifest("slack_manifest.json")
-    socket = manifest("slack_manifest.socket.json")
+    http = manifest("manifest.json")
+    socket = manifest("manifest.socket.json")
     assert without_urls(http) == without_urls(socket)
     # files:write only uploads the leaderboard chart: without it the text still goes, so the
     # doctor does not require it.
@@ -42,8 +42,8 @@ def test_http_and_socket_mode_manifests_describe_the_same_app() -> None:
 
 
 def test_http_sends_everything_to_the_events_path_and_socket_mode_needs_no_url() -> None:
-    http = manifest("slack_manifest.json")
-    socket = manifest("slack_manifest.socket.json")
+    http = manifest("manifest.json")
+    socket = manifest("manifest.socket.json")
     assert http["settings"]["socket_mode_enabled"] is False
     assert socket["settings"]["socket_mode_enabled"] is True
     assert all(c["url"] == REQUEST_URL for c in http["features"]["slash_commands"])

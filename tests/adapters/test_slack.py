@@ -17,8 +17,8 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import EVENTS_PATH, NOT_ALLOWED, SlackVerdicts, build_app
-from adapters.slack_render import (
+from adapters.slack.bot import EVENTS_PATH, NOT_ALLOWED, SlackVerdicts, build_app
+from adapters.slack.render import (
     CONTEXT_LIMIT,
     FIELD_LIMIT,
     HEADER_LIMIT,
@@ -362,7 +362,7 @@ def test_blocks_stay_within_slacks_limits_for_four_long_tools(catalogue: Catalog
 
 def test_the_manifest_asks_for_exactly_the_scopes_needed() -> None:
     manifest = json.loads(
-        (Path(__file__).resolve().parents[2] / "adapters" / "slack_manifest.json").read_text()
+        (Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifest.json").read_text()
     )
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "chat:write",

@@ -16,8 +16,8 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import EVENTS_PATH, Background, SlackVerdicts, build_app, direct_events
-from adapters.slack_http import HttpLimits, SlackHttpServer
+from adapters.slack.bot import EVENTS_PATH, Background, SlackVerdicts, build_app, direct_events
+from adapters.slack.http import HttpLimits, SlackHttpServer
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
 from tests.adapters.test_slack import CHANNEL, SECRET, SlackHarness, _compare

@@ -53,7 +53,7 @@ async def test_without_files_write_the_text_still_goes_and_the_error_is_logged(
 ) -> None:
     await seed(slack.services.store)
     slack.fake.upload_error = "missing_scope"
-    with caplog.at_level(logging.WARNING, logger="adapters.slack_bot"):
+    with caplog.at_level(logging.WARNING, logger="adapters.slack.bot"):
         await slack.command("/leaderboard", "")
         await eventually(lambda: len(slack.fake.of("files.getUploadURLExternal")) == 1, 15)
         await eventually(lambda: "missing_scope" in caplog.text)

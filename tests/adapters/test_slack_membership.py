@@ -14,7 +14,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import EVENTS_PATH, INVITE_ME, SlackVerdicts, build_app
+from adapters.slack.bot import EVENTS_PATH, INVITE_ME, SlackVerdicts, build_app
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
 from tests.fake_slack import BOT_USER, FakeSlack

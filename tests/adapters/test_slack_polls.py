@@ -18,8 +18,8 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import EVENTS_PATH, PRESS_FAILED, SlackVerdicts, build_app
-from adapters.slack_render import CLOSE_ACTION, block_lines
+from adapters.slack.bot import EVENTS_PATH, PRESS_FAILED, SlackVerdicts, build_app
+from adapters.slack.render import CLOSE_ACTION, block_lines
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
 from tests.adapters.test_slack import CHANNEL, SlackHarness, eventually

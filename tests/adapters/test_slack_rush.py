@@ -17,7 +17,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack_bot import (
+from adapters.slack.bot import (
     BUSY,
     EVENTS_PATH,
     Background,
@@ -25,7 +25,7 @@ from adapters.slack_bot import (
     build_app,
     direct_events,
 )
-from adapters.slack_http import HttpLimits, SlackHttpServer
+from adapters.slack.http import HttpLimits, SlackHttpServer
 from bot.catalogue import Catalogue
 from bot.votes import EditCoalescer, Store
 from tests.adapters.test_slack import CHANNEL, SECRET, SlackHarness, _compare

@@ -8,7 +8,7 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from adapters.console import ConsoleSession, open_console
+from adapters.console.chat import ConsoleSession, open_console
 from bot.catalogue import Catalogue
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.console import ConsoleSession, open_console
+from adapters.console.chat import ConsoleSession, open_console
 from bot.catalogue import Catalogue
 
 START = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)

@@ -19,7 +19,7 @@ VOTERS = 150
 WORKER = textwrap.dedent(
     """
     import asyncio, datetime as dt, json, sys
-    from adapters.console import ConsoleChat
+    from adapters.console.chat import ConsoleChat
     from bot.catalogue import load_catalogue
     from bot.chat import ChatBot
     from bot.weekly import WeeklyScheduler

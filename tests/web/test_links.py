@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.console import open_console
-from adapters.discord_buttons import ReviewsView
-from adapters.discord_render import card_embed
-from adapters.slack_render import card_blocks
+from adapters.console.chat import open_console
+from adapters.discord.buttons import ReviewsView
+from adapters.discord.render import card_embed
+from adapters.slack.render import card_blocks
 from bot.catalogue import Catalogue
 from bot.compare import comparison_path, comparison_url
 from bot.settings import SettingsError, load_settings

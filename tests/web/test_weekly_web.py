@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.console import ConsoleSession, open_console
+from adapters.console.chat import ConsoleSession, open_console
 from adapters.web import WebSite, build_web_app
 from bot.catalogue import Catalogue
 

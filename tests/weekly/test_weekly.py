@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.console import ConsoleChat
+from adapters.console.chat import ConsoleChat
 from bot.catalogue import Catalogue, WeeklyEntry
 from bot.chat import ChatBot
 from bot.platform import PostedCard
