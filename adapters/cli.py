@@ -8,7 +8,7 @@ platform cannot be reached. Every failure is one line on stderr.
 
 This module only reads the command line; the commands themselves live in `adapters.commands`,
 imported once a command runs, so `verdict --help` and a usage error answer in the interpreter's
-start-up time.
+start-up time. Each platform in `adapters.registry` adds its own command.
 """
 
 from __future__ import annotations
@@ -17,12 +17,25 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_OK = 0
-EXIT_CHECK_FAILED = 1
-EXIT_UNANSWERABLE = 2
-EXIT_CATALOGUE = 3
-EXIT_STORE = 4
-EXIT_SETTINGS = 5
+from adapters import registry
+from adapters.exit_codes import (
+    EXIT_CATALOGUE,
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    EXIT_SETTINGS,
+    EXIT_STORE,
+    EXIT_UNANSWERABLE,
+)
+
+__all__ = [
+    "EXIT_CATALOGUE",
+    "EXIT_CHECK_FAILED",
+    "EXIT_OK",
+    "EXIT_SETTINGS",
+    "EXIT_STORE",
+    "EXIT_UNANSWERABLE",
+    "main",
+]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,21 +82,15 @@ def _parser() -> argparse.ArgumentParser:
     export_votes = export_commands.add_parser("votes", help="every current vote, voters hashed")
     export_votes.add_argument("--format", choices=("csv", "json"), default="csv")
 
-    commands.add_parser("chat", help="a pretend chat channel in the terminal, with votes")
-
-    commands.add_parser("discord", help="run the Discord bot (token from DISCORD_TOKEN)")
-    commands.add_parser("slack", help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)")
+    for platform in registry.PLATFORMS:
+        platform.add_command(commands)
 
     doctor = commands.add_parser("doctor", help="check the set-up: tokens, scopes, database, ...")
-    doctor.add_argument("platform", nargs="?", choices=("discord", "slack"))
+    doctor.add_argument("platform", nargs="?", choices=[p.name for p in registry.chat_platforms()])
     doctor.add_argument("--channel", help="Slack: also check the bot is in this channel (C…)")
     doctor.add_argument(
         "--offline", action="store_true", help="only what needs no network (settings, data)"
     )
-
-    web = commands.add_parser("web", help="serve the web pages (VERDICT_WEB_HOST, _PORT)")
-    web.add_argument("--host", help="address to listen on (default: $VERDICT_WEB_HOST)")
-    web.add_argument("--port", type=int, help="port (default: $VERDICT_WEB_PORT, 8080)")
 
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)

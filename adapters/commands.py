@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import datetime as dt
 import difflib
-import os
 import shlex
 import sqlite3
 import sys
@@ -18,7 +17,8 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from adapters.cli import (
+from adapters import registry
+from adapters.exit_codes import (
     EXIT_CATALOGUE,
     EXIT_CHECK_FAILED,
     EXIT_OK,
@@ -26,6 +26,7 @@ from adapters.cli import (
     EXIT_STORE,
     EXIT_UNANSWERABLE,
 )
+from adapters.platform import Startup
 from bot.catalogue import (
     Catalogue,
     HubError,
@@ -47,7 +48,7 @@ from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, Verdi
 from bot.polls import split_duration
 from bot.render import json_format, markdown, text
 from bot.render.chart import leaderboard_png
-from bot.settings import SettingsError, load_settings, shard_ids
+from bot.settings import SettingsError, load_settings
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
 from bot.votes import (
@@ -189,14 +190,6 @@ def _export_votes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _chat(args: argparse.Namespace) -> int:
-    from adapters.console.chat import run_chat
-
-    settings = load_settings()
-    asyncio.run(run_chat(_load(args), settings.db, public_url=settings.public_url))
-    return EXIT_OK
-
-
 def _weekly(args: argparse.Namespace) -> int:
     from adapters.console.chat import weekly_preview, weekly_run_once
 
@@ -236,93 +229,9 @@ def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
     return refresh
 
 
-def _discord(args: argparse.Namespace) -> int:
-    import aiohttp
-
-    from adapters.discord.bot import run_discord
-    from adapters.logs import configure_logging
-
-    settings = load_settings()
-    configure_logging(settings)
-    if settings.discord_token is None:
-        print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
-        return EXIT_SETTINGS
-    shards = shard_ids(settings)
-    catalogue = _load(args)
-    _start_price_refresh(args)
-    try:
-        run_discord(
-            catalogue,
-            settings.db,
-            settings.discord_token.get_secret_value(),
-            settings.discord_guild_id,
-            shard_count=settings.discord_shard_count,
-            shard_ids=shards,
-            public_url=settings.public_url,
-            web=(settings.web_host, settings.web_port),
-        )
-    except (OSError, aiohttp.ClientError) as error:  # no network, DNS, a proxy in the way
-        raise PlatformRefused(
-            f"cannot reach Discord ({type(error).__name__}); check the network"
-        ) from None
-    return EXIT_OK
-
-
-def _slack(args: argparse.Namespace) -> int:
-    from adapters.logs import configure_logging
-    from adapters.slack.bot import MAX_BACKGROUND, run_slack
-    from adapters.slack.http import HttpLimits
-
-    settings = load_settings()
-    configure_logging(settings)
-    # Bolt's AsyncApp reads SLACK_BOT_TOKEN from the environment by itself and, as we hand it
-    # a client, warns that the token "will be unused". The settings hold the secrets now; no
-    # library (and no child process) needs them from the environment.
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
-        os.environ.pop(name, None)
-    if settings.slack_bot_token is None:
-        print(
-            "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr
-        )
-        return EXIT_SETTINGS
-    if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        print(
-            "verdict: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
-            file=sys.stderr,
-        )
-        return EXIT_SETTINGS
-    catalogue = _load(args)
-    _start_price_refresh(args)
-    secret = settings.slack_signing_secret
-    app_token = settings.slack_app_token
-    admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())
-    defaults = HttpLimits()
-    limits = HttpLimits(
-        max_in_flight=settings.slack_max_in_flight or defaults.max_in_flight,
-        max_queue_seconds=settings.slack_max_queue_seconds or defaults.max_queue_seconds,
-    )
-    asyncio.run(
-        run_slack(
-            catalogue,
-            settings.db,
-            bot_token=settings.slack_bot_token.get_secret_value(),
-            signing_secret=secret.get_secret_value() if secret else None,
-            app_token=app_token.get_secret_value() if app_token else None,
-            api_url=settings.slack_api_url,
-            port=settings.port,
-            admin_user_ids=admins,
-            host=settings.host,
-            public_url=settings.public_url,
-            web=(settings.web_host, settings.web_port),
-            limits=limits,
-            max_background=settings.slack_max_background or MAX_BACKGROUND,
-        )
-    )
-    return EXIT_OK
-
-
 def _doctor(args: argparse.Namespace) -> int:
-    from adapters.doctor import passed, run_doctor
+    from adapters.diagnose import run_doctor
+    from adapters.doctor.report import passed
     from adapters.logs import configure_logging
 
     settings = load_settings()
@@ -339,23 +248,6 @@ def _doctor(args: argparse.Namespace) -> int:
     for check in checks:
         print(check.line())
     return EXIT_OK if passed(checks) else EXIT_CHECK_FAILED
-
-
-def _web(args: argparse.Namespace) -> int:
-    from adapters.web import serve_forever
-
-    settings = load_settings()
-    catalogue = _load(args)
-    asyncio.run(
-        serve_forever(
-            catalogue,
-            settings.db,
-            host=args.host or settings.web_host,
-            port=args.port or settings.web_port,
-            public_url=settings.public_url,
-        )
-    )
-    return EXIT_OK
 
 
 def _unanswerable(error: VerdictError, *, as_json: bool) -> int:
@@ -484,18 +376,15 @@ def run(args: argparse.Namespace) -> int:
             return _leaderboard(args)
         if args.command == "export":
             return _export_votes(args)
-        if args.command == "chat":
-            return _chat(args)
         if args.command == "weekly":
             return _weekly(args)
-        if args.command == "discord":
-            return _discord(args)
-        if args.command == "slack":
-            return _slack(args)
         if args.command == "doctor":
             return _doctor(args)
-        if args.command == "web":
-            return _web(args)
+        for platform in registry.PLATFORMS:
+            if args.command == platform.command:
+                return platform.run(
+                    args, Startup(catalogue=_load, start_price_refresh=_start_price_refresh)
+                )
         if args.catalogue_command == "add":
             return _add(args)
         return _check(args)

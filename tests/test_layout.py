@@ -91,3 +91,91 @@ def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text("def later():\n    from adapters.console.chat import run_chat\n")
     assert "adapters.console.chat" in _imports(sneaky)
+
+
+# The edges: one package per platform, one list of platforms, and imports that run down.
+
+ADAPTERS = BOT.parent / "adapters"
+PLATFORM_PACKAGES = {"console", "discord", "slack", "web"}
+ADAPTER_ALLOWED: dict[str, set[str]] = {
+    "__init__": set(),
+    "exit_codes": set(),
+    "logs": set(),
+    "platform": {"doctor"},  # the doctor's report type, for type checking only
+    "doctor": {"logs"},
+    "web": {"exit_codes", "platform", "logs"},
+    "console": {"exit_codes", "platform"},
+    "discord": {"exit_codes", "platform", "doctor", "logs", "web"},
+    "slack": {"exit_codes", "platform", "doctor", "logs", "web"},
+    "registry": {"platform"},
+    "diagnose": {"doctor", "platform", "registry"},
+    "commands": {"exit_codes", "platform", "registry", "diagnose", "doctor", "logs", "console"},
+    "cli": {"exit_codes", "registry", "commands"},
+}
+"""Which part of `adapters/` may import which (lazy imports inside functions count too): the
+platforms sit on the shared pieces and never import the list of platforms or the command line;
+the web pages, served beside a chat bot, are the one platform others may start."""
+
+
+def _adapter_modules() -> list[Path]:
+    return sorted(ADAPTERS.rglob("*.py"))
+
+
+def _adapter_part(path: Path) -> str:
+    relative = path.relative_to(ADAPTERS)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+@pytest.mark.parametrize("path", _adapter_modules(), ids=lambda p: str(p.relative_to(BOT.parent)))
+def test_adapter_imports_run_down_the_layers(path: Path) -> None:
+    part = _adapter_part(path)
+    for module in _imports(path):
+        parts = module.split(".")
+        if parts[0] != "adapters" or len(parts) == 1 or parts[1] == part:
+            continue
+        assert parts[1] in ADAPTER_ALLOWED[part], f"adapters/{part} must not import {module}"
+
+
+def test_the_adapter_layer_table_names_every_part_and_has_no_circle() -> None:
+    assert {_adapter_part(p) for p in _adapter_modules()} <= set(ADAPTER_ALLOWED)
+    seen: dict[str, int] = {}  # 1 on the path being walked, 2 done
+
+    def walk(part: str, path: tuple[str, ...]) -> None:
+        assert seen.get(part) != 1, f"import circle: {' -> '.join((*path, part))}"
+        if seen.get(part) == 2:
+            return
+        seen[part] = 1
+        for below in ADAPTER_ALLOWED[part]:
+            walk(below, (*path, part))
+        seen[part] = 2
+
+    for part in ADAPTER_ALLOWED:
+        walk(part, ())
+
+
+def test_every_platform_is_one_package_with_an_entry_in_the_list() -> None:
+    import importlib
+
+    from adapters.registry import PLATFORMS, chat_platforms
+
+    assert {p.name for p in PLATFORMS} == PLATFORM_PACKAGES
+    for platform in PLATFORMS:
+        assert platform.entry == f"adapters.{platform.name}.entry"
+        assert callable(importlib.import_module(platform.entry).run)
+    for platform in chat_platforms():
+        assert callable(importlib.import_module(platform.entry).doctor)
+
+
+def test_the_command_line_loads_no_platform_library_before_a_command_runs() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, adapters.cli; "
+        "print(sorted(m for m in ('discord', 'slack_bolt', 'aiohttp.web', 'jinja2') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from adapters.doctor import SLACK_SCOPES
 from adapters.slack.bot import CHART_SCOPE
+from adapters.slack.checks import SLACK_SCOPES
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters" / "slack"
 REQUEST_URL = "https://YOUR-HOST/slack/events"

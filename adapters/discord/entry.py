@@ -1,0 +1,50 @@
+"""Discord's entry in the platform list: `verdict discord` and its `verdict doctor` checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from adapters.doctor.report import Check
+from adapters.exit_codes import EXIT_OK, EXIT_SETTINGS
+from adapters.platform import DoctorOptions, Startup
+from bot.errors import PlatformRefused
+from bot.settings import Settings, load_settings, shard_ids
+
+
+def run(args: argparse.Namespace, startup: Startup) -> int:
+    import aiohttp
+
+    from adapters.discord.bot import run_discord
+    from adapters.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    if settings.discord_token is None:
+        print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
+        return EXIT_SETTINGS
+    shards = shard_ids(settings)
+    catalogue = startup.catalogue(args)
+    startup.start_price_refresh(args)
+    try:
+        run_discord(
+            catalogue,
+            settings.db,
+            settings.discord_token.get_secret_value(),
+            settings.discord_guild_id,
+            shard_count=settings.discord_shard_count,
+            shard_ids=shards,
+            public_url=settings.public_url,
+            web=(settings.web_host, settings.web_port),
+        )
+    except (OSError, aiohttp.ClientError) as error:  # no network, DNS, a proxy in the way
+        raise PlatformRefused(
+            f"cannot reach Discord ({type(error).__name__}); check the network"
+        ) from None
+    return EXIT_OK
+
+
+async def doctor(settings: Settings, options: DoctorOptions) -> list[Check]:
+    from adapters.discord.checks import discord_checks
+
+    return await discord_checks(settings, offline=options.offline)
