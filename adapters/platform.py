@@ -61,6 +61,8 @@ class Option:
     flag: str
     help: str
     type: Callable[[str], Any] = str
+    action: str = "store"
+    """`store` (the default) or `append` (the option may be given more than once)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,7 +87,9 @@ class Platform:
         """Add `verdict COMMAND` to the command line's subcommands (`add_subparsers`)."""
         parser: argparse.ArgumentParser = commands.add_parser(self.command, help=self.help)
         for option in self.options:
-            parser.add_argument(option.flag, type=option.type, help=option.help)
+            parser.add_argument(
+                option.flag, type=option.type, help=option.help, action=option.action
+            )
 
     def run(self, args: argparse.Namespace, startup: Startup) -> int:
         return self._entry().run(args, startup)

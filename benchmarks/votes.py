@@ -39,11 +39,12 @@ from pathlib import Path
 
 from bot.catalogue import Catalogue, Tool, load_catalogue
 from bot.chat import ChatBot
+from bot.commands import Request, ask_compare, show
 from bot.platform import PostedCard
 from bot.render.text import render_card
 from bot.settings import bundled_catalogue_dir
 from bot.storage import COUNTER_SHARDS, is_postgres_url
-from bot.votes import EditCoalescer, Leaderboard, ReactionEvent, Store, VoteOutcome
+from bot.votes import CardRecord, EditCoalescer, Leaderboard, ReactionEvent, Store, VoteOutcome
 
 BUSIEST = ("gpt-4o", "claude-3-5-haiku")
 BUSIEST_TEXT = "gpt-4o vs claude 3.5 haiku"
@@ -182,6 +183,12 @@ def build_rush(platform: str, cards: Sequence[tuple[str, str, int]], total: int,
     return Rush(events[:total] if len(events) == total else events, expected)
 
 
+async def _compare(bot: ChatBot, channel: str, user: str, text: str) -> CardRecord | None:
+    """/compare as every platform runs it: the core's command, shown through the bot."""
+    request = Request(platform=bot.platform.name, channel=channel, user_id=user)
+    return await show(bot, request, ask_compare(bot.comparer, request, text))
+
+
 async def post_rush_cards(bot: ChatBot, platform: str, seed: int) -> list[tuple[str, str, int]]:
     """Cards posted through the bot, as /compare posts them."""
     rng = random.Random(seed)
@@ -189,7 +196,7 @@ async def post_rush_cards(bot: ChatBot, platform: str, seed: int) -> list[tuple[
     cards = []
     for n in range(RUSH_CARDS):
         channel = _channel(platform, rng)
-        record = await bot.compare(channel, _slack_id("U", rng), texts[n % len(texts)])
+        record = await _compare(bot, channel, _slack_id("U", rng), texts[n % len(texts)])
         if record is None:
             raise SystemExit(f"benchmark cards could not be posted: {texts[n % len(texts)]!r}")
         cards.append((channel, record.message_id, len(record.tools)))
@@ -460,7 +467,7 @@ async def compare_timings(bot: ChatBot, platform: str, rounds: int) -> dict[str,
             render_card(bot.comparer.card_for(tools, tallies))
             timings[into].append(time.perf_counter() - begin)
         begin = time.perf_counter()
-        record = await bot.compare(_channel(platform, rng), _slack_id("U", rng), BUSIEST_TEXT)
+        record = await _compare(bot, _channel(platform, rng), _slack_id("U", rng), BUSIEST_TEXT)
         timings["posted"].append(time.perf_counter() - begin)
         if record is None:
             raise SystemExit("/compare posted nothing")

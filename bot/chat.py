@@ -1,7 +1,6 @@
-"""The chat flows every adapter shares: /compare, /tool, /leaderboard, and reaction votes.
-
-Adapters translate platform events into these calls; this module decides what to post, where,
-and what to store. Time comes from the injected clock.
+"""One bot on one platform: posting a card and keeping it current (votes, tally edits, the
+final line), over the output contract `ChatPlatform`. The commands that decide what to post
+are `bot.commands`; this module posts it and stores it. Time comes from the injected clock.
 """
 
 from __future__ import annotations
@@ -12,19 +11,16 @@ from datetime import datetime, timedelta
 
 from bot.catalogue import Catalogue
 from bot.compare import Comparer, comparison_url
-from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
-from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line, split_duration
+from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line
 from bot.votes import (
     AlsoInTransaction,
     CardRecord,
     EditCoalescer,
-    Leaderboard,
     ReactionEvent,
     Store,
     VoteOutcome,
     handle_reaction,
-    leaderboards_of,
     utc_now,
     vote_emoji,
 )
@@ -58,24 +54,6 @@ class ChatBot:
         self.clock = clock
         self.public_url = public_url
         self.polls = PollStore(store)
-
-    async def compare(self, channel: str, user_id: str, text: str) -> CardRecord | None:
-        """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
-        try:
-            text, lasts = split_duration(text)
-            tools = self.comparer.resolve_query(text)
-        except VerdictError as error:
-            await self.platform.send_ephemeral(
-                channel, user_id, error.for_surface(self.platform.name)
-            )
-            return None
-        try:
-            return await self.post_comparison(
-                channel, user_id, [t.slug for t in tools], lasts=lasts
-            )
-        except CannotPostHere as error:
-            await self.platform.send_ephemeral(channel, user_id, error.message)
-            return None
 
     async def post_comparison(
         self, channel: str, user_id: str, slugs: Sequence[str], *, lasts: timedelta | None = None
@@ -128,37 +106,6 @@ class ChatBot:
         except Exception:  # the card is out and counts as sent; people can still react by hand
             log.exception("could not seed vote reactions on %s/%s", channel, message_id)
         return record
-
-    async def tool(self, channel: str, user_id: str, name: str) -> None:
-        try:
-            tool = self.comparer.tool(name)
-        except VerdictError as error:
-            await self.platform.send_ephemeral(
-                channel, user_id, error.for_surface(self.platform.name)
-            )
-            return
-        try:
-            await self.platform.post_tool(channel, tool)
-        except CannotPostHere as error:
-            await self.platform.send_ephemeral(channel, user_id, error.message)
-
-    async def leaderboard(
-        self, channel: str, category: str | None = None, *, user_id: str | None = None
-    ) -> Leaderboard | None:
-        """Post the leaderboard; an unknown category is answered privately to `user_id`.
-        The board is the process's shared one for this store (`leaderboards_of`): counted in
-        SQL and recounted at most once per `REFRESH_SECONDS`."""
-        try:
-            board = await leaderboards_of(self.store).board(
-                self.comparer.catalogue.by_slug, category
-            )
-        except VerdictError as error:
-            if user_id is not None:
-                text = error.for_surface(self.platform.name)
-                await self.platform.send_ephemeral(channel, user_id, text)
-            return None
-        await self.platform.post_leaderboard(channel, board)
-        return board
 
     async def reaction(self, event: ReactionEvent) -> VoteOutcome:
         """Count a reaction as a vote if it is one, then show the card's new tally. On a card

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
 from bot.compare import VerdictCard
+from bot.errors import Choice
 from bot.polls import CardPoll
 from bot.votes import HeadToHead, Leaderboard
 
@@ -57,6 +58,13 @@ class ChatPlatform(Protocol):
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
         """Answer only the asking user (errors, suggestions). `text` may hold user input: the
         adapter escapes it so it pings nobody and breaks no formatting."""
+        ...
+
+    async def send_choices(
+        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+    ) -> None:
+        """Answer only the asking user with comparisons to pick from ("did you mean"): a button
+        each where the platform has buttons. `text` is escaped as in `send_ephemeral`."""
         ...
 
     async def post_tool(self, channel: str, tool: Tool) -> None:

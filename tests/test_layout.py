@@ -35,6 +35,18 @@ ALLOWED: dict[str, set[str]] = {
         "polls",
         "poll_flows",
     },
+    "commands": {
+        "errors",
+        "catalogue",
+        "votes",
+        "compare",
+        "polls",
+        "platform",
+        "chat",
+        "poll_flows",
+        "render",
+        "weekly",
+    },
     "__main__": set(),
     "__init__": set(),
 }

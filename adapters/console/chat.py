@@ -39,11 +39,25 @@ from typing import Literal, TextIO
 
 from bot.catalogue import Catalogue, Tool, load_catalogue
 from bot.chat import ChatBot
-from bot.errors import BadQuery, Choice, VerdictError
+from bot.commands import (
+    Capabilities,
+    Private,
+    Request,
+    Rights,
+    ask_compare,
+    ask_leaderboard,
+    ask_reviews,
+    ask_tool,
+    ask_tools,
+    channel_command,
+    close_card,
+    press_vote,
+    show,
+)
+from bot.errors import BadQuery, Choice
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
-from bot.polls import split_duration
-from bot.render.lists import render_tool_page, tool_page
+from bot.render.lists import render_tool_page
 from bot.render.text import (
     render_leaderboard,
     render_posted,
@@ -53,9 +67,11 @@ from bot.render.text import (
 )
 from bot.settings import bundled_catalogue_dir
 from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, choice_for, utc_now
-from bot.weekly import Subscription, WeeklyCommands, describe_preview, subscribe_words
+from bot.weekly import Subscription, WeeklyCommands, describe_preview
 
 PLATFORM = "console"
+CAN = Capabilities(buttons=True, ephemeral=True, files=False, native_polls=False)
+"""The terminal's buttons are typed (`:pick N`, `:vote USER CARD N`); it shows no pictures."""
 WEEKLY_CHECK_SECONDS = 30.0
 BOT_USER = "verdict-bot"
 HELP = """\
@@ -148,9 +164,11 @@ class ConsoleChat:
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
         self.outbox.append(ConsoleMessage("leaderboard", render_leaderboard(board)))
 
-    def send_choices(self, user_id: str, error: VerdictError, choices: Sequence[Choice]) -> None:
+    async def send_choices(
+        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+    ) -> None:
         """A "did you mean" answer: every problem of the query, and numbered choices."""
-        lines = [error.for_surface(PLATFORM)]
+        lines = [text]
         lines += [f"  {i}. {c.label} (for {c.typed!r})" for i, c in enumerate(choices, start=1)]
         if choices:
             lines.append("Type :pick N to compare with choice N.")
@@ -192,11 +210,14 @@ class ConsoleSession:
         elif command == ":reviews":
             await self._reviews(rest)
         elif command == "/tool":
-            await self.bot.tool(self.channel, who, rest)
+            request = self._request(who)
+            await show(self.bot, request, ask_tool(self.bot.comparer, request, rest))
         elif command == "/tools":
-            self._info(render_tool_page(tool_page(self.chat.catalogue, rest)))
+            self._info(render_tool_page(ask_tools(self.bot.comparer, rest).page))
         elif command == "/leaderboard":
-            await self.bot.leaderboard(self.channel, category=rest or None, user_id=who)
+            request = self._request(who)
+            answer = await ask_leaderboard(self.bot.comparer, self.bot.store, request, rest)
+            await show(self.bot, request, answer)
         elif command in {":react", ":unreact"}:
             await self._react(rest, added=command == ":react")
         elif command == ":vote":
@@ -211,19 +232,22 @@ class ConsoleSession:
             self._info(f"Unknown command {_printable(command)!r}.\n{HELP}")
         await self.weekly.scheduler.run_once()  # anything now due is posted, as a live bot would
 
+    def _request(self, user: str) -> Request:
+        """The terminal's own user is the channel's admin; anyone else typed in is a member."""
+        return Request(
+            platform=PLATFORM,
+            channel=self.channel,
+            user_id=user,
+            rights=Rights(admin=user == self.user),
+            can=CAN,
+        )
+
     async def _compare(self, text: str, user: str) -> None:
-        try:
-            text, lasts = split_duration(text)
-        except VerdictError as error:
-            await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
-            return
-        try:
-            tools = self.bot.comparer.resolve_query(text)
-        except VerdictError as error:
-            self.choices[user] = error.choices()
-            self.chat.send_choices(user, error, self.choices[user])
-            return
-        await self.bot.post_comparison(self.channel, user, [t.slug for t in tools], lasts=lasts)
+        request = self._request(user)
+        answer = ask_compare(self.bot.comparer, request, text)
+        if isinstance(answer, Private) and answer.choices:
+            self.choices[user] = list(answer.choices)
+        await show(self.bot, request, answer)
 
     async def _pick(self, typed: str, user: str) -> None:
         offered = self.choices.get(user, [])
@@ -248,9 +272,11 @@ class ConsoleSession:
         record = await self._card(number.strip())
         if record is None:
             return
-        catalogue = self.chat.catalogue
-        card = self.bot.comparer.card_for([catalogue.by_slug[s] for s in record.tools], {})
-        self._info(render_reviews(card, catalogue))
+        answer = ask_reviews(self.bot.comparer, record.tools)
+        if isinstance(answer, Private):
+            self._info(answer.text)
+        else:
+            self._info(render_reviews(answer.card, self.chat.catalogue))
 
     async def _react(self, args: str, *, added: bool) -> None:
         try:
@@ -306,7 +332,8 @@ class ConsoleSession:
             self._info(f"Vote with a tool's number, 1 to {len(card.tools)}.")
             return
         # Unique across sessions on one database: a press id is kept to drop redeliveries.
-        answer = await self.desk.press(card, user, int(typed) - 1, uuid.uuid4().hex)
+        request = self._request(user)
+        answer = await press_vote(self.desk, request, card, int(typed) - 1, uuid.uuid4().hex)
         await self.chat.send_ephemeral(self.channel, user, answer)
 
     async def _close(self, args: str) -> None:
@@ -321,10 +348,7 @@ class ConsoleSession:
         card = await self._card(number)
         if card is None:
             return
-        try:
-            answer = await self.desk.close(card, user_id=user, admin=user == self.user)
-        except VerdictError as error:
-            answer = error.for_surface(PLATFORM)
+        answer = await close_card(self.desk, self._request(user), card)
         await self.chat.send_ephemeral(self.channel, user, answer)
 
     async def _why_not(self, card: CardRecord, user: str, emoji: str, *, added: bool) -> str | None:
@@ -340,11 +364,9 @@ class ConsoleSession:
             return f"it is not a choice on this card ({offered})."
         if added:
             return None
-        rows = await self.bot.store.fetch(
-            "SELECT choice FROM votes WHERE card_id = ? AND voter = ?",
-            (card.id, self.bot.store.hash_user(PLATFORM, user)),
+        held = await self.bot.polls.current_choice(
+            card.id, self.bot.store.hash_user(PLATFORM, user)
         )
-        held = rows[0][0] if rows else None
         if held == choice:
             return None
         if held is None:
@@ -353,33 +375,12 @@ class ConsoleSession:
 
     async def _verdicts(self, args: str, user: str) -> None:
         action, _, rest = args.partition(" ")
+        if action == "close":
+            await self._close_card(user, rest.strip())
+            return
         try:
-            if action == "subscribe":
-                sub = await self.weekly.subscribe(
-                    self.channel, user, *subscribe_words(rest.split())
-                )
-                self._info(f"Subscribed: a weekly verdict here on {sub.when}.")
-            elif action == "unsubscribe":
-                gone = await self.weekly.unsubscribe(self.channel)
-                self._info("Unsubscribed." if gone else "This channel has no weekly verdict.")
-            elif action == "now":
-                self._info(await self.weekly.post_now(self.channel))
-            elif action == "preview":
-                self._info(await self.weekly.preview(self.channel))
-            elif action == "public":
-                self._info(await self.weekly.publish(self.channel, rest))
-            elif action == "private":
-                self._info(await self.weekly.unpublish(self.channel))
-            elif action == "settings":
-                self._info(await self.desk.settings(self.channel, rest.split()))
-            elif action == "close":
-                await self._close_card(user, rest.strip())
-            else:
-                self._info(
-                    "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview"
-                    " | public NAME | private | settings results:live|closed votes:reactions|"
-                    "buttons | close CARD"
-                )
+            request = self._request(user)
+            self._info(await channel_command(self.weekly, self.desk, request, action, rest.split()))
         except BadQuery as error:
             await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
 

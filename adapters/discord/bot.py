@@ -39,22 +39,32 @@ from adapters.discord.render import (
 from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
+from bot.commands import (
+    Capabilities,
+    Private,
+    Request,
+    Rights,
+    ask_compare,
+    ask_leaderboard,
+    ask_reviews,
+    ask_tool,
+    ask_tools,
+    channel_command,
+    close_card,
+    press_vote,
+)
 from bot.compare import Comparer, split_last_name
-from bot.errors import CannotPostHere, CloseRefused, PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, Choice, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
-from bot.polls import split_duration
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
-from bot.render.lists import tool_page
 from bot.votes import (
     CardRecord,
     EditCoalescer,
     Leaderboard,
     ReactionEvent,
     Store,
-    check_category,
-    leaderboards_of,
     utc_now,
 )
 from bot.weekly import WEEKDAYS, WeeklyCommands
@@ -62,6 +72,8 @@ from bot.weekly import WEEKDAYS, WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
+CAN = Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True)
+"""What Discord offers a command: buttons, ephemeral answers, files, native polls."""
 MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
@@ -186,6 +198,11 @@ class DiscordPlatform:
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
         log.info("no interaction to answer %s in %s privately: %s", user_id, channel, text)
 
+    async def send_choices(
+        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+    ) -> None:
+        await self.send_ephemeral(channel, user_id, text)
+
     async def post_tool(self, channel: str, tool: Tool) -> None:
         await self._channel(channel).send(embed=tool_embed(tool, self.catalogue))
 
@@ -231,6 +248,11 @@ class InteractionReplies(DiscordPlatform):
 
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
         await self.interaction.followup.send(safe(text), ephemeral=True)
+
+    async def send_choices(
+        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+    ) -> None:
+        await answer_privately(self.interaction, text, view=choices_view(choices))
 
 
 async def answer_privately(
@@ -281,14 +303,19 @@ class DiscordVerdicts:
             public_url=self.public_url,
         )
 
+    def _request(self, interaction: discord.Interaction, *, admin: bool = False) -> Request:
+        return Request(
+            platform=PLATFORM,
+            channel=str(interaction.channel_id),
+            user_id=str(interaction.user.id),
+            rights=Rights(admin=admin),
+            can=CAN,
+        )
+
     async def compare(self, interaction: discord.Interaction, query: str) -> None:
-        try:  # matching is fast: answer a bad query at once, privately
-            query, lasts = split_duration(query)
-            tools = self.comparer.resolve_query(query)
-        except VerdictError as error:
-            await answer_privately(
-                interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
-            )
+        answer = ask_compare(self.comparer, self._request(interaction), query)
+        if isinstance(answer, Private):  # matching is fast: a bad query is answered at once
+            await answer_privately(interaction, answer.text, view=choices_view(answer.choices))
             return
         missing = missing_permissions(interaction.app_permissions)
         if missing:  # a card people cannot vote on (or see) helps nobody: say what to fix
@@ -297,10 +324,7 @@ class DiscordVerdicts:
         await interaction.response.defer(thinking=True)  # the store may take a moment
         replies = self._bot(InteractionReplies(self.platform, interaction))
         await replies.post_comparison(
-            str(interaction.channel_id),
-            str(interaction.user.id),
-            [t.slug for t in tools],
-            lasts=lasts,
+            str(interaction.channel_id), str(interaction.user.id), answer.slugs, lasts=answer.lasts
         )
 
     async def _pressed_card(self, interaction: discord.Interaction) -> CardRecord | None:
@@ -316,13 +340,8 @@ class DiscordVerdicts:
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             card = await self._pressed_card(interaction)
-            answer = (
-                CARD_GONE
-                if card is None
-                else await self.desk.press(
-                    card, str(interaction.user.id), choice, str(interaction.id)
-                )
-            )
+            request = self._request(interaction)
+            answer = await press_vote(self.desk, request, card, choice, str(interaction.id))
         except Exception:
             log.exception("a vote button press could not be recorded")
             answer = PRESS_FAILED
@@ -358,7 +377,7 @@ class DiscordVerdicts:
                 text = CLOSE_WHICH
             else:
                 admin = await self._admin_where(interaction, card)
-                text = await self.desk.close(card, user_id=str(interaction.user.id), admin=admin)
+                text = await close_card(self.desk, self._request(interaction, admin=admin), card)
         except VerdictError as error:
             text = error.message
         except Exception:
@@ -401,38 +420,30 @@ class DiscordVerdicts:
     async def reviews(self, interaction: discord.Interaction) -> None:
         """ "Full reviews" pressed on a card: each tool's four reviews, privately, a message
         per tool (one embed holds one tool's reviews within Discord's 6,000 characters)."""
-        message = interaction.message
-        record = (
-            await self.store.find_card(PLATFORM, str(interaction.channel_id), str(message.id))
-            if message is not None
-            else None
-        )
-        catalogue = self.comparer.catalogue
-        if record is None or any(s not in catalogue.by_slug for s in record.tools):
-            await answer_privately(interaction, CARD_GONE)
+        record = await self._pressed_card(interaction)
+        answer = ask_reviews(self.comparer, record.tools if record is not None else None)
+        if isinstance(answer, Private):
+            await answer_privately(interaction, answer.text)
             return
-        card = self.comparer.card_for([catalogue.by_slug[s] for s in record.tools], {})
-        first, *rest = reviews_embeds(card, catalogue)
+        first, *rest = reviews_embeds(answer.card, self.comparer.catalogue)
         await interaction.response.send_message(embed=first, ephemeral=True)
         for embed in rest:
             await interaction.followup.send(embed=embed, ephemeral=True)
 
     async def tool(self, interaction: discord.Interaction, name: str) -> None:
-        try:
-            tool = self.comparer.tool(name)
-        except VerdictError as error:
-            await answer_privately(
-                interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
-            )
+        answer = ask_tool(self.comparer, self._request(interaction), name)
+        if isinstance(answer, Private):
+            await answer_privately(interaction, answer.text, view=choices_view(answer.choices))
             return
-        await interaction.response.send_message(embed=tool_embed(tool, self.comparer.catalogue))
+        embed = tool_embed(answer.tool, self.comparer.catalogue)
+        await interaction.response.send_message(embed=embed)
 
     async def tools(
         self, interaction: discord.Interaction, filter: str = "", *, page: int | None = None
     ) -> None:
         """/tools [filter]: a page of the catalogue, privately, with buttons to turn pages.
         A button press edits the same message rather than adding another."""
-        shown = tool_page(self.comparer.catalogue, filter, page)
+        shown = ask_tools(self.comparer, filter, page).page
         view = discord.ui.View(timeout=None)
         if shown.previous_page is not None:
             view.add_item(ToolsPageButton(shown.previous_page, shown.filter, "Previous"))
@@ -445,15 +456,16 @@ class DiscordVerdicts:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     async def leaderboard(self, interaction: discord.Interaction, category: str = "") -> None:
-        by_slug = self.comparer.catalogue.by_slug
-        try:  # before deferring: a deferred answer can no longer be private
-            check_category(by_slug, category.strip() or None)
-        except VerdictError as error:
-            await answer_privately(interaction, error.for_surface(PLATFORM))
+        async def accepted() -> None:  # a recount or a picture takes time; a bad category
+            await interaction.response.defer(thinking=True)  # is answered before, privately
+
+        answer = await ask_leaderboard(
+            self.comparer, self.store, self._request(interaction), category, accepted=accepted
+        )
+        if isinstance(answer, Private):
+            await answer_privately(interaction, answer.text)
             return
-        await interaction.response.defer(thinking=True)  # a recount or a picture takes time
-        board = await leaderboards_of(self.store).board(by_slug, category.strip() or None)
-        await send_leaderboard(interaction.followup.send, board)
+        await send_leaderboard(interaction.followup.send, answer.board)
 
     async def reaction(self, payload: discord.RawReactionActionEvent) -> None:
         await self.bot.reaction(reaction_event(payload))
@@ -466,25 +478,20 @@ class DiscordVerdicts:
         if not interaction.permissions.manage_guild:
             await answer_privately(interaction, NEEDS_MANAGE_SERVER)
             return
-        channel = str(channel_id)
+
+        async def accepted() -> None:  # posting a weekly card takes a moment
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
         try:
-            if action == "subscribe":
-                sub = await self.weekly.subscribe(channel, str(interaction.user.id), *args)
-                text = f"Subscribed <#{channel}>: a weekly verdict on {sub.when}."
-            elif action == "unsubscribe":
-                gone = await self.weekly.unsubscribe(channel)
-                text = "Unsubscribed." if gone else "That channel has no weekly verdict."
-            elif action == "preview":
-                text = await self.weekly.preview(channel)
-            elif action == "public":
-                text = await self.weekly.publish(channel, " ".join(args))
-            elif action == "private":
-                text = await self.weekly.unpublish(channel)
-            elif action == "settings":
-                text = await self.desk.settings(channel, [a for a in args if a])
-            else:
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                text = await self.weekly.post_now(channel)
+            text = await channel_command(
+                self.weekly,
+                self.desk,
+                self._request(interaction, admin=True),
+                action,
+                args,
+                channel=str(channel_id),
+                accepted=accepted,
+            )
         except VerdictError as error:  # may echo what was typed
             text = safe(error.message)
         if interaction.response.is_done():

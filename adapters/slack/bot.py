@@ -53,14 +53,28 @@ from adapters.slack.render import (
 )
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
+from bot.commands import (
+    Capabilities,
+    Private,
+    Request,
+    Rights,
+    ask_compare,
+    ask_leaderboard,
+    ask_reviews,
+    ask_tool,
+    ask_tools,
+    channel_command,
+    close_card,
+    press_vote,
+    show,
+)
 from bot.compare import Comparer
-from bot.errors import CannotPostHere, PlatformRefused, VerdictError
+from bot.errors import CannotPostHere, Choice, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
-from bot.polls import SETTINGS_USAGE, split_duration
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
-from bot.render.lists import page_heading, tool_page
+from bot.render.lists import page_heading
 from bot.votes import (
     KEYCAPS,
     SLACK_NAMES,
@@ -70,20 +84,17 @@ from bot.votes import (
     Store,
     utc_now,
 )
-from bot.weekly import WeeklyCommands, subscribe_words
+from bot.weekly import WeeklyCommands
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
+CAN = Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False)
+"""What Slack offers a command: buttons, ephemeral answers, files; no native polls."""
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
-VERDICTS_USAGE = (
-    "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview | public NAME | private"
-    " | settings [results:live|closed] [votes:reactions|buttons] | close CARD"
-)
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
 CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
-NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 """What Slack answers when the bot was never invited (a private channel is "not found")."""
@@ -213,12 +224,11 @@ class SlackPlatform:
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
         await self._answer_privately(channel, user_id, escape(text))
 
-    async def send_choices(self, channel: str, user_id: str, error: VerdictError) -> None:
+    async def send_choices(
+        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+    ) -> None:
         """A "did you mean" answer only the asker sees, a button per choice."""
-        text = error.for_surface(PLATFORM)
-        await self._answer_privately(
-            channel, user_id, escape(text), choices_blocks(text, error.choices())
-        )
+        await self._answer_privately(channel, user_id, escape(text), choices_blocks(text, choices))
 
     async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
         await self._answer_privately(channel, user_id, escape(text), blocks)
@@ -351,21 +361,13 @@ class SlackVerdicts:
         command's `response_url`, the asker hears back even where the bot was never invited
         ("Invite @verdict to this channel")."""
         platform = CommandReplies(self.platform, response_url) if response_url else self.platform
-        try:
-            text, lasts = split_duration(text)
-        except VerdictError as error:
-            await platform.send_ephemeral(channel, user, error.for_surface(PLATFORM))
-            return
-        try:
-            tools = self.bot.comparer.resolve_query(text)
-        except VerdictError as error:
-            await platform.send_choices(channel, user, error)
-            return
-        try:
-            slugs = [t.slug for t in tools]
-            await self._bot_on(platform).post_comparison(channel, user, slugs, lasts=lasts)
-        except CannotPostHere as error:
-            await platform.send_ephemeral(channel, user, error.message)
+        request = self._request(channel, user)
+        await show(self._bot_on(platform), request, ask_compare(self.bot.comparer, request, text))
+
+    def _request(self, channel: str, user: str, *, admin: bool = False) -> Request:
+        return Request(
+            platform=PLATFORM, channel=channel, user_id=user, rights=Rights(admin=admin), can=CAN
+        )
 
     def _bot_on(self, platform: SlackPlatform) -> ChatBot:
         """The bot, answering through `platform` (e.g. one command's replies)."""
@@ -383,13 +385,16 @@ class SlackVerdicts:
         )
 
     async def tool(self, channel: str, user: str, text: str) -> None:
-        await self.bot.tool(channel, user, text)
+        request = self._request(channel, user)
+        await show(self.bot, request, ask_tool(self.bot.comparer, request, text))
 
     async def leaderboard(self, channel: str, user: str, text: str) -> None:
-        await self.bot.leaderboard(channel, text.strip() or None, user_id=user)
+        request = self._request(channel, user)
+        answer = await ask_leaderboard(self.bot.comparer, self.store, request, text)
+        await show(self.bot, request, answer)
 
     def tools_page(self, text: str, page: int | None = None) -> tuple[list[Any], str]:
-        shown = tool_page(self.bot.comparer.catalogue, text, page)
+        shown = ask_tools(self.bot.comparer, text, page).page
         return tools_blocks(shown), page_heading(shown)
 
     async def tools(self, channel: str, user: str, text: str) -> None:
@@ -401,19 +406,15 @@ class SlackVerdicts:
         """ "Full reviews" pressed: each tool's four reviews, privately, a message per tool
         (one tool's four bodies stay well inside a message's 50 blocks and 3,000-character
         sections)."""
-        catalogue = self.bot.comparer.catalogue
-        slugs = [s for s in value.split("+") if s in catalogue.by_slug]
-        if not slugs:
-            await self.platform.send_ephemeral(
-                channel, user, "Those tools are not in the catalogue any more."
-            )
+        answer = ask_reviews(self.bot.comparer, value.split("+"))
+        if isinstance(answer, Private):
+            await self.platform.send_ephemeral(channel, user, answer.text)
             return
-        card = self.bot.comparer.card_for([catalogue.by_slug[s] for s in slugs], {})
-        for column in card.tools:
+        for column in answer.card.tools:
             await self.platform.send_blocks(
                 channel,
                 user,
-                reviews_blocks(card, catalogue, column.slug),
+                reviews_blocks(answer.card, self.bot.comparer.catalogue, column.slug),
                 f"Full reviews: {column.name}",
             )
 
@@ -425,9 +426,7 @@ class SlackVerdicts:
     async def press(self, channel: str, user: str, message_ts: str, choice: int, press: str) -> str:
         """A vote button: commit the vote and return the presser's private answer."""
         card = await self.store.find_card(PLATFORM, channel, message_ts)
-        if card is None:
-            return "That card is not in the vote database any more; ask /compare again."
-        return await self.desk.press(card, user, choice, press)
+        return await press_vote(self.desk, self._request(channel, user), card, choice, press)
 
     async def close_pressed(self, channel: str, user: str, message_ts: str) -> None:
         await self.platform.send_ephemeral(
@@ -439,10 +438,8 @@ class SlackVerdicts:
         card = await self.store.find_card(PLATFORM, channel, message_ts)
         if card is None:
             return CLOSE_WHICH
-        try:
-            return await self.desk.close(card, user_id=user, admin=await self._admin(channel, user))
-        except VerdictError as error:
-            return error.message
+        request = self._request(channel, user, admin=await self._admin(channel, user))
+        return await close_card(self.desk, request, card)
 
     async def _admin(self, channel: str, user: str) -> bool:
         """A bot admin (SLACK_ADMIN_USER_IDS) or whoever subscribed the channel."""
@@ -466,34 +463,8 @@ class SlackVerdicts:
         if action == "close":
             where, message_ts = _card_link(" ".join(args))
             return await self._close(where or channel, user, message_ts)
-        if action == "settings":
-            if args and not await self._admin(channel, user):
-                return f"{NOT_ALLOWED} {SETTINGS_USAGE}"
-            return await self.desk.settings(channel, args)
-        if action not in {"subscribe", "unsubscribe", "now", "preview", "public", "private"}:
-            return VERDICTS_USAGE
-        current = await self.weekly.store.subscription(PLATFORM, channel)
-        owner = current is not None and current.subscribed_by == self.store.hash_user(
-            PLATFORM, user
-        )
-        allowed = (
-            user in self.admin_user_ids or owner or (current is None and action == "subscribe")
-        )
-        if action != "preview" and not allowed:
-            return NOT_ALLOWED
-        if action == "subscribe":
-            sub = await self.weekly.subscribe(channel, user, *subscribe_words(args))
-            return f"Subscribed: a weekly verdict here on {sub.when}."
-        if action == "unsubscribe":
-            gone = await self.weekly.unsubscribe(channel)
-            return "Unsubscribed." if gone else "This channel has no weekly verdict."
-        if action == "now":
-            return await self.weekly.post_now(channel)
-        if action == "public":
-            return await self.weekly.publish(channel, " ".join(args))
-        if action == "private":
-            return await self.weekly.unpublish(channel)
-        return await self.weekly.preview(channel)
+        request = self._request(channel, user, admin=user in self.admin_user_ids)
+        return await channel_command(self.weekly, self.desk, request, action, args)
 
 
 async def commit_vote(verdicts: SlackVerdicts, body: dict[str, Any]) -> None:

@@ -1,1 +1,5 @@
 """Renderers turn core models (cards, tool pages) into text for one kind of output."""
+
+from bot.render.lists import ToolPage, parse_tools_args, tool_page
+
+__all__ = ["ToolPage", "parse_tools_args", "tool_page"]

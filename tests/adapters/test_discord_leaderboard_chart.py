@@ -6,6 +6,7 @@ from __future__ import annotations
 import discord
 
 from adapters.discord.bot import DiscordVerdicts
+from bot.commands import Request, ShowBoard, ask_leaderboard, show
 from bot.votes import Store, VoteWrite
 from tests.adapters.test_discord import client, fake, interaction, verdicts  # noqa: F401
 from tests.adapters.test_leaderboard_chart import assert_a_drawn_chart
@@ -51,11 +52,13 @@ async def test_a_refused_chart_still_posts_the_leaderboard(
     client: discord.Client,  # noqa: F811
     verdicts: DiscordVerdicts,  # noqa: F811
 ) -> None:
-    """Through the shared chat flow (ChatBot.leaderboard), as the console and Slack use it."""
+    """Through the output contract (`bot.commands.show`), as the console and Slack use it."""
     await seed(verdicts.store)
     fake.refuse_files = True
-    board = await verdicts.bot.leaderboard(CHANNEL_ID)
-    assert board is not None and board.ranked
+    request = Request(platform="discord", channel=CHANNEL_ID, user_id="1")
+    answer = await ask_leaderboard(verdicts.comparer, verdicts.store, request, None)
+    assert isinstance(answer, ShowBoard) and answer.board.ranked
+    await show(verdicts.bot, request, answer)
     refused, sent = fake.calls("POST", f"/channels/{CHANNEL_ID}/messages")
     assert "leaderboard.png" in refused.files
     assert not sent.files and "image" not in sent.body["embeds"][0]

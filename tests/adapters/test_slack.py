@@ -17,7 +17,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.bot import EVENTS_PATH, NOT_ALLOWED, SlackVerdicts, build_app
+from adapters.slack.bot import EVENTS_PATH, SlackVerdicts, build_app
 from adapters.slack.render import (
     CONTEXT_LIMIT,
     FIELD_LIMIT,
@@ -28,6 +28,7 @@ from adapters.slack.render import (
     card_blocks,
 )
 from bot.catalogue import Catalogue, Review, Tool
+from bot.commands import NOT_ALLOWED
 from bot.compare import Comparer
 from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store

@@ -1,0 +1,56 @@
+"""Every chat command once: a function from a neutral request (who asks, where, with what
+rights, on a platform that can do what) to a neutral answer, which each platform's package
+shows in its own way. The platforms translate; the decisions are made here."""
+
+from bot.commands.asking import (
+    CARD_GONE,
+    TOOLS_GONE,
+    Accepted,
+    ask_compare,
+    ask_leaderboard,
+    ask_reviews,
+    ask_tool,
+    ask_tools,
+)
+from bot.commands.channel import NOT_ALLOWED, VERDICTS_USAGE, channel_command
+from bot.commands.models import (
+    Answer,
+    Capabilities,
+    Private,
+    Request,
+    Rights,
+    ShowBoard,
+    ShowCard,
+    ShowReviews,
+    ShowTool,
+    ShowTools,
+)
+from bot.commands.showing import show
+from bot.commands.voting import close_card, press_vote
+
+__all__ = [
+    "CARD_GONE",
+    "NOT_ALLOWED",
+    "TOOLS_GONE",
+    "VERDICTS_USAGE",
+    "Accepted",
+    "Answer",
+    "Capabilities",
+    "Private",
+    "Request",
+    "Rights",
+    "ShowBoard",
+    "ShowCard",
+    "ShowReviews",
+    "ShowTool",
+    "ShowTools",
+    "ask_compare",
+    "ask_leaderboard",
+    "ask_reviews",
+    "ask_tool",
+    "ask_tools",
+    "channel_command",
+    "close_card",
+    "press_vote",
+    "show",
+]

@@ -1,0 +1,98 @@
+"""The asking commands: /compare (with "did you mean" and a vote duration), /tool, /tools,
+/leaderboard and a card's "Full reviews". Each reads the catalogue (and the vote counts) and
+says what to show; nothing here posts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.commands.models import (
+    Private,
+    Request,
+    ShowBoard,
+    ShowCard,
+    ShowReviews,
+    ShowTool,
+    ShowTools,
+)
+from bot.compare import Comparer
+from bot.errors import VerdictError
+from bot.polls import split_duration
+from bot.render import tool_page
+from bot.votes import Store, check_category, leaderboards_of
+
+CARD_GONE = "That card is not in the vote database any more; ask /compare again."
+TOOLS_GONE = "Those tools are not in the catalogue any more."
+
+Accepted = Callable[[], Awaitable[None]]
+"""Called once a request is known to be good and before the slow part (a recount): where a
+platform must answer within seconds, it acknowledges here (Discord defers)."""
+
+
+def refusal(error: VerdictError, request: Request) -> Private:
+    """What the asker is told about a question that cannot be answered: the message with the
+    hint for their platform, and the comparisons they may have meant. Where the platform has
+    no buttons, the choices are part of the words."""
+    text = error.for_surface(request.platform)
+    choices = tuple(error.choices())
+    if choices and not request.can.buttons:
+        return Private(text=f"{text}\nTry: {'; '.join(c.query for c in choices)}")
+    return Private(text=text, choices=choices)
+
+
+def ask_compare(comparer: Comparer, request: Request, query: str) -> Private | ShowCard:
+    """/compare A vs B [for 2h]: the card to post, or why not and what was perhaps meant."""
+    try:
+        asked, lasts = split_duration(query)
+        tools = comparer.resolve_query(asked)
+    except VerdictError as error:
+        return refusal(error, request)
+    return ShowCard(slugs=tuple(t.slug for t in tools), lasts=lasts)
+
+
+def ask_tool(comparer: Comparer, request: Request, name: str) -> Private | ShowTool:
+    """/tool NAME: the tool's page, or why not."""
+    try:
+        return ShowTool(tool=comparer.tool(name))
+    except VerdictError as error:
+        return refusal(error, request)
+
+
+def ask_tools(comparer: Comparer, text: str, page: int | None = None) -> ShowTools:
+    """/tools [filter] [page]: a page of the catalogue (a trailing number in `text` is the page
+    when `page` is not given)."""
+    return ShowTools(page=tool_page(comparer.catalogue, text, page))
+
+
+async def ask_leaderboard(
+    comparer: Comparer,
+    store: Store,
+    request: Request,
+    category: str | None,
+    *,
+    accepted: Accepted | None = None,
+) -> Private | ShowBoard:
+    """/leaderboard [CATEGORY]: the process's shared board for `store`, counted in SQL and
+    recounted at most once per interval; an unknown category is answered privately."""
+    by_slug = comparer.catalogue.by_slug
+    wanted = (category or "").strip() or None
+    try:
+        check_category(by_slug, wanted)
+    except VerdictError as error:
+        return refusal(error, request)
+    if accepted is not None:
+        await accepted()
+    board = await leaderboards_of(store).board(by_slug, wanted)
+    return ShowBoard(board=board, chart=request.can.files)
+
+
+def ask_reviews(comparer: Comparer, slugs: Sequence[str] | None) -> Private | ShowReviews:
+    """A card's "Full reviews": every panel review of its tools still in the catalogue.
+    `slugs` None means the card is not in the vote database (any more)."""
+    if slugs is None:
+        return Private(text=CARD_GONE)
+    by_slug = comparer.catalogue.by_slug
+    known = [by_slug[s] for s in slugs if s in by_slug]
+    if not known:
+        return Private(text=TOOLS_GONE)
+    return ShowReviews(card=comparer.card_for(known, {}))

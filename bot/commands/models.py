@@ -1,0 +1,104 @@
+"""The neutral request a platform hands a command (who, where, with what rights, on a platform
+that can do what) and the neutral answers the commands give back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.catalogue import Tool
+from bot.compare import VerdictCard
+from bot.errors import Choice
+from bot.render import ToolPage
+from bot.votes import Leaderboard
+
+
+class Capabilities(BaseModel):
+    """What a platform can do, so a command degrades where it cannot (the Vercel Chat SDK's
+    capability table): no buttons means "did you mean" choices are offered as words and a
+    channel cannot vote with buttons; no ephemeral answers means a private answer is shown to
+    the channel; no files means the leaderboard goes without its chart."""
+
+    model_config = ConfigDict(frozen=True)
+
+    buttons: bool = True
+    ephemeral: bool = True
+    files: bool = True
+    native_polls: bool = False
+
+
+class Rights(BaseModel):
+    """What the asker may do, in core terms; the platform reckons them (Discord's Manage
+    Server, a Slack admin list, the terminal's own user)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    admin: bool = False
+    """May manage the channel: close anyone's card, change its settings and weekly verdicts."""
+
+
+class Request(BaseModel):
+    """Who asked, where, with what rights, on which platform (and what that platform can do)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    channel: str
+    user_id: str
+    rights: Rights = Rights()
+    can: Capabilities = Capabilities()
+
+
+class Private(BaseModel):
+    """An answer for the asker alone (an error, a "did you mean", a command's result). `text`
+    may echo what was typed: the platform escapes it. `choices` are the comparisons to offer
+    back, as buttons where the platform has them."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+class ShowCard(BaseModel):
+    """Post a verdict card for these tools; its vote closes `lasts` after it is posted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slugs: tuple[str, ...]
+    lasts: timedelta | None = None
+
+
+class ShowTool(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tool: Tool
+
+
+class ShowTools(BaseModel):
+    """A page of the catalogue, for the asker."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    page: ToolPage
+
+
+class ShowBoard(BaseModel):
+    """The community leaderboard, with its chart where the platform takes files."""
+
+    model_config = ConfigDict(frozen=True)
+
+    board: Leaderboard
+    chart: bool = True
+
+
+class ShowReviews(BaseModel):
+    """Every panel review of the card's tools, for the asker."""
+
+    model_config = ConfigDict(frozen=True)
+
+    card: VerdictCard
+
+
+Answer = Private | ShowCard | ShowTool | ShowTools | ShowBoard | ShowReviews

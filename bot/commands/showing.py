@@ -1,0 +1,37 @@
+"""An answer shown through the output contract (`ChatPlatform`): a card posted with its votes,
+a tool or the leaderboard posted, a private answer (with its choices) sent to the asker. A
+platform whose commands reply differently (Discord's interactions) shows answers itself."""
+
+from __future__ import annotations
+
+from bot.chat import ChatBot
+from bot.commands.models import Answer, Private, Request, ShowBoard, ShowCard, ShowTool
+from bot.errors import CannotPostHere
+from bot.votes import CardRecord
+
+
+async def show(bot: ChatBot, request: Request, answer: Answer) -> CardRecord | None:
+    """Show `answer` to `request`'s asker in its channel; the card record when a card was
+    posted. A channel the bot cannot post in is said privately (what to do about it)."""
+    platform = bot.platform
+    try:
+        if isinstance(answer, ShowCard):
+            return await bot.post_comparison(
+                request.channel, request.user_id, list(answer.slugs), lasts=answer.lasts
+            )
+        if isinstance(answer, ShowTool):
+            await platform.post_tool(request.channel, answer.tool)
+        elif isinstance(answer, ShowBoard):
+            await platform.post_leaderboard(request.channel, answer.board)
+        elif isinstance(answer, Private):
+            if answer.choices:
+                await platform.send_choices(
+                    request.channel, request.user_id, answer.text, answer.choices
+                )
+            else:
+                await platform.send_ephemeral(request.channel, request.user_id, answer.text)
+        else:
+            raise TypeError(f"{type(answer).__name__} is shown by the platform itself")
+    except CannotPostHere as error:
+        await platform.send_ephemeral(request.channel, request.user_id, error.message)
+    return None

@@ -1,0 +1,139 @@
+"""Adding a platform is one package and one line in the list: a throwaway platform, written
+here into a temporary directory, is registered and `/compare` is driven through it by the real
+command line, the core's commands and a real SQLite file (docs/building.md walks through it)."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from adapters import registry
+from adapters.cli import main
+from adapters.platform import Option, Platform
+from bot.votes import Store
+
+ENTRY = '''
+"""A platform with no buttons: each `--say` line is typed in one channel; what the bot posts or
+answers is printed, one line each."""
+
+import asyncio
+
+from bot.chat import ChatBot
+from bot.commands import Capabilities, Request, ask_compare, show
+from bot.settings import load_settings
+from bot.votes import Store
+
+
+class Printed:
+    name = "throwaway"
+
+    async def post_card(self, channel, posted):
+        names = " | ".join(column.name for column in posted.card.tools)
+        print(f"card in {channel}: {names} (vote with {' '.join(posted.vote_emojis)})")
+        return "m1"
+
+    async def edit_card(self, channel, message_id, posted):
+        print(f"edit {message_id}")
+
+    async def add_reactions(self, channel, message_id, emojis):
+        print(f"reactions on {message_id}: {' '.join(emojis)}")
+
+    async def send_ephemeral(self, channel, user_id, text):
+        print(f"to {user_id} only: {text}")
+
+    async def send_choices(self, channel, user_id, text, choices):
+        raise AssertionError("a platform without buttons is never offered buttons")
+
+    async def post_tool(self, channel, tool):
+        print(tool.name)
+
+    async def post_leaderboard(self, channel, board):
+        print("leaderboard")
+
+
+async def _run(catalogue, db, lines):
+    store = await Store.open(db)
+    try:
+        bot = ChatBot(catalogue, store, Printed())
+        for line in lines:
+            command, _, rest = line.partition(" ")
+            assert command == "/compare", command
+            request = Request(
+                platform="throwaway",
+                channel="c1",
+                user_id="u1",
+                can=Capabilities(buttons=False, ephemeral=True, files=False),
+            )
+            await show(bot, request, ask_compare(bot.comparer, request, rest))
+    finally:
+        await store.close()
+
+
+def run(args, startup):
+    asyncio.run(_run(startup.catalogue(args), load_settings().db, args.say or []))
+    return 0
+'''
+
+
+@pytest.fixture
+def throwaway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    package = tmp_path / "code" / "throwaway_platform"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('"""A platform for one test."""\n')
+    (package / "entry.py").write_text(textwrap.dedent(ENTRY))
+    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    line = Platform(
+        name="throwaway",
+        command="throwaway",
+        help="a platform for one test",
+        entry="throwaway_platform.entry",
+        options=(Option("--say", "a line typed in the channel", action="append"),),
+    )
+    monkeypatch.setattr(registry, "PLATFORMS", (*registry.PLATFORMS, line))
+    db = tmp_path / "votes.db"
+    monkeypatch.setenv("VERDICT_DB", str(db))
+    monkeypatch.setenv("VERDICT_DATASET", "0")
+    return db
+
+
+def test_a_registered_platform_answers_compare_and_its_card_is_stored(
+    throwaway: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["throwaway", "--say", "/compare smolvlm2 vs mistral-medium-3 for 2h"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "card in c1: SmolVLM2 | Mistral Medium 3 (vote with 1️⃣ 2️⃣)"
+    assert out[1] == "reactions on m1: 1️⃣ 2️⃣"
+
+    async def stored() -> tuple[tuple[str, ...], bool]:
+        store = await Store.open(str(throwaway), read_only=True)
+        try:
+            card = await store.find_card("throwaway", "c1", "m1")
+            assert card is not None
+            closes = await store.fetch("SELECT closes_at FROM cards WHERE id = ?", (card.id,))
+            return card.tools, closes[0][0] is not None
+        finally:
+            await store.close()
+
+    assert asyncio.run(stored()) == (("smolvlm2", "mistral-medium-3"), True)
+
+
+def test_a_platform_without_buttons_gets_did_you_mean_in_words(
+    throwaway: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["throwaway", "--say", "/compare gpt 9 vs claude 3.5 haiku"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        'to u1 only: No tool called "gpt 9". Did you mean: GPT-5, GPT-4o, GPT-4o mini?',
+        "Try: gpt-5 vs claude 3.5 haiku; gpt-4o vs claude 3.5 haiku; "
+        "gpt-4o-mini vs claude 3.5 haiku",
+    ]
+
+
+def test_the_new_platform_has_its_command_in_the_help(
+    throwaway: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "a platform for one test" in capsys.readouterr().out
