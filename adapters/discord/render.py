@@ -7,9 +7,9 @@ import discord
 from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
-from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.facts import released
-from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
+from bot.render.layout import CARD_CHARS, fit, headline
+from bot.render.lines import card_sections, tally_line
 from bot.render.lists import ToolPage, page_heading
 from bot.votes import MEANING, Leaderboard, entry_summary, freshness_note, scope_note
 
@@ -44,61 +44,28 @@ def _shrink_to_total(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def _row_line(emoji: str, row: ToolRow) -> str:
-    return (
-        f"{emoji} **{safe(row.name)}** · {safe(row.category)} · panel {row.panel} · "
-        f"community {row.community} · {safe(row.price)} · context {row.context}"
-    )
+def _bold(text: str) -> str:
+    return f"**{text}**"
 
 
-def _split_line(split: SplitLine, take_limit: int) -> str:
-    line = f"≠ **{safe(split.persona)}** {safe(split.stance)}"
-    return f"{line}: “{safe(fit(split.take, take_limit))}”" if take_limit > 0 else line
+def _italic(text: str) -> str:
+    return f"_{text}_"
 
 
 def card_description(posted: PostedCard, *, take_limit: int = 140) -> str:
     """Everything under the title, in the shared layout's order."""
-    shape = layout(posted.card)
-    parts = []
-    if posted.recap:
-        parts.append(f"_{safe(posted.recap)}_")
-    parts.append(safe(shape.reason))
-    rows = [_row_line(e, r) for e, r in zip(posted.vote_emojis, shape.rows, strict=True)]
-    notes = " · ".join(f"_{safe(r.name)}: {safe(r.note)}_" for r in shape.rows if r.note)
-    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
-    parts.append("\n".join(rows))
-    opinions = [_split_line(s, take_limit) for s in shape.splits]
-    if shape.agree:
-        opinions.append(f"= {safe(shape.agree)}")
-    if opinions:
-        parts.append("\n".join(opinions))
+    shown = card_sections(
+        posted, posted.vote_emojis, take_limit, strong=_bold, italic=_italic, escape=safe
+    )
+    parts = [shown.recap] if shown.recap else []
+    parts += [shown.reason, shown.rows]
+    parts += [shown.opinions] if shown.opinions else []
     return "\n\n".join(parts)
 
 
 def card_footer(posted: PostedCard) -> str:
-    """The tally line: votes on this card, how to vote, and the head to head for a pair; once
-    closed, the final line; while results are hidden, only the number of votes."""
-    poll = posted.poll
-    if poll is not None and poll.final is not None:
-        return f"{poll.final} · vote closed"
-    hidden = hidden_tally(poll) if poll is not None else None
-    votes = hidden or " · ".join(
-        f"{emoji} {n}" for emoji, n in zip(posted.vote_emojis, posted.card_votes, strict=True)
-    )
-    how = how_to_vote(poll)
-    line = hidden or f"Votes here: {votes}"
-    line += f" · {how}" if how else ""
-    closing = closing_note(poll)
-    if closing is not None:
-        line += f" · {closing}"
-    pair = posted.head_to_head
-    if pair is not None:
-        names = {c.slug: c.name for c in posted.card.tools}
-        line += (
-            f" · head to head, every card: {names[pair.first]} {pair.first_wins}, "
-            f"{names[pair.second]} {pair.second_wins}"
-        )
-    return line
+    """The tally line (a footer shows text as it is: nothing to escape)."""
+    return tally_line(posted, posted.vote_emojis)
 
 
 def card_embed(posted: PostedCard) -> discord.Embed:

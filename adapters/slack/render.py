@@ -9,8 +9,8 @@ from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.errors import Choice
 from bot.platform import PostedCard
-from bot.polls import closing_note, hidden_tally, how_to_vote
-from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
+from bot.render import lines
+from bot.render.layout import CARD_CHARS, fit, headline
 from bot.render.lists import ToolPage, page_heading
 from bot.votes import (
     KEYCAPS,
@@ -70,66 +70,40 @@ CLOSE_ACTION = "verdict_close"
 MAX_ACTIONS = 25
 
 
-def _row_line(position: int, row: ToolRow) -> str:
-    return (
-        f":{vote_name(position)}: *{escape(row.name)}* · {escape(row.category)} · "
-        f"panel {row.panel} · community {row.community} · {escape(row.price)} · "
-        f"context {row.context}"
-    )
+def _bold(text: str) -> str:
+    return f"*{text}*"
 
 
-def _split_line(split: SplitLine, take_limit: int) -> str:
-    line = f"≠ *{escape(split.persona)}* {escape(split.stance)}"
-    return f"{line}: “{escape(fit(split.take, take_limit))}”" if take_limit > 0 else line
+def _italic(text: str) -> str:
+    return f"_{text}_"
+
+
+def _markers(posted: PostedCard) -> list[str]:
+    return [f":{vote_name(i)}:" for i in range(len(posted.card_votes))]
 
 
 def tally_line(posted: PostedCard) -> str:
-    """The votes on this card and how to vote; once closed, the final line; while results are
-    hidden, only the number of votes."""
-    poll = posted.poll
-    if poll is not None and poll.final is not None:
-        return f"{escape(poll.final)} · vote closed"
-    hidden = hidden_tally(poll) if poll is not None else None
-    tally = hidden or " · ".join(
-        f":{vote_name(i)}: {votes}" for i, votes in enumerate(posted.card_votes)
-    )
-    how = how_to_vote(poll)
-    line = hidden or f"Votes here: {tally}"
-    line += f" · {how}" if how else ""
-    closing = closing_note(poll)
-    if closing is not None:
-        line += f" · {closing}"
-    pair = posted.head_to_head
-    if pair is not None:
-        names = {c.slug: escape(c.name) for c in posted.card.tools}
-        line += (
-            f" · head to head, every card: {names[pair.first]} {pair.first_wins}, "
-            f"{names[pair.second]} {pair.second_wins}"
-        )
-    return line
+    """The shared tally line, with Slack's vote names and escaping."""
+    return lines.tally_line(posted, _markers(posted), escape=escape)
 
 
 def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
     card = posted.card
-    shape = layout(card)
+    shown = lines.card_sections(
+        posted, _markers(posted), take_limit, strong=_bold, italic=_italic, escape=escape
+    )
     blocks: list[Block] = [
         {
             "type": "header",
-            "text": {"type": "plain_text", "text": fit(shape.headline, HEADER_LIMIT)},
+            "text": {"type": "plain_text", "text": fit(headline(card), HEADER_LIMIT)},
         }
     ]
-    if posted.recap:
-        blocks.append(_context(f"_{escape(posted.recap)}_"))
-    blocks.append(_section(escape(shape.reason)))
-    rows = [_row_line(i, r) for i, r in enumerate(shape.rows)]
-    notes = " · ".join(f"_{escape(r.name)}: {escape(r.note)}_" for r in shape.rows if r.note)
-    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
-    blocks.append(_section("\n".join(rows)))
-    opinions = [_split_line(s, take_limit) for s in shape.splits]
-    if shape.agree:
-        opinions.append(f"= {escape(shape.agree)}")
-    if opinions:
-        blocks.append(_section("\n".join(opinions)))
+    if shown.recap:
+        blocks.append(_context(shown.recap))
+    blocks.append(_section(shown.reason))
+    blocks.append(_section(shown.rows))
+    if shown.opinions:
+        blocks.append(_section(shown.opinions))
     blocks.append(_context(tally_line(posted)))
     buttons: list[Block] = []
     if any(column.reviewed for column in card.tools):  # nothing to open on unreviewed tools

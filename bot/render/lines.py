@@ -1,0 +1,103 @@
+"""The chat card's lines, laid out once for every chat platform: a tool's row, a reviewer who
+splits, and the tally line under the card. A platform passes its vote markers (an emoji, a
+Slack `:one:`), how it sets a name in bold, and how it escapes text; the words and their order
+are decided here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.platform import PostedCard
+from bot.polls import closing_note, hidden_tally, how_to_vote
+from bot.render.layout import SplitLine, ToolRow, fit, layout
+
+Escape = Callable[[str], str]
+
+
+def as_is(text: str) -> str:
+    """No escaping (a surface that shows text literally, e.g. Discord's embed footer)."""
+    return text
+
+
+def row_line(marker: str, row: ToolRow, *, strong: Escape, escape: Escape) -> str:
+    """One tool on the card: its vote marker, name, category, panel, community, price, context."""
+    return (
+        f"{marker} {strong(escape(row.name))} · {escape(row.category)} · "
+        f"panel {row.panel} · community {row.community} · {escape(row.price)} · "
+        f"context {row.context}"
+    )
+
+
+def split_line(split: SplitLine, take_limit: int, *, strong: Escape, escape: Escape) -> str:
+    """A reviewer whose verdicts differ across the card, with their take cut to `take_limit`
+    characters (none when 0)."""
+    line = f"≠ {strong(escape(split.persona))} {escape(split.stance)}"
+    return f"{line}: “{escape(fit(split.take, take_limit))}”" if take_limit > 0 else line
+
+
+def tally_line(posted: PostedCard, markers: Sequence[str], *, escape: Escape = as_is) -> str:
+    """The votes on this card and how to vote, when the vote closes, and the head to head for a
+    pair; once closed, the final line; while results are hidden, only the number of votes."""
+    poll = posted.poll
+    if poll is not None and poll.final is not None:
+        return f"{escape(poll.final)} · vote closed"
+    hidden = hidden_tally(poll) if poll is not None else None
+    votes = hidden or " · ".join(
+        f"{marker} {n}" for marker, n in zip(markers, posted.card_votes, strict=True)
+    )
+    how = how_to_vote(poll)
+    line = hidden or f"Votes here: {votes}"
+    line += f" · {how}" if how else ""
+    closing = closing_note(poll)
+    if closing is not None:
+        line += f" · {closing}"
+    pair = posted.head_to_head
+    if pair is not None:
+        names = {c.slug: escape(c.name) for c in posted.card.tools}
+        line += (
+            f" · head to head, every card: {names[pair.first]} {pair.first_wins}, "
+            f"{names[pair.second]} {pair.second_wins}"
+        )
+    return line
+
+
+@dataclass(frozen=True)
+class CardSections:
+    """The card under its title, as a chat platform shows it: each part already marked up."""
+
+    recap: str | None
+    """On a weekly card, how the channel's last one ended (in italics)."""
+    reason: str
+    rows: str
+    """A row per tool, then one line with every tool's note."""
+    opinions: str | None
+    """The reviewers who split, and what they agree on."""
+
+
+def card_sections(
+    posted: PostedCard,
+    markers: Sequence[str],
+    take_limit: int,
+    *,
+    strong: Escape,
+    italic: Escape,
+    escape: Escape,
+) -> CardSections:
+    """The card's parts in the shared layout's order, marked up by the platform's rules."""
+    shape = layout(posted.card)
+    rows = [
+        row_line(m, r, strong=strong, escape=escape)
+        for m, r in zip(markers, shape.rows, strict=True)
+    ]
+    notes = " · ".join(italic(f"{escape(r.name)}: {escape(r.note)}") for r in shape.rows if r.note)
+    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
+    opinions = [split_line(s, take_limit, strong=strong, escape=escape) for s in shape.splits]
+    if shape.agree:
+        opinions.append(f"= {escape(shape.agree)}")
+    return CardSections(
+        recap=italic(escape(posted.recap)) if posted.recap else None,
+        reason=escape(shape.reason),
+        rows="\n".join(rows),
+        opinions="\n".join(opinions) if opinions else None,
+    )
