@@ -215,8 +215,16 @@ def _weekly(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
-    """With VERDICT_REFRESH_PRICES=1, fresh dataset prices reach every comparer in the background
+def _comparer(args: argparse.Namespace) -> Comparer:
+    """A running bot's one comparer, built at start-up; with VERDICT_REFRESH_PRICES=1 a
+    background refresh swaps its catalogue whole when fresh dataset prices arrive."""
+    comparer = Comparer(_load(args))
+    _start_price_refresh(args, comparer)
+    return comparer
+
+
+def _start_price_refresh(args: argparse.Namespace, comparer: Comparer) -> PriceRefresh | None:
+    """With VERDICT_REFRESH_PRICES=1, fresh dataset prices reach `comparer` in the background
     (the running bots only; off by default)."""
     settings = load_settings()
     if not (settings.refresh_prices and settings.dataset):
@@ -224,7 +232,7 @@ def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
     reviewed, problems = check_catalogue(_catalogue_dir(args))
     if reviewed is None:
         raise CatalogueError(problems)
-    refresh = PriceRefresh(reviewed, Comparer.replace_everywhere, today=_today)
+    refresh = PriceRefresh(reviewed, comparer.replace_catalogue, today=_today)
     refresh.start()
     return refresh
 
@@ -382,9 +390,7 @@ def run(args: argparse.Namespace) -> int:
             return _doctor(args)
         for platform in registry.PLATFORMS:
             if args.command == platform.command:
-                return platform.run(
-                    args, Startup(catalogue=_load, start_price_refresh=_start_price_refresh)
-                )
+                return platform.run(args, Startup(catalogue=_load, comparer=_comparer))
         if args.catalogue_command == "add":
             return _add(args)
         return _check(args)

@@ -18,16 +18,18 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:  # types only: the command line imports this module before any command runs
     from adapters.doctor.report import Check
     from bot.catalogue import Catalogue
+    from bot.compare import Comparer
     from bot.settings import Settings
 
 
 @dataclass(frozen=True, kw_only=True)
 class Startup:
     """What the command line hands a platform it starts: the catalogue as configured (reviewed
-    files over the generated layer) and the background price refresh, if it is switched on."""
+    files over the generated layer), or a running bot's one comparer over it, which the
+    background price refresh (when switched on) keeps current."""
 
     catalogue: Callable[[argparse.Namespace], Catalogue]
-    start_price_refresh: Callable[[argparse.Namespace], object]
+    comparer: Callable[[argparse.Namespace], Comparer]
 
 
 @dataclass(frozen=True, kw_only=True)

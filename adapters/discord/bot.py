@@ -278,9 +278,11 @@ class DiscordVerdicts:
         clock: Callable[[], dt.datetime] = utc_now,
         edits: EditCoalescer | None = None,
         public_url: str | None = None,
+        comparer: Comparer | None = None,
     ) -> None:
+        """`comparer` is the process's one comparer (built over `catalogue` when not given)."""
         self.client = client
-        self.comparer = Comparer(catalogue)
+        self.comparer = comparer or Comparer(catalogue)
         self.store = store
         self.clock = clock
         self.public_url = public_url
@@ -660,9 +662,11 @@ class VerdictClient(discord.AutoShardedClient):
         shard_ids: list[int] | None = None,
         public_url: str | None = None,
         web: tuple[str, int] | None = None,
+        comparer: Comparer | None = None,
     ) -> None:
         """With `public_url`, cards link to their web page and this process serves the pages on
-        `web` (host, port) beside the gateway connection."""
+        `web` (host, port) beside the gateway connection. `comparer` is the process's one
+        comparer, which the commands and the pages share."""
         # The bot never joins voice: discord.py's start-up warnings that voice libraries are
         # missing would only make an admin wonder what is wrong.
         discord.VoiceClient.warn_nacl = False
@@ -674,6 +678,7 @@ class VerdictClient(discord.AutoShardedClient):
             shard_ids=shard_ids,
         )
         self.catalogue = catalogue
+        self.comparer = comparer or Comparer(catalogue)
         self.db = db
         self.guild_id = guild_id
         self.public_url = public_url
@@ -689,7 +694,9 @@ class VerdictClient(discord.AutoShardedClient):
 
     async def setup_hook(self) -> None:
         store = await Store.open(self.db, check=True)
-        self._verdicts = DiscordVerdicts(self, self.catalogue, store, public_url=self.public_url)
+        self._verdicts = DiscordVerdicts(
+            self, self.catalogue, store, public_url=self.public_url, comparer=self.comparer
+        )
         if self.public_url is not None and self.web is not None:
             from adapters.web import WebSite, start_web
 
@@ -753,6 +760,7 @@ def run_discord(
     shard_ids: list[int] | None = None,
     public_url: str | None = None,
     web: tuple[str, int] | None = None,
+    comparer: Comparer | None = None,
 ) -> None:
     """`verdict discord`: run until stopped. A bad token raises `discord.LoginFailure`."""
     client = VerdictClient(
@@ -763,6 +771,7 @@ def run_discord(
         shard_ids=shard_ids,
         public_url=public_url,
         web=web,
+        comparer=comparer,
     )
     try:
         asyncio.run(_run(client, token))

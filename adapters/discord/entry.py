@@ -24,11 +24,10 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
         print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
         return EXIT_SETTINGS
     shards = shard_ids(settings)
-    catalogue = startup.catalogue(args)
-    startup.start_price_refresh(args)
+    comparer = startup.comparer(args)
     try:
         run_discord(
-            catalogue,
+            comparer.catalogue,
             settings.db,
             settings.discord_token.get_secret_value(),
             settings.discord_guild_id,
@@ -36,6 +35,7 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
             shard_ids=shards,
             public_url=settings.public_url,
             web=(settings.web_host, settings.web_port),
+            comparer=comparer,
         )
     except (OSError, aiohttp.ClientError) as error:  # no network, DNS, a proxy in the way
         raise PlatformRefused(

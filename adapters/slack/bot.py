@@ -336,7 +336,9 @@ class SlackVerdicts:
         clock: Callable[[], dt.datetime] = utc_now,
         edits: EditCoalescer | None = None,
         public_url: str | None = None,
+        comparer: Comparer | None = None,
     ) -> None:
+        """`comparer` is the process's one comparer (built over `catalogue` when not given)."""
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = SlackPlatform(client, catalogue)
         self.store = store
@@ -347,7 +349,7 @@ class SlackVerdicts:
             self.platform,
             bot_user_id=bot_user_id,
             clock=clock,
-            comparer=Comparer(catalogue),
+            comparer=comparer or Comparer(catalogue),
             edits=self.edits,
             public_url=public_url,
         )
@@ -699,6 +701,7 @@ async def run_slack(
     web: tuple[str, int] | None = None,
     limits: HttpLimits | None = None,
     max_background: int = MAX_BACKGROUND,
+    comparer: Comparer | None = None,
 ) -> None:
     """`verdict slack`: Socket Mode when an app token is given, else an HTTP server on
     host:port. SIGTERM (or Ctrl-C) drains: stop accepting, finish what was accepted, return.
@@ -715,6 +718,7 @@ async def run_slack(
         bot_user_id=auth.get("user_id"),
         admin_user_ids=admin_user_ids,
         public_url=public_url,
+        comparer=comparer,
     )
     background = Background(max_background)
     app = build_app(

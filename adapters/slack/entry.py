@@ -36,8 +36,7 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
             file=sys.stderr,
         )
         return EXIT_SETTINGS
-    catalogue = startup.catalogue(args)
-    startup.start_price_refresh(args)
+    comparer = startup.comparer(args)
     secret = settings.slack_signing_secret
     app_token = settings.slack_app_token
     admins = frozenset(u.strip() for u in settings.slack_admin_user_ids.split(",") if u.strip())
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
     )
     asyncio.run(
         run_slack(
-            catalogue,
+            comparer.catalogue,
             settings.db,
             bot_token=settings.slack_bot_token.get_secret_value(),
             signing_secret=secret.get_secret_value() if secret else None,
@@ -61,6 +60,7 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
             web=(settings.web_host, settings.web_port),
             limits=limits,
             max_background=settings.slack_max_background or MAX_BACKGROUND,
+            comparer=comparer,
         )
     )
     return EXIT_OK

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import ClassVar
 
 from bot.catalogue import Catalogue, Tool
 from bot.compare.card import VerdictCard, build_card
@@ -15,32 +13,42 @@ from bot.errors import BadQuery, Unresolved, VerdictError
 from bot.votes import CommunityTally
 
 
-class Comparer:
-    """A loaded catalogue with its matcher, answering compare and tool look-ups."""
-
-    _live: ClassVar[weakref.WeakSet[Comparer]] = weakref.WeakSet()
+class _Loaded:
+    """One catalogue and the matcher over its tools, swapped as one (built lazily: a command
+    that never matches a name, and start-up, do not pay for it)."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        Comparer._live.add(self)
 
     @cached_property
     def matcher(self) -> Matcher:
         return Matcher(self.catalogue.tools)
 
+
+class Comparer:
+    """A loaded catalogue with its matcher, answering compare and tool look-ups.
+
+    A running bot builds one at start-up and hands it to every surface it serves (chat, web
+    pages); a price refresh swaps its catalogue whole (`replace_catalogue`), from the refresh's
+    thread, with one assignment: a reader sees the old catalogue and matcher or the new pair."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._loaded = _Loaded(catalogue)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._loaded.catalogue
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._loaded.matcher
+
     def replace_catalogue(self, catalogue: Catalogue) -> None:
         """Answer from `catalogue` from now on (fresh prices). The new matcher is built before
         the swap, so a question in flight sees the old catalogue or the new one, never half."""
-        matcher = Matcher(catalogue.tools)
-        self.__dict__["matcher"] = matcher
-        self.catalogue = catalogue
-
-    @classmethod
-    def replace_everywhere(cls, catalogue: Catalogue) -> None:
-        """`replace_catalogue` on every comparer in this process: the adapters build their own,
-        and a process serves one catalogue (see `bot.catalogue.refresh`)."""
-        for comparer in list(cls._live):
-            comparer.replace_catalogue(catalogue)
+        loaded = _Loaded(catalogue)
+        loaded.matcher  # noqa: B018  (built here, off the readers' path)
+        self._loaded = loaded
 
     def resolve_all(self, request: CompareRequest) -> list[Tool]:
         """Every name resolved, or one error naming every name that did not (a single

@@ -61,7 +61,7 @@ def test_refreshing_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> 
     assert Settings().refresh_prices is True
 
 
-async def test_fetched_prices_reach_every_comparer(
+async def test_fetched_prices_reach_the_running_comparer_whole(
     price_server: tuple[str, list[int]], catalogue: Catalogue
 ) -> None:
     url, fetches = price_server
@@ -71,7 +71,7 @@ async def test_fetched_prices_reach_every_comparer(
 
     def publish(fresh: Catalogue) -> None:
         updates.append(fresh)
-        Comparer.replace_everywhere(fresh)
+        comparer.replace_catalogue(fresh)
 
     refresh = PriceRefresh(
         catalogue, publish, today=lambda: dt.date(2026, 11, 24), url=url, poll_s=0.02
@@ -89,3 +89,4 @@ async def test_fetched_prices_reach_every_comparer(
     assert (opus.pricing.input_usd_per_mtok, opus.pricing.output_usd_per_mtok) == (7.5, 37.5)
     assert opus.pricing.as_of == dt.date(2026, 11, 24)
     assert comparer.tool("smolvlm2").reviewed  # the reviewed files stay on top
+    assert comparer.catalogue.by_slug["claude-opus-4-1"] == opus  # catalogue and matcher agree
