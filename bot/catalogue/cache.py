@@ -246,7 +246,7 @@ class _Sharing(pickle.Pickler):
             "__pydantic_private__": obj.__pydantic_private__,
         }
         # NEWOBJ and BUILD: the class's `__new__` and pydantic's own `__setstate__` on load.
-        return (copyreg.__newobj__, (kind,), state)
+        return (copyreg.__newobj__, (kind,), state)  # type: ignore[attr-defined]  # not in stubs
 
 
 _PLAIN = frozenset({str, int, bool, dt.date, type(None)})

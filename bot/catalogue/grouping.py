@@ -119,11 +119,11 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
     served: dict[str, Group] = {}
     for entry in rest:
         light = snapshot_of(without_org(snapshot_of(entry.model.id)))
-        group = owners.get(model_key(light)) or _claimed_by(first_party, claimers, light)
-        if group is None:
-            group = owners.get(model_key(served_model_of(entry.model.id)))
-        if group is not None:
-            group.members.append(entry)
+        claimed = owners.get(model_key(light)) or _claimed_by(first_party, claimers, light)
+        if claimed is None:
+            claimed = owners.get(model_key(served_model_of(entry.model.id)))
+        if claimed is not None:
+            claimed.members.append(entry)
             continue
         if entry.model.id.startswith("~") or entry.model.id.lower().endswith("-latest"):
             continue  # a moving alias of something we do not know: not a model of its own
@@ -142,7 +142,8 @@ def _is_moving_alias(model: Any) -> bool:
 
 
 def _is_undated(entry: Entry) -> bool:
-    return snapshot_of(entry.model.id) == entry.model.id.lower()
+    undated: bool = snapshot_of(entry.model.id) == entry.model.id.lower()
+    return undated
 
 
 def _claimed_by(

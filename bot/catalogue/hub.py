@@ -67,7 +67,7 @@ def draft_from_hub(repo_id: str, *, endpoint: str | None = None) -> Draft:
 
     base = (endpoint or "https://huggingface.co").rstrip("/")
     card_url = f"{base}/{repo_id}"
-    card = info.card_data.to_dict() if info.card_data is not None else {}
+    card = info.card_data.to_dict() if info.card_data is not None else {}  # type: ignore[no-untyped-call]
     tags = list(info.tags or [])
     licence = card.get("license") or next(
         (t.removeprefix("license:") for t in tags if t.startswith("license:")), None
@@ -90,7 +90,7 @@ def draft_from_hub(repo_id: str, *, endpoint: str | None = None) -> Draft:
         entry_price=EntryPrice.OPEN_WEIGHTS,
         pricing=Pricing(model="self-hosted"),
         facts=facts,
-        sources=[Source(url=card_url, supports=supported)],
+        sources=[Source.model_validate({"url": card_url, "supports": supported})],
         licence=licence,
         released=info.created_at.date() if info.created_at is not None else None,
         reference=f"Hub tags: {', '.join(tags[:20])}" if tags else "",

@@ -105,7 +105,8 @@ def lifecycle_note(tool: Tool, known: Mapping[str, Tool]) -> str | None:
     life = tool.lifecycle
     if life.status == "active":
         return None
-    successor = known[life.successor].name if life.successor in known else life.successor
+    named = life.successor
+    successor = known[named].name if named is not None and named in known else named
     if life.status == "retired":
         head = f"Retired on {life.retired_on}" if life.retired_on else "Retired"
     else:
@@ -262,7 +263,7 @@ def _decide(columns: Sequence[ToolColumn], tools: Sequence[Tool], panel: Panel) 
         top_voted = [(t, c) for t, c in leaders if (c.community.ship_pct or 0) == best]
         if len(top_voted) == 1:
             winner, column = top_voted[0]
-            others = [
+            against = [
                 f"{c.community.ship_pct or 0}% of {c.community.votes} for {t.name}"
                 for t, c in leaders
                 if t is not winner
@@ -271,7 +272,7 @@ def _decide(columns: Sequence[ToolColumn], tools: Sequence[Tool], panel: Panel) 
                 pick=winner.slug,
                 reason=(
                     f"{preface}, so the community decides: {winner.name} won {best}% of "
-                    f"{column.community.votes} votes, against {and_list(others)}."
+                    f"{column.community.votes} votes, against {and_list(against)}."
                 ),
                 decided_by="community",
             )

@@ -119,8 +119,8 @@ class Matcher:
         self._texts = list(owners)
         self._tool_choices: list[list[int]] = [[] for _ in self.tools]
         for choice_id, choice in enumerate(self._choices):
-            for tool in choice.tools:
-                self._tool_choices[tool].append(choice_id)
+            for owner in choice.tools:
+                self._tool_choices[owner].append(choice_id)
         self._length_order = sorted(range(len(self._texts)), key=lambda c: len(self._texts[c]))
         self._texts_by_length = [self._texts[c] for c in self._length_order]
         self._lengths = [len(text) for text in self._texts_by_length]

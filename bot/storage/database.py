@@ -487,9 +487,11 @@ class PostgresDatabase:
                 elif step.kind == "execute":
                     result = await tx.execute(step.sql, step.params)
                 elif step.kind == "executemany":
-                    result = await tx.executemany(step.sql, step.params)
+                    await tx.executemany(step.sql, step.params)
+                    result = None
                 else:
-                    result = await tx.copy_rows(step.sql, step.columns, step.params)
+                    await tx.copy_rows(step.sql, step.columns, step.params)
+                    result = None
 
     async def close(self) -> None:
         await self._pool.close()

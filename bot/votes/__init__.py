@@ -1,6 +1,7 @@
 """Community votes: which reactions are votes (rules), where cards and votes are kept (store),
 what they add up to (tally, leaderboard, export), and how tally edits are paced (coalesce)."""
 
+from bot.votes.batch import VoteWrite
 from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
 from bot.votes.coalesce import EditCoalescer
 from bot.votes.export import votes_csv, votes_json
@@ -35,7 +36,6 @@ from bot.votes.store import (
     Store,
     StoredVote,
     StoreError,
-    VoteWrite,
     utc_now,
 )
 from bot.votes.tally import CommunityTally

@@ -92,9 +92,9 @@ def counts_from_totals(rows: Sequence[Sequence[Any]]) -> ChoiceCounts:
             slug, _, votes = won.partition(":")
             hidden_cards.setdefault(card_id, []).append((slug, int(votes)))
     hidden: dict[tuple[str, str], int] = {}
-    for tools in hidden_cards.values():
-        shown = tool_set(slug for slug, _ in tools)
-        for slug, votes in tools:
+    for held in hidden_cards.values():
+        shown = tool_set(slug for slug, _ in held)
+        for slug, votes in held:
             hidden[shown, slug] = hidden.get((shown, slug), 0) + votes
     width = max((shown.count(TOOL_SET_SEPARATOR) + 1 for shown, _, _ in rows if shown), default=0)
     index: dict[str, int] = {}

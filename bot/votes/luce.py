@@ -62,7 +62,8 @@ def fit_luce(
         )
         weights = (won + alpha * (weights.sum() - weights)) / (alpha * (n_items - 1) + exposure)
         logs = np.log(weights)
-        return logs - logs.mean()
+        centred: np.ndarray = logs - logs.mean()
+        return centred
 
     def settled(before: np.ndarray, after: np.ndarray) -> bool:
         return bool(np.abs(after - before).sum() <= TOLERANCE * n_items)
@@ -118,4 +119,5 @@ def _standard_errors(
         covariance = np.linalg.inv(information + 1.0 / n_items) - 1.0 / n_items
     except np.linalg.LinAlgError:  # items never compared with the rest: bands from the SVD
         covariance = np.linalg.pinv(information)
-    return np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    spread: np.ndarray = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    return spread

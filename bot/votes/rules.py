@@ -13,7 +13,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.votes.store import Store, VoteWrite
+from bot.votes.batch import VoteWrite
+from bot.votes.store import Store
 
 KEYCAPS = ("1\ufe0f\u20e3", "2\ufe0f\u20e3", "3\ufe0f\u20e3", "4\ufe0f\u20e3")
 SLACK_NAMES = ("one", "two", "three", "four")

@@ -536,7 +536,8 @@ class Store:
     async def write(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run one write statement in its own committed transaction; returns rows changed."""
         async with self.db.transaction() as tx:
-            return await tx.execute(sql, params)
+            changed: int = await tx.execute(sql, params)
+            return changed
 
     async def write_returning(
         self, sql: str, params: Sequence[object] = ()
@@ -544,7 +545,8 @@ class Store:
         """Run one write statement with a RETURNING clause in its own committed transaction:
         the rows it wrote, as written (read your writes, whatever other flows do)."""
         async with self.db.transaction() as tx:
-            return await tx.fetch(sql, params)
+            rows: list[tuple[Any, ...]] = await tx.fetch(sql, params)
+            return rows
 
     async def log_request(self, *, platform: str, channel: str, tools: Sequence[str]) -> None:
         """Which comparisons people ask for (the weekly pick reads this)."""
