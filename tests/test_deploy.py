@@ -88,7 +88,7 @@ def test_the_systemd_unit_runs_verdict_as_its_own_user_and_restarts_it() -> None
 
 
 def test_the_readme_shows_the_unit_as_it_is() -> None:
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "running.md").read_text()
     [shown] = re.findall(r"```ini\n(.*?)```", readme, re.S)
     unit = (ROOT / "deploy" / "verdict-slack.service").read_text()
     assert shown.splitlines() == [x for x in unit.splitlines() if not x.startswith("#")]

@@ -1,6 +1,7 @@
-"""The README's "Verify your set-up" walk-through, replayed word for word against the fakes of
-Slack and Discord: every `$` line is run (exports set the environment, `verdict …` runs the real
-command) and every `>` line is typed in Slack, and what the README says came back must come back.
+"""The "Verify your set-up" walk-through (docs/running.md), replayed word for word against the
+fakes of Slack and Discord: every `$` line is run (exports set the environment, `verdict …` runs
+the real command) and every `>` line is typed in Slack, and what the docs say came back must come
+back.
 
 The README is what the admin typed and saw; this file is the world around them (which scopes the
 app had, which servers the bot was in), changed between steps the way the README tells it.
@@ -29,8 +30,8 @@ CHANNELS = {"#random": "C0RANDOM"}
 
 
 def walkthrough() -> list[list[str]]:
-    """The text blocks of the README's walk-through, in order."""
-    readme = (ROOT / "README.md").read_text()
+    """The text blocks of the walk-through (docs/running.md), in order."""
+    readme = (ROOT / "docs" / "running.md").read_text()
     section = readme.split("### A walk-through, word for word", 1)[1].split("\n## ", 1)[0]
     return [block.splitlines() for block in re.findall(r"```text\n(.*?)```", section, re.S)]
 
