@@ -5,6 +5,7 @@ weekly and render above those; adapters on top), each through a subpackage's pub
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,22 @@ def test_the_command_line_loads_no_platform_library_before_a_command_runs() -> N
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b"
+)
+
+
+@pytest.mark.parametrize("path", _adapter_modules(), ids=lambda p: str(p.relative_to(BOT.parent)))
+def test_no_adapter_writes_sql(path: Path) -> None:
+    """The tables belong to the core's stores (`bot/votes/store.py`, `bot/polls/store.py`,
+    `bot/weekly/store.py`); a platform asks them."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            assert not SQL.search(node.value), f"{path.name} holds SQL: {node.value[:60]!r}"
+
+
+def test_the_sql_check_can_fail() -> None:
+    assert SQL.search("SELECT message_id FROM cards WHERE platform = ?")

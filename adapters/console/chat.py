@@ -129,10 +129,7 @@ class ConsoleChat:
         must land on the card shown as 3, even after a restart."""
         used = [int(m) for m in self.messages if m.isdigit()]
         if self.store is not None:
-            rows = await self.store.fetch(
-                "SELECT message_id FROM cards WHERE platform = ?", (PLATFORM,)
-            )
-            used += [int(m) for (m,) in rows if str(m).isdigit()]
+            used += [int(m) for m in await self.store.message_ids(PLATFORM) if m.isdigit()]
         return str(max(used, default=0) + 1)
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:

@@ -266,6 +266,12 @@ class Store:
             raise StoreError(f"card {platform}/{channel}/{message_id} vanished while stored")
         return record
 
+    async def message_ids(self, platform: str) -> list[str]:
+        """The message id of every card posted on `platform` (the terminal numbers its cards
+        after the ones earlier sessions posted)."""
+        rows = await self.db.fetch("SELECT message_id FROM cards WHERE platform = ?", (platform,))
+        return [str(message_id) for (message_id,) in rows]
+
     async def find_card(self, platform: str, channel: str, message_id: str) -> CardRecord | None:
         """The card posted as this platform message, or None. Cards never change once stored,
         so a card found once is kept in memory; a miss is always asked again (another process
