@@ -1,10 +1,10 @@
 """The `verdict` command: the card in a terminal, and the catalogue tools, with no chat platform.
 
-Exit codes (README, "The command line"): 0 answered, or a bot stopped by SIGTERM after draining;
-1 `verdict doctor` found something to fix; 2 a question that cannot be answered (or bad usage);
-3 catalogue problems; 4 the vote database cannot be opened, read or written (corrupt, full,
-missing directory, unreachable); 5 a setting (a token, an id) is missing or refused, or the chat
-platform cannot be reached. Every failure is one line on stderr.
+Exit codes (`adapters.exit_codes`; docs/using.md, "The command line"): 0 answered, or a bot
+stopped by SIGTERM after draining; 1 `verdict doctor` found something to fix; 2 a question that
+cannot be answered (or bad usage); 3 catalogue problems; 4 the vote database cannot be opened,
+read or written (corrupt, full, missing directory, unreachable); 5 a setting (a token, an id) is
+missing or refused, or the chat platform cannot be reached. Every failure is one line on stderr.
 
 This module only reads the command line; the commands themselves live in `adapters.commands`,
 imported once a command runs, so `verdict --help` and a usage error answer in the interpreter's
@@ -18,24 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adapters import registry
-from adapters.exit_codes import (
-    EXIT_CATALOGUE,
-    EXIT_CHECK_FAILED,
-    EXIT_OK,
-    EXIT_SETTINGS,
-    EXIT_STORE,
-    EXIT_UNANSWERABLE,
-)
-
-__all__ = [
-    "EXIT_CATALOGUE",
-    "EXIT_CHECK_FAILED",
-    "EXIT_OK",
-    "EXIT_SETTINGS",
-    "EXIT_STORE",
-    "EXIT_UNANSWERABLE",
-    "main",
-]
 
 
 def _parser() -> argparse.ArgumentParser:

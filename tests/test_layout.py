@@ -123,7 +123,7 @@ ADAPTER_ALLOWED: dict[str, set[str]] = {
     "registry": {"platform"},
     "diagnose": {"doctor", "platform", "registry"},
     "commands": {"exit_codes", "platform", "registry", "diagnose", "doctor", "logs", "console"},
-    "cli": {"exit_codes", "registry", "commands"},
+    "cli": {"registry", "commands"},
 }
 """Which part of `adapters/` may import which (lazy imports inside functions count too): the
 platforms sit on the shared pieces and never import the list of platforms or the command line;

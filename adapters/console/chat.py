@@ -37,23 +37,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
+from bot import commands
 from bot.catalogue import Catalogue, Tool, load_catalogue
 from bot.chat import ChatBot
-from bot.commands import (
-    Capabilities,
-    Private,
-    Request,
-    Rights,
-    ask_compare,
-    ask_leaderboard,
-    ask_reviews,
-    ask_tool,
-    ask_tools,
-    channel_command,
-    close_card,
-    press_vote,
-    show,
-)
 from bot.errors import BadQuery, Choice
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
@@ -70,7 +56,7 @@ from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, ch
 from bot.weekly import Subscription, WeeklyCommands, describe_preview
 
 PLATFORM = "console"
-CAN = Capabilities(buttons=True, ephemeral=True, files=False, native_polls=False)
+CAN = commands.Capabilities(buttons=True, ephemeral=True, files=False, native_polls=False)
 """The terminal's buttons are typed (`:pick N`, `:vote USER CARD N`); it shows no pictures."""
 WEEKLY_CHECK_SECONDS = 30.0
 BOT_USER = "verdict-bot"
@@ -208,13 +194,17 @@ class ConsoleSession:
             await self._reviews(rest)
         elif command == "/tool":
             request = self._request(who)
-            await show(self.bot, request, ask_tool(self.bot.comparer, request, rest))
+            await commands.show(
+                self.bot, request, commands.ask_tool(self.bot.comparer, request, rest)
+            )
         elif command == "/tools":
-            self._info(render_tool_page(ask_tools(self.bot.comparer, rest).page))
+            self._info(render_tool_page(commands.ask_tools(self.bot.comparer, rest).page))
         elif command == "/leaderboard":
             request = self._request(who)
-            answer = await ask_leaderboard(self.bot.comparer, self.bot.store, request, rest)
-            await show(self.bot, request, answer)
+            answer = await commands.ask_leaderboard(
+                self.bot.comparer, self.bot.store, request, rest
+            )
+            await commands.show(self.bot, request, answer)
         elif command in {":react", ":unreact"}:
             await self._react(rest, added=command == ":react")
         elif command == ":vote":
@@ -229,22 +219,22 @@ class ConsoleSession:
             self._info(f"Unknown command {_printable(command)!r}.\n{HELP}")
         await self.weekly.scheduler.run_once()  # anything now due is posted, as a live bot would
 
-    def _request(self, user: str) -> Request:
+    def _request(self, user: str) -> commands.Request:
         """The terminal's own user is the channel's admin; anyone else typed in is a member."""
-        return Request(
+        return commands.Request(
             platform=PLATFORM,
             channel=self.channel,
             user_id=user,
-            rights=Rights(admin=user == self.user),
+            rights=commands.Rights(admin=user == self.user),
             can=CAN,
         )
 
     async def _compare(self, text: str, user: str) -> None:
         request = self._request(user)
-        answer = ask_compare(self.bot.comparer, request, text)
-        if isinstance(answer, Private) and answer.choices:
+        answer = commands.ask_compare(self.bot.comparer, request, text)
+        if isinstance(answer, commands.Private) and answer.choices:
             self.choices[user] = list(answer.choices)
-        await show(self.bot, request, answer)
+        await commands.show(self.bot, request, answer)
 
     async def _pick(self, typed: str, user: str) -> None:
         offered = self.choices.get(user, [])
@@ -269,8 +259,8 @@ class ConsoleSession:
         record = await self._card(number.strip())
         if record is None:
             return
-        answer = ask_reviews(self.bot.comparer, record.tools)
-        if isinstance(answer, Private):
+        answer = commands.ask_reviews(self.bot.comparer, record.tools)
+        if isinstance(answer, commands.Private):
             self._info(answer.text)
         else:
             self._info(render_reviews(answer.card, self.chat.catalogue))
@@ -330,7 +320,9 @@ class ConsoleSession:
             return
         # Unique across sessions on one database: a press id is kept to drop redeliveries.
         request = self._request(user)
-        answer = await press_vote(self.desk, request, card, int(typed) - 1, uuid.uuid4().hex)
+        answer = await commands.press_vote(
+            self.desk, request, card, int(typed) - 1, uuid.uuid4().hex
+        )
         await self.chat.send_ephemeral(self.channel, user, answer)
 
     async def _close(self, args: str) -> None:
@@ -345,7 +337,7 @@ class ConsoleSession:
         card = await self._card(number)
         if card is None:
             return
-        answer = await close_card(self.desk, self._request(user), card)
+        answer = await commands.close_card(self.desk, self._request(user), card)
         await self.chat.send_ephemeral(self.channel, user, answer)
 
     async def _why_not(self, card: CardRecord, user: str, emoji: str, *, added: bool) -> str | None:
@@ -377,7 +369,11 @@ class ConsoleSession:
             return
         try:
             request = self._request(user)
-            self._info(await channel_command(self.weekly, self.desk, request, action, rest.split()))
+            self._info(
+                await commands.channel_command(
+                    self.weekly, self.desk, request, action, rest.split()
+                )
+            )
         except BadQuery as error:
             await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
 

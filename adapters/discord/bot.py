@@ -37,22 +37,9 @@ from adapters.discord.render import (
     tools_embed,
 )
 from adapters.logs import announce, startup_line
+from bot import commands
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.commands import (
-    Capabilities,
-    Private,
-    Request,
-    Rights,
-    ask_compare,
-    ask_leaderboard,
-    ask_reviews,
-    ask_tool,
-    ask_tools,
-    channel_command,
-    close_card,
-    press_vote,
-)
 from bot.compare import Comparer, split_last_name
 from bot.errors import CannotPostHere, Choice, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
@@ -72,7 +59,7 @@ from bot.weekly import WEEKDAYS, WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-CAN = Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True)
+CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True)
 """What Discord offers a command: buttons, ephemeral answers, files, native polls."""
 MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
@@ -305,18 +292,22 @@ class DiscordVerdicts:
             public_url=self.public_url,
         )
 
-    def _request(self, interaction: discord.Interaction, *, admin: bool = False) -> Request:
-        return Request(
+    def _request(
+        self, interaction: discord.Interaction, *, admin: bool = False
+    ) -> commands.Request:
+        return commands.Request(
             platform=PLATFORM,
             channel=str(interaction.channel_id),
             user_id=str(interaction.user.id),
-            rights=Rights(admin=admin),
+            rights=commands.Rights(admin=admin),
             can=CAN,
         )
 
     async def compare(self, interaction: discord.Interaction, query: str) -> None:
-        answer = ask_compare(self.comparer, self._request(interaction), query)
-        if isinstance(answer, Private):  # matching is fast: a bad query is answered at once
+        answer = commands.ask_compare(self.comparer, self._request(interaction), query)
+        if isinstance(
+            answer, commands.Private
+        ):  # matching is fast: a bad query is answered at once
             await answer_privately(interaction, answer.text, view=choices_view(answer.choices))
             return
         missing = missing_permissions(interaction.app_permissions)
@@ -343,7 +334,9 @@ class DiscordVerdicts:
         try:
             card = await self._pressed_card(interaction)
             request = self._request(interaction)
-            answer = await press_vote(self.desk, request, card, choice, str(interaction.id))
+            answer = await commands.press_vote(
+                self.desk, request, card, choice, str(interaction.id)
+            )
         except Exception:
             log.exception("a vote button press could not be recorded")
             answer = PRESS_FAILED
@@ -379,7 +372,9 @@ class DiscordVerdicts:
                 text = CLOSE_WHICH
             else:
                 admin = await self._admin_where(interaction, card)
-                text = await close_card(self.desk, self._request(interaction, admin=admin), card)
+                text = await commands.close_card(
+                    self.desk, self._request(interaction, admin=admin), card
+                )
         except VerdictError as error:
             text = error.message
         except Exception:
@@ -423,8 +418,8 @@ class DiscordVerdicts:
         """ "Full reviews" pressed on a card: each tool's four reviews, privately, a message
         per tool (one embed holds one tool's reviews within Discord's 6,000 characters)."""
         record = await self._pressed_card(interaction)
-        answer = ask_reviews(self.comparer, record.tools if record is not None else None)
-        if isinstance(answer, Private):
+        answer = commands.ask_reviews(self.comparer, record.tools if record is not None else None)
+        if isinstance(answer, commands.Private):
             await answer_privately(interaction, answer.text)
             return
         first, *rest = reviews_embeds(answer.card, self.comparer.catalogue)
@@ -433,8 +428,8 @@ class DiscordVerdicts:
             await interaction.followup.send(embed=embed, ephemeral=True)
 
     async def tool(self, interaction: discord.Interaction, name: str) -> None:
-        answer = ask_tool(self.comparer, self._request(interaction), name)
-        if isinstance(answer, Private):
+        answer = commands.ask_tool(self.comparer, self._request(interaction), name)
+        if isinstance(answer, commands.Private):
             await answer_privately(interaction, answer.text, view=choices_view(answer.choices))
             return
         embed = tool_embed(answer.tool, self.comparer.catalogue)
@@ -445,7 +440,7 @@ class DiscordVerdicts:
     ) -> None:
         """/tools [filter]: a page of the catalogue, privately, with buttons to turn pages.
         A button press edits the same message rather than adding another."""
-        shown = ask_tools(self.comparer, filter, page).page
+        shown = commands.ask_tools(self.comparer, filter, page).page
         view = discord.ui.View(timeout=None)
         if shown.previous_page is not None:
             view.add_item(ToolsPageButton(shown.previous_page, shown.filter, "Previous"))
@@ -461,10 +456,10 @@ class DiscordVerdicts:
         async def accepted() -> None:  # a recount or a picture takes time; a bad category
             await interaction.response.defer(thinking=True)  # is answered before, privately
 
-        answer = await ask_leaderboard(
+        answer = await commands.ask_leaderboard(
             self.comparer, self.store, self._request(interaction), category, accepted=accepted
         )
-        if isinstance(answer, Private):
+        if isinstance(answer, commands.Private):
             await answer_privately(interaction, answer.text)
             return
         await send_leaderboard(interaction.followup.send, answer.board)
@@ -485,7 +480,7 @@ class DiscordVerdicts:
             await interaction.response.defer(ephemeral=True, thinking=True)
 
         try:
-            text = await channel_command(
+            text = await commands.channel_command(
                 self.weekly,
                 self.desk,
                 self._request(interaction, admin=True),

@@ -51,23 +51,9 @@ from adapters.slack.render import (
     tool_blocks,
     tools_blocks,
 )
+from bot import commands
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.commands import (
-    Capabilities,
-    Private,
-    Request,
-    Rights,
-    ask_compare,
-    ask_leaderboard,
-    ask_reviews,
-    ask_tool,
-    ask_tools,
-    channel_command,
-    close_card,
-    press_vote,
-    show,
-)
 from bot.compare import Comparer
 from bot.errors import CannotPostHere, Choice, PlatformRefused, VerdictError
 from bot.platform import PostedCard
@@ -89,7 +75,7 @@ from bot.weekly import WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-CAN = Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False)
+CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False)
 """What Slack offers a command: buttons, ephemeral answers, files; no native polls."""
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
@@ -364,11 +350,17 @@ class SlackVerdicts:
         ("Invite @verdict to this channel")."""
         platform = CommandReplies(self.platform, response_url) if response_url else self.platform
         request = self._request(channel, user)
-        await show(self._bot_on(platform), request, ask_compare(self.bot.comparer, request, text))
+        await commands.show(
+            self._bot_on(platform), request, commands.ask_compare(self.bot.comparer, request, text)
+        )
 
-    def _request(self, channel: str, user: str, *, admin: bool = False) -> Request:
-        return Request(
-            platform=PLATFORM, channel=channel, user_id=user, rights=Rights(admin=admin), can=CAN
+    def _request(self, channel: str, user: str, *, admin: bool = False) -> commands.Request:
+        return commands.Request(
+            platform=PLATFORM,
+            channel=channel,
+            user_id=user,
+            rights=commands.Rights(admin=admin),
+            can=CAN,
         )
 
     def _bot_on(self, platform: SlackPlatform) -> ChatBot:
@@ -388,15 +380,15 @@ class SlackVerdicts:
 
     async def tool(self, channel: str, user: str, text: str) -> None:
         request = self._request(channel, user)
-        await show(self.bot, request, ask_tool(self.bot.comparer, request, text))
+        await commands.show(self.bot, request, commands.ask_tool(self.bot.comparer, request, text))
 
     async def leaderboard(self, channel: str, user: str, text: str) -> None:
         request = self._request(channel, user)
-        answer = await ask_leaderboard(self.bot.comparer, self.store, request, text)
-        await show(self.bot, request, answer)
+        answer = await commands.ask_leaderboard(self.bot.comparer, self.store, request, text)
+        await commands.show(self.bot, request, answer)
 
     def tools_page(self, text: str, page: int | None = None) -> tuple[list[Any], str]:
-        shown = ask_tools(self.bot.comparer, text, page).page
+        shown = commands.ask_tools(self.bot.comparer, text, page).page
         return tools_blocks(shown), page_heading(shown)
 
     async def tools(self, channel: str, user: str, text: str) -> None:
@@ -408,8 +400,8 @@ class SlackVerdicts:
         """ "Full reviews" pressed: each tool's four reviews, privately, a message per tool
         (one tool's four bodies stay well inside a message's 50 blocks and 3,000-character
         sections)."""
-        answer = ask_reviews(self.bot.comparer, value.split("+"))
-        if isinstance(answer, Private):
+        answer = commands.ask_reviews(self.bot.comparer, value.split("+"))
+        if isinstance(answer, commands.Private):
             await self.platform.send_ephemeral(channel, user, answer.text)
             return
         for column in answer.card.tools:
@@ -428,7 +420,9 @@ class SlackVerdicts:
     async def press(self, channel: str, user: str, message_ts: str, choice: int, press: str) -> str:
         """A vote button: commit the vote and return the presser's private answer."""
         card = await self.store.find_card(PLATFORM, channel, message_ts)
-        return await press_vote(self.desk, self._request(channel, user), card, choice, press)
+        return await commands.press_vote(
+            self.desk, self._request(channel, user), card, choice, press
+        )
 
     async def close_pressed(self, channel: str, user: str, message_ts: str) -> None:
         await self.platform.send_ephemeral(
@@ -441,7 +435,7 @@ class SlackVerdicts:
         if card is None:
             return CLOSE_WHICH
         request = self._request(channel, user, admin=await self._admin(channel, user))
-        return await close_card(self.desk, request, card)
+        return await commands.close_card(self.desk, request, card)
 
     async def _admin(self, channel: str, user: str) -> bool:
         """A bot admin (SLACK_ADMIN_USER_IDS) or whoever subscribed the channel."""
@@ -466,7 +460,7 @@ class SlackVerdicts:
             where, message_ts = _card_link(" ".join(args))
             return await self._close(where or channel, user, message_ts)
         request = self._request(channel, user, admin=user in self.admin_user_ids)
-        return await channel_command(self.weekly, self.desk, request, action, args)
+        return await commands.channel_command(self.weekly, self.desk, request, action, args)
 
 
 async def commit_vote(verdicts: SlackVerdicts, body: dict[str, Any]) -> None:
