@@ -1,11 +1,106 @@
 """Every platform the bot runs on, in one list: the command line adds a command for each and
 `verdict doctor` checks each chat platform that is set up. Adding a platform is a package
-`adapters/<name>/` with an `entry.py` (see `adapters.platform.PlatformEntry`) and one line here
-(docs/building.md, "Adding a platform")."""
+`adapters/<name>/` with an `entry.py` (the shape `adapters.platform.PlatformEntry`) and one
+line here (docs/building.md, "Adding a platform").
+
+The command line reads this module before any command runs, so it imports nothing beyond the
+interpreter's own start (no typing, no dataclasses): each platform's code, and the contract its
+entry module follows, are imported only when the platform runs or is checked.
+"""
 
 from __future__ import annotations
 
-from adapters.platform import Option, Platform
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+    from typing import Any
+
+    from adapters.doctor.report import Check
+    from adapters.platform import DoctorOptions, Startup
+    from bot.settings import Settings
+
+
+class Option:
+    """One option of a platform's command, as `argparse.add_argument` takes it; `action`
+    `append` lets it be given more than once."""
+
+    __slots__ = ("action", "flag", "help", "type")
+
+    def __init__(
+        self, flag: str, help: str, type: Callable[[str], Any] = str, action: str = "store"
+    ) -> None:
+        self.flag = flag
+        self.help = help
+        self.type = type
+        self.action = action
+
+
+class Platform:
+    """One platform, as the command line and `verdict doctor` see it: what people call it
+    (`name`, as in `verdict doctor NAME`), the `command` that runs it and its `help` line, its
+    entry module (`entry`, imported when the platform runs or is checked), the command's own
+    `options`, and the environment variable that says a chat platform is set up
+    (`token_setting`: its token; None for the surfaces that need none, the terminal and the
+    web pages, which have no doctor checks)."""
+
+    __slots__ = ("command", "entry", "help", "name", "options", "token_setting")
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        command: str,
+        help: str,
+        entry: str,
+        options: tuple[Option, ...] = (),
+        token_setting: str | None = None,
+    ) -> None:
+        self.name = name
+        self.command = command
+        self.help = help
+        self.entry = entry
+        self.options = options
+        self.token_setting = token_setting
+
+    def add_command(self, commands: Any) -> None:
+        """Add `verdict COMMAND` to the command line's subcommands (`add_subparsers`)."""
+        parser: argparse.ArgumentParser = commands.add_parser(self.command, help=self.help)
+        for option in self.options:
+            parser.add_argument(
+                option.flag, type=option.type, help=option.help, action=option.action
+            )
+
+    def run(self, args: argparse.Namespace, startup: Startup) -> int:
+        """Run the platform until it stops; the exit code (`adapters.exit_codes`)."""
+        return int(self._entry().run(args, startup))
+
+    def configured(self, settings: Settings) -> bool:
+        """Whether the settings set this chat platform up (its token is there)."""
+        if self.token_setting is None:
+            return False
+        field = next(
+            (
+                name
+                for name, info in type(settings).model_fields.items()
+                if info.validation_alias == self.token_setting
+            ),
+            None,
+        )
+        return field is not None and getattr(settings, field) is not None
+
+    async def doctor(self, settings: Settings, options: DoctorOptions) -> list[Check]:
+        """The platform's own checks for `verdict doctor`."""
+        checks: list[Check] = await self._entry().doctor(settings, options)
+        return checks
+
+    def _entry(self) -> Any:
+        """The entry module (`adapters.platform.PlatformEntry`, and `DoctorEntry` for a chat
+        platform with a token)."""
+        import importlib
+
+        return importlib.import_module(self.entry)
+
 
 PLATFORMS: tuple[Platform, ...] = (
     Platform(

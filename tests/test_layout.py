@@ -120,7 +120,7 @@ ADAPTER_ALLOWED: dict[str, set[str]] = {
     "console": {"exit_codes", "platform"},
     "discord": {"exit_codes", "platform", "doctor", "logs", "web"},
     "slack": {"exit_codes", "platform", "doctor", "logs", "web"},
-    "registry": {"platform"},
+    "registry": {"platform", "doctor"},  # for type checking only
     "diagnose": {"doctor", "platform", "registry"},
     "commands": {"exit_codes", "platform", "registry", "diagnose", "doctor", "logs", "console"},
     "cli": {"registry", "commands"},

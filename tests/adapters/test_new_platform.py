@@ -12,7 +12,7 @@ import pytest
 
 from adapters import registry
 from adapters.cli import main
-from adapters.platform import Option, Platform
+from adapters.registry import Option, Platform
 from bot.votes import Store
 
 ENTRY = '''
