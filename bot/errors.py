@@ -6,14 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-Surface = Literal["cli", "console", "discord", "slack"]
-HINTS: dict[str, str] = {
-    "cli": "`verdict list` shows every tool.",
-    "console": "`/tools` lists every tool.",
-    "discord": "`/tools` lists every tool, and /compare suggests names as you type.",
-    "slack": "`/tools [filter]` lists every tool, e.g. `/tools vision`.",
-}
-"""Where to look next, in words that exist on that surface: no `verdict list` inside a chat."""
+Surface = Literal["cli"]
+HINTS: dict[str, str] = {"cli": "`verdict list` shows every tool."}
+"""Where to look next on the command line. A chat platform says its own, in words that exist
+there (no `verdict list` inside a chat): `bot.commands.Request.hint`."""
 MAX_CHOICES = 5
 """At most this many "did you mean" choices per name."""
 
@@ -39,7 +35,11 @@ class VerdictError(Exception):
         self.message = message
 
     def for_surface(self, surface: str) -> str:
-        """The message with the hint that fits where it is read."""
+        """The message with the hint that fits where it is read (`HINTS`)."""
+        return self.with_hint(HINTS.get(surface, HINTS["cli"]))
+
+    def with_hint(self, hint: str) -> str:
+        """The message, with `hint` (where to look next) when it needs one."""
         return self.message
 
     @property
@@ -91,10 +91,10 @@ class UnknownTool(VerdictError):
             message = f"{self.base} {HINTS['cli']}"
         super().__init__(message)
 
-    def for_surface(self, surface: str) -> str:
+    def with_hint(self, hint: str) -> str:
         if self.suggestions:
             return self.base
-        return f"{self.base} {HINTS.get(surface, HINTS['cli'])}"
+        return f"{self.base} {hint}"
 
 
 class AmbiguousTool(VerdictError):
@@ -123,11 +123,11 @@ class Unresolved(VerdictError):
     def problems(self) -> Sequence[VerdictError]:
         return self._problems
 
-    def for_surface(self, surface: str) -> str:
+    def with_hint(self, hint: str) -> str:
         """Each problem once, and where to look next once, not after every name."""
         parts = [getattr(p, "base", p.message) for p in self._problems]
         if any(isinstance(p, UnknownTool) and not p.suggestions for p in self._problems):
-            parts.append(HINTS.get(surface, HINTS["cli"]))
+            parts.append(hint)
         return " ".join(parts)
 
 

@@ -375,7 +375,7 @@ class ConsoleSession:
                 )
             )
         except BadQuery as error:
-            await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
+            await self.chat.send_ephemeral(self.channel, user, error.message)
 
     def _info(self, text: str) -> None:
         self.chat.outbox.append(ConsoleMessage("info", text))

@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True)
 """What Discord offers a command: buttons, ephemeral answers, files, native polls."""
+HINT = "`/tools` lists every tool, and /compare suggests names as you type."
+"""Where to look next after a name that matches nothing."""
 MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
@@ -301,6 +303,7 @@ class DiscordVerdicts:
             user_id=str(interaction.user.id),
             rights=commands.Rights(admin=admin),
             can=CAN,
+            hint=HINT,
         )
 
     async def compare(self, interaction: discord.Interaction, query: str) -> None:

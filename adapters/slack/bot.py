@@ -77,6 +77,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False)
 """What Slack offers a command: buttons, ephemeral answers, files; no native polls."""
+HINT = "`/tools [filter]` lists every tool, e.g. `/tools vision`."
+"""Where to look next after a name that matches nothing."""
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
@@ -361,6 +363,7 @@ class SlackVerdicts:
             user_id=user,
             rights=commands.Rights(admin=admin),
             can=CAN,
+            hint=HINT,
         )
 
     def _bot_on(self, platform: SlackPlatform) -> ChatBot:

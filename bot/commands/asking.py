@@ -33,7 +33,7 @@ def refusal(error: VerdictError, request: Request) -> Private:
     """What the asker is told about a question that cannot be answered: the message with the
     hint for their platform, and the comparisons they may have meant. Where the platform has
     no buttons, the choices are part of the words."""
-    text = error.for_surface(request.platform)
+    text = error.with_hint(request.hint)
     choices = tuple(error.choices())
     if choices and not request.can.buttons:
         return Private(text=f"{text}\nTry: {'; '.join(c.query for c in choices)}")

@@ -38,8 +38,13 @@ class Rights(BaseModel):
     """May manage the channel: close anyone's card, change its settings and weekly verdicts."""
 
 
+CHAT_HINT = "`/tools` lists every tool."
+"""Where to look next after a name that matches nothing, in a chat that says nothing else."""
+
+
 class Request(BaseModel):
-    """Who asked, where, with what rights, on which platform (and what that platform can do)."""
+    """Who asked, where, with what rights, on which platform (and what that platform can do,
+    and where it tells people to look next)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -48,6 +53,7 @@ class Request(BaseModel):
     user_id: str
     rights: Rights = Rights()
     can: Capabilities = Capabilities()
+    hint: str = CHAT_HINT
 
 
 class Private(BaseModel):

@@ -25,4 +25,4 @@ async def close_card(desk: PollDesk, request: Request, card: CardRecord) -> str:
     try:
         return await desk.close(card, user_id=request.user_id, admin=request.rights.admin)
     except VerdictError as error:
-        return error.for_surface(request.platform)
+        return error.with_hint(request.hint)
