@@ -16,10 +16,11 @@ into `tool_counts` and the per-(tool set, winner) ones the leaderboard reads int
 the vote writer would have left. The `votes` rows themselves are not written: the leaderboard
 never reads them (that is its design).
 
-Measured in a fresh process per database, through `ChatBot.leaderboard` (the shared kept board,
-`leaderboards_of`, and the text an adapter posts): its first, cold call; steady calls; calls
-while votes keep coming (a recount due and running behind on every call). "Uncached" counts and
-fits on every call (`Leaderboards(refresh_seconds=0)`): the work each background recount does.
+Measured in a fresh process per database, through `bot.commands.ask_leaderboard` (the shared
+kept board, `leaderboards_of`, and the text an adapter posts): its first, cold call; steady
+calls; calls while votes keep coming (a recount due and running behind on every call).
+"Uncached" counts and fits on every call (`Leaderboards(refresh_seconds=0)`): the work each
+background recount does.
 RSS growth is the peak RSS over all of it against the RSS before the first call.
 """
 
@@ -315,7 +316,8 @@ def _report(rows: list[tuple[int, int, float, dict[str, Any]]], where: str) -> N
             f"{m['category_uncached']['p99']:>9.0f} ms | {m['rss_growth_mb']:>15.1f}"
         )
     print(
-        f"kept: {CACHED_CALLS} calls of ChatBot.leaderboard (shared kept board, text posted); "
+        f"kept: {CACHED_CALLS} calls of /leaderboard (bot.commands.ask_leaderboard, then shown; "
+        "shared kept board, text posted); "
         "cold: its first call, which counts and fits; recounting: "
         f"{BUSY_CALLS} calls while a recount is always due and running behind; uncached: "
         f"{UNCACHED_CALLS} counts + fits + text each, all tools / vision-language only."
