@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from bot.catalogue import Tool
 from bot.errors import BadQuery
@@ -119,8 +119,10 @@ class PairRecord(BaseModel):
     second_wins: int
     first_chance: float
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def voted(self) -> bool:
+        """False: no vote compared the two, `first_chance` is the fit's prediction only."""
         return self.votes > 0
 
 
