@@ -226,7 +226,7 @@ def rank_choices(
     entries: dict[int, LeaderboardEntry] = {}
     pairs: tuple[PairRecord, ...] = ()
     if fitted.sum() >= 2:
-        renumbered = np.cumsum(fitted) - 1
+        renumbered = (np.cumsum(fitted) - 1).astype(np.int32)
         fit_rows = groups[picks[counted]] == main
         fit_members = rows[fit_rows]
         params, errors = fit_luce(

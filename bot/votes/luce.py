@@ -50,24 +50,23 @@ def fit_luce(
 
     if n_items < 2:  # nothing to compare: the one item sits at the centre, exactly
         return np.zeros(n_items), np.zeros(n_items)
-    offered = members >= 0
-    items = np.where(offered, members, 0)
-    flat_items = items[offered]
-    counts = votes.astype(np.float64)
-    won = np.bincount(picks, weights=counts, minlength=n_items)
-    row_of_offer = np.nonzero(offered)[0]
-    counts_per_offer = counts[row_of_offer]
+    won = np.bincount(picks, weights=votes.astype(np.float64), minlength=n_items)
+    # Who was picked matters only through `won`; the rest of the model sees each tool set
+    # and the votes cast on it, so the steps (and the bands) run over distinct sets.
+    sets, shown = _per_tool_set(members, votes)
+    present = sets >= 0
+    flat_items = sets[present]
+    set_of_offer = np.nonzero(present)[0].astype(np.int32)
+    shown_per_offer = shown[set_of_offer]
 
     def step(params: np.ndarray) -> np.ndarray:
         """One MM step on centred log-strengths. The strengths are scaled to sum to n, as in
         choix: α is not scale-free, and this is the scale its fixed point is defined at."""
         weights = np.exp(params - params.max())
         weights *= n_items / weights.sum()
-        offered_weight = np.bincount(
-            row_of_offer, weights=weights[flat_items], minlength=len(members)
-        )
+        offered_weight = np.bincount(set_of_offer, weights=weights[flat_items], minlength=len(sets))
         exposure = np.bincount(
-            flat_items, weights=counts_per_offer / offered_weight[row_of_offer], minlength=n_items
+            flat_items, weights=shown_per_offer / offered_weight[set_of_offer], minlength=n_items
         )
         weights = (won + alpha * (weights.sum() - weights)) / (alpha * (n_items - 1) + exposure)
         logs = np.log(weights)
@@ -90,16 +89,11 @@ def fit_luce(
         jump = min(-float(np.sqrt((r @ r) / curvature)), -1.0) if curvature > 0 else -1.0
         landed = step(params - 2 * jump * r + jump * jump * v)
         params = landed if np.all(np.isfinite(landed)) else twice
-    return params, _standard_errors(params, items, offered, counts, n_items, prior)
+    return params, _standard_errors(params, sets, shown, n_items, prior)
 
 
 def _standard_errors(
-    params: np.ndarray,
-    items: np.ndarray,
-    offered: np.ndarray,
-    counts: np.ndarray,
-    n_items: int,
-    prior: float,
+    params: np.ndarray, sets: np.ndarray, shown: np.ndarray, n_items: int, prior: float
 ) -> np.ndarray:
     """Standard errors of the centred log-strengths: √diag of C·(I + λ·Id)⁻¹·C, where I is the
     information Σ n_S·(diag(p_S) − p_S p_Sᵀ) over the tool sets S shown, λ the prior's
@@ -110,11 +104,10 @@ def _standard_errors(
     pseudo-inverse then gave zero-width bands, and a near-singular inverse bands in the
     billions. With it every band is finite, and across a gap it is as wide as the prior says
     (which is why the board ranks only one connected group). With many votes λ is lost
-    beside I. p_S depends only on the set, so rows with the same set are added up first: the
-    cost follows the distinct sets, not the (set, pick) rows."""
+    beside I. p_S depends only on the set: the cost follows the distinct sets, not the (set,
+    pick) rows, and the matrix is filled a pair of columns at a time (one n² temporary)."""
     import numpy as np
 
-    sets, shown = _per_tool_set(items, offered, counts)
     present = sets >= 0
     at = np.where(present, sets, 0)
     strength = np.where(present, np.exp(params - params.max())[at], 0.0)
@@ -123,14 +116,15 @@ def _standard_errors(
     information = np.zeros(n_items * n_items)
     width = sets.shape[1]
     for a in range(width):
-        for b in range(width):
+        for b in range(a + 1, width):  # sets are sorted: each pair once, below the diagonal
             both = present[:, a] & present[:, b]
             information -= np.bincount(
-                (at[:, a] * n_items + at[:, b])[both],
+                at[both, b].astype(np.int64) * n_items + at[both, a],
                 weights=(weighted[:, a] * p[:, b])[both],
                 minlength=n_items * n_items,
             )
     information = information.reshape(n_items, n_items)
+    information += information.T
     information[np.diag_indices(n_items)] += (
         np.bincount(at[present], weights=weighted[present], minlength=n_items) + prior
     )
@@ -139,14 +133,13 @@ def _standard_errors(
     return np.sqrt(np.clip(centred, 0.0, None))
 
 
-def _per_tool_set(
-    items: np.ndarray, offered: np.ndarray, counts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct tool sets among the rows (each sorted, −1 pads first) and the votes cast
-    on each, whatever was picked."""
+def _per_tool_set(members: np.ndarray, votes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct tool sets among the rows (each sorted, −1 pads first, as int32) and the
+    votes cast on each, whatever was picked."""
     import numpy as np
 
-    rows = np.sort(np.where(offered, items, -1), axis=1)
+    rows = members.astype(np.int32)  # a copy, sorted in place
+    rows.sort(axis=1)
     n = int(rows.max(initial=0)) + 2
     bits = max(1, n.bit_length())
     if bits * rows.shape[1] <= 63:  # one integer per set: a 1-D unique
@@ -157,5 +150,5 @@ def _per_tool_set(
         _, first, group = np.unique(key, return_index=True, return_inverse=True)
     else:
         _, first, group = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-    summed = np.bincount(group.ravel(), weights=counts, minlength=len(first))
+    summed = np.bincount(group.ravel(), weights=votes.astype(np.float64), minlength=len(first))
     return rows[first], summed

@@ -22,9 +22,9 @@ def vote_groups(n_items: int, members: np.ndarray) -> np.ndarray:
     of ~10⁵ rows one by one."""
     import numpy as np
 
-    labels = np.arange(n_items)
+    labels = np.arange(n_items, dtype=np.int32)
     present = members >= 0
-    at = np.where(present, members, 0)
+    at = np.where(present, members, 0).astype(np.int32, copy=False)
     if not present.any():
         return labels
     widest = n_items  # larger than any label
