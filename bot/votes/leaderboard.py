@@ -202,9 +202,12 @@ def rank_choices(
     ).reshape(n)
     members, picks, votes = counts.members, counts.picks, counts.votes
     kept, counted = _kept(members, picks, eligible)
-    appearances = np.bincount(
-        members[kept], weights=np.broadcast_to(votes[:, None], members.shape)[kept], minlength=n
-    ).astype(np.int64)
+    appearances = np.zeros(n, dtype=np.int64)
+    for column in range(members.shape[1]):  # a column at a time: no rows × width temporary
+        on = kept[:, column]
+        appearances += np.bincount(members[on, column], weights=votes[on], minlength=n).astype(
+            np.int64
+        )
     wins = np.bincount(picks[counted], weights=votes[counted], minlength=n).astype(np.int64)
 
     # Only tools joined by a path of votes can be rated on one scale: the board ranks the
@@ -315,11 +318,15 @@ def _pairs(
     import numpy as np
 
     index = {slug: k for k, slug in enumerate(counts.slugs)}
-    place = np.full(len(counts.slugs) + 1, -1)  # the last entry maps −1 to itself
+    place = np.full(len(counts.slugs) + 1, -1, dtype=np.int32)  # the last maps −1 to itself
     for k, entry in enumerate(top):
         place[index[entry.slug]] = k
+    among = (place[rows] >= 0).sum(axis=1) >= 2  # rows showing two of the top: a few
     shown, won = pair_counts(
-        len(top), place[rows], place[counts.picks[counted]], counts.votes[counted]
+        len(top),
+        place[rows[among]],
+        place[counts.picks[counted][among]],
+        counts.votes[counted][among],
     )
     records = []
     for a, first in enumerate(top):

@@ -15,7 +15,7 @@ solve. numpy only, imported when a fit runs: no scipy.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,9 +54,21 @@ def fit_luce(
     # Who was picked matters only through `won`; the rest of the model sees each tool set
     # and the votes cast on it, so the steps (and the bands) run over distinct sets.
     sets, shown = _per_tool_set(members, votes)
+    params = _strengths(n_items, sets, shown, won, alpha)
+    return params, _standard_errors(params, sets, shown, n_items, prior)
+
+
+def _strengths(
+    n_items: int, sets: np.ndarray, shown: np.ndarray, won: np.ndarray, alpha: float
+) -> np.ndarray:
+    """The MM iteration to the fixed point above, from all-equal strengths. Its working
+    arrays are this function's: they are gone before the bands need their memory."""
+    import numpy as np
+
     present = sets >= 0
     flat_items = sets[present]
     set_of_offer = np.nonzero(present)[0].astype(np.int32)
+    del present
     shown_per_offer = shown[set_of_offer]
 
     def step(params: np.ndarray) -> np.ndarray:
@@ -82,14 +94,13 @@ def fit_luce(
         once = step(params)
         twice = step(once)
         if settled(once, twice):
-            params = twice
-            break
+            return twice
         r, v = once - params, twice - 2 * once + params
         curvature = float(v @ v)
         jump = min(-float(np.sqrt((r @ r) / curvature)), -1.0) if curvature > 0 else -1.0
         landed = step(params - 2 * jump * r + jump * jump * v)
         params = landed if np.all(np.isfinite(landed)) else twice
-    return params, _standard_errors(params, sets, shown, n_items, prior)
+    return params
 
 
 def _standard_errors(
@@ -108,47 +119,53 @@ def _standard_errors(
     pick) rows, and the matrix is filled a pair of columns at a time (one n² temporary)."""
     import numpy as np
 
-    present = sets >= 0
-    at = np.where(present, sets, 0)
-    strength = np.where(present, np.exp(params - params.max())[at], 0.0)
-    p = strength / strength.sum(axis=1, keepdims=True)
-    weighted = shown[:, None] * p
-    information = np.zeros(n_items * n_items)
-    width = sets.shape[1]
-    for a in range(width):
-        for b in range(a + 1, width):  # sets are sorted: each pair once, below the diagonal
-            both = present[:, a] & present[:, b]
-            information -= np.bincount(
-                at[both, b].astype(np.int64) * n_items + at[both, a],
-                weights=(weighted[:, a] * p[:, b])[both],
-                minlength=n_items * n_items,
-            )
-    information = information.reshape(n_items, n_items)
-    information += information.T
-    information[np.diag_indices(n_items)] += (
-        np.bincount(at[present], weights=weighted[present], minlength=n_items) + prior
-    )
+    information = _information(params, sets, shown, n_items)
+    information[np.diag_indices(n_items)] += prior
     covariance = np.linalg.inv(information)
+    del information
     centred = np.diag(covariance) - 2.0 * covariance.mean(axis=1) + float(covariance.mean())
     return np.sqrt(np.clip(centred, 0.0, None))
 
 
-def _per_tool_set(members: np.ndarray, votes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct tool sets among the rows (each sorted, −1 pads first, as int32) and the
-    votes cast on each, whatever was picked."""
+def _information(params: np.ndarray, sets: np.ndarray, shown: np.ndarray, n_items: int) -> Any:
+    """Σ n_S·(diag(p_S) − p_S p_Sᵀ) as an n×n array; its per-set working arrays are freed on
+    return, before the inverse needs two more n×n arrays."""
     import numpy as np
 
-    rows = members.astype(np.int32)  # a copy, sorted in place
-    rows.sort(axis=1)
-    n = int(rows.max(initial=0)) + 2
-    bits = max(1, n.bit_length())
-    if bits * rows.shape[1] <= 63:  # one integer per set: a 1-D unique
-        key = np.zeros(len(rows), dtype=np.int64)
-        for column in rows.T:
-            key <<= bits
-            key |= column + 1
-        _, first, group = np.unique(key, return_index=True, return_inverse=True)
-    else:
-        _, first, group = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-    summed = np.bincount(group.ravel(), weights=votes.astype(np.float64), minlength=len(first))
-    return rows[first], summed
+    present = sets >= 0
+    at = np.where(present, sets, 0).astype(np.int64)
+    strength = np.where(present, np.exp(params - params.max())[at], 0.0)
+    p = strength / strength.sum(axis=1, keepdims=True)
+    del strength
+    weighted = shown[:, None] * p
+    information = np.zeros(n_items * n_items)
+    width = sets.shape[1]
+    for a in range(width):
+        for b in range(a + 1, width):  # each pair of columns once, both of its cells
+            both = present[:, a] & present[:, b]
+            cells = np.concatenate(
+                (at[both, b] * n_items + at[both, a], at[both, a] * n_items + at[both, b])
+            )
+            off_diagonal = (weighted[:, a] * p[:, b])[both]
+            information -= np.bincount(
+                cells, weights=np.tile(off_diagonal, 2), minlength=n_items * n_items
+            )
+    information = information.reshape(n_items, n_items)
+    information[np.diag_indices(n_items)] += np.bincount(
+        at[present], weights=weighted[present], minlength=n_items
+    )
+    return information
+
+
+def _per_tool_set(members: np.ndarray, votes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The tool sets among the rows, a run of rows with the same set merged into one entry
+    with the votes cast on it, whatever was picked. The counts come with each set's picks
+    side by side (`choices` groups them), so runs find them without a sort; where a set comes
+    back later it is simply a second entry, which the sums above do not mind."""
+    import numpy as np
+
+    rows = members.astype(np.int32, copy=False)
+    if not len(rows):
+        return rows, np.zeros(0)
+    starts = np.flatnonzero(np.concatenate(([True], np.any(rows[1:] != rows[:-1], axis=1))))
+    return rows[starts], np.add.reduceat(votes.astype(np.float64), starts)
