@@ -151,8 +151,9 @@ def _information(params: np.ndarray, sets: np.ndarray, shown: np.ndarray, n_item
                 cells, weights=np.tile(off_diagonal, 2), minlength=n_items * n_items
             )
     information = information.reshape(n_items, n_items)
+    # the diagonal: n·p_i − n·p_i², each item of each set
     information[np.diag_indices(n_items)] += np.bincount(
-        at[present], weights=weighted[present], minlength=n_items
+        at[present], weights=(weighted * (1.0 - p))[present], minlength=n_items
     )
     return information
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.catalogue import Catalogue, Tool
 from bot.votes import StoredVote, build_leaderboard, count_choices
-from bot.votes.luce import fit_luce
+from bot.votes.luce import PRIOR_PRECISION, fit_luce
 
 SLUGS = (
     "gpt-5",
@@ -181,4 +181,21 @@ def test_the_fit_is_choix_on_connected_graphs_with_enough_votes(
     )
     expected = np.asarray(choix.ilsr_top1(n, data, alpha=0.01))[order]
     assert np.allclose(params, expected - expected.mean(), atol=1e-5)
-    assert np.all(errors > 0) and np.all(errors <= np.sqrt(10.0))
+    # The bands: the Fisher information written out vote by vote, its pseudo-inverse (the
+    # old form, without the prior), centred.
+    information = np.zeros((n, n))
+    strength = np.exp(params)
+    for tools, _, count in ballots:
+        at = [counts.slugs.index(SLUGS[t]) for t in tools]
+        p = strength[at] / strength[at].sum()
+        information[np.ix_(at, at)] += count * (np.diag(p) - np.outer(p, p))
+    # pinv(I) for a connected graph, whose only null direction is the all-ones vector
+    textbook = np.sqrt(np.diag(np.linalg.inv(information + 1.0 / n) - 1.0 / n))
+    # The prior (precision λ) only narrows a band, and by at most √(μ/(μ+λ)), μ the weakest
+    # direction the votes pin down: next to nothing once every tool has many votes.
+    weakest = np.linalg.eigvalsh(information)[1]  # [0] is the shared constant's 0
+    floor = np.sqrt(weakest / (weakest + PRIOR_PRECISION))
+    assert np.all(errors <= textbook * 1.0001)
+    assert np.all(errors >= textbook * floor * 0.9999)
+    if weakest > 50:
+        assert np.allclose(errors, textbook, rtol=0.001)
