@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     board.add_argument("--category", help="only tools of this category, e.g. vision-language")
     board.add_argument("--json", action="store_true", help="print one JSON object")
     board.add_argument(
+        "--pairs",
+        action="store_true",
+        help="also list head to head: each top pair's record and the fit's (predicted) chance",
+    )
+    board.add_argument(
         "--png",
         type=Path,
         metavar="FILE",

@@ -162,7 +162,11 @@ def _leaderboard(args: argparse.Namespace) -> int:
         return _unanswerable(error, as_json=args.json)
     counts = asyncio.run(_read_store(read_choice_counts, count_choices(())))
     board = rank_choices(counts, catalogue.by_slug, category=args.category)
-    print(json_format.render_leaderboard(board) if args.json else text.render_leaderboard(board))
+    print(
+        json_format.render_leaderboard(board)
+        if args.json
+        else text.render_leaderboard(board, pairs=args.pairs)
+    )
     if args.png is not None:
         return _write_chart(board, args.png)
     return EXIT_OK

@@ -11,7 +11,18 @@ from bot.render.facts import released
 from bot.render.layout import CARD_CHARS, fit, headline
 from bot.render.lines import card_sections, tally_line
 from bot.render.lists import ToolPage, page_heading
-from bot.votes import MEANING, Leaderboard, entry_summary, freshness_note, scope_note
+from bot.votes import (
+    MEANING,
+    RANKS_MEANING,
+    Leaderboard,
+    band_text,
+    entry_summary,
+    freshness_note,
+    not_comparable_text,
+    preliminary_text,
+    rank_text,
+    scope_note,
+)
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -167,13 +178,15 @@ def tools_embed(page: ToolPage) -> discord.Embed:
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     scope = f" · {board.category}" if board.category else ""
     lines = [
-        f"**{place}. {safe(entry.name)}** {entry.rating} ({entry.low}–{entry.high}): "
+        f"**{rank_text(entry)}. {safe(entry.name)}** {band_text(entry)}: "
         f"{safe(entry_summary(entry))}"
-        for place, entry in enumerate(board.ranked, start=1)
+        for entry in board.ranked
     ] or [f"No tool has {board.min_votes} votes yet, so nothing is ranked."]
-    if board.unranked:
-        waiting = "; ".join(safe(entry_summary(e)) for e in board.unranked)
-        lines.append(f"\nNot ranked yet (under {board.min_votes} votes): {waiting}.")
+    for part in (preliminary_text(board), not_comparable_text(board)):
+        if part:
+            lines.append(f"\n{safe(part)}")
+    if board.ranked:
+        lines.append(f"\n_{RANKS_MEANING}_")
     note = scope_note(board)
     lines.append(f"\n_{MEANING}{' ' + note if note else ''}_")
     footer = f"From {board.total_votes} votes · Luce choice model"

@@ -15,10 +15,15 @@ from bot.render.lists import ToolPage, page_heading
 from bot.votes import (
     KEYCAPS,
     MEANING,
+    RANKS_MEANING,
     SLACK_NAMES,
     Leaderboard,
+    band_text,
     entry_summary,
     freshness_note,
+    not_comparable_text,
+    preliminary_text,
+    rank_text,
     scope_note,
 )
 
@@ -240,8 +245,8 @@ def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
 def leaderboard_blocks(board: Leaderboard) -> list[Block]:
     scope = f" · {board.category}" if board.category else ""
     lines = [
-        f"*{place}. {escape(e.name)}* {e.rating} ({e.low}–{e.high}): {escape(entry_summary(e))}"
-        for place, e in enumerate(board.ranked, start=1)
+        f"*{rank_text(e)}. {escape(e.name)}* {band_text(e)}: {escape(entry_summary(e))}"
+        for e in board.ranked
     ] or [f"No tool has {board.min_votes} votes yet, so nothing is ranked."]
     blocks: list[Block] = [
         {
@@ -250,10 +255,11 @@ def leaderboard_blocks(board: Leaderboard) -> list[Block]:
         },
         _section("\n".join(lines)),
     ]
-    if board.unranked:
-        waiting = "; ".join(escape(entry_summary(e)) for e in board.unranked)
-        blocks.append(_context(f"Not ranked yet (under {board.min_votes} votes): {waiting}."))
-    notes = " ".join(filter(None, [scope_note(board), freshness_note(board)]))
+    for part in (preliminary_text(board), not_comparable_text(board)):
+        if part:
+            blocks.append(_context(escape(part)))
+    ranks = RANKS_MEANING if board.ranked else None
+    notes = " ".join(filter(None, [ranks, scope_note(board), freshness_note(board)]))
     blocks.append(
         _context(f"{MEANING}{' ' + notes if notes else ''} From {board.total_votes} votes.")
     )

@@ -14,8 +14,17 @@ from typing import Any
 from bot.catalogue import Catalogue, Panel, Tool
 from bot.compare import ToolColumn, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
+from bot.render.chart import axis_range
 from bot.render.facts import released, stated_facts
-from bot.votes import HeadToHead, Leaderboard
+from bot.votes import (
+    RANKS_MEANING,
+    HeadToHead,
+    Leaderboard,
+    apart_reason,
+    band_text,
+    rank_text,
+    record_text,
+)
 from bot.weekly import PublicPost
 
 Context = dict[str, Any]
@@ -214,59 +223,81 @@ def tool_page(card: VerdictCard, tool: Tool, catalogue: Catalogue) -> Context:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """The leaderboard drawn as bands on one rating axis, in SVG user units."""
+    """The leaderboard drawn as bands on one rating axis. Heights are in CSS pixels, x in
+    percent of the chart's width: the SVG has no viewBox, so it is as wide as the page and its
+    text keeps its real size (13 px) on a 360-px phone as on a desktop."""
 
-    width: int
     height: int
     rows: list[Context] = field(default_factory=list)
     ticks: list[Context] = field(default_factory=list)
 
 
-CHART_WIDTH = 640
-LABEL_WIDTH = 190
-ROW_HEIGHT = 26
-AXIS_HEIGHT = 28
+ROW_HEIGHT = 46
+"""A row per tool: its rank and name (left) and rating (right) on one line, its band below."""
+AXIS_HEIGHT = 22
+CHART_EDGE = 3.0
+"""Percent kept free at each side, so a dot at the axis' end is drawn whole."""
+NAME_CHARS = 24
 
 
 def leaderboard_chart(board: Leaderboard) -> Chart:
-    """Ranked tools as a dot on their 95% band; unranked tools greyed below, without a band."""
-    ranked = [e for e in board.ranked if e.rating is not None]
-    lows = [e.low for e in ranked if e.low is not None] or [1400]
-    highs = [e.high for e in ranked if e.high is not None] or [1600]
-    lo, hi = min(lows), max(highs)
-    lo, hi = (lo - 10, hi + 10) if hi - lo < 20 else (lo, hi)
-    plot = CHART_WIDTH - LABEL_WIDTH - 20
+    """Ranked tools as a dot on their 95% band, the axis fitted to their bands; preliminary
+    tools greyed below (bands cut at the axis' ends), then tools not comparable yet, unplotted."""
+    lo, hi = axis_range(board)
 
-    def x(value: int | None) -> float:
-        return round(LABEL_WIDTH + plot * ((value or lo) - lo) / (hi - lo), 1)
+    def x(value: float) -> str:
+        share = min(max((value - lo) / (hi - lo), 0.0), 1.0)
+        return f"{CHART_EDGE + share * (100 - 2 * CHART_EDGE):.2f}%"
 
     rows: list[Context] = []
-    for place, entry in enumerate(ranked, start=1):
-        rows.append(
-            {
-                "y": AXIS_HEIGHT + (place - 1) * ROW_HEIGHT,
-                "label": f"{place}. {entry.name}",
-                "ranked": True,
-                "x_low": x(entry.low),
-                "x_high": x(entry.high),
-                "x_rating": x(entry.rating),
-                "title": f"{entry.name}: {entry.rating} ({entry.low}–{entry.high}), "
-                f"{_votes(entry.votes)}",
+    for entry in (*board.ranked, *board.unranked, *board.not_comparable):
+        y = AXIS_HEIGHT + len(rows) * ROW_HEIGHT
+        name = entry.name if len(entry.name) <= NAME_CHARS else entry.name[: NAME_CHARS - 1] + "…"
+        rated = entry.rating is not None and entry.low is not None and entry.high is not None
+        if entry.rank is not None:
+            kind, left, right = "ranked", f"{rank_text(entry)}  {name}", band_text(entry)
+        elif rated:
+            kind, left, right = "preliminary", f"{name} · preliminary", band_text(entry)
+        else:
+            kind, left, right = "apart", f"{name} · not comparable yet", _votes(entry.votes)
+        row: Context = {
+            "slug": entry.slug,
+            "kind": kind,
+            "left": left,
+            "right": right,
+            "text_y": y + 16,
+            "band_y": y + 32,
+            "title": f"{entry.name}: {right}, {_votes(entry.votes)}",
+            "x_low": None,
+        }
+        if rated:
+            row |= {
+                "x_low": x(entry.low or 0),
+                "x_high": x(entry.high or 0),
+                "x_rating": x(entry.rating or 0),
             }
-        )
-    for entry in board.unranked:
-        rows.append(
-            {
-                "y": AXIS_HEIGHT + len(rows) * ROW_HEIGHT,
-                "label": entry.name,
-                "ranked": False,
-                "title": f"{entry.name}: {_votes(entry.votes)}, under {board.min_votes}",
-            }
-        )
-    step = max(50, round((hi - lo) / 4 / 50) * 50)
-    first = (lo // step + 1) * step
-    ticks = [{"x": x(v), "label": str(v)} for v in range(first, hi, step)]
-    return Chart(CHART_WIDTH, AXIS_HEIGHT + max(1, len(rows)) * ROW_HEIGHT + 8, rows, ticks)
+        rows.append(row)
+    span = hi - lo
+    step = next(s for s in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000) if span / s <= 5)
+    ticks = [
+        {"x": x(v), "label": str(v)} for v in range(int(lo // step + 1) * step, int(hi) + 1, step)
+    ]
+    return Chart(AXIS_HEIGHT + max(1, len(rows)) * ROW_HEIGHT + 6, rows, ticks)
+
+
+def pair_rows(board: Leaderboard) -> list[Context]:
+    """Head to head for the page: record where voted, the fit's chance always (predicted where
+    never voted on)."""
+    return [
+        {
+            "first": p.first_name,
+            "second": p.second_name,
+            "record": record_text(p),
+            "chance": f"{p.first_name} {round(p.first_chance * 100)}%",
+            "predicted": not p.voted,
+        }
+        for p in board.pairs
+    ]
 
 
 def leaderboard_page(board: Leaderboard, categories: Sequence[str]) -> Context:
@@ -283,7 +314,11 @@ def leaderboard_page(board: Leaderboard, categories: Sequence[str]) -> Context:
         "scope": scope,
         "chart": leaderboard_chart(board),
         "categories": categories,
-        "unranked_votes": {e.slug: _votes(e.votes) for e in board.unranked},
+        "pairs": pair_rows(board),
+        "pair_tools": len({p.first for p in board.pairs} | {p.second for p in board.pairs}),
+        "ranks_meaning": RANKS_MEANING,
+        "rank_text": rank_text,
+        "apart_reason": apart_reason,
     }
 
 

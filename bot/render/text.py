@@ -20,7 +20,17 @@ from bot.render.layout import (
     fit,
     layout,
 )
-from bot.votes import MEANING, Leaderboard, entry_summary, scope_note
+from bot.votes import (
+    MEANING,
+    RANKS_MEANING,
+    Leaderboard,
+    not_comparable_text,
+    pair_line,
+    preliminary_text,
+    rank_text,
+    scope_note,
+    votes_text,
+)
 
 WIDTH = 80
 LABEL_WIDTH = 12
@@ -238,28 +248,49 @@ def render_posted(posted: PostedCard, *, card_number: str | None = None) -> str:
     return "\n".join(["Weekly verdict", *_wrap(posted.recap, WIDTH), card])
 
 
-def render_leaderboard(board: Leaderboard) -> str:
+def render_leaderboard(board: Leaderboard, *, pairs: bool = False) -> str:
+    """The board as a fixed-width table (80 columns); with `pairs`, the head-to-head list of
+    the top tools after it."""
     scope = f"category {board.category}" if board.category else "all tools"
-    lines = [f"Community leaderboard ({scope}), from {board.total_votes} votes"]
+    lines = [f"Community leaderboard ({scope}), from {votes_text(board.total_votes)}"]
     if board.ranked:
         lines.append(
-            f"{'#':>2}  {'Tool':<24} {'Rating':>6}  {'95% band':<11} {'On cards':>8} {'Picked':>6}"
+            f"{'Rank':<10} {'Tool':<22} {'Rating':>6}  {'95% band':<11} {'On cards':>8} "
+            f"{'Picked':>6}"
         )
-        for place, entry in enumerate(board.ranked, start=1):
+        for entry in board.ranked:
             band = f"{entry.low}-{entry.high}"
             lines.append(
-                f"{place:>2}  {entry.name[:24]:<24} {entry.rating:>6}  {band:<11} "
+                f"{rank_text(entry):<10} {entry.name[:22]:<22} {entry.rating:>6}  {band:<11} "
                 f"{entry.votes:>8} {entry.wins:>6}"
             )
     else:
         lines.append(f"No tool has {board.min_votes} votes yet, so nothing is ranked.")
-    if board.unranked:
-        waiting = "; ".join(entry_summary(e) for e in board.unranked)
-        lines.extend(
-            _hanging(f"Not ranked yet (under {board.min_votes} votes): {waiting}.", "", "  ")
-        )
+    for part in (preliminary_text(board), not_comparable_text(board)):
+        if part:
+            lines.extend(_hanging(part, "", "  "))
+    if pairs:
+        lines.extend(_pairs(board))
     lines.extend(_hanging(MEANING, "", "  "))
+    if board.ranked:
+        lines.extend(_hanging(RANKS_MEANING, "", "  "))
     note = scope_note(board)
     if note:
         lines.extend(_hanging(note, "", "  "))
     return "\n".join(lines)
+
+
+def _pairs(board: Leaderboard) -> list[str]:
+    """Head to head among the top tools: the record where voted, the fit's chance always."""
+    if not board.pairs:
+        return ["Head to head: needs two ranked tools."]
+    top = len({p.first for p in board.pairs} | {p.second for p in board.pairs})
+    lines = _hanging(
+        f"Head to head among the top {top} ranked tools: wins–wins of the votes on cards "
+        "showing both, and the fit's chance for the first (predicted where never voted on).",
+        "",
+        "  ",
+    )
+    for pair in board.pairs:
+        lines.extend(_hanging(pair_line(pair), "  ", "    "))
+    return lines

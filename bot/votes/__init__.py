@@ -2,6 +2,18 @@
 what they add up to (tally, leaderboard, export), and how tally edits are paced (coalesce)."""
 
 from bot.votes.batch import VoteWrite
+from bot.votes.board_words import (
+    RANKS_MEANING,
+    apart_reason,
+    band_text,
+    chance_text,
+    not_comparable_text,
+    pair_line,
+    preliminary_text,
+    rank_text,
+    record_text,
+    votes_text,
+)
 from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
 from bot.votes.coalesce import EditCoalescer
 from bot.votes.export import votes_csv, votes_json
@@ -10,6 +22,7 @@ from bot.votes.leaderboard import (
     Leaderboard,
     LeaderboardEntry,
     Leaderboards,
+    PairRecord,
     build_leaderboard,
     check_category,
     entry_summary,
@@ -43,6 +56,7 @@ from bot.votes.tally import CommunityTally
 __all__ = [
     "KEYCAPS",
     "MEANING",
+    "RANKS_MEANING",
     "SLACK_NAMES",
     "AlsoInTransaction",
     "CardRecord",
@@ -55,13 +69,17 @@ __all__ = [
     "LeaderboardEntry",
     "Leaderboards",
     "NothingStored",
+    "PairRecord",
     "ReactionEvent",
     "Store",
     "StoreError",
     "StoredVote",
     "VoteOutcome",
     "VoteWrite",
+    "apart_reason",
+    "band_text",
     "build_leaderboard",
+    "chance_text",
     "check_category",
     "choice_for",
     "count_choices",
@@ -69,11 +87,17 @@ __all__ = [
     "freshness_note",
     "handle_reaction",
     "leaderboards_of",
+    "not_comparable_text",
+    "pair_line",
+    "preliminary_text",
     "rank_choices",
+    "rank_text",
     "read_choice_counts",
+    "record_text",
     "scope_note",
     "utc_now",
     "vote_emoji",
     "votes_csv",
     "votes_json",
+    "votes_text",
 ]

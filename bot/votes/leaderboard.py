@@ -20,12 +20,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from bot.catalogue import Tool
 from bot.errors import BadQuery
 from bot.votes.choices import ChoiceCounts, count_choices, off_loop, read_choice_counts
 from bot.votes.luce import fit_luce
+from bot.votes.ranks import pair_counts, ranks_from_bands, vote_groups
 from bot.votes.store import Store, StoredVote
 
 if TYPE_CHECKING:
@@ -34,7 +35,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIN_VOTES = 10
-"""A tool needs this many votes cast on cards holding it before it is ranked."""
+"""A tool needs this many votes cast on cards holding it before it is ranked; under it, it is
+preliminary: rated with its band, listed apart."""
+PAIR_TOOLS = 12
+"""Head to head is shown among this many tools from the top (66 pairs): beyond, a list of
+every pair would bury the ones people compare."""
 REGULARISATION = 0.01
 """Keeps a tool that never won finite; small enough not to pull real differences together."""
 RATING_BASE = 1500.0
@@ -86,17 +91,57 @@ class LeaderboardEntry(BaseModel):
     rating: int | None = None
     low: int | None = None
     high: int | None = None
+    rank: int | None = None
+    """1 + the ranked tools whose band lies wholly above this one's: overlapping bands share a
+    rank (LMArena's rule). None for tools not ranked."""
+    lowest_rank: int | None = None
+    """The worst rank the bands allow: `rank`–`lowest_rank` is the rank spread."""
+    preliminary: bool = False
+    """Under the board's minimum of votes: rated, with a band, but not ranked yet."""
+    compared_with: tuple[str, ...] = ()
+    """For a tool the votes do not connect to the ranked ones: names of tools it was voted
+    on against (a few), to say why it is not comparable yet."""
+
+
+class PairRecord(BaseModel):
+    """Two ranked tools head to head: the votes on cards showing both, who those votes picked,
+    and the fit's chance that people pick `first` over `second` (predicted from every vote,
+    the only figure there is for a pair never voted on)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    first: str
+    first_name: str
+    second: str
+    second_name: str
+    votes: int
+    first_wins: int
+    second_wins: int
+    first_chance: float
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def voted(self) -> bool:
+        """False: no vote compared the two, `first_chance` is the fit's prediction only."""
+        return self.votes > 0
 
 
 class Leaderboard(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     ranked: tuple[LeaderboardEntry, ...]
+    """Tools with at least `min_votes`, connected by votes, best rank first."""
     unranked: tuple[LeaderboardEntry, ...]
-    """Tools with votes, but fewer than `min_votes`: listed apart, not ranked."""
+    """Tools with votes, but fewer than `min_votes`: preliminary, listed apart, not ranked (a
+    rating and band when the votes connect them to the ranked tools)."""
     min_votes: int
     category: str | None
     total_votes: int
+    not_comparable: tuple[LeaderboardEntry, ...] = ()
+    """Tools with votes but no path of votes to the ranked ones: no rating is comparable."""
+    pairs: tuple[PairRecord, ...] = ()
+    """Head to head among the first `PAIR_TOOLS` ranked tools: voted pairs (most votes first),
+    then the pairs never voted on, with their predicted chance."""
     counted_at: datetime | None = None
     """When the votes were read, for boards kept between votes (None: read just now)."""
     refresh_seconds: float | None = None
@@ -157,58 +202,151 @@ def rank_choices(
     ).reshape(n)
     members, picks, votes = counts.members, counts.picks, counts.votes
     kept, counted = _kept(members, picks, eligible)
-    appearances = np.bincount(
-        members[kept], weights=np.broadcast_to(votes[:, None], members.shape)[kept], minlength=n
-    ).astype(np.int64)
+    appearances = np.zeros(n, dtype=np.int64)
+    for column in range(members.shape[1]):  # a column at a time: no rows × width temporary
+        on = kept[:, column]
+        appearances += np.bincount(members[on, column], weights=votes[on], minlength=n).astype(
+            np.int64
+        )
     wins = np.bincount(picks[counted], weights=votes[counted], minlength=n).astype(np.int64)
 
-    rankable = appearances >= max(min_votes, 1)
-    entries: dict[str, LeaderboardEntry] = {}
-    if rankable.sum() >= 2:
-        fit_kept, fitted = _kept(members, picks, rankable)
-        if fitted.any():
-            renumbered = np.cumsum(rankable) - 1
-            params, errors = fit_luce(
-                int(rankable.sum()),
-                np.where(fit_kept, renumbered[members], -1)[fitted],
-                renumbered[picks[fitted]],
-                votes[fitted],
-                alpha=REGULARISATION,
-            )
-            for i in np.nonzero(rankable)[0]:
-                slug, k = counts.slugs[i], renumbered[i]
-                entries[slug] = LeaderboardEntry(
-                    slug=slug,
-                    name=tools[slug].name,
-                    votes=int(appearances[i]),
-                    wins=int(wins[i]),
-                    rating=_points(params[k]),
-                    low=_points(params[k] - Z_95 * errors[k]),
-                    high=_points(params[k] + Z_95 * errors[k]),
-                )
-    ranked = sorted(entries.values(), key=lambda e: (-(e.rating or 0), e.slug))
-    unranked = sorted(
-        (
-            LeaderboardEntry(
+    # Only tools joined by a path of votes can be rated on one scale: the board ranks the
+    # group holding the most tools over the minimum (then the most votes) and lists the rest
+    # as not comparable yet, whatever their own ratings would say.
+    rows = np.where(kept, members, -1)[counted]
+    groups = vote_groups(n, rows)
+    in_rows = np.zeros(n, dtype=bool)
+    in_rows[rows[rows >= 0]] = True
+    enough = in_rows & (appearances >= max(min_votes, 1))
+    main = -1
+    if in_rows.any():
+        sizes = np.bincount(groups[enough], minlength=n)
+        weight = np.bincount(groups[in_rows], weights=appearances[in_rows], minlength=n)
+        main = min(np.unique(groups[in_rows]), key=lambda g: (-sizes[g], -weight[g], g))
+    fitted = in_rows & (groups == main)
+    ranked_ids = np.nonzero(fitted & enough)[0] if (fitted & enough).sum() >= 2 else ()
+
+    entries: dict[int, LeaderboardEntry] = {}
+    pairs: tuple[PairRecord, ...] = ()
+    if fitted.sum() >= 2:
+        renumbered = (np.cumsum(fitted) - 1).astype(np.int32)
+        fit_rows = groups[picks[counted]] == main
+        fit_members = rows[fit_rows]
+        params, errors = fit_luce(
+            int(fitted.sum()),
+            np.where(fit_members >= 0, renumbered[np.where(fit_members >= 0, fit_members, 0)], -1),
+            renumbered[picks[counted][fit_rows]],
+            votes[counted][fit_rows],
+            alpha=REGULARISATION,
+        )
+        lows, highs = params - Z_95 * errors, params + Z_95 * errors
+        at = renumbered[ranked_ids] if len(ranked_ids) else np.zeros(0, dtype=np.int64)
+        best, worst = ranks_from_bands(lows[at], highs[at])
+        places = {int(i): (int(b), int(w)) for i, b, w in zip(ranked_ids, best, worst, strict=True)}
+        for i in np.nonzero(fitted)[0]:
+            k = renumbered[i]
+            place = places.get(int(i))
+            entries[int(i)] = LeaderboardEntry(
                 slug=counts.slugs[i],
                 name=tools[counts.slugs[i]].name,
                 votes=int(appearances[i]),
                 wins=int(wins[i]),
+                rating=_points(params[k]),
+                low=_points(lows[k]),
+                high=_points(highs[k]),
+                rank=place[0] if place else None,
+                lowest_rank=place[1] if place else None,
+                preliminary=place is None,
             )
-            for i in np.nonzero(appearances)[0]
-            if counts.slugs[i] not in entries
-        ),
-        key=lambda e: (-e.votes, e.slug),
+        ranked = sorted(
+            (entries[int(i)] for i in ranked_ids),
+            key=lambda e: (e.rank, -(e.rating or 0), e.slug),
+        )
+        pairs = _pairs(ranked[:PAIR_TOOLS], counts, params, renumbered, rows, counted)
+    else:
+        ranked = []
+
+    def plain(i: int, *, compared_with: tuple[str, ...] = ()) -> LeaderboardEntry:
+        slug = counts.slugs[i]
+        return LeaderboardEntry(
+            slug=slug,
+            name=tools[slug].name,
+            votes=int(appearances[i]),
+            wins=int(wins[i]),
+            preliminary=appearances[i] < min_votes,
+            compared_with=compared_with,
+        )
+
+    def by_votes(entry: LeaderboardEntry) -> tuple[int, str]:
+        return (-entry.votes, entry.slug)
+
+    listed = {e.slug for e in ranked}
+    unranked = sorted(
+        (e for i, e in entries.items() if counts.slugs[i] not in listed), key=by_votes
     )
+    apart = []
+    for i in np.nonzero(appearances)[0]:
+        if int(i) in entries:
+            continue
+        mates = [j for j in np.nonzero(in_rows & (groups == groups[i]))[0] if j != i]
+        mates.sort(key=lambda j: (-appearances[j], counts.slugs[j]))
+        names = tuple(tools[counts.slugs[j]].name for j in mates[:3])
+        apart.append(plain(int(i), compared_with=names if in_rows[i] else ()))
     return Leaderboard(
         ranked=tuple(ranked),
         unranked=tuple(unranked),
+        not_comparable=tuple(sorted(apart, key=by_votes)),
+        pairs=pairs,
         min_votes=min_votes,
         category=category,
         total_votes=int(votes[counted].sum()),
         counted_at=counted_at,
         refresh_seconds=refresh_seconds,
     )
+
+
+def _pairs(
+    top: Sequence[LeaderboardEntry],
+    counts: ChoiceCounts,
+    params: np.ndarray,
+    renumbered: np.ndarray,
+    rows: np.ndarray,
+    counted: np.ndarray,
+) -> tuple[PairRecord, ...]:
+    """Head to head among `top` (in board order): each pair's record from the counted rows,
+    and the fit's chance for the better-placed tool."""
+    import numpy as np
+
+    index = {slug: k for k, slug in enumerate(counts.slugs)}
+    place = np.full(len(counts.slugs) + 1, -1, dtype=np.int32)  # the last maps −1 to itself
+    for k, entry in enumerate(top):
+        place[index[entry.slug]] = k
+    among = (place[rows] >= 0).sum(axis=1) >= 2  # rows showing two of the top: a few
+    shown, won = pair_counts(
+        len(top),
+        place[rows[among]],
+        place[counts.picks[counted][among]],
+        counts.votes[counted][among],
+    )
+    records = []
+    for a, first in enumerate(top):
+        for b in range(a + 1, len(top)):
+            second = top[b]
+            gap = params[renumbered[index[first.slug]]] - params[renumbered[index[second.slug]]]
+            records.append(
+                PairRecord(
+                    first=first.slug,
+                    first_name=first.name,
+                    second=second.slug,
+                    second_name=second.name,
+                    votes=int(shown[a, b]),
+                    first_wins=int(won[a, b]),
+                    second_wins=int(won[b, a]),
+                    first_chance=round(1.0 / (1.0 + math.exp(-gap)), 3),
+                )
+            )
+    voted = sorted((r for r in records if r.voted), key=lambda r: -r.votes)
+    return (*voted, *(r for r in records if not r.voted))
 
 
 def _kept(members: np.ndarray, picks: np.ndarray, allowed: np.ndarray) -> tuple[Any, Any]:

@@ -272,7 +272,14 @@ def test_an_unreadable_vote_database_is_one_clear_line(tmp_path: Path) -> None:
     assert db.read_bytes() == b"not a database" * 200
 
 
-def _seed_votes(db: Path, tools: tuple[str, str], *, first_wins: int, second_wins: int) -> None:
+def _seed_votes(
+    db: Path,
+    tools: tuple[str, str],
+    *,
+    first_wins: int,
+    second_wins: int,
+    message_id: str = "m",
+) -> None:
     """A real vote database with one card and that many votes for each of its two tools."""
     import asyncio
 
@@ -281,13 +288,17 @@ def _seed_votes(db: Path, tools: tuple[str, str], *, first_wins: int, second_win
     async def seed() -> None:
         store = await Store.open(db)
         card = await store.register_card(
-            platform="console", channel="c", message_id="m", tools=tools, asked_by="someone"
+            platform="console",
+            channel="c",
+            message_id=message_id,
+            tools=tools,
+            asked_by="someone",
         )
         for i in range(first_wins + second_wins):
             await store.record_vote(
                 VoteWrite(
                     card_id=card.id,
-                    voter=store.hash_user("console", f"user{i}"),
+                    voter=store.hash_user("console", f"user{message_id}{i}"),
                     added=True,
                     choice=int(i >= first_wins),
                     event_time=1.7e9 + i,
@@ -309,8 +320,8 @@ def test_leaderboard_ranks_stored_votes(tmp_path: Path) -> None:
     result = verdict("leaderboard", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "from 20 votes" in result.stdout
-    header = next(line for line in result.stdout.splitlines() if line.startswith(" #"))
-    assert "On cards" in header and "Picked" in header
+    header = next(line for line in result.stdout.splitlines() if line.startswith("Rank"))
+    assert "On cards" in header and "Picked" in header and "95% band" in header
     assert "On cards: votes cast on cards holding the tool; picked: the votes it won." in (
         " ".join(result.stdout.split())
     )
@@ -318,6 +329,23 @@ def test_leaderboard_ranks_stored_votes(tmp_path: Path) -> None:
     data = json.loads(verdict("leaderboard", "--json", cwd=tmp_path, env=env).stdout)
     assert [e["slug"] for e in data["ranked"]] == ["gpt-4o", "claude-3-5-haiku"]
     assert data["ranked"][0]["low"] < data["ranked"][0]["rating"] < data["ranked"][0]["high"]
+
+
+def test_leaderboard_pairs_show_records_and_mark_predicted_chances(tmp_path: Path) -> None:
+    db = tmp_path / "votes.db"
+    _seed_votes(db, ("gpt-5", "gpt-4o"), first_wins=20, second_wins=10, message_id="m1")
+    _seed_votes(db, ("gpt-4o", "smolvlm2"), first_wins=20, second_wins=10, message_id="m2")
+    env = {"VERDICT_DB": str(db)}
+    plain = verdict("leaderboard", cwd=tmp_path, env=env)
+    assert "Head to head" not in plain.stdout
+    result = verdict("leaderboard", "--pairs", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "GPT-5 vs GPT-4o: 20–10 of 30 votes; fit: GPT-5 67%" in text
+    assert "GPT-5 vs SmolVLM2: never voted on; predicted: GPT-5 80%" in text
+    data = json.loads(verdict("leaderboard", "--json", cwd=tmp_path, env=env).stdout)
+    never = next(p for p in data["pairs"] if not p["voted"])
+    assert (never["first"], never["second"], never["votes"]) == ("gpt-5", "smolvlm2", 0)
 
 
 def test_leaderboard_with_an_unknown_category_says_which_exist(tmp_path: Path) -> None:

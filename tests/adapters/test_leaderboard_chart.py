@@ -13,7 +13,7 @@ import matplotlib.image
 import numpy as np
 
 from bot.catalogue import Catalogue
-from bot.render.chart import leaderboard_png
+from bot.render.chart import DPI, ROW_INCHES, axis_range, leaderboard_png
 from bot.votes import StoredVote, build_leaderboard
 from tests.adapters.test_cli import PAIR, PROJECT, _seed_votes, verdict
 
@@ -29,7 +29,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def assert_a_drawn_chart(data: bytes) -> None:
     width, height = png_size(data)
-    assert 600 <= width <= 1200 and 150 <= height <= 2000
+    assert 600 <= width <= 1200 and 150 <= height <= 3500
     pixels = matplotlib.image.imread(io.BytesIO(data), format="png")
     assert pixels.shape[:2] == (height, width)
     assert float(np.var(pixels[..., :3])) > 0.001  # not one flat colour
@@ -56,6 +56,46 @@ def test_the_chart_draws_ranked_tools_and_greys_the_few(catalogue: Catalogue) ->
     _, height = png_size(png)
     fewer = leaderboard_png(build_leaderboard(votes[:42], catalogue.by_slug))
     assert fewer is not None and png_size(fewer)[1] < height  # a row per tool
+
+
+def test_the_axis_follows_the_ranked_bands_not_a_thin_tools_or_a_gap(
+    catalogue: Catalogue,
+) -> None:
+    # Two groups never compared, and a tool with three votes: the old fit drew an axis in
+    # the billions from these.
+    votes = _votes(("gpt-5", "gpt-4o"), {"gpt-5": 14, "gpt-4o": 10})
+    votes += _votes(("smolvlm2", "qwen2-vl-7b"), {"smolvlm2": 12, "qwen2-vl-7b": 1}, start=100)
+    votes += _votes(("gpt-5", "claude-3-5-haiku"), {"claude-3-5-haiku": 3}, start=200)
+    board = build_leaderboard(votes, catalogue.by_slug)
+    low, high = axis_range(board)
+    bands = [(e.low or 0, e.high or 0) for e in board.ranked]
+    assert low <= min(b[0] for b in bands) and max(b[1] for b in bands) <= high
+    assert high - low < 1.2 * (max(b[1] for b in bands) - min(b[0] for b in bands))
+    (thin,) = board.unranked
+    assert (thin.high or 0) - (thin.low or 0) > high - low  # cut at the edges, not followed
+    png = leaderboard_png(board)
+    assert png is not None
+    assert_a_drawn_chart(png)
+
+
+def test_thirty_tools_keep_a_readable_row_each(catalogue: Catalogue) -> None:
+    model = catalogue.tools[0]
+    tools = {
+        f"tool-{i:02d}": model.model_copy(update={"slug": f"tool-{i:02d}", "name": f"Tool {i:02d}"})
+        for i in range(30)
+    }
+    slugs = list(tools)
+    votes: list[StoredVote] = []
+    for i, slug in enumerate(slugs):
+        rival = slugs[(i + 1) % len(slugs)]
+        votes += _votes((slug, rival), {slug: 8 + i % 5, rival: 6}, start=len(votes))
+    board = build_leaderboard(votes, tools)
+    assert len(board.ranked) == 30
+    png = leaderboard_png(board)
+    assert png is not None
+    width, height = png_size(png)
+    assert width <= 900  # shown ~360 px wide on a phone: 13-point labels stay ~12 px
+    assert height >= 30 * ROW_INCHES * DPI  # a row each, none squeezed
 
 
 def test_an_empty_board_draws_nothing(catalogue: Catalogue) -> None:

@@ -114,3 +114,101 @@ async def test_the_comparison_page_reads_well_at_desktop_and_phone_width(
         assert int(page["scroll_width"]) <= int(width), f"overflows at {width} px"  # type: ignore[call-overload]
         assert Path(str(page["shot"])).stat().st_size > 10_000
     assert seen["dark"]["background"] != "rgb(251, 251, 248)"  # the dark palette, not the light
+
+
+LEADERBOARD_PROBE = """
+const inside = (el) => {
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  return {left: r.left, right: r.right, width: r.width, height: r.height};
+};
+return arguments[0].map((slug) => ({
+  slug,
+  row: inside(document.querySelector(`table.board tr[data-slug="${slug}"]`)),
+  mark: inside(document.querySelector(`circle.mark[data-slug="${slug}"]`)),
+  name: inside(document.querySelector(`g[data-slug="${slug}"] text`)),
+  figure: inside(document.querySelector(`g[data-slug="${slug}"] text.figure`)),
+  font: parseFloat(
+    getComputedStyle(document.querySelector(`g[data-slug="${slug}"] text`)).fontSize),
+}));
+"""
+
+
+def _look_at_leaderboard(url: str, slugs: list[str], shots: Path) -> dict[int, dict[str, object]]:
+    """The leaderboard at 1280 and 390 px: where each ranked tool's table row and chart mark
+    are drawn, and whether the page scrolls sideways. Screenshots of the whole page."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={shots / 'profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    seen: dict[int, dict[str, object]] = {}
+    try:
+        for width, mobile in ((1280, False), (390, True)):
+            metrics = {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": mobile}
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+            driver.get(url)
+            seen[width] = {
+                "inner_width": driver.execute_script("return window.innerWidth"),
+                "scroll_width": driver.execute_script(
+                    "return document.documentElement.scrollWidth"
+                ),
+                "tools": driver.execute_script(LEADERBOARD_PROBE, slugs),
+            }
+            tall = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride", {**metrics, "height": int(tall)}
+            )
+            shot = shots / f"leaderboard-{width}.png"
+            driver.save_screenshot(str(shot))
+            seen[width]["shot"] = shot
+    finally:
+        driver.quit()
+    return seen
+
+
+async def test_the_leaderboard_shows_every_ranked_tool_without_sideways_scrolling(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    slugs = [t.slug for t in catalogue.tools][:30]
+    store = await Store.open(tmp_path / "web.db")
+    try:
+        # A ring of cards, each voted on 12 times with its own split: every tool ranked,
+        # ranks shared and apart, bands of several widths.
+        for i, slug in enumerate(slugs):
+            card_id = await card(store, [slug, slugs[(i + 1) % len(slugs)]], f"m{i}")
+            for v in range(12):
+                await vote(store, card_id, f"v{i}-{v}", int(v < (i * 5) % 12))
+        thin = await card(store, [slugs[0], "smolvlm2"], "thin")
+        await vote(store, thin, "ann", 1)
+        runner, port = await serve(build_web_app(WebSite(Comparer(catalogue), store)))
+        try:
+            url = f"http://127.0.0.1:{port}/leaderboard"
+            seen = await asyncio.to_thread(_look_at_leaderboard, url, slugs, tmp_path)
+        finally:
+            await runner.cleanup()
+    finally:
+        await store.close()
+
+    print(f"\nscreenshots in {tmp_path}")
+    for width in (1280, 390):
+        page = seen[width]
+        assert page["inner_width"] == width
+        assert int(page["scroll_width"]) <= width, f"scrolls sideways at {width} px"  # type: ignore[call-overload]
+        assert Path(str(page["shot"])).stat().st_size > 10_000
+        tools = page["tools"]
+        assert isinstance(tools, list) and len(tools) == len(slugs)
+        for tool in tools:
+            for part in ("row", "mark", "name", "figure"):
+                box = tool[part]
+                assert box is not None, f"{tool['slug']}: no {part} at {width} px"
+                assert box["width"] > 0 and box["height"] > 0, f"{tool['slug']}: {part} hidden"
+                assert box["left"] >= 0 and box["right"] <= width, (
+                    f"{tool['slug']}: {part} off-screen at {width} px: {box}"
+                )
+            assert tool["font"] >= 12, f"{tool['slug']}: chart label {tool['font']} px"
+            # the name and the numbers share a line without running into each other
+            assert tool["name"]["right"] < tool["figure"]["left"], tool["slug"]

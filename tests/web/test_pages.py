@@ -189,6 +189,24 @@ async def test_a_tool_page_shows_its_reviews_and_rivals(web: Web) -> None:
     assert 'href="/c/gpt-4o-vs-gpt-4o-mini"' in html
 
 
+async def test_the_leaderboard_page_marks_predicted_pairs_and_preliminary_tools(web: Web) -> None:
+    first = await card(web.store, ["gpt-5", "gpt-4o"], "m1")
+    second = await card(web.store, ["gpt-4o", "claude-3-5-haiku"], "m2")
+    for i in range(12):
+        await vote(web.store, first, f"a{i}", int(i % 3 == 0))
+        await vote(web.store, second, f"b{i}", int(i % 4 == 0))
+    thin = await card(web.store, ["gpt-5", "smolvlm2"], "m3")
+    await vote(web.store, thin, "ann", 1)
+    status, html = await web.get("/leaderboard")
+    assert status == 200
+    text = _text(html)
+    assert "Preliminary (under 10 votes, not ranked)" in text
+    assert 'class="preliminary" data-slug="smolvlm2"' in html
+    predicted = re.findall(r'<tr class="predicted"><th scope="row">([^<]+) <small>vs</small>', html)
+    assert predicted == ["GPT-5"]  # GPT-5 and Claude 3.5 Haiku never met
+    assert "never voted on" in text and "predicted" in text
+
+
 async def test_the_leaderboard_draws_bands_greys_the_few_and_filters_by_category(
     web: Web,
 ) -> None:
@@ -203,8 +221,12 @@ async def test_the_leaderboard_draws_bands_greys_the_few_and_filters_by_category
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert svg.count("<circle") == 2  # the two ranked tools, each on its band
     assert svg.count('class="band"') == 2
-    assert 'class="unranked"' in svg and "SmolVLM2" in svg
-    assert '<th scope="col">95% band</th>' in html
+    # SmolVLM2's one vote was against a tool no vote links to the ranked two.
+    assert 'class="apart"' in svg and "SmolVLM2 · not comparable yet" in svg
+    assert "Not comparable yet" in html and "compared only with Moondream 2" in html
+    assert "<small>95% band</small>" in html and "Rank <small>(possible)</small>" in html
+    pairs = html[html.index('id="head-to-head"') :]
+    assert "GPT-4o <small>vs</small> GPT-4o mini" in pairs and "8–4 of 12 votes" in pairs
 
     status, html = await web.get("/leaderboard?category=llm")
     assert status == 200
