@@ -57,8 +57,8 @@ def _kept_png(board: Leaderboard) -> bytes | None:
 def axis_range(board: Leaderboard) -> tuple[float, float]:
     """The rating axis: the ranked tools' bands and a margin, nothing more. Preliminary bands
     (wide by nature) are cut at its edges rather than squeezing every ranked band flat."""
-    lows = [e.low for e in board.ranked if e.low is not None] or [1450]
-    highs = [e.high for e in board.ranked if e.high is not None] or [1550]
+    lows = [float(e.low) for e in board.ranked if e.low is not None] or [1450.0]
+    highs = [float(e.high) for e in board.ranked if e.high is not None] or [1550.0]
     low, high = min(lows), max(highs)
     if high - low < 40:
         middle = (high + low) / 2
@@ -92,7 +92,7 @@ def leaderboard_png(board: Leaderboard) -> bytes | None:
         colour = COLOUR if entry.rank is not None else GREY
         if rated:
             axes.errorbar(
-                [entry.rating],
+                [entry.rating or 0],
                 [row],
                 xerr=[
                     [(entry.rating or 0) - (entry.low or 0)],

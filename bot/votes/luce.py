@@ -125,7 +125,8 @@ def _standard_errors(
     covariance = np.linalg.inv(information)
     del information
     centred = np.diag(covariance) - 2.0 * covariance.mean(axis=1) + float(covariance.mean())
-    return np.sqrt(np.clip(centred, 0.0, None))
+    spread: np.ndarray = np.sqrt(np.clip(centred, 0.0, None))
+    return spread
 
 
 def _information(params: np.ndarray, sets: np.ndarray, shown: np.ndarray, n_items: int) -> Any:
@@ -139,7 +140,7 @@ def _information(params: np.ndarray, sets: np.ndarray, shown: np.ndarray, n_item
     p = strength / strength.sum(axis=1, keepdims=True)
     del strength
     weighted = shown[:, None] * p
-    information = np.zeros(n_items * n_items)
+    flat = np.zeros(n_items * n_items)
     width = sets.shape[1]
     for a in range(width):
         for b in range(a + 1, width):  # each pair of columns once, both of its cells
@@ -148,10 +149,10 @@ def _information(params: np.ndarray, sets: np.ndarray, shown: np.ndarray, n_item
                 (at[both, b] * n_items + at[both, a], at[both, a] * n_items + at[both, b])
             )
             off_diagonal = (weighted[:, a] * p[:, b])[both]
-            information -= np.bincount(
+            flat -= np.bincount(
                 cells, weights=np.tile(off_diagonal, 2), minlength=n_items * n_items
             )
-    information = information.reshape(n_items, n_items)
+    information = flat.reshape(n_items, n_items)
     # the diagonal: n·p_i − n·p_i², each item of each set
     information[np.diag_indices(n_items)] += np.bincount(
         at[present], weights=(weighted * (1.0 - p))[present], minlength=n_items
