@@ -383,8 +383,12 @@ def _check(args: argparse.Namespace) -> int:
     warnings = dataset_disagreements(catalogue.tools, known)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    products = sum(t.is_product for t in catalogue.tools)
+    counted = f"{len(catalogue.tools) - products} tools" + (
+        f" and {products} products" if products else ""
+    )
     print(
-        f"ok: {len(catalogue.tools)} tools, {len(catalogue.panel.personas)} panel personas; "
+        f"ok: {counted}, {len(catalogue.panel.personas)} panel personas; "
         f"{len(merged.tools) - len(catalogue.tools)} more from {info.label}"
     )
     if warnings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,7 +70,8 @@ def test_check_warns_where_the_dataset_disagrees_and_still_exits_0(
     path.write_text(text.replace("input_usd_per_mtok = 1.0", "input_usd_per_mtok = 0.8", 1))
     result = verdict("catalogue", "check", str(catalogue_copy), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 24 tools, 4 panel personas; ")
+    # Product files (catalogue/products/) are counted apart: "24 tools and 60 products, …".
+    assert re.match(r"ok: 24 tools( and \d+ products)?, 4 panel personas; ", result.stdout)
     assert "warning: tools/claude-haiku-4-5.toml: pricing: $0.8 in / $5 out here" in result.stderr
     assert "Warnings do not fail the check (exit 0)" in result.stderr
 

@@ -1,0 +1,76 @@
+"""A product's row on the card: how it is priced (free tier, per seat per month, per use in its
+unit), its licence and whether a team can host it, and what it works with.
+
+The layout (`layout.py`) calls these for a column whose `kind` is "product"; a model's row is
+built as before. Cells stay short (the terminal table is 80 columns for four tools); the note
+under the table carries the rest, within one line.
+"""
+
+from __future__ import annotations
+
+from bot.compare import ToolColumn
+
+PRICE_CELL_WIDTH = 24
+NOTE_WIDTH = 72
+"""A note longer than this would not fit one terminal line after the tool's name."""
+
+
+def _amount(usd: float) -> str:
+    if usd == int(usd):
+        return f"${usd:.0f}"
+    return f"${usd:.4f}".rstrip("0") if usd < 0.01 else f"${usd:.2f}"
+
+
+def _short_unit(unit: str) -> str:
+    """ "per audio minute" -> "/audio minute", "per 1M characters" -> "/1M characters"."""
+    unit = unit.strip()
+    return "/" + unit[4:] if unit.lower().startswith("per ") else f" {unit}"
+
+
+def price_cell(column: ToolColumn) -> str:
+    """ "freemium $20/seat/mo", "paid $0.0043/audio minute", "free": the entry price and the
+    cheapest paid figure in the product's own unit."""
+    product = column.product
+    entry = column.entry_price.value
+    if product is None:
+        return entry
+    if product.seat_usd_per_month is not None:
+        cell = f"{entry} {_amount(product.seat_usd_per_month)}/seat/mo"
+    elif product.usage_priced and product.usage_usd is not None:
+        cell = f"{entry} {_amount(product.usage_usd)}{_short_unit(product.usage_unit)}"
+    elif product.usage_priced:
+        cell = f"{entry}, pay per use"
+    else:
+        cell = entry
+    return cell if len(cell) <= PRICE_CELL_WIDTH else cell[: PRICE_CELL_WIDTH - 1] + "…"
+
+
+def hosting(column: ToolColumn) -> str:
+    """ "open source (MIT), self-hostable", "Proprietary, hosted only"."""
+    product = column.product
+    if product is None:
+        return column.licence
+    licence = f"open source ({column.licence})" if product.open_source else column.licence
+    return f"{licence}, {'self-hostable' if product.self_hostable else 'hosted only'}"
+
+
+def note(column: ToolColumn) -> str | None:
+    """One line: how it is hosted and licensed, then as much of "works with" as fits."""
+    product = column.product
+    if product is None:
+        return None
+    head = hosting(column)
+    if product.seat_usd_per_month is not None and product.usage_priced:
+        usage = (
+            f"{_amount(product.usage_usd)}{_short_unit(product.usage_unit)}"
+            if product.usage_usd is not None
+            else "pay per use"
+        )
+        head += f"; or {usage}"
+    shown: list[str] = []
+    for item in product.works_with:
+        candidate = f"{head}; works with {', '.join([*shown, item])}"
+        if len(column.name) + len(candidate) + 2 > NOTE_WIDTH:
+            break
+        shown.append(item)
+    return f"{head}; works with {', '.join(shown)}" if shown else head
