@@ -187,7 +187,7 @@ class ProductFacts(_Frozen):
     seat_usd_per_month: float | None = Field(default=None, ge=0)
     """The cheapest paid plan, per person per month (USD)."""
     usage_priced: bool
-    usage_unit: str = Field(default="", max_length=40)
+    usage_unit: str = ""
     """What usage is billed in: "per audio minute", "per image", "per 1M characters"."""
     usage_usd: float | None = Field(default=None, ge=0)
     """The entry usage price in `usage_unit` (USD)."""

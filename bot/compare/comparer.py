@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from bot.catalogue import Catalogue, Tool
+from bot.compare.across_kinds import KindAwareMatcher
 from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query
@@ -28,11 +29,18 @@ class Comparer:
     def matcher(self) -> Matcher:
         return Matcher(self.catalogue.tools)
 
+    @cached_property
+    def kinds(self) -> KindAwareMatcher:
+        """The matcher, asking where a product and a model share a name (`across_kinds`)."""
+        return KindAwareMatcher(self.catalogue.tools, self.matcher)
+
     def replace_catalogue(self, catalogue: Catalogue) -> None:
         """Answer from `catalogue` from now on (fresh prices). The new matcher is built before
         the swap, so a question in flight sees the old catalogue or the new one, never half."""
         matcher = Matcher(catalogue.tools)
+        kinds = KindAwareMatcher(catalogue.tools, matcher)
         self.__dict__["matcher"] = matcher
+        self.__dict__["kinds"] = kinds
         self.catalogue = catalogue
 
     @classmethod
@@ -49,7 +57,7 @@ class Comparer:
         problems: list[VerdictError] = []
         for name in request.names:
             try:
-                tools.append(self.matcher.resolve(name))
+                tools.append(self.kinds.resolve(name))
             except VerdictError as error:
                 error.query = request.names
                 problems.append(error)
@@ -80,4 +88,4 @@ class Comparer:
         return build_card(tools, tallies, panel=self.catalogue.panel, known=self.catalogue.by_slug)
 
     def tool(self, name: str) -> Tool:
-        return self.matcher.resolve(name)
+        return self.kinds.resolve(name)

@@ -21,10 +21,27 @@ def _amount(usd: float) -> str:
     return f"${usd:.4f}".rstrip("0") if usd < 0.01 else f"${usd:.2f}"
 
 
-def _short_unit(unit: str) -> str:
-    """ "per audio minute" -> "/audio minute", "per 1M characters" -> "/1M characters"."""
+SHORT_UNIT = 20
+"""A usage unit longer than this ("per 1M tokens at your provider's rate") is prose: the
+card says "pay per use" and leaves the detail to the tool's page."""
+
+
+def _short_unit(unit: str) -> str | None:
+    """ "per audio minute" -> "/audio minute", "per 1M characters" -> "/1M characters"; None
+    for a unit too long for a card."""
     unit = unit.strip()
+    if not unit or len(unit) > SHORT_UNIT:
+        return None
     return "/" + unit[4:] if unit.lower().startswith("per ") else f" {unit}"
+
+
+def _usage(column: ToolColumn) -> str | None:
+    """ "$0.0043/audio minute", or None when the card cannot say it in a few characters."""
+    product = column.product
+    if product is None or not product.usage_priced or product.usage_usd is None:
+        return None
+    unit = _short_unit(product.usage_unit)
+    return f"{_amount(product.usage_usd)}{unit}" if unit else None
 
 
 def price_cell(column: ToolColumn) -> str:
@@ -36,8 +53,8 @@ def price_cell(column: ToolColumn) -> str:
         return entry
     if product.seat_usd_per_month is not None:
         cell = f"{entry} {_amount(product.seat_usd_per_month)}/seat/mo"
-    elif product.usage_priced and product.usage_usd is not None:
-        cell = f"{entry} {_amount(product.usage_usd)}{_short_unit(product.usage_unit)}"
+    elif _usage(column):
+        cell = f"{entry} {_usage(column)}"
     elif product.usage_priced:
         cell = f"{entry}, pay per use"
     else:
@@ -61,12 +78,7 @@ def note(column: ToolColumn) -> str | None:
         return None
     head = hosting(column)
     if product.seat_usd_per_month is not None and product.usage_priced:
-        usage = (
-            f"{_amount(product.usage_usd)}{_short_unit(product.usage_unit)}"
-            if product.usage_usd is not None
-            else "pay per use"
-        )
-        head += f"; or {usage}"
+        head += f"; or {_usage(column) or 'pay per use'}"
     shown: list[str] = []
     for item in product.works_with:
         candidate = f"{head}; works with {', '.join([*shown, item])}"
