@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
+from adapters import request_commands
 from adapters.cli import (
     EXIT_CATALOGUE,
     EXIT_CHECK_FAILED,
@@ -436,6 +437,8 @@ def _add(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
         print(f"verdict: cannot read the panel in {directory}: {error}", file=sys.stderr)
         return EXIT_CATALOGUE
+    if args.product is not None:
+        return request_commands.add_product(args, directory)
     if args.from_dataset is not None:
         settings = load_settings()
         known, _ = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
@@ -500,6 +503,10 @@ def run(args: argparse.Namespace) -> int:
             return _doctor(args)
         if args.command == "web":
             return _web(args)
+        if args.command == "request":
+            return request_commands.request(args, _load(args))
+        if args.catalogue_command == "requests":
+            return request_commands.list_requests(args)
         if args.catalogue_command == "add":
             return _add(args)
         return _check(args)

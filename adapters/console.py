@@ -52,6 +52,7 @@ from bot.render.text import (
     render_votes,
 )
 from bot.settings import bundled_catalogue_dir
+from bot.tool_requests import unknown_names
 from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, choice_for, utc_now
 from bot.weekly import Subscription, WeeklyCommands, describe_preview, subscribe_words
 
@@ -66,6 +67,7 @@ Commands:
   /leaderboard [CAT]     the community leaderboard, optionally for one category
   :reviews CARD          every reviewer's full review of each tool on card CARD
   :pick N                answer a "did you mean" question with choice N
+  :request [NAME]        ask for a tool the catalogue lacks (by default the last unknown name)
   :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
   :unreact USER CARD N   USER removes that reaction
   :vote USER CARD N      USER presses button N on card CARD (channels with votes:buttons)
@@ -149,11 +151,16 @@ class ConsoleChat:
         self.outbox.append(ConsoleMessage("leaderboard", render_leaderboard(board)))
 
     def send_choices(self, user_id: str, error: VerdictError, choices: Sequence[Choice]) -> None:
-        """A "did you mean" answer: every problem of the query, and numbered choices."""
+        """A "did you mean" answer: every problem of the query, and numbered choices; for a
+        name that matched nothing, how to request it."""
         lines = [error.for_surface(PLATFORM)]
         lines += [f"  {i}. {c.label} (for {c.typed!r})" for i, c in enumerate(choices, start=1)]
         if choices:
             lines.append("Type :pick N to compare with choice N.")
+        unknown = unknown_names(error)
+        if unknown:
+            named = " and ".join(f'"{n}"' for n in unknown)
+            lines.append(f"Type :request to ask for {named} to be added.")
         self.outbox.append(
             ConsoleMessage("ephemeral", _printable("\n".join(lines)), to_user=user_id)
         )
@@ -177,6 +184,8 @@ class ConsoleSession:
         self.user = user
         self.choices: dict[str, list[Choice]] = {}
         """The last "did you mean" choices offered to each user."""
+        self.unknown: dict[str, list[str]] = {}
+        """The names of each user's last comparison that matched nothing (`:request`)."""
         self.desk = PollDesk(bot)
 
     async def send(self, line: str, *, user: str | None = None) -> None:
@@ -189,6 +198,8 @@ class ConsoleSession:
             await self._compare(rest, who)
         elif command == ":pick":
             await self._pick(rest, who)
+        elif command == ":request":
+            await self._request(rest, who)
         elif command == ":reviews":
             await self._reviews(rest)
         elif command == "/tool":
@@ -221,9 +232,22 @@ class ConsoleSession:
             tools = self.bot.comparer.resolve_query(text)
         except VerdictError as error:
             self.choices[user] = error.choices()
+            self.unknown[user] = unknown_names(error)
             self.chat.send_choices(user, error, self.choices[user])
+            await self.bot.note_unknown(user, error)
             return
         await self.bot.post_comparison(self.channel, user, [t.slug for t in tools], lasts=lasts)
+
+    async def _request(self, name: str, user: str) -> None:
+        """`:request NAME`, or `:request` alone for the last unknown names: "Request it"."""
+        names = [name] if name else self.unknown.get(user, [])
+        if not names:
+            self._info("Request which tool? Type :request NAME, e.g. :request midjourney")
+            return
+        for wanted in names:
+            await self.chat.send_ephemeral(
+                self.channel, user, await self.bot.request_tool(user, wanted)
+            )
 
     async def _pick(self, typed: str, user: str) -> None:
         offered = self.choices.get(user, [])

@@ -22,6 +22,7 @@ from adapters.discord_buttons import (
     CloseButton,
     PickButton,
     Pressed,
+    RequestButton,
     ReviewsView,
     ToolsPageButton,
     VoteButton,
@@ -47,6 +48,7 @@ from bot.polls import split_duration
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
 from bot.render.lists import tool_page
+from bot.tool_requests import RequestDesk, RequestStore, unknown_names
 from bot.votes import (
     CardRecord,
     EditCoalescer,
@@ -244,6 +246,14 @@ async def answer_privately(
         await interaction.response.send_message(safe(text), ephemeral=True, **extra)
 
 
+REQUEST_FAILED = "Your request could not be stored just now; please try again."
+
+
+def community_of(interaction: discord.Interaction) -> str:
+    """Where a request counts: the server, or one's direct messages."""
+    return f"discord:{interaction.guild_id}" if interaction.guild_id else "discord:dm"
+
+
 class DiscordVerdicts:
     """Everything the Discord commands and events do, on one client, catalogue and store."""
 
@@ -267,6 +277,7 @@ class DiscordVerdicts:
         self.bot = self._bot(self.platform)
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
         self.desk = PollDesk(self.bot)
+        self.requests = RequestDesk(self.comparer, RequestStore(store, clock=clock))
 
     def _bot(self, platform: DiscordPlatform) -> ChatBot:
         me = self.client.user
@@ -286,8 +297,12 @@ class DiscordVerdicts:
             query, lasts = split_duration(query)
             tools = self.comparer.resolve_query(query)
         except VerdictError as error:
-            await answer_privately(
-                interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
+            await self._did_you_mean(interaction, error)
+            await self.requests.note_unknown(
+                platform=PLATFORM,
+                community=community_of(interaction),
+                user_id=str(interaction.user.id),
+                error=error,
             )
             return
         missing = missing_permissions(interaction.app_permissions)
@@ -417,13 +432,30 @@ class DiscordVerdicts:
         for embed in rest:
             await interaction.followup.send(embed=embed, ephemeral=True)
 
+    async def _did_you_mean(self, interaction: discord.Interaction, error: VerdictError) -> None:
+        view = choices_view(error.choices(), requests=unknown_names(error))
+        await answer_privately(interaction, error.for_surface(PLATFORM), view=view)
+
+    async def request(self, interaction: discord.Interaction, name: str) -> None:
+        """ "Request it" pressed: deferred privately at once, stored, answered to the presser."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            answer = await self.requests.request(
+                platform=PLATFORM,
+                community=community_of(interaction),
+                user_id=str(interaction.user.id),
+                name=name,
+            )
+        except Exception:
+            log.exception("a tool request could not be stored")
+            answer = REQUEST_FAILED
+        await interaction.followup.send(safe(answer), ephemeral=True)
+
     async def tool(self, interaction: discord.Interaction, name: str) -> None:
         try:
             tool = self.comparer.tool(name)
         except VerdictError as error:
-            await answer_privately(
-                interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
-            )
+            await self._did_you_mean(interaction, error)
             return
         await interaction.response.send_message(embed=tool_embed(tool, self.comparer.catalogue))
 
@@ -690,7 +722,7 @@ class VerdictClient(discord.AutoShardedClient):
             self._pages = await start_web(site, *self.web)
         # Buttons on messages posted before this start answer too.
         self.add_view(ReviewsView(self._verdicts.reviews))
-        self.add_dynamic_items(PickButton, ToolsPageButton, VoteButton, CloseButton)
+        self.add_dynamic_items(PickButton, ToolsPageButton, VoteButton, CloseButton, RequestButton)
         if self.guild_id is not None:
             guild = discord.Object(id=self.guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -39,6 +39,7 @@ from adapters.slack_render import (
     CLOSE_ACTION,
     FULL_PAGE_ACTION,
     PICK_ACTION,
+    REQUEST_ACTION,
     REVIEWS_ACTION,
     TOOLS_ACTION,
     VOTE_ACTION,
@@ -61,6 +62,7 @@ from bot.polls import SETTINGS_USAGE, split_duration
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
 from bot.render.lists import page_heading, tool_page
+from bot.tool_requests import unknown_names
 from bot.votes import (
     KEYCAPS,
     SLACK_NAMES,
@@ -214,11 +216,11 @@ class SlackPlatform:
         await self._answer_privately(channel, user_id, escape(text))
 
     async def send_choices(self, channel: str, user_id: str, error: VerdictError) -> None:
-        """A "did you mean" answer only the asker sees, a button per choice."""
+        """A "did you mean" answer only the asker sees, a button per choice, and "Request it"
+        for each name that matched nothing."""
         text = error.for_surface(PLATFORM)
-        await self._answer_privately(
-            channel, user_id, escape(text), choices_blocks(text, error.choices())
-        )
+        blocks = choices_blocks(text, error.choices(), requests=unknown_names(error))
+        await self._answer_privately(channel, user_id, escape(text), blocks)
 
     async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
         await self._answer_privately(channel, user_id, escape(text), blocks)
@@ -326,7 +328,9 @@ class SlackVerdicts:
         clock: Callable[[], dt.datetime] = utc_now,
         edits: EditCoalescer | None = None,
         public_url: str | None = None,
+        team_id: str | None = None,
     ) -> None:
+        """`team_id`: the workspace, where tool requests are counted."""
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = SlackPlatform(client, catalogue)
         self.store = store
@@ -340,6 +344,7 @@ class SlackVerdicts:
             comparer=Comparer(catalogue),
             edits=self.edits,
             public_url=public_url,
+            community=f"slack:{team_id or 'workspace'}",
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
         self.desk = PollDesk(self.bot)
@@ -360,12 +365,17 @@ class SlackVerdicts:
             tools = self.bot.comparer.resolve_query(text)
         except VerdictError as error:
             await platform.send_choices(channel, user, error)
+            await self.bot.note_unknown(user, error)
             return
         try:
             slugs = [t.slug for t in tools]
             await self._bot_on(platform).post_comparison(channel, user, slugs, lasts=lasts)
         except CannotPostHere as error:
             await platform.send_ephemeral(channel, user, error.message)
+
+    async def request(self, channel: str, user: str, name: str) -> None:
+        """ "Request it" pressed: stored, then answered to the presser alone."""
+        await self.platform.send_ephemeral(channel, user, await self.bot.request_tool(user, name))
 
     def _bot_on(self, platform: SlackPlatform) -> ChatBot:
         """The bot, answering through `platform` (e.g. one command's replies)."""
@@ -625,6 +635,11 @@ def build_app(
         job = verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
         await start(ack, job, busy=None)
 
+    @app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))
+    async def request(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        job = verdicts().request(body["channel"]["id"], body["user"]["id"], action["value"])
+        await start(ack, job, busy=None)
+
     @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
     async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
         """Turn the page in place: the ephemeral list is replaced through its response_url."""
@@ -744,6 +759,7 @@ async def run_slack(
         bot_user_id=auth.get("user_id"),
         admin_user_ids=admin_user_ids,
         public_url=public_url,
+        team_id=auth.get("team_id"),
     )
     background = Background(max_background)
     app = build_app(

@@ -59,6 +59,8 @@ REVIEWS_ACTION = "verdict_reviews"
 FULL_PAGE_ACTION = "full_page"
 """A link button: Slack still sends an interaction for it, which the app only acknowledges."""
 PICK_ACTION = "verdict_pick"
+REQUEST_ACTION = "verdict_request"
+"""A "Request it" button; its value is the name that matched nothing."""
 """A "Did you mean" button; its value is the comparison to run with that choice."""
 TOOLS_ACTION = "verdict_tools"
 """Previous / next page of /tools; the value is "page:filter"."""
@@ -309,9 +311,23 @@ def tools_blocks(page: ToolPage) -> list[Block]:
     return blocks
 
 
-def choices_blocks(text: str, choices: Sequence[Choice]) -> list[Block]:
-    """A "did you mean" answer: what went wrong, and a button per choice (five per name)."""
+def choices_blocks(
+    text: str, choices: Sequence[Choice], requests: Sequence[str] = ()
+) -> list[Block]:
+    """A "did you mean" answer: what went wrong, a button per choice (five per name), and a
+    "Request it" button for each name that matched nothing."""
     blocks: list[Block] = [_section(escape(text))]
+    asks = [
+        {
+            "type": "button",
+            "action_id": f"{REQUEST_ACTION}_{i}",
+            "text": {"type": "plain_text", "text": fit(f"Request “{name}”", 75)},
+            "value": name,
+        }
+        for i, name in enumerate(requests[:MAX_ACTIONS])
+    ]
+    if asks:
+        blocks.append({"type": "actions", "elements": asks})
     buttons = [
         {
             "type": "button",

@@ -15,6 +15,7 @@ from bot.compare import Comparer, comparison_url
 from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
 from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line, split_duration
+from bot.tool_requests import RequestDesk, RequestStore
 from bot.votes import (
     AlsoInTransaction,
     CardRecord,
@@ -46,10 +47,12 @@ class ChatBot:
         comparer: Comparer | None = None,
         edits: EditCoalescer | None = None,
         public_url: str | None = None,
+        community: str | None = None,
     ) -> None:
         """With `edits`, tally edits are coalesced (chat platforms with rate limits); without,
         each vote edits the card at once (the terminal). With `public_url` (where `verdict web`
-        is reachable), every card links to its full page."""
+        is reachable), every card links to its full page. `community` (a Slack workspace, a
+        Discord server) is where tool requests are counted; by default the platform."""
         self.comparer = comparer or Comparer(catalogue)
         self.edits = edits
         self.store = store
@@ -58,6 +61,8 @@ class ChatBot:
         self.clock = clock
         self.public_url = public_url
         self.polls = PollStore(store)
+        self.requests = RequestDesk(self.comparer, RequestStore(store, clock=clock))
+        self.community = community or platform.name
 
     async def compare(self, channel: str, user_id: str, text: str) -> CardRecord | None:
         """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
@@ -68,6 +73,7 @@ class ChatBot:
             await self.platform.send_ephemeral(
                 channel, user_id, error.for_surface(self.platform.name)
             )
+            await self.note_unknown(user_id, error)
             return None
         try:
             return await self.post_comparison(
@@ -76,6 +82,18 @@ class ChatBot:
         except CannotPostHere as error:
             await self.platform.send_ephemeral(channel, user_id, error.message)
             return None
+
+    async def note_unknown(self, user_id: str, error: VerdictError) -> None:
+        """The unknown names of a failed comparison count as a weak request (`tool_requests`)."""
+        await self.requests.note_unknown(
+            platform=self.platform.name, community=self.community, user_id=user_id, error=error
+        )
+
+    async def request_tool(self, user_id: str, name: str) -> str:
+        """ "Request it" pressed: stored once per person per name here; the answer to show."""
+        return await self.requests.request(
+            platform=self.platform.name, community=self.community, user_id=user_id, name=name
+        )
 
     async def post_comparison(
         self, channel: str, user_id: str, slugs: Sequence[str], *, lasts: timedelta | None = None
