@@ -10,13 +10,14 @@ from bot.catalogue import compact
 from bot.tool_requests.models import RequestRow, Strength
 from bot.votes import Clock, Store, utc_now
 
-_UPSERT = (
+_INSERT = (
     "INSERT INTO tool_requests "
     "(community, name_key, requester, name, strength, first_at, last_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (community, name_key, requester) DO UPDATE SET "
-    "strength = CASE WHEN excluded.strength = 'request' THEN 'request' "
-    "ELSE tool_requests.strength END, last_at = excluded.last_at"
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (community, name_key, requester) DO NOTHING"
+)
+_UPGRADE = (
+    "UPDATE tool_requests SET strength = 'request', last_at = ? "
+    "WHERE community = ? AND name_key = ? AND requester = ? AND strength = 'unknown'"
 )
 
 
@@ -34,14 +35,15 @@ class RequestStore:
         is their first time asking for this name here)."""
         key = compact(name)
         requester = self.store.hash_user(platform, user_id)
-        before = await self.store.fetch(
-            "SELECT strength FROM tool_requests "
-            "WHERE community = ? AND name_key = ? AND requester = ?",
-            (community, key, requester),
-        )
         now = self.clock().astimezone(UTC).isoformat(timespec="seconds")
-        await self.store.write(_UPSERT, (community, key, requester, name, strength, now, now))
-        return before[0][0] if before else None
+        # Two statements, each atomic, so that two presses at once still get one "new" answer.
+        if await self.store.write(_INSERT, (community, key, requester, name, strength, now, now)):
+            return None
+        if strength == "request" and await self.store.write(
+            _UPGRADE, (now, community, key, requester)
+        ):
+            return "unknown"
+        return strength if strength == "request" else "unknown"
 
     async def count(self, community: str, name: str) -> int:
         """People in `community` who requested `name` (pressed "Request it")."""
