@@ -32,8 +32,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.catalogue import Catalogue, Tool, known_tools, load_catalogue, merge_layers
-from bot.compare import Comparer, Matcher
-from bot.compare.across_kinds import KindAwareMatcher
+from bot.compare import Comparer, KindAwareMatcher, Matcher
 from bot.errors import AmbiguousTool, UnknownTool, VerdictError
 from bot.settings import bundled_catalogue_dir
 

@@ -21,7 +21,8 @@ ALLOWED: dict[str, set[str]] = {
     "compare": {"errors", "catalogue", "votes"},
     "polls": {"errors", "storage", "votes"},
     "platform": {"errors", "catalogue", "votes", "compare", "polls"},
-    "chat": {"errors", "catalogue", "votes", "compare", "platform", "polls"},
+    "tool_requests": {"errors", "catalogue", "votes", "compare"},
+    "chat": {"errors", "catalogue", "votes", "compare", "platform", "polls", "tool_requests"},
     "poll_flows": {"errors", "catalogue", "votes", "compare", "platform", "polls", "chat"},
     "render": {"errors", "catalogue", "votes", "compare", "platform", "polls"},
     "weekly": {

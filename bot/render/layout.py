@@ -15,10 +15,10 @@ from bot.compare import (
     VerdictCard,
     and_list,
     count_word,
+    kind_label,
     number_word,
     tokens,
 )
-from bot.compare.kinds import kind_label
 from bot.render import product_row
 
 CARD_LINES = {2: 12, 3: 15, 4: 18}
