@@ -15,6 +15,7 @@ from bot.catalogue import Catalogue, Panel, Tool
 from bot.compare import ToolColumn, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
 from bot.render.facts import released, stated_facts
+from bot.render.layout import title as card_title
 from bot.votes import HeadToHead, Leaderboard
 from bot.weekly import PublicPost
 
@@ -166,11 +167,11 @@ def comparison_page(
         }
     return {
         "meta": Meta(
-            title=f"{card.title}: {headline}",
+            title=f"{card_title(card)}: {headline}",
             description=f"{headline} {card.verdict.reason}",
             path=comparison_path(t.slug for t in tools),
         ),
-        "title": card.title,
+        "title": card_title(card),  # "ChatGPT (app) vs GPT-5 (model)" across kinds
         "headline": headline,
         "reason": card.verdict.reason,
         "decided_by": card.verdict.decided_by,

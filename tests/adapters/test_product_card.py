@@ -107,3 +107,15 @@ def test_the_panel_still_decides_across_kinds(with_products: Catalogue, tmp_path
     )
     card = _card(with_products, "chatgpt", model, votes=False)
     assert card.verdict.pick == "chatgpt" and card.verdict.decided_by == "panel"
+
+
+def test_a_products_page_states_its_hosting_what_it_works_with_and_when_it_was_read(
+    with_products: Catalogue,
+) -> None:
+    from bot.render import text
+
+    page = text.render_tool(with_products.by_slug["cursor"], with_products)
+    assert "Pricing       free tier, $20/seat/month" in page
+    assert "Hosting       hosted only; closed source" in page
+    assert "Works with    VS Code extensions, Claude, GPT, Gemini" in page
+    assert "Read on       2026-12-03" in page
