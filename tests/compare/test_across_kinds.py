@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.catalogue import Catalogue, check_with_known_models
 from bot.compare import Comparer
 from bot.compare.across_kinds import KindAwareMatcher
 from bot.compare.matching import Matcher
-from bot.errors import AmbiguousTool
+from bot.errors import AmbiguousTool, VerdictError
 from tests.product_files import with_fixture_products
 
 DAY = dt.date(2026, 12, 3)
@@ -83,3 +85,15 @@ def test_without_products_the_answers_are_the_matchers_own(merged: Catalogue) ->
     for typed in ("gpt-4o", "sonar", "claude haiku 4.5"):
         assert kinds.resolve(typed) is matcher.resolve(typed)
     assert "_model_matcher" not in kinds.__dict__  # never built without products
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=40))
+def test_no_input_crashes_the_check_across_kinds(comparer: Comparer, typed: str) -> None:
+    try:
+        found = comparer.tool(typed)
+    except VerdictError:
+        return
+    assert found.slug in comparer.catalogue.by_slug
