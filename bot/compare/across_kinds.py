@@ -7,8 +7,10 @@ other kind.
 
 - A product typed by one of its own names is that product, unless the words are also a model's
   own name or its maker ("perplexity" is the app and the maker of the Sonar models): then ask.
-- Any other hit (by some of the words, a fixed typo, a fuzzy score) stands only if no tool of
-  the other kind carries every typed word ("gemini" names the app and the models: ask).
+- A model stands unless one of a product's names carries every typed word ("whisper": the
+  model and "Whisper (open-source package)").
+- Any other product hit (by some of the words, a fixed typo, a fuzzy score) stands only if no
+  model carries every typed word ("gemini" names the app and the models: ask).
 - A question that lists several tools lists both kinds, products first, each named by kind.
 """
 
@@ -76,8 +78,8 @@ class KindAwareMatcher:
                 return found
             others = self._carrying(self._model_matcher, self._model_words, typed, words)
         else:
-            if self._exact.get(key) == found.slug:
-                return found
+            # Even a model's own name asks when a product carries every word of it: "whisper"
+            # is the Whisper model and "Whisper (open-source package)".
             others = self._carrying(self._product_matcher, self._product_words, typed, words)
         if not others:
             return found
