@@ -47,8 +47,8 @@ class KindAwareMatcher:
         self._products = [t for t in tools if t.is_product]
         self._models = [t for t in tools if not t.is_product] if self._products else []
         self._exact = {compact(text): t.slug for t in tools for text in _answers(t)}
-        self._product_words = {w for t in self._products for ws in _words(t) for w in ws}
-        self._model_words = {w for t in self._models for ws in _words(t) for w in ws}
+        self._product_words = _postings(self._products)
+        self._model_words = _postings(self._models)
         self._model_names = {compact(text) for t in self._models for text in _answers(t)}
         self._model_vendors = {compact(t.vendor) for t in self._models}
 
@@ -103,12 +103,15 @@ class KindAwareMatcher:
         return AmbiguousTool(typed, _labelled(both))
 
     def _carrying(
-        self, matcher: Matcher, vocabulary: set[str], typed: str, words: frozenset[str]
+        self, matcher: Matcher, postings: dict[str, set[int]], typed: str, words: frozenset[str]
     ) -> list[Tool]:
-        """Tools of the other kind that one of their names carries every typed word of, as
-        that kind's matcher offers them; none when a word is foreign to that kind."""
-        if not words or not words <= vocabulary:
+        """Tools of the other kind that one of their names carries every typed word of, in the
+        order that kind's matcher offers them. The word index answers "none" (most questions)
+        without running the matcher, whose fuzzy search would find nothing of use."""
+        if not words or not words <= postings.keys():
             return []
+        if not set.intersection(*(postings[w] for w in words)):
+            return []  # no one name holds every word
         try:
             offered = [matcher.resolve(typed)]
         except AmbiguousTool as error:
@@ -116,6 +119,19 @@ class KindAwareMatcher:
         except VerdictError:
             return []
         return [t for t in offered if any(words <= names for names in _words(t))]
+
+
+def _postings(tools: Iterable[Tool]) -> dict[str, set[int]]:
+    """Each word of the tools' names, and the names (numbered) holding it: the names holding
+    every typed word are the intersection of the words' sets."""
+    found: dict[str, set[int]] = {}
+    number = 0
+    for tool in tools:
+        for names in _words(tool):
+            for word in names:
+                found.setdefault(word, set()).add(number)
+            number += 1
+    return found
 
 
 def _unique(tools: Iterable[Tool]) -> list[Tool]:
