@@ -165,3 +165,19 @@ def test_every_fixture_product_is_a_valid_tool() -> None:
     for path in FIXTURE_PRODUCTS.glob("*.toml"):
         tool = Tool.model_validate(tomllib.loads(path.read_text()))
         assert tool.is_product and tool.slug == path.stem
+
+
+def test_a_product_is_never_merged_with_the_dataset_model_of_its_name(
+    products_dir: Path,
+) -> None:
+    """A product named like a dataset model ("Sonar") keeps its own facts: the generated layer
+    pairs only models."""
+    from bot.catalogue import known_tools, pair_layers
+
+    generated, _ = known_tools(dt.date(2026, 12, 3), cache_dir=products_dir.parent / "cache")
+    sonar_model = next(t for t in generated if t.slug == "sonar")
+    product = load_catalogue(products_dir).by_slug["perplexity"]
+    named_alike = product.model_copy(update={"slug": "sonar", "name": "Sonar"})
+    assert pair_layers([named_alike], [sonar_model]) == []
+    as_model = named_alike.model_copy(update={"kind": "model", "product": None})
+    assert pair_layers([as_model], [sonar_model]) != []  # a model file of that name would pair
