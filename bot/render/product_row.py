@@ -67,7 +67,9 @@ def hosting(column: ToolColumn) -> str:
     product = column.product
     if product is None:
         return column.licence
-    licence = f"open source ({column.licence})" if product.open_source else column.licence
+    # A custom SPDX reference ("LicenseRef-Stability-AI-Community") would fill the line.
+    named = "custom licence" if column.licence.startswith("LicenseRef-") else column.licence
+    licence = f"open source ({named})" if product.open_source else named
     return f"{licence}, {'self-hostable' if product.self_hostable else 'hosted only'}"
 
 
