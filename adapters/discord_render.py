@@ -45,9 +45,10 @@ def _shrink_to_total(embed: discord.Embed) -> discord.Embed:
 
 
 def _row_line(emoji: str, row: ToolRow) -> str:
+    context = f" · context {row.context}" if row.context else ""  # none for a product
     return (
         f"{emoji} **{safe(row.name)}** · {safe(row.category)} · panel {row.panel} · "
-        f"community {row.community} · {safe(row.price)} · context {row.context}"
+        f"community {row.community} · {safe(row.price)}{context}"
     )
 
 
@@ -56,16 +57,17 @@ def _split_line(split: SplitLine, take_limit: int) -> str:
     return f"{line}: “{safe(fit(split.take, take_limit))}”" if take_limit > 0 else line
 
 
-def card_description(posted: PostedCard, *, take_limit: int = 140) -> str:
-    """Everything under the title, in the shared layout's order."""
+def card_description(posted: PostedCard, *, take_limit: int = 140, notes: bool = True) -> str:
+    """Everything under the title, in the shared layout's order; `notes` False leaves the
+    tools' note line out (a last resort for the budget: long product names)."""
     shape = layout(posted.card)
     parts = []
     if posted.recap:
         parts.append(f"_{safe(posted.recap)}_")
     parts.append(safe(shape.reason))
     rows = [_row_line(e, r) for e, r in zip(posted.vote_emojis, shape.rows, strict=True)]
-    notes = " · ".join(f"_{safe(r.name)}: {safe(r.note)}_" for r in shape.rows if r.note)
-    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
+    line = " · ".join(f"_{safe(r.name)}: {safe(r.note)}_" for r in shape.rows if r.note)
+    rows += [line] if line and notes else []  # one line for every tool's note, within budget
     parts.append("\n".join(rows))
     opinions = [_split_line(s, take_limit) for s in shape.splits]
     if shape.agree:
@@ -110,10 +112,11 @@ def card_embed(posted: PostedCard) -> discord.Embed:
     title = fit(headline(posted.card), TITLE_LIMIT)
     footer = fit(card_footer(posted), FOOTER_LIMIT)
     description = card_description(posted)
-    for take_limit in (100, 60, 0):  # long takes give way first: the full reviews are a click away
+    # Long takes give way first (the full reviews are a click away), then the notes.
+    for take_limit, notes in ((100, True), (60, True), (0, True), (0, False)):
         if len(title) + len(description) + len(footer) <= budget:
             break
-        description = card_description(posted, take_limit=take_limit)
+        description = card_description(posted, take_limit=take_limit, notes=notes)
     embed = discord.Embed(
         title=title,
         description=fit(description, DESCRIPTION_LIMIT),

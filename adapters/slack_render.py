@@ -73,10 +73,10 @@ MAX_ACTIONS = 25
 
 
 def _row_line(position: int, row: ToolRow) -> str:
+    context = f" · context {row.context}" if row.context else ""  # none for a product
     return (
         f":{vote_name(position)}: *{escape(row.name)}* · {escape(row.category)} · "
-        f"panel {row.panel} · community {row.community} · {escape(row.price)} · "
-        f"context {row.context}"
+        f"panel {row.panel} · community {row.community} · {escape(row.price)}{context}"
     )
 
 
@@ -111,7 +111,7 @@ def tally_line(posted: PostedCard) -> str:
     return line
 
 
-def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
+def _card_blocks(posted: PostedCard, take_limit: int, notes: bool = True) -> list[Block]:
     card = posted.card
     shape = layout(card)
     blocks: list[Block] = [
@@ -124,8 +124,8 @@ def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
         blocks.append(_context(f"_{escape(posted.recap)}_"))
     blocks.append(_section(escape(shape.reason)))
     rows = [_row_line(i, r) for i, r in enumerate(shape.rows)]
-    notes = " · ".join(f"_{escape(r.name)}: {escape(r.note)}_" for r in shape.rows if r.note)
-    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
+    line = " · ".join(f"_{escape(r.name)}: {escape(r.note)}_" for r in shape.rows if r.note)
+    rows += [line] if line and notes else []  # one line for every tool's note, within budget
     blocks.append(_section("\n".join(rows)))
     opinions = [_split_line(s, take_limit) for s in shape.splits]
     if shape.agree:
@@ -181,8 +181,9 @@ def card_blocks(posted: PostedCard) -> list[Block]:
     """The card as Block Kit, in the shared layout's order, with a "Full reviews" button;
     within the card budget where the catalogue allows, always within Slack's limits."""
     budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
-    for take_limit in (140, 100, 60, 0):  # long takes give way first
-        blocks = _card_blocks(posted, take_limit)
+    # Long takes give way first, then the notes (a last resort: long product names).
+    for take_limit, notes in ((140, True), (100, True), (60, True), (0, True), (0, False)):
+        blocks = _card_blocks(posted, take_limit, notes)
         if sum(len(line) for line in block_lines(blocks)) <= budget:
             break
     return blocks

@@ -22,6 +22,10 @@ def _usd(amount: float) -> str:
     return f"${amount:.2f}"
 
 
+SHORT_UNIT = 24
+"""A usage unit longer than this is prose, too long to quote in a price figure."""
+
+
 def _amount(usd: float) -> str:
     """ "$20", "$19.99", "$0.0043": as many decimals as the price has, up to four."""
     if usd == int(usd):
@@ -44,11 +48,13 @@ def product_price_figure(tool: Tool) -> str:
         parts.append("free tier")
     if product.seat_usd_per_month is not None:
         parts.append(f"{_amount(product.seat_usd_per_month)}/seat/month")
-    if product.usage_priced and product.usage_usd is not None:
-        unit = product.usage_unit.strip()
-        parts.append(f"{_amount(product.usage_usd)} {unit}" if unit else _amount(product.usage_usd))
-    elif product.usage_priced and not parts:
-        parts.append("pay per use")
+    unit = product.usage_unit.strip()
+    if product.usage_priced and product.usage_usd is not None and 0 < len(unit) <= SHORT_UNIT:
+        parts.append(f"{_amount(product.usage_usd)} {unit}")
+    elif product.usage_priced:
+        # A unit written as a sentence ("per 1M tokens at your provider's rate") belongs on the
+        # tool's page (its pricing note), not in a verdict's reason.
+        parts.append("plus usage" if parts else "pay per use")
     return ", ".join(parts) or tool.pricing.note or tool.entry_price.value
 
 

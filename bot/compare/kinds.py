@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.catalogue import Tool, price_figure
+from bot.catalogue import Tool
 from bot.compare.reason import and_list
 
 if TYPE_CHECKING:  # card.py imports this module
@@ -50,10 +50,9 @@ def across_kinds(verdict: Verdict, tools: Sequence[Tool]) -> Verdict:
     described = [f"{t.name} {_article(kind_label(t.kind, t.category))}" for t in tools]
     first = f"{tools[0].name} is {_article(kind_label(tools[0].kind, tools[0].category))}"
     sides = and_list([first, *described[1:]])
-    prices = "; ".join(f"{t.name} {price_figure(t)}" for t in tools)
     situations = tuple(f"{t.name} for {t.best_for}" for t in tools if t.panel)
-    # Beside two tools the prices fit the reason; with more, their rows show them.
-    reason = f"{sides}, so price does not decide" + (f" ({prices})." if len(tools) == 2 else ".")
+    # Each row shows its own price, in its own unit; the reason says why they are not weighed.
+    reason = f"{sides}, so price does not decide."
     if situations:
         reason += f" Pick {'; '.join(situations)}."
     return verdict.model_copy(

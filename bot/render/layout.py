@@ -144,7 +144,7 @@ def _row(column: ToolColumn) -> ToolRow:
         panel=panel_cell(column),
         community=community_cell(column),
         price=product_row.price_cell(column) if column.product else price_cell(column),
-        context=context_cell(column),
+        context="" if column.product else context_cell(column),  # an app has no context window
         notes=tuple(notes),
     )
 
