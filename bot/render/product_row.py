@@ -11,8 +11,8 @@ from __future__ import annotations
 from bot.compare import ToolColumn
 
 PRICE_CELL_WIDTH = 24
-NOTE_WIDTH = 72
-"""A note longer than this would not fit one terminal line after the tool's name."""
+NOTE_LINE = 80
+"""A note is one terminal line: "  <name>: <note>" within 80 columns."""
 
 
 def _amount(usd: float) -> str:
@@ -74,17 +74,26 @@ def hosting(column: ToolColumn) -> str:
 
 
 def note(column: ToolColumn) -> str | None:
-    """One line: how it is hosted and licensed, then as much of "works with" as fits."""
+    """One line: how it is hosted and licensed, a usage price beside a seat price, then as much
+    of "works with" as fits ("plus usage" last, when the usage unit is too long to quote)."""
     product = column.product
     if product is None:
         return None
-    head = hosting(column)
-    if product.seat_usd_per_month is not None and product.usage_priced:
-        head += f"; or {_usage(column) or 'pay per use'}"
+    parts = [hosting(column)]
+    extra_usage = product.seat_usd_per_month is not None and product.usage_priced
+    if extra_usage and _usage(column):
+        parts.append(f"or {_usage(column)}")
+
+    def fits(text: str) -> bool:
+        return len(f"  {column.name}: {text}") <= NOTE_LINE
+
     shown: list[str] = []
     for item in product.works_with:
-        candidate = f"{head}; works with {', '.join([*shown, item])}"
-        if len(column.name) + len(candidate) + 2 > NOTE_WIDTH:
+        if not fits("; ".join([*parts, f"works with {', '.join([*shown, item])}"])):
             break
         shown.append(item)
-    return f"{head}; works with {', '.join(shown)}" if shown else head
+    if shown:
+        parts.append(f"works with {', '.join(shown)}")
+    if extra_usage and not _usage(column) and fits("; ".join([*parts, "plus usage"])):
+        parts.append("plus usage")
+    return "; ".join(parts)
