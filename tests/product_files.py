@@ -19,12 +19,10 @@ FIXTURE_PRODUCTS = Path(__file__).parent / "catalogue" / "products"
 
 
 def with_fixture_products(target: Path) -> Path:
-    """A copy of the bundled catalogue in `target`, plus the fixture products."""
-    shutil.copytree(bundled_catalogue_dir(), target)
-    (target / PRODUCTS_DIR).mkdir(exist_ok=True)
-    for path in FIXTURE_PRODUCTS.glob("*.toml"):
-        if not (target / PRODUCTS_DIR / path.name).exists():
-            shutil.copy(path, target / PRODUCTS_DIR / path.name)
+    """A copy of the bundled catalogue's models in `target`, with the fixture products in
+    place of its own (whose facts the tests must not depend on)."""
+    shutil.copytree(bundled_catalogue_dir(), target, ignore=shutil.ignore_patterns(PRODUCTS_DIR))
+    shutil.copytree(FIXTURE_PRODUCTS, target / PRODUCTS_DIR)
     return target
 
 

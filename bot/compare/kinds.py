@@ -47,12 +47,11 @@ def across_kinds(verdict: Verdict, tools: Sequence[Tool]) -> Verdict:
     there is no pick, and the reason says why and gives both prices as they are."""
     if not mixed(tools) or verdict.decided_by != "price":
         return verdict
-    described = [f"{t.name} {_article(kind_label(t.kind, t.category))}" for t in tools]
-    first = f"{tools[0].name} is {_article(kind_label(tools[0].kind, tools[0].category))}"
-    sides = and_list([first, *described[1:]])
+    # The title names each tool's kind already ("ChatGPT (app) vs GPT-5 (model)"), and each
+    # row shows its own price in its own unit: the reason only says why they are not weighed.
+    kinds = and_list([_article(kind_label(t.kind, t.category)) for t in tools])
     situations = tuple(f"{t.name} for {t.best_for}" for t in tools if t.panel)
-    # Each row shows its own price, in its own unit; the reason says why they are not weighed.
-    reason = f"{sides}, so price does not decide."
+    reason = f"{kinds[0].upper()}{kinds[1:]}: price does not decide."
     if situations:
         reason += f" Pick {'; '.join(situations)}."
     return verdict.model_copy(

@@ -105,7 +105,7 @@ def test_price_never_decides_between_an_app_and_a_model(with_products: Catalogue
     card = _card(with_products, "chatgpt", "smolvlm2", votes=False)
     assert card.verdict.pick is None
     assert card.verdict.reason == (
-        "ChatGPT is an app and SmolVLM2 a model, so price does not decide. Pick ChatGPT for "
+        "An app and a model: price does not decide. Pick ChatGPT for "
         "everyday writing, research and questions for people who are not developers; SmolVLM2 "
         "for on-device image and video Q&A where data must not leave the machine."
     )

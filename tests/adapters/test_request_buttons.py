@@ -151,12 +151,12 @@ async def test_terminal_chat_request_names_the_last_unknown(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
     async with open_console(db=tmp_path / "chat.db", catalogue=catalogue) as session:
-        await session.send("/compare midjourney vs smolvlm2")
+        await session.send("/compare zorblax vs smolvlm2")
         await session.send(":request")
         await session.send(":request smolvlm2")
         texts = [m.text for m in session.chat.outbox if m.kind == "ephemeral"]
-    assert 'Type :request to ask for "midjourney" to be added.' in texts[0]
-    assert texts[1].startswith('Requested "midjourney": 1 person here wants it.')
+    assert 'Type :request to ask for "zorblax" to be added.' in texts[0]
+    assert texts[1].startswith('Requested "zorblax": 1 person here wants it.')
     assert texts[2] == '"smolvlm2" is already in the catalogue as SmolVLM2.'
 
 
@@ -165,27 +165,28 @@ def test_verdict_request_and_the_most_wanted_list_across_processes(tmp_path: Pat
     empty = verdict_cli("catalogue", "requests", cwd=tmp_path, VERDICT_DB=db)
     assert (empty.returncode, empty.stdout) == (0, "No tool requests yet.\n")
     assert not Path(db).exists()  # a reading command creates nothing
-    first = verdict_cli("request", "Mid", "journey", cwd=tmp_path, VERDICT_DB=db)
-    assert first.returncode == 0 and first.stdout.startswith('Requested "Mid journey"')
-    again = verdict_cli("request", "midjourney", cwd=tmp_path, VERDICT_DB=db)
-    assert again.stdout.startswith('You already requested "midjourney"')
+    first = verdict_cli("request", "Zorb", "lax", cwd=tmp_path, VERDICT_DB=db)
+    assert first.returncode == 0 and first.stdout.startswith('Requested "Zorb lax"')
+    again = verdict_cli("request", "zorblax", cwd=tmp_path, VERDICT_DB=db)
+    assert again.stdout.startswith('You already requested "zorblax"')
     known = verdict_cli("request", "smolvlm2", cwd=tmp_path, VERDICT_DB=db)
     assert known.returncode == 2 and "already in the catalogue" in known.stderr
     listed = verdict_cli("catalogue", "requests", cwd=tmp_path, VERDICT_DB=db)
-    assert re.search(r"1\. Mid journey: 1 request; 1 community", listed.stdout), listed.stdout
+    assert re.search(r"1\. Zorb lax: 1 request; 1 community", listed.stdout), listed.stdout
     assert "Traceback" not in listed.stderr + known.stderr
 
 
 def test_catalogue_add_product_drafts_a_file_check_refuses_until_written(
     tmp_path: Path, catalogue_copy: Path
 ) -> None:
-    add = ("catalogue", "add", "--product", "LM Studio", str(catalogue_copy))
+    add = ("catalogue", "add", "--product", "Zorblax Studio", str(catalogue_copy))
     added = verdict_cli(*add, cwd=tmp_path)
     assert added.returncode == 0, added.stderr
-    draft = catalogue_copy / "products" / "lm-studio.toml"
-    assert 'name = "LM Studio"' in draft.read_text() and 'kind = "product"' in draft.read_text()
+    draft = catalogue_copy / "products" / "zorblax-studio.toml"
+    drafted = draft.read_text()
+    assert 'name = "Zorblax Studio"' in drafted and 'kind = "product"' in drafted
     checked = verdict_cli("catalogue", "check", str(catalogue_copy), cwd=tmp_path)
     assert checked.returncode == 3
-    assert "catalogue/products/lm-studio.toml: vendor: missing" in checked.stderr
+    assert "catalogue/products/zorblax-studio.toml: vendor: missing" in checked.stderr
     twice = verdict_cli(*add, cwd=tmp_path)
     assert twice.returncode == 2 and "already drafted" in twice.stderr

@@ -27,28 +27,28 @@ async def test_requests_count_once_per_person_and_survive_a_restart(
     store, desk = await _desk(db_location, catalogue)
     try:
         first = await desk.request(
-            platform="slack", community="slack:T1", user_id="U1", name="Midjourney"
+            platform="slack", community="slack:T1", user_id="U1", name="Zorblax"
         )
         again = await desk.request(
-            platform="slack", community="slack:T1", user_id="U1", name="midjourney"
+            platform="slack", community="slack:T1", user_id="U1", name="zorblax"
         )
         other = await desk.request(
-            platform="slack", community="slack:T1", user_id="U2", name="Midjourney"
+            platform="slack", community="slack:T1", user_id="U2", name="Zorblax"
         )
         elsewhere = await desk.request(
-            platform="discord", community="discord:9", user_id="U1", name="Midjourney"
+            platform="discord", community="discord:9", user_id="U1", name="Zorblax"
         )
     finally:
         await store.close()
-    assert first.startswith('Requested "Midjourney": 1 person here wants it.')
-    assert again.startswith('You already requested "midjourney"; 1 person here wants it.')
-    assert other.startswith('Requested "Midjourney": 2 people here want it.')
-    assert elsewhere.startswith('Requested "Midjourney": 1 person here wants it.')
+    assert first.startswith('Requested "Zorblax": 1 person here wants it.')
+    assert again.startswith('You already requested "zorblax"; 1 person here wants it.')
+    assert other.startswith('Requested "Zorblax": 2 people here want it.')
+    assert elsewhere.startswith('Requested "Zorblax": 1 person here wants it.')
 
     store, desk = await _desk(db_location, catalogue)  # a new process on the same data
     try:
         [wanted] = await desk.most_wanted()
-        assert (wanted.name, wanted.requests, wanted.communities) == ("Midjourney", 3, 2)
+        assert (wanted.name, wanted.requests, wanted.communities) == ("Zorblax", 3, 2)
         [here] = await desk.most_wanted("slack:T1")
         assert here.requests == 2
     finally:
@@ -95,10 +95,10 @@ async def test_a_known_or_blank_name_is_not_stored(db_location: str, catalogue: 
 
 async def test_requesters_are_stored_only_as_hashes(tmp_path: Path, catalogue: Catalogue) -> None:
     store, desk = await _desk(str(tmp_path / "v.db"), catalogue)
-    await desk.request(platform="slack", community="slack:T1", user_id="U-secret-9", name="suno")
+    await desk.request(platform="slack", community="slack:T1", user_id="U-secret-9", name="wuzzle")
     await store.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
-    assert b"U-secret-9" not in raw and b"suno" in raw
+    assert b"U-secret-9" not in raw and b"wuzzle" in raw
 
 
 async def test_a_version_7_database_upgrades_and_keeps_its_cards(
@@ -124,8 +124,8 @@ async def test_a_version_7_database_upgrades_and_keeps_its_cards(
     store, desk = await _desk(db_location, catalogue)
     try:
         assert await store.find_card("console", "c", "1") is not None
-        await desk.request(platform="console", community="console", user_id="ann", name="suno")
-        assert [w.name for w in await desk.most_wanted()] == ["suno"]
+        await desk.request(platform="console", community="console", user_id="ann", name="wuzzle")
+        assert [w.name for w in await desk.most_wanted()] == ["wuzzle"]
     finally:
         await store.close()
     if not db_location.startswith("postgresql"):

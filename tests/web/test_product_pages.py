@@ -28,4 +28,4 @@ async def test_a_comparison_page_names_the_app_and_the_model(web: Web) -> None:
     status, html = await web.get("/c/chatgpt-vs-smolvlm2")
     assert status == 200
     assert "ChatGPT (app) vs SmolVLM2 (model)" in html
-    assert "so price does not decide" in html
+    assert "An app and a model: price does not decide." in html
