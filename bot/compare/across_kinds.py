@@ -93,12 +93,18 @@ class KindAwareMatcher:
         offered = [self.by_slug[s.slug] for s in error.suggestions if s.slug in self.by_slug]
         products = [t for t in offered if t.is_product]
         products += self._carrying(self._product_matcher, self._product_words, typed, words)
-        # "claude": Claude (app) before Cline, whose alias "claude dev" only mentions it.
-        products.sort(key=lambda t: not words <= frozenset(normalise(t.name).split()))
+        # Only a product whose own name holds the words is put first: "claude" offers Claude
+        # (app), not Cline (an alias mentions Claude); "openai" or "mistral", a maker's name,
+        # keeps its models' places.
+        products = [t for t in products if words <= frozenset(normalise(t.name).split())]
         products = _unique(products)[:PRODUCTS_FIRST]
         models = [t for t in offered if not t.is_product]
-        if not products or not models:
-            return error
+        if len(models) < MAX_CANDIDATES - len(products):
+            # Products may have filled the question ("openai": ChatGPT, Codex CLI, …) while the
+            # maker's models went unoffered: the models' own matcher names them.
+            models += self._carrying(self._model_matcher, self._model_words, typed, words)
+        if not models:
+            return error  # products only ("copilot"): the question stands as asked
         both = _unique([*products, *models])[:MAX_CANDIDATES]
         return AmbiguousTool(typed, _labelled(both))
 
