@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.catalogue import check_catalogue
+from bot.catalogue import check_catalogue, load_catalogue
+from bot.settings import bundled_catalogue_dir
 from tests.loopback import serve
 
 
@@ -39,11 +40,12 @@ def test_list_says_how_many_tools_are_reviewed_and_filters(tmp_path: Path) -> No
     everything = verdict("list", cwd=tmp_path)
     assert everything.returncode == 0, everything.stderr
     total, reviewed = everything.stdout.splitlines()[-1].split(" tools, ")
-    assert int(total) > 700 and reviewed.startswith("24 reviewed by the panel")
+    files = len(load_catalogue(bundled_catalogue_dir()).tools)  # models and products
+    assert int(total) > 700 and reviewed.startswith(f"{files} reviewed by the panel")
 
     mine = verdict("list", "--reviewed", cwd=tmp_path)
     lines = mine.stdout.splitlines()
-    assert lines[-1] == "24 tools, 24 reviewed by the panel, 0 not yet"
+    assert lines[-1] == f"{files} tools, {files} reviewed by the panel, 0 not yet"
     assert any(line.startswith("smolvlm2 ") for line in lines)
 
     anthropic = verdict("list", "--vendor", "anthropic", "--category", "llm", cwd=tmp_path)
