@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     for platform in registry.PLATFORMS:
         platform.add_command(commands)
 
+    wanted = commands.add_parser("request", help="ask for a tool the catalogue does not know")
+    wanted.add_argument("name", nargs="+", help='the tool\'s name, e.g. "midjourney"')
+
     doctor = commands.add_parser("doctor", help="check the set-up: tokens, scopes, database, ...")
     doctor.add_argument("platform", nargs="?", choices=[p.name for p in registry.chat_platforms()])
     doctor.add_argument("--channel", help="Slack: also check the bot is in this channel (C…)")
@@ -99,7 +102,16 @@ def _parser() -> argparse.ArgumentParser:
     sources.add_argument(
         "--from-hub", metavar="ORG/MODEL", help="a Hugging Face Hub model (its metadata)"
     )
+    sources.add_argument(
+        "--product", metavar="NAME", help='a product file to write, e.g. "LM Studio"'
+    )
     add.add_argument("dir", nargs="?", type=Path, help="catalogue directory (default: bundled)")
+    requests = catalogue_commands.add_parser(
+        "requests", help="the tools people asked for most, with counts"
+    )
+    requests.add_argument("--community", help='only one community, e.g. "discord:1234"')
+    requests.add_argument("--limit", type=int, default=20, help="at most this many (20)")
+    requests.add_argument("--json", action="store_true", help="print one JSON array")
     return parser
 
 
@@ -116,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("query", "name"):
         if isinstance(getattr(args, name, None), list):
             setattr(args, name, [_clean(part) for part in getattr(args, name)])
-    for name in ("category", "channel"):
+    for name in ("category", "channel", "product", "community"):
         if isinstance(getattr(args, name, None), str):
             setattr(args, name, _clean(getattr(args, name)))
     from adapters.commands import run

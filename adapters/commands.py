@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from adapters import registry
+from adapters import registry, request_commands
 from adapters.exit_codes import (
     EXIT_CATALOGUE,
     EXIT_CHECK_FAILED,
@@ -287,8 +287,12 @@ def _check(args: argparse.Namespace) -> int:
     warnings = dataset_disagreements(catalogue.tools, known)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    products = sum(t.is_product for t in catalogue.tools)
+    counted = f"{len(catalogue.tools) - products} tools" + (
+        f" and {products} products" if products else ""
+    )
     print(
-        f"ok: {len(catalogue.tools)} tools, {len(catalogue.panel.personas)} panel personas; "
+        f"ok: {counted}, {len(catalogue.panel.personas)} panel personas; "
         f"{len(merged.tools) - len(catalogue.tools)} more from {info.label}"
     )
     if warnings:
@@ -336,6 +340,8 @@ def _add(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
         print(f"verdict: cannot read the panel in {directory}: {error}", file=sys.stderr)
         return EXIT_CATALOGUE
+    if args.product is not None:
+        return request_commands.add_product(args, directory)
     if args.from_dataset is not None:
         settings = load_settings()
         known, _ = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
@@ -395,6 +401,10 @@ def run(args: argparse.Namespace) -> int:
         for platform in registry.PLATFORMS:
             if args.command == platform.command:
                 return platform.run(args, Startup(catalogue=_load, comparer=_comparer))
+        if args.command == "request":
+            return request_commands.request(args, _load(args))
+        if args.catalogue_command == "requests":
+            return request_commands.list_requests(args)
         if args.catalogue_command == "add":
             return _add(args)
         return _check(args)

@@ -13,6 +13,7 @@ from bot.catalogue import Catalogue
 from bot.compare import Comparer, comparison_url
 from bot.platform import ChatPlatform, PostedCard
 from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line
+from bot.tool_requests import RequestDesk, RequestStore
 from bot.votes import (
     AlsoInTransaction,
     CardRecord,
@@ -42,10 +43,12 @@ class ChatBot:
         comparer: Comparer | None = None,
         edits: EditCoalescer | None = None,
         public_url: str | None = None,
+        community: str | None = None,
     ) -> None:
         """With `edits`, tally edits are coalesced (chat platforms with rate limits); without,
         each vote edits the card at once (the terminal). With `public_url` (where `verdict web`
-        is reachable), every card links to its full page."""
+        is reachable), every card links to its full page. `community` (a Slack workspace, a
+        Discord server) is where tool requests are counted; by default the platform."""
         self.comparer = comparer or Comparer(catalogue)
         self.edits = edits
         self.store = store
@@ -54,6 +57,21 @@ class ChatBot:
         self.clock = clock
         self.public_url = public_url
         self.polls = PollStore(store)
+        self.requests = RequestDesk(self.comparer, RequestStore(store, clock=clock))
+        self.community = community or platform.name
+
+    async def note_unknown(self, user_id: str, names: Sequence[str]) -> None:
+        """Names typed in a failed /compare that match no tool count as a weak request
+        (`tool_requests`); never raises."""
+        await self.requests.note_unknown(
+            platform=self.platform.name, community=self.community, user_id=user_id, names=names
+        )
+
+    async def request_tool(self, user_id: str, name: str) -> str:
+        """ "Request it" pressed: stored once per person per name here; the answer to show."""
+        return await self.requests.request(
+            platform=self.platform.name, community=self.community, user_id=user_id, name=name
+        )
 
     async def post_comparison(
         self, channel: str, user_id: str, slugs: Sequence[str], *, lasts: timedelta | None = None

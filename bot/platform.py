@@ -61,10 +61,17 @@ class ChatPlatform(Protocol):
         ...
 
     async def send_choices(
-        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        choices: Sequence[Choice],
+        *,
+        requests: Sequence[str] = (),
     ) -> None:
         """Answer only the asking user with comparisons to pick from ("did you mean"): a button
-        each where the platform has buttons. `text` is escaped as in `send_ephemeral`."""
+        each where the platform has buttons; and for each name in `requests` (it matched no
+        tool) a way to request it ("Request it"). `text` is escaped as in `send_ephemeral`."""
         ...
 
     async def post_tool(self, channel: str, tool: Tool) -> None:

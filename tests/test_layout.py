@@ -22,7 +22,8 @@ ALLOWED: dict[str, set[str]] = {
     "compare": {"errors", "catalogue", "votes"},
     "polls": {"errors", "storage", "votes"},
     "platform": {"errors", "catalogue", "votes", "compare", "polls"},
-    "chat": {"errors", "catalogue", "votes", "compare", "platform", "polls"},
+    "tool_requests": {"errors", "catalogue", "votes", "compare"},
+    "chat": {"errors", "catalogue", "votes", "compare", "platform", "polls", "tool_requests"},
     "poll_flows": {"errors", "catalogue", "votes", "compare", "platform", "polls", "chat"},
     "render": {"errors", "catalogue", "votes", "compare", "platform", "polls"},
     "weekly": {
@@ -38,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "commands": {
         "errors",
+        "tool_requests",
         "catalogue",
         "votes",
         "compare",
@@ -122,7 +124,17 @@ ADAPTER_ALLOWED: dict[str, set[str]] = {
     "slack": {"exit_codes", "platform", "doctor", "logs", "web"},
     "registry": {"platform", "doctor"},  # for type checking only
     "diagnose": {"doctor", "platform", "registry"},
-    "commands": {"exit_codes", "platform", "registry", "diagnose", "doctor", "logs", "console"},
+    "request_commands": {"exit_codes"},
+    "commands": {
+        "exit_codes",
+        "platform",
+        "registry",
+        "diagnose",
+        "doctor",
+        "logs",
+        "console",
+        "request_commands",
+    },
     "cli": {"registry", "commands"},
 }
 """Which part of `adapters/` may import which (lazy imports inside functions count too): the

@@ -68,6 +68,7 @@ Commands:
   /leaderboard [CAT]     the community leaderboard, optionally for one category
   :reviews CARD          every reviewer's full review of each tool on card CARD
   :pick N                answer a "did you mean" question with choice N
+  :request [NAME]        ask for a tool the catalogue lacks (by default the last unknown name)
   :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
   :unreact USER CARD N   USER removes that reaction
   :vote USER CARD N      USER presses button N on card CARD (channels with votes:buttons)
@@ -148,13 +149,23 @@ class ConsoleChat:
         self.outbox.append(ConsoleMessage("leaderboard", render_leaderboard(board)))
 
     async def send_choices(
-        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        choices: Sequence[Choice],
+        *,
+        requests: Sequence[str] = (),
     ) -> None:
-        """A "did you mean" answer: every problem of the query, and numbered choices."""
+        """A "did you mean" answer: every problem of the query, and numbered choices; for a
+        name that matched nothing, how to request it."""
         lines = [text]
         lines += [f"  {i}. {c.label} (for {c.typed!r})" for i, c in enumerate(choices, start=1)]
         if choices:
             lines.append("Type :pick N to compare with choice N.")
+        if requests:
+            named = " and ".join(f'"{n}"' for n in requests)
+            lines.append(f"Type :request to ask for {named} to be added.")
         self.outbox.append(
             ConsoleMessage("ephemeral", _printable("\n".join(lines)), to_user=user_id)
         )
@@ -178,6 +189,8 @@ class ConsoleSession:
         self.user = user
         self.choices: dict[str, list[Choice]] = {}
         """The last "did you mean" choices offered to each user."""
+        self.unknown: dict[str, list[str]] = {}
+        """The names of each user's last comparison that matched nothing (`:request`)."""
         self.desk = PollDesk(bot)
 
     async def send(self, line: str, *, user: str | None = None) -> None:
@@ -190,6 +203,8 @@ class ConsoleSession:
             await self._compare(rest, who)
         elif command == ":pick":
             await self._pick(rest, who)
+        elif command == ":request":
+            await self._request_tool(rest, who)
         elif command == ":reviews":
             await self._reviews(rest)
         elif command == "/tool":
@@ -232,9 +247,22 @@ class ConsoleSession:
     async def _compare(self, text: str, user: str) -> None:
         request = self._request(user)
         answer = commands.ask_compare(self.bot.comparer, request, text)
-        if isinstance(answer, commands.Private) and answer.choices:
-            self.choices[user] = list(answer.choices)
+        if isinstance(answer, commands.Private):
+            if answer.choices:
+                self.choices[user] = list(answer.choices)
+            self.unknown[user] = list(answer.requests)
         await commands.show(self.bot, request, answer)
+
+    async def _request_tool(self, name: str, user: str) -> None:
+        """`:request NAME`, or `:request` alone for the last unknown names: "Request it"."""
+        names = [name] if name else self.unknown.get(user, [])
+        if not names:
+            self._info("Request which tool? Type :request NAME, e.g. :request midjourney")
+            return
+        for wanted in names:
+            await self.chat.send_ephemeral(
+                self.channel, user, await self.bot.request_tool(user, wanted)
+            )
 
     async def _pick(self, typed: str, user: str) -> None:
         offered = self.choices.get(user, [])

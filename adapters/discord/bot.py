@@ -22,6 +22,7 @@ from adapters.discord.buttons import (
     CloseButton,
     PickButton,
     Pressed,
+    RequestButton,
     ReviewsView,
     ToolsPageButton,
     VoteButton,
@@ -46,6 +47,7 @@ from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
+from bot.tool_requests import RequestDesk, RequestStore
 from bot.votes import (
     CardRecord,
     EditCoalescer,
@@ -239,9 +241,16 @@ class InteractionReplies(DiscordPlatform):
         await self.interaction.followup.send(safe(text), ephemeral=True)
 
     async def send_choices(
-        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        choices: Sequence[Choice],
+        *,
+        requests: Sequence[str] = (),
     ) -> None:
-        await answer_privately(self.interaction, text, view=choices_view(choices))
+        view = choices_view(choices, requests=requests)
+        await answer_privately(self.interaction, text, view=view)
 
 
 async def answer_privately(
@@ -253,6 +262,14 @@ async def answer_privately(
         await interaction.followup.send(safe(text), ephemeral=True, **extra)
     else:
         await interaction.response.send_message(safe(text), ephemeral=True, **extra)
+
+
+REQUEST_FAILED = "Your request could not be stored just now; please try again."
+
+
+def community_of(interaction: discord.Interaction) -> str:
+    """Where a request counts: the server, or one's direct messages."""
+    return f"discord:{interaction.guild_id}" if interaction.guild_id else "discord:dm"
 
 
 class DiscordVerdicts:
@@ -280,6 +297,7 @@ class DiscordVerdicts:
         self.bot = self._bot(self.platform)
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
         self.desk = PollDesk(self.bot)
+        self.requests = RequestDesk(self.comparer, RequestStore(store, clock=clock))
 
     def _bot(self, platform: DiscordPlatform) -> ChatBot:
         me = self.client.user
@@ -308,10 +326,8 @@ class DiscordVerdicts:
 
     async def compare(self, interaction: discord.Interaction, query: str) -> None:
         answer = commands.ask_compare(self.comparer, self._request(interaction), query)
-        if isinstance(
-            answer, commands.Private
-        ):  # matching is fast: a bad query is answered at once
-            await answer_privately(interaction, answer.text, view=choices_view(answer.choices))
+        if isinstance(answer, commands.Private):  # matching is fast: answered at once
+            await self._refuse(interaction, answer)
             return
         missing = missing_permissions(interaction.app_permissions)
         if missing:  # a card people cannot vote on (or see) helps nobody: say what to fix
@@ -430,10 +446,38 @@ class DiscordVerdicts:
         for embed in rest:
             await interaction.followup.send(embed=embed, ephemeral=True)
 
+    async def _refuse(self, interaction: discord.Interaction, answer: commands.Private) -> None:
+        """A question that cannot be answered: said privately, with its "did you mean" and
+        "Request it" buttons; the names that matched nothing count as a weak request."""
+        view = choices_view(answer.choices, requests=answer.requests)
+        await answer_privately(interaction, answer.text, view=view)
+        if answer.requests:
+            await self.requests.note_unknown(
+                platform=PLATFORM,
+                community=community_of(interaction),
+                user_id=str(interaction.user.id),
+                names=answer.requests,
+            )
+
+    async def request(self, interaction: discord.Interaction, name: str) -> None:
+        """ "Request it" pressed: deferred privately at once, stored, answered to the presser."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            answer = await self.requests.request(
+                platform=PLATFORM,
+                community=community_of(interaction),
+                user_id=str(interaction.user.id),
+                name=name,
+            )
+        except Exception:
+            log.exception("a tool request could not be stored")
+            answer = REQUEST_FAILED
+        await interaction.followup.send(safe(answer), ephemeral=True)
+
     async def tool(self, interaction: discord.Interaction, name: str) -> None:
         answer = commands.ask_tool(self.comparer, self._request(interaction), name)
         if isinstance(answer, commands.Private):
-            await answer_privately(interaction, answer.text, view=choices_view(answer.choices))
+            await self._refuse(interaction, answer)
             return
         embed = tool_embed(answer.tool, self.comparer.catalogue)
         await interaction.response.send_message(embed=embed)
@@ -702,7 +746,7 @@ class VerdictClient(discord.AutoShardedClient):
             self._pages = await start_web(site, *self.web)
         # Buttons on messages posted before this start answer too.
         self.add_view(ReviewsView(self._verdicts.reviews))
-        self.add_dynamic_items(PickButton, ToolsPageButton, VoteButton, CloseButton)
+        self.add_dynamic_items(PickButton, ToolsPageButton, VoteButton, CloseButton, RequestButton)
         if self.guild_id is not None:
             guild = discord.Object(id=self.guild_id)
             self.tree.copy_global_to(guild=guild)

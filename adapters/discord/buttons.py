@@ -28,6 +28,8 @@ the button is on (a card's id exists only once Discord has accepted its message)
 CLOSE_ID = "verdict:close"
 """The "Close vote" button: the card, again, is the message it is on."""
 PICK_PREFIX = "verdict:pick:"
+REQUEST_PREFIX = "verdict:request:"
+"""A "Request it" button: the prefix and the name that matched nothing."""
 TOOLS_PREFIX = "verdict:tools:"
 CUSTOM_ID_LIMIT = 100
 BUTTON_LABEL_LIMIT = 80
@@ -208,10 +210,45 @@ def pick_query(choice: Choice) -> str | None:
     return query if len(PICK_PREFIX) + len(query) <= CUSTOM_ID_LIMIT else None
 
 
-def choices_view(choices: Sequence[Choice]) -> discord.ui.View | None:
-    """Up to five buttons per name that did not resolve (25 in all, Discord's most)."""
+class RequestButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"verdict:request:(?P<name>.+)",
+):
+    """ "Request it" for a name that matched nothing; the name lives in the custom_id, so a
+    press after a restart still counts."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(f"Request “{name}”", BUTTON_LABEL_LIMIT),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{REQUEST_PREFIX}{name}",
+            )
+        )
+        self.name = name
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> RequestButton:
+        return cls(match["name"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _client_verdicts(interaction).request(interaction, self.name)
+
+
+def choices_view(choices: Sequence[Choice], requests: Sequence[str] = ()) -> discord.ui.View | None:
+    """Up to five buttons per name that did not resolve (25 in all, Discord's most), and a
+    "Request it" button for each name that matched nothing (those come first: they are few)."""
     view = discord.ui.View(timeout=None)
-    for choice in choices[:MAX_BUTTONS]:
+    for name in requests:
+        if len(REQUEST_PREFIX) + len(name) <= CUSTOM_ID_LIMIT:
+            view.add_item(RequestButton(name))
+    for choice in choices[: MAX_BUTTONS - len(view.children)]:
         query = pick_query(choice)
         if query is not None:
             view.add_item(PickButton(query, f"{choice.label} (for {choice.typed})"))

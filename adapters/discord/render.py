@@ -63,10 +63,17 @@ def _italic(text: str) -> str:
     return f"_{text}_"
 
 
-def card_description(posted: PostedCard, *, take_limit: int = 140) -> str:
-    """Everything under the title, in the shared layout's order."""
+def card_description(posted: PostedCard, *, take_limit: int = 140, notes: bool = True) -> str:
+    """Everything under the title, in the shared layout's order; `notes` False leaves the
+    tools' note line out (a last resort for the budget)."""
     shown = card_sections(
-        posted, posted.vote_emojis, take_limit, strong=_bold, italic=_italic, escape=safe
+        posted,
+        posted.vote_emojis,
+        take_limit,
+        strong=_bold,
+        italic=_italic,
+        escape=safe,
+        notes=notes,
     )
     parts = [shown.recap] if shown.recap else []
     parts += [shown.reason, shown.rows]
@@ -88,10 +95,11 @@ def card_embed(posted: PostedCard) -> discord.Embed:
     title = fit(headline(posted.card), TITLE_LIMIT)
     footer = fit(card_footer(posted), FOOTER_LIMIT)
     description = card_description(posted)
-    for take_limit in (100, 60, 0):  # long takes give way first: the full reviews are a click away
+    # Long takes give way first (the full reviews are a click away), then the notes.
+    for take_limit, notes in ((100, True), (60, True), (0, True), (0, False)):
         if len(title) + len(description) + len(footer) <= budget:
             break
-        description = card_description(posted, take_limit=take_limit)
+        description = card_description(posted, take_limit=take_limit, notes=notes)
     embed = discord.Embed(
         title=title,
         description=fit(description, DESCRIPTION_LIMIT),

@@ -39,6 +39,7 @@ from adapters.slack.render import (
     CLOSE_ACTION,
     FULL_PAGE_ACTION,
     PICK_ACTION,
+    REQUEST_ACTION,
     REVIEWS_ACTION,
     TOOLS_ACTION,
     VOTE_ACTION,
@@ -213,10 +214,18 @@ class SlackPlatform:
         await self._answer_privately(channel, user_id, escape(text))
 
     async def send_choices(
-        self, channel: str, user_id: str, text: str, choices: Sequence[Choice]
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        choices: Sequence[Choice],
+        *,
+        requests: Sequence[str] = (),
     ) -> None:
-        """A "did you mean" answer only the asker sees, a button per choice."""
-        await self._answer_privately(channel, user_id, escape(text), choices_blocks(text, choices))
+        """A "did you mean" answer only the asker sees, a button per choice, and "Request it"
+        for each name that matched nothing."""
+        blocks = choices_blocks(text, choices, requests=requests)
+        await self._answer_privately(channel, user_id, escape(text), blocks)
 
     async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
         await self._answer_privately(channel, user_id, escape(text), blocks)
@@ -325,8 +334,10 @@ class SlackVerdicts:
         edits: EditCoalescer | None = None,
         public_url: str | None = None,
         comparer: Comparer | None = None,
+        team_id: str | None = None,
     ) -> None:
-        """`comparer` is the process's one comparer (built over `catalogue` when not given)."""
+        """`comparer` is the process's one comparer (built over `catalogue` when not given);
+        `team_id` the workspace, where tool requests are counted."""
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = SlackPlatform(client, catalogue)
         self.store = store
@@ -340,6 +351,7 @@ class SlackVerdicts:
             comparer=comparer or Comparer(catalogue),
             edits=self.edits,
             public_url=public_url,
+            community=f"slack:{team_id or 'workspace'}",
         )
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
         self.desk = PollDesk(self.bot)
@@ -366,6 +378,10 @@ class SlackVerdicts:
             hint=HINT,
         )
 
+    async def request(self, channel: str, user: str, name: str) -> None:
+        """ "Request it" pressed: stored, then answered to the presser alone."""
+        await self.platform.send_ephemeral(channel, user, await self.bot.request_tool(user, name))
+
     def _bot_on(self, platform: SlackPlatform) -> ChatBot:
         """The bot, answering through `platform` (e.g. one command's replies)."""
         if platform is self.platform:
@@ -379,6 +395,7 @@ class SlackVerdicts:
             comparer=self.bot.comparer,
             edits=self.edits,
             public_url=self.bot.public_url,
+            community=self.bot.community,
         )
 
     async def tool(self, channel: str, user: str, text: str) -> None:
@@ -595,6 +612,11 @@ def build_app(
         job = verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
         await start(ack, job, busy=None)
 
+    @app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))
+    async def request(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        job = verdicts().request(body["channel"]["id"], body["user"]["id"], action["value"])
+        await start(ack, job, busy=None)
+
     @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
     async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
         """Turn the page in place: the ephemeral list is replaced through its response_url."""
@@ -716,6 +738,7 @@ async def run_slack(
         admin_user_ids=admin_user_ids,
         public_url=public_url,
         comparer=comparer,
+        team_id=auth.get("team_id"),
     )
     background = Background(max_background)
     app = build_app(

@@ -64,6 +64,8 @@ REVIEWS_ACTION = "verdict_reviews"
 FULL_PAGE_ACTION = "full_page"
 """A link button: Slack still sends an interaction for it, which the app only acknowledges."""
 PICK_ACTION = "verdict_pick"
+REQUEST_ACTION = "verdict_request"
+"""A "Request it" button; its value is the name that matched nothing."""
 """A "Did you mean" button; its value is the comparison to run with that choice."""
 TOOLS_ACTION = "verdict_tools"
 """Previous / next page of /tools; the value is "page:filter"."""
@@ -92,10 +94,16 @@ def tally_line(posted: PostedCard) -> str:
     return lines.tally_line(posted, _markers(posted), escape=escape)
 
 
-def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
+def _card_blocks(posted: PostedCard, take_limit: int, notes: bool = True) -> list[Block]:
     card = posted.card
     shown = lines.card_sections(
-        posted, _markers(posted), take_limit, strong=_bold, italic=_italic, escape=escape
+        posted,
+        _markers(posted),
+        take_limit,
+        strong=_bold,
+        italic=_italic,
+        escape=escape,
+        notes=notes,
     )
     blocks: list[Block] = [
         {
@@ -158,8 +166,9 @@ def card_blocks(posted: PostedCard) -> list[Block]:
     """The card as Block Kit, in the shared layout's order, with a "Full reviews" button;
     within the card budget where the catalogue allows, always within Slack's limits."""
     budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
-    for take_limit in (140, 100, 60, 0):  # long takes give way first
-        blocks = _card_blocks(posted, take_limit)
+    # Long takes give way first, then the notes (a last resort: long product names).
+    for take_limit, notes in ((140, True), (100, True), (60, True), (0, True), (0, False)):
+        blocks = _card_blocks(posted, take_limit, notes)
         if sum(len(line) for line in block_lines(blocks)) <= budget:
             break
     return blocks
@@ -289,9 +298,23 @@ def tools_blocks(page: ToolPage) -> list[Block]:
     return blocks
 
 
-def choices_blocks(text: str, choices: Sequence[Choice]) -> list[Block]:
-    """A "did you mean" answer: what went wrong, and a button per choice (five per name)."""
+def choices_blocks(
+    text: str, choices: Sequence[Choice], requests: Sequence[str] = ()
+) -> list[Block]:
+    """A "did you mean" answer: what went wrong, a button per choice (five per name), and a
+    "Request it" button for each name that matched nothing."""
     blocks: list[Block] = [_section(escape(text))]
+    asks = [
+        {
+            "type": "button",
+            "action_id": f"{REQUEST_ACTION}_{i}",
+            "text": {"type": "plain_text", "text": fit(f"Request “{name}”", 75)},
+            "value": name,
+        }
+        for i, name in enumerate(requests[:MAX_ACTIONS])
+    ]
+    if asks:
+        blocks.append({"type": "actions", "elements": asks})
     buttons = [
         {
             "type": "button",

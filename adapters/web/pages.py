@@ -16,6 +16,7 @@ from bot.compare import ToolColumn, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
 from bot.render.chart import axis_range
 from bot.render.facts import released, stated_facts
+from bot.render.layout import title as card_title
 from bot.votes import (
     RANKS_MEANING,
     HeadToHead,
@@ -175,11 +176,11 @@ def comparison_page(
         }
     return {
         "meta": Meta(
-            title=f"{card.title}: {headline}",
+            title=f"{card_title(card)}: {headline}",
             description=f"{headline} {card.verdict.reason}",
             path=comparison_path(t.slug for t in tools),
         ),
-        "title": card.title,
+        "title": card_title(card),  # "ChatGPT (app) vs GPT-5 (model)" across kinds
         "headline": headline,
         "reason": card.verdict.reason,
         "decided_by": card.verdict.decided_by,

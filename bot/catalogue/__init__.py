@@ -17,6 +17,7 @@ from bot.catalogue.layers import (
 from bot.catalogue.loader import check_catalogue, load_catalogue, no_cyclic_gc
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of
 from bot.catalogue.models import (
+    PRODUCT_CATEGORIES,
     Catalogue,
     EntryPrice,
     Facts,
@@ -25,18 +26,27 @@ from bot.catalogue.models import (
     Panel,
     Persona,
     Pricing,
+    ProductFacts,
     Review,
     Ship,
     Source,
     Tool,
+    ToolKind,
     WeeklyEntry,
 )
 from bot.catalogue.names import compact, is_number, normalise, tokens
-from bot.catalogue.pricing import blended_usd_per_mtok, cost_key, price_figure, pricing_read
+from bot.catalogue.pricing import (
+    blended_usd_per_mtok,
+    cost_key,
+    price_figure,
+    pricing_read,
+    product_price_figure,
+)
 from bot.catalogue.refresh import PriceRefresh
 from bot.catalogue.scaffold import Draft, draft_from_tool, scaffold_toml
 
 __all__ = [
+    "PRODUCT_CATEGORIES",
     "Catalogue",
     "DatasetInfo",
     "Draft",
@@ -49,10 +59,12 @@ __all__ = [
     "Persona",
     "PriceRefresh",
     "Pricing",
+    "ProductFacts",
     "Review",
     "Ship",
     "Source",
     "Tool",
+    "ToolKind",
     "WeeklyEntry",
     "blended_usd_per_mtok",
     "check_catalogue",
@@ -76,6 +88,7 @@ __all__ = [
     "price_figure",
     "price_on",
     "pricing_read",
+    "product_price_figure",
     "scaffold_toml",
     "served_model_of",
     "slug_of",

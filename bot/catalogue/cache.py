@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.catalogue.loader import PANEL_FILE, TOOLS_DIR, WEEKLY_FILE, no_cyclic_gc
+from bot.catalogue.loader import PANEL_FILE, PRODUCTS_DIR, TOOLS_DIR, WEEKLY_FILE, no_cyclic_gc
 from bot.catalogue.models import Catalogue
 from bot.errors import Problem
 
@@ -116,13 +116,17 @@ def _catalogue_files(root: Path) -> Iterator[tuple[str, os.stat_result | None]]:
             yield name, os.stat(root / name)
         except FileNotFoundError:
             yield f"{name} (absent)", None
-    tools = root / TOOLS_DIR
-    yield TOOLS_DIR, os.stat(tools)
-    with os.scandir(tools) as entries:
-        found = sorted(
-            (entry.name, entry.stat()) for entry in entries if entry.name.endswith(".toml")
-        )
-    yield from ((f"{TOOLS_DIR}/{name}", info) for name, info in found)
+    for directory, required in ((TOOLS_DIR, True), (PRODUCTS_DIR, False)):
+        folder = root / directory
+        if not required and not folder.is_dir():
+            yield f"{directory} (absent)", None
+            continue
+        yield directory, os.stat(folder)
+        with os.scandir(folder) as entries:
+            found = sorted(
+                (entry.name, entry.stat()) for entry in entries if entry.name.endswith(".toml")
+            )
+        yield from ((f"{directory}/{name}", info) for name, info in found)
 
 
 def _own_source() -> str:

@@ -63,6 +63,8 @@ def pair_layers(reviewed: Iterable[Tool], generated: Sequence[Tool]) -> list[tup
     index = _GeneratedIndex(generated)
     pairs = []
     for tool in reviewed:
+        if tool.is_product:
+            continue  # an app is never the dataset's model of a similar name (ChatGPT, Whisper)
         twin = index.twin_of(tool)
         if twin is not None:
             pairs.append((tool, twin))

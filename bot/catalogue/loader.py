@@ -23,13 +23,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.catalogue.models import Catalogue, Panel, Tool, WeeklyEntry
+from bot.catalogue.models import PRODUCT_CATEGORIES, Catalogue, Panel, Tool, WeeklyEntry
 from bot.catalogue.names import compact
 from bot.errors import CatalogueError, Problem
 
 PANEL_FILE = "panel.toml"
 WEEKLY_FILE = "weekly.toml"
 TOOLS_DIR = "tools"
+PRODUCTS_DIR = "products"
+"""Products (apps, frameworks, databases, runtimes, services), one per file; optional."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -161,6 +163,64 @@ def _check_tool(tool: Tool, file_path: Path, shown: str, panel: Panel) -> list[P
     return problems
 
 
+def _check_product(tool: Tool, shown: str) -> list[Problem]:
+    """What a product file owes beyond a model file: its kind, a category from the closed set,
+    and every source dated (`read_on`), since product pages change without notice."""
+    problems: list[Problem] = []
+    if tool.category not in PRODUCT_CATEGORIES:
+        known = ", ".join(sorted(PRODUCT_CATEGORIES))
+        problems.append(
+            Problem(shown, "category", f'"{tool.category}" is not a product category ({known})')
+        )
+    for index, source in enumerate(tool.sources):
+        if source.read_on is None:
+            problems.append(
+                Problem(shown, f"sources.{index}.read_on", "missing: the day this page was read")
+            )
+    return problems
+
+
+def _read_tool_files(
+    root: Path, directory: str, panel: Panel | None, problems: list[Problem]
+) -> list[tuple[Tool, str]]:
+    """Every `*.toml` in `root/directory`, validated; products/ also against the product rules."""
+    tools: list[tuple[Tool, str]] = []
+    in_dir = f"{_display(root / directory, root)}{os.sep}"
+    for path in sorted((root / directory).glob("*.toml"), key=lambda p: p.name):
+        shown = in_dir + printable(path.name)
+        data = _read_toml(path, shown, problems)
+        if data is None:
+            continue
+        if "released" not in data:
+            # Optional on `Tool` (dataset tools have no date) but required of a reviewed file.
+            problems.append(Problem(shown, "released", "missing"))
+        if directory == TOOLS_DIR:
+            if data.get("kind", "model") != "model":
+                problems.append(
+                    Problem(shown, "kind", "a product belongs in products/, not tools/")
+                )
+                continue
+            if "facts" not in data:
+                problems.append(Problem(shown, "facts", "missing"))
+        else:
+            if data.get("kind") != "product":
+                wrong = 'a file in products/ needs kind = "product"'
+                problems.append(Problem(shown, "kind", wrong))
+                continue
+            if "product" not in data:
+                problems.append(Problem(shown, "product", "missing: the [product] table"))
+                continue
+        tool = _validate(Tool, data, shown, problems)
+        if tool is None:
+            continue
+        if panel is not None:
+            problems.extend(_check_tool(tool, path, shown, panel))
+        if directory == PRODUCTS_DIR:
+            problems.extend(_check_product(tool, shown))
+        tools.append((tool, shown))
+    return tools
+
+
 def _check_collisions(tools: list[tuple[Tool, str]]) -> list[Problem]:
     """An alias or name that normalises to another tool's name or alias would make matching lie.
 
@@ -220,26 +280,10 @@ def _check_catalogue(root: Path) -> tuple[Catalogue | None, list[Problem]]:
         if data is not None:
             panel = _validate(Panel, data, panel_shown, problems)
 
-    tool_files = sorted((root / TOOLS_DIR).glob("*.toml"), key=lambda p: p.name)
-    if not tool_files:
+    if not any((root / TOOLS_DIR).glob("*.toml")):
         problems.append(Problem(_display(root / TOOLS_DIR, root), "(dir)", "no tool files"))
-
-    tools: list[tuple[Tool, str]] = []
-    in_tools = f"{_display(root / TOOLS_DIR, root)}{os.sep}"
-    for path in tool_files:
-        shown = in_tools + printable(path.name)
-        data = _read_toml(path, shown, problems)
-        if data is None:
-            continue
-        if "released" not in data:
-            # Optional on `Tool` (dataset tools have no date) but required of a reviewed file.
-            problems.append(Problem(shown, "released", "missing"))
-        tool = _validate(Tool, data, shown, problems)
-        if tool is None:
-            continue
-        if panel is not None:
-            problems.extend(_check_tool(tool, path, shown, panel))
-        tools.append((tool, shown))
+    tools = _read_tool_files(root, TOOLS_DIR, panel, problems)
+    tools += _read_tool_files(root, PRODUCTS_DIR, panel, problems)
 
     problems.extend(_check_collisions(tools))
     weekly = _read_weekly(root, {t.slug for t, _ in tools}, problems)

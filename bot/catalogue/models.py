@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Literal
@@ -33,7 +34,9 @@ class _Frozen(BaseModel):
 class Pricing(_Frozen):
     """How a tool is paid for. Per-token prices are USD per million tokens."""
 
-    model: Literal["per-token", "self-hosted", "subscription"]
+    model: Literal["per-token", "self-hosted", "subscription", "usage", "free"]
+    """"usage" and "free" are for products (`Tool.kind == "product"`): billed by use in the
+    product's own unit (`ProductFacts.usage_unit`), or free software."""
     input_usd_per_mtok: float | None = Field(default=None, ge=0)
     output_usd_per_mtok: float | None = Field(default=None, ge=0)
     free_tier: bool = False
@@ -150,8 +153,90 @@ class Offer(_Frozen):
     """The day this price was read for."""
 
 
+PRODUCT_CATEGORIES = frozenset(
+    {
+        "coding-assistant",
+        "coding-agent",
+        "chat-assistant",
+        "agent-framework",
+        "vector-database",
+        "local-runtime",
+        "serving-engine",
+        "llm-gateway",
+        "observability",
+        "speech-to-text",
+        "text-to-speech",
+        "image-generation",
+        "video-generation",
+        "search-assistant",
+        "no-code-builder",
+    }
+)
+"""The closed set of categories a product file may use (see the product schema)."""
+
+ToolKind = Literal["model", "product"]
+
+
+class ProductFacts(_Frozen):
+    """What a product (an app, framework, database, runtime or service) is, beyond a model's
+    facts: how it is paid for, whether a team can run it, what it works with.
+
+    Every field present is a fact and needs a source (`product.<field>` in a source's
+    `supports`); `read_on` is the day these facts were read."""
+
+    seat_usd_per_month: float | None = Field(default=None, ge=0)
+    """The cheapest paid plan, per person per month (USD)."""
+    usage_priced: bool
+    usage_unit: str = ""
+    """What usage is billed in: "per audio minute", "per image", "per 1M characters"."""
+    usage_usd: float | None = Field(default=None, ge=0)
+    """The entry usage price in `usage_unit` (USD)."""
+    self_hostable: bool
+    open_source: bool
+    works_with: list[str] = Field(min_length=1, max_length=8)
+    runs_on: list[str] = Field(default_factory=list, max_length=6)
+    models: list[str] = Field(default_factory=list)
+    """Catalogue slugs of models it can use (links, not facts)."""
+    maker_models: list[str] = Field(default_factory=list)
+    """For an app that fronts its maker's models (ChatGPT fronts GPT models)."""
+    read_on: dt.date
+
+    @field_validator("works_with", "runs_on")
+    @classmethod
+    def _short_items(cls, items: list[str]) -> list[str]:
+        for item in items:
+            if not item.strip() or len(item) > 40:
+                raise ValueError(f'"{item}" must be a short, non-blank item (at most 40 chars)')
+        return items
+
+    @field_validator("models", "maker_models")
+    @classmethod
+    def _slugs(cls, slugs: list[str]) -> list[str]:
+        for slug in slugs:
+            if not re.fullmatch(SLUG_PATTERN, slug):
+                raise ValueError(f'"{slug}" is not a catalogue slug')
+        return slugs
+
+    @model_validator(mode="after")
+    def _usage_price_has_a_unit(self) -> ProductFacts:
+        if self.usage_usd is not None and not self.usage_unit.strip():
+            raise ValueError("usage_usd needs usage_unit (what the price is per)")
+        return self
+
+    def fact_fields(self) -> list[str]:
+        """The fields present, as `product.<field>`; links to other tools are not facts."""
+        present = []
+        for name, value in self:
+            if name in ("models", "maker_models", "read_on"):
+                continue
+            if value not in (None, [], ""):
+                present.append(f"product.{name}")
+        return present
+
+
 class Tool(_Frozen):
-    """One AI tool, as stored in `catalogue/tools/<slug>.toml`."""
+    """One AI tool, as stored in `catalogue/tools/<slug>.toml` (a model) or
+    `catalogue/products/<slug>.toml` (a product: `kind = "product"` and a `[product]` table)."""
 
     slug: str = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1, max_length=80)
@@ -166,7 +251,10 @@ class Tool(_Frozen):
     entry_price: EntryPrice
     pricing: Pricing
     best_for: str = Field(min_length=1, max_length=120)
-    facts: Facts
+    facts: Facts = Field(default_factory=Facts)
+    """Required of a model file (the loader says so); a product states its facts in `product`."""
+    kind: ToolKind = "model"
+    product: ProductFacts | None = None
     sources: list[Source] = Field(min_length=1)
     panel: dict[str, Review]
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
@@ -186,6 +274,18 @@ class Tool(_Frozen):
         if any(not a.strip() for a in aliases):
             raise ValueError("an alias is blank")
         return aliases
+
+    @model_validator(mode="after")
+    def _product_table_fits_the_kind(self) -> Tool:
+        if self.kind == "product" and self.product is None:
+            raise ValueError('kind = "product" needs a [product] table')
+        if self.kind == "model" and self.product is not None:
+            raise ValueError('a [product] table needs kind = "product"')
+        return self
+
+    @property
+    def is_product(self) -> bool:
+        return self.kind == "product"
 
     @property
     def reviewed(self) -> bool:
@@ -213,6 +313,8 @@ class Tool(_Frozen):
         for name, value in self.facts:
             if value not in (None, [], {}):
                 present.append(f"facts.{name}")
+        if self.product is not None:
+            present.extend(self.product.fact_fields())
         return present
 
 

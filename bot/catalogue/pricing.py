@@ -22,9 +22,47 @@ def _usd(amount: float) -> str:
     return f"${amount:.2f}"
 
 
+SHORT_UNIT = 24
+"""A usage unit longer than this is prose, too long to quote in a price figure."""
+
+
+def _amount(usd: float) -> str:
+    """ "$20", "$19.99", "$0.0043": as many decimals as the price has, up to four."""
+    if usd == int(usd):
+        return f"${usd:.0f}"
+    return f"${usd:.4f}".rstrip("0") if usd < 0.01 else f"${usd:.2f}"
+
+
+def product_price_figure(tool: Tool) -> str:
+    """A product's short price, in its own unit: "free tier, $20/seat/month", "$0.0043 per
+    audio minute", "free, open source (MIT)". Never per token unless that is its unit."""
+    product = tool.product
+    if product is None:  # a model: its pricing note says it
+        return tool.pricing.note or tool.entry_price.value
+    parts: list[str] = []
+    if tool.pricing.model == "free" or (
+        tool.pricing.model == "self-hosted" and product.seat_usd_per_month is None
+    ):
+        parts.append(f"free, open source ({tool.licence})" if product.open_source else "free")
+    elif tool.pricing.free_tier:
+        parts.append("free tier")
+    if product.seat_usd_per_month is not None:
+        parts.append(f"{_amount(product.seat_usd_per_month)}/seat/month")
+    unit = product.usage_unit.strip()
+    if product.usage_priced and product.usage_usd is not None and 0 < len(unit) <= SHORT_UNIT:
+        parts.append(f"{_amount(product.usage_usd)} {unit}")
+    elif product.usage_priced:
+        # A unit written as a sentence ("per 1M tokens at your provider's rate") belongs on the
+        # tool's page (its pricing note), not in a verdict's reason.
+        parts.append("plus usage" if parts else "pay per use")
+    return ", ".join(parts) or tool.pricing.note or tool.entry_price.value
+
+
 def price_figure(tool: Tool) -> str:
     """The short price: "$0.40 in / $2.00 out per 1M tokens" or "free weights"."""
     pricing = tool.pricing
+    if tool.is_product:
+        return product_price_figure(tool)
     if pricing.model == "self-hosted":
         return "free weights, self-hosted"
     blended = blended_usd_per_mtok(pricing)
@@ -40,6 +78,8 @@ def price_figure(tool: Tool) -> str:
 def pricing_read(tool: Tool) -> str:
     """A one-line read: the figure and what it means for the bill."""
     pricing = tool.pricing
+    if tool.is_product:
+        return product_price_figure(tool)
     if pricing.model == "self-hosted":
         return f"Free weights ({tool.licence}); you pay for the hardware"
     blended = blended_usd_per_mtok(pricing)
@@ -59,9 +99,17 @@ def cost_key(tool: Tool) -> tuple[float, int]:
     """Sorts cheapest first: blended per-token price, then a free tier before none.
 
     Self-hosted weights count as zero: the hardware bill depends on the buyer, not the tool.
-    A price that cannot be compared (a subscription) sorts last.
+    A price that cannot be compared (a subscription) sorts last. A product sorts by its seat
+    price (free software first); it is compared only with other products (`compare.kinds`).
     """
     pricing = tool.pricing
+    if tool.product is not None:
+        if pricing.model == "free" or (
+            pricing.model == "self-hosted" and tool.product.seat_usd_per_month is None
+        ):
+            return (0.0, 0)
+        seat = tool.product.seat_usd_per_month
+        return (math.inf if seat is None else seat, 0 if pricing.free_tier else 1)
     if pricing.model == "self-hosted":
         return (0.0, 0)
     blended = blended_usd_per_mtok(pricing)

@@ -19,6 +19,7 @@ from bot.compare import Comparer
 from bot.errors import VerdictError
 from bot.polls import split_duration
 from bot.render import tool_page
+from bot.tool_requests import unknown_names
 from bot.votes import Store, check_category, leaderboards_of
 
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
@@ -35,9 +36,12 @@ def refusal(error: VerdictError, request: Request) -> Private:
     no buttons, the choices are part of the words."""
     text = error.with_hint(request.hint)
     choices = tuple(error.choices())
-    if choices and not request.can.buttons:
-        return Private(text=f"{text}\nTry: {'; '.join(c.query for c in choices)}")
-    return Private(text=text, choices=choices)
+    wanted = tuple(unknown_names(error))
+    if not request.can.buttons:
+        if choices:
+            text = f"{text}\nTry: {'; '.join(c.query for c in choices)}"
+        return Private(text=text, requests=wanted)
+    return Private(text=text, choices=choices, requests=wanted)
 
 
 def ask_compare(comparer: Comparer, request: Request, query: str) -> Private | ShowCard:

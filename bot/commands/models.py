@@ -65,6 +65,9 @@ class Private(BaseModel):
 
     text: str
     choices: tuple[Choice, ...] = ()
+    requests: tuple[str, ...] = ()
+    """Names that matched no tool: "Request it" is offered for each (a button, or words), and
+    the asking counts as a weak request (`tool_requests`)."""
 
 
 class ShowCard(BaseModel):

@@ -24,12 +24,18 @@ async def show(bot: ChatBot, request: Request, answer: Answer) -> CardRecord | N
         elif isinstance(answer, ShowBoard):
             await platform.post_leaderboard(request.channel, answer.board)
         elif isinstance(answer, Private):
-            if answer.choices:
+            if answer.choices or (answer.requests and request.can.buttons):
                 await platform.send_choices(
-                    request.channel, request.user_id, answer.text, answer.choices
+                    request.channel,
+                    request.user_id,
+                    answer.text,
+                    answer.choices,
+                    requests=answer.requests,
                 )
             else:
                 await platform.send_ephemeral(request.channel, request.user_id, answer.text)
+            if answer.requests:
+                await bot.note_unknown(request.user_id, answer.requests)
         else:
             raise TypeError(f"{type(answer).__name__} is shown by the platform itself")
     except CannotPostHere as error:

@@ -11,13 +11,16 @@ from bot.catalogue import (
     EntryPrice,
     Offer,
     Panel,
+    ProductFacts,
     Ship,
     Tool,
+    ToolKind,
     blended_usd_per_mtok,
     cost_key,
     price_figure,
     pricing_read,
 )
+from bot.compare.kinds import across_kinds
 from bot.compare.reason import (
     and_list,
     context_class,
@@ -60,6 +63,11 @@ class ToolColumn(_Value):
     """One line when the tool is deprecated or retired, naming its successor."""
     served_by: tuple[Offer, ...] = ()
     """API providers serving the model, cheapest first."""
+    kind: ToolKind = "model"
+    product: ProductFacts | None = None
+    """A product's own facts (seat and usage prices, licence, self-hosting, what it works
+    with), from which the layout builds its row; None for a model."""
+    licence: str = ""
 
 
 class ToolTake(_Value):
@@ -147,6 +155,9 @@ def _column(
         context_window=tool.facts.context_window,
         lifecycle_note=lifecycle_note(tool, known),
         served_by=tool.offers,
+        kind=tool.kind,
+        product=tool.product,
+        licence=tool.licence,
     )
 
 
@@ -320,5 +331,5 @@ def build_card(
     return VerdictCard(
         tools=columns,
         reviewer_split=_splits(tools, panel),
-        verdict=_decide(columns, tools, panel),
+        verdict=across_kinds(_decide(columns, tools, panel), tools),
     )

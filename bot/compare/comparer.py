@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 
 from bot.catalogue import Catalogue, Tool
+from bot.compare.across_kinds import KindAwareMatcher
 from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query
@@ -23,6 +24,11 @@ class _Loaded:
     @cached_property
     def matcher(self) -> Matcher:
         return Matcher(self.catalogue.tools)
+
+    @cached_property
+    def kinds(self) -> KindAwareMatcher:
+        """The matcher, asking where a product and a model share a name (`across_kinds`)."""
+        return KindAwareMatcher(self.catalogue.tools, self.matcher)
 
 
 class Comparer:
@@ -43,11 +49,15 @@ class Comparer:
     def matcher(self) -> Matcher:
         return self._loaded.matcher
 
+    @property
+    def kinds(self) -> KindAwareMatcher:
+        return self._loaded.kinds
+
     def replace_catalogue(self, catalogue: Catalogue) -> None:
         """Answer from `catalogue` from now on (fresh prices). The new matcher is built before
         the swap, so a question in flight sees the old catalogue or the new one, never half."""
         loaded = _Loaded(catalogue)
-        loaded.matcher  # noqa: B018  (built here, off the readers' path)
+        loaded.kinds  # noqa: B018  (built here with its matcher, off the readers' path)
         self._loaded = loaded
 
     def resolve_all(self, request: CompareRequest) -> list[Tool]:
@@ -57,7 +67,7 @@ class Comparer:
         problems: list[VerdictError] = []
         for name in request.names:
             try:
-                tools.append(self.matcher.resolve(name))
+                tools.append(self.kinds.resolve(name))
             except VerdictError as error:
                 error.query = request.names
                 problems.append(error)
@@ -88,4 +98,4 @@ class Comparer:
         return build_card(tools, tallies, panel=self.catalogue.panel, known=self.catalogue.by_slug)
 
     def tool(self, name: str) -> Tool:
-        return self.matcher.resolve(name)
+        return self.kinds.resolve(name)

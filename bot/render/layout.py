@@ -15,9 +15,11 @@ from bot.compare import (
     VerdictCard,
     and_list,
     count_word,
+    kind_label,
     number_word,
     tokens,
 )
+from bot.render import product_row
 
 CARD_LINES = {2: 12, 3: 15, 4: 18}
 """At most this many lines for a card of 2, 3, 4 tools, on every surface."""
@@ -72,7 +74,20 @@ class CardLayout:
 def headline(card: VerdictCard) -> str:
     pick = picked_name(card)
     verdict = f"ship {pick}" if pick else "it depends"
-    return f"{card.title} — verdict: {verdict}."
+    return f"{title(card)} — verdict: {verdict}."
+
+
+def title(card: VerdictCard) -> str:
+    """The card's title; with an app and a model on one card, each name says which it is
+    ("ChatGPT (app) vs GPT-5 (model)")."""
+    if len({c.kind for c in card.tools}) < 2:
+        return card.title
+    names = []
+    for column in card.tools:
+        label = kind_label(column.kind, column.category)
+        named = column.name.endswith(f"({label})")  # "Gemini (app)" says it already
+        names.append(column.name if named else f"{column.name} ({label})")
+    return " vs ".join(names)
 
 
 def picked_name(card: VerdictCard) -> str | None:
@@ -122,14 +137,14 @@ def context_cell(column: ToolColumn) -> str:
 
 
 def _row(column: ToolColumn) -> ToolRow:
-    notes = [n for n in (column.lifecycle_note, offer_text(column)) if n]
+    notes = [n for n in (column.lifecycle_note, offer_text(column), product_row.note(column)) if n]
     return ToolRow(
         name=column.name,
         category=column.category,
         panel=panel_cell(column),
         community=community_cell(column),
-        price=price_cell(column),
-        context=context_cell(column),
+        price=product_row.price_cell(column) if column.product else price_cell(column),
+        context="" if column.product else context_cell(column),  # an app has no context window
         notes=tuple(notes),
     )
 

@@ -21,11 +21,12 @@ def as_is(text: str) -> str:
 
 
 def row_line(marker: str, row: ToolRow, *, strong: Escape, escape: Escape) -> str:
-    """One tool on the card: its vote marker, name, category, panel, community, price, context."""
+    """One tool on the card: its vote marker, name, category, panel, community, price, context
+    (none for a product)."""
+    context = f" · context {row.context}" if row.context else ""
     return (
         f"{marker} {strong(escape(row.name))} · {escape(row.category)} · "
-        f"panel {row.panel} · community {row.community} · {escape(row.price)} · "
-        f"context {row.context}"
+        f"panel {row.panel} · community {row.community} · {escape(row.price)}{context}"
     )
 
 
@@ -83,15 +84,18 @@ def card_sections(
     strong: Escape,
     italic: Escape,
     escape: Escape,
+    notes: bool = True,
 ) -> CardSections:
-    """The card's parts in the shared layout's order, marked up by the platform's rules."""
+    """The card's parts in the shared layout's order, marked up by the platform's rules.
+    `notes` False leaves the tools' note line out (a last resort for the budget: long product
+    names)."""
     shape = layout(posted.card)
     rows = [
         row_line(m, r, strong=strong, escape=escape)
         for m, r in zip(markers, shape.rows, strict=True)
     ]
-    notes = " · ".join(italic(f"{escape(r.name)}: {escape(r.note)}") for r in shape.rows if r.note)
-    rows += [notes] if notes else []  # one line for every tool's note, within the line budget
+    line = " · ".join(italic(f"{escape(r.name)}: {escape(r.note)}") for r in shape.rows if r.note)
+    rows += [line] if line and notes else []  # one line for every tool's note, within budget
     opinions = [split_line(s, take_limit, strong=strong, escape=escape) for s in shape.splits]
     if shape.agree:
         opinions.append(f"= {escape(shape.agree)}")

@@ -58,9 +58,10 @@ def _hanging(text: str, first: str, rest: str) -> list[str]:
     return textwrap.wrap(text, width=WIDTH, initial_indent=first, subsequent_indent=rest)
 
 
-def _table(rows: Sequence[ToolRow]) -> list[str]:
+def _table(rows: Sequence[ToolRow], *, notes: bool = True) -> list[str]:
     """One line per tool under a header, columns as wide as their widest cell; the name and
-    category give way (with an ellipsis) when four tools would pass 80 columns."""
+    category give way (with an ellipsis) when four tools would pass 80 columns. `notes` False
+    leaves the notes under the table out (the last thing to give way to the budget)."""
     table = [HEADERS, *(row.cells for row in rows)]
     widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADERS))]
     for shrink in (1, 0):  # category first, then the name
@@ -71,7 +72,7 @@ def _table(rows: Sequence[ToolRow]) -> list[str]:
     for cells in table:
         parts = [fit(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=True)]
         lines.append((" " * GAP).join(parts).rstrip())
-    for row in rows:
+    for row in rows if notes else ():
         if row.notes:
             line = f"  {row.name}: {row.note}"
             # Too long for one line: the lifecycle note alone, rather than half of each.
@@ -134,6 +135,9 @@ def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
     while len("\n".join(lines)) > limit and room > 0:  # long takes: give them fewer lines
         room -= 1
         lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
+    if len("\n".join(lines)) > limit:  # long product names: the notes give way last
+        lines = [*top, *_table(shape.rows, notes=False), *_splits(shape.splits, room), *agree]
+        lines += tail
     return "\n".join(lines)
 
 

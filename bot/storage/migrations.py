@@ -385,6 +385,24 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (platform, channel)
     );
     """,
+    # 8: tools people asked for that the catalogue lacks (issue 25), owned by
+    # `bot.tool_requests`. One row per community, name and person: a person counts once per name
+    # per community. `strength` 'request' is a pressed "Request it" (or `verdict request`);
+    # 'unknown' a name typed in /compare that matched nothing, a weaker signal that a later
+    # request upgrades. Requesters are stored as the store's salted hashes, like voters.
+    """
+    CREATE TABLE tool_requests (
+        community TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        name TEXT NOT NULL,
+        strength TEXT NOT NULL CHECK (strength IN ('request', 'unknown')),
+        first_at TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        PRIMARY KEY (community, name_key, requester)
+    );
+    CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -677,6 +695,24 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         votes TEXT NOT NULL DEFAULT 'reactions' CHECK (votes IN ('reactions', 'buttons')),
         PRIMARY KEY (platform, channel)
     );
+    """,
+    # 8: tools people asked for that the catalogue lacks (issue 25), owned by
+    # `bot.tool_requests`. One row per community, name and person: a person counts once per name
+    # per community. `strength` 'request' is a pressed "Request it" (or `verdict request`);
+    # 'unknown' a name typed in /compare that matched nothing, a weaker signal that a later
+    # request upgrades. Requesters are stored as the store's salted hashes, like voters.
+    """
+    CREATE TABLE tool_requests (
+        community TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        name TEXT NOT NULL,
+        strength TEXT NOT NULL CHECK (strength IN ('request', 'unknown')),
+        first_at TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        PRIMARY KEY (community, name_key, requester)
+    );
+    CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
     """,
 )
 

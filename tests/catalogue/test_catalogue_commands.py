@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.catalogue import check_catalogue
+from bot.catalogue import check_catalogue, load_catalogue
+from bot.settings import bundled_catalogue_dir
 from tests.loopback import serve
 
 
@@ -38,11 +40,12 @@ def test_list_says_how_many_tools_are_reviewed_and_filters(tmp_path: Path) -> No
     everything = verdict("list", cwd=tmp_path)
     assert everything.returncode == 0, everything.stderr
     total, reviewed = everything.stdout.splitlines()[-1].split(" tools, ")
-    assert int(total) > 700 and reviewed.startswith("24 reviewed by the panel")
+    files = len(load_catalogue(bundled_catalogue_dir()).tools)  # models and products
+    assert int(total) > 700 and reviewed.startswith(f"{files} reviewed by the panel")
 
     mine = verdict("list", "--reviewed", cwd=tmp_path)
     lines = mine.stdout.splitlines()
-    assert lines[-1] == "24 tools, 24 reviewed by the panel, 0 not yet"
+    assert lines[-1] == f"{files} tools, {files} reviewed by the panel, 0 not yet"
     assert any(line.startswith("smolvlm2 ") for line in lines)
 
     anthropic = verdict("list", "--vendor", "anthropic", "--category", "llm", cwd=tmp_path)
@@ -69,7 +72,8 @@ def test_check_warns_where_the_dataset_disagrees_and_still_exits_0(
     path.write_text(text.replace("input_usd_per_mtok = 1.0", "input_usd_per_mtok = 0.8", 1))
     result = verdict("catalogue", "check", str(catalogue_copy), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 24 tools, 4 panel personas; ")
+    # Product files (catalogue/products/) are counted apart: "24 tools and 60 products, …".
+    assert re.match(r"ok: 24 tools( and \d+ products)?, 4 panel personas; ", result.stdout)
     assert "warning: tools/claude-haiku-4-5.toml: pricing: $0.8 in / $5 out here" in result.stderr
     assert "Warnings do not fail the check (exit 0)" in result.stderr
 
