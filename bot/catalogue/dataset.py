@@ -268,7 +268,16 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
         ),
         best_for="not reviewed yet",
         facts=Facts(context_window=context),
-        sources=[Source(url=urls[0], supports=["pricing", "facts.context_window"])],
+        sources=[
+            Source(
+                url=urls[0],
+                supports=[
+                    "pricing",
+                    "facts.context_window",
+                    *(["lifecycle"] if deprecated else []),
+                ],
+            )
+        ],
         panel={},
         lifecycle=Lifecycle(status="deprecated" if deprecated else "active"),
         offers=tuple(offers),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import tempfile
@@ -23,13 +24,15 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from bot.catalogue.cache import cached_catalogue, depends_on
+from bot.catalogue.capabilities import add_capabilities
+from bot.catalogue.capabilities_data import capability_index, capability_key
 from bot.catalogue.dataset import DatasetInfo, derive_tools
 from bot.catalogue.layers import merge_layers
 from bot.catalogue.loader import check_catalogue
 from bot.catalogue.models import Catalogue, Tool
 from bot.errors import Problem
 
-CACHE_SCHEMA = 5
+CACHE_SCHEMA = 6
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
 
@@ -53,7 +56,9 @@ def default_cache_dir() -> Path:
 
 
 def _cache_file(cache_dir: Path, info: DatasetInfo) -> Path:
-    return cache_dir / f"known-models-{info.version}-{info.as_of.isoformat()}-v{CACHE_SCHEMA}.json"
+    capabilities = hashlib.sha256(capability_key(cache_dir).encode()).hexdigest()[:12]
+    day = info.as_of.isoformat()
+    return cache_dir / f"known-models-{info.version}-{day}-{capabilities}-v{CACHE_SCHEMA}.json"
 
 
 def bundled_providers() -> list[Any]:
@@ -83,10 +88,14 @@ def known_tools(
         cached = _read_cache(path)
         if cached is not None:
             return cached, info
-    tools = derive_tools(bundled_providers(), info)
+    tools = _derive(bundled_providers(), info, cache_dir)
     if path is not None:
         _write_cache(path, tools)
     return tools, info
+
+
+def _derive(providers: Sequence[Any], info: DatasetInfo, cache_dir: Path | None) -> list[Tool]:
+    return add_capabilities(derive_tools(providers, info), capability_index(cache_dir))
 
 
 def _read_cache(path: Path) -> list[Tool] | None:
@@ -134,7 +143,7 @@ def check_with_known_models(
 
     if cache_dir is None:
         return build()
-    context = depends_on(as_of, dataset_version())
+    context = depends_on(as_of, f"{dataset_version()};{capability_key(cache_dir)}")
     return cached_catalogue(Path(root), cache_dir=cache_dir, depends_on=context, build=build)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from bot.catalogue.capabilities import fill_from_facts
 from bot.catalogue.model_ids import model_key, snapshot_of
 from bot.catalogue.models import Catalogue, Tool
 from bot.catalogue.names import compact
@@ -103,7 +104,7 @@ def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
             # dataset entry); its ids then go to the first only.
             given.add(twin.slug)
             update["model_ids"] = (*tool.model_ids, *_free_ids(twin, taken))
-        merged.append(tool.model_copy(update=update))
+        merged.append(fill_from_facts(tool.model_copy(update=update), twin))
 
     for tool in kept:
         merged.append(tool.model_copy(update={"model_ids": _free_ids(tool, taken)}))
