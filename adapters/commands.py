@@ -40,6 +40,7 @@ from bot.catalogue import (
     lifecycle_problems,
     merge_layers,
     pair_layers,
+    read_shutdowns,
     scaffold_toml,
 )
 from bot.compare import Comparer, Matcher
@@ -231,7 +232,8 @@ def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
     reviewed, problems = check_catalogue(_catalogue_dir(args))
     if reviewed is None:
         raise CatalogueError(problems)
-    refresh = PriceRefresh(reviewed, Comparer.replace_everywhere, today=_today)
+    shutdowns, _ = read_shutdowns(Path(_catalogue_dir(args)))
+    refresh = PriceRefresh(reviewed, Comparer.replace_everywhere, today=_today, shutdowns=shutdowns)
     refresh.start()
     return refresh
 
@@ -374,8 +376,9 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_CATALOGUE
     settings = load_settings()
     known, info = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
-    merged = merge_layers(catalogue, known)
-    problems = lifecycle_problems(merged)
+    shutdowns, problems = read_shutdowns(Path(directory))
+    merged = merge_layers(catalogue, known, shutdowns)
+    problems = [*problems, *lifecycle_problems(merged, _today())]
     if problems:
         _print_problems(problems)
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)

@@ -14,6 +14,7 @@ from bot.catalogue.layers import (
     merge_layers,
     pair_layers,
 )
+from bot.catalogue.lifecycle import Shutdown, live_successor, read_shutdowns
 from bot.catalogue.loader import check_catalogue, load_catalogue, no_cyclic_gc
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of
 from bot.catalogue.models import (
@@ -51,6 +52,7 @@ __all__ = [
     "Pricing",
     "Review",
     "Ship",
+    "Shutdown",
     "Source",
     "Tool",
     "WeeklyEntry",
@@ -67,6 +69,7 @@ __all__ = [
     "is_number",
     "known_tools",
     "lifecycle_problems",
+    "live_successor",
     "load_catalogue",
     "merge_layers",
     "model_key",
@@ -76,6 +79,7 @@ __all__ = [
     "price_figure",
     "price_on",
     "pricing_read",
+    "read_shutdowns",
     "scaffold_toml",
     "served_model_of",
     "slug_of",

@@ -104,6 +104,8 @@ class CapabilityIndex:
 
     read_on: dt.date
     label: str
+    exact: dict[str, Capabilities] = field(default_factory=dict)
+    """Every entry by its id as written (`model_key` of it): the maker's first."""
     own: dict[str, Capabilities] = field(default_factory=dict)
     """The maker's own entries, by `model_key(snapshot_of(id))`."""
     served: dict[str, Capabilities] = field(default_factory=dict)
@@ -112,7 +114,12 @@ class CapabilityIndex:
     """The maker's entries by id shape ("claude-opus-#-#"), for a model newer than the data."""
 
     def lookup(self, ids: Iterable[str]) -> Capabilities | None:
-        ids = [i for i in ids if i]
+        # A moving alias ("mistral-medium-latest") names whichever model is newest: never a key.
+        ids = [i for i in ids if i and not i.lower().endswith("-latest")]
+        for model_id in ids:
+            found = self.exact.get(model_key(without_org(model_id)))
+            if found is not None:
+                return found
         for model_id in ids:
             found = self.own.get(model_key(snapshot_of(model_id)))
             if found is not None:
@@ -215,8 +222,13 @@ def index_models_dev(raw: Mapping[str, Any], *, read_on: dt.date, label: str) ->
             if not isinstance(entry, Mapping):
                 continue
             caps = _capabilities(provider_id, entry)
-            if caps is None:
-                continue
+            if caps is None or caps.model_id.lower().endswith("-latest"):
+                continue  # a moving alias describes whichever model it points at today
+            exact = model_key(without_org(caps.model_id))
+            if exact not in index.exact or (
+                provider_id in MAKERS and index.exact[exact].provider not in MAKERS
+            ):
+                index.exact[exact] = caps
             if provider_id in MAKERS and "/" not in caps.model_id:
                 key = model_key(snapshot_of(caps.model_id))
                 current = index.own.get(key)

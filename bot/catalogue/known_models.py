@@ -28,6 +28,7 @@ from bot.catalogue.capabilities import add_capabilities
 from bot.catalogue.capabilities_data import capability_index, capability_key
 from bot.catalogue.dataset import DatasetInfo, derive_tools
 from bot.catalogue.layers import merge_layers
+from bot.catalogue.lifecycle import read_shutdowns
 from bot.catalogue.loader import check_catalogue
 from bot.catalogue.models import Catalogue, Tool
 from bot.errors import Problem
@@ -136,10 +137,11 @@ def check_with_known_models(
 
     def build() -> tuple[Catalogue | None, list[Problem]]:
         catalogue, problems = check_catalogue(root)
-        if catalogue is None:
-            return None, problems
+        shutdowns, lifecycle_problems = read_shutdowns(Path(root))
+        if catalogue is None or lifecycle_problems:
+            return None, [*problems, *lifecycle_problems]
         tools, _ = known_tools(as_of, cache_dir=cache_dir)
-        return merge_layers(catalogue, tools), []
+        return merge_layers(catalogue, tools, shutdowns), []
 
     if cache_dir is None:
         return build()

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.catalogue.known_models import bundled_providers, known_tools
 from bot.catalogue.layers import merge_layers
+from bot.catalogue.lifecycle import Shutdown
 from bot.catalogue.models import Catalogue
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,10 @@ class PriceRefresh:
         interval_s: float = DEFAULT_INTERVAL_S,
         url: str | None = None,
         poll_s: float = 5.0,
+        shutdowns: Sequence[Shutdown] = (),
     ) -> None:
         self._reviewed = reviewed
+        self._shutdowns = tuple(shutdowns)
         self._on_update = on_update
         self._today = today
         self._interval_s = interval_s
@@ -79,7 +82,7 @@ class PriceRefresh:
             seen = current
             try:
                 tools, info = known_tools(self._today(), providers=bundled_providers())
-                self._on_update(merge_layers(self._reviewed, tools))
+                self._on_update(merge_layers(self._reviewed, tools, self._shutdowns))
                 log.info("prices refreshed: %d dataset tools as of %s", len(tools), info.as_of)
             except Exception:  # a bad fetch must not take the bot down
                 log.exception("could not use the refreshed prices; keeping the previous ones")
