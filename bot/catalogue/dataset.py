@@ -24,6 +24,7 @@ from bot.catalogue.grouping import (
     Group,
     equals_clauses,
     group_entries,
+    off_peak_on,
 )
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of, without_org
 from bot.catalogue.models import (
@@ -209,7 +210,12 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     if primary is not None and primary.price is not None:
         price = primary.price
         source_provider = primary.provider
-        note = ""
+        off_peak = off_peak_on(primary.model, info.as_of)
+        note = (
+            f"off-peak ${off_peak[0]:g} in / ${off_peak[1]:g} out at set UTC hours"
+            if off_peak
+            else ""
+        )
     elif offers:
         cheapest = offers[0]
         assert cheapest.input_usd_per_mtok is not None  # offers are only made from prices

@@ -10,6 +10,8 @@ Models no first party sells are grouped by `served_model_of`.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,27 +60,7 @@ class Group:
     members: list[Entry] = field(default_factory=list)
 
 
-def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
-    """A model's (input, output) USD per 1M tokens on `day`, or None when it has no token price.
-
-    Of dated prices the latest that has started counts; off-peak (time-of-day) discounts and
-    long-context tiers do not: the card shows the price most requests pay.
-    """
-    prices = model.prices
-    if isinstance(prices, list):
-        chosen = None
-        chosen_start = dt.date.min
-        for conditional in prices:
-            constraint = conditional.constraint
-            start = getattr(constraint, "start_date", None)
-            if constraint is None:
-                if chosen is None:
-                    chosen = conditional.prices
-            elif start is not None and start <= day and start >= chosen_start:
-                chosen, chosen_start = conditional.prices, start
-        prices = chosen
-    if prices is None:
-        return None
+def _pair(prices: Any) -> tuple[float, float] | None:
     values = []
     for name in ("input_mtok", "output_mtok"):
         value = getattr(prices, name, None)
@@ -87,6 +69,44 @@ def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
             return None
         values.append(float(value))
     return (values[0], values[1])
+
+
+HALF_HOURS = tuple(dt.time(h, m, tzinfo=dt.UTC) for h in range(24) for m in (0, 30))
+
+
+def prices_through_the_day(model: Any, day: dt.date) -> Counter[tuple[float, float]]:
+    """How many half hours of `day` (UTC) each (input, output) price holds for, read with
+    genai-prices' own rules (dated prices, time-of-day discounts)."""
+    if not isinstance(model.prices, list):
+        pair = _pair(model.prices)
+        return Counter({pair: len(HALF_HOURS)} if pair is not None else {})
+    counts: Counter[tuple[float, float]] = Counter()
+    for moment in HALF_HOURS:
+        pair = _pair(model.get_prices(dt.datetime.combine(day, moment)))
+        if pair is not None:
+            counts[pair] += 1
+    return counts
+
+
+def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
+    """A model's standard (input, output) USD per 1M tokens on `day`, or None when it has no
+    token price: the price that holds for most of the day. An off-peak discount (DeepSeek's, a
+    few UTC hours at half price) is not the price most requests pay; see `off_peak_on`.
+    Long-context tiers do not count either."""
+    counts = prices_through_the_day(model, day)
+    if not counts:
+        return None
+    return max(counts, key=lambda pair: (counts[pair], pair))
+
+
+def off_peak_on(model: Any, day: dt.date) -> tuple[float, float] | None:
+    """The cheapest price some hours of `day` get, when it is below the standard price."""
+    counts = prices_through_the_day(model, day)
+    if len(counts) < 2:
+        return None
+    standard = max(counts, key=lambda pair: (counts[pair], pair))
+    cheapest = min(counts, key=lambda pair: (pair[0] + pair[1], pair))
+    return cheapest if cheapest[0] + cheapest[1] < standard[0] + standard[1] else None
 
 
 def _owns(provider: Any, model_id: str) -> bool:
@@ -122,6 +142,12 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
         group = owners.get(model_key(light)) or _claimed_by(first_party, claimers, light)
         if group is None:
             group = owners.get(model_key(served_model_of(entry.model.id)))
+        if (
+            group is not None
+            and group.owner is not None
+            and derived_from(entry.model.id, group.owner.model.id)
+        ):
+            group = None  # a distill or fine-tune of the owner's model is a model of its own
         if group is not None:
             group.members.append(entry)
             continue
@@ -131,6 +157,24 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
         if key:
             served.setdefault(key, Group(key)).members.append(entry)
     return [*owners.values(), *served.values()]
+
+
+_DERIVED = re.compile(
+    r"distill|abliterat|uncensored|fine-?tun|(?:^|[-_])ft(?:$|[-_:])|1776|lora|merge|chimera",
+    flags=re.IGNORECASE,
+)
+_FAMILIES = ("llama", "qwen", "mistral", "gemma", "phi", "mixtral")
+
+
+def derived_from(model_id: str, base_id: str) -> bool:
+    """Whether a reseller's id names a model made from `base_id` rather than `base_id` itself:
+    a distill ("DeepSeek-R1-Distill-Llama-8B"), a fine-tune ("r1-1776"), or one family's model
+    trained into another's ("deepseek-r1-0528-qwen3-8b"). Its price is not the base's."""
+    name = without_org(model_id).lower()
+    base = without_org(base_id).lower()
+    if _DERIVED.search(name) and not _DERIVED.search(base):
+        return True
+    return any(family in name and family not in base for family in _FAMILIES)
 
 
 def _is_moving_alias(model: Any) -> bool:
