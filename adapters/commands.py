@@ -400,6 +400,20 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from bot.catalogue.audit import audit, render_audit
+
+    settings = load_settings()
+    directory = args.dir if args.dir is not None else _catalogue_dir(args)
+    catalogue, problems = check_with_known_models(
+        directory, as_of=_today(), cache_dir=settings.cache_dir or default_cache_dir()
+    )
+    if catalogue is None:
+        raise CatalogueError(problems)
+    print(render_audit(audit(catalogue, _today())))
+    return EXIT_OK
+
+
 def _list(args: argparse.Namespace) -> int:
     catalogue = _load(args)
     tools = list(catalogue.tools)
@@ -501,6 +515,8 @@ def run(args: argparse.Namespace) -> int:
             return _web(args)
         if args.catalogue_command == "add":
             return _add(args)
+        if args.catalogue_command == "audit":
+            return _audit(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)
