@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.catalogue.grouping import FIRST_PARTY
 from bot.catalogue.model_ids import model_key, served_model_of, snapshot_of, without_org
 from bot.catalogue.models import Lifecycle, Source, Tool
 
@@ -113,17 +114,21 @@ class CapabilityIndex:
     shapes: dict[str, list[tuple[tuple[int, ...], Capabilities]]] = field(default_factory=dict)
     """The maker's entries by id shape ("claude-opus-#-#"), for a model newer than the data."""
 
-    def lookup(self, ids: Iterable[str]) -> Capabilities | None:
+    def lookup(self, ids: Iterable[str], *, maker_only: bool = False) -> Capabilities | None:
+        """The entry for the first id that has one. `maker_only` (a model its maker sells):
+        only the maker's own entries, since a reseller's "gemini-pro" may be any Gemini Pro."""
         # A moving alias ("mistral-medium-latest") names whichever model is newest: never a key.
         ids = [i for i in ids if i and not i.lower().endswith("-latest")]
         for model_id in ids:
             found = self.exact.get(model_key(without_org(model_id)))
-            if found is not None:
+            if found is not None and (not maker_only or found.provider in MAKERS):
                 return found
         for model_id in ids:
             found = self.own.get(model_key(snapshot_of(model_id)))
             if found is not None:
                 return found
+        if maker_only:
+            return None
         for model_id in ids:
             found = self.served.get(model_key(served_model_of(model_id)))
             if found is not None:
@@ -292,7 +297,8 @@ def _ids_of(tool: Tool) -> list[str]:
 
 def capabilities_of(tool: Tool, index: CapabilityIndex) -> tuple[Capabilities | None, bool]:
     """The models.dev entry for a tool, and whether it is borrowed from the family's newest."""
-    found = index.lookup(_ids_of(tool))
+    owner = tool.dataset.partition("/")[0] if tool.dataset is not None else ""
+    found = index.lookup(_ids_of(tool), maker_only=owner in FIRST_PARTY)
     if found is not None:
         return found, False
     if tool.dataset is not None:

@@ -36,7 +36,7 @@ from bot.catalogue.models import (
     Source,
     Tool,
 )
-from bot.catalogue.names import compact
+from bot.catalogue.names import compact, variants_beyond
 from bot.catalogue.pricing import blended_usd_per_mtok
 
 ORG_VENDORS = {
@@ -296,6 +296,9 @@ def _model_ids(group: Group, primary: Entry | None, own: set[str]) -> list[str]:
     """The ids a tool answers to, one per spelling that is not a snapshot of another: the matcher
     reads a dated or variant id ("gpt-4o-2024-08-06", "…:free") as its `snapshot_of` form."""
     ids = {e.model.id for e in group.members} | equals_clauses(primary)
+    # An id naming a variant the tool's name lacks ("gpt-5-codex" in GPT-5's price rule) is a
+    # price-match clause, not a name of this model.
+    ids = {i for i in ids if not variants_beyond(snapshot_of(i), " ".join(own))}
     taken = {compact(o) for o in own}
     kept: dict[str, str] = {}
     for model_id in sorted(ids, key=lambda i: (len(i), i)):

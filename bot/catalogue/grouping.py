@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalogue.model_ids import model_key, served_model_of, snapshot_of, without_org
+from bot.catalogue.names import variants_beyond
 
 FIRST_PARTY = frozenset(
     {
@@ -109,10 +110,42 @@ def off_peak_on(model: Any, day: dt.date) -> tuple[float, float] | None:
     return cheapest if cheapest[0] + cheapest[1] < standard[0] + standard[1] else None
 
 
+MAKER_WORDS = {
+    "deepseek": "deepseek",
+    "llama": "meta",
+    "qwen": "alibaba",
+    "qwq": "alibaba",
+    "glm": "zai",
+    "kimi": "moonshotai",
+    "gemma": "google",
+    "gemini": "google",
+    "claude": "anthropic",
+    "gpt": "openai",
+    "grok": "x-ai",
+    "mistral": "mistral",
+    "mixtral": "mistral",
+    "minimax": "minimax",
+    "nemotron": "nvidia",
+    "phi": "microsoft",
+}
+"""A model family's first word and the provider id of its maker. A first-party provider that
+sells another maker's model ("deepseek/deepseek-v4-pro" on Arcee, Perplexity) resells it."""
+_SAME_MAKER = {"zhipuai": "zai", "meta": "meta"}
+
+
 def _owns(provider: Any, model_id: str) -> bool:
+    """A first party owns the models it makes, never another maker's it also sells."""
     if provider.id not in FIRST_PARTY:
         return False
-    return provider.model_match is None or provider.model_match.is_match(model_id)
+    if provider.model_match is not None and not provider.model_match.is_match(model_id):
+        return False
+    org = model_id.lower().rsplit("/", 1)[0] if "/" in model_id else provider.id
+    if org.split("/")[-1] not in (provider.id, _SAME_MAKER.get(provider.id, provider.id)):
+        return False  # "thinkingmachines/inkling-small" on Arcee: another maker's model
+    name = without_org(model_id).lower()
+    first = re.split(r"[-_.\s\d]", name, maxsplit=1)[0]
+    maker = MAKER_WORDS.get(first)
+    return maker is None or maker == _SAME_MAKER.get(provider.id, provider.id)
 
 
 def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
@@ -174,6 +207,8 @@ def derived_from(model_id: str, base_id: str) -> bool:
     base = without_org(base_id).lower()
     if _DERIVED.search(name) and not _DERIVED.search(base):
         return True
+    if variants_beyond(served_model_of(name), base):
+        return True  # "gpt-5-codex" matched by GPT-5's price rule is still GPT-5 Codex
     return any(family in name and family not in base for family in _FAMILIES)
 
 
