@@ -302,12 +302,24 @@ class Matcher:
                 raise UnknownTool(typed, [self._suggestion(siblings.pop())])
             raise AmbiguousTool(typed, self._newest_first(siblings)[:MAX_CANDIDATES])
         typed_words = set(words)
-        if plain != choice_ids and all(
-            all(is_number(w) or len(w) >= 3 for w in self._choices[c].words - typed_words)
-            for c in plain
+        maker_only = any(
+            typed_words <= set(normalise(self.tools[t].vendor).split())
+            for c in choice_ids
+            for t in self._choices[c].tools
+        )  # "google": every model the maker sells, variants too
+        if (
+            plain != choice_ids
+            and not maker_only
+            and all(
+                all(
+                    is_number(w) or len(w) >= 2 or w in SIZE_UNITS
+                    for w in self._choices[c].words - typed_words
+                )
+                for c in plain
+            )
         ):
             # The plain model wins over its variants ("gemini 3 pro": Gemini 3 Pro Preview, not
-            # its Image variant), unless it differs by more than a stage word: "gpt 4" is
+            # its Image variant), unless it differs by a letter glued to a number: "gpt 4" is
             # neither GPT-4o nor GPT-4o mini.
             choice_ids = plain
         tools = {tool for c in choice_ids for tool in self._choices[c].tools}
