@@ -43,6 +43,7 @@ from bot.catalogue import (
     read_shutdowns,
     scaffold_toml,
 )
+from bot.catalogue.capabilities_data import MODELS_DEV_API
 from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.polls import split_duration
@@ -233,7 +234,14 @@ def _start_price_refresh(args: argparse.Namespace) -> PriceRefresh | None:
     if reviewed is None:
         raise CatalogueError(problems)
     shutdowns, _ = read_shutdowns(Path(_catalogue_dir(args)))
-    refresh = PriceRefresh(reviewed, Comparer.replace_everywhere, today=_today, shutdowns=shutdowns)
+    refresh = PriceRefresh(
+        reviewed,
+        Comparer.replace_everywhere,
+        today=_today,
+        shutdowns=shutdowns,
+        cache_dir=settings.cache_dir or default_cache_dir(),
+        capabilities_url=MODELS_DEV_API,
+    )
     refresh.start()
     return refresh
 
