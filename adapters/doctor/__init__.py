@@ -7,7 +7,6 @@ their values. Network checks have a deadline, so a dead API is a line, not a han
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -22,11 +21,6 @@ from adapters.doctor.report import Check, Status, fail, passed
 from adapters.doctor.slack_checks import SLACK_SCOPES, slack_checks
 from bot.catalogue import default_cache_dir
 from bot.settings import Settings
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
 
 __all__ = [
     "DISCORD_PERMISSIONS",
@@ -78,7 +72,7 @@ async def run_doctor(
             checks += await slack_checks(settings, channel=channel, offline=offline)
     checks.append(await database_check(settings.db))
     checks.append(catalogue_check(catalogue_dir))
-    checks.append(data_age_check(settings.cache_dir or default_cache_dir(), utc_today()))
+    checks.append(data_age_check(settings.cache_dir or default_cache_dir()))
     if settings.public_url and not offline:
         checks.append(await public_url_check(settings.public_url))
     return checks

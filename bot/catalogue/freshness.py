@@ -110,20 +110,14 @@ def record_failure(cache_dir: Path, source: str, day: dt.date, error: str) -> bo
     return first_today
 
 
-def describe(
-    cache_dir: Path, today: dt.date, *, capabilities_read_on: dt.date | None
-) -> tuple[bool, str]:
+def describe(cache_dir: Path, *, capabilities_read_on: dt.date | None) -> tuple[bool, str]:
     """One doctor line: (healthy, what it says). Unhealthy when a refresh is failing."""
     states = read_state(cache_dir)
     prices_on = fetched_on(cache_dir)
-    prices = (
-        f"prices fetched {prices_on} ({(today - prices_on).days} days old)"
-        if prices_on
-        else "prices from the bundled genai-prices"
-    )
+    # Dates, not ages: the line reads the same all day and says plainly when the data is from.
+    prices = f"prices fetched {prices_on}" if prices_on else "prices from the bundled genai-prices"
     capabilities = (
-        f"capabilities collected {capabilities_read_on} "
-        f"({(today - capabilities_read_on).days} days old)"
+        f"capabilities collected {capabilities_read_on}"
         if capabilities_read_on
         else "no capabilities data"
     )

@@ -82,9 +82,9 @@ async def test_fetched_data_reaches_every_later_reader_dated_by_the_fetch(
     index = capability_index(tmp_path)
     assert index is not None and index.read_on == fetched_on
 
-    healthy, line = describe(tmp_path, TODAY, capabilities_read_on=fetched_on)
+    healthy, line = describe(tmp_path, capabilities_read_on=fetched_on)
     assert healthy
-    assert "prices fetched 2026-12-02 (1 days old)" in line
+    assert line == "prices fetched 2026-12-02; capabilities collected 2026-12-02"
 
 
 async def test_a_failing_refresh_warns_once_a_day_and_tells_the_doctor(
@@ -113,6 +113,6 @@ async def test_a_failing_refresh_warns_once_a_day_and_tells_the_doctor(
     assert [r.levelname for r in warnings] == ["WARNING"] * 4  # 2 sources x 2 days, no ERROR
     state = read_state(tmp_path)
     assert state["prices"].failing and state["prices"].failed_on == day[0]
-    healthy, line = describe(tmp_path, day[0], capabilities_read_on=None)
+    healthy, line = describe(tmp_path, capabilities_read_on=None)
     assert not healthy
     assert f"the prices refresh failed on {day[0]}" in line
