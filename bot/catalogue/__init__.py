@@ -32,12 +32,22 @@ from bot.catalogue.models import (
     Tool,
     WeeklyEntry,
 )
-from bot.catalogue.names import compact, is_number, normalise, tokens
+from bot.catalogue.names import (
+    MODALITY_WORDS,
+    VARIANT_WORDS,
+    compact,
+    is_number,
+    normalise,
+    tokens,
+    variants_beyond,
+)
 from bot.catalogue.pricing import blended_usd_per_mtok, cost_key, price_figure, pricing_read
 from bot.catalogue.refresh import PriceRefresh
 from bot.catalogue.scaffold import Draft, draft_from_tool, scaffold_toml
 
 __all__ = [
+    "MODALITY_WORDS",
+    "VARIANT_WORDS",
     "Catalogue",
     "DatasetInfo",
     "Draft",
@@ -85,4 +95,5 @@ __all__ = [
     "slug_of",
     "snapshot_of",
     "tokens",
+    "variants_beyond",
 ]

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.catalogue import (
+    MODALITY_WORDS,
+    VARIANT_WORDS,
     Tool,
     compact,
     is_number,
@@ -34,7 +36,6 @@ from bot.catalogue import (
     served_model_of,
     snapshot_of,
 )
-from bot.catalogue.names import MODALITY_WORDS, VARIANT_WORDS
 from bot.errors import AmbiguousTool, Suggestion, UnknownTool
 
 CONFIDENT_SCORE = 85.0
