@@ -133,6 +133,32 @@ sells another maker's model ("deepseek/deepseek-v4-pro" on Arcee, Perplexity) re
 _SAME_MAKER = {"zhipuai": "zai", "meta": "meta"}
 
 
+UNITS = (
+    ("input_audio_hours", 1 / 60, "minute of audio"),
+    ("audio_hours", 1 / 60, "minute of audio"),
+    ("input_mchars", 1.0, "1M characters"),
+    ("input_document_kpages", 1.0, "1,000 pages"),
+    ("input_mtok", 1.0, "1M input tokens"),
+)
+"""Prices in other units than input and output tokens, in the unit a buyer reads them in."""
+
+
+def unit_price_on(model: Any, day: dt.date) -> tuple[float, str] | None:
+    """(USD, unit) for a model with no per-token input and output price: a transcriber per
+    minute of audio, a voice per 1M characters, an embedding model per 1M input tokens."""
+    prices = model.prices
+    if isinstance(prices, list):
+        prices = model.get_prices(dt.datetime.combine(day, dt.time(12, tzinfo=dt.UTC)))
+    if _pair(prices) is not None:
+        return None
+    for name, factor, unit in UNITS:
+        value = getattr(prices, name, None)
+        value = getattr(value, "base", value)
+        if value is not None and float(value) > 0:
+            return (round(float(value) * factor, 6), unit)
+    return None
+
+
 def _owns(provider: Any, model_id: str) -> bool:
     """A first party owns the models it makes, never another maker's it also sells."""
     if provider.id not in FIRST_PARTY:
