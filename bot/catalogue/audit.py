@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.catalogue.dataset import NOT_STATED
-from bot.catalogue.model_ids import model_key, served_model_of
+from bot.catalogue.model_ids import model_key, snapshot_of
 from bot.catalogue.models import Catalogue, Offer, Tool
 from bot.catalogue.names import normalise
 
@@ -53,13 +53,19 @@ def _outliers(tool: Tool) -> list[str]:
 
 
 def _model_of(tool: Tool) -> str:
-    """The model a tool names, without its maker's name in front ("Amazon Nova Pro" -> "nova
-    pro"): two tools with one key are one model listed twice."""
-    name = normalise(tool.name)
-    for word in normalise(tool.vendor).split():
-        if name.startswith(word + " "):
-            name = name[len(word) + 1 :]
-    return model_key(served_model_of(name.replace(" ", "-")))
+    """The model a tool names, without its maker's name in front or a date behind ("Amazon Nova
+    Pro" -> "nova pro", "Ministral 3 14B 2512" -> "ministral 3 14 b"): two tools with one key
+    are one model listed twice. A name that is only its maker and a number keeps the maker."""
+    words = normalise(tool.name).split()
+    maker = normalise(tool.vendor).split()
+    while (
+        words
+        and maker
+        and words[0] == maker[0]
+        and any(w.isalpha() and len(w) > 1 for w in words[1:])
+    ):
+        words, maker = words[1:], maker[1:]
+    return model_key(snapshot_of("-".join(words)))
 
 
 def audit(catalogue: Catalogue, day: dt.date) -> AuditReport:

@@ -203,6 +203,11 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
     for entry in rest:
         light = snapshot_of(without_org(snapshot_of(entry.model.id)))
         group = owners.get(model_key(light)) or _claimed_by(first_party, claimers, light)
+        cloud = _CLOUD_VENDOR.match(entry.model.id.lower())
+        if group is None and cloud is not None:
+            # Bedrock's "deepseek.r1-v1:0" is DeepSeek's R1: the vendor prefix names the maker
+            named = snapshot_of(f"{cloud.group(1)}-{cloud.group(2)}")
+            group = owners.get(model_key(named)) or _claimed_by(first_party, claimers, named)
         if group is None:
             group = owners.get(model_key(served_model_of(entry.model.id)))
         if (
@@ -240,6 +245,10 @@ def derived_from(model_id: str, base_id: str) -> bool:
     if variants_beyond(served_model_of(name), base):
         return True  # "gpt-5-codex" matched by GPT-5's price rule is still GPT-5 Codex
     return any(family in name and family not in base for family in _FAMILIES)
+
+
+_CLOUD_VENDOR = re.compile(r"^(?:(?:global|us|eu|apac|au|jp|ca)\.)?([a-z]+)\.([a-z0-9][^/]*)$")
+"""A cloud's "<vendor>.<model>" id (Bedrock): the vendor and the model as the vendor names it."""
 
 
 def _is_moving_alias(model: Any) -> bool:

@@ -34,7 +34,7 @@ from bot.catalogue.loader import check_catalogue
 from bot.catalogue.models import Catalogue, Tool
 from bot.errors import Problem
 
-CACHE_SCHEMA = 12
+CACHE_SCHEMA = 14
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
 
