@@ -96,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate a catalogue directory; warn where the price dataset disagrees"
     )
     check.add_argument("dir", nargs="?", type=Path)
+    audit = catalogue_commands.add_parser(
+        "audit", help="count what the whole catalogue lacks: context, modalities, maker, ..."
+    )
+    audit.add_argument("dir", nargs="?", type=Path)
     add = catalogue_commands.add_parser("add", help="draft a reviewed file for a new tool")
     sources = add.add_mutually_exclusive_group(required=True)
     sources.add_argument("--from-dataset", metavar="MODEL", help='a dataset model, e.g. "gpt-5"')

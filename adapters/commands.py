@@ -41,8 +41,10 @@ from bot.catalogue import (
     lifecycle_problems,
     merge_layers,
     pair_layers,
+    read_shutdowns,
     scaffold_toml,
 )
+from bot.catalogue.capabilities_data import MODELS_DEV_API
 from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.polls import split_duration
@@ -236,7 +238,15 @@ def _start_price_refresh(args: argparse.Namespace, comparer: Comparer) -> PriceR
     reviewed, problems = check_catalogue(_catalogue_dir(args))
     if reviewed is None:
         raise CatalogueError(problems)
-    refresh = PriceRefresh(reviewed, comparer.replace_catalogue, today=_today)
+    shutdowns, _ = read_shutdowns(Path(_catalogue_dir(args)))
+    refresh = PriceRefresh(
+        reviewed,
+        comparer.replace_catalogue,
+        today=_today,
+        shutdowns=shutdowns,
+        cache_dir=settings.cache_dir or default_cache_dir(),
+        capabilities_url=MODELS_DEV_API,
+    )
     refresh.start()
     return refresh
 
@@ -278,8 +288,9 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_CATALOGUE
     settings = load_settings()
     known, info = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
-    merged = merge_layers(catalogue, known)
-    problems = lifecycle_problems(merged)
+    shutdowns, problems = read_shutdowns(Path(directory))
+    merged = merge_layers(catalogue, known, shutdowns)
+    problems = [*problems, *lifecycle_problems(merged, _today())]
     if problems:
         _print_problems(problems)
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
@@ -302,6 +313,20 @@ def _check(args: argparse.Namespace) -> int:
             "update whichever is wrong. Warnings do not fail the check (exit 0).",
             file=sys.stderr,
         )
+    return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from bot.catalogue.audit import audit, render_audit
+
+    settings = load_settings()
+    directory = args.dir if args.dir is not None else _catalogue_dir(args)
+    catalogue, problems = check_with_known_models(
+        directory, as_of=_today(), cache_dir=settings.cache_dir or default_cache_dir()
+    )
+    if catalogue is None:
+        raise CatalogueError(problems)
+    print(render_audit(audit(catalogue, _today())))
     return EXIT_OK
 
 
@@ -407,6 +432,8 @@ def run(args: argparse.Namespace) -> int:
             return request_commands.list_requests(args)
         if args.catalogue_command == "add":
             return _add(args)
+        if args.catalogue_command == "audit":
+            return _audit(args)
         return _check(args)
     except CatalogueError as error:
         _print_problems(error.problems)

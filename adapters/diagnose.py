@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.doctor.data_checks import catalogue_check, database_check, public_url_check
+from adapters.doctor.data_checks import (
+    catalogue_check,
+    data_age_check,
+    database_check,
+    public_url_check,
+)
 from adapters.doctor.report import Check, fail
 from adapters.platform import DoctorOptions
 from adapters.registry import chat_platforms
+from bot.catalogue import default_cache_dir
 from bot.settings import Settings
 
 
@@ -36,6 +42,7 @@ async def run_doctor(
         checks += await entry.doctor(settings, options)
     checks.append(await database_check(settings.db))
     checks.append(catalogue_check(catalogue_dir))
+    checks.append(data_age_check(settings.cache_dir or default_cache_dir()))
     if settings.public_url and not offline:
         checks.append(await public_url_check(settings.public_url))
     return checks

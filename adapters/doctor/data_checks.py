@@ -56,6 +56,18 @@ def catalogue_check(directory: Path) -> Check:
     return ok("catalogue", f"{len(catalogue.tools)} tools, {where}")
 
 
+def data_age_check(cache_dir: Path) -> Check:
+    """How old the prices and capabilities are, and whether the last refresh failed."""
+    from bot.catalogue.capabilities_data import capability_index
+    from bot.catalogue.freshness import describe
+
+    index = capability_index(cache_dir)
+    healthy, detail = describe(cache_dir, capabilities_read_on=index.read_on if index else None)
+    if healthy:
+        return ok("data", detail)
+    return fail("data", f"{detail}; the bot answers from the data at hand until a refresh works")
+
+
 async def public_url_check(url: str) -> Check:
     parts = urlsplit(url)
     loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}

@@ -14,6 +14,7 @@ from bot.catalogue.layers import (
     merge_layers,
     pair_layers,
 )
+from bot.catalogue.lifecycle import Shutdown, live_successor, read_shutdowns
 from bot.catalogue.loader import check_catalogue, load_catalogue, no_cyclic_gc
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of
 from bot.catalogue.models import (
@@ -34,7 +35,15 @@ from bot.catalogue.models import (
     ToolKind,
     WeeklyEntry,
 )
-from bot.catalogue.names import compact, is_number, normalise, tokens
+from bot.catalogue.names import (
+    MODALITY_WORDS,
+    VARIANT_WORDS,
+    compact,
+    is_number,
+    normalise,
+    tokens,
+    variants_beyond,
+)
 from bot.catalogue.pricing import (
     blended_usd_per_mtok,
     cost_key,
@@ -46,7 +55,9 @@ from bot.catalogue.refresh import PriceRefresh
 from bot.catalogue.scaffold import Draft, draft_from_tool, scaffold_toml
 
 __all__ = [
+    "MODALITY_WORDS",
     "PRODUCT_CATEGORIES",
+    "VARIANT_WORDS",
     "Catalogue",
     "DatasetInfo",
     "Draft",
@@ -62,6 +73,7 @@ __all__ = [
     "ProductFacts",
     "Review",
     "Ship",
+    "Shutdown",
     "Source",
     "Tool",
     "ToolKind",
@@ -79,6 +91,7 @@ __all__ = [
     "is_number",
     "known_tools",
     "lifecycle_problems",
+    "live_successor",
     "load_catalogue",
     "merge_layers",
     "model_key",
@@ -89,9 +102,11 @@ __all__ = [
     "price_on",
     "pricing_read",
     "product_price_figure",
+    "read_shutdowns",
     "scaffold_toml",
     "served_model_of",
     "slug_of",
     "snapshot_of",
     "tokens",
+    "variants_beyond",
 ]

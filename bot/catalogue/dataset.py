@@ -24,6 +24,8 @@ from bot.catalogue.grouping import (
     Group,
     equals_clauses,
     group_entries,
+    off_peak_on,
+    unit_price_on,
 )
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of, without_org
 from bot.catalogue.models import (
@@ -35,7 +37,7 @@ from bot.catalogue.models import (
     Source,
     Tool,
 )
-from bot.catalogue.names import compact
+from bot.catalogue.names import compact, variants_beyond
 from bot.catalogue.pricing import blended_usd_per_mtok
 
 ORG_VENDORS = {
@@ -93,6 +95,8 @@ CATEGORY_WORDS = (
     ("embed", "embedding"),
     ("rerank", "reranker"),
     ("moderation", "moderation"),
+    ("guard", "moderation"),
+    ("ocr", "ocr"),
     ("tts", "speech"),
     ("whisper", "speech"),
     ("transcribe", "speech"),
@@ -209,7 +213,12 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     if primary is not None and primary.price is not None:
         price = primary.price
         source_provider = primary.provider
-        note = ""
+        off_peak = off_peak_on(primary.model, info.as_of)
+        note = (
+            f"off-peak ${off_peak[0]:g} in / ${off_peak[1]:g} out at set UTC hours"
+            if off_peak
+            else ""
+        )
     elif offers:
         cheapest = offers[0]
         assert cheapest.input_usd_per_mtok is not None  # offers are only made from prices
@@ -220,7 +229,7 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
         )
         note = f"cheapest of {len(offers)} provider{'s' if len(offers) != 1 else ''}"
     else:
-        return None
+        return _unit_priced_tool(group, info)
 
     if primary is not None:
         model_id = snapshot_of(primary.model.id)
@@ -268,7 +277,16 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
         ),
         best_for="not reviewed yet",
         facts=Facts(context_window=context),
-        sources=[Source(url=urls[0], supports=["pricing", "facts.context_window"])],
+        sources=[
+            Source(
+                url=urls[0],
+                supports=[
+                    "pricing",
+                    "facts.context_window",
+                    *(["lifecycle"] if deprecated else []),
+                ],
+            )
+        ],
         panel={},
         lifecycle=Lifecycle(status="deprecated" if deprecated else "active"),
         offers=tuple(offers),
@@ -277,10 +295,65 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     )
 
 
+def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
+    """A model priced in another unit than tokens (per minute of audio, per 1M characters, per
+    1M input tokens): its maker's price, or the first provider's, shown in that unit."""
+    entries = [group.owner] if group.owner is not None else []
+    entries += [e for e in group.members if e is not group.owner]
+    for entry in entries:
+        found = unit_price_on(entry.model, info.as_of)
+        urls = entry.provider.pricing_urls or []
+        if found is None or not urls:
+            continue
+        usd, unit = found
+        model_id = snapshot_of(entry.model.id) if entry is group.owner else _served_id(group)
+        slug = slug_of(model_id)
+        name = (
+            (entry.model.name or _pretty(model_id)) if entry is group.owner else _pretty(model_id)
+        )
+        if not slug or not compact(name):
+            return None
+        vendor = _vendor(group)
+        return Tool(
+            slug=slug,
+            name=name[:80],
+            vendor=vendor,
+            category=_category(model_id),
+            tagline=f"{name} by {vendor}, priced per {unit} in {info.label}"[:100],
+            description=f"{name}, a model by {vendor}. Known from {info.label}.",
+            licence=NOT_STATED,
+            released=None,
+            entry_price=EntryPrice.PAID,
+            pricing=Pricing(
+                model="per-unit", usd_per_unit=usd, unit=unit, note="", as_of=info.as_of
+            ),
+            best_for="not reviewed yet",
+            facts=Facts(context_window=entry.model.context_window),
+            sources=[
+                Source(
+                    url=urls[0],
+                    supports=[
+                        "pricing",
+                        "facts.context_window",
+                        *(["lifecycle"] if entry.model.deprecated else []),
+                    ],
+                )
+            ],
+            panel={},
+            lifecycle=Lifecycle(status="deprecated" if entry.model.deprecated else "active"),
+            model_ids=tuple(_model_ids(group, group.owner, {slug, name})),
+            dataset=f"{entry.provider.id}/{entry.model.id}",
+        )
+    return None
+
+
 def _model_ids(group: Group, primary: Entry | None, own: set[str]) -> list[str]:
     """The ids a tool answers to, one per spelling that is not a snapshot of another: the matcher
     reads a dated or variant id ("gpt-4o-2024-08-06", "…:free") as its `snapshot_of` form."""
     ids = {e.model.id for e in group.members} | equals_clauses(primary)
+    # An id naming a variant the tool's name lacks ("gpt-5-codex" in GPT-5's price rule) is a
+    # price-match clause, not a name of this model.
+    ids = {i for i in ids if not variants_beyond(snapshot_of(i), " ".join(own))}
     taken = {compact(o) for o in own}
     kept: dict[str, str] = {}
     for model_id in sorted(ids, key=lambda i: (len(i), i)):

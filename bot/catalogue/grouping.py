@@ -10,11 +10,14 @@ Models no first party sells are grouped by `served_model_of`.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalogue.model_ids import model_key, served_model_of, snapshot_of, without_org
+from bot.catalogue.names import variants_beyond
 
 FIRST_PARTY = frozenset(
     {
@@ -58,27 +61,7 @@ class Group:
     members: list[Entry] = field(default_factory=list)
 
 
-def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
-    """A model's (input, output) USD per 1M tokens on `day`, or None when it has no token price.
-
-    Of dated prices the latest that has started counts; off-peak (time-of-day) discounts and
-    long-context tiers do not: the card shows the price most requests pay.
-    """
-    prices = model.prices
-    if isinstance(prices, list):
-        chosen = None
-        chosen_start = dt.date.min
-        for conditional in prices:
-            constraint = conditional.constraint
-            start = getattr(constraint, "start_date", None)
-            if constraint is None:
-                if chosen is None:
-                    chosen = conditional.prices
-            elif start is not None and start <= day and start >= chosen_start:
-                chosen, chosen_start = conditional.prices, start
-        prices = chosen
-    if prices is None:
-        return None
+def _pair(prices: Any) -> tuple[float, float] | None:
     values = []
     for name in ("input_mtok", "output_mtok"):
         value = getattr(prices, name, None)
@@ -89,10 +72,110 @@ def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
     return (values[0], values[1])
 
 
+HALF_HOURS = tuple(dt.time(h, m, tzinfo=dt.UTC) for h in range(24) for m in (0, 30))
+
+
+def prices_through_the_day(model: Any, day: dt.date) -> Counter[tuple[float, float]]:
+    """How many half hours of `day` (UTC) each (input, output) price holds for, read with
+    genai-prices' own rules (dated prices, time-of-day discounts)."""
+    if not isinstance(model.prices, list):
+        pair = _pair(model.prices)
+        return Counter({pair: len(HALF_HOURS)} if pair is not None else {})
+    counts: Counter[tuple[float, float]] = Counter()
+    if not any(hasattr(c.constraint, "start_time") for c in model.prices):
+        # dated prices only: one reading holds all day (sampling costs a start 0.3 s)
+        pair = _pair(model.get_prices(dt.datetime.combine(day, HALF_HOURS[24])))
+        return Counter({pair: len(HALF_HOURS)} if pair is not None else {})
+    for moment in HALF_HOURS:
+        pair = _pair(model.get_prices(dt.datetime.combine(day, moment)))
+        if pair is not None:
+            counts[pair] += 1
+    return counts
+
+
+def price_on(model: Any, day: dt.date) -> tuple[float, float] | None:
+    """A model's standard (input, output) USD per 1M tokens on `day`, or None when it has no
+    token price: the price that holds for most of the day. An off-peak discount (DeepSeek's, a
+    few UTC hours at half price) is not the price most requests pay; see `off_peak_on`.
+    Long-context tiers do not count either."""
+    counts = prices_through_the_day(model, day)
+    if not counts:
+        return None
+    return max(counts, key=lambda pair: (counts[pair], pair))
+
+
+def off_peak_on(model: Any, day: dt.date) -> tuple[float, float] | None:
+    """The cheapest price some hours of `day` get, when it is below the standard price."""
+    counts = prices_through_the_day(model, day)
+    if len(counts) < 2:
+        return None
+    standard = max(counts, key=lambda pair: (counts[pair], pair))
+    cheapest = min(counts, key=lambda pair: (pair[0] + pair[1], pair))
+    return cheapest if cheapest[0] + cheapest[1] < standard[0] + standard[1] else None
+
+
+MAKER_WORDS = {
+    "deepseek": "deepseek",
+    "llama": "meta",
+    "qwen": "alibaba",
+    "qwq": "alibaba",
+    "glm": "zai",
+    "kimi": "moonshotai",
+    "gemma": "google",
+    "gemini": "google",
+    "claude": "anthropic",
+    "gpt": "openai",
+    "grok": "x-ai",
+    "mistral": "mistral",
+    "mixtral": "mistral",
+    "minimax": "minimax",
+    "nemotron": "nvidia",
+    "phi": "microsoft",
+}
+"""A model family's first word and the provider id of its maker. A first-party provider that
+sells another maker's model ("deepseek/deepseek-v4-pro" on Arcee, Perplexity) resells it."""
+_SAME_MAKER = {"zhipuai": "zai", "meta": "meta"}
+
+
+UNITS = (
+    ("input_audio_hours", 1 / 60, "minute of audio"),
+    ("audio_hours", 1 / 60, "minute of audio"),
+    ("input_mchars", 1.0, "1M characters"),
+    ("input_document_kpages", 1.0, "1,000 pages"),
+    ("input_mtok", 1.0, "1M input tokens"),
+)
+"""Prices in other units than input and output tokens, in the unit a buyer reads them in."""
+
+
+def unit_price_on(model: Any, day: dt.date) -> tuple[float, str] | None:
+    """(USD, unit) for a model with no per-token input and output price: a transcriber per
+    minute of audio, a voice per 1M characters, an embedding model per 1M input tokens."""
+    prices = model.prices
+    if isinstance(prices, list):
+        prices = model.get_prices(dt.datetime.combine(day, dt.time(12, tzinfo=dt.UTC)))
+    if _pair(prices) is not None:
+        return None
+    for name, factor, unit in UNITS:
+        value = getattr(prices, name, None)
+        value = getattr(value, "base", value)
+        if value is not None and float(value) > 0:
+            return (round(float(value) * factor, 6), unit)
+    return None
+
+
 def _owns(provider: Any, model_id: str) -> bool:
+    """A first party owns the models it makes, never another maker's it also sells."""
     if provider.id not in FIRST_PARTY:
         return False
-    return provider.model_match is None or provider.model_match.is_match(model_id)
+    if provider.model_match is not None and not provider.model_match.is_match(model_id):
+        return False
+    org = model_id.lower().rsplit("/", 1)[0] if "/" in model_id else provider.id
+    if org.split("/")[-1] not in (provider.id, _SAME_MAKER.get(provider.id, provider.id)):
+        return False  # "thinkingmachines/inkling-small" on Arcee: another maker's model
+    name = without_org(model_id).lower()
+    first = re.split(r"[-_.\s\d]", name, maxsplit=1)[0]
+    maker = MAKER_WORDS.get(first)
+    return maker is None or maker == _SAME_MAKER.get(provider.id, provider.id)
 
 
 def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
@@ -119,11 +202,24 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
     served: dict[str, Group] = {}
     for entry in rest:
         light = snapshot_of(without_org(snapshot_of(entry.model.id)))
-        claimed = owners.get(model_key(light)) or _claimed_by(first_party, claimers, light)
-        if claimed is None:
-            claimed = owners.get(model_key(served_model_of(entry.model.id)))
-        if claimed is not None:
-            claimed.members.append(entry)
+        found: Group | None = owners.get(model_key(light)) or _claimed_by(
+            first_party, claimers, light
+        )
+        cloud = _CLOUD_VENDOR.match(entry.model.id.lower())
+        if found is None and cloud is not None:
+            # Bedrock's "deepseek.r1-v1:0" is DeepSeek's R1: the vendor prefix names the maker
+            named = snapshot_of(f"{cloud.group(1)}-{cloud.group(2)}")
+            found = owners.get(model_key(named)) or _claimed_by(first_party, claimers, named)
+        if found is None:
+            found = owners.get(model_key(served_model_of(entry.model.id)))
+        if (
+            found is not None
+            and found.owner is not None
+            and derived_from(entry.model.id, found.owner.model.id)
+        ):
+            found = None  # a distill or fine-tune of the owner's model is a model of its own
+        if found is not None:
+            found.members.append(entry)
             continue
         if entry.model.id.startswith("~") or entry.model.id.lower().endswith("-latest"):
             continue  # a moving alias of something we do not know: not a model of its own
@@ -131,6 +227,30 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
         if key:
             served.setdefault(key, Group(key)).members.append(entry)
     return [*owners.values(), *served.values()]
+
+
+_DERIVED = re.compile(
+    r"distill|abliterat|uncensored|fine-?tun|(?:^|[-_])ft(?:$|[-_:])|1776|lora|merge|chimera",
+    flags=re.IGNORECASE,
+)
+_FAMILIES = ("llama", "qwen", "mistral", "gemma", "phi", "mixtral")
+
+
+def derived_from(model_id: str, base_id: str) -> bool:
+    """Whether a reseller's id names a model made from `base_id` rather than `base_id` itself:
+    a distill ("DeepSeek-R1-Distill-Llama-8B"), a fine-tune ("r1-1776"), or one family's model
+    trained into another's ("deepseek-r1-0528-qwen3-8b"). Its price is not the base's."""
+    name = without_org(model_id).lower()
+    base = without_org(base_id).lower()
+    if _DERIVED.search(name) and not _DERIVED.search(base):
+        return True
+    if variants_beyond(served_model_of(name), base):
+        return True  # "gpt-5-codex" matched by GPT-5's price rule is still GPT-5 Codex
+    return any(family in name and family not in base for family in _FAMILIES)
+
+
+_CLOUD_VENDOR = re.compile(r"^(?:(?:global|us|eu|apac|au|jp|ca)\.)?([a-z]+)\.([a-z0-9][^/]*)$")
+"""A cloud's "<vendor>.<model>" id (Bedrock): the vendor and the model as the vendor names it."""
 
 
 def _is_moving_alias(model: Any) -> bool:

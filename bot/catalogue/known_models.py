@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import tempfile
@@ -23,13 +24,17 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from bot.catalogue.cache import cached_catalogue, depends_on
+from bot.catalogue.capabilities import add_capabilities
+from bot.catalogue.capabilities_data import capability_index, capability_key
 from bot.catalogue.dataset import DatasetInfo, derive_tools
+from bot.catalogue.freshness import PRICES_FILE, fetched_on
 from bot.catalogue.layers import merge_layers
+from bot.catalogue.lifecycle import read_shutdowns
 from bot.catalogue.loader import check_catalogue
 from bot.catalogue.models import Catalogue, Tool
 from bot.errors import Problem
 
-CACHE_SCHEMA = 5
+CACHE_SCHEMA = 14
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
 
@@ -53,15 +58,50 @@ def default_cache_dir() -> Path:
 
 
 def _cache_file(cache_dir: Path, info: DatasetInfo) -> Path:
-    return cache_dir / f"known-models-{info.version}-{info.as_of.isoformat()}-v{CACHE_SCHEMA}.json"
+    capabilities = hashlib.sha256(_data_key(cache_dir).encode()).hexdigest()[:12]
+    day = info.as_of.isoformat()
+    version = dataset_version()  # the file name's; the data's own key is `capabilities`
+    return cache_dir / f"known-models-{version}-{day}-{capabilities}-v{CACHE_SCHEMA}.json"
 
 
 def bundled_providers() -> list[Any]:
-    """The providers of the snapshot genai-prices is using: the bundled one, or a refreshed one
-    once `UpdatePrices` has fetched (see `refresh.py`)."""
+    """The providers of the snapshot genai-prices is using (the bundled one)."""
     from genai_prices import data_snapshot
 
     return list(data_snapshot.get_snapshot().providers)
+
+
+@functools.lru_cache(maxsize=2)
+def _refreshed(path: Path, stamp: tuple[int, int]) -> list[Any] | None:
+    from genai_prices.types import _providers_from_raw
+
+    try:
+        raw = json.loads(path.read_bytes())["data"]
+        return list(_providers_from_raw(raw))
+    except Exception:  # a damaged file: the bundled data serves
+        return None
+
+
+def refreshed_providers(cache_dir: Path | None) -> list[Any] | None:
+    """The price data the refresh fetched into `cache_dir` (`refresh.py`), if any."""
+    if cache_dir is None:
+        return None
+    path = cache_dir / PRICES_FILE
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return _refreshed(path, (info.st_size, info.st_mtime_ns))
+
+
+def _data_key(cache_dir: Path | None) -> str:
+    """What the generated layer's data is, cheaply: the package versions and refreshed files."""
+    stamp = None
+    if cache_dir is not None:
+        with contextlib.suppress(OSError):
+            info = (cache_dir / PRICES_FILE).stat()
+            stamp = (info.st_size, info.st_mtime_ns)
+    return f"{capability_key(cache_dir)};prices={stamp}"
 
 
 def known_tools(
@@ -70,23 +110,35 @@ def known_tools(
     cache_dir: Path | None = None,
     providers: Sequence[Any] | None = None,
 ) -> tuple[list[Tool], DatasetInfo]:
-    """Every model in the dataset as a tool, with prices as of `as_of`.
+    """Every model in the dataset as a tool, with prices as of `as_of` and the capabilities
+    models.dev gives it.
 
-    With `providers` given (a refreshed snapshot, a test's own data) they are derived afresh and
-    nothing is cached; otherwise the bundled snapshot, through the cache in `cache_dir`.
+    The data is the freshest at hand: what the refresh fetched into `cache_dir` (`refresh.py`),
+    else the bundled packages. With `providers` given (a test's own data, a fetch not yet
+    stored) they are derived afresh and nothing is cached; otherwise through the cache in
+    `cache_dir`.
     """
-    info = DatasetInfo(version=dataset_version(), as_of=as_of)
+    fetched = fetched_on(cache_dir) if cache_dir is not None else None
+    refreshed = refreshed_providers(cache_dir) if providers is None else None
+    version = dataset_version()
+    if refreshed is not None and fetched is not None:
+        version = f"{version}, data fetched {fetched.isoformat()}"
+    info = DatasetInfo(version=version, as_of=as_of)
     if providers is not None:
-        return derive_tools(providers, info), info
+        return _derive(providers, info, cache_dir), info
     path = _cache_file(cache_dir, info) if cache_dir is not None else None
     if path is not None:
         cached = _read_cache(path)
         if cached is not None:
             return cached, info
-    tools = derive_tools(bundled_providers(), info)
+    tools = _derive(refreshed or bundled_providers(), info, cache_dir)
     if path is not None:
         _write_cache(path, tools)
     return tools, info
+
+
+def _derive(providers: Sequence[Any], info: DatasetInfo, cache_dir: Path | None) -> list[Tool]:
+    return add_capabilities(derive_tools(providers, info), capability_index(cache_dir))
 
 
 def _read_cache(path: Path) -> list[Tool] | None:
@@ -127,14 +179,15 @@ def check_with_known_models(
 
     def build() -> tuple[Catalogue | None, list[Problem]]:
         catalogue, problems = check_catalogue(root)
-        if catalogue is None:
-            return None, problems
+        shutdowns, lifecycle_problems = read_shutdowns(Path(root))
+        if catalogue is None or lifecycle_problems:
+            return None, [*problems, *lifecycle_problems]
         tools, _ = known_tools(as_of, cache_dir=cache_dir)
-        return merge_layers(catalogue, tools), []
+        return merge_layers(catalogue, tools, shutdowns), []
 
     if cache_dir is None:
         return build()
-    context = depends_on(as_of, dataset_version())
+    context = depends_on(as_of, f"{dataset_version()};{_data_key(cache_dir)}")
     return cached_catalogue(Path(root), cache_dir=cache_dir, depends_on=context, build=build)
 
 

@@ -12,8 +12,11 @@ tool's is dropped or replaced, so matching never has two owners for one exact na
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from bot.catalogue.capabilities import fill_from_facts
+from bot.catalogue.lifecycle import Shutdown, apply_shutdowns, successor_problems
 from bot.catalogue.model_ids import model_key, snapshot_of
 from bot.catalogue.models import Catalogue, Tool
 from bot.catalogue.names import compact
@@ -71,8 +74,12 @@ def pair_layers(reviewed: Iterable[Tool], generated: Sequence[Tool]) -> list[tup
     return pairs
 
 
-def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
-    """The reviewed catalogue with every generated tool it does not already hold."""
+def merge_layers(
+    catalogue: Catalogue, generated: Sequence[Tool], shutdowns: Sequence[Shutdown] = ()
+) -> Catalogue:
+    """The reviewed catalogue with every generated tool it does not already hold, the
+    lifecycle file's shutdowns (`lifecycle.py`) applied to the generated ones."""
+    generated = apply_shutdowns(generated, shutdowns)
     pairs = pair_layers(catalogue.tools, generated)
     twins = {r.slug: g for r, g in pairs}
     replaced = {g.slug for g in twins.values()}
@@ -105,7 +112,7 @@ def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
             # dataset entry); its ids then go to the first only.
             given.add(twin.slug)
             update["model_ids"] = (*tool.model_ids, *_free_ids(twin, taken))
-        merged.append(tool.model_copy(update=update))
+        merged.append(fill_from_facts(tool.model_copy(update=update), twin))
 
     for tool in kept:
         merged.append(tool.model_copy(update={"model_ids": _free_ids(tool, taken)}))
@@ -175,9 +182,10 @@ def dataset_disagreements(reviewed: Iterable[Tool], generated: Sequence[Tool]) -
     return warnings
 
 
-def lifecycle_problems(catalogue: Catalogue) -> list[Problem]:
-    """A successor must be a tool the catalogue knows, or the card would name nothing."""
-    problems = []
+def lifecycle_problems(catalogue: Catalogue, day: dt.date | None = None) -> list[Problem]:
+    """A successor must be a tool the catalogue knows, or the card would name nothing; with a
+    `day`, its chain must end at a model still served that day."""
+    problems = [] if day is None else successor_problems(catalogue.by_slug, day)
     for tool in catalogue.tools:
         successor = tool.lifecycle.successor
         if successor is not None and successor not in catalogue.by_slug:

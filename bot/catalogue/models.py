@@ -34,11 +34,16 @@ class _Frozen(BaseModel):
 class Pricing(_Frozen):
     """How a tool is paid for. Per-token prices are USD per million tokens."""
 
-    model: Literal["per-token", "self-hosted", "subscription", "usage", "free"]
+    model: Literal["per-token", "per-unit", "self-hosted", "subscription", "usage", "free"]
     """"usage" and "free" are for products (`Tool.kind == "product"`): billed by use in the
-    product's own unit (`ProductFacts.usage_unit`), or free software."""
+    product's own unit (`ProductFacts.usage_unit`), or free software. "per-unit" is a model
+    priced in its own unit (speech, embedding, document models: `unit`)."""
     input_usd_per_mtok: float | None = Field(default=None, ge=0)
     output_usd_per_mtok: float | None = Field(default=None, ge=0)
+    usd_per_unit: float | None = Field(default=None, ge=0)
+    unit: str | None = Field(default=None, min_length=1, max_length=40)
+    """What a "per-unit" price is per ("minute of audio", "1M characters", "1M input tokens"):
+    speech, embedding and document models are priced in their own units, never per token."""
     free_tier: bool = False
     note: str = Field(default="", max_length=120)
     as_of: dt.date | None = None
@@ -50,6 +55,8 @@ class Pricing(_Frozen):
             self.input_usd_per_mtok is None or self.output_usd_per_mtok is None
         ):
             raise ValueError("per-token pricing needs input_usd_per_mtok and output_usd_per_mtok")
+        if self.model == "per-unit" and (self.usd_per_unit is None or self.unit is None):
+            raise ValueError("per-unit pricing needs usd_per_unit and unit")
         return self
 
 

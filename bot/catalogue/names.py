@@ -9,16 +9,21 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_PLUS = re.compile(r"\+")
+"""Command R+ is Command R Plus: the "+" is part of the name, never punctuation to drop."""
 _DIGIT_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
 
 
 def normalise(text: str) -> str:
-    """Lower case, ASCII-folded, words and numbers split: "GPT-4o mini" -> "gpt 4 o mini"."""
+    """Lower case, ASCII-folded, words and numbers split, "+" read as "plus": "GPT-4o mini" ->
+    "gpt 4 o mini", "Command R+" -> "command r plus"."""
     if text.isascii():  # nearly every name: folding changes nothing but the case
         ascii_only = text.lower()
     else:
         folded = unicodedata.normalize("NFKD", text.casefold())
         ascii_only = folded.encode("ascii", "ignore").decode("ascii")
+    if "+" in ascii_only:
+        ascii_only = _PLUS.sub(" plus ", ascii_only)
     spaced = _DIGIT_LETTER.sub(" ", ascii_only)
     return _NON_ALNUM.sub(" ", spaced).strip()
 
@@ -34,3 +39,22 @@ def tokens(text: str) -> tuple[str, ...]:
 
 def is_number(token: str) -> bool:
     return token.isdigit()
+
+
+VARIANT_WORDS = frozenset(
+    {"plus", "pro", "max", "mini", "nano", "codex", "fast", "thinking", "lite", "flash"}
+)
+"""Words that make a different model of a family: "GPT-5.1 Codex Mini" is not "GPT-5.1 Codex".
+A query that does not name one never gets a tool that has it, but a did-you-mean. Not "turbo":
+resellers tag their serving of an open model with it ("Llama-3.3-70B-Instruct-Turbo")."""
+MODALITY_WORDS = frozenset(
+    {"image", "tts", "live", "audio", "realtime", "vision", "transcribe", "search", "embedding"}
+)
+"""Words of a family's image, voice or live variants: "gemini 3 pro" means the text model."""
+
+
+def variants_beyond(text: str, base: str) -> set[str]:
+    """Variant and modality words `text` names that `base` does not ("gpt-5-codex" beyond
+    "gpt-5": {"codex"}): an id with any is a different model from the base's."""
+    words = set(normalise(text).split())
+    return (words & (VARIANT_WORDS | MODALITY_WORDS)) - set(normalise(base).split())

@@ -65,6 +65,8 @@ def price_figure(tool: Tool) -> str:
         return product_price_figure(tool)
     if pricing.model == "self-hosted":
         return "free weights, self-hosted"
+    if pricing.model == "per-unit" and pricing.usd_per_unit is not None:
+        return f"${pricing.usd_per_unit:.4g} per {pricing.unit}"
     blended = blended_usd_per_mtok(pricing)
     if blended is None:
         return pricing.note or "subscription"
@@ -82,6 +84,8 @@ def pricing_read(tool: Tool) -> str:
         return product_price_figure(tool)
     if pricing.model == "self-hosted":
         return f"Free weights ({tool.licence}); you pay for the hardware"
+    if pricing.model == "per-unit":
+        return f"{price_figure(tool)}: priced per {pricing.unit}, not per token"
     blended = blended_usd_per_mtok(pricing)
     if blended is None:
         return price_figure(tool)
@@ -99,8 +103,10 @@ def cost_key(tool: Tool) -> tuple[float, int]:
     """Sorts cheapest first: blended per-token price, then a free tier before none.
 
     Self-hosted weights count as zero: the hardware bill depends on the buyer, not the tool.
-    A price that cannot be compared (a subscription) sorts last. A product sorts by its seat
-    price (free software first); it is compared only with other products (`compare.kinds`).
+    A price that cannot be compared (a subscription) sorts last, and so does a price in another
+    unit (per minute of audio, per 1M characters): it is never weighed against per-token prices.
+    `unit_cost_key` orders tools priced in one unit among themselves. A product sorts by its
+    seat price (free software first); it is compared only with other products (`compare.kinds`).
     """
     pricing = tool.pricing
     if tool.product is not None:
@@ -114,3 +120,12 @@ def cost_key(tool: Tool) -> tuple[float, int]:
         return (0.0, 0)
     blended = blended_usd_per_mtok(pricing)
     return (math.inf if blended is None else blended, 0 if pricing.free_tier else 1)
+
+
+def unit_cost_key(tool: Tool) -> tuple[str, float]:
+    """Orders tools priced in the same unit, cheapest first; (unit, price), so tools in
+    different units never sort as if comparable (compare the unit first)."""
+    pricing = tool.pricing
+    if pricing.model != "per-unit" or pricing.usd_per_unit is None or pricing.unit is None:
+        return ("1M tokens (blended)", cost_key(tool)[0])
+    return (pricing.unit, pricing.usd_per_unit)

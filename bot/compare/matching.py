@@ -25,7 +25,17 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.catalogue import Tool, compact, is_number, no_cyclic_gc, normalise, snapshot_of
+from bot.catalogue import (
+    MODALITY_WORDS,
+    VARIANT_WORDS,
+    Tool,
+    compact,
+    is_number,
+    no_cyclic_gc,
+    normalise,
+    served_model_of,
+    snapshot_of,
+)
 from bot.errors import AmbiguousTool, Suggestion, UnknownTool
 
 CONFIDENT_SCORE = 85.0
@@ -53,17 +63,35 @@ class _Choice:
 
 SIZE_UNITS = frozenset({"b", "m", "k", "x"})
 
+VARIANT_SLIP_SCORE = 70.0
+"""A typed word this close to a variant word is a slip of it: "mini" typed as "imni" is 75."""
+
 
 def version_of(words: Sequence[str]) -> tuple[str, ...]:
-    """The version numbers in a name, sorted: "claude 3 5 haiku" -> ("3", "5"). A size ("70 b")
-    and a date ("20241022") are not part of it. A typed version must be a tool's whole version:
-    "claude sonnet 4" is not Claude Sonnet 4.5, and "llama 3.3 8b" is not Llama 3 8B."""
+    """The version numbers in a name, in order: "claude 3 5 haiku" -> ("3", "5"). Ordered, so
+    4.5 is never 5.4. A size ("70 b") and a date ("20241022") are not part of it. A typed
+    version must be a tool's whole version: "claude sonnet 4" is not Claude Sonnet 4.5, and
+    "llama 3.3 8b" is not Llama 3 8B."""
     found = []
     for i, word in enumerate(words):
         size = i + 1 < len(words) and words[i + 1] in SIZE_UNITS
         if is_number(word) and len(word) <= 3 and not size:
             found.append(word)
-    return tuple(sorted(found))
+    return tuple(found)
+
+
+def unasked_variants(name_words: Iterable[str], typed_words: Iterable[str]) -> set[str]:
+    """The variant and modality words of a name that the query did not type (nor a typo of)."""
+    typed = set(typed_words)
+    # a slip of the variant ("mni", "imni" for "mini") still names it; another variant does not
+    slips = [t for t in typed if len(t) >= 3 and t not in VARIANT_WORDS and t not in MODALITY_WORDS]
+    return {
+        word
+        for word in name_words
+        if (word in VARIANT_WORDS or word in MODALITY_WORDS)
+        and word not in typed
+        and not any(fuzz.ratio(word, t) >= VARIANT_SLIP_SCORE for t in slips)
+    }
 
 
 def length_window(size: int, cutoff: float) -> tuple[int, int]:
@@ -173,10 +201,15 @@ class Matcher:
             if exact is None:
                 snapshot = compact(snapshot_of(typed, latest=False))
                 exact = self._exact.get(snapshot, self._ids.get(snapshot))
-        if exact is not None:
-            return self.tools[exact]
-
         words = query.split()
+        as_id = "/" in typed
+        if exact is not None and self._is_identity(
+            exact, normalise(served_model_of(typed)).split() if as_id else words, key, as_id=as_id
+        ):
+            if "/" in typed:
+                return self.tools[exact]  # a provider's full id names one model exactly
+            return self._unless_family_has_newer(exact, words, typed)
+
         found = self._by_all_words(words, typed)
         if found is not None:
             return found
@@ -184,13 +217,65 @@ class Matcher:
         fixed = self._fix_typos(words)
         if fixed != words:
             exact = self._exact.get("".join(fixed))
-            if exact is not None:
-                return self.tools[exact]
+            if exact is not None and self._is_identity(exact, fixed, "".join(fixed)):
+                return self._unless_family_has_newer(exact, fixed, typed)
             found = self._by_all_words(fixed, typed)
             if found is not None:
                 return found
 
         return self._by_fuzzy_score(query, words, typed)
+
+    def _is_identity(self, tool: int, words: list[str], key: str, *, as_id: bool = False) -> bool:
+        """Whether an exact hit on a slug, alias or provider id names this tool and not a
+        sibling: a typed variant the tool's name lacks ("gpt-5-codex" is an id GPT-5's price
+        rule matches, not GPT-5), or a bare word where the name carries a version ("gemini
+        pro" typed, "Gemini 1.0 Pro" found by its old slug), is a family, not an identity."""
+        found = self.tools[tool]
+        names = [normalise(t).split() for t in (found.name, *found.aliases)]
+        if any("".join(n) == key for n in names):
+            return True  # typed as its name or an alias, exactly
+        name_words = {w for n in names for w in n}
+        typed_variants = {w for w in words if w in VARIANT_WORDS or w in MODALITY_WORDS}
+        if typed_variants - name_words:
+            return False
+        if as_id or "latest" in words:
+            return True  # a provider's full id ("mistralai/…"), or the alias it moves today
+        if version_of(words) or not version_of(normalise(found.name).split()):
+            return True
+        return self._family(words) == {tool}  # "grok-code-fast": the family has one model
+
+    def _family(self, words: list[str]) -> set[int]:
+        """Tools one of whose names holds every typed word and no variant the query lacks."""
+        postings = [self._by_word.get(word) for word in set(words)]
+        if not postings or any(p is None for p in postings):
+            return set()
+        choice_ids = set(postings[0]).intersection(*postings[1:])  # type: ignore[arg-type]
+        return {
+            tool
+            for c in choice_ids
+            if not unasked_variants(self._choices[c].words, words)
+            for tool in self._choices[c].tools
+        }
+
+    def _unless_family_has_newer(self, tool: int, words: list[str], typed: str) -> Tool:
+        """A version-less name ("mistral large") hits an old model while its family has newer
+        active ones with versions (Mistral Large 3): the query names the family, so ask, newest
+        first, rather than answer with last year's model."""
+        found = self.tools[tool]
+        if version_of(words) or found.released is None:
+            return found
+        newer = [
+            t
+            for t in self._family(words)
+            if t != tool
+            and self.tools[t].lifecycle.status == "active"
+            and self.tools[t].released is not None
+            and self.tools[t].released > found.released  # type: ignore[operator]
+            and version_of(normalise(self.tools[t].name).split())
+        ]
+        if not newer:
+            return found
+        raise AmbiguousTool(typed, self._newest_first([tool, *newer])[:MAX_CANDIDATES])
 
     def _by_all_words(self, words: list[str], typed: str) -> Tool | None:
         """Tools one of whose names contains every typed word; None if no tool does."""
@@ -209,15 +294,55 @@ class Matcher:
         }
         if not choice_ids:
             return None
+        plain = {c for c in choice_ids if not unasked_variants(self._choices[c].words, words)}
+        if not plain:
+            # Every fit is a variant the query did not name (only "GPT-5.1 Codex Mini" for
+            # "gpt 5.1 codex"): a sibling is never the answer; offer it as a did-you-mean.
+            siblings = {tool for c in choice_ids for tool in self._choices[c].tools}
+            if len(siblings) == 1:
+                raise UnknownTool(typed, [self._suggestion(siblings.pop())])
+            raise AmbiguousTool(typed, self._newest_first(siblings)[:MAX_CANDIDATES])
+        typed_words = set(words)
+        maker_only = any(
+            typed_words <= set(normalise(self.tools[t].vendor).split())
+            for c in choice_ids
+            for t in self._choices[c].tools
+        )  # "google": every model the maker sells, variants too
+        if (
+            plain != choice_ids
+            and not maker_only
+            and all(
+                all(
+                    is_number(w) or len(w) >= 2 or w in SIZE_UNITS
+                    for w in self._choices[c].words - typed_words
+                )
+                for c in plain
+            )
+        ):
+            # The plain model wins over its variants ("gemini 3 pro": Gemini 3 Pro Preview, not
+            # its Image variant), unless it differs by a letter glued to a number: "gpt 4" is
+            # neither GPT-4o nor GPT-4o mini.
+            choice_ids = plain
         tools = {tool for c in choice_ids for tool in self._choices[c].tools}
         if len(tools) == 1:
-            return self.tools[tools.pop()]
+            only = tools.pop()
+            # "chatgpt" found only in "ChatGPT 4o": a product word, not this model's name
+            if (
+                not version
+                and version_of(self._choices[next(iter(choice_ids))].text.split())
+                and not any(
+                    self._choices[c].text.replace(" ", "") == "".join(words) for c in choice_ids
+                )
+            ):
+                raise UnknownTool(typed, [self._suggestion(only)])
+            return self._unless_family_has_newer(only, words, typed)
         wanted = sorted(words)
         same_words = {
             tool
             for c in choice_ids
             if sorted(self._choices[c].text.split()) == wanted
             for tool in self._choices[c].tools
+            if self._is_identity(tool, words, "".join(words))
         }
         if len(same_words) == 1:
             return self.tools[same_words.pop()]
@@ -245,9 +370,13 @@ class Matcher:
         numbers = Counter(w for w in words if is_number(w))
 
         def fits(choice: _Choice) -> bool:
-            # every typed number (sizes too) is in the name, and the version is the whole version
-            return numbers <= Counter(w for w in choice.text.split() if is_number(w)) and (
-                not version or choice.version == version
+            # every typed number (sizes too) is in the name, the version is the whole version,
+            # and the name has no variant the query did not type ("codex" is not "codex mini")
+            return (
+                numbers <= Counter(w for w in choice.text.split() if is_number(w))
+                and (not version or choice.version == version)
+                and not unasked_variants(choice.words, words)
+                and not unasked_variants(words, choice.words)  # "gpt 4o mini search" needs mini
             )
 
         best_by_tool: dict[int, float] = {}
@@ -339,7 +468,8 @@ class Matcher:
             ][:3]
             version = tuple(numbers + [0] * (3 - len(numbers)))  # 5.5 before 5 before 4.8
             return (
-                found.lifecycle.status != "active",
+                # retiring or gone (a shutdown date, past or announced) after the living
+                found.lifecycle.status != "active" or found.lifecycle.retired_on is not None,
                 version,
                 len(words),
                 not found.reviewed,

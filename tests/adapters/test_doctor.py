@@ -409,6 +409,7 @@ async def test_offline_checks_only_settings_and_data(
         "ok    discord intents",
         "ok    database",
         "ok    catalogue",
+        "ok    data",
     ]
 
 

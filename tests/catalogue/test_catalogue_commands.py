@@ -96,7 +96,9 @@ def test_add_from_the_dataset_drafts_a_file_that_check_refuses_until_reviewed(
     _, problems = check_catalogue(catalogue_copy)
     missing = {p.field for p in problems if p.path.endswith("claude-opus-4-1.toml")}
     # the panel's reviews are reported missing once these are written and the file parses
-    assert {"tagline", "description", "licence", "released", "best_for"} <= missing
+    assert {"tagline", "description", "licence", "best_for"} <= missing
+    # the release date models.dev gives is drafted with it, cited
+    assert "released = 2025-08-05" in draft and "https://models.dev/api.json" in draft
 
     again = verdict(
         "catalogue", "add", "--from-dataset", "claude opus 4.1", str(catalogue_copy), cwd=tmp_path

@@ -43,7 +43,7 @@ def test_a_requested_or_queued_comparison_with_a_retired_model_is_passed_over(
 ) -> None:
     retired = next(t.slug for t in full.tools if t.lifecycle.status == "retired")
     queued = full.model_copy(update={"weekly": (WeeklyEntry(tools=(retired, "gpt-5")),)})
-    asked = [(retired, "gpt-5")] * 9 + [("gpt-5", "claude-sonnet-4-5")]
+    asked = [(retired, "gpt-5")] * 9 + [("gpt-5", "claude-haiku-4-5")]
     pick = pick_for_week(queued, WINDOW, [], asked)
     assert pick is not None
-    assert (pick.tools, pick.reason) == (("claude-sonnet-4-5", "gpt-5"), "requested")
+    assert (pick.tools, pick.reason) == (("claude-haiku-4-5", "gpt-5"), "requested")

@@ -91,24 +91,24 @@ def _with_queue(catalogue: Catalogue, *entries: WeeklyEntry) -> Catalogue:
 def test_the_curated_queue_goes_first_in_order_once_each(catalogue: Catalogue) -> None:
     cat = _with_queue(
         catalogue,
-        WeeklyEntry(tools=("gpt-4o", "claude-sonnet-4-5")),
+        WeeklyEntry(tools=("gpt-4o", "claude-haiku-4-5")),
         WeeklyEntry(tools=("moondream2", "smolvlm2")),
     )
     first = pick_for_week(cat, _window(), [], [])
     assert first is not None and (first.tools, first.reason) == (
-        ("gpt-4o", "claude-sonnet-4-5"),
+        ("gpt-4o", "claude-haiku-4-5"),
         "queue",
     )
-    second = pick_for_week(cat, _window(), [("gpt-4o", "claude-sonnet-4-5")], [])
+    second = pick_for_week(cat, _window(), [("gpt-4o", "claude-haiku-4-5")], [])
     assert second is not None and second.tools == ("moondream2", "smolvlm2")
 
 
 def test_a_dated_queue_entry_waits_for_its_week(catalogue: Catalogue) -> None:
-    dated = WeeklyEntry(tools=("gpt-5", "gemini-2-5-flash"), date=dt.date(2026, 12, 2))
+    dated = WeeklyEntry(tools=("gpt-5", "llama-3-3-70b"), date=dt.date(2026, 12, 2))
     cat = _with_queue(catalogue, dated)
     assert pick_for_week(cat, _window(), [], []).reason != "queue"  # type: ignore[union-attr]
     its_week = pick_for_week(cat, _window(dt.date(2026, 11, 30)), [], [])
-    assert its_week is not None and its_week.tools == ("gpt-5", "gemini-2-5-flash")
+    assert its_week is not None and its_week.tools == ("gpt-5", "llama-3-3-70b")
 
 
 def test_then_the_most_requested_comparison_not_had_in_eight_weeks(catalogue: Catalogue) -> None:
