@@ -420,7 +420,7 @@ async def _postgres_backlog(url: str, tool_lists: list[tuple[str, ...]], votes: 
             )
             for statement in _RECOUNT:
                 await connection.execute(statement)
-        await connection.execute("VACUUM ANALYZE")
+        await connection.execute("VACUUM")  # statistics are the bot's to keep
     finally:
         await connection.close()
 
