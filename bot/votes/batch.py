@@ -59,10 +59,12 @@ def apply_votes(
     now: float,
     *,
     prune_before: float | None,
+    preferred_shard: int = 0,
 ) -> Steps[frozenset[int]]:
     """The batch's transaction; returns the ids of the batch's cards that were closed (their
     votes were not applied). `rows` come from `batch_rows`. With `prune_before`, event keys
-    seen before then are forgotten.
+    seen before then are forgotten. On PostgreSQL the tallies go to a shard no concurrent
+    transaction holds, tried from `preferred_shard` on (e.g. the process id).
 
     Every statement is set-based and returns no rows but the (rare) closed cards: the whole
     transaction is about fifteen statements whatever the batch's size or card mix, and on
@@ -107,7 +109,15 @@ def apply_votes(
         yield Step("execute", _APPLY_REACTIONS[dialect], (round_,))
     yield Step("execute", _RECOMPUTE_VOTES[dialect])
     yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign=""))
-    for statement in _ADD_TALLIES[dialect]:
+    if postgres:
+        # A tally shard of its own for this transaction: writers in other processes take
+        # other shards, so no two transactions ever wait on each other's tally rows.
+        claimed = yield Step("fetch", _CLAIM_SHARD, (preferred_shard % COUNTER_SHARDS,))
+        shard = int(claimed[0][0]) if claimed else preferred_shard % COUNTER_SHARDS
+        statements = _postgres_tallies(shard)
+    else:
+        statements = _SQLITE_TALLIES
+    for statement in statements:
         yield Step("execute", statement)
     if prune_before is not None:
         yield Step("execute", "DELETE FROM vote_events WHERE seen_at < ?", (prune_before,))
@@ -340,7 +350,24 @@ def _add_tallies(shard: str, collate: str, concat: str) -> tuple[str, ...]:
     )
 
 
-_ADD_TALLIES = {
-    "sqlite": _add_tallies(f"card_id % {COUNTER_SHARDS}", "", "group_concat"),
-    "postgresql": _add_tallies(f"card_id % {COUNTER_SHARDS}", ' COLLATE "C"', "string_agg"),
-}
+_SQLITE_TALLIES = _add_tallies(f"card_id % {COUNTER_SHARDS}", "", "group_concat")
+"""SQLite has one writer at a time: a card's votes go to the shard its id picks."""
+
+
+@lru_cache(maxsize=COUNTER_SHARDS)
+def _postgres_tallies(shard: int) -> tuple[str, ...]:
+    # Cast: a bare integer in GROUP BY would name a column by position.
+    return _add_tallies(f"{int(shard)}::integer", ' COLLATE "C"', "string_agg")
+
+
+SHARD_LOCKS = 7_007_028
+"""PostgreSQL advisory lock class of the tally shards (the second key is the shard)."""
+_CLAIM_SHARD = (
+    f"SELECT shard FROM (SELECT (n + ?) % {COUNTER_SHARDS} AS shard "
+    f"FROM generate_series(0, {COUNTER_SHARDS - 1}) n ORDER BY n) tried "
+    f"WHERE pg_try_advisory_xact_lock({SHARD_LOCKS}, shard) LIMIT 1"
+)
+"""The first tally shard no other transaction holds, held until this one ends. Two writers
+then never update the same tally row at once: the shared hot rows (a popular tool's counts)
+that made PostgreSQL writers queue behind each other's commits. With every shard taken
+(more than 16 writers at once) the preferred one is used and writers may queue, as before."""

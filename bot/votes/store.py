@@ -369,7 +369,13 @@ class Store:
         for attempt in range(DEADLOCK_RETRIES):
             try:
                 refused = await self.db.run_steps(
-                    apply_votes(self.db.dialect, rows, now, prune_before=prune_before)
+                    apply_votes(
+                        self.db.dialect,
+                        rows,
+                        now,
+                        prune_before=prune_before,
+                        preferred_shard=os.getpid(),
+                    )
                 )
                 break
             except Exception as error:

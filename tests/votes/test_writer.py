@@ -120,3 +120,37 @@ async def test_a_long_running_writer_refreshes_the_statistics(
         assert "votes" in _statistics(path)
     finally:
         await store.close()
+
+
+async def test_a_postgres_writer_never_waits_on_another_writers_tally_rows(
+    postgres_url: str,
+) -> None:
+    """Another bot process is mid-batch: it holds a tally shard (as its writer claims one) and
+    every tally row of that shard. Votes on a card whose id picked that shard still commit at
+    once, on a shard of their own, and every tally stays exact."""
+    import asyncpg
+
+    from bot.storage import COUNTER_SHARDS
+    from bot.votes.batch import SHARD_LOCKS
+
+    store = await Store.open(postgres_url)
+    other = await asyncpg.connect(postgres_url)
+    try:
+        ids = await _cards(store, 2)
+        shard = ids[0] % COUNTER_SHARDS
+        async with other.transaction():
+            assert await other.fetchval(
+                "SELECT pg_try_advisory_xact_lock($1, $2)", SHARD_LOCKS, shard
+            )
+            for table in ("tool_counts", "pair_counts", "choice_counts"):
+                await other.execute(f"SELECT * FROM {table} WHERE shard = $1 FOR UPDATE", shard)
+            await asyncio.wait_for(
+                asyncio.gather(*(store.record_vote(_vote(store, ids[0], n)) for n in range(10))),
+                timeout=10,
+            )
+        tallies = await store.tool_tallies(["gpt-4o", "gpt-4o-mini"])
+        assert tallies["gpt-4o"].votes == 10 and tallies["gpt-4o-mini"].votes == 10
+        assert sum(await store.card_tally(ids[0])) == 10
+    finally:
+        await other.close()
+        await store.close()
