@@ -646,7 +646,7 @@ async def reaction_runs(location: str, catalogue: Catalogue, events: int) -> Non
             label = f"Busy community ({BUSY_CARDS} cards, Slack + Discord), {concurrency} voters"
             results.append((f"{label}: events/s", "", f"{run.rate:,.0f}", None))
             results.append((f"  ({_load()})", "", "", None))
-            if concurrency == 512:
+            if concurrency == 512 and not is_postgres_url(location):
                 raw = await asyncio.to_thread(raw_upsert_rate, location, busy.rows)
                 ratio = run.rate / raw
                 results.append(
@@ -736,8 +736,41 @@ async def _writer_process(location: str, seed: int, total: int) -> None:
     print(f"done {run.started} {run.finished} {int(stored == expected)}", flush=True)
 
 
+@dataclass
+class LockWaits:
+    """What PostgreSQL's own wait statistics showed while the writers ran: pg_stat_activity
+    sampled every few milliseconds, each writer backend waiting on a lock counted by event."""
+
+    samples: int = 0
+    waits: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        seen = ", ".join(f"{event} {count}" for event, count in sorted(self.waits.items()))
+        return f"{sum(self.waits.values())} in {self.samples} samples" + (
+            f" ({seen})" if seen else ""
+        )
+
+
+async def _sample_lock_waits(location: str, stop: asyncio.Event, into: LockWaits) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(location)
+    try:
+        while not stop.is_set():
+            rows = await connection.fetch(
+                "SELECT wait_event FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
+            into.samples += 1
+            for row in rows:
+                into.waits[row[0]] = into.waits.get(row[0], 0) + 1
+            await asyncio.sleep(0.005)
+    finally:
+        await connection.close()
+
+
 async def _processes(
-    location: str, processes: int, per_process: int, run: int
+    location: str, processes: int, per_process: int, run: int, waits: LockWaits | None = None
 ) -> tuple[float, bool]:
     children = [
         await asyncio.create_subprocess_exec(
@@ -756,11 +789,15 @@ async def _processes(
     for child in children:
         if child.stdout is None or (await child.stdout.readline()).strip() != b"ready":
             raise SystemExit("a writer process did not start")
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(_sample_lock_waits(location, stop, waits or LockWaits()))
     for child in children:
         if child.stdin is not None:
             child.stdin.write(b"go\n")
             await child.stdin.drain()
     outputs = [(await child.communicate())[0].split() for child in children]
+    stop.set()
+    await sampler
     # From the first event sent to the last acknowledged, across the processes (set-up and
     # shutdown of each process are not counted).
     elapsed = max(float(out[2]) for out in outputs) - min(float(out[1]) for out in outputs)
@@ -771,7 +808,8 @@ async def _processes(
 async def postgres_runs(location: str, per_process: int) -> None:
     rates: dict[int, float] = {}
     for run, processes in enumerate((1, 2, 4)):
-        rates[processes], exact = await _processes(location, processes, per_process, run)
+        waits = LockWaits()
+        rates[processes], exact = await _processes(location, processes, per_process, run, waits)
         per = rates[processes] / processes
         _row(f"PostgreSQL, {processes} writer process(es): votes/s", "", f"{rates[processes]:,.0f}")
         _row(
@@ -781,6 +819,7 @@ async def postgres_runs(location: str, per_process: int) -> None:
             per >= TARGETS["pg_per_process"] if processes == 1 else None,
         )
         _row("  every acknowledged vote stored", "equal", "yes" if exact else "no", exact)
+        print(f"  lock waits seen in pg_stat_activity: {waits} ({_load()})")
     scaling = rates[2] / rates[1]
     _row(
         "PostgreSQL, 2 writers / 1 writer",
