@@ -137,7 +137,6 @@ async def build(location: str, votes: int, votes_per_card: int, seed: int = 13) 
             )
             await connection.execute(FILL_CHOICE_COUNTS["postgresql"])
             await connection.execute("SELECT setval('cards_id_seq', $1)", cards)
-            await connection.execute("ANALYZE")
         finally:
             await connection.close()
         return cards
@@ -155,7 +154,6 @@ async def build(location: str, votes: int, votes_per_card: int, seed: int = 13) 
             "INSERT INTO tool_counts (slug, shard, votes, wins) VALUES (?, ?, ?, ?)", count_rows
         )
         db.execute(FILL_CHOICE_COUNTS["sqlite"])
-        db.execute("ANALYZE")
     return cards
 
 

@@ -727,7 +727,12 @@ SQLITE_SCRATCH = """
         event_time REAL NOT NULL,
         timed INTEGER NOT NULL,
         round INTEGER NOT NULL
-    )
+    );
+    CREATE TEMP TABLE IF NOT EXISTS vote_delta (
+        card_id INTEGER NOT NULL,
+        choice INTEGER NOT NULL,
+        n INTEGER NOT NULL
+    );
 """
 POSTGRES_SCRATCH = """
     CREATE TEMP TABLE IF NOT EXISTS vote_batch (
@@ -740,9 +745,15 @@ POSTGRES_SCRATCH = """
         event_time DOUBLE PRECISION NOT NULL,
         timed INTEGER NOT NULL,
         round INTEGER NOT NULL
-    ) ON COMMIT DELETE ROWS
+    ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS vote_delta (
+        card_id BIGINT NOT NULL,
+        choice INTEGER NOT NULL,
+        n INTEGER NOT NULL
+    ) ON COMMIT DELETE ROWS;
 """
-"""One batch of reaction events on its way in, per writing connection (not part of the schema:
+"""One batch of reaction events on its way in, and the vote counts it changes (`vote_delta`),
+per writing connection (not part of the schema:
 made on every connection that writes, never migrated)."""
 
 SCHEMA_VERSION = len(SQLITE_MIGRATIONS)

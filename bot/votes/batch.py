@@ -1,17 +1,18 @@
 """How a batch of reaction events becomes votes and tallies, in one transaction.
 
 The store's writer hands over a whole batch; `apply_votes` is that transaction written once for
-both databases, as statements the database runs (`bot.storage.Steps`): refuse the votes of
-closed cards, drop redeliveries, fold the events into each reaction's times (the vote order
-rule), recompute the touched votes, and add the card, tool, pair and choice tallies once per
-batch.
+both databases, as set-based statements the database runs (`bot.storage.Steps`): refuse the
+votes of closed cards, drop redeliveries, fold the events into each reaction's times (the vote
+order rule), recompute the touched votes, and add the card, tool, pair and choice tallies from
+the votes' before-and-after counts, once per batch.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.storage import COUNTER_SHARDS, TOOL_SET_SEPARATOR, Dialect, Step, Steps
@@ -58,12 +59,17 @@ def apply_votes(
     now: float,
     *,
     prune_before: float | None,
-    tools: Mapping[int, tuple[str, ...]],
+    preferred_shard: int = 0,
 ) -> Steps[frozenset[int]]:
     """The batch's transaction; returns the ids of the batch's cards that were closed (their
-    votes were not applied). `rows` come from `batch_rows`; `tools` holds the tool lists of
-    the cards already known (the others are read). With `prune_before`, event keys seen
-    before then are forgotten."""
+    votes were not applied). `rows` come from `batch_rows`. With `prune_before`, event keys
+    seen before then are forgotten. On PostgreSQL the tallies go to a shard no concurrent
+    transaction holds, tried from `preferred_shard` on (e.g. the process id).
+
+    Every statement is set-based and returns no rows but the (rare) closed cards: the whole
+    transaction is about fifteen statements whatever the batch's size or card mix, and on
+    SQLite each is one call into the library (see `SqliteDatabase.run_steps` for why that
+    matters)."""
     postgres = dialect == "postgresql"
     if postgres:  # one round trip, the batch as one array per column
         yield Step(
@@ -71,18 +77,18 @@ def apply_votes(
         )
     else:
         yield Step("execute", "DELETE FROM vote_batch")
-        yield Step("copy", "vote_batch", rows, BATCH_COLUMNS)
-    card_ids = sorted({row[2] for row in rows})
+        yield Step("execute", "DELETE FROM vote_delta")
+        for chunk in _chunks(len(rows)):
+            yield Step(
+                "execute",
+                _fill_sqlite_batch(chunk.stop - chunk.start),
+                [value for row in rows[chunk] for value in row],
+            )
     # On PostgreSQL the batch's cards are locked (in one order, so writers queue instead of
     # deadlocking): a close (an UPDATE of closed_at) either waits for this commit or commits
     # first and this batch sees it; and votes of one card are applied one batch at a time, so
     # each batch reads the votes it changes as they are. SQLite's writer holds the whole file.
-    found = yield Step(
-        "fetch",
-        f"SELECT id, closed_at FROM cards WHERE id IN ({_marks(card_ids)}) ORDER BY id"
-        + (" FOR NO KEY UPDATE" if postgres else ""),
-        card_ids,
-    )
+    found = yield Step("fetch", _BATCH_CARDS[dialect])
     closed = frozenset(card_id for card_id, closed_at in found if closed_at is not None)
     if closed:
         yield Step(
@@ -98,23 +104,21 @@ def apply_votes(
             "SELECT event_key, ? FROM vote_batch WHERE event_key IS NOT NULL",
             (now,),
         )
-    before = {
-        (card_id, voter): choice for card_id, voter, choice in (yield Step("fetch", _TOUCHED_VOTES))
-    }
+    yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign="-"))
     for round_ in range(max(row[8] for row in rows) + 1):
         yield Step("execute", _APPLY_REACTIONS[dialect], (round_,))
-    changes: dict[tuple[int, int], int] = {}
-    for card_id, voter, choice in (yield Step("fetch", _RECOMPUTE_VOTES[dialect])):
-        old = before.get((card_id, voter))
-        if old == choice:
-            continue
-        if old is not None:
-            changes[card_id, old] = changes.get((card_id, old), 0) - 1
-        if choice is not None:
-            changes[card_id, choice] = changes.get((card_id, choice), 0) + 1
-    changes = {key: delta for key, delta in changes.items() if delta}
-    if changes:
-        yield from _add_tallies(changes, tools)
+    yield Step("execute", _RECOMPUTE_VOTES[dialect])
+    yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign=""))
+    if postgres:
+        # A tally shard of its own for this transaction: writers in other processes take
+        # other shards, so no two transactions ever wait on each other's tally rows.
+        claimed = yield Step("fetch", _CLAIM_SHARD, (preferred_shard % COUNTER_SHARDS,))
+        shard = int(claimed[0][0]) if claimed else preferred_shard % COUNTER_SHARDS
+        statements = _postgres_tallies(shard)
+    else:
+        statements = _SQLITE_TALLIES
+    for statement in statements:
+        yield Step("execute", statement)
     if prune_before is not None:
         yield Step("execute", "DELETE FROM vote_events WHERE seen_at < ?", (prune_before,))
     return closed
@@ -125,79 +129,26 @@ def tool_set(slugs: Iterable[str]) -> str:
     return TOOL_SET_SEPARATOR.join(sorted(slugs))
 
 
-def _add_tallies(
-    changes: dict[tuple[int, int], int], known: Mapping[int, tuple[str, ...]]
-) -> Steps[None]:
-    """Card, tool, pair and choice tallies, each row changed once per batch, tables in one
-    order and rows sorted within each: on PostgreSQL, writer processes lock them alike and
-    queue instead of deadlocking."""
-    card_ids = sorted({card_id for card_id, _ in changes})
-    tools_by_id = {card_id: known[card_id] for card_id in card_ids if card_id in known}
-    missing = [card_id for card_id in card_ids if card_id not in tools_by_id]
-    if missing:
-        found: dict[int, list[str]] = {}
-        for card_id, slug in (
-            yield Step(
-                "fetch",
-                f"SELECT card_id, slug FROM card_tools WHERE card_id IN ({_marks(missing)}) "
-                "ORDER BY card_id, position",
-                missing,
-            )
-        ):
-            found.setdefault(card_id, []).append(slug)
-        tools_by_id.update({card_id: tuple(slugs) for card_id, slugs in found.items()})
-    tools: dict[tuple[str, int], list[int]] = {}
-    pairs: dict[tuple[str, str, int], list[int]] = {}
-    choices: dict[tuple[str, str, int], int] = {}
-    for card_id in card_ids:
-        slugs = tools_by_id.get(card_id, ())
-        shard = card_id % COUNTER_SHARDS
-        wins = [changes.get((card_id, position), 0) for position in range(len(slugs))]
-        total = sum(wins)
-        shown = tool_set(slugs)
-        for slug, won in zip(slugs, wins, strict=True):
-            if won:
-                choices[shown, slug, shard] = choices.get((shown, slug, shard), 0) + won
-        for slug in set(slugs):
-            tally = tools.setdefault((slug, shard), [0, 0])
-            tally[0] += total
-            tally[1] += sum(w for s, w in zip(slugs, wins, strict=True) if s == slug)
-        for i, first in enumerate(slugs):
-            for j, second in enumerate(slugs):
-                if first < second:
-                    pair = pairs.setdefault((first, second, shard), [0, 0, 0])
-                    pair[0] += wins[i]
-                    pair[1] += wins[j]
-                    pair[2] += total
-    yield Step(
-        "executemany",
-        "UPDATE card_tools SET votes = votes + ? WHERE card_id = ? AND position = ?",
-        [(delta, card_id, position) for (card_id, position), delta in sorted(changes.items())],
-    )
-    yield Step(
-        "executemany",
-        "UPDATE tool_counts SET votes = votes + ?, wins = wins + ? WHERE slug = ? AND shard = ?",
-        [(v, w, slug, shard) for (slug, shard), (v, w) in sorted(tools.items()) if v or w],
-    )
-    yield Step(
-        "executemany",
-        "UPDATE pair_counts SET first_wins = first_wins + ?, second_wins = second_wins + ?, "
-        "votes = votes + ? WHERE first = ? AND second = ? AND shard = ?",
-        [
-            (f, s, v, first, second, shard)
-            for (first, second, shard), (f, s, v) in sorted(pairs.items())
-            if f or s or v
-        ],
-    )
-    yield Step(
-        "executemany",
-        "UPDATE choice_counts SET votes = votes + ? WHERE tools = ? AND winner = ? AND shard = ?",
-        [
-            (votes, shown, winner, shard)
-            for (shown, winner, shard), votes in sorted(choices.items())
-            if votes
-        ],
-    )
+CHUNK_ROWS = 1024
+"""The largest batch insert on SQLite: 1,024 rows of 9 values (SQLite allows 32,766)."""
+
+
+def _chunks(count: int) -> list[slice]:
+    """The batch's rows as runs of power-of-two length (at most `CHUNK_ROWS`): a handful of
+    prepared statements serve every batch size, instead of one freshly parsed per size."""
+    chunks = []
+    start = 0
+    while start < count:
+        size = min(CHUNK_ROWS, 1 << ((count - start).bit_length() - 1))
+        chunks.append(slice(start, start + size))
+        start += size
+    return chunks
+
+
+@lru_cache(maxsize=16)
+def _fill_sqlite_batch(count: int) -> str:
+    row = "(" + ",".join("?" * len(BATCH_COLUMNS)) + ")"
+    return f"INSERT INTO vote_batch ({', '.join(BATCH_COLUMNS)}) VALUES " + ",".join([row] * count)
 
 
 def _marks(values: Sequence[object] | frozenset[object]) -> str:
@@ -259,11 +210,27 @@ _SKIP_KNOWN_EVENTS = {
 }
 """Redeliveries: events whose key is already stored are not applied again."""
 
-_TOUCHED_VOTES = (
-    "SELECT v.card_id, v.voter, v.choice FROM "
-    "(SELECT DISTINCT card_id, voter FROM vote_batch) t "
-    "JOIN votes v ON v.card_id = t.card_id AND v.voter = t.voter"
+_TOUCHED = "SELECT DISTINCT card_id, voter FROM vote_batch"
+
+_BATCH_CARDS = {
+    "sqlite": "SELECT id, closed_at FROM cards WHERE closed_at IS NOT NULL "
+    "AND id IN (SELECT card_id FROM vote_batch)",
+    "postgresql": "SELECT id, closed_at FROM cards WHERE id IN (SELECT card_id FROM vote_batch) "
+    "ORDER BY id FOR NO KEY UPDATE",
+}
+"""The batch's closed cards (and, on PostgreSQL, every card of the batch locked in id order)."""
+
+_COUNT_TOUCHED_VOTES = (
+    "INSERT INTO vote_delta (card_id, choice, n) "
+    "SELECT card_id, choice, {sign}count(*) FROM (SELECT t.card_id, "
+    "(SELECT v.choice FROM votes v WHERE v.card_id = t.card_id AND v.voter = t.voter) AS choice "
+    f"FROM ({_TOUCHED}) t) touched WHERE choice IS NOT NULL GROUP BY card_id, choice"
 )
+"""The touched voters' votes per card and choice, taken off before the batch (sign "-") and
+added after it: their sum is what the batch changed, each tally's delta in one pass.
+
+Looked up one voter at a time (correlated subqueries), never joined: with statistics, SQLite
+would build a Bloom filter over a join's inner table, reading all of `votes` in every batch."""
 
 
 def _apply_reactions(greatest: str) -> str:
@@ -297,24 +264,32 @@ _APPLY_REACTIONS = {"sqlite": _apply_reactions("max"), "postgresql": _apply_reac
 
 def _recompute_votes(differs: str) -> str:
     """Each touched voter's vote from their reactions: the number added last, unless it was
-    taken off at or after that time. Returns the votes that changed."""
+    taken off at or after that time. Per voter lookups, as `_COUNT_TOUCHED_VOTES`."""
+    reaction = (
+        "FROM vote_reactions r WHERE r.card_id = latest.card_id AND r.voter = latest.voter "
+        "AND r.choice = latest.choice"
+    )
     return f"""
     INSERT INTO votes AS v (card_id, voter, choice, event_time)
-    SELECT card_id, voter, CASE WHEN removed_at IS NULL OR removed_at < added_at THEN choice END,
-           added_at
+    SELECT card_id, voter,
+           CASE WHEN removed_at IS NULL OR removed_at < added_at THEN choice END, added_at
     FROM (
-        SELECT r.card_id, r.voter, r.choice, r.added_at, r.removed_at,
-               row_number() OVER (PARTITION BY r.card_id, r.voter
-                                  ORDER BY r.added_at DESC, r.choice DESC) AS latest
-        FROM (SELECT DISTINCT card_id, voter FROM vote_batch) t
-        JOIN vote_reactions r ON r.card_id = t.card_id AND r.voter = t.voter
-        WHERE r.added_at IS NOT NULL
-    ) ranked
-    WHERE latest = 1
+        SELECT latest.card_id, latest.voter, latest.choice,
+               (SELECT r.added_at {reaction}) AS added_at,
+               (SELECT r.removed_at {reaction}) AS removed_at
+        FROM (
+            SELECT t.card_id, t.voter,
+                   (SELECT r.choice FROM vote_reactions r
+                    WHERE r.card_id = t.card_id AND r.voter = t.voter AND r.added_at IS NOT NULL
+                    ORDER BY r.added_at DESC, r.choice DESC LIMIT 1) AS choice
+            FROM ({_TOUCHED}) t
+        ) latest
+        WHERE latest.choice IS NOT NULL
+    ) found
+    WHERE true
     ON CONFLICT (card_id, voter) DO UPDATE
         SET choice = excluded.choice, event_time = excluded.event_time
         WHERE v.choice {differs} excluded.choice OR v.event_time <> excluded.event_time
-    RETURNING card_id, voter, choice
     """
 
 
@@ -322,3 +297,77 @@ _RECOMPUTE_VOTES = {
     "sqlite": _recompute_votes("IS NOT"),
     "postgresql": _recompute_votes("IS DISTINCT FROM"),
 }
+
+
+def _add_tallies(shard: str, collate: str, concat: str) -> tuple[str, ...]:
+    """Card, tool, pair and choice tallies from the batch's deltas, one statement per table;
+    each row changed once, tables in one order and rows sorted within each: on PostgreSQL,
+    writers lock them alike and queue instead of deadlocking. `shard` is the tally row a card's
+    votes go to; `collate` makes slugs sort as Python sorts them (code points)."""
+    deltas = (
+        "WITH d AS (SELECT card_id, choice, sum(n) AS n FROM vote_delta "
+        "GROUP BY card_id, choice HAVING sum(n) <> 0), "
+        "total AS (SELECT card_id, sum(n) AS n FROM d GROUP BY card_id)"
+    )
+    return (
+        f"{deltas} UPDATE card_tools SET votes = votes + d.n FROM d "
+        "WHERE card_tools.card_id = d.card_id AND card_tools.position = d.choice",
+        # A tool counts each vote on a card once, however many times the card names it.
+        f"{deltas}, per_tool AS (SELECT t.card_id, t.slug, max(total.n) AS votes, "
+        "coalesce(sum(d.n), 0) AS wins FROM total JOIN card_tools t ON t.card_id = total.card_id "
+        "LEFT JOIN d ON d.card_id = t.card_id AND d.choice = t.position "
+        "GROUP BY t.card_id, t.slug) "
+        "INSERT INTO tool_counts AS c (slug, shard, votes, wins) "
+        f"SELECT slug, {shard}, sum(votes), sum(wins) FROM per_tool WHERE true "
+        f"GROUP BY slug, {shard} HAVING sum(votes) <> 0 OR sum(wins) <> 0 ORDER BY 1, 2 "
+        "ON CONFLICT (slug, shard) DO UPDATE "
+        "SET votes = c.votes + excluded.votes, wins = c.wins + excluded.wins",
+        f"{deltas} INSERT INTO pair_counts AS c "
+        "(first, second, shard, first_wins, second_wins, votes) "
+        f"SELECT x.slug, y.slug, {shard.replace('card_id', 'x.card_id')}, "
+        "sum(coalesce(dx.n, 0)), sum(coalesce(dy.n, 0)), sum(total.n) "
+        "FROM total JOIN card_tools x ON x.card_id = total.card_id "
+        f"JOIN card_tools y ON y.card_id = x.card_id AND y.slug{collate} > x.slug{collate} "
+        "LEFT JOIN d dx ON dx.card_id = x.card_id AND dx.choice = x.position "
+        "LEFT JOIN d dy ON dy.card_id = y.card_id AND dy.choice = y.position WHERE true "
+        f"GROUP BY x.slug, y.slug, {shard.replace('card_id', 'x.card_id')} "
+        "HAVING sum(coalesce(dx.n, 0)) <> 0 OR sum(coalesce(dy.n, 0)) <> 0 "
+        "OR sum(total.n) <> 0 ORDER BY 1, 2, 3 "
+        "ON CONFLICT (first, second, shard) DO UPDATE SET "
+        "first_wins = c.first_wins + excluded.first_wins, "
+        "second_wins = c.second_wins + excluded.second_wins, votes = c.votes + excluded.votes",
+        f"{deltas}, sets AS (SELECT DISTINCT card_id, {concat}(slug, '{TOOL_SET_SEPARATOR}') "
+        f"OVER (PARTITION BY card_id ORDER BY slug{collate}, position "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS tools "
+        "FROM card_tools WHERE card_id IN (SELECT card_id FROM d)) "
+        "INSERT INTO choice_counts AS c (tools, winner, shard, votes) "
+        f"SELECT s.tools, t.slug, {shard.replace('card_id', 't.card_id')}, sum(d.n) FROM d "
+        "JOIN card_tools t ON t.card_id = d.card_id AND t.position = d.choice "
+        "JOIN sets s ON s.card_id = d.card_id WHERE true "
+        f"GROUP BY s.tools, t.slug, {shard.replace('card_id', 't.card_id')} "
+        "HAVING sum(d.n) <> 0 ORDER BY 1, 2, 3 "
+        "ON CONFLICT (tools, winner, shard) DO UPDATE SET votes = c.votes + excluded.votes",
+    )
+
+
+_SQLITE_TALLIES = _add_tallies(f"card_id % {COUNTER_SHARDS}", "", "group_concat")
+"""SQLite has one writer at a time: a card's votes go to the shard its id picks."""
+
+
+@lru_cache(maxsize=COUNTER_SHARDS)
+def _postgres_tallies(shard: int) -> tuple[str, ...]:
+    # Cast: a bare integer in GROUP BY would name a column by position.
+    return _add_tallies(f"{int(shard)}::integer", ' COLLATE "C"', "string_agg")
+
+
+SHARD_LOCKS = 7_007_028
+"""PostgreSQL advisory lock class of the tally shards (the second key is the shard)."""
+_CLAIM_SHARD = (
+    f"SELECT shard FROM (SELECT (n + ?) % {COUNTER_SHARDS} AS shard "
+    f"FROM generate_series(0, {COUNTER_SHARDS - 1}) n ORDER BY n) tried "
+    f"WHERE pg_try_advisory_xact_lock({SHARD_LOCKS}, shard) LIMIT 1"
+)
+"""The first tally shard no other transaction holds, held until this one ends. Two writers
+then never update the same tally row at once: the shared hot rows (a popular tool's counts)
+that made PostgreSQL writers queue behind each other's commits. With every shard taken
+(more than 16 writers at once) the preferred one is used and writers may queue, as before."""

@@ -45,6 +45,10 @@ CARDS_IN_MEMORY = 100_000
 DEADLOCK_RETRIES = 5
 EVENT_MEMORY_SECONDS = 3600.0
 """Event keys are kept an hour: well past Slack's last retry, about five minutes in."""
+STATISTICS_EVERY_SECONDS = 3600.0
+"""The writer refreshes the query planner's statistics this often (and each start does)."""
+GATHER_SECONDS = 0.005
+"""How long at most a batch of votes waits for more before it is committed (group commit)."""
 PRUNE_EVERY_SECONDS = 60.0
 """Old event keys are deleted at most this often, not in every batch of votes."""
 
@@ -131,6 +135,11 @@ class Store:
         self._wake = asyncio.Event()
         self._writer_task: asyncio.Task[None] | None = None
         self._pruned_at = float("-inf")
+        self.gather_seconds = GATHER_SECONDS
+        self._statistics_at: float | None = None
+        """Loop time of the last statistics refresh by the writer (the open did the first)."""
+        self.batch_sizes: deque[int] = deque(maxlen=100_000)
+        """The sizes of the last batches committed (benchmarks report their median)."""
         self._cards: dict[tuple[str, str, str], CardRecord] = {}
         self._tools_by_id: dict[int, tuple[str, ...]] = {}
 
@@ -314,10 +323,13 @@ class Store:
             while self._batches:
                 batch = self._batches[0]
                 if len(self._batches) == 1:
+                    await self._gather(batch)
+                if len(self._batches) == 1:
                     # Seal it: votes arriving from now on start the next batch.
                     self._batches.append(_Batch([], asyncio.get_running_loop().create_future()))
                 try:
                     refused = await self._commit_votes(batch.votes) if batch.votes else frozenset()
+                    self.batch_sizes.append(len(batch.votes))
                 except Exception as error:  # every waiter must hear about it, then we go on
                     batch.done.set_exception(error)
                 else:
@@ -325,6 +337,34 @@ class Store:
                 self._batches.popleft()
                 if len(self._batches) == 1 and not self._batches[0].votes:
                     self._batches.clear()
+            await self._keep_statistics()
+
+    async def _keep_statistics(self) -> None:
+        """A store that runs for weeks sees its tables grow a thousandfold: the statistics
+        gathered at start would mislead the planner long before the next restart."""
+        now = asyncio.get_running_loop().time()
+        if self._statistics_at is None:
+            self._statistics_at = now
+        if now - self._statistics_at < STATISTICS_EVERY_SECONDS:
+            return
+        self._statistics_at = now
+        with contextlib.suppress(Exception):  # statistics are an optimisation, votes are not
+            await self.db.refresh_statistics()
+
+    async def _gather(self, batch: _Batch) -> None:
+        """Group commit: before the newest batch is sealed, let it fill while votes keep coming,
+        until it is full or `GATHER_SECONDS` have passed. The voters a commit has just
+        acknowledged send their next votes a loop turn or two later; without this wait each
+        commit would take only what arrived during the last one, and with many cards in play
+        batches would shrink to a few votes each. An idle bot does not wait: the first loop
+        turn that brings no vote ends the gathering."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.gather_seconds
+        idle_turns = 0
+        while len(batch.votes) < MAX_BATCH and idle_turns < 4 and loop.time() < deadline:
+            before = len(batch.votes)
+            await asyncio.sleep(0)
+            idle_turns = idle_turns + 1 if len(batch.votes) == before else 0
 
     async def _commit_votes(self, votes: Sequence[VoteWrite]) -> frozenset[int]:
         now = self._clock().timestamp()
@@ -332,12 +372,16 @@ class Store:
         prune_before = (
             now - EVENT_MEMORY_SECONDS if now - self._pruned_at >= PRUNE_EVERY_SECONDS else None
         )
-        known = {row[2]: self._tools_by_id.get(row[2]) for row in rows}
-        tools = {card_id: slugs for card_id, slugs in known.items() if slugs is not None}
         for attempt in range(DEADLOCK_RETRIES):
             try:
                 refused = await self.db.run_steps(
-                    apply_votes(self.db.dialect, rows, now, prune_before=prune_before, tools=tools)
+                    apply_votes(
+                        self.db.dialect,
+                        rows,
+                        now,
+                        prune_before=prune_before,
+                        preferred_shard=os.getpid(),
+                    )
                 )
                 break
             except Exception as error:

@@ -305,7 +305,8 @@ async def test_both_dialects_migrate_to_the_same_tables_and_columns(
         tables = [
             t
             for (t,) in await sqlite_store.fetch(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name"
             )
         ]
         sqlite_columns = {
