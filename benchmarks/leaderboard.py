@@ -166,6 +166,17 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not `ru_maxrss` where /proc has it: Linux carries
+    that across exec, so the child measuring 10,000,000 votes started with the ~155 MB of the
+    parent that had just built them as its "peak", and reported that (80–90 MB over its own
+    start) whatever the leaderboard did."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

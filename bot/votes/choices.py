@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -80,8 +81,8 @@ def _map_big_arrays() -> None:
 
 
 def _one_blas_thread() -> None:
-    """The fit's one matrix inverse on one BLAS thread: the worker already runs one job at a
-    time so that the cores stay free for votes, and OpenBLAS's threads spinning against the
+    """The fit's matrix factorisation on one BLAS thread: the worker already runs one job at
+    a time so that the cores stay free for votes, and OpenBLAS's threads spinning against the
     event loop's made the inverse of 800 tools ~10 times slower (480 ms against 46 ms)."""
     from threadpoolctl import threadpool_limits
 
@@ -110,42 +111,48 @@ async def read_choice_counts(store: Store) -> ChoiceCounts:
     either."""
     if not store.choices_kept:
         return await read_choice_counts_from_cards(store)
-    rows = await store.fetch(store.counted_choices)
-    return await off_loop(counts_from_totals, rows)
+    [(text,)] = await store.fetch(store.counted_choices)
+    return await off_loop(counts_from_totals, text or "")
 
 
-def counts_from_totals(rows: Sequence[Sequence[Any]]) -> ChoiceCounts:
-    """Counts from `Store.counted_choices` rows: per tool set its winners' votes, less those
-    of hidden cards. Arrays are filled as the rows are read (no object per count is kept), and
-    slugs numbered in sorted order, so the same votes give the same arrays whatever order the
-    rows come in. Each (tool set, winner) comes once: the SQL grouped them."""
+_HIDDEN = re.compile(r"(?:^|;)\|([^|;]+)\|([^|;]+)")
+"""An entry for one tool of a card whose results are hidden: "slug:votes", the card's id."""
+
+
+def counts_from_totals(text: str) -> ChoiceCounts:
+    """Counts from `Store.counted_choices`' text: per tool set its winners' votes, less those
+    of hidden cards. Its entries are split off a chunk at a time and arrays filled as they
+    go: no object per entry or count is kept (one split would make all ~50,000 entries at
+    once, and leave Python's heap fragmented). Slugs are numbered in sorted order, so the same
+    votes give the same arrays whatever order the entries come in. Each (tool set, winner)
+    comes once: the SQL grouped them."""
     import numpy as np
 
-    hidden_cards: dict[int, list[tuple[str, int]]] = {}
-    for _, won, card_id in rows:
-        if card_id is not None:
-            slug, _, votes = won.partition(":")
-            hidden_cards.setdefault(card_id, []).append((slug, int(votes)))
+    hidden_cards: dict[str, list[tuple[str, int]]] = {}
+    for won, card_id in _HIDDEN.findall(text):
+        slug, _, votes = won.partition(":")
+        hidden_cards.setdefault(card_id, []).append((slug, int(votes)))
     hidden: dict[tuple[str, str], int] = {}
     for held in hidden_cards.values():
         shown = tool_set(slug for slug, _ in held)
         for slug, votes in held:
             hidden[shown, slug] = hidden.get((shown, slug), 0) + votes
-    width = max((shown.count(TOOL_SET_SEPARATOR) + 1 for shown, _, _ in rows if shown), default=0)
     index: dict[str, int] = {}
-    members = array("i")
+    members = array("i")  # each counted row's tools, one after the other
+    sizes = array("i")  # how many tools each row has
     picks = array("i")
     counted = array("q")
-    for shown, won, card_id in rows:
-        if card_id is not None:
+    for entry in _entries(text):
+        shown, won, card_id = entry.split("|")
+        if card_id:
             continue
         tools = [index.setdefault(slug, len(index)) for slug in shown.split(TOOL_SET_SEPARATOR)]
-        tools += [-1] * (width - len(tools))
         for pick in won.split(" "):
             winner, _, votes = pick.partition(":")
             left = int(votes) - hidden.get((shown, winner), 0) if hidden else int(votes)
             if left > 0:
                 members.extend(tools)
+                sizes.append(len(tools))
                 picks.append(index[winner])
                 counted.append(left)
     if not counted:
@@ -154,7 +161,13 @@ def counts_from_totals(rows: Sequence[Sequence[Any]]) -> ChoiceCounts:
     renumbered = np.empty(len(index) + 1, dtype=np.int32)  # the last entry maps −1 to itself
     renumbered[[index[slug] for slug in slugs]] = np.arange(len(slugs), dtype=np.int32)
     renumbered[-1] = -1
-    sets = renumbered[np.frombuffer(members, dtype=np.int32).reshape(len(counted), width)]
+    size = np.frombuffer(sizes, dtype=np.int32)
+    numbered = renumbered[np.frombuffer(members, dtype=np.int32)]
+    first = np.cumsum(size) - size  # where each row's tools start in `numbered`
+    sets = np.full((len(size), int(size.max())), -1, dtype=np.int32)
+    for column in range(sets.shape[1]):  # a column at a time: no per-tool index temporaries
+        has = size > column
+        sets[has, column] = numbered[first[has] + column]
     sets.sort(axis=1)
     return ChoiceCounts(
         slugs,
@@ -162,6 +175,21 @@ def counts_from_totals(rows: Sequence[Sequence[Any]]) -> ChoiceCounts:
         renumbered[np.frombuffer(picks, dtype=np.int32)],
         np.frombuffer(counted, dtype=np.int64).copy(),
     )
+
+
+CHUNK = 1 << 16
+"""Characters of `Store.counted_choices`' text split into entries at a time (~600 entries)."""
+
+
+def _entries(text: str) -> Iterator[str]:
+    """The entries of `Store.counted_choices`' text, a chunk of them split at a time."""
+    start = 0
+    while start < len(text):
+        end = text.find(";", start + CHUNK)
+        if end < 0:
+            end = len(text)
+        yield from text[start:end].split(";")
+        start = end + 1
 
 
 async def read_choice_counts_from_cards(store: Store) -> ChoiceCounts:

@@ -214,6 +214,7 @@ def rank_choices(
     # group holding the most tools over the minimum (then the most votes) and lists the rest
     # as not comparable yet, whatever their own ratings would say.
     rows = np.where(kept, members, -1)[counted]
+    del kept  # the fit below is the recount's peak: nothing it does not need is held there
     groups = vote_groups(n, rows)
     in_rows = np.zeros(n, dtype=bool)
     in_rows[rows[rows >= 0]] = True
@@ -231,10 +232,12 @@ def rank_choices(
     if fitted.sum() >= 2:
         renumbered = (np.cumsum(fitted) - 1).astype(np.int32)
         fit_rows = groups[picks[counted]] == main
-        fit_members = rows[fit_rows]
+        # one lookup renumbers a row's tools and keeps its −1 pads (the table's last entry)
+        table = np.append(renumbered, np.int32(-1))
+        everyone = bool(fit_rows.all())  # the usual case: no selected copy of the rows
         params, errors = fit_luce(
             int(fitted.sum()),
-            np.where(fit_members >= 0, renumbered[np.where(fit_members >= 0, fit_members, 0)], -1),
+            table[rows] if everyone else table[rows[fit_rows]],
             renumbered[picks[counted][fit_rows]],
             votes[counted][fit_rows],
             alpha=REGULARISATION,

@@ -550,23 +550,27 @@ class Store:
     @property
     def counted_choices(self) -> str:
         """SQL for the leaderboard's counts, in one statement (one snapshot, as
-        `_counted_totals`). Rows (tool set, "winner:votes winner:votes …", NULL): one per tool
-        set, each winner's votes summed over `choice_counts`' shards (a few per set, so the
-        reader gets a third of the rows and objects it would with one per winner). Then rows
-        (NULL, "slug:votes", card id), one per tool of each card whose results are hidden until
-        it closes, for the reader to take off (see `bot.votes.choices`); hidden open cards are
-        few and indexed (`cards_hidden_open`)."""
+        `_counted_totals`), as one text: entries "tools|winner:votes winner:votes …|" joined by
+        ";". One entry per tool set, each winner's votes summed over `choice_counts`' shards.
+        Then entries "|slug:votes|card id", one per tool of each card whose results are hidden
+        until it closes, for the reader to take off (see `bot.votes.choices`); hidden open
+        cards are few and indexed (`cards_hidden_open`). One text, not a row per tool set: at
+        ~50,000 sets the rows' Python objects cost ~13 MB and left the heap fragmented; one
+        string of a few MB goes back to the system whole. (Slugs hold neither "|" nor ";".)"""
         concat = "string_agg" if self.db.dialect == "postgresql" else "group_concat"
-        totals = (
-            f"SELECT tools, {concat}(winner || ':' || votes, ' '), NULL FROM ("
+        entries = (
+            f"SELECT tools, {concat}(winner || ':' || votes, ' ') AS won, NULL AS card_id FROM ("
             "SELECT tools, winner, sum(votes) AS votes FROM choice_counts "
             "GROUP BY tools, winner HAVING sum(votes) > 0) won GROUP BY tools"
         )
-        if self._hidden != HIDDEN_CARD:
-            return totals
+        if self._hidden == HIDDEN_CARD:
+            entries += (
+                " UNION ALL SELECT NULL, t.slug || ':' || t.votes, t.card_id FROM card_tools t "
+                f"WHERE t.card_id IN (SELECT c.id FROM cards c WHERE {HIDDEN_CARD})"
+            )
         return (
-            f"{totals} UNION ALL SELECT NULL, t.slug || ':' || t.votes, t.card_id "
-            f"FROM card_tools t WHERE t.card_id IN (SELECT c.id FROM cards c WHERE {HIDDEN_CARD})"
+            f"SELECT {concat}(coalesce(tools, '') || '|' || won || '|' || "
+            f"coalesce(CAST(card_id AS TEXT), ''), ';') FROM ({entries}) counted"
         )
 
     @property
