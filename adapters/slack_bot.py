@@ -83,7 +83,7 @@ VERDICTS_USAGE = (
 )
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
 CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
-NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
+NOT_ALLOWED = "Only a workspace admin or owner, or a bot admin, can do that."
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 """What Slack answers when the bot was never invited (a private channel is "not found")."""
@@ -97,6 +97,12 @@ TRIGGER_MEMORY_SECONDS = 600.0
 """A replayed /compare carries its first `trigger_id`; signed requests expire after 300 s."""
 CHART_SCOPE = "files:write"
 """Only for uploading the leaderboard chart; without it the leaderboard's text still goes."""
+ADMIN_SCOPE = "users:read"
+"""Only for `users.info`, to know workspace admins and owners; without it, only the bot admins
+(SLACK_ADMIN_USER_IDS) manage channels."""
+ROLE_MEMORY_SECONDS = 300.0
+"""How long a user's workspace role (admin, owner) is remembered before asking Slack again."""
+ROLES_KEPT = 4096
 DRAIN_SECONDS = 25.0
 """On SIGTERM: how long accepted requests and commands may take to finish."""
 MAX_BACKGROUND = 128
@@ -331,6 +337,10 @@ class SlackVerdicts:
         self.platform = SlackPlatform(client, catalogue)
         self.store = store
         self.admin_user_ids = admin_user_ids
+        self.client = client
+        self._roles: dict[str, tuple[float, bool]] = {}
+        """User id -> (when asked, workspace admin or owner); bounded by ROLES_KEPT."""
+        self._role_lookup_failed = False
         self.bot = ChatBot(
             catalogue,
             store,
@@ -445,11 +455,35 @@ class SlackVerdicts:
             return error.message
 
     async def _admin(self, channel: str, user: str) -> bool:
-        """A bot admin (SLACK_ADMIN_USER_IDS) or whoever subscribed the channel."""
+        """A bot admin (SLACK_ADMIN_USER_IDS) or a workspace admin or owner, as Slack says
+        (`users.info`). Subscribing a channel grants nothing: rights come only from the
+        platform's roles or the configuration. Slack has no channel-manager role an app can
+        read, so a channel's own managers count only through these."""
         if user in self.admin_user_ids:
             return True
-        current = await self.weekly.store.subscription(PLATFORM, channel)
-        return current is not None and current.subscribed_by == self.store.hash_user(PLATFORM, user)
+        now = time.monotonic()
+        known = self._roles.get(user)
+        if known is not None and now - known[0] < ROLE_MEMORY_SECONDS:
+            return known[1]
+        try:
+            answer = await self.client.users_info(user=user)
+            member = answer.get("user") or {}
+            admin = any(member.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner"))
+        except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as error:
+            if not self._role_lookup_failed:  # once: a missing scope fails every time
+                self._role_lookup_failed = True
+                reason = error.response.get("error") if isinstance(error, SlackApiError) else error
+                log.warning(
+                    "cannot read workspace roles (users.info: %s); only SLACK_ADMIN_USER_IDS "
+                    "manage channels. Add the %s scope to let workspace admins do it",
+                    reason,
+                    ADMIN_SCOPE,
+                )
+            return False  # not remembered: the next command asks again
+        if len(self._roles) >= ROLES_KEPT:
+            self._roles.pop(next(iter(self._roles)))
+        self._roles[user] = (now, admin)
+        return admin
 
     async def verdicts(
         self, channel: str, user: str, text: str, response_url: str | None = None
@@ -472,14 +506,7 @@ class SlackVerdicts:
             return await self.desk.settings(channel, args)
         if action not in {"subscribe", "unsubscribe", "now", "preview", "public", "private"}:
             return VERDICTS_USAGE
-        current = await self.weekly.store.subscription(PLATFORM, channel)
-        owner = current is not None and current.subscribed_by == self.store.hash_user(
-            PLATFORM, user
-        )
-        allowed = (
-            user in self.admin_user_ids or owner or (current is None and action == "subscribe")
-        )
-        if action != "preview" and not allowed:
+        if action != "preview" and not await self._admin(channel, user):
             return NOT_ALLOWED
         if action == "subscribe":
             sub = await self.weekly.subscribe(channel, user, *subscribe_words(args))

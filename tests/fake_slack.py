@@ -40,6 +40,10 @@ class FakeSlack:
     channel_lookup_error: str | None = None
     """Make conversations.info fail with this error (e.g. `missing_scope`)."""
     reject_app_token: bool = False
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What users.info describes (e.g. `{"is_admin": True}`); an unknown id is a plain member."""
+    users_error: str | None = None
+    """Make users.info fail with this error (e.g. `missing_scope`)."""
     responses: list[dict[str, Any]] = field(default_factory=list)
     """What was sent to a slash command's response_url (`response_url()` gives one)."""
     acks: list[dict[str, Any]] = field(default_factory=list)
@@ -164,6 +168,12 @@ class FakeSlack:
             if found is None:
                 return web.json_response({"ok": False, "error": "channel_not_found"})
             return web.json_response({"ok": True, "channel": found})
+        if method == "users.info":
+            if self.users_error is not None:
+                return web.json_response({"ok": False, "error": self.users_error})
+            user = str(args.get("user"))
+            described = {"id": user, "is_admin": False, "is_owner": False}
+            return web.json_response({"ok": True, "user": described | self.users.get(user, {})})
         if method == "auth.test":
             headers = {"x-oauth-scopes": self.scopes}
             body |= {

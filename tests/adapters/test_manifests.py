@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.doctor import SLACK_SCOPES
-from adapters.slack_bot import CHART_SCOPE
+from adapters.slack_bot import ADMIN_SCOPE, CHART_SCOPE
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
 REQUEST_URL = "https://YOUR-HOST/slack/events"
@@ -37,8 +37,11 @@ def test_http_and_socket_mode_manifests_describe_the_same_app() -> None:
     socket = manifest("slack_manifest.socket.json")
     assert without_urls(http) == without_urls(socket)
     # files:write only uploads the leaderboard chart: without it the text still goes, so the
-    # doctor does not require it.
-    assert sorted(socket["oauth_config"]["scopes"]["bot"]) == sorted((*SLACK_SCOPES, CHART_SCOPE))
+    # doctor does not require it; users:read only tells workspace admins apart (without it, only
+    # SLACK_ADMIN_USER_IDS manage channels).
+    assert sorted(socket["oauth_config"]["scopes"]["bot"]) == sorted(
+        (*SLACK_SCOPES, CHART_SCOPE, ADMIN_SCOPE)
+    )
 
 
 def test_http_sends_everything_to_the_events_path_and_socket_mode_needs_no_url() -> None:
