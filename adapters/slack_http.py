@@ -93,7 +93,10 @@ class Load:
     busy: int = 0
     """Answered 503 because the server was saturated (Slack retries those)."""
     connections_refused: int = 0
-    """Connections answered 503 and closed at once: past `max_connections`, or stopping."""
+    """Connections answered 503 and closed at once: past `max_connections` with none idle to
+    shed, or stopping."""
+    connections_shed: int = 0
+    """Idle connections (no whole request yet) closed to make room for a new one at the cap."""
     peak_in_flight: int = 0
 
 
@@ -122,6 +125,8 @@ class SlackHttpServer:
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._idle: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        """Connections without a whole request to work on, longest idle first: sheddable."""
+        self._shed: set[asyncio.Task[None]] = set()
         self._in_flight: dict[int, float] = {}
         """Admission number -> when it was admitted; dicts keep order, so the first is oldest."""
         self._admissions = itertools.count()
@@ -174,6 +179,8 @@ class SlackHttpServer:
         if task is None:  # asyncio always runs the callback in a task
             writer.close()
             return
+        if not self._closing and len(self._connections) >= self.limits.max_connections:
+            self._shed_oldest_idle()
         if self._closing or len(self._connections) >= self.limits.max_connections:
             self.load.connections_refused += 1
             writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n")
@@ -190,7 +197,22 @@ class SlackHttpServer:
         finally:
             self._connections.discard(task)
             self._idle.pop(task, None)
+            self._shed.discard(task)
             writer.close()
+
+    def _shed_oldest_idle(self) -> None:
+        """At the cap, make room by closing the connection that has waited longest without a
+        whole request (headers and body) to work on: a slow or half-open client, or one kept
+        alive with nothing to say. A connection whose request is being worked on is never
+        shed. So a crowd of slow clients cannot keep Slack out: each new connection pushes the
+        oldest idle one out, and Slack's requests, which arrive whole, are never idle long."""
+        for task, writer in self._idle.items():
+            self._idle.pop(task)
+            self._connections.discard(task)
+            self._shed.add(task)
+            self.load.connections_shed += 1
+            writer.transport.abort()  # its reader sees the end; `_serve` returns quietly
+            return
 
     async def _serve(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, task: asyncio.Task[None]
@@ -204,15 +226,16 @@ class SlackHttpServer:
             try:
                 deadline = loop.time() + self.limits.header_seconds
                 request = await self._next(connection, reader, deadline)
-                self._idle.pop(task, None)
                 if not isinstance(request, h11.Request):
                     return  # the client closed the connection
-                answer = await self._answer(connection, reader, request, loop.time())
+                answer = await self._answer(connection, reader, request, loop.time(), task)
             except TimeoutError:
                 log.debug("closed a connection that did not send its request in time")
                 return
             except h11.RemoteProtocolError as error:
                 self._idle.pop(task, None)
+                if task in self._shed:
+                    return  # we closed it to make room: nobody to answer
                 log.warning("rejected a malformed HTTP request: %s", error)
                 answer = Answer(400, b"malformed request")
             except Exception:  # our own failure: 500 (Slack retries), logged with its cause
@@ -244,7 +267,10 @@ class SlackHttpServer:
         reader: asyncio.StreamReader,
         request: h11.Request,
         started: float,
+        task: asyncio.Task[None],
     ) -> Answer:
+        """The answer to `request`; the connection stays sheddable (`_idle`) until its request
+        is whole, then it is work and is never shed."""
         target = request.target.decode("latin-1")
         path, _, query = target.partition("?")
         method = request.method.decode("latin-1")
@@ -253,6 +279,7 @@ class SlackHttpServer:
         }
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             await self._skip_body(connection, reader, started)
+            self._idle.pop(task, None)
             health = await self._health()
             return Answer(health.status) if method == "HEAD" else health
         if path != self.path:
@@ -270,6 +297,7 @@ class SlackHttpServer:
         except BadRequest as error:
             log.warning("rejected a Slack request: %s", error.reason)
             return Answer(error.status, error.reason.encode())
+        self._idle.pop(task, None)  # a whole request: work from now on, never shed
         # Admitted only once the body is here: a client trickling its body holds a connection
         # (capped, timed out), never a place in the work queue.
         admitted = self._admit(

@@ -28,6 +28,7 @@ from aiohttp import web
 from adapters.web import pages
 from adapters.web.cache import Page, PageCache
 from adapters.web.feed import weekly_feed
+from adapters.web.listener import PageListener, WebLimits
 from bot.catalogue import Catalogue, Tool
 from bot.compare import (
     Comparer,
@@ -337,12 +338,14 @@ def build_web_app(site: WebSite) -> web.Application:
     return app
 
 
-async def start_web(site: WebSite, host: str, port: int) -> web.AppRunner:
-    """Serve the pages on host:port; returns the runner (call `cleanup()` to stop)."""
-    runner = web.AppRunner(build_web_app(site), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    return runner
+async def start_web(
+    site: WebSite, host: str, port: int, limits: WebLimits | None = None
+) -> PageListener:
+    """Serve the pages on host:port within `limits` (see adapters/web/listener.py); returns
+    the listener (call `cleanup()` to stop)."""
+    listener = PageListener(build_web_app(site), limits)
+    await listener.start(host, port)
+    return listener
 
 
 async def serve_forever(
