@@ -342,7 +342,7 @@ class ConsoleSession:
             return None
         rows = await self.bot.store.fetch(
             "SELECT choice FROM votes WHERE card_id = ? AND voter = ?",
-            (card.id, self.bot.store.hash_user(PLATFORM, user)),
+            (card.id, self.bot.store.voter_on(PLATFORM, user, card.id)),
         )
         held = rows[0][0] if rows else None
         if held == choice:
