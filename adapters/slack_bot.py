@@ -100,6 +100,11 @@ CHART_SCOPE = "files:write"
 ADMIN_SCOPE = "users:read"
 """Only for `users.info`, to know workspace admins and owners; without it, only the bot admins
 (SLACK_ADMIN_USER_IDS) manage channels."""
+HISTORY_SCOPES = ("channels:history", "groups:history")
+"""Only for finding a weekly card a crashed attempt posted (`find_card`); without them a
+recovery posts again, as before."""
+CARD_KEY_EVENT = "verdict_weekly_card"
+"""The metadata event type a weekly card carries its idempotency key in."""
 ROLE_MEMORY_SECONDS = 300.0
 """How long a user's workspace role (admin, owner) is remembered before asking Slack again."""
 ROLES_KEPT = 4096
@@ -199,11 +204,31 @@ class SlackPlatform:
         self.catalogue = catalogue
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
+        keyed: dict[str, Any] = {}
+        if posted.idempotency_key is not None:  # found again by `find_card` after a crash
+            keyed["metadata"] = {
+                "event_type": CARD_KEY_EVENT,
+                "event_payload": {"key": posted.idempotency_key},
+            }
         async with _in_channel():
             response = await self.client.chat_postMessage(
-                channel=channel, blocks=card_blocks(posted), text=card_text(posted)
+                channel=channel, blocks=card_blocks(posted), text=card_text(posted), **keyed
             )
         return str(response["ts"])
+
+    async def find_card(self, channel: str, key: str) -> str | None:
+        """The ts of a card posted here with idempotency key `key` among the channel's latest
+        messages (it carries the key in its metadata), or None. Needs the history scopes;
+        without them it cannot tell, and the caller posts (as before)."""
+        response = await self.client.conversations_history(
+            channel=channel, limit=100, include_all_metadata=True
+        )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == CARD_KEY_EVENT and payload.get("key") == key:
+                return str(message["ts"])
+        return None
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
         await self.client.chat_update(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.doctor import SLACK_SCOPES
-from adapters.slack_bot import ADMIN_SCOPE, CHART_SCOPE
+from adapters.slack_bot import ADMIN_SCOPE, CHART_SCOPE, HISTORY_SCOPES
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters"
 REQUEST_URL = "https://YOUR-HOST/slack/events"
@@ -38,9 +38,10 @@ def test_http_and_socket_mode_manifests_describe_the_same_app() -> None:
     assert without_urls(http) == without_urls(socket)
     # files:write only uploads the leaderboard chart: without it the text still goes, so the
     # doctor does not require it; users:read only tells workspace admins apart (without it, only
-    # SLACK_ADMIN_USER_IDS manage channels).
+    # SLACK_ADMIN_USER_IDS manage channels); the history scopes only find a weekly card a
+    # crashed attempt posted.
     assert sorted(socket["oauth_config"]["scopes"]["bot"]) == sorted(
-        (*SLACK_SCOPES, CHART_SCOPE, ADMIN_SCOPE)
+        (*SLACK_SCOPES, CHART_SCOPE, ADMIN_SCOPE, *HISTORY_SCOPES)
     )
 
 

@@ -392,9 +392,11 @@ def test_the_manifest_asks_for_exactly_the_scopes_needed() -> None:
         (Path(__file__).resolve().parents[2] / "adapters" / "slack_manifest.json").read_text()
     )
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "channels:history",
         "chat:write",
         "commands",
         "files:write",
+        "groups:history",
         "reactions:read",
         "reactions:write",
         "users:read",
