@@ -19,21 +19,24 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import math
 import re
 import signal
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.logs import announce, startup_line
+from adapters.quiet_log import QuietLog
 from adapters.slack_http import DirectHandler, HttpLimits, SlackHttpServer
 from adapters.slack_render import (
     CLOSE_ACTION,
@@ -73,6 +76,7 @@ from bot.votes import (
 from bot.weekly import WeeklyCommands, subscribe_words
 
 log = logging.getLogger(__name__)
+quiet = QuietLog(log)
 
 PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
@@ -326,11 +330,24 @@ class CommandReplies(SlackPlatform):
 
 
 def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
-    """A `reaction_added` / `reaction_removed` event as the core's neutral event."""
-    event = body.get("event", {})
-    item = event.get("item", {})
-    if item.get("type") != "message":
+    """A `reaction_added` / `reaction_removed` event as the core's neutral event; None for one
+    that is not on a message or not well-formed (no user, item or reaction, a time that is not
+    a number): such an event is answered 200 and ignored, since a retry would be no better."""
+    event = body.get("event")
+    item = event.get("item") if isinstance(event, dict) else None
+    if not isinstance(event, dict) or not isinstance(item, dict) or item.get("type") != "message":
         return None
+    fields = (item.get("channel"), item.get("ts"), event.get("user"), event.get("reaction"))
+    if not all(isinstance(f, str) and f for f in fields):
+        return None
+    event_ts = event.get("event_ts")
+    try:
+        event_time = float(event_ts) if event_ts else None
+    except (TypeError, ValueError):
+        return None
+    if event_time is not None and not math.isfinite(event_time):
+        return None
+    event_id = body.get("event_id")
     return ReactionEvent(
         platform=PLATFORM,
         channel=str(item["channel"]),
@@ -338,9 +355,32 @@ def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
         user_id=str(event["user"]),
         emoji=str(event["reaction"]),
         added=event.get("type") == "reaction_added",
-        event_id=body.get("event_id"),
-        event_time=float(event["event_ts"]) if event.get("event_ts") else None,
+        event_id=event_id if isinstance(event_id, str) else None,
+        event_time=event_time,
     )
+
+
+def malformed(body: dict[str, Any]) -> str | None:
+    """Why a signed Slack request cannot be worked on (a command without its channel or user,
+    a button press without them), or None. Such a request is answered 400 before any
+    listener, not 500: Slack would retry a 500 and fare no better."""
+    if "command" in body:
+        missing = [k for k in ("channel_id", "user_id") if not _text(body.get(k))]
+        return f"a command without {' or '.join(missing)}" if missing else None
+    if body.get("type") == "block_actions":
+        channel, user = body.get("channel"), body.get("user")
+        if not (isinstance(channel, dict) and _text(channel.get("id"))):
+            return "a button press without its channel"
+        if not (isinstance(user, dict) and _text(user.get("id"))):
+            return "a button press without its user"
+        actions = body.get("actions")
+        if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
+            return "a button press without its action"
+    return None
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 class SlackVerdicts:
@@ -617,6 +657,15 @@ def build_app(
     commands ack and hand their work to `background`, and votes commit before their ack."""
     app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=True)
     work = background or Background()
+
+    @app.middleware
+    async def well_formed(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> Any:
+        problem = malformed(body)
+        if problem is not None:
+            quiet.warning("rejected a signed but malformed Slack request: %s", problem)
+            return BoltResponse(status=400, body=f"malformed request: {problem}")
+        return await next()
+
     triggers = RecentKeys(TRIGGER_MEMORY_SECONDS)
 
     async def start(ack: Any, job: Coroutine[Any, Any, None], busy: str | None = BUSY) -> None:

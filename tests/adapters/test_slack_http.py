@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from bot.votes import EditCoalescer, Store
 from tests.adapters.test_slack import CHANNEL, SECRET, SlackHarness, _compare
 from tests.fake_slack import BOT_USER, FakeSlack
 
+FORM = "application/x-www-form-urlencoded"
 LIMITS = HttpLimits(header_seconds=0.5, body_seconds=0.5, max_connections=20, max_body_bytes=20_000)
 
 
@@ -261,3 +264,53 @@ async def test_keep_alive_head_and_unknown_paths_answer_cleanly(served: Served) 
     finally:
         writer.close()
     assert re.findall(rb"HTTP/1\.1 (\d{3})", answers) == [b"200", b"404", b"405"]
+
+
+def _event(**event: object) -> bytes:
+    return json.dumps(
+        {"type": "event_callback", "event_id": "EvX", "team_id": "T1", "event": event}
+    ).encode()
+
+
+def _form(**fields: str) -> bytes:
+    return urllib.parse.urlencode(fields).encode()
+
+
+REACTION = {"type": "reaction_added", "reaction": "one", "event_ts": "1700000000.000100"}
+ITEM = {"type": "message", "channel": CHANNEL, "ts": "1700000000.000001"}
+PRESS = {"type": "block_actions", "user": {"id": "U1"}, "trigger_id": "t", "team": {"id": "T1"}}
+ACTIONS = [{"action_id": "verdict_close", "value": "x", "type": "button"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (_event(**REACTION, item=ITEM), "application/json", 200),  # no user
+        (_event(**REACTION, user="U1"), "application/json", 200),  # no item
+        (_event(**{**REACTION, "event_ts": "soon"}, user="U1", item=ITEM), "application/json", 200),
+        (_event(**{**REACTION, "event_ts": "nan"}, user="U1", item=ITEM), "application/json", 200),
+        (_event(**REACTION, user="U1", item={"type": "message"}), "application/json", 200),
+        (_form(command="/compare", text="a vs b", user_id="U1"), FORM, 400),  # no channel_id
+        (_form(command="/verdicts", text="now", channel_id=CHANNEL), FORM, 400),  # no user_id
+        (_form(payload=json.dumps({**PRESS, "actions": ACTIONS})), FORM, 400),  # no channel
+        (
+            _form(payload=json.dumps({**PRESS, "channel": {"id": CHANNEL}, "user": None})),
+            FORM,
+            400,
+        ),
+    ],
+)
+async def test_signed_but_malformed_slack_bodies_get_400_or_200_never_500(
+    served: Served,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+    status: int,
+) -> None:
+    with caplog.at_level(logging.INFO):
+        answer = await _raw(served, _signed(body, content_type))
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer[:200]
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert served.fake.of("chat.postMessage") == []
+    assert await served.services.store.vote_rows() == []
