@@ -205,7 +205,7 @@ class Store:
         key = f"{platform}\0{user_id}\0card\0{card_id}".encode()
         return hashlib.blake2b(key, key=self._salt, digest_size=16).hexdigest()
 
-    def _shown_voter(self, card_id: int, voter: str) -> str:
+    def exported_voter(self, card_id: int, voter: str) -> str:
         """A stored voter as exports show it: keyed again with the card, so that even the
         votes of cards from before `voter_on` cannot be joined across cards."""
         key = f"export\0{card_id}\0{voter}".encode()
@@ -486,7 +486,7 @@ class Store:
                     card_id=card_id,
                     platform=platform,
                     card_created_at=created_at,
-                    voter=self._shown_voter(card_id, voter),
+                    voter=self.exported_voter(card_id, voter),
                     tools=tuple(tools),
                     choice=tools[choice],
                     event_time=event_time,

@@ -314,3 +314,71 @@ async def test_signed_but_malformed_slack_bodies_get_400_or_200_never_500(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert served.fake.of("chat.postMessage") == []
     assert await served.services.store.vote_rows() == []
+
+
+async def _raw_to(port: int, request: bytes, read_timeout: float = 5.0) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(65_536), read_timeout)
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize("max_late", [4, 0])
+async def test_while_saturated_commands_are_acked_at_once_and_never_503(
+    served: Served, max_late: int
+) -> None:
+    """Slack retries only Events API deliveries: a 503 to a command or a press loses it. While
+    every place in flight is taken, a signed command is acked 200 at once and worked on once
+    there is room (its answer goes privately, as always), or, with the queue full, its asker
+    reads that the bot is busy. An event delivery still gets 503, which Slack retries."""
+    gate = asyncio.Event()
+
+    async def held(_body: dict[str, object]) -> None:
+        await gate.wait()
+
+    saturated = SlackHttpServer(
+        served.server.app,
+        signing_secret=SECRET,
+        healthy=served.services.store.healthy,
+        path=EVENTS_PATH,
+        limits=HttpLimits(max_in_flight=2, retry_share=0.0, max_late=max_late),
+        direct={"reaction_added": held},
+    )
+    port = await saturated.start("127.0.0.1", 0)
+    event = _event(**REACTION, user="U1", item=ITEM)
+    holding = [
+        asyncio.create_task(_raw_to(port, _signed(event, "application/json"))) for _ in range(2)
+    ]
+    await asyncio.sleep(0.3)
+    assert saturated.in_flight == 2
+    assert (await _raw_to(port, _signed(event, "application/json"))).startswith(b"HTTP/1.1 503 ")
+    command = _form(
+        command="/compare",
+        text="smolvlm2 vs mistral-medium-3",
+        channel_id=CHANNEL,
+        user_id="U1",
+        response_url=served.fake.response_url(),
+        trigger_id="13345.late",
+    )
+    started = time.perf_counter()
+    answer = await _raw_to(port, _signed(command, FORM))
+    assert time.perf_counter() - started < 1.0
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    gate.set()
+    for task in holding:
+        await task
+    if max_late:
+        assert answer.endswith(b"\r\n\r\n")  # an empty ack: the card comes when there is room
+        for _ in range(100):
+            if served.fake.of("chat.postMessage"):
+                break
+            await asyncio.sleep(0.05)
+        assert len(served.fake.of("chat.postMessage")) == 1
+    else:
+        assert answer.endswith(b"Verdict is busy right now: try again in a moment.")
+        await asyncio.sleep(0.3)
+        assert served.fake.of("chat.postMessage") == []
+    await saturated.drain(5)
