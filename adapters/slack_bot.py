@@ -76,7 +76,6 @@ from bot.votes import (
 from bot.weekly import WeeklyCommands, subscribe_words
 
 log = logging.getLogger(__name__)
-quiet = QuietLog(log)
 
 PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
@@ -657,6 +656,7 @@ def build_app(
     commands ack and hand their work to `background`, and votes commit before their ack."""
     app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=True)
     work = background or Background()
+    quiet = QuietLog(log)
 
     @app.middleware
     async def well_formed(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> Any:

@@ -42,8 +42,6 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.quiet_log import QuietLog
 
 log = logging.getLogger(__name__)
-quiet = QuietLog(log)
-"""Lines caused by unauthenticated or malformed traffic: rate-limited."""
 
 HEALTH_PATH = "/healthz"
 DirectHandler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -158,6 +156,8 @@ class SlackHttpServer:
             headers=(("retry-after", str(self.limits.retry_after_seconds)),),
         )
         self._closing = False
+        self._quiet = QuietLog(log)
+        """Lines caused by unauthenticated or malformed traffic: rate-limited."""
         self._late: collections.deque[tuple[float, str, str, dict[str, str]]] = collections.deque()
         self._late_ready = asyncio.Event()
         self._late_worker: asyncio.Task[None] | None = None
@@ -265,7 +265,7 @@ class SlackHttpServer:
                 self._idle.pop(task, None)
                 if task in self._shed:
                     return  # we closed it to make room: nobody to answer
-                quiet.warning("rejected a malformed HTTP request: %s", error)
+                self._quiet.warning("rejected a malformed HTTP request: %s", error)
                 answer = Answer(400, b"malformed request")
             except Exception:  # our own failure: 500 (Slack retries), logged with its cause
                 log.exception("slack request failed")
@@ -319,12 +319,12 @@ class SlackHttpServer:
             return Answer(405, b"method not allowed", headers=(("allow", "POST"),))
         declared = headers.get("content-length", "0")
         if declared.isdigit() and int(declared) > self.limits.max_body_bytes:
-            quiet.warning("rejected a request body of %s bytes", declared)
+            self._quiet.warning("rejected a request body of %s bytes", declared)
             return Answer(413, b"request body too large", headers=(("connection", "close"),))
         try:
             body = await self._body(connection, reader, started + self.limits.body_seconds)
         except BadRequest as error:
-            quiet.warning("rejected a Slack request: %s", error.reason)
+            self._quiet.warning("rejected a Slack request: %s", error.reason)
             return Answer(error.status, error.reason.encode())
         self._idle.pop(task, None)  # a whole request: work from now on, never shed
         # Admitted only once the body is here: a client trickling its body holds a connection
@@ -340,7 +340,7 @@ class SlackHttpServer:
         try:
             return await self._slack(body, query, headers)
         except BadRequest as error:
-            quiet.warning("rejected a Slack request: %s", error.reason)
+            self._quiet.warning("rejected a Slack request: %s", error.reason)
             return Answer(error.status, error.reason.encode())
         finally:
             del self._in_flight[admitted]
@@ -353,7 +353,7 @@ class SlackHttpServer:
         try:
             text = self._verified(body, headers)
         except BadRequest as error:
-            quiet.warning("rejected a Slack request: %s", error.reason)
+            self._quiet.warning("rejected a Slack request: %s", error.reason)
             return Answer(error.status, error.reason.encode())
         if len(self._late) >= self.limits.max_late or self._closing:
             self.load.busy += 1
@@ -375,7 +375,7 @@ class SlackHttpServer:
             queued_at, text, query, headers = self._late.popleft()
             if loop.time() - queued_at > self.limits.late_seconds:
                 self.load.late_dropped += 1
-                quiet.warning("dropped a queued Slack command that waited too long to start")
+                self._quiet.warning("dropped a queued Slack command that waited too long to start")
                 continue
             admitted = self._admit(loop.time(), retry=True)
             while admitted is None:
@@ -432,7 +432,7 @@ class SlackHttpServer:
         try:
             healthy = await asyncio.wait_for(self._healthy(), self.limits.health_seconds)
         except Exception as error:  # any failure to answer is "not healthy", said once
-            quiet.warning("health check: the store does not answer: %r", error)
+            self._quiet.warning("health check: the store does not answer: %r", error)
             healthy = False
         return Answer(200, b"ok") if healthy else Answer(503, b"store unavailable")
 

@@ -29,7 +29,6 @@ from aiohttp.web_protocol import RequestHandler
 from adapters.quiet_log import QuietLog
 
 log = logging.getLogger(__name__)
-quiet = QuietLog(log)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +75,7 @@ class PageListener:
         self._open: OrderedDict[RequestHandler, None] = OrderedDict()
         """Live connections, oldest first."""
         self._in_flight = 0
+        self._quiet = QuietLog(log)
         app.middlewares.insert(0, self._middleware)
         self.runner = web.AppRunner(
             app,
@@ -118,7 +118,7 @@ class PageListener:
         self._forget_closed()
         if len(self._open) >= self.limits.max_connections and not self._shed_one():
             self.load.refused += 1
-            quiet.warning("web: refused a connection, all %d busy", len(self._open))
+            self._quiet.warning("web: refused a connection, all %d busy", len(self._open))
             return _Refused()
         server = self.runner.server
         if server is None:  # start() sets it up before the socket listens

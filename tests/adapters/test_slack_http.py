@@ -382,3 +382,23 @@ async def test_while_saturated_commands_are_acked_at_once_and_never_503(
         await asyncio.sleep(0.3)
         assert served.fake.of("chat.postMessage") == []
     await saturated.drain(5)
+
+
+async def test_a_flood_of_unsigned_requests_writes_a_few_log_lines_not_one_each(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = (
+        f"POST {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "X-Slack-Request-Timestamp: 1\r\nX-Slack-Signature: v0=00\r\nContent-Length: 2\r\n\r\n{}"
+    ).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+    with caplog.at_level(logging.INFO):
+        for _ in range(10):
+            writer.write(forged * 50)
+            await writer.drain()
+            answered = 0
+            while answered < 50:
+                answered += (await reader.read(65_536)).count(b"HTTP/1.1 401 ")
+    writer.close()
+    lines = [r for r in caplog.records if r.name == "adapters.slack_http"]
+    assert 1 <= len(lines) <= 10
