@@ -148,7 +148,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.message}"
+        """Control characters (a file named with an escape sequence) are shown escaped: this
+        line goes to a terminal."""
+        from bot.typed import escaped  # bot.typed raises errors defined here
+
+        return escaped(f"{self.path}: {self.field}: {self.message}")
 
 
 @dataclass

@@ -118,8 +118,10 @@ class WebSite:
         return self.comparer.catalogue
 
     def base_url(self, request: web.Request) -> str:
-        """Absolute links (canonical, Open Graph) use the public URL when one is set."""
-        return self.public_url or f"{request.scheme}://{request.host}"
+        """Absolute links (canonical, Open Graph, the feed's) use the public URL when one is
+        set; without it they are relative to the page. Never the request's Host header: a
+        stranger's Host would otherwise be written into a page a proxy caches for others."""
+        return self.public_url or ""
 
     def render(self, template: str, context: dict[str, Any], base_url: str) -> bytes:
         html = self.templates.get_template(template).render(base_url=base_url, **context)

@@ -84,3 +84,16 @@ def test_an_untrusted_known_models_cache_never_reaches_the_pickle(
     assert all(tool.name != POISON for tool in catalogue.tools)
     [pickle_file] = cache_files(cache)
     assert POISON.encode() not in pickle_file.read_bytes()
+
+
+def test_catalogue_check_shows_a_file_name_s_escape_sequences_escaped(
+    catalogue_copy: Path,
+) -> None:
+    from tests.adapters.test_cli import verdict
+
+    hostile = catalogue_copy / "tools" / "evil\x1b]0;pwned\x07\x1b[2J.toml"
+    hostile.write_text("this is = = not toml\n")
+    result = verdict("catalogue", "check", str(catalogue_copy), cwd=catalogue_copy.parent)
+    assert result.returncode != 0
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "evil\\x1b]0;pwned\\x07\\x1b[2J.toml" in result.stderr

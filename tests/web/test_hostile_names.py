@@ -71,3 +71,29 @@ async def test_a_stored_name_with_control_characters_is_escaped_in_the_feed_and_
     assert title is not None and title.startswith("ML\ufffd[31m team\ufffd\ufffd\ufffd\ufffd, ")
     assert "\x1b" not in page and "\x01" not in page
     assert "ML\ufffd[31m team" in page
+
+
+async def test_the_host_header_is_never_written_into_a_page(
+    tmp_path: object, catalogue: Catalogue
+) -> None:
+    from pathlib import Path
+
+    from bot.compare import Comparer
+    from bot.votes import Store
+
+    store = await Store.open(Path(str(tmp_path)) / "web.db")
+    site = WebSite(Comparer(catalogue), store)  # no VERDICT_PUBLIC_URL
+    client = TestClient(TestServer(build_web_app(site), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        for path in ("/", "/c/mistral-medium-3-vs-smolvlm2", "/weekly.atom", "/nope"):
+            headers = {"Host": "evil.example"}
+            async with client.get(path, headers=headers, allow_redirects=False) as response:
+                body = await response.text()
+            assert "evil.example" not in body, path
+        assert '<link rel="canonical" href="/c/mistral-medium-3-vs-smolvlm2">' in (
+            await (await client.get("/c/mistral-medium-3-vs-smolvlm2")).text()
+        )
+    finally:
+        await client.close()
+        await store.close()
