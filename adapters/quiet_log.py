@@ -67,3 +67,40 @@ class QuietLog:
             self.logger.log(level, message, *args)
         else:
             window.held_back += 1
+
+
+class QuietFilter(logging.Filter):
+    """The same limit for a library's own lines, by message: asyncio logs every failed
+    accept (out of descriptors) with its traceback, one per connection attempt."""
+
+    def __init__(
+        self, *, per_minute: int = PER_MINUTE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self.per_minute = per_minute
+        self.clock = clock
+        self._windows: dict[str, _Window] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = self.clock()
+        kind = str(record.msg)
+        window = self._windows.get(kind)
+        if window is None or now - window.started >= WINDOW_SECONDS:
+            held_back = window.held_back if window is not None else 0
+            if window is None and len(self._windows) >= KINDS_KEPT:
+                self._windows.pop(next(iter(self._windows)))
+            window = self._windows[kind] = _Window(started=now)
+            if held_back:
+                record.msg = f"({held_back} more like the next in the last minute) {record.msg}"
+        if window.written < self.per_minute:
+            window.written += 1
+            return True
+        window.held_back += 1
+        return False
+
+
+def quiet_asyncio() -> None:
+    """Rate-limit asyncio's own error lines (a listener out of descriptors), once per process."""
+    asyncio_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, QuietFilter) for f in asyncio_log.filters):
+        asyncio_log.addFilter(QuietFilter())

@@ -39,7 +39,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.quiet_log import QuietLog
+from adapters.fd_budget import BUDGET
+from adapters.quiet_log import QuietLog, quiet_asyncio
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,12 @@ class HttpLimits:
     """From connecting (or the previous answer, on a kept-alive connection) to the headers."""
     body_seconds: float = 10.0
     """From the headers to the end of the body."""
-    max_connections: int = 512
-    """Open connections; more are answered 503 and closed at once."""
+    max_connections: int = 4096
+    """Open connections, at most, and never more than the process's descriptors allow beside
+    its other listeners (adapters/fd_budget.py: about 860 with the usual 1,024); at the cap the
+    connection idle longest is shed for a new one."""
+    backlog: int = 64
+    """Connections the kernel holds before they are accepted, and taken at once at most."""
     max_in_flight: int = 256
     """Slack requests worked on at once (one per connection at a time); more wait for Slack's
     retry (503). Enough for ~0.1 s of votes at 2,000/s: a deeper queue only adds latency."""
@@ -173,8 +178,10 @@ class SlackHttpServer:
 
     async def start(self, host: str, port: int) -> int:
         """Listen on host:port (port 0 picks a free one); returns the port."""
+        quiet_asyncio()
+        BUDGET.join(self, lambda: len(self._connections), self.limits.backlog)
         self._server = await asyncio.start_server(
-            self._accept, host, port, limit=65_536, backlog=1024
+            self._accept, host, port, limit=65_536, backlog=self.limits.backlog
         )
         self._late_worker = asyncio.create_task(self._work_late())
         return int(self._server.sockets[0].getsockname()[1])
@@ -182,6 +189,7 @@ class SlackHttpServer:
     async def drain(self, timeout: float = 30.0) -> None:
         """Stop accepting, close idle connections, and wait (bounded) for requests in flight."""
         self._closing = True
+        BUDGET.leave(self)
         if self._server is not None:
             self._server.close()
         for writer in list(self._idle.values()):
@@ -208,9 +216,9 @@ class SlackHttpServer:
         if task is None:  # asyncio always runs the callback in a task
             writer.close()
             return
-        if not self._closing and len(self._connections) >= self.limits.max_connections:
+        if not self._closing and self._at_cap():
             self._shed_oldest_idle()
-        if self._closing or len(self._connections) >= self.limits.max_connections:
+        if self._closing or self._at_cap():
             self.load.connections_refused += 1
             writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n")
             writer.write(b"Connection: close\r\nRetry-After: 1\r\n\r\n")
@@ -228,6 +236,10 @@ class SlackHttpServer:
             self._idle.pop(task, None)
             self._shed.discard(task)
             writer.close()
+
+    def _at_cap(self) -> bool:
+        """At this listener's own cap, or the process's descriptors are all spoken for."""
+        return len(self._connections) >= self.limits.max_connections or BUDGET.room() < 0
 
     def _shed_oldest_idle(self) -> None:
         """At the cap, make room by closing the connection that has waited longest without a

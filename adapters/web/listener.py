@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ from typing import cast
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-from adapters.quiet_log import QuietLog
+from adapters.fd_budget import BUDGET
+from adapters.quiet_log import QuietLog, quiet_asyncio
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,10 @@ class WebLimits:
     header_seconds: float = 10.0
     linger_seconds: float = 2.0
     max_connections: int = 256
-    """Far below the usual 1,024 descriptors, leaving the chat listener its own 512."""
+    """Far below the usual 1,024 descriptors: the rest is the chat listener's (and never more
+    than the process's descriptors allow, adapters/fd_budget.py)."""
     max_in_flight: int = 32
-    backlog: int = 512
+    backlog: int = 32
 
 
 @dataclass(slots=True)
@@ -72,8 +75,9 @@ class PageListener:
     def __init__(self, app: web.Application, limits: WebLimits | None = None) -> None:
         self.limits = limits or WebLimits()
         self.load = WebLoad()
-        self._open: OrderedDict[RequestHandler, None] = OrderedDict()
-        """Live connections, oldest first."""
+        self._open: OrderedDict[RequestHandler, float | None] = OrderedDict()
+        """Open connections, oldest first: when each was accepted while it is not yet
+        connected, then None."""
         self._in_flight = 0
         self._quiet = QuietLog(log)
         app.middlewares.insert(0, self._middleware)
@@ -87,6 +91,8 @@ class PageListener:
 
     async def start(self, host: str, port: int) -> int:
         await self.runner.setup()
+        quiet_asyncio()
+        BUDGET.join(self, lambda: len(self._open), self.limits.backlog)
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
             self._protocol, host, port, backlog=self.limits.backlog, reuse_address=True
@@ -95,6 +101,7 @@ class PageListener:
 
     async def cleanup(self) -> None:
         """Stop listening and close every connection (as `web.AppRunner.cleanup`)."""
+        BUDGET.leave(self)
         if self._server is not None:
             self._server.close()
         await self.runner.cleanup()
@@ -110,13 +117,21 @@ class PageListener:
         return len(self._open)
 
     def _forget_closed(self) -> None:
-        for handler in [h for h in self._open if h.transport is None]:
-            del self._open[handler]
+        """Drop the connections that have closed. A handler has no transport until the loop
+        calls its `connection_made` (soon after it is created) and none again once closed."""
+        now = time.monotonic()
+        for handler, since in list(self._open.items()):
+            if handler.transport is not None:
+                if since is not None:
+                    self._open[handler] = None  # connected: live from now on
+            elif since is None or now - since > 5.0:  # closed, or never connected
+                del self._open[handler]
 
     def _protocol(self) -> asyncio.BaseProtocol:
         """Called by the loop for each accepted connection, before it is read from."""
         self._forget_closed()
-        if len(self._open) >= self.limits.max_connections and not self._shed_one():
+        at_cap = len(self._open) >= self.limits.max_connections or BUDGET.room() < 0
+        if at_cap and not self._shed_one():
             self.load.refused += 1
             self._quiet.warning("web: refused a connection, all %d busy", len(self._open))
             return _Refused()
@@ -124,7 +139,7 @@ class PageListener:
         if server is None:  # start() sets it up before the socket listens
             raise RuntimeError("the page listener accepted a connection before its setup")
         handler = server()
-        self._open[handler] = None
+        self._open[handler] = time.monotonic()
         self.load.peak_open = max(self.load.peak_open, len(self._open))
         return handler
 

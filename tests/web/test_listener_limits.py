@@ -62,6 +62,8 @@ async def test_a_visitor_gets_in_past_a_crowd_of_half_open_connections(
     listener, port = pages
     crowd = await half_open(port, 30, b"GET / HTTP/1.1\r\nHost: x\r\n")  # never ends its head
     assert listener.open_connections <= LIMITS.max_connections
+    server = listener.runner.server
+    assert server is not None and len(server.connections) <= LIMITS.max_connections
     assert await get(port) == 200
     assert listener.load.shed >= 30 - LIMITS.max_connections
     assert listener.load.peak_open <= LIMITS.max_connections
