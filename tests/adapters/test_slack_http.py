@@ -402,3 +402,35 @@ async def test_a_flood_of_unsigned_requests_writes_a_few_log_lines_not_one_each(
     writer.close()
     lines = [r for r in caplog.records if r.name == "adapters.slack_http"]
     assert 1 <= len(lines) <= 10
+
+
+async def test_the_web_pages_in_the_same_process_cannot_take_slack_s_descriptors(
+    served: Served, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`verdict slack` with VERDICT_PUBLIC_URL serves the pages from its own process: a crowd
+    of half-open connections on the pages' port stays within the pages' share of the process's
+    descriptors (here a budget of 60 beside the reserve), and Slack's events still get in."""
+    from adapters.fd_budget import BUDGET, RESERVED
+    from adapters.web import WebSite, start_web
+    from adapters.web.listener import WebLimits
+    from bot.compare import Comparer
+
+    monkeypatch.setattr(BUDGET, "_limit", lambda: RESERVED + 60 + 2 * (64 + 8))
+    site = WebSite(Comparer(catalogue), served.services.store, public_url="https://v.example")
+    pages = await start_web(site, "127.0.0.1", 0, WebLimits(max_connections=30, backlog=8))
+    crowd = []
+    try:
+        for _ in range(120):
+            _, writer = await asyncio.open_connection("127.0.0.1", pages.port)
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            crowd.append(writer)
+        await asyncio.sleep(0.2)
+        assert pages.open_connections <= 30
+        assert BUDGET.room() >= 0
+        ts = await _compare(served, "claude 3.5 haiku vs gpt-4o-mini")
+        vote = await served.reaction("U1", "one", ts, event_ts="1700000100.000001", event_id="E1")
+        assert vote.status == 200 and await _tally(served, ts) == (1, 0)
+    finally:
+        for writer in crowd:
+            writer.close()
+        await pages.cleanup()
