@@ -4,7 +4,9 @@ nothing typed can reach a terminal, a feed or a page as an escape sequence."""
 
 from __future__ import annotations
 
-from bot.errors import BadQuery
+from bot.errors import BadQuery, escaped
+
+__all__ = ["MAX_TYPED", "at_the_door", "escaped", "has_control_characters", "printable"]
 
 MAX_TYPED = 400
 """Longer than any question (300), its duration (`for 1w 2d 3h`) and a weekly name."""
@@ -32,16 +34,3 @@ def printable(text: str) -> str:
     text stored before the door refused them, on its way to a page, a feed, a terminal or a
     chat. XML cannot carry most of them at all."""
     return "".join("\ufffd" if ch < " " or "\x7f" <= ch <= "\x9f" else ch for ch in text)
-
-
-def escaped(text: str) -> str:
-    """`text` with every control character written as an escape (`\\x1b`, `\\n`): for a
-    file name or a value printed to a terminal, which must show what is there without obeying
-    it."""
-    out = []
-    for ch in text:
-        if ch < " " or "\x7f" <= ch <= "\x9f":
-            out.append(repr(ch)[1:-1])
-        else:
-            out.append(ch)
-    return "".join(out)
