@@ -10,6 +10,7 @@ from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query
 from bot.errors import BadQuery, Unresolved, VerdictError
+from bot.typed import at_the_door
 from bot.votes import CommunityTally
 
 
@@ -88,4 +89,4 @@ class Comparer:
         return build_card(tools, tallies, panel=self.catalogue.panel, known=self.catalogue.by_slug)
 
     def tool(self, name: str) -> Tool:
-        return self.matcher.resolve(name)
+        return self.matcher.resolve(at_the_door(name))

@@ -385,6 +385,12 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (platform, channel)
     );
     """,
+    # 8: voters are keyed per card from the next card on (`Store.voter_on`), so one person's
+    # ids on two cards cannot be joined; cards voted on before keep their voters' hashes.
+    """
+    INSERT INTO meta (key, value)
+    SELECT 'voters_per_card_from', CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM cards;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -677,6 +683,11 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         votes TEXT NOT NULL DEFAULT 'reactions' CHECK (votes IN ('reactions', 'buttons')),
         PRIMARY KEY (platform, channel)
     );
+    """,
+    # 8: as SQLite's 8.
+    """
+    INSERT INTO meta (key, value)
+    SELECT 'voters_per_card_from', CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM cards;
     """,
 )
 
