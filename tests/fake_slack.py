@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,9 @@ class FakeSlack:
     upload_error: str | None = None
     """Make files.getUploadURLExternal fail with this error (e.g. `missing_scope`)."""
     _file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    answering: Callable[[Call], None] | None = None
+    """Called once a call has taken effect, just before its answer goes back (e.g. to kill
+    the calling process there: Slack has the message, the bot never hears so)."""
 
     async def start(self) -> str:
         app = web.Application()
@@ -221,4 +225,6 @@ class FakeSlack:
             for shared in files:
                 self.shared.append({**shared, "channel": args.get("channel_id")})
             body |= {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        if self.answering is not None:
+            self.answering(self.calls[-1])
         return web.json_response(body)
