@@ -38,10 +38,10 @@ class PostedCard(BaseModel):
     """How the card is voted on, and whether it closes, closed or hides its split."""
     idempotency_key: str | None = None
     """On a weekly verdict: the same for every attempt at one channel-week's post. A platform
-    that can stores it with the message (Slack: message metadata; Discord: the enforced
-    nonce), and its optional `find_card(channel, key) -> message id | None` finds the card an
-    attempt cut short by a crash already posted, so a recovery records it instead of posting
-    again."""
+    that can stores it with the message (Slack: message metadata; Discord: the enforced nonce
+    and the "Close vote" button's custom_id), and its optional `find_card(channel, key) ->
+    message id | None` finds the card an attempt cut short by a crash already posted, so a
+    recovery records it instead of posting again."""
 
 
 class ChatPlatform(Protocol):

@@ -15,6 +15,7 @@ import discord.http
 import pytest
 
 from adapters.discord.bot import DiscordVerdicts, intents
+from adapters.discord.buttons import CloseButton
 from bot.catalogue import Catalogue
 from bot.polls.models import CardPoll
 from bot.votes import EditCoalescer, Store
@@ -101,6 +102,8 @@ async def test_a_recovery_records_the_card_discord_already_has_instead_of_postin
     assert sent.body["nonce"] == key and sent.body["enforce_nonce"] is True
     [card_message] = fake.messages_in(CHANNEL)
     assert f"verdict:close:{key}" in close_button_ids(card_message)
+    pressed = CloseButton.__discord_ui_compiled_template__.fullmatch(f"verdict:close:{key}")
+    assert pressed is not None  # a press on the keyed button still closes the vote
     embed_text = str(card_message["embeds"])
     assert key not in embed_text and key not in str(card_message["content"])  # out of sight
 
