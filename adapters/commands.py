@@ -53,6 +53,7 @@ from bot.render.chart import leaderboard_png
 from bot.settings import SettingsError, load_settings
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
+from bot.typed import escaped
 from bot.votes import (
     Leaderboard,
     NothingStored,
@@ -284,7 +285,7 @@ def _check(args: argparse.Namespace) -> int:
     catalogue, problems = check_catalogue(directory)
     if catalogue is None:
         _print_problems(problems)
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {escaped(str(directory))}", file=sys.stderr)
         return EXIT_CATALOGUE
     settings = load_settings()
     known, info = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
@@ -293,7 +294,7 @@ def _check(args: argparse.Namespace) -> int:
     problems = [*problems, *lifecycle_problems(merged, _today())]
     if problems:
         _print_problems(problems)
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {escaped(str(directory))}", file=sys.stderr)
         return EXIT_CATALOGUE
     warnings = dataset_disagreements(catalogue.tools, known)
     for warning in warnings:

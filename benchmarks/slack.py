@@ -398,10 +398,12 @@ async def _compare_store(
             if vote.card_id in ids:
                 card = ids[vote.card_id]
                 stored.add((card.channel, card.ts, vote.voter, vote.tools.index(vote.choice)))
-        expected = {
-            (channel, ts, store.hash_user("slack", user), choice)
-            for (channel, ts, user), choice in ballots.votes().items()
-        }
+        card_ids = {(card.channel, card.ts): card_id for card_id, card in ids.items()}
+        expected = set()
+        for (channel, ts, user), choice in ballots.votes().items():
+            card_id = card_ids[(channel, ts)]  # the export keys each voter per card
+            voter = store.exported_voter(card_id, store.voter_on("slack", user, card_id))
+            expected.add((channel, ts, voter, choice))
     finally:
         await store.close()
     result.expected_votes = len(expected)

@@ -172,8 +172,14 @@ async def run(
                 await asyncio.gather(*tasks)
         store = await Store.open(db)
         try:
-            stored = {(v.voter, v.tools.index(v.choice)) for v in await store.vote_rows()}
-            hashed = {(store.hash_user("slack", u), c) for u, c in result.acknowledged}
+            rows = await store.vote_rows()
+            stored = {(v.voter, v.tools.index(v.choice)) for v in rows}
+            cards = {v.card_id for v in rows}
+            hashed = {  # as the export shows a voter: keyed per card (see Store.voter_on)
+                (store.exported_voter(card, store.voter_on("slack", u, card)), c)
+                for u, c in result.acknowledged
+                for card in cards
+            }
         finally:
             await store.close()
         result.stored_acknowledged = len(hashed & stored)

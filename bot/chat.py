@@ -91,6 +91,8 @@ class ChatBot:
         recap: str | None = None,
         also: AlsoInTransaction | None = None,
         lasts: timedelta | None = None,
+        key: str | None = None,
+        look_first: bool = False,
     ) -> CardRecord:
         """Post a card for `slugs`, remember it for votes, then seed its vote reactions.
 
@@ -107,7 +109,11 @@ class ChatBot:
         posted = await self._posted(
             list(slugs), card_votes=(0,) * len(slugs), recap=recap, poll=poll
         )
-        message_id = await self.platform.post_card(channel, posted)
+        if key is not None:
+            posted = posted.model_copy(update={"idempotency_key": key})
+        message_id = await self._already_posted(channel, key) if look_first else None
+        if message_id is None:
+            message_id = await self.platform.post_card(channel, posted)
         record = await self.store.register_card(
             platform=self.platform.name,
             channel=channel,
@@ -124,6 +130,21 @@ class ChatBot:
         except Exception:  # the card is out and counts as sent; people can still react by hand
             log.exception("could not seed vote reactions on %s/%s", channel, message_id)
         return record
+
+    async def _already_posted(self, channel: str, key: str | None) -> str | None:
+        """The card posted with `key` by an attempt that crashed before recording it, where
+        the platform can look (`find_card`); None when not found or it cannot tell."""
+        find = getattr(self.platform, "find_card", None)
+        if key is None or find is None:
+            return None
+        try:
+            found: str | None = await find(channel, key)
+        except Exception:  # cannot tell: post, as before (a double post at worst, logged)
+            log.exception("could not look for card %s in %s before posting again", key, channel)
+            return None
+        if found is not None:
+            log.info("weekly card %s was already posted in %s as %s; recorded", key, channel, found)
+        return found
 
     async def reaction(self, event: ReactionEvent) -> VoteOutcome:
         """Count a reaction as a vote if it is one, then show the card's new tally. On a card

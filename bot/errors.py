@@ -139,6 +139,19 @@ class CannotPostHere(VerdictError):
     kind = "cannot_post_here"
 
 
+def escaped(text: str) -> str:
+    """`text` with every control character written as an escape (`\\x1b`, `\\n`): for a
+    file name or a value printed to a terminal, which must show what is there without obeying
+    it."""
+    out = []
+    for ch in text:
+        if ch < " " or "\x7f" <= ch <= "\x9f":
+            out.append(repr(ch)[1:-1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in a catalogue, printed as `path: field: what is wrong`."""
@@ -148,7 +161,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.message}"
+        """Control characters (a file named with an escape sequence) are shown escaped: this
+        line goes to a terminal."""
+        return escaped(f"{self.path}: {self.field}: {self.message}")
 
 
 @dataclass

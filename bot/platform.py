@@ -36,6 +36,12 @@ class PostedCard(BaseModel):
     """The comparison's full web page, when the bot has a public URL (`VERDICT_PUBLIC_URL`)."""
     poll: CardPoll | None = None
     """How the card is voted on, and whether it closes, closed or hides its split."""
+    idempotency_key: str | None = None
+    """On a weekly verdict: the same for every attempt at one channel-week's post. A platform
+    that can stores it with the message (Slack: message metadata; Discord: the enforced nonce
+    and the "Close vote" button's custom_id), and its optional `find_card(channel, key) ->
+    message id | None` finds the card an attempt cut short by a crash already posted, so a
+    recovery records it instead of posting again."""
 
 
 class ChatPlatform(Protocol):

@@ -110,7 +110,7 @@ class PollDesk:
         names = [self.bot.comparer.catalogue.by_slug[s].name for s in card.tools]
         if not 0 <= choice < len(names):
             return "That button is not a choice on this card any more."
-        voter = self.store.hash_user(self.platform, user_id)
+        voter = self.store.voter_on(self.platform, user_id, card.id)
         # Taken before anything is awaited, so this voter's presses go in the order they came.
         async with self._one_press_at_a_time(card.id, voter):
             record = await self.polls.poll(card.id)

@@ -2,7 +2,9 @@
 
 discord.py talks to it for real (its HTTP client, rate-limit handling and payloads), because
 tests point `discord.http.Route.BASE` here. It answers with just enough JSON for discord.py to
-build its objects.
+build its objects. It keeps the messages posted in each channel (listed newest first by
+`GET /channels/{id}/messages`, as Discord does) and honours an enforced nonce: a second message
+from the bot with a nonce it remembers is not created, the first one is returned.
 """
 
 from __future__ import annotations
@@ -56,6 +58,22 @@ class FakeDiscord:
     """The bot lacks Attach Files: a message with a file is 403 Missing Permissions."""
     channel_guilds: dict[str, str] = field(default_factory=dict)
     """Channels `GET /channels/{id}` knows, with the server each is in; others are 404."""
+    posted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Messages created per channel, oldest first (never their nonce: Discord does not keep it)."""
+    nonces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Enforced nonces Discord still remembers, with the message each created. Discord forgets
+    them after a few minutes: `forget_nonces` stands for that time passing."""
+    unreadable_channels: set[str] = field(default_factory=set)
+    """Channels whose history the bot may not read (no Read Message History): 403."""
+    drop_reply_once: bool = False
+    """Create the next message, then cut the connection before answering (the bot never hears
+    that Discord accepted it)."""
+
+    def forget_nonces(self) -> None:
+        self.nonces.clear()
+
+    def messages_in(self, channel_id: str) -> list[dict[str, Any]]:
+        return self.posted.get(channel_id, [])
 
     async def start(self) -> str:
         app = web.Application()
@@ -96,7 +114,31 @@ class FakeDiscord:
             "timestamp": "2026-11-24T10:00:00+00:00",
             "edited_timestamp": None,
             "flags": body.get("flags") or 0,
+            "components": body.get("components") or [],
         }
+
+    def _create(self, request: web.Request, channel_id: str, body: dict[str, Any]) -> web.Response:
+        nonce = body.get("nonce")
+        if body.get("enforce_nonce") and nonce is not None and str(nonce) in self.nonces:
+            return _json(self.nonces[str(nonce)])  # Discord's answer: the message it already has
+        message = self._message(channel_id, body)
+        self.posted.setdefault(channel_id, []).append(message)
+        if body.get("enforce_nonce") and nonce is not None:
+            self.nonces[str(nonce)] = message
+        if self.drop_reply_once:
+            self.drop_reply_once = False
+            if request.transport is not None:
+                request.transport.close()
+        return _json(message | ({"nonce": nonce} if nonce is not None else {}))
+
+    def _history(self, channel_id: str, query: Any) -> web.Response:
+        if channel_id in self.unreadable_channels:
+            return _json({"message": "Missing Access", "code": 50001}, status=403)
+        limit = int(query.get("limit", 50))
+        newest_first = list(reversed(self.messages_in(channel_id)))
+        if "before" in query:
+            newest_first = [m for m in newest_first if int(m["id"]) < int(query["before"])]
+        return _json(newest_first[:limit])
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.path.removeprefix("/api/v10")
@@ -166,10 +208,15 @@ class FakeDiscord:
                     "permission_overwrites": [],
                 }
             )
+        if parts[0] == "channels" and parts[-1] == "messages" and request.method == "GET":
+            return self._history(parts[1], request.query)
         if parts[0] == "channels" and request.method == "POST":
-            return _json(self._message(parts[1], body))
+            return self._create(request, parts[1], body)
         if parts[0] == "channels" and request.method == "PATCH":
-            return _json(self._message(parts[1], body, message_id=parts[3]))
+            edited = self._message(parts[1], body, message_id=parts[3])
+            kept = self.posted.get(parts[1], [])
+            self.posted[parts[1]] = [edited if m["id"] == parts[3] else m for m in kept]
+            return _json(edited)
         return _json({"message": "Unknown route", "code": 0}, status=404)
 
 

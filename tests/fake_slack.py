@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,14 @@ class FakeSlack:
     channel_lookup_error: str | None = None
     """Make conversations.info fail with this error (e.g. `missing_scope`)."""
     reject_app_token: bool = False
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What users.info describes (e.g. `{"is_admin": True}`); an unknown id is a plain member."""
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Messages posted per channel, newest first, as conversations.history lists them."""
+    history_error: str | None = None
+    """Make conversations.history fail with this error (e.g. `missing_scope`)."""
+    users_error: str | None = None
+    """Make users.info fail with this error (e.g. `missing_scope`)."""
     responses: list[dict[str, Any]] = field(default_factory=list)
     """What was sent to a slash command's response_url (`response_url()` gives one)."""
     acks: list[dict[str, Any]] = field(default_factory=list)
@@ -58,6 +67,9 @@ class FakeSlack:
     upload_error: str | None = None
     """Make files.getUploadURLExternal fail with this error (e.g. `missing_scope`)."""
     _file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    answering: Callable[[Call], None] | None = None
+    """Called once a call has taken effect, just before its answer goes back (e.g. to kill
+    the calling process there: Slack has the message, the bot never hears so)."""
 
     async def start(self) -> str:
         app = web.Application()
@@ -164,6 +176,21 @@ class FakeSlack:
             if found is None:
                 return web.json_response({"ok": False, "error": "channel_not_found"})
             return web.json_response({"ok": True, "channel": found})
+        if method == "conversations.history":
+            if self.history_error is not None:
+                return web.json_response({"ok": False, "error": self.history_error})
+            found = self.history.get(str(args.get("channel")), [])
+            shown = [
+                {k: v for k, v in m.items() if k != "metadata" or args.get("include_all_metadata")}
+                for m in found[: int(args.get("limit", 100))]
+            ]
+            return web.json_response({"ok": True, "messages": shown})
+        if method == "users.info":
+            if self.users_error is not None:
+                return web.json_response({"ok": False, "error": self.users_error})
+            user = str(args.get("user"))
+            described = {"id": user, "is_admin": False, "is_owner": False}
+            return web.json_response({"ok": True, "user": described | self.users.get(user, {})})
         if method == "auth.test":
             headers = {"x-oauth-scopes": self.scopes}
             body |= {
@@ -177,6 +204,11 @@ class FakeSlack:
             return web.json_response(body, headers=headers)
         elif method == "chat.postMessage":
             body |= {"channel": args.get("channel"), "ts": f"1700000000.{next(self._ts):06d}"}
+            metadata = args.get("metadata")
+            metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
+            self.history.setdefault(str(args.get("channel")), []).insert(
+                0, {"ts": body["ts"], "user": BOT_USER, "metadata": metadata or None}
+            )
         elif method == "chat.update":
             body |= {"channel": args.get("channel"), "ts": args.get("ts")}
         elif method == "chat.postEphemeral":
@@ -193,4 +225,6 @@ class FakeSlack:
             for shared in files:
                 self.shared.append({**shared, "channel": args.get("channel_id")})
             body |= {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        if self.answering is not None:
+            self.answering(self.calls[-1])
         return web.json_response(body)

@@ -16,11 +16,12 @@ FORBIDDEN_ROOTS = ("adapters", "discord", "slack_bolt", "slack_sdk", "slack")
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "settings": set(),
+    "typed": {"errors"},
     "catalogue": {"errors"},
     "storage": {"errors"},
     "votes": {"errors", "catalogue", "storage"},
-    "compare": {"errors", "catalogue", "votes"},
-    "polls": {"errors", "storage", "votes"},
+    "compare": {"errors", "typed", "catalogue", "votes"},
+    "polls": {"errors", "typed", "storage", "votes"},
     "platform": {"errors", "catalogue", "votes", "compare", "polls"},
     "tool_requests": {"errors", "catalogue", "votes", "compare"},
     "chat": {"errors", "catalogue", "votes", "compare", "platform", "polls", "tool_requests"},
@@ -28,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "render": {"errors", "catalogue", "votes", "compare", "platform", "polls"},
     "weekly": {
         "errors",
+        "typed",
         "catalogue",
         "storage",
         "votes",
@@ -116,12 +118,14 @@ ADAPTER_ALLOWED: dict[str, set[str]] = {
     "__init__": set(),
     "exit_codes": set(),
     "logs": set(),
+    "fd_budget": set(),  # the process's descriptors, shared by every listener
+    "quiet_log": set(),  # rate-limited log lines for traffic from strangers
     "platform": {"doctor"},  # the doctor's report type, for type checking only
     "doctor": {"logs"},
-    "web": {"exit_codes", "platform", "logs"},
+    "web": {"exit_codes", "platform", "logs", "fd_budget", "quiet_log"},
     "console": {"exit_codes", "platform"},
     "discord": {"exit_codes", "platform", "doctor", "logs", "web"},
-    "slack": {"exit_codes", "platform", "doctor", "logs", "web"},
+    "slack": {"exit_codes", "platform", "doctor", "logs", "web", "fd_budget", "quiet_log"},
     "registry": {"platform", "doctor"},  # for type checking only
     "diagnose": {"doctor", "platform", "registry"},
     "request_commands": {"exit_codes"},

@@ -110,6 +110,8 @@ class ConsoleChat:
     outbox: deque[ConsoleMessage] = field(default_factory=deque)
     messages: dict[str, str] = field(default_factory=dict)
     reactions: dict[str, list[str]] = field(default_factory=dict)
+    keyed: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(channel, idempotency key) -> message id of the weekly cards posted with a key."""
 
     async def _next_number(self) -> str:
         """Card numbers are unique per database, not per session: a vote typed for card 3
@@ -121,9 +123,15 @@ class ConsoleChat:
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
         message_id = await self._next_number()
+        if posted.idempotency_key is not None:
+            self.keyed[(channel, posted.idempotency_key)] = message_id
         self.messages[message_id] = render_posted(posted, card_number=message_id)
         self.outbox.append(ConsoleMessage("card", self.messages[message_id], message_id))
         return message_id
+
+    async def find_card(self, channel: str, key: str) -> str | None:
+        """The card posted in `channel` with idempotency key `key`, if any (see PostedCard)."""
+        return self.keyed.get((channel, key))
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
         self.messages[message_id] = render_posted(posted, card_number=message_id)
@@ -382,7 +390,7 @@ class ConsoleSession:
         if added:
             return None
         held = await self.bot.polls.current_choice(
-            card.id, self.bot.store.hash_user(PLATFORM, user)
+            card.id, self.bot.store.voter_on(PLATFORM, user, card.id)
         )
         if held == choice:
             return None

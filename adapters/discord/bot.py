@@ -26,6 +26,7 @@ from adapters.discord.buttons import (
     ReviewsView,
     ToolsPageButton,
     VoteButton,
+    card_key,
     choices_view,
 )
 from adapters.discord.render import (
@@ -83,6 +84,8 @@ CARD_PERMISSIONS = {
     "read_message_history": "Read Message History",
 }
 """What posting a card and seeding its votes takes in a channel (the README's invite grants it)."""
+HISTORY_LOOKED_AT = 100
+"""How many of a channel's latest messages a recovery reads looking for its weekly card."""
 WHERE_TO_GRANT = (
     "A server admin can grant it in Server Settings → Roles → verdict, or for this channel "
     "only in Edit Channel → Permissions."
@@ -161,21 +164,40 @@ class DiscordPlatform:
             if poll.buttons:
                 for i, column in enumerate(posted.card.tools):
                     view.add_item(VoteButton(i, f"{i + 1} {column.name}"))
-            view.add_item(CloseButton())
+            view.add_item(CloseButton(posted.idempotency_key))
         return view
 
     def _channel(self, channel: str) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(int(channel))
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
+        """A weekly card goes with its idempotency key as the message's nonce, which
+        discord.py (2.5 on) sends enforced: a resend within Discord's few minutes gets the
+        first message back instead of a second card. The key also rides in the "Close vote"
+        button, for `find_card` later than that."""
+        nonce: dict[str, Any] = {}
+        if posted.idempotency_key is not None:
+            nonce["nonce"] = posted.idempotency_key
         try:
             message = await self._channel(channel).send(
-                embed=card_embed(posted), view=self.card_view(posted)
+                embed=card_embed(posted), view=self.card_view(posted), **nonce
             )
         except discord.Forbidden:  # a weekly card in a channel closed to the bot: say why
             where = f"in channel {channel}"
             raise CannotPostHere(lacking(["Send Messages", "Embed Links"], where)) from None
         return str(message.id)
+
+    async def find_card(self, channel: str, key: str) -> str | None:
+        """The id of a card this bot posted here with idempotency key `key`, among the
+        channel's latest messages, or None. Needs Read Message History (the invite grants
+        it); without it discord.py raises Forbidden, and the caller posts (as before)."""
+        me = self.client.user
+        async for message in self._channel(channel).history(limit=HISTORY_LOOKED_AT):
+            if me is not None and message.author.id != me.id:
+                continue  # a look-alike button from someone else proves nothing
+            if card_key(message) == key:
+                return str(message.id)
+        return None
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
         message = self._channel(channel).get_partial_message(int(message_id))

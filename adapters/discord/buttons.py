@@ -26,7 +26,10 @@ VOTE_PREFIX = "verdict:vote:"
 """A vote button: the prefix and the tool's 0-based place on the card. The card is the message
 the button is on (a card's id exists only once Discord has accepted its message)."""
 CLOSE_ID = "verdict:close"
-"""The "Close vote" button: the card, again, is the message it is on."""
+"""The "Close vote" button: the card, again, is the message it is on. On a weekly card it also
+carries the channel-week's idempotency key (`verdict:close:KEY`), out of sight, so a recovery
+can find a card Discord accepted but the bot never recorded (`card_key`)."""
+CLOSE_KEYED = re.compile(r"verdict:close(?::(?P<key>[\w-]{1,25}))?")
 PICK_PREFIX = "verdict:pick:"
 REQUEST_PREFIX = "verdict:request:"
 """A "Request it" button: the prefix and the name that matched nothing."""
@@ -179,14 +182,17 @@ class VoteButton(
 
 
 class CloseButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"verdict:close"
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=CLOSE_KEYED.pattern
 ):
-    """ "Close vote" on an open card: for its asker or a channel admin."""
+    """ "Close vote" on an open card: for its asker or a channel admin. `key` is a weekly
+    card's idempotency key, kept in the custom_id where nobody sees it."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Close vote", style=discord.ButtonStyle.danger, custom_id=CLOSE_ID
+                label="Close vote",
+                style=discord.ButtonStyle.danger,
+                custom_id=CLOSE_ID if key is None else f"{CLOSE_ID}:{key}",
             )
         )
 
@@ -198,10 +204,20 @@ class CloseButton(
         match: re.Match[str],
         /,
     ) -> CloseButton:
-        return cls()
+        return cls(match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _client_verdicts(interaction).close_pressed(interaction)
+
+
+def card_key(message: discord.Message) -> str | None:
+    """The idempotency key a weekly card carries in its "Close vote" button, if any."""
+    for row in message.components:
+        for item in getattr(row, "children", ()):
+            matched = CLOSE_KEYED.fullmatch(getattr(item, "custom_id", None) or "")
+            if matched is not None and matched["key"] is not None:
+                return matched["key"]
+    return None
 
 
 def pick_query(choice: Choice) -> str | None:

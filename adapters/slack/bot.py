@@ -19,21 +19,24 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import math
 import re
 import signal
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.logs import announce, startup_line
+from adapters.quiet_log import QuietLog
 from adapters.slack.http import DirectHandler, HttpLimits, SlackHttpServer
 from adapters.slack.render import (
     CLOSE_ACTION,
@@ -84,6 +87,9 @@ EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
 CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
+ADMINS = "a workspace admin or owner"
+"""Who, besides SLACK_ADMIN_USER_IDS, manages a channel on Slack (`SlackVerdicts._admin`)."""
+NOT_ALLOWED = commands.not_allowed(commands.Rights(admins=ADMINS))
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 """What Slack answers when the bot was never invited (a private channel is "not found")."""
@@ -97,6 +103,17 @@ TRIGGER_MEMORY_SECONDS = 600.0
 """A replayed /compare carries its first `trigger_id`; signed requests expire after 300 s."""
 CHART_SCOPE = "files:write"
 """Only for uploading the leaderboard chart; without it the leaderboard's text still goes."""
+ADMIN_SCOPE = "users:read"
+"""Only for `users.info`, to know workspace admins and owners; without it, only the bot admins
+(SLACK_ADMIN_USER_IDS) manage channels."""
+HISTORY_SCOPES = ("channels:history", "groups:history")
+"""Only for finding a weekly card a crashed attempt posted (`find_card`); without them a
+recovery posts again, as before."""
+CARD_KEY_EVENT = "verdict_weekly_card"
+"""The metadata event type a weekly card carries its idempotency key in."""
+ROLE_MEMORY_SECONDS = 300.0
+"""How long a user's workspace role (admin, owner) is remembered before asking Slack again."""
+ROLES_KEPT = 4096
 DRAIN_SECONDS = 25.0
 """On SIGTERM: how long accepted requests and commands may take to finish."""
 MAX_BACKGROUND = 128
@@ -193,11 +210,31 @@ class SlackPlatform:
         self.catalogue = catalogue
 
     async def post_card(self, channel: str, posted: PostedCard) -> str:
+        keyed: dict[str, Any] = {}
+        if posted.idempotency_key is not None:  # found again by `find_card` after a crash
+            keyed["metadata"] = {
+                "event_type": CARD_KEY_EVENT,
+                "event_payload": {"key": posted.idempotency_key},
+            }
         async with _in_channel():
             response = await self.client.chat_postMessage(
-                channel=channel, blocks=card_blocks(posted), text=card_text(posted)
+                channel=channel, blocks=card_blocks(posted), text=card_text(posted), **keyed
             )
         return str(response["ts"])
+
+    async def find_card(self, channel: str, key: str) -> str | None:
+        """The ts of a card posted here with idempotency key `key` among the channel's latest
+        messages (it carries the key in its metadata), or None. Needs the history scopes;
+        without them it cannot tell, and the caller posts (as before)."""
+        response = await self.client.conversations_history(
+            channel=channel, limit=100, include_all_metadata=True
+        )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == CARD_KEY_EVENT and payload.get("key") == key:
+                return str(message["ts"])
+        return None
 
     async def edit_card(self, channel: str, message_id: str, posted: PostedCard) -> None:
         await self.client.chat_update(
@@ -302,11 +339,24 @@ class CommandReplies(SlackPlatform):
 
 
 def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
-    """A `reaction_added` / `reaction_removed` event as the core's neutral event."""
-    event = body.get("event", {})
-    item = event.get("item", {})
-    if item.get("type") != "message":
+    """A `reaction_added` / `reaction_removed` event as the core's neutral event; None for one
+    that is not on a message or not well-formed (no user, item or reaction, a time that is not
+    a number): such an event is answered 200 and ignored, since a retry would be no better."""
+    event = body.get("event")
+    item = event.get("item") if isinstance(event, dict) else None
+    if not isinstance(event, dict) or not isinstance(item, dict) or item.get("type") != "message":
         return None
+    fields = (item.get("channel"), item.get("ts"), event.get("user"), event.get("reaction"))
+    if not all(isinstance(f, str) and f for f in fields):
+        return None
+    event_ts = event.get("event_ts")
+    try:
+        event_time = float(event_ts) if event_ts else None
+    except (TypeError, ValueError):
+        return None
+    if event_time is not None and not math.isfinite(event_time):
+        return None
+    event_id = body.get("event_id")
     return ReactionEvent(
         platform=PLATFORM,
         channel=str(item["channel"]),
@@ -314,9 +364,32 @@ def reaction_event(body: dict[str, Any]) -> ReactionEvent | None:
         user_id=str(event["user"]),
         emoji=str(event["reaction"]),
         added=event.get("type") == "reaction_added",
-        event_id=body.get("event_id"),
-        event_time=float(event["event_ts"]) if event.get("event_ts") else None,
+        event_id=event_id if isinstance(event_id, str) else None,
+        event_time=event_time,
     )
+
+
+def malformed(body: dict[str, Any]) -> str | None:
+    """Why a signed Slack request cannot be worked on (a command without its channel or user,
+    a button press without them), or None. Such a request is answered 400 before any
+    listener, not 500: Slack would retry a 500 and fare no better."""
+    if "command" in body:
+        missing = [k for k in ("channel_id", "user_id") if not _text(body.get(k))]
+        return f"a command without {' or '.join(missing)}" if missing else None
+    if body.get("type") == "block_actions":
+        channel, user = body.get("channel"), body.get("user")
+        if not (isinstance(channel, dict) and _text(channel.get("id"))):
+            return "a button press without its channel"
+        if not (isinstance(user, dict) and _text(user.get("id"))):
+            return "a button press without its user"
+        actions = body.get("actions")
+        if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
+            return "a button press without its action"
+    return None
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 class SlackVerdicts:
@@ -342,6 +415,10 @@ class SlackVerdicts:
         self.platform = SlackPlatform(client, catalogue)
         self.store = store
         self.admin_user_ids = admin_user_ids
+        self.client = client
+        self._roles: dict[str, tuple[float, bool]] = {}
+        """User id -> (when asked, workspace admin or owner); bounded by ROLES_KEPT."""
+        self._role_lookup_failed = False
         self.bot = ChatBot(
             catalogue,
             store,
@@ -373,7 +450,7 @@ class SlackVerdicts:
             platform=PLATFORM,
             channel=channel,
             user_id=user,
-            rights=commands.Rights(admin=admin),
+            rights=commands.Rights(admin=admin, admins=ADMINS),
             can=CAN,
             hint=HINT,
         )
@@ -450,7 +527,7 @@ class SlackVerdicts:
         )
 
     async def _close(self, channel: str, user: str, message_ts: str) -> str:
-        """Close for the card's asker, the subscriber of the card's channel or a bot admin."""
+        """Close for the card's asker, a workspace admin or owner, or a bot admin."""
         card = await self.store.find_card(PLATFORM, channel, message_ts)
         if card is None:
             return CLOSE_WHICH
@@ -458,11 +535,35 @@ class SlackVerdicts:
         return await commands.close_card(self.desk, request, card)
 
     async def _admin(self, channel: str, user: str) -> bool:
-        """A bot admin (SLACK_ADMIN_USER_IDS) or whoever subscribed the channel."""
+        """A bot admin (SLACK_ADMIN_USER_IDS) or a workspace admin or owner, as Slack says
+        (`users.info`). Subscribing a channel grants nothing: rights come only from the
+        platform's roles or the configuration. Slack has no channel-manager role an app can
+        read, so a channel's own managers count only through these."""
         if user in self.admin_user_ids:
             return True
-        current = await self.weekly.store.subscription(PLATFORM, channel)
-        return current is not None and current.subscribed_by == self.store.hash_user(PLATFORM, user)
+        now = time.monotonic()
+        known = self._roles.get(user)
+        if known is not None and now - known[0] < ROLE_MEMORY_SECONDS:
+            return known[1]
+        try:
+            answer = await self.client.users_info(user=user)
+            member = answer.get("user") or {}
+            admin = any(member.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner"))
+        except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as error:
+            if not self._role_lookup_failed:  # once: a missing scope fails every time
+                self._role_lookup_failed = True
+                reason = error.response.get("error") if isinstance(error, SlackApiError) else error
+                log.warning(
+                    "cannot read workspace roles (users.info: %s); only SLACK_ADMIN_USER_IDS "
+                    "manage channels. Add the %s scope to let workspace admins do it",
+                    reason,
+                    ADMIN_SCOPE,
+                )
+            return False  # not remembered: the next command asks again
+        if len(self._roles) >= ROLES_KEPT:
+            self._roles.pop(next(iter(self._roles)))
+        self._roles[user] = (now, admin)
+        return admin
 
     async def verdicts(
         self, channel: str, user: str, text: str, response_url: str | None = None
@@ -479,7 +580,8 @@ class SlackVerdicts:
         if action == "close":
             where, message_ts = _card_link(" ".join(args))
             return await self._close(where or channel, user, message_ts)
-        request = self._request(channel, user, admin=user in self.admin_user_ids)
+        admin = commands.needs_rights(action, args) and await self._admin(channel, user)
+        request = self._request(channel, user, admin=admin)
         return await commands.channel_command(self.weekly, self.desk, request, action, args)
 
 
@@ -552,6 +654,16 @@ def build_app(
     commands ack and hand their work to `background`, and votes commit before their ack."""
     app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=True)
     work = background or Background()
+    quiet = QuietLog(log)
+
+    @app.middleware
+    async def well_formed(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> Any:
+        problem = malformed(body)
+        if problem is not None:
+            quiet.warning("rejected a signed but malformed Slack request: %s", problem)
+            return BoltResponse(status=400, body=f"malformed request: {problem}")
+        return await next()
+
     triggers = RecentKeys(TRIGGER_MEMORY_SECONDS)
 
     async def start(ack: Any, job: Coroutine[Any, Any, None], busy: str | None = BUSY) -> None:

@@ -8,11 +8,14 @@ answers 200 while the store answers. `drain()` stops accepting and lets accepted
 
 Under a rush the server takes only the work it can finish within Slack's 3 seconds: at most
 `max_in_flight` requests are worked on at once, and none is taken while the oldest of them has
-waited `max_queue_seconds`; the rest are answered 503 with `Retry-After` at once, before any
-signature or JSON work, and Slack delivers them again later (`X-Slack-Retry-Num`). Slack gives
-up after its third retry, so a quarter of the places are kept for retries: a first delivery
-still has chances left. Set with VERDICT_SLACK_MAX_IN_FLIGHT (default 256) and
-VERDICT_SLACK_MAX_QUEUE_SECONDS (default 1.0).
+waited `max_queue_seconds`; past that, an event delivery is answered 503 with `Retry-After` at
+once, before any signature or JSON work, and Slack delivers it again later
+(`X-Slack-Retry-Num`). Slack gives up after its third retry, so a quarter of the places are kept
+for retries: a first delivery still has chances left. Slack never retries a command or a button
+press, so those are acked at once and queued instead (`max_late`), answered privately when run.
+At the connection cap, the connection idle longest (no whole request yet) is shed for the new
+one. Log lines caused by strangers are rate-limited (adapters/quiet_log.py). Set with
+VERDICT_SLACK_MAX_IN_FLIGHT (default 256) and VERDICT_SLACK_MAX_QUEUE_SECONDS (default 1.0).
 Events named in `direct` (reaction votes) skip Bolt: the signature is checked here, the JSON
 parsed once and the handler called; everything else (URL verification, commands, buttons, other
 events) goes through Bolt.
@@ -21,6 +24,7 @@ events) goes through Bolt.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -34,6 +38,9 @@ import h11
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
+
+from adapters.fd_budget import BUDGET
+from adapters.quiet_log import QuietLog, quiet_asyncio
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +57,12 @@ class HttpLimits:
     """From connecting (or the previous answer, on a kept-alive connection) to the headers."""
     body_seconds: float = 10.0
     """From the headers to the end of the body."""
-    max_connections: int = 512
-    """Open connections; more are answered 503 and closed at once."""
+    max_connections: int = 4096
+    """Open connections, at most, and never more than the process's descriptors allow beside
+    its other listeners (adapters/fd_budget.py: about 860 with the usual 1,024); at the cap the
+    connection idle longest is shed for a new one."""
+    backlog: int = 64
+    """Connections the kernel holds before they are accepted, and taken at once at most."""
     max_in_flight: int = 256
     """Slack requests worked on at once (one per connection at a time); more wait for Slack's
     retry (503). Enough for ~0.1 s of votes at 2,000/s: a deeper queue only adds latency."""
@@ -61,6 +72,14 @@ class HttpLimits:
     retry_share: float = 0.25
     """Of `max_in_flight`, the places only Slack's retries may take."""
     retry_after_seconds: int = 1
+    max_late: int = 256
+    """Commands and button presses acked while saturated and worked on once there is room:
+    Slack never retries those (only Events API deliveries), so they are queued, not 503'd.
+    Past this many waiting, a command's asker reads `busy_text` at once."""
+    late_seconds: float = 120.0
+    """A queued command not started within this long is dropped (logged): its signature
+    would soon be stale, and its asker has long moved on."""
+    busy_text: str = "Verdict is busy right now: try again in a moment."
     max_body_bytes: int = 1_000_000
     max_header_bytes: int = 16_384
     write_seconds: float = 10.0
@@ -93,8 +112,14 @@ class Load:
     busy: int = 0
     """Answered 503 because the server was saturated (Slack retries those)."""
     connections_refused: int = 0
-    """Connections answered 503 and closed at once: past `max_connections`, or stopping."""
+    """Connections answered 503 and closed at once: past `max_connections` with none idle to
+    shed, or stopping."""
+    connections_shed: int = 0
+    """Idle connections (no whole request yet) closed to make room for a new one at the cap."""
     peak_in_flight: int = 0
+    late: int = 0
+    """Commands and presses acked at once while saturated, worked on later."""
+    late_dropped: int = 0
 
 
 class SlackHttpServer:
@@ -122,6 +147,8 @@ class SlackHttpServer:
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._idle: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        """Connections without a whole request to work on, longest idle first: sheddable."""
+        self._shed: set[asyncio.Task[None]] = set()
         self._in_flight: dict[int, float] = {}
         """Admission number -> when it was admitted; dicts keep order, so the first is oldest."""
         self._admissions = itertools.count()
@@ -134,6 +161,11 @@ class SlackHttpServer:
             headers=(("retry-after", str(self.limits.retry_after_seconds)),),
         )
         self._closing = False
+        self._quiet = QuietLog(log)
+        """Lines caused by unauthenticated or malformed traffic: rate-limited."""
+        self._late: collections.deque[tuple[float, str, str, dict[str, str]]] = collections.deque()
+        self._late_ready = asyncio.Event()
+        self._late_worker: asyncio.Task[None] | None = None
 
     @property
     def open_connections(self) -> int:
@@ -146,12 +178,18 @@ class SlackHttpServer:
 
     async def start(self, host: str, port: int) -> int:
         """Listen on host:port (port 0 picks a free one); returns the port."""
-        self._server = await asyncio.start_server(self._accept, host, port, limit=65_536)
+        quiet_asyncio()
+        BUDGET.join(self, lambda: len(self._connections), self.limits.backlog)
+        self._server = await asyncio.start_server(
+            self._accept, host, port, limit=65_536, backlog=self.limits.backlog
+        )
+        self._late_worker = asyncio.create_task(self._work_late())
         return int(self._server.sockets[0].getsockname()[1])
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Stop accepting, close idle connections, and wait (bounded) for requests in flight."""
         self._closing = True
+        BUDGET.leave(self)
         if self._server is not None:
             self._server.close()
         for writer in list(self._idle.values()):
@@ -160,6 +198,10 @@ class SlackHttpServer:
             await asyncio.wait(list(self._connections), timeout=timeout)
         for task in list(self._connections):
             task.cancel()
+        if self._late_worker is not None:
+            self._late_ready.set()
+            await asyncio.wait([self._late_worker], timeout=timeout)
+            self._late_worker.cancel()
         log.info(
             "slack http: %d requests answered, %d turned away as busy (503), at most %d in "
             "flight; %d connections refused",
@@ -174,7 +216,9 @@ class SlackHttpServer:
         if task is None:  # asyncio always runs the callback in a task
             writer.close()
             return
-        if self._closing or len(self._connections) >= self.limits.max_connections:
+        if not self._closing and self._at_cap():
+            self._shed_oldest_idle()
+        if self._closing or self._at_cap():
             self.load.connections_refused += 1
             writer.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n")
             writer.write(b"Connection: close\r\nRetry-After: 1\r\n\r\n")
@@ -190,7 +234,26 @@ class SlackHttpServer:
         finally:
             self._connections.discard(task)
             self._idle.pop(task, None)
+            self._shed.discard(task)
             writer.close()
+
+    def _at_cap(self) -> bool:
+        """At this listener's own cap, or the process's descriptors are all spoken for."""
+        return len(self._connections) >= self.limits.max_connections or BUDGET.room() < 0
+
+    def _shed_oldest_idle(self) -> None:
+        """At the cap, make room by closing the connection that has waited longest without a
+        whole request (headers and body) to work on: a slow or half-open client, or one kept
+        alive with nothing to say. A connection whose request is being worked on is never
+        shed. So a crowd of slow clients cannot keep Slack out: each new connection pushes the
+        oldest idle one out, and Slack's requests, which arrive whole, are never idle long."""
+        for task, writer in self._idle.items():
+            self._idle.pop(task)
+            self._connections.discard(task)
+            self._shed.add(task)
+            self.load.connections_shed += 1
+            writer.transport.abort()  # its reader sees the end; `_serve` returns quietly
+            return
 
     async def _serve(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, task: asyncio.Task[None]
@@ -204,16 +267,17 @@ class SlackHttpServer:
             try:
                 deadline = loop.time() + self.limits.header_seconds
                 request = await self._next(connection, reader, deadline)
-                self._idle.pop(task, None)
                 if not isinstance(request, h11.Request):
                     return  # the client closed the connection
-                answer = await self._answer(connection, reader, request, loop.time())
+                answer = await self._answer(connection, reader, request, loop.time(), task)
             except TimeoutError:
                 log.debug("closed a connection that did not send its request in time")
                 return
             except h11.RemoteProtocolError as error:
                 self._idle.pop(task, None)
-                log.warning("rejected a malformed HTTP request: %s", error)
+                if task in self._shed:
+                    return  # we closed it to make room: nobody to answer
+                self._quiet.warning("rejected a malformed HTTP request: %s", error)
                 answer = Answer(400, b"malformed request")
             except Exception:  # our own failure: 500 (Slack retries), logged with its cause
                 log.exception("slack request failed")
@@ -244,7 +308,10 @@ class SlackHttpServer:
         reader: asyncio.StreamReader,
         request: h11.Request,
         started: float,
+        task: asyncio.Task[None],
     ) -> Answer:
+        """The answer to `request`; the connection stays sheddable (`_idle`) until its request
+        is whole, then it is work and is never shed."""
         target = request.target.decode("latin-1")
         path, _, query = target.partition("?")
         method = request.method.decode("latin-1")
@@ -253,6 +320,7 @@ class SlackHttpServer:
         }
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             await self._skip_body(connection, reader, started)
+            self._idle.pop(task, None)
             health = await self._health()
             return Answer(health.status) if method == "HEAD" else health
         if path != self.path:
@@ -263,29 +331,77 @@ class SlackHttpServer:
             return Answer(405, b"method not allowed", headers=(("allow", "POST"),))
         declared = headers.get("content-length", "0")
         if declared.isdigit() and int(declared) > self.limits.max_body_bytes:
-            log.warning("rejected a request body of %s bytes", declared)
+            self._quiet.warning("rejected a request body of %s bytes", declared)
             return Answer(413, b"request body too large", headers=(("connection", "close"),))
         try:
             body = await self._body(connection, reader, started + self.limits.body_seconds)
         except BadRequest as error:
-            log.warning("rejected a Slack request: %s", error.reason)
+            self._quiet.warning("rejected a Slack request: %s", error.reason)
             return Answer(error.status, error.reason.encode())
+        self._idle.pop(task, None)  # a whole request: work from now on, never shed
         # Admitted only once the body is here: a client trickling its body holds a connection
         # (capped, timed out), never a place in the work queue.
         admitted = self._admit(
             asyncio.get_running_loop().time(), retry="x-slack-retry-num" in headers
         )
         if admitted is None:
+            if not _is_event_delivery(headers):
+                return self._ack_late(body, query, headers)
             self.load.busy += 1
             return self._busy
         try:
             return await self._slack(body, query, headers)
         except BadRequest as error:
-            log.warning("rejected a Slack request: %s", error.reason)
+            self._quiet.warning("rejected a Slack request: %s", error.reason)
             return Answer(error.status, error.reason.encode())
         finally:
             del self._in_flight[admitted]
             self.load.answered += 1
+
+    def _ack_late(self, body: bytes, query: str, headers: dict[str, str]) -> Answer:
+        """A command or button press while saturated: Slack never retries these, so a 503
+        would lose them. Once its signature holds, it is acked now and queued (bounded); its
+        listener answers privately when it runs, as it always does after the ack."""
+        try:
+            text = self._verified(body, headers)
+        except BadRequest as error:
+            self._quiet.warning("rejected a Slack request: %s", error.reason)
+            return Answer(error.status, error.reason.encode())
+        if len(self._late) >= self.limits.max_late or self._closing:
+            self.load.busy += 1
+            return Answer(200, self.limits.busy_text.encode())
+        self._late.append((asyncio.get_running_loop().time(), text, query, headers))
+        self._late_ready.set()
+        self.load.late += 1
+        return Answer(200)
+
+    async def _work_late(self) -> None:
+        """Runs queued commands and presses in order, each once a place in flight is free."""
+        loop = asyncio.get_running_loop()
+        while True:
+            while not self._late:
+                if self._closing:
+                    return
+                self._late_ready.clear()
+                await self._late_ready.wait()
+            queued_at, text, query, headers = self._late.popleft()
+            if loop.time() - queued_at > self.limits.late_seconds:
+                self.load.late_dropped += 1
+                self._quiet.warning("dropped a queued Slack command that waited too long to start")
+                continue
+            admitted = self._admit(loop.time(), retry=True)
+            while admitted is None:
+                await asyncio.sleep(0.05)
+                admitted = self._admit(loop.time(), retry=True)
+            try:
+                await self.app.async_dispatch(
+                    AsyncBoltRequest(body=text, query=query, headers=headers)
+                )
+            except Exception:  # a listener's own failure: logged, the queue goes on
+                log.exception("a queued Slack command failed")
+            finally:
+                del self._in_flight[admitted]
+                self.load.answered += 1
 
     def _admit(self, now: float, *, retry: bool) -> int | None:
         """An admission number, or None when saturated: too many in flight, or the oldest has
@@ -328,11 +444,12 @@ class SlackHttpServer:
         try:
             healthy = await asyncio.wait_for(self._healthy(), self.limits.health_seconds)
         except Exception as error:  # any failure to answer is "not healthy", said once
-            log.warning("health check: the store does not answer: %r", error)
+            self._quiet.warning("health check: the store does not answer: %r", error)
             healthy = False
         return Answer(200, b"ok") if healthy else Answer(503, b"store unavailable")
 
-    async def _slack(self, body: bytes, query: str, headers: dict[str, str]) -> Answer:
+    def _verified(self, body: bytes, headers: dict[str, str]) -> str:
+        """The body as text, once it is UTF-8 and signed by Slack within the last 5 minutes."""
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -343,6 +460,10 @@ class SlackHttpServer:
         signature = headers.get("x-slack-signature", "")
         if not self._verifier.is_valid(body=text, timestamp=timestamp, signature=signature):
             raise BadRequest(401, "bad or stale signature")
+        return text
+
+    async def _slack(self, body: bytes, query: str, headers: dict[str, str]) -> Answer:
+        text = self._verified(body, headers)
         payload = _check_payload(text, headers.get("content-type", ""))
         direct = self._direct_handler(payload)
         if direct is not None and payload is not None:
@@ -393,6 +514,12 @@ class SlackHttpServer:
         if writer.transport.get_write_buffer_size():  # only a client that does not read
             async with asyncio.timeout(self.limits.write_seconds):
                 await writer.drain()
+
+
+def _is_event_delivery(headers: Mapping[str, str]) -> bool:
+    """Events API deliveries are JSON and retried by Slack; commands and button presses are
+    forms and never retried."""
+    return headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
 
 
 def _check_payload(text: str, content_type: str) -> dict[str, Any] | None:

@@ -28,6 +28,7 @@ from aiohttp import web
 from adapters.web import pages
 from adapters.web.cache import Page, PageCache
 from adapters.web.feed import weekly_feed
+from adapters.web.listener import PageListener, WebLimits
 from bot.catalogue import Catalogue, Tool
 from bot.compare import (
     Comparer,
@@ -117,8 +118,10 @@ class WebSite:
         return self.comparer.catalogue
 
     def base_url(self, request: web.Request) -> str:
-        """Absolute links (canonical, Open Graph) use the public URL when one is set."""
-        return self.public_url or f"{request.scheme}://{request.host}"
+        """Absolute links (canonical, Open Graph, the feed's) use the public URL when one is
+        set; without it they are relative to the page. Never the request's Host header: a
+        stranger's Host would otherwise be written into a page a proxy caches for others."""
+        return self.public_url or ""
 
     def render(self, template: str, context: dict[str, Any], base_url: str) -> bytes:
         html = self.templates.get_template(template).render(base_url=base_url, **context)
@@ -337,12 +340,14 @@ def build_web_app(site: WebSite) -> web.Application:
     return app
 
 
-async def start_web(site: WebSite, host: str, port: int) -> web.AppRunner:
-    """Serve the pages on host:port; returns the runner (call `cleanup()` to stop)."""
-    runner = web.AppRunner(build_web_app(site), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    return runner
+async def start_web(
+    site: WebSite, host: str, port: int, limits: WebLimits | None = None
+) -> PageListener:
+    """Serve the pages on host:port within `limits` (see adapters/web/listener.py); returns
+    the listener (call `cleanup()` to stop)."""
+    listener = PageListener(build_web_app(site), limits)
+    await listener.start(host, port)
+    return listener
 
 
 async def serve_forever(

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from feedgen.feed import FeedGenerator
 
+from bot.typed import printable
 from bot.weekly import PublicPost
 
 FEED_EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -41,10 +42,10 @@ def weekly_feed(
     for post in reversed(posts):
         entry = feed.add_entry()
         entry.id(entry_id(post))
-        entry.title(f"{post.channel_name}, {post.week}: {titles[post.tools]}")
+        entry.title(printable(f"{post.channel_name}, {post.week}: {titles[post.tools]}"))
         if post.tools in links:
             entry.link(href=f"{base_url}{links[post.tools]}", rel="alternate", type="text/html")
-        entry.summary(summaries[post.tools])
+        entry.summary(printable(summaries[post.tools]))
         entry.published(post.sent_at)
         entry.updated(post.sent_at)
     return feed.atom_str(pretty=True)

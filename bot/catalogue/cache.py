@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import os
 import pickle
-import stat
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from pydantic import BaseModel
 from bot.catalogue.lifecycle import LIFECYCLE_FILE
 from bot.catalogue.loader import PANEL_FILE, PRODUCTS_DIR, TOOLS_DIR, WEEKLY_FILE, no_cyclic_gc
 from bot.catalogue.models import Catalogue
+from bot.catalogue.trusted_files import open_trusted
 from bot.errors import Problem
 
 CACHE_SCHEMA = 1
@@ -48,6 +48,8 @@ STALE_DAYS = 30
 written (test runs and old checkouts otherwise pile up)."""
 
 MAGIC = b"verdict-catalogue\n"
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+"""Far above a 10,000-tool catalogue's pickle; a bigger file is not ours to read."""
 
 Build = Callable[[], tuple[Catalogue | None, list[Problem]]]
 
@@ -152,14 +154,12 @@ def _digest(text: str) -> str:
 
 
 def _read(path: Path, key: bytes) -> Catalogue | None:
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    handle = open_trusted(path, MAX_CACHE_BYTES)  # a regular file of ours, bounded
+    if handle is None:
         return None
     try:
-        with os.fdopen(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not _trusted(info) or handle.read(len(MAGIC) + len(key)) != MAGIC + key:
+        with handle:
+            if handle.read(len(MAGIC) + len(key)) != MAGIC + key:
                 return None
             with no_cyclic_gc():
                 found = pickle.load(handle)
@@ -168,12 +168,6 @@ def _read(path: Path, key: bytes) -> Catalogue | None:
     except Exception:
         return None
     return found if isinstance(found, Catalogue) else None
-
-
-def _trusted(info: os.stat_result) -> bool:
-    if not stat.S_ISREG(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
 def _write(path: Path, key: bytes, catalogue: Catalogue) -> None:

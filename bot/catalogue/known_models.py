@@ -32,8 +32,11 @@ from bot.catalogue.layers import merge_layers
 from bot.catalogue.lifecycle import read_shutdowns
 from bot.catalogue.loader import check_catalogue
 from bot.catalogue.models import Catalogue, Tool
+from bot.catalogue.trusted_files import read_trusted
 from bot.errors import Problem
 
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+"""Far above the dataset's few megabytes; a bigger file is not ours to read."""
 CACHE_SCHEMA = 14
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
@@ -142,9 +145,10 @@ def _derive(providers: Sequence[Any], info: DatasetInfo, cache_dir: Path | None)
 
 
 def _read_cache(path: Path) -> list[Tool] | None:
-    try:
-        raw = path.read_bytes()
-    except OSError:
+    """The cached tools, only from a regular file of ours of bounded size: its names end up in
+    the pickled catalogue, which is trusted like code (see `trusted_files`)."""
+    raw = read_trusted(path, MAX_CACHE_BYTES)
+    if raw is None:
         return None
     try:
         return _tools_adapter().validate_json(raw)

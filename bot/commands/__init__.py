@@ -12,7 +12,13 @@ from bot.commands.asking import (
     ask_tool,
     ask_tools,
 )
-from bot.commands.channel import NOT_ALLOWED, VERDICTS_USAGE, channel_command
+from bot.commands.channel import (
+    NOT_ALLOWED,
+    VERDICTS_USAGE,
+    channel_command,
+    needs_rights,
+    not_allowed,
+)
 from bot.commands.models import (
     Answer,
     Capabilities,
@@ -51,6 +57,8 @@ __all__ = [
     "ask_tools",
     "channel_command",
     "close_card",
+    "needs_rights",
+    "not_allowed",
     "press_vote",
     "show",
 ]

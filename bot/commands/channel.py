@@ -1,13 +1,14 @@
 """/verdicts: a channel's weekly verdicts (subscribe, unsubscribe, now, preview, public,
-private) and its card settings. Who may change them: a channel admin, the person who
-subscribed the channel, or anyone subscribing a channel nobody has; anyone may preview."""
+private) and its card settings. Who may change them: whoever the request's rights make a
+channel admin (the platform reckons them from its own roles and the configured bot admins;
+having subscribed the channel grants nothing); anyone may preview, and see the settings."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bot.commands.asking import Accepted
-from bot.commands.models import Request
+from bot.commands.models import Request, Rights
 from bot.poll_flows import PollDesk
 from bot.polls import SETTINGS_USAGE
 from bot.weekly import WeeklyCommands, subscribe_words
@@ -16,7 +17,8 @@ VERDICTS_USAGE = (
     "Usage: /verdicts subscribe DAY HOUR [TZ] | unsubscribe | now | preview | public NAME | private"
     " | settings [results:live|closed] [votes:reactions|buttons] | close CARD"
 )
-NOT_ALLOWED = "Only the person who subscribed this channel, or a bot admin, can do that."
+NOT_ALLOWED = "Only {admins}, or a bot admin, can do that."
+"""The refusal, naming who holds the rights on the platform (`Rights.admins`)."""
 NO_BUTTONS = "Cards here are voted with reactions: this platform has no buttons."
 ACTIONS = frozenset({"subscribe", "unsubscribe", "now", "preview", "public", "private"})
 
@@ -36,16 +38,15 @@ async def channel_command(
     where = channel or request.channel
     here = where == request.channel
     args = [a for a in args if a]
+    if needs_rights(action, args) and not request.rights.admin:
+        refused = not_allowed(request.rights)
+        return f"{refused} {SETTINGS_USAGE}" if action == "settings" else refused
     if action == "settings":
-        if args and not await _may_change(weekly, desk, request, where, action):
-            return f"{NOT_ALLOWED} {SETTINGS_USAGE}"
         if "votes:buttons" in args and not request.can.buttons:
             return NO_BUTTONS
         return await desk.settings(where, args)
     if action not in ACTIONS:
         return VERDICTS_USAGE
-    if action != "preview" and not await _may_change(weekly, desk, request, where, action):
-        return NOT_ALLOWED
     if action == "subscribe":
         sub = await weekly.subscribe(where, request.user_id, *subscribe_words(args))
         if here:
@@ -67,12 +68,15 @@ async def channel_command(
     return await weekly.preview(where)
 
 
-async def _may_change(
-    weekly: WeeklyCommands, desk: PollDesk, request: Request, channel: str, action: str
-) -> bool:
-    if request.rights.admin:
-        return True
-    current = await weekly.store.subscription(request.platform, channel)
-    if current is None:
-        return action == "subscribe"
-    return current.subscribed_by == desk.store.hash_user(request.platform, request.user_id)
+def needs_rights(action: str, args: Sequence[str]) -> bool:
+    """Whether this /verdicts action needs a channel admin: all but a preview, a look at the
+    settings and words that are not an action (answered with the usage). A platform whose
+    roles cost a call to learn asks only then."""
+    if action == "settings":
+        return any(args)
+    return action in ACTIONS and action != "preview"
+
+
+def not_allowed(rights: Rights) -> str:
+    """The refusal for someone without the rights, naming who has them on their platform."""
+    return NOT_ALLOWED.format(admins=rights.admins)

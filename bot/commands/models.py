@@ -29,13 +29,17 @@ class Capabilities(BaseModel):
 
 
 class Rights(BaseModel):
-    """What the asker may do, in core terms; the platform reckons them (Discord's Manage
-    Server, a Slack admin list, the terminal's own user)."""
+    """What the asker may do, in core terms. The platform reckons them from its own roles
+    (Discord's Manage Server or Manage Messages, a Slack workspace admin or owner) and the
+    configured bot admins, never from anything done through the bot: subscribing a channel
+    grants nothing."""
 
     model_config = ConfigDict(frozen=True)
 
     admin: bool = False
     """May manage the channel: close anyone's card, change its settings and weekly verdicts."""
+    admins: str = "a channel admin"
+    """Who holds `admin` on this platform besides the bot admins, in words, for a refusal."""
 
 
 CHAT_HINT = "`/tools` lists every tool."

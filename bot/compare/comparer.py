@@ -11,6 +11,7 @@ from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query
 from bot.errors import BadQuery, Unresolved, VerdictError
+from bot.typed import at_the_door
 from bot.votes import CommunityTally
 
 
@@ -98,4 +99,4 @@ class Comparer:
         return build_card(tools, tallies, panel=self.catalogue.panel, known=self.catalogue.by_slug)
 
     def tool(self, name: str) -> Tool:
-        return self.kinds.resolve(name)
+        return self.kinds.resolve(at_the_door(name))

@@ -403,6 +403,12 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
     """,
+    # 9: voters are keyed per card from the next card on (`Store.voter_on`), so one person's
+    # ids on two cards cannot be joined; cards voted on before keep their voters' hashes.
+    """
+    INSERT INTO meta (key, value)
+    SELECT 'voters_per_card_from', CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM cards;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -713,6 +719,11 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (community, name_key, requester)
     );
     CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
+    """,
+    # 9: as SQLite's 9.
+    """
+    INSERT INTO meta (key, value)
+    SELECT 'voters_per_card_from', CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM cards;
     """,
 )
 

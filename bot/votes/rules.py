@@ -77,7 +77,7 @@ async def handle_reaction(
     choice = choice_for(event.emoji, len(card.tools))
     if choice is None:
         return VoteOutcome.IGNORED
-    voter = store.hash_user(event.platform, event.user_id)
+    voter = store.voter_on(event.platform, event.user_id, card.id)
     event_time = event.event_time if event.event_time is not None else arrival_time()
     applied = await store.record_vote(
         VoteWrite(

@@ -130,6 +130,8 @@ class Store:
         self._pairs_kept = pairs_kept
         self.choices_kept = choices_kept
         self._salt = salt
+        self._per_card_from: int | float = float("inf")
+        """Cards from this id on store their voters keyed per card (see `voter_on`)."""
         self._clock = clock
         self._batches: deque[_Batch] = deque()
         self._wake = asyncio.Event()
@@ -178,7 +180,13 @@ class Store:
             if isinstance(error, sqlite3.DatabaseError | OSError):
                 raise StoreError(f"cannot use {location}: {error}") from None
             raise
-        return cls(db, salt, clock, polls=polls, pairs_kept=pairs_kept, choices_kept=choices_kept)
+        store = cls(db, salt, clock, polls=polls, pairs_kept=pairs_kept, choices_kept=choices_kept)
+        try:
+            store._per_card_from = await _per_card_voters_from(db)
+        except BaseException:
+            await db.close()
+            raise
+        return store
 
     async def close(self) -> None:
         """Waits for every vote already handed to the writer to be committed, then closes."""
@@ -195,6 +203,22 @@ class Store:
         """Voters and askers are stored only as salted hashes; the salt never leaves the file."""
         digest = hashlib.blake2b(f"{platform}\0{user_id}".encode(), key=self._salt, digest_size=16)
         return digest.hexdigest()
+
+    def voter_on(self, platform: str, user_id: str, card_id: int) -> str:
+        """How a voter is stored on one card: keyed with the card's id, so one person's ids on
+        two cards differ and cannot be joined (a public reaction on one card names nobody's
+        button votes on another). Cards from before this rule keep the hash they were voted
+        with (`hash_user`), so nobody can vote twice on them."""
+        if card_id < self._per_card_from:
+            return self.hash_user(platform, user_id)
+        key = f"{platform}\0{user_id}\0card\0{card_id}".encode()
+        return hashlib.blake2b(key, key=self._salt, digest_size=16).hexdigest()
+
+    def exported_voter(self, card_id: int, voter: str) -> str:
+        """A stored voter as exports show it: keyed again with the card, so that even the
+        votes of cards from before `voter_on` cannot be joined across cards."""
+        key = f"export\0{card_id}\0{voter}".encode()
+        return hashlib.blake2b(key, key=self._salt, digest_size=16).hexdigest()
 
     async def register_card(
         self,
@@ -512,7 +536,7 @@ class Store:
                     card_id=card_id,
                     platform=platform,
                     card_created_at=created_at,
-                    voter=voter,
+                    voter=self.exported_voter(card_id, voter),
                     tools=tuple(tools),
                     choice=tools[choice],
                     event_time=event_time,
@@ -716,6 +740,13 @@ def _write_pepper(path: Path, key: str) -> str:
     finally:
         os.close(directory)
     return key
+
+
+async def _per_card_voters_from(db: Database) -> int | float:
+    """The first card whose voters are keyed per card: the next card when migration 8 ran.
+    A database read as it is from before that migration keys none."""
+    rows = await db.fetch("SELECT value FROM meta WHERE key = 'voters_per_card_from'")
+    return int(rows[0][0]) if rows else float("inf")
 
 
 async def _table_key(db: Database) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 from bot.chat import ChatBot
 from bot.errors import BadQuery
+from bot.typed import at_the_door
 from bot.weekly.pick import Subscription, parse_hour, parse_weekday, zone
 from bot.weekly.scheduler import WeeklyPreview, WeeklyScheduler
 from bot.weekly.store import WeeklyStore
@@ -79,7 +80,7 @@ class WeeklyCommands:
 
     async def publish(self, channel: str, name: str) -> str:
         """Show this channel's weekly archive on the web page /weekly under `name`."""
-        name = " ".join(name.split())
+        name = " ".join(at_the_door(name).split())
         if not 1 <= len(name) <= PUBLIC_NAME_MAX:
             raise BadQuery(
                 f"Name the archive in 1 to {PUBLIC_NAME_MAX} characters, e.g. "

@@ -214,6 +214,10 @@ class WeeklyScheduler:
                 asked_by=f"weekly:{subscription.id}",
                 recap=await self._recap(subscription) or FIRST_WEEK,
                 also=self.weekly.marks_sent(subscription.id, window.week),
+                key=post_key(subscription, window.week),
+                # A claim or retry already stood: an attempt may have posted and died before
+                # recording it. Look for its card before posting again.
+                look_first=existing is not None,
             )
         except Exception as error:  # a platform failure: retry later, other channels go on
             attempts = await self.weekly.mark_retry(
@@ -268,6 +272,12 @@ class WeeklyScheduler:
         if len(names) != len(votes):
             return None  # a tool left the catalogue since: no recap rather than a wrong one
         return recap(names, votes)
+
+
+def post_key(subscription: Subscription, week: str) -> str:
+    """One channel-week's idempotency key: the same for every attempt (at most 25 characters,
+    Discord's limit for a nonce)."""
+    return f"vw{subscription.id}-{week}"
 
 
 def _backoff(post: WeeklyPost | None) -> float:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.storage import Transaction
+from bot.typed import printable
 from bot.votes import AlsoInTransaction, CardRecord, Store
 from bot.weekly.pick import Subscription
 
@@ -241,8 +242,8 @@ class WeeklyStore:
         return [
             PublicPost(
                 subscription_id=int(sub),
-                channel_name=name,
-                week=week,
+                channel_name=printable(name),  # a name stored before control characters
+                week=week,  # were refused at the door must not break the feed (XML) or a page
                 tools=tuple(json.loads(tools)),
                 sent_at=dt.datetime.fromtimestamp(float(sent), dt.UTC),
             )

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from adapters.slack.bot import CHART_SCOPE
+from adapters.slack.bot import ADMIN_SCOPE, CHART_SCOPE, HISTORY_SCOPES
 from adapters.slack.checks import SLACK_SCOPES
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "adapters" / "slack"
@@ -37,8 +37,12 @@ def test_http_and_socket_mode_manifests_describe_the_same_app() -> None:
     socket = manifest("manifest.socket.json")
     assert without_urls(http) == without_urls(socket)
     # files:write only uploads the leaderboard chart: without it the text still goes, so the
-    # doctor does not require it.
-    assert sorted(socket["oauth_config"]["scopes"]["bot"]) == sorted((*SLACK_SCOPES, CHART_SCOPE))
+    # doctor does not require it; users:read only tells workspace admins apart (without it, only
+    # SLACK_ADMIN_USER_IDS manage channels); the history scopes only find a weekly card a
+    # crashed attempt posted.
+    assert sorted(socket["oauth_config"]["scopes"]["bot"]) == sorted(
+        (*SLACK_SCOPES, CHART_SCOPE, ADMIN_SCOPE, *HISTORY_SCOPES)
+    )
 
 
 def test_http_sends_everything_to_the_events_path_and_socket_mode_needs_no_url() -> None:

@@ -17,7 +17,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.bot import EVENTS_PATH, SlackVerdicts, build_app
+from adapters.slack.bot import EVENTS_PATH, NOT_ALLOWED, SlackVerdicts, build_app
 from adapters.slack.render import (
     CONTEXT_LIMIT,
     FIELD_LIMIT,
@@ -28,7 +28,6 @@ from adapters.slack.render import (
     card_blocks,
 )
 from bot.catalogue import Catalogue, Review, Tool
-from bot.commands import NOT_ALLOWED
 from bot.compare import Comparer
 from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store
@@ -288,39 +287,66 @@ async def test_a_bad_query_gets_an_ephemeral_answer_that_pings_nobody(slack: Sla
     assert slack.fake.of("chat.postMessage") == []
 
 
-async def test_verdicts_subscribe_and_now_are_for_the_subscriber_or_an_admin(
-    slack: SlackHarness,
-) -> None:
+async def said_to_users(slack: SlackHarness, n: int) -> list[str]:
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == n)
+    return [c.args["text"] for c in slack.fake.of("chat.postEphemeral")]
+
+
+async def test_subscribing_a_channel_grants_its_member_no_rights(slack: SlackHarness) -> None:
+    # A plain member may neither subscribe an unsubscribed channel nor, having got a
+    # subscription made by an admin, manage it: rights come from Slack's roles only.
     await slack.command("/verdicts", "subscribe friday 5 pm Europe/Paris", user="U1")
-    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
-    assert slack.fake.of("chat.postEphemeral")[0].args["text"] == (
+    assert (await said_to_users(slack, 1))[0] == NOT_ALLOWED
+    assert await slack.services.weekly.store.subscription("slack", CHANNEL) is None
+    await slack.command("/verdicts", "subscribe friday 5 pm Europe/Paris", user="UADMIN")
+    assert (await said_to_users(slack, 2))[1] == (
         "Subscribed: a weekly verdict here on Fridays at 17:00 Europe/Paris."
     )
-    await slack.command("/verdicts", "unsubscribe", user="U2")
-    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
-    assert slack.fake.of("chat.postEphemeral")[1].args["text"] == NOT_ALLOWED
+    for n, text in enumerate(
+        ["unsubscribe", "now", "public ML team", "private", "settings votes:buttons"], start=3
+    ):
+        await slack.command("/verdicts", text, user="U1")
+        assert (await said_to_users(slack, n))[-1].startswith(NOT_ALLOWED)
+    assert slack.fake.of("chat.postMessage") == []
+    await slack.command("/verdicts", "preview", user="U1")  # reading is for everyone
+    assert not (await said_to_users(slack, 8))[-1].startswith(NOT_ALLOWED)
     await slack.command("/verdicts", "now", user="UADMIN")
-    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 3)
+    await said_to_users(slack, 9)
     [card] = slack.fake.of("chat.postMessage")
     assert card.args["blocks"][1]["elements"][0]["text"].startswith("_The first weekly verdict")
 
 
-async def test_verdicts_public_and_private_are_for_the_subscriber(slack: SlackHarness) -> None:
+async def test_workspace_admins_and_owners_manage_channels_as_slack_says(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.users = {"UWSADMIN": {"is_admin": True}, "UOWNER": {"is_owner": True}}
     for n, (user, text) in enumerate(
         [
-            ("U1", "subscribe mon 9"),
+            ("UWSADMIN", "subscribe mon 9"),
             ("U2", "public <!channel> team"),
-            ("U1", "public ML team"),
-            ("U1", "private"),
+            ("UOWNER", "public ML team"),
+            ("UWSADMIN", "private"),
         ],
         start=1,
     ):
         await slack.command("/verdicts", text, user=user)
-        await eventually(lambda n=n: len(slack.fake.of("chat.postEphemeral")) == n)
+        await said_to_users(slack, n)
     said = [c.args["text"] for c in slack.fake.of("chat.postEphemeral")]
+    assert said[0] == "Subscribed: a weekly verdict here on Mondays at 09:00 UTC."
     assert said[1] == NOT_ALLOWED
     assert said[2] == 'This channel\'s weekly verdicts are now public on the web as "ML team".'
     assert said[3] == "This channel's weekly verdicts are no longer shown on the web."
+    asked = {c.args["user"] for c in slack.fake.of("users.info")}
+    assert asked == {"UWSADMIN", "U2", "UOWNER"}  # a bot admin is never looked up
+
+
+async def test_without_the_users_read_scope_only_bot_admins_manage(slack: SlackHarness) -> None:
+    slack.fake.users = {"UWSADMIN": {"is_admin": True}}
+    slack.fake.users_error = "missing_scope"
+    await slack.command("/verdicts", "subscribe mon 9", user="UWSADMIN")
+    assert (await said_to_users(slack, 1))[0] == NOT_ALLOWED
+    await slack.command("/verdicts", "subscribe mon 9", user="UADMIN")
+    assert (await said_to_users(slack, 2))[1].startswith("Subscribed")
 
 
 def _longest(tool: Tool, n: int) -> Tool:
@@ -366,11 +392,14 @@ def test_the_manifest_asks_for_exactly_the_scopes_needed() -> None:
         (Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifest.json").read_text()
     )
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "channels:history",
         "chat:write",
         "commands",
         "files:write",
+        "groups:history",
         "reactions:read",
         "reactions:write",
+        "users:read",
     ]
     assert {c["command"] for c in manifest["features"]["slash_commands"]} == {
         "/compare",

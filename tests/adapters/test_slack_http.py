@@ -5,10 +5,13 @@ malformed and abusive requests get short answers, never a traceback or a stuck s
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import re
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from bot.votes import EditCoalescer, Store
 from tests.adapters.test_slack import CHANNEL, SECRET, SlackHarness, _compare
 from tests.fake_slack import BOT_USER, FakeSlack
 
+FORM = "application/x-www-form-urlencoded"
 LIMITS = HttpLimits(header_seconds=0.5, body_seconds=0.5, max_connections=20, max_body_bytes=20_000)
 
 
@@ -169,25 +173,52 @@ async def test_a_body_over_the_limit_is_refused_unread(served: Served) -> None:
     assert answer.startswith(b"HTTP/1.1 413 ")
 
 
-async def test_slow_and_idle_clients_are_cut_off_and_cannot_fill_the_server(
+async def test_slow_and_idle_clients_are_cut_off_and_cannot_keep_slack_out(
     served: Served,
 ) -> None:
     """Slow-loris: connections that never finish their headers are closed after the header
-    timeout; past the cap, new connections get a 503 at once instead of a hang."""
+    timeout; past the cap, each new connection sheds the oldest idle one, so Slack's requests,
+    which arrive whole, are answered however many slow clients keep reconnecting."""
     idle = [await asyncio.open_connection("127.0.0.1", served.port) for _ in range(40)]
     for _, writer in idle:
         writer.write(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n")  # ... and never the rest
     await asyncio.sleep(0.1)
     assert served.server.open_connections <= LIMITS.max_connections
-    busy = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", read_timeout=2)
-    assert busy.startswith(b"HTTP/1.1 503 ")
+    assert served.server.load.connections_shed >= 40 - LIMITS.max_connections
+    ts = await _compare(served, "claude 3.5 haiku vs gpt-4o-mini")
+    vote = await served.reaction("U1", "one", ts, event_ts="1700000100.000001", event_id="Ev1")
+    assert vote.status == 200 and await _tally(served, ts) == (1, 0)
+    healthy = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", read_timeout=2)
+    assert healthy.startswith(b"HTTP/1.1 200 ")
     for reader, _ in idle:  # each is closed by the server: reading ends instead of timing out
-        await asyncio.wait_for(reader.read(), LIMITS.header_seconds * 4)
+        with contextlib.suppress(ConnectionResetError):  # shed: reset, not closed politely
+            await asyncio.wait_for(reader.read(), LIMITS.header_seconds * 4)
     for _, writer in idle:
         writer.close()
-    assert served.server.open_connections == 0
-    healthy = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert healthy.startswith(b"HTTP/1.1 200 ")
+    await asyncio.sleep(0.1)
+    assert served.server.open_connections <= 1  # the harness's own kept-alive session
+
+
+async def test_past_the_cap_with_every_connection_at_work_a_new_one_gets_503(
+    served: Served,
+) -> None:
+    """Only idle connections are shed: a request being worked on is never cut."""
+    gate = asyncio.Event()
+    served.server._direct["reaction_added"] = lambda _body: gate.wait()  # work that waits
+    body = b'{"type": "event_callback", "event_id": "Ev", "event": {"type": "reaction_added"}}'
+    working = [
+        await asyncio.open_connection("127.0.0.1", served.port)
+        for _ in range(LIMITS.max_connections)
+    ]
+    for _, writer in working:
+        writer.write(_signed(body, "application/json"))
+    await asyncio.sleep(0.3)
+    busy = await _raw(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", read_timeout=2)
+    assert busy.startswith(b"HTTP/1.1 503 ")
+    gate.set()
+    for reader, writer in working:
+        assert (await asyncio.wait_for(reader.read(), 5)).startswith(b"HTTP/1.1 200 ")
+        writer.close()
 
 
 async def test_healthz_says_whether_the_store_answers(served: Served) -> None:
@@ -233,3 +264,173 @@ async def test_keep_alive_head_and_unknown_paths_answer_cleanly(served: Served) 
     finally:
         writer.close()
     assert re.findall(rb"HTTP/1\.1 (\d{3})", answers) == [b"200", b"404", b"405"]
+
+
+def _event(**event: object) -> bytes:
+    return json.dumps(
+        {"type": "event_callback", "event_id": "EvX", "team_id": "T1", "event": event}
+    ).encode()
+
+
+def _form(**fields: str) -> bytes:
+    return urllib.parse.urlencode(fields).encode()
+
+
+REACTION = {"type": "reaction_added", "reaction": "one", "event_ts": "1700000000.000100"}
+ITEM = {"type": "message", "channel": CHANNEL, "ts": "1700000000.000001"}
+PRESS = {"type": "block_actions", "user": {"id": "U1"}, "trigger_id": "t", "team": {"id": "T1"}}
+ACTIONS = [{"action_id": "verdict_close", "value": "x", "type": "button"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (_event(**REACTION, item=ITEM), "application/json", 200),  # no user
+        (_event(**REACTION, user="U1"), "application/json", 200),  # no item
+        (_event(**{**REACTION, "event_ts": "soon"}, user="U1", item=ITEM), "application/json", 200),
+        (_event(**{**REACTION, "event_ts": "nan"}, user="U1", item=ITEM), "application/json", 200),
+        (_event(**REACTION, user="U1", item={"type": "message"}), "application/json", 200),
+        (_form(command="/compare", text="a vs b", user_id="U1"), FORM, 400),  # no channel_id
+        (_form(command="/verdicts", text="now", channel_id=CHANNEL), FORM, 400),  # no user_id
+        (_form(payload=json.dumps({**PRESS, "actions": ACTIONS})), FORM, 400),  # no channel
+        (
+            _form(payload=json.dumps({**PRESS, "channel": {"id": CHANNEL}, "user": None})),
+            FORM,
+            400,
+        ),
+    ],
+)
+async def test_signed_but_malformed_slack_bodies_get_400_or_200_never_500(
+    served: Served,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+    status: int,
+) -> None:
+    with caplog.at_level(logging.INFO):
+        answer = await _raw(served, _signed(body, content_type))
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer[:200]
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert served.fake.of("chat.postMessage") == []
+    assert await served.services.store.vote_rows() == []
+
+
+async def _raw_to(port: int, request: bytes, read_timeout: float = 5.0) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(65_536), read_timeout)
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize("max_late", [4, 0])
+async def test_while_saturated_commands_are_acked_at_once_and_never_503(
+    served: Served, max_late: int
+) -> None:
+    """Slack retries only Events API deliveries: a 503 to a command or a press loses it. While
+    every place in flight is taken, a signed command is acked 200 at once and worked on once
+    there is room (its answer goes privately, as always), or, with the queue full, its asker
+    reads that the bot is busy. An event delivery still gets 503, which Slack retries."""
+    gate = asyncio.Event()
+
+    async def held(_body: dict[str, object]) -> None:
+        await gate.wait()
+
+    saturated = SlackHttpServer(
+        served.server.app,
+        signing_secret=SECRET,
+        healthy=served.services.store.healthy,
+        path=EVENTS_PATH,
+        limits=HttpLimits(max_in_flight=2, retry_share=0.0, max_late=max_late),
+        direct={"reaction_added": held},
+    )
+    port = await saturated.start("127.0.0.1", 0)
+    event = _event(**REACTION, user="U1", item=ITEM)
+    holding = [
+        asyncio.create_task(_raw_to(port, _signed(event, "application/json"))) for _ in range(2)
+    ]
+    await asyncio.sleep(0.3)
+    assert saturated.in_flight == 2
+    assert (await _raw_to(port, _signed(event, "application/json"))).startswith(b"HTTP/1.1 503 ")
+    command = _form(
+        command="/compare",
+        text="smolvlm2 vs mistral-medium-3",
+        channel_id=CHANNEL,
+        user_id="U1",
+        response_url=served.fake.response_url(),
+        trigger_id="13345.late",
+    )
+    started = time.perf_counter()
+    answer = await _raw_to(port, _signed(command, FORM))
+    assert time.perf_counter() - started < 1.0
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    gate.set()
+    for task in holding:
+        await task
+    if max_late:
+        assert answer.endswith(b"\r\n\r\n")  # an empty ack: the card comes when there is room
+        for _ in range(100):
+            if served.fake.of("chat.postMessage"):
+                break
+            await asyncio.sleep(0.05)
+        assert len(served.fake.of("chat.postMessage")) == 1
+    else:
+        assert answer.endswith(b"Verdict is busy right now: try again in a moment.")
+        await asyncio.sleep(0.3)
+        assert served.fake.of("chat.postMessage") == []
+    await saturated.drain(5)
+
+
+async def test_a_flood_of_unsigned_requests_writes_a_few_log_lines_not_one_each(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = (
+        f"POST {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "X-Slack-Request-Timestamp: 1\r\nX-Slack-Signature: v0=00\r\nContent-Length: 2\r\n\r\n{}"
+    ).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+    with caplog.at_level(logging.INFO):
+        for _ in range(10):
+            writer.write(forged * 50)
+            await writer.drain()
+            answered = 0
+            while answered < 50:
+                answered += (await reader.read(65_536)).count(b"HTTP/1.1 401 ")
+    writer.close()
+    lines = [r for r in caplog.records if r.name == "adapters.slack.http"]
+    assert 1 <= len(lines) <= 10
+
+
+async def test_the_web_pages_in_the_same_process_cannot_take_slack_s_descriptors(
+    served: Served, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`verdict slack` with VERDICT_PUBLIC_URL serves the pages from its own process: a crowd
+    of half-open connections on the pages' port stays within the pages' share of the process's
+    descriptors (here a budget of 60 beside the reserve), and Slack's events still get in."""
+    from adapters.fd_budget import BUDGET, RESERVED
+    from adapters.web import WebSite, start_web
+    from adapters.web.listener import WebLimits
+    from bot.compare import Comparer
+
+    monkeypatch.setattr(BUDGET, "_limit", lambda: RESERVED + 60 + 2 * (64 + 8))
+    site = WebSite(Comparer(catalogue), served.services.store, public_url="https://v.example")
+    pages = await start_web(site, "127.0.0.1", 0, WebLimits(max_connections=30, backlog=8))
+    crowd = []
+    try:
+        for _ in range(120):
+            _, writer = await asyncio.open_connection("127.0.0.1", pages.port)
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            crowd.append(writer)
+        await asyncio.sleep(0.2)
+        assert pages.open_connections <= 30
+        assert BUDGET.room() >= 0
+        ts = await _compare(served, "claude 3.5 haiku vs gpt-4o-mini")
+        vote = await served.reaction("U1", "one", ts, event_ts="1700000100.000001", event_id="E1")
+        assert vote.status == 200 and await _tally(served, ts) == (1, 0)
+    finally:
+        for writer in crowd:
+            writer.close()
+        await pages.cleanup()

@@ -238,7 +238,7 @@ async def test_close_by_command_with_a_message_link_is_for_admins_and_askers(
 
 async def test_settings_need_an_admin_and_bad_input_is_explained(slack: SlackHarness) -> None:
     await slack.command("/verdicts", "settings votes:buttons", user="U1")
-    assert (await answer_to(slack, "U1", 1)).startswith("Only the person who subscribed")
+    assert (await answer_to(slack, "U1", 1)).startswith("Only a workspace admin or owner")
     assert '"votes:ballot" is not a setting' in await settings(slack, "votes:ballot")
     await slack.command("/compare", f"{PAIR} for banana", user="U2")
     assert (await answer_to(slack, "U2", 1)).startswith('"banana" is not a length of time.')

@@ -75,7 +75,8 @@ async def rushed(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[Rushed]:
 @contextmanager
 def disk_held(db: Path) -> Iterator[None]:
     """Another process holds the database's write lock: commits wait (reads go on, WAL)."""
-    outside = sqlite3.connect(db, isolation_level=None)
+    # Waits for the lock: the /compare before may still be logging its request.
+    outside = sqlite3.connect(db, isolation_level=None, timeout=10.0)
     outside.execute("BEGIN IMMEDIATE")
     try:
         yield

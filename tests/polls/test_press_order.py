@@ -18,7 +18,7 @@ async def _choice(session: ConsoleSession) -> int | None:
     """Where ann's vote on card 1 stands in the database."""
     record = await session.bot.store.find_card("console", "terminal", "1")
     assert record is not None
-    voter = session.bot.store.hash_user("console", "ann")
+    voter = session.bot.store.voter_on("console", "ann", record.id)
     return await session.bot.polls.current_choice(record.id, voter)
 
 

@@ -19,7 +19,7 @@ async def test_the_pepper_is_a_private_file_beside_the_database_not_in_it(tmp_pa
     pepper = tmp_path / "verdict.db.pepper"
     assert stat.S_IMODE(pepper.stat().st_mode) == 0o600
     with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT value FROM meta").fetchall() == []
+        assert connection.execute("SELECT key FROM meta").fetchall() == [("voters_per_card_from",)]
         assert pepper.read_text().strip() not in db.read_bytes().decode("latin-1")
     again = await Store.open(db)
     assert again.hash_user("slack", "U1") == first

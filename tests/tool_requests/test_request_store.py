@@ -133,7 +133,7 @@ async def test_a_version_7_database_upgrades_and_keeps_its_cards(
         await store.close()
     if not db_location.startswith("postgresql"):
         version = sqlite3.connect(db_location).execute("PRAGMA user_version").fetchone()[0]
-        assert version == SCHEMA_VERSION == 8
+        assert version == SCHEMA_VERSION == 9
 
 
 def test_unknown_tool_names_what_request_it_offers() -> None:
