@@ -38,7 +38,7 @@ from bot.votes.store import (
     VoteWrite,
     utc_now,
 )
-from bot.votes.tally import CommunityTally
+from bot.votes.tally import CommunityTally, clearly_ahead, wilson_interval
 
 __all__ = [
     "KEYCAPS",
@@ -64,6 +64,7 @@ __all__ = [
     "build_leaderboard",
     "check_category",
     "choice_for",
+    "clearly_ahead",
     "count_choices",
     "entry_summary",
     "freshness_note",
@@ -76,4 +77,5 @@ __all__ = [
     "vote_emoji",
     "votes_csv",
     "votes_json",
+    "wilson_interval",
 ]
