@@ -38,11 +38,10 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from bot.catalogue import Catalogue, Tool, load_catalogue
-from bot.chat import ChatBot
+from bot.chat import ChatBot, split_ask
 from bot.errors import BadQuery, Choice, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
-from bot.polls import split_duration
 from bot.render.lists import render_tool_page, tool_page
 from bot.render.text import (
     render_leaderboard,
@@ -63,7 +62,7 @@ Commands:
   /compare A vs B        post a verdict card (2 to 4 tools)
   /tool NAME             one tool's page
   /tools [FILTER]        the catalogue, by name, vendor or category (e.g. /tools vision)
-  /leaderboard [CAT]     the community leaderboard, optionally for one category
+  /leaderboard [CAT]     the community leaderboard, optionally for one category or use case
   :reviews CARD          every reviewer's full review of each tool on card CARD
   :pick N                answer a "did you mean" question with choice N
   :react USER CARD N     USER reacts with N (1-4, or an emoji) on card CARD
@@ -213,17 +212,20 @@ class ConsoleSession:
 
     async def _compare(self, text: str, user: str) -> None:
         try:
-            text, lasts = split_duration(text)
+            ask = split_ask(text)
         except VerdictError as error:
             await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
             return
         try:
-            tools = self.bot.comparer.resolve_query(text)
+            tools = self.bot.comparer.resolve_query(ask.text)
         except VerdictError as error:
             self.choices[user] = error.choices()
             self.chat.send_choices(user, error, self.choices[user])
             return
-        await self.bot.post_comparison(self.channel, user, [t.slug for t in tools], lasts=lasts)
+        slugs = [t.slug for t in tools]
+        await self.bot.post_comparison(
+            self.channel, user, slugs, lasts=ask.lasts, use_case=ask.use_case
+        )
 
     async def _pick(self, typed: str, user: str) -> None:
         offered = self.choices.get(user, [])

@@ -38,12 +38,11 @@ from adapters.discord_render import (
 )
 from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
-from bot.chat import ChatBot
-from bot.compare import Comparer, split_last_name
+from bot.chat import ChatBot, leaderboard_scope, split_ask
+from bot.compare import Comparer, UseCase, split_last_name
 from bot.errors import CannotPostHere, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
-from bot.polls import split_duration
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
 from bot.render.lists import tool_page
@@ -281,10 +280,13 @@ class DiscordVerdicts:
             public_url=self.public_url,
         )
 
-    async def compare(self, interaction: discord.Interaction, query: str) -> None:
+    async def compare(
+        self, interaction: discord.Interaction, query: str, use_case: str | None = None
+    ) -> None:
+        """`use_case` is the command's optional `for` option; the query may say it too."""
         try:  # matching is fast: answer a bad query at once, privately
-            query, lasts = split_duration(query)
-            tools = self.comparer.resolve_query(query)
+            ask = split_ask(f"{query} for {use_case}" if use_case else query)
+            tools = self.comparer.resolve_query(ask.text)
         except VerdictError as error:
             await answer_privately(
                 interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())
@@ -300,7 +302,8 @@ class DiscordVerdicts:
             str(interaction.channel_id),
             str(interaction.user.id),
             [t.slug for t in tools],
-            lasts=lasts,
+            lasts=ask.lasts,
+            use_case=ask.use_case,
         )
 
     async def _pressed_card(self, interaction: discord.Interaction) -> CardRecord | None:
@@ -446,13 +449,16 @@ class DiscordVerdicts:
 
     async def leaderboard(self, interaction: discord.Interaction, category: str = "") -> None:
         by_slug = self.comparer.catalogue.by_slug
+        scope, use_case = leaderboard_scope(by_slug, category.strip() or None)  # or "coding"
         try:  # before deferring: a deferred answer can no longer be private
-            check_category(by_slug, category.strip() or None)
+            check_category(by_slug, scope)
         except VerdictError as error:
             await answer_privately(interaction, error.for_surface(PLATFORM))
             return
         await interaction.response.defer(thinking=True)  # a recount or a picture takes time
-        board = await leaderboards_of(self.store).board(by_slug, category.strip() or None)
+        board = await leaderboards_of(self.store).board(
+            by_slug, scope, use_case=use_case.value if use_case else None
+        )
         await send_leaderboard(interaction.followup.send, board)
 
     async def reaction(self, payload: discord.RawReactionActionEvent) -> None:
@@ -500,11 +506,20 @@ def build_tree(
     tree = app_commands.CommandTree(client)
 
     @tree.command(name="compare", description="Compare 2 to 4 AI tools: a verdict card to vote on")
-    @app_commands.describe(query="e.g. smolvlm2 vs mistral-medium-3")
+    @app_commands.describe(
+        query="e.g. smolvlm2 vs mistral-medium-3",
+        use_case="what the tools are for: the verdict weighs what it needs",
+    )
+    @app_commands.rename(use_case="for")
+    @app_commands.choices(
+        use_case=[app_commands.Choice(name=u.label, value=u.value) for u in UseCase]
+    )
     async def compare(
-        interaction: discord.Interaction, query: app_commands.Range[str, 1, 300]
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 300],
+        use_case: str | None = None,
     ) -> None:
-        await verdicts().compare(interaction, query)
+        await verdicts().compare(interaction, query, use_case)
 
     @compare.autocomplete("query")
     async def compare_autocomplete(

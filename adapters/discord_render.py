@@ -199,6 +199,7 @@ def tools_embed(page: ToolPage) -> discord.Embed:
 
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     scope = f" · {board.category}" if board.category else ""
+    scope = f" · for {board.use_case}" if board.use_case else scope
     lines = [
         f"**{place}. {safe(entry.name)}** {entry.rating} ({entry.low}–{entry.high}): "
         f"{safe(entry_summary(entry))}"

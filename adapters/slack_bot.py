@@ -52,12 +52,12 @@ from adapters.slack_render import (
     tools_blocks,
 )
 from bot.catalogue import Catalogue, Tool
-from bot.chat import ChatBot
+from bot.chat import ChatBot, split_ask
 from bot.compare import Comparer
 from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
-from bot.polls import SETTINGS_USAGE, split_duration
+from bot.polls import SETTINGS_USAGE
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
 from bot.render.lists import page_heading, tool_page
@@ -352,18 +352,20 @@ class SlackVerdicts:
         ("Invite @verdict to this channel")."""
         platform = CommandReplies(self.platform, response_url) if response_url else self.platform
         try:
-            text, lasts = split_duration(text)
+            ask = split_ask(text)
         except VerdictError as error:
             await platform.send_ephemeral(channel, user, error.for_surface(PLATFORM))
             return
         try:
-            tools = self.bot.comparer.resolve_query(text)
+            tools = self.bot.comparer.resolve_query(ask.text)
         except VerdictError as error:
             await platform.send_choices(channel, user, error)
             return
         try:
             slugs = [t.slug for t in tools]
-            await self._bot_on(platform).post_comparison(channel, user, slugs, lasts=lasts)
+            await self._bot_on(platform).post_comparison(
+                channel, user, slugs, lasts=ask.lasts, use_case=ask.use_case
+            )
         except CannotPostHere as error:
             await platform.send_ephemeral(channel, user, error.message)
 

@@ -265,6 +265,7 @@ def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
 
 def leaderboard_blocks(board: Leaderboard) -> list[Block]:
     scope = f" · {board.category}" if board.category else ""
+    scope = f" · for {board.use_case}" if board.use_case else scope
     lines = [
         f"*{place}. {escape(e.name)}* {e.rating} ({e.low}–{e.high}): {escape(entry_summary(e))}"
         for place, e in enumerate(board.ranked, start=1)

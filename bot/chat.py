@@ -7,11 +7,12 @@ and what to store. Time comes from the injected clock.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.catalogue import Catalogue
-from bot.compare import Comparer, comparison_url
+from bot.catalogue import Catalogue, Tool
+from bot.compare import Comparer, UseCase, VerdictCard, and_list, comparison_url, split_use_case
 from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
 from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line, split_duration
@@ -30,6 +31,62 @@ from bot.votes import (
 )
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What /compare was asked: the comparison, what for, and how long its vote stays open."""
+
+    text: str
+    use_case: UseCase | None
+    lasts: timedelta | None
+
+
+def split_ask(text: str) -> Ask:
+    """ "A vs B for coding for 24h" -> the comparison, its use case and its duration. The use
+    case comes off first ("for coding"); what is left after a last "for" is a duration."""
+    text, use_case = split_use_case(text)
+    text, lasts = split_duration(text)
+    return Ask(text, use_case, lasts)
+
+
+def leaderboard_scope(
+    tools: Mapping[str, Tool], typed: str | None
+) -> tuple[str | None, UseCase | None]:
+    """ "/leaderboard coding" is a use case; "/leaderboard llm" a category: (category, use
+    case). A word that is neither stays a category, for the board to refuse with the known."""
+    if not typed or typed in {t.category for t in tools.values()}:
+        return typed or None, None
+    try:
+        _, use_case = split_use_case(f"a vs b for {typed}")
+    except VerdictError:
+        return typed, None
+    return (None, use_case) if use_case is not None else (typed, None)
+
+
+def stored_use_case(card: CardRecord) -> UseCase | None:
+    """The use case stored with a card; one this version does not know reads as none."""
+    try:
+        return UseCase(card.use_case) if card.use_case else None
+    except ValueError:
+        return None
+
+
+def successor_offer(
+    card: VerdictCard, known: Mapping[str, Tool], *, command: str = "/compare"
+) -> str | None:
+    """ "Claude 3.5 Sonnet is retired. Compare its successor instead: /compare …"; None when
+    the card has no retired tool with a live successor."""
+    if not card.verdict.instead:
+        return None
+    old = [c.name for c in card.tools if c.status == "retired"]
+    query = " vs ".join(known[s].name for s in card.verdict.instead)
+    asked = f" {card.use_case.label}" if card.use_case else ""
+    verb = "is" if len(old) == 1 else "are"
+    instead = (
+        f"{command} {query}{asked}" if command.startswith("/") else f'{command} "{query}{asked}"'
+    )
+    return f"{and_list(old)} {verb} retired. Compare the live models instead: {instead}"
 
 
 class ChatBot:
@@ -62,8 +119,8 @@ class ChatBot:
     async def compare(self, channel: str, user_id: str, text: str) -> CardRecord | None:
         """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
         try:
-            text, lasts = split_duration(text)
-            tools = self.comparer.resolve_query(text)
+            ask = split_ask(text)
+            tools = self.comparer.resolve_query(ask.text)
         except VerdictError as error:
             await self.platform.send_ephemeral(
                 channel, user_id, error.for_surface(self.platform.name)
@@ -71,20 +128,44 @@ class ChatBot:
             return None
         try:
             return await self.post_comparison(
-                channel, user_id, [t.slug for t in tools], lasts=lasts
+                channel, user_id, [t.slug for t in tools], lasts=ask.lasts, use_case=ask.use_case
             )
         except CannotPostHere as error:
             await self.platform.send_ephemeral(channel, user_id, error.message)
             return None
 
     async def post_comparison(
-        self, channel: str, user_id: str, slugs: Sequence[str], *, lasts: timedelta | None = None
+        self,
+        channel: str,
+        user_id: str,
+        slugs: Sequence[str],
+        *,
+        lasts: timedelta | None = None,
+        use_case: UseCase | None = None,
     ) -> CardRecord:
         """Post an asked-for comparison and log the request (the weekly pick reads the log).
-        With `lasts`, its vote closes by itself that long after it is posted."""
-        record = await self.post_card(channel, slugs, asked_by=user_id, lasts=lasts)
+        With `lasts`, its vote closes by itself that long after it is posted; with `use_case`,
+        the card is judged for it and stored with it. A card with a retired tool is followed by
+        a private offer of the same comparison with its live successor."""
+        record = await self.post_card(
+            channel, slugs, asked_by=user_id, lasts=lasts, use_case=use_case
+        )
         await self.store.log_request(platform=self.platform.name, channel=channel, tools=slugs)
+        await self._offer_successor(channel, user_id, slugs, use_case)
         return record
+
+    async def _offer_successor(
+        self, channel: str, user_id: str, slugs: Sequence[str], use_case: UseCase | None
+    ) -> None:
+        tools = [self.comparer.catalogue.by_slug[s] for s in slugs]
+        card = self.comparer.card_for(tools, {}, use_case=use_case, today=self.clock().date())
+        offer = successor_offer(card, self.comparer.catalogue.by_slug)
+        if offer is None:
+            return
+        try:
+            await self.platform.send_ephemeral(channel, user_id, offer)
+        except Exception:  # the card is out; the offer is a courtesy
+            log.exception("could not offer the successor comparison to %s", user_id)
 
     async def post_card(
         self,
@@ -95,6 +176,7 @@ class ChatBot:
         recap: str | None = None,
         also: AlsoInTransaction | None = None,
         lasts: timedelta | None = None,
+        use_case: UseCase | None = None,
     ) -> CardRecord:
         """Post a card for `slugs`, remember it for votes, then seed its vote reactions.
 
@@ -109,7 +191,7 @@ class ChatBot:
             closes_at=closes_at,
         )
         posted = await self._posted(
-            list(slugs), card_votes=(0,) * len(slugs), recap=recap, poll=poll
+            list(slugs), card_votes=(0,) * len(slugs), recap=recap, poll=poll, use_case=use_case
         )
         message_id = await self.platform.post_card(channel, posted)
         record = await self.store.register_card(
@@ -120,6 +202,7 @@ class ChatBot:
             asked_by=asked_by,
             recap=recap,
             also=PollStore.opens(settings, closes_at, also),
+            use_case=use_case.value if use_case else None,
         )
         if poll.buttons:
             return record
@@ -148,9 +231,11 @@ class ChatBot:
         """Post the leaderboard; an unknown category is answered privately to `user_id`.
         The board is the process's shared one for this store (`leaderboards_of`): counted in
         SQL and recounted at most once per `REFRESH_SECONDS`."""
+        by_slug = self.comparer.catalogue.by_slug
+        category, use_case = leaderboard_scope(by_slug, category)
         try:
             board = await leaderboards_of(self.store).board(
-                self.comparer.catalogue.by_slug, category
+                by_slug, category, use_case=use_case.value if use_case else None
             )
         except VerdictError as error:
             if user_id is not None:
@@ -236,7 +321,9 @@ class ChatBot:
         poll = self.card_poll(card, record, tally) if record is not None else None
         if record is not None and (record.hidden or record.closed):
             tally = (0,) * len(tally)
-        posted = await self._posted(list(card.tools), tally, recap=card.recap, poll=poll)
+        posted = await self._posted(
+            list(card.tools), tally, recap=card.recap, poll=poll, use_case=stored_use_case(card)
+        )
         return posted, record
 
     def card_poll(self, card: CardRecord, record: PollRecord, tally: tuple[int, ...]) -> CardPoll:
@@ -257,9 +344,15 @@ class ChatBot:
         card_votes: tuple[int, ...],
         recap: str | None = None,
         poll: CardPoll | None = None,
+        use_case: UseCase | None = None,
     ) -> PostedCard:
         tools = [self.comparer.catalogue.by_slug[s] for s in slugs]
-        card = self.comparer.card_for(tools, await self.store.tool_tallies(slugs))
+        card = self.comparer.card_for(
+            tools,
+            await self.store.tool_tallies(slugs),
+            use_case=use_case,
+            today=self.clock().date(),
+        )
         pair = await self.store.head_to_head(*slugs) if len(slugs) == 2 else None
         return PostedCard(
             card=card,
@@ -267,6 +360,10 @@ class ChatBot:
             card_votes=card_votes,
             head_to_head=pair if pair is not None and pair.votes else None,
             recap=recap,
-            page_url=comparison_url(self.public_url, slugs) if self.public_url else None,
+            page_url=(
+                comparison_url(self.public_url, slugs, use_case=use_case)
+                if self.public_url
+                else None
+            ),
             poll=poll,
         )

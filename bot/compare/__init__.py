@@ -5,8 +5,9 @@ from bot.compare.card import PersonaSplit, ToolColumn, ToolTake, Verdict, Verdic
 from bot.compare.comparer import Comparer
 from bot.compare.links import canonical_slugs, comparison_path, comparison_url, tool_path
 from bot.compare.matching import Matcher
-from bot.compare.query import CompareRequest, parse_query, split_last_name
+from bot.compare.query import CompareRequest, parse_query, split_last_name, split_use_case
 from bot.compare.reason import and_list, count_word, number_word, tokens
+from bot.compare.use_cases import UseCase
 
 __all__ = [
     "CompareRequest",
@@ -15,6 +16,7 @@ __all__ = [
     "PersonaSplit",
     "ToolColumn",
     "ToolTake",
+    "UseCase",
     "Verdict",
     "VerdictCard",
     "and_list",
@@ -26,6 +28,7 @@ __all__ = [
     "number_word",
     "parse_query",
     "split_last_name",
+    "split_use_case",
     "tokens",
     "tool_path",
 ]

@@ -112,6 +112,9 @@ def decide(
     known: Mapping[str, Tool],
     today: dt.date,
 ) -> Decision:
+    if len(contenders) < 2:  # a tool's own page: nothing to weigh it against
+        only = contenders[0].tool if contenders else None
+        return Decision(only.slug if only else None, "", "panel")
     notes: list[str] = []
     instead = _instead(contenders, known, today)
     retired = [c for c in contenders if c.status == "retired"]
@@ -175,7 +178,10 @@ def _use_case_step(
     if not yes:
         if no:
             notes.append(reason.lacks([c.tool for c in no], use_case))
-        return [c for c in live if fits[c.tool.slug] is not False]
+        unknown = [c for c in live if fits[c.tool.slug] is None]
+        if len(unknown) > 1:
+            notes.append(reason.unknown_fit([c.tool for c in unknown], use_case))
+        return unknown
     losers = [c for c in live if fits[c.tool.slug] is not True]
     if losers:
         notes.append(

@@ -181,7 +181,10 @@ def split_use_case(text: str) -> tuple[str, UseCase | None]:
     tail = _FOR_WORDS.search(text)
     if tail is not None:
         what = _shorten(tail["what"].strip(" ?!."), 40)
-        raise BadQuery(f'I cannot judge "for {what}" yet. Ask {USE_CASE_HELP}.')
+        raise BadQuery(
+            f'"{what}" is not a length of time. Say how long the vote stays open (for 90m, '
+            f"for 24h, for 2d), or what the tools are for ({USE_CASE_HELP})."
+        )
     return text, uses.pop() if uses else None
 
 

@@ -120,17 +120,13 @@ def differences(winner: Tool, others: Sequence[Tool], *, limit: int = 2) -> list
 AGAINST_WORDS = ("deprecat", "shut", "retire", "sunset", "end of life", "replaced")
 """Words that argue against a tool's future: a take with them never tips the pick to it."""
 NEEDS = {
-    "vision": ("reads images", "does not read images", "read images"),
-    "agents": ("calls tools", "has no tool calling", "calls tools"),
-    "long-context": ("holds 200K tokens or more", "holds under 200K tokens", "holds 200K tokens"),
-    "self-hosting": ("has open weights", "has no open weights", "has open weights"),
-    "coding": (
-        "calls tools and holds 64K tokens",
-        "lacks tool calling or a 64K context",
-        "calls tools and holds 64K tokens",
-    ),
+    "vision": ("reads images", "does not read images"),
+    "agents": ("calls tools", "has no tool calling"),
+    "long-context": ("holds 200K tokens or more", "holds under 200K tokens"),
+    "self-hosting": ("has open weights", "has no open weights"),
+    "coding": ("calls tools and holds 64K tokens", "lacks tool calling or a 64K context"),
 }
-"""Per use case: what fitting it is, what missing it is, and the verb phrase after "whether"."""
+"""Per use case, what a tool that fits it has, and what one that does not lacks."""
 CAPABILITY_WORDS = {
     "images": "reads images",
     "tool_calling": "calls tools",
@@ -189,8 +185,14 @@ def facts_tie_words() -> str:
 
 
 def none_fit(tools: Sequence[Tool], use_case: UseCase) -> str:
-    need = NEEDS[use_case.value][2]
-    return f"{_neither(tools)} can {need}, so neither fits {use_case.label.removeprefix('for ')}."
+    need = NEEDS[use_case.value][0]
+    return f"{_neither(tools)} {need}, so none fits {use_case.label.removeprefix('for ')}."
+
+
+def unknown_fit(tools: Sequence[Tool], use_case: UseCase) -> str:
+    need = NEEDS[use_case.value][0]
+    who = "either" if len(tools) == 2 else "any of them"
+    return f"The data does not say whether {who} {need}."
 
 
 def lacks(no: Sequence[Tool], use_case: UseCase, unknown: Sequence[Tool] = ()) -> str:
@@ -199,10 +201,8 @@ def lacks(no: Sequence[Tool], use_case: UseCase, unknown: Sequence[Tool] = ()) -
     if no:
         parts.append(f"{and_list([t.name for t in no])} {NEEDS[use_case.value][1]}")
     if unknown:
-        verb = NEEDS[use_case.value][2]
-        parts.append(
-            f"the data does not say whether {and_list([t.name for t in unknown])} can {verb}"
-        )
+        need = NEEDS[use_case.value][0]
+        parts.append(f"the data does not say whether {and_list([t.name for t in unknown])} {need}")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
 

@@ -28,6 +28,8 @@ def open_weights(tool: Tool) -> bool | None:
         return tool.facts.open_weights
     if tool.pricing.model == "self-hosted" or tool.entry_price.value == "open-weights":
         return True
+    if tool.licence.casefold() == "proprietary":  # the licence says the weights are closed
+        return False
     return None
 
 

@@ -19,7 +19,9 @@ class UseCase(StrEnum):
     @property
     def label(self) -> str:
         """As the card's first line says it: "for long context", "on a budget"."""
-        return "on a budget" if self is UseCase.BUDGET else f"for {self.value.replace('-', ' ')}"
+        if self is UseCase.BUDGET:
+            return "on a budget"
+        return "for long context" if self is UseCase.LONG_CONTEXT else f"for {self.value}"
 
 
 LONG_CONTEXT_TOKENS = 200_000

@@ -240,6 +240,7 @@ def render_posted(posted: PostedCard, *, card_number: str | None = None) -> str:
 
 def render_leaderboard(board: Leaderboard) -> str:
     scope = f"category {board.category}" if board.category else "all tools"
+    scope = f"cards asked for {board.use_case}" if board.use_case else scope
     lines = [f"Community leaderboard ({scope}), from {board.total_votes} votes"]
     if board.ranked:
         lines.append(

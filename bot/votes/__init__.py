@@ -1,7 +1,12 @@
 """Community votes: which reactions are votes (rules), where cards and votes are kept (store),
 what they add up to (tally, leaderboard, export), and how tally edits are paced (coalesce)."""
 
-from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
+from bot.votes.choices import (
+    ChoiceCounts,
+    count_choices,
+    read_choice_counts,
+    read_choice_counts_for_use_case,
+)
 from bot.votes.coalesce import EditCoalescer
 from bot.votes.export import votes_csv, votes_json
 from bot.votes.leaderboard import (
@@ -72,6 +77,7 @@ __all__ = [
     "leaderboards_of",
     "rank_choices",
     "read_choice_counts",
+    "read_choice_counts_for_use_case",
     "scope_note",
     "utc_now",
     "vote_emoji",

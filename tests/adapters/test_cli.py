@@ -245,8 +245,8 @@ def test_compare_shows_stored_community_votes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     community = {t["slug"]: t["community"] for t in json.loads(result.stdout)["tools"]}
     assert community == {
-        "gpt-4o": {"votes": 12, "ship_pct": 25},
-        "gpt-4o-mini": {"votes": 12, "ship_pct": 75},
+        "gpt-4o": {"votes": 12, "ship_pct": 25, "interval_pct": [8, 54]},
+        "gpt-4o-mini": {"votes": 12, "ship_pct": 75, "interval_pct": [46, 92]},
     }
     text_card = verdict(
         "compare", "gpt-4o vs gpt-4o-mini", cwd=tmp_path, env={"VERDICT_DB": str(db)}

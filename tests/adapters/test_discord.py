@@ -665,3 +665,30 @@ async def test_a_weekly_card_in_a_closed_channel_says_which_permission(
     assert refused.value.message.startswith(
         "I can't post cards in channel 4001: I need Send Messages and Embed Links."
     )
+
+
+async def test_compare_with_the_for_option_judges_for_it_and_stores_it(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(
+        interaction(client, "compare", []), "gpt-4o-mini vs mistral-large", "vision"
+    )
+    [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    [embed] = followup.body["embeds"]
+    assert embed["title"] == "GPT-4o mini vs Mistral Large for vision — verdict: ship GPT-4o mini."
+    assert "Mistral Large does not read images" in embed["description"]
+    card = await verdicts.store.find_card("discord", CHANNEL_ID, str(posted_id(fake)))
+    assert card is not None and card.use_case == "vision"
+
+
+def test_the_compare_command_offers_a_for_option_with_every_use_case() -> None:
+    from adapters.discord_bot import build_tree
+    from bot.compare import UseCase
+
+    intents = discord.Intents.none()
+    tree = build_tree(discord.Client(intents=intents), lambda: None)  # type: ignore[arg-type,return-value]
+    compare = tree.get_command("compare")
+    assert compare is not None
+    option = next(p for p in compare.parameters if p.display_name == "for")
+    assert not option.required
+    assert [c.value for c in option.choices] == [u.value for u in UseCase]

@@ -643,3 +643,13 @@ async def test_verdict_slack_with_an_unreachable_api_url_is_one_line(
     err = capsys.readouterr().err
     assert code == 5
     assert err.startswith("verdict: cannot reach Slack at 127.0.0.1:") and err.count("\n") == 1
+
+
+async def test_compare_for_coding_judges_for_it_shows_it_and_stores_it(
+    slack: SlackHarness,
+) -> None:
+    ts = await _compare(slack, "which is better for coding, gpt-5 or smolvlm2?")
+    [post] = slack.fake.of("chat.postMessage")
+    assert post.args["text"].startswith("GPT-5 vs SmolVLM2 for coding — verdict:")
+    card = await slack.services.store.find_card("slack", CHANNEL, ts)
+    assert card is not None and card.use_case == "coding"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_module
 import re
 
@@ -155,8 +156,9 @@ async def test_the_etag_round_trip_and_a_vote_invalidates_the_page(web: Web) -> 
 async def test_other_comparisons_stay_cached_when_a_vote_lands_elsewhere(web: Web) -> None:
     path = "/c/gpt-4o-vs-gpt-4o-mini"
     await web.get(path)
+    today = dt.datetime.now(dt.UTC).date().isoformat()  # lifecycle is read on the page's day
     cached = web.site.cache.get(
-        ("c", path, "https://verdict.example"), ()
+        ("c", path, "https://verdict.example", today), ()
     )  # no votes yet: the mark is empty
     assert cached is not None
     card_id = await card(web.store, ["smolvlm2", "moondream2"], "m1")
