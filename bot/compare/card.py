@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.catalogue import EntryPrice, Offer, Panel, PanelRules, Ship, Tool, pricing_read
 from bot.compare.decide import COMMUNITY_MIN_VOTES, Contender, DecidedBy, decide, live_successor
 from bot.compare.panel_takes import Take, panel_takes
-from bot.compare.signals import Status, blended_price
+from bot.compare.signals import Status, blended_price, fact_values, known_facts
 from bot.compare.use_cases import UseCase
 from bot.votes import CommunityTally
 
@@ -196,6 +196,7 @@ def build_card(
             status=t.status_on(today),
             takes=takes[t.slug],
             tally=tallies.get(t.slug, CommunityTally()),
+            judged=t.reviewed or known_facts(fact_values(t, today)) >= rules.min_facts,
         )
         for t in tools
     ]

@@ -23,7 +23,15 @@ REVIEWED_PANEL = 3
 computed from facts restates the facts, which the capability and price steps already weigh."""
 
 DecidedBy = Literal[
-    "lifecycle", "use case", "panel", "community", "capabilities", "price", "tie", "depends"
+    "lifecycle",
+    "use case",
+    "panel",
+    "community",
+    "capabilities",
+    "price",
+    "tie",
+    "depends",
+    "too few facts",
 ]
 
 
@@ -33,6 +41,8 @@ class Contender:
     status: Status
     takes: Mapping[str, Take]
     tally: CommunityTally
+    judged: bool = True
+    """False for a tool with too few facts to judge (no review, under `min_facts`)."""
 
     @property
     def reviewed_takes(self) -> int:
@@ -102,6 +112,12 @@ def _with_lifecycle(
 ) -> Decision:
     text = reason.deprecated_tiebreak(winner.tool, [c.tool for c in lost], why)
     return Decision(winner.tool.slug, reason.joined([*notes, text]), decided_by)
+
+
+class _PanelTie(str):
+    """The note saying the panel tied: the community's tie joins it in one clause."""
+
+    __slots__ = ()
 
 
 def decide(
@@ -219,13 +235,9 @@ def _panel_step(
     stay, lost = _prefer_active(leaders)
     if len(stay) == 1:
         return _with_lifecycle(stay[0], lost, reason.panel_tie_words(), "lifecycle", notes)
-    notes.append(
-        reason.panel_tie(
-            [c.tool for c in leaders],
-            [(c.ships, len(c.takes)) for c in leaders],
-            len(leaders) == len(live),
-        )
-    )
+    scores = [(c.ships, len(c.takes)) for c in leaders]
+    tie = reason.panel_tie([c.tool for c in leaders], scores, len(leaders) == len(live))
+    notes.append(_PanelTie(tie))
     return stay
 
 
@@ -257,6 +269,7 @@ def _panel_win(
         [(o.tool, o.ships, len(o.takes)) for o in others],
         (tipping.name, winner.takes[tipping.slug].take) if tipping else None,
         [o.tool for o in others],
+        said=len(reason.joined(notes)),
     )
     quoted = (tipping.slug,) if tipping else ()
     return Decision(winner.tool.slug, reason.joined([*notes, text]), "panel", quoted=quoted)
@@ -279,7 +292,10 @@ def _community_step(live: list[Contender], notes: list[str]) -> Decision | list[
     stay, lost = _prefer_active(tied)
     if len(stay) == 1:
         return _with_lifecycle(stay[0], lost, reason.community_tie_words(), "lifecycle", notes)
-    notes.append(reason.community_tie([(c.tool, c.tally) for c in tied]))
+    if notes and isinstance(notes[-1], _PanelTie):  # one clause for both ties: shorter
+        notes[-1] = reason.panel_and_community_tie(notes[-1])
+    else:
+        notes.append(reason.community_tie([(c.tool, c.tally) for c in tied]))
     return stay
 
 
@@ -320,7 +336,11 @@ def edges(tool: Tool, other: Tool) -> list[str]:
 
 def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
     """Capabilities, then price within one capability class; a split only where each side has
-    a fact for it; otherwise a tie, called one."""
+    a fact for it; otherwise a tie, called one. A tool with too few facts is not guessed at."""
+    unknown = [c.tool for c in live if not c.judged]
+    if unknown:
+        text = reason.too_few_facts(unknown)
+        return Decision(None, reason.joined([*notes, text]), "too few facts")
     undominated = [
         c
         for c in live

@@ -235,6 +235,7 @@ def panel_win(
     others: Sequence[tuple[Tool, int, int]],
     tipping: tuple[str, str] | None,
     other_tools: Sequence[Tool],
+    said: int = 0,
 ) -> str:
     """The score, then the reviewer who tips it, in their own words, then one fact if it fits."""
     against = [f"{ships} of {size} for {t.name}" for t, ships, size in others]
@@ -244,7 +245,7 @@ def panel_win(
     edge = differences(winner, other_tools, limit=1)
     if edge:
         also = f"It is also {edge[0][3:]}" if edge[0].startswith("is ") else f"It also {edge[0]}"
-        if len(text) + len(also) <= REASON_BUDGET:
+        if said + len(text) + len(also) <= REASON_BUDGET:  # `said`: what the reason says before
             text += f" {also}."
     return text
 
@@ -278,6 +279,11 @@ def community_tie(tied: Sequence[tuple[Tool, CommunityTally]]) -> str:
         return "The community ties (margin inside the 95% intervals)."
     names = and_list([tool.name for tool, _ in tied])
     return f"{names} tie with the community (margins inside the 95% intervals)."
+
+
+def panel_and_community_tie(panel_tie_note: str) -> str:
+    """ "The panel is split evenly (2 of 4 ship each)." -> "… and the community ties." """
+    return panel_tie_note.removesuffix(".") + "; the community ties too."
 
 
 def clearly_cheaper(low: float, high: float) -> bool:
@@ -320,6 +326,11 @@ def capability_win(winner: Tool, others: Sequence[Tool], edges: Sequence[Sequenc
     ]
     unique = list(dict.fromkeys(said))
     return f"{winner.name} wins on capabilities at no higher price: it {and_list(unique)}."
+
+
+def too_few_facts(tools: Sequence[Tool]) -> str:
+    names = and_list([t.name for t in tools])
+    return f"Too few facts to judge {names}: no review, and the data says too little."
 
 
 def too_close(tools: Sequence[Tool]) -> str:

@@ -81,6 +81,8 @@ def verdict_words(card: VerdictCard) -> str:
         return "it depends"
     if card.verdict.decided_by == "tie":
         return "too close to call"
+    if card.verdict.decided_by == "too few facts":
+        return "too few facts to judge"
     return "neither" if len(card.tools) == 2 else "none of them"
 
 

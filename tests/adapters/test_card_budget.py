@@ -17,7 +17,7 @@ from adapters.discord_buttons import ReviewsView
 from adapters.discord_render import card_embed, embed_lines
 from adapters.slack_render import block_lines, card_blocks
 from bot.catalogue import Catalogue
-from bot.compare import Comparer, VerdictCard
+from bot.compare import Comparer, UseCase, VerdictCard
 from bot.platform import PostedCard
 from bot.polls import CardPoll, final_line
 from bot.render import markdown, text
@@ -181,3 +181,23 @@ async def test_a_four_tool_button_card_fits_discords_five_rows_of_five(
         assert len(rows) <= 5
         assert all(len(row["components"]) <= 5 for row in rows)
         assert sum(len(row["components"]) for row in rows) == len(view.children)
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+@pytest.mark.parametrize("use_case", list(UseCase))
+def test_a_card_asked_for_a_use_case_shows_it_and_its_certainty_within_budget(
+    catalogue: Catalogue, surface: str, use_case: UseCase
+) -> None:
+    """Every pair, asked for each use case, with votes on every tool: the use case in the
+    first line, each share with its 95% interval, and the budget held."""
+    comparer = Comparer(catalogue)
+    tallies = {t.slug: CommunityTally(votes=1234, ship_pct=48) for t in catalogue.tools}
+    render = SURFACES[surface]
+    for a, b in itertools.permutations(catalogue.tools, 2):
+        card = comparer.card_for([a, b], tallies, use_case=use_case)
+        lines = render(card)
+        assert use_case.label in lines[0], lines[0]
+        assert "48% of 1234 (45-51)" in "\n".join(lines)
+        assert len(lines) <= CARD_LINES[2], "\n".join(lines)
+        if surface != "markdown":
+            assert sum(len(line) for line in lines) <= CARD_CHARS[2], "\n".join(lines)

@@ -419,3 +419,38 @@ def test_weekly_preview_and_run_once(tmp_path: Path) -> None:
     assert "1 subscribed channel(s) on chat platforms" in ran.stdout
     again = verdict("weekly", "run-once", cwd=tmp_path, env=env)
     assert "SmolVLM2 vs" not in again.stdout
+
+
+def test_compare_for_coding_reads_as_a_user_would(tmp_path: Path) -> None:
+    """The current frontier pair from the issue: one verdict line, a panel from facts on both,
+    never "not reviewed yet" twice, never "on your own trial"."""
+    result = verdict("compare", "claude opus 4.5 vs gpt-5.1 for coding", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("Claude Opus 4.5 vs GPT-5.1 for coding — verdict:")
+    assert result.stdout.count("from facts") >= 2
+    assert "not reviewed yet" not in result.stdout
+    assert "on your own trial" not in result.stdout
+    same = verdict("compare", "--for", "coding", "claude opus 4.5 vs gpt-5.1", cwd=tmp_path)
+    assert same.stdout.splitlines()[0] == first
+    data = json.loads(
+        verdict("compare", "--json", "gpt-4o-mini vs mistral large for vision", cwd=tmp_path).stdout
+    )
+    assert data["use_case"] == "vision" and data["verdict"]["pick"] == "gpt-4o-mini"
+    assert data["verdict"]["decided_by"] == "use case"
+
+
+def test_compare_with_a_retired_model_offers_its_successor_on_stderr(tmp_path: Path) -> None:
+    result = verdict("compare", "claude 3.5 sonnet vs gpt-4o", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "verdict: ship GPT-4o." in result.stdout
+    assert result.stderr.strip() == (
+        "verdict: Claude 3.5 Sonnet is retired. Compare the live models instead: "
+        'verdict compare "Claude Sonnet 4.5 vs GPT-4o"'
+    )
+
+
+def test_compare_for_something_unknown_exits_2_with_the_known_use_cases(tmp_path: Path) -> None:
+    result = verdict("compare", "gpt-4o vs gpt-5 for poetry", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "for coding, for vision" in result.stderr

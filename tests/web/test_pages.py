@@ -253,3 +253,17 @@ async def test_the_leaderboard_catches_up_with_votes_within_ten_seconds(web: Web
     now[0] += 10
     _, later = await web.get("/leaderboard")
     assert "from 1 vote." in later
+
+
+async def test_a_comparison_for_a_use_case_is_judged_for_it(web: Web) -> None:
+    status, html = await web.get("/c/gpt-4o-mini-vs-mistral-large?for=vision")
+    assert status == 200
+    text = _text(html)
+    assert "Verdict for vision: ship GPT-4o mini." in text
+    assert "Mistral Large does not read images" in text
+    status, _ = await web.get("/c/gpt-4o-mini-vs-mistral-large?for=poetry")
+    assert status == 404
+    async with web.client.get(
+        "/compare", params={"q": "gpt-4o-mini vs mistral large for vision"}, allow_redirects=False
+    ) as response:
+        assert response.headers["Location"] == "/c/gpt-4o-mini-vs-mistral-large?for=vision"
