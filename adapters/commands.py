@@ -127,7 +127,9 @@ def _compare(args: argparse.Namespace) -> int:
     slugs = [t.slug for t in tools]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
     card = comparer.card_for(tools, tallies, use_case=ask.use_case, today=_today())
-    offer = successor_offer(card, comparer.catalogue.by_slug, command="verdict compare")
+    offer = successor_offer(
+        tools, comparer.catalogue.by_slug, _today(), ask.use_case, command="verdict compare"
+    )
     if offer is not None:
         print(f"verdict: {offer}", file=sys.stderr)
     shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)

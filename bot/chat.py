@@ -9,10 +9,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.catalogue import Catalogue, Tool
-from bot.compare import Comparer, UseCase, VerdictCard, and_list, comparison_url, split_use_case
+from bot.compare import (
+    Comparer,
+    UseCase,
+    and_list,
+    comparison_url,
+    split_use_case,
+    successor_comparison,
+)
 from bot.errors import CannotPostHere, VerdictError
 from bot.platform import ChatPlatform, PostedCard
 from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line, split_duration
@@ -73,15 +80,21 @@ def stored_use_case(card: CardRecord) -> UseCase | None:
 
 
 def successor_offer(
-    card: VerdictCard, known: Mapping[str, Tool], *, command: str = "/compare"
+    tools: Sequence[Tool],
+    known: Mapping[str, Tool],
+    today: date,
+    use_case: UseCase | None = None,
+    *,
+    command: str = "/compare",
 ) -> str | None:
-    """ "Claude 3.5 Sonnet is retired. Compare its successor instead: /compare …"; None when
-    the card has no retired tool with a live successor."""
-    if not card.verdict.instead:
+    """ "Claude 3.5 Sonnet is retired. Compare the live models instead: /compare …"; None
+    when no tool is retired, or one has no live successor (the card says what it knows)."""
+    instead = successor_comparison(tools, known, today)
+    if not instead:
         return None
-    old = [c.name for c in card.tools if c.status == "retired"]
-    query = " vs ".join(known[s].name for s in card.verdict.instead)
-    asked = f" {card.use_case.label}" if card.use_case else ""
+    old = [t.name for t in tools if t.status_on(today) == "retired"]
+    query = " vs ".join(known[s].name for s in instead)
+    asked = f" {use_case.label}" if use_case else ""
     verb = "is" if len(old) == 1 else "are"
     instead = (
         f"{command} {query}{asked}" if command.startswith("/") else f'{command} "{query}{asked}"'
@@ -157,9 +170,9 @@ class ChatBot:
     async def _offer_successor(
         self, channel: str, user_id: str, slugs: Sequence[str], use_case: UseCase | None
     ) -> None:
-        tools = [self.comparer.catalogue.by_slug[s] for s in slugs]
-        card = self.comparer.card_for(tools, {}, use_case=use_case, today=self.clock().date())
-        offer = successor_offer(card, self.comparer.catalogue.by_slug)
+        known = self.comparer.catalogue.by_slug
+        tools = [known[s] for s in slugs]
+        offer = successor_offer(tools, known, self.clock().date(), use_case)
         if offer is None:
             return
         try:

@@ -3,6 +3,7 @@ the verdict card (card); `Comparer` ties them to one catalogue."""
 
 from bot.compare.card import PersonaSplit, ToolColumn, ToolTake, Verdict, VerdictCard, build_card
 from bot.compare.comparer import Comparer
+from bot.compare.decide import successor_comparison
 from bot.compare.links import canonical_slugs, comparison_path, comparison_url, tool_path
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query, split_last_name, split_use_case
@@ -29,6 +30,7 @@ __all__ = [
     "parse_query",
     "split_last_name",
     "split_use_case",
+    "successor_comparison",
     "tokens",
     "tool_path",
 ]

@@ -82,20 +82,22 @@ def live_successor(tool: Tool, known: Mapping[str, Tool], today: dt.date) -> Too
     return None
 
 
-def _instead(
-    contenders: Sequence[Contender], known: Mapping[str, Tool], today: dt.date
+def successor_comparison(
+    tools: Sequence[Tool], known: Mapping[str, Tool], today: dt.date
 ) -> tuple[str, ...]:
-    if all(c.status != "retired" for c in contenders):
+    """The same comparison with each retired tool replaced by its live successor; () when
+    none is retired, one has no live successor, or two would become the same tool."""
+    if all(t.status_on(today) != "retired" for t in tools):
         return ()
     slugs: list[str] = []
-    for c in contenders:
-        if c.status == "retired":
-            successor = live_successor(c.tool, known, today)
+    for tool in tools:
+        if tool.status_on(today) == "retired":
+            successor = live_successor(tool, known, today)
             if successor is None:
                 return ()
             slugs.append(successor.slug)
         else:
-            slugs.append(c.tool.slug)
+            slugs.append(tool.slug)
     return tuple(slugs) if len(set(slugs)) == len(slugs) else ()
 
 
@@ -132,7 +134,7 @@ def decide(
         only = contenders[0].tool if contenders else None
         return Decision(only.slug if only else None, "", "panel")
     notes: list[str] = []
-    instead = _instead(contenders, known, today)
+    instead = successor_comparison([c.tool for c in contenders], known, today)
     retired = [c for c in contenders if c.status == "retired"]
     live = [c for c in contenders if c.status != "retired"]
     if retired:
@@ -195,8 +197,12 @@ def _use_case_step(
         if no:
             notes.append(reason.lacks([c.tool for c in no], use_case))
         unknown = [c for c in live if fits[c.tool.slug] is None]
-        if len(unknown) > 1:
-            notes.append(reason.unknown_fit([c.tool for c in unknown], use_case))
+        if len(unknown) == 1:  # the others lack it: the one that may have it wins
+            text = reason.may_fit(unknown[0].tool, use_case)
+            return Decision(unknown[0].tool.slug, reason.joined([*notes, text]), "use case")
+        if len(unknown) < len(live):
+            return unknown
+        notes.append(reason.unknown_fit([c.tool for c in unknown], use_case))
         return unknown
     losers = [c for c in live if fits[c.tool.slug] is not True]
     if losers:

@@ -211,6 +211,13 @@ def fits(tool: Tool, use_case: UseCase) -> str:
     return f"{tool.name} {NEEDS[use_case.value][0]}, so it wins {use_case.label}."
 
 
+def may_fit(tool: Tool, use_case: UseCase) -> str:
+    return (
+        f"{tool.name} is the only one that may fit {use_case.label.removeprefix('for ')}; "
+        f"check that it {NEEDS[use_case.value][0]}."
+    )
+
+
 def lead_persona(tool: Tool, persona: str, take: str, use_case: UseCase) -> str:
     return (
         f"The panel ties; {use_case.label} {persona} decides, shipping only {tool.name}: “{take}”"

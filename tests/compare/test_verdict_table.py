@@ -290,3 +290,23 @@ def test_every_catalogue_pair_gets_a_card_for_every_use_case(
         assert picked is None or picked.status != "retired"
         assert "on your own trial" not in card.verdict.reason
         assert card.verdict.reason
+
+
+def test_the_only_tool_that_may_fit_wins_and_says_what_to_check(catalogue: Catalogue) -> None:
+    base = _live(catalogue.by_slug["gpt-4o-mini"])
+    maybe = _facts(_unreviewed(base, "maybe", "Maybe"), modalities=[])
+    blind = _facts(_unreviewed(base, "blind", "Blind"), modalities=["text"])
+    votes = {s: CommunityTally(votes=50, ship_pct=50) for s in ("maybe", "blind")}
+    card = build_card(
+        [blind, maybe],
+        votes,
+        panel=catalogue.panel,
+        rules=catalogue.panel_rules,
+        use_case=UseCase.VISION,
+        today=TODAY,
+    )
+    assert card.verdict.pick == "maybe"
+    assert card.verdict.reason == (
+        "Blind does not read images. Maybe is the only one that may fit vision; check that it "
+        "reads images."
+    )
