@@ -341,8 +341,12 @@ def too_few_facts(tools: Sequence[Tool]) -> str:
 
 
 def too_close(tools: Sequence[Tool]) -> str:
-    both = count_word(len(tools))
-    return f"Too close to call: {both} in one capability class, prices within {WORTH_SAYING}×."
+    """The headline already says "too close to call": the reason says why, and what decides."""
+    both = count_word(len(tools)).capitalize()
+    return (
+        f"{both} in one capability class, at prices within {WORTH_SAYING}×: no fact tips it; "
+        "the votes on this card will."
+    )
 
 
 SITUATIONS = {

@@ -73,6 +73,9 @@ def test_a_computed_take_names_the_fact_that_decided_it(merged: Catalogue) -> No
     assert takes and all(t.from_facts and t.fact for t in takes)
     assert all(t.take.startswith(("Ship: ", "Skip: ")) for t in takes)
     assert "from facts" in markdown.render_card(card)
+    reviews = text.render_reviews(card, merged)  # what "Full reviews" opens
+    assert reviews.count("(from facts): ") == 2 * len(merged.panel.personas)
+    assert "not reviewed yet" not in reviews
 
 
 def test_a_tool_with_too_few_facts_says_so_instead_of_guessing(catalogue: Catalogue) -> None:

@@ -156,7 +156,9 @@ def _cases(catalogue: Catalogue) -> Iterator[Case]:
         "twin-a": CommunityTally(votes=9, ship_pct=100),
         "twin-b": CommunityTally(votes=9, ship_pct=0),
     }
-    yield Case("nine votes each do not decide", (twin_a, twin_b), None, votes=few, says="Too close")
+    yield Case(
+        "nine votes each do not decide", (twin_a, twin_b), None, votes=few, says="no fact tips it"
+    )
 
     # 7. A deprecated model loses the tie to an active twin, with its shutdown date.
     going = twin_a.model_copy(
