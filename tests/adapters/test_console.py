@@ -373,3 +373,20 @@ async def test_an_unknown_use_case_gets_a_short_answer_naming_the_known_ones(
     assert answer.kind == "ephemeral"
     assert answer.text.startswith('"poetry" is not a length of time.')
     assert "for coding" in answer.text
+
+
+async def test_the_leaderboard_for_a_use_case_counts_only_cards_asked_for_it(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare gpt-4o vs gpt-4o-mini for coding")
+    for i in range(3):
+        await chat.send(f":react coder{i} 1 1")
+    await chat.send("/compare gpt-4o vs gpt-4o-mini")
+    for i in range(5):
+        await chat.send(f":react someone{i} 2 2")
+    chat.pop_all()
+    await chat.send("/leaderboard coding")
+    board = chat.pop().text
+    assert board.startswith("Community leaderboard (cards asked for coding), from 3 votes")
+    await chat.send("/leaderboard")
+    assert "from 8 votes" in chat.pop().text
