@@ -181,6 +181,18 @@ def verdict_headline(card: VerdictCard) -> str:
     return f"Verdict{asked}: {verdict_words(card)}."
 
 
+def _instead(card: VerdictCard, catalogue: Catalogue) -> Context | None:
+    """With a retired tool on the card, a link to the same comparison with its successor."""
+    if not card.verdict.instead:
+        return None
+    names = [catalogue.by_slug[s].name for s in card.verdict.instead if s in catalogue.by_slug]
+    use_case = card.use_case.value if card.use_case else None
+    return {
+        "title": " vs ".join(names),
+        "url": comparison_path(card.verdict.instead, use_case=use_case),
+    }
+
+
 def comparison_page(
     card: VerdictCard,
     tools: Sequence[Tool],
@@ -217,6 +229,7 @@ def comparison_page(
         ],
         "scorecard": scorecard(tools, catalogue.panel, card),
         "head_to_head": pair,
+        "instead": _instead(card, catalogue),
     }
 
 
