@@ -42,7 +42,7 @@ from bot.catalogue import (
     pair_layers,
     scaffold_toml,
 )
-from bot.chat import split_ask, successor_offer
+from bot.chat import resolve_ask, split_ask, successor_offer
 from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.render import json_format, markdown, text
@@ -116,9 +116,12 @@ def _compare(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     try:
         ask = split_ask(f"{query} for {args.use_case}" if args.use_case else query)
-        tools = comparer.resolve_query(ask.text)
+        tools = resolve_ask(comparer, ask)
     except VerdictError as error:
-        return _unanswerable(error, as_json=args.json)
+        exit_code = _unanswerable(error, as_json=args.json)
+        for choice in error.choices():  # "did you mean", as commands to run
+            print(f"  verdict compare {shlex.quote(choice.query)}", file=sys.stderr)
+        return exit_code
     if ask.lasts is not None:  # the same words as in a chat; a printed card has no vote to end
         print(
             "verdict: `for …` sets how long a chat card's vote stays open; ignored here",

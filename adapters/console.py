@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from bot.catalogue import Catalogue, Tool, load_catalogue
-from bot.chat import ChatBot, split_ask
+from bot.chat import ChatBot, resolve_ask, split_ask
 from bot.errors import BadQuery, Choice, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
@@ -217,7 +217,7 @@ class ConsoleSession:
             await self.chat.send_ephemeral(self.channel, user, error.for_surface(PLATFORM))
             return
         try:
-            tools = self.bot.comparer.resolve_query(ask.text)
+            tools = resolve_ask(self.bot.comparer, ask)
         except VerdictError as error:
             self.choices[user] = error.choices()
             self.chat.send_choices(user, error, self.choices[user])

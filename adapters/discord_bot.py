@@ -38,7 +38,7 @@ from adapters.discord_render import (
 )
 from adapters.logs import announce, startup_line
 from bot.catalogue import Catalogue, Tool
-from bot.chat import ChatBot, leaderboard_scope, split_ask
+from bot.chat import ChatBot, leaderboard_scope, resolve_ask, split_ask
 from bot.compare import Comparer, UseCase, split_last_name
 from bot.errors import CannotPostHere, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
@@ -286,7 +286,7 @@ class DiscordVerdicts:
         """`use_case` is the command's optional `for` option; the query may say it too."""
         try:  # matching is fast: answer a bad query at once, privately
             ask = split_ask(f"{query} for {use_case}" if use_case else query)
-            tools = self.comparer.resolve_query(ask.text)
+            tools = resolve_ask(self.comparer, ask)
         except VerdictError as error:
             await answer_privately(
                 interaction, error.for_surface(PLATFORM), view=choices_view(error.choices())

@@ -52,7 +52,7 @@ from adapters.slack_render import (
     tools_blocks,
 )
 from bot.catalogue import Catalogue, Tool
-from bot.chat import ChatBot, split_ask
+from bot.chat import ChatBot, resolve_ask, split_ask
 from bot.compare import Comparer
 from bot.errors import CannotPostHere, PlatformRefused, VerdictError
 from bot.platform import PostedCard
@@ -357,7 +357,7 @@ class SlackVerdicts:
             await platform.send_ephemeral(channel, user, error.for_surface(PLATFORM))
             return
         try:
-            tools = self.bot.comparer.resolve_query(ask.text)
+            tools = resolve_ask(self.bot.comparer, ask)
         except VerdictError as error:
             await platform.send_choices(channel, user, error)
             return

@@ -48,6 +48,17 @@ class Ask:
     use_case: UseCase | None
     lasts: timedelta | None
 
+    @property
+    def asked(self) -> str:
+        """The use case and the duration as they can be typed again: " for coding for 1d2h"."""
+        parts = [f" {self.use_case.label}"] if self.use_case else []
+        if self.lasts is not None:
+            minutes = int(self.lasts.total_seconds()) // 60
+            days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+            units = ((days, "d"), (hours, "h"), (minutes, "m"))
+            parts.append(" for " + "".join(f"{n}{unit}" for n, unit in units if n))
+        return "".join(parts)
+
 
 def split_ask(text: str) -> Ask:
     """ "A vs B for coding for 24h" -> the comparison, its use case and its duration. The use
@@ -55,6 +66,16 @@ def split_ask(text: str) -> Ask:
     text, use_case = split_use_case(text)
     text, lasts = split_duration(text)
     return Ask(text, use_case, lasts)
+
+
+def resolve_ask(comparer: Comparer, ask: Ask) -> list[Tool]:
+    """The tools asked, in the order typed. A name that did not resolve raises its typed error,
+    whose "did you mean" choices keep what the comparison was for and how long it runs."""
+    try:
+        return comparer.resolve_query(ask.text)
+    except VerdictError as error:
+        error.asked = ask.asked
+        raise
 
 
 def leaderboard_scope(
@@ -133,7 +154,7 @@ class ChatBot:
         """Answer /compare: post the card with its vote reactions, or tell the asker why not."""
         try:
             ask = split_ask(text)
-            tools = self.comparer.resolve_query(ask.text)
+            tools = resolve_ask(self.comparer, ask)
         except VerdictError as error:
             await self.platform.send_ephemeral(
                 channel, user_id, error.for_surface(self.platform.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -127,7 +128,7 @@ def test_unanswerable_question_exits_2_with_message_and_json_error(
     assert as_json.returncode == 2
     error = json.loads(as_json.stdout)["error"]
     assert error["kind"] == kind
-    assert error["message"] == plain.stderr.strip()
+    assert plain.stderr.startswith(error["message"] + "\n")  # then any commands to run instead
     if suggested:
         assert suggested in error["suggestions"]
 
@@ -438,6 +439,17 @@ def test_compare_for_coding_reads_as_a_user_would(tmp_path: Path) -> None:
     )
     assert data["use_case"] == "vision" and data["verdict"]["pick"] == "gpt-4o-mini"
     assert data["verdict"]["decided_by"] == "use case"
+
+
+def test_a_did_you_mean_offers_commands_that_keep_the_use_case(tmp_path: Path) -> None:
+    result = verdict("compare", "mistral vs gpt-5 for coding", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert '"mistral" could be several tools' in result.stderr
+    offered = [line for line in result.stderr.splitlines() if line.startswith("  verdict ")]
+    assert offered and all(line.endswith(" vs gpt-5 for coding'") for line in offered)
+    picked = verdict(*shlex.split(offered[0])[1:], cwd=tmp_path)
+    assert picked.returncode == 0
+    assert picked.stdout.splitlines()[0].split(" — ")[0].endswith(" vs GPT-5 for coding")
 
 
 def test_compare_with_a_retired_model_offers_its_successor_on_stderr(tmp_path: Path) -> None:

@@ -316,6 +316,18 @@ async def test_every_unresolved_name_is_reported_at_once_with_numbered_choices(
     assert chat.pop().kind == "card"
 
 
+async def test_a_picked_choice_keeps_the_use_case_and_the_duration_asked(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare mistral vs gpt-5 for coding for 36h", user="dana")
+    assert "1. Mistral Medium 3 (for 'mistral')" in chat.pop().text
+    await chat.send(":pick 1", user="dana")
+    card = chat.pop()
+    assert card.kind == "card"
+    assert card.text.startswith("Mistral Medium 3 vs GPT-5 for coding — verdict:")
+    assert "ends 5 Dec" in card.text  # 36 hours after it was asked, as typed
+
+
 async def test_an_unknown_name_in_the_terminal_points_to_tools_not_the_cli(
     chat: ConsoleSession,
 ) -> None:

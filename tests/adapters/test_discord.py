@@ -571,6 +571,25 @@ async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison
     assert card.body["embeds"][0]["title"].startswith("Mistral Medium 3 vs GPT-5 — verdict:")
 
 
+async def test_a_did_you_mean_button_keeps_the_use_case_asked(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    from adapters.discord_buttons import PickButton
+
+    await verdicts.compare(interaction(client, "compare", []), "mistral vs gpt-5", "coding")
+    [asked] = fake.calls("POST", "/callback")
+    first = asked.body["data"]["components"][0]["components"][0]
+    assert first["custom_id"] == "verdict:pick:mistral-medium-3|gpt-5 for coding"
+    client.add_dynamic_items(PickButton)
+    client.verdicts = lambda: verdicts  # type: ignore[attr-defined]  # as VerdictClient has
+    data = asked.body["data"]
+    ephemeral = {**fake._message(CHANNEL_ID, data), "components": data["components"]}
+    await dispatch(client, first["custom_id"], ephemeral, fake, calls=3)
+    [card] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    title = card.body["embeds"][0]["title"]
+    assert title.startswith("Mistral Medium 3 vs GPT-5 for coding — verdict:")
+
+
 async def test_an_unknown_name_points_to_discords_own_commands(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:

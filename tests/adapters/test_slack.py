@@ -531,6 +531,18 @@ async def test_did_you_mean_buttons_name_every_problem_and_rerun_the_comparison(
     assert card.args["text"].startswith("Mistral Medium 3 vs GPT-5 — verdict:")
 
 
+async def test_a_did_you_mean_button_keeps_the_use_case_asked(slack: SlackHarness) -> None:
+    await slack.command("/compare", "mistral vs gpt-5 for coding")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
+    [asked] = slack.fake.of("chat.postEphemeral")
+    pick = asked.args["blocks"][1]["elements"][0]
+    assert pick["value"] == "mistral-medium-3 vs gpt-5 for coding"
+    await slack.action(pick["action_id"], pick["value"])
+    await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
+    [card] = slack.fake.of("chat.postMessage")
+    assert card.args["text"].startswith("Mistral Medium 3 vs GPT-5 for coding — verdict:")
+
+
 async def test_an_unknown_name_points_to_slacks_own_commands(slack: SlackHarness) -> None:
     await slack.command("/compare", "qqqqqq vs haiku")
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
