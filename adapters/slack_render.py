@@ -12,6 +12,7 @@ from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
 from bot.render.lists import ToolPage, page_heading
+from bot.render.reviews import full_reviews, no_reviews
 from bot.votes import (
     KEYCAPS,
     MEANING,
@@ -216,7 +217,6 @@ def card_text(posted: PostedCard) -> str:
 def reviews_blocks(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[Block]:
     """One tool's full reviews (a page of the "Full reviews" answer: one message per tool)."""
     column = next(c for c in card.tools if c.slug == slug)
-    tool = catalogue.by_slug.get(slug)
     blocks: list[Block] = [
         {
             "type": "header",
@@ -226,18 +226,13 @@ def reviews_blocks(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[B
             },
         }
     ]
-    if tool is None or not column.reviewed:
-        blocks.append(_section("Not reviewed yet."))
-        return blocks
-    for persona in catalogue.panel.personas:
-        review = tool.panel.get(persona.slug)
-        if review is not None:
-            blocks.append(
-                _section(
-                    f"*{escape(persona.name)}: {review.verdict}.* {escape(review.take)}\n"
-                    f"{escape(review.body)}"
-                )
-            )
+    reviews = full_reviews(card, catalogue, slug)
+    if not reviews:
+        blocks.append(_section(no_reviews(catalogue, slug)))
+    for review in reviews:  # a take no reviewer wrote is the one from facts, marked so
+        body = f"\n{escape(review.body)}" if review.body is not None else ""
+        verdict = f" {review.verdict}." if review.verdict else ""
+        blocks.append(_section(f"*{escape(review.who)}:{verdict}* {escape(review.take)}{body}"))
     return blocks[:MAX_BLOCKS]
 
 

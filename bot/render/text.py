@@ -13,14 +13,13 @@ from bot.render.facts import released, stated_facts
 from bot.render.layout import (
     CARD_CHARS,
     CARD_LINES,
-    FROM_FACTS,
     HEADERS,
-    NOT_REVIEWED,
     SplitLine,
     ToolRow,
     fit,
     layout,
 )
+from bot.render.reviews import full_reviews, no_reviews
 from bot.votes import MEANING, Leaderboard, entry_summary, scope_note
 
 WIDTH = 80
@@ -132,34 +131,18 @@ def render_reviews(card: VerdictCard, catalogue: Catalogue) -> str:
     """Every persona's full review of every tool on the card: what "Full reviews" opens."""
     lines = [f"Full reviews: {card.title}"]
     for column in card.tools:
-        tool = catalogue.by_slug.get(column.slug)
         lines.append("")
         lines.append(f"{column.name}")
-        if tool is None:
-            lines.append(f"  {NOT_REVIEWED}")
-            continue
-        for persona in catalogue.panel.personas:
-            review = tool.panel.get(persona.slug)
-            if review is None:
-                computed = _computed_take(card, persona.slug, column.slug)
-                if computed is not None:
-                    lines.extend(_hanging(computed, "  ", "    "))
-                continue
-            lines.extend(
-                _hanging(f"{persona.name}: {review.verdict.upper()}. {review.take}", "  ", "    ")
-            )
-            lines.extend(_hanging(review.body, "    ", "    "))
+        reviews = full_reviews(card, catalogue, column.slug)
+        if not reviews:
+            lines.extend(_hanging(no_reviews(catalogue, column.slug), "  ", "    "))
+        for review in reviews:
+            verdict = f"{review.verdict.upper()}. " if review.verdict else ""
+            head = f"{review.who}: {verdict}{review.take}"
+            lines.extend(_hanging(head, "  ", "    "))
+            if review.body is not None:
+                lines.extend(_hanging(review.body, "    ", "    "))
     return "\n".join(lines)
-
-
-def _computed_take(card: VerdictCard, persona: str, slug: str) -> str | None:
-    """ "The Skeptic (from facts): SKIP. Skip: one provider…" for a take no reviewer wrote."""
-    for split in card.reviewer_split:
-        if split.persona == persona:
-            for take in split.takes:
-                if take.slug == slug and take.from_facts:
-                    return f"{split.name} ({FROM_FACTS}): {take.verdict.upper()}. {take.take}"
-    return None
 
 
 def render_tool(tool: Tool, catalogue: Catalogue) -> str:

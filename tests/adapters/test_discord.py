@@ -32,6 +32,7 @@ from bot.errors import CannotPostHere
 from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store
 from tests.fake_discord import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.unreviewed import with_unreviewed
 
 MANAGE_GUILD = str(discord.Permissions(manage_guild=True).value)
 CARD_PERMISSIONS = str(
@@ -534,6 +535,37 @@ async def test_full_reviews_button_survives_a_restart_and_answers_privately_per_
     assert page_two.body["embeds"][0]["title"] == "Full reviews: Mistral Medium 3"
     for embed in (first, page_two.body["embeds"][0]):
         assert len(discord.Embed.from_dict(embed)) <= TOTAL_LIMIT
+
+
+async def test_full_reviews_of_an_unreviewed_tool_show_each_take_from_facts(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts, catalogue: Catalogue
+) -> None:
+    from adapters.discord_buttons import REVIEWS_ID, ReviewsView
+
+    verdicts.comparer.replace_catalogue(with_unreviewed(catalogue))
+    await verdicts.compare(interaction(client, "compare", []), "gpt-4o vs new mini")
+    [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    client.add_view(ReviewsView(verdicts.reviews))
+    message = {
+        **fake._message(CHANNEL_ID, followup.body, str(posted_id(fake))),
+        "components": followup.body["components"],
+    }
+    await dispatch(client, REVIEWS_ID, message, fake, calls=2)
+    [answer] = [c for c in fake.calls("POST", "/callback") if c.body.get("type") == 4]
+    [page_two] = fake.calls("POST", f"/webhooks/{APP_ID}/")[1:]
+    unreviewed = page_two.body["embeds"][0]
+    assert unreviewed["title"] == "Full reviews: New Mini"
+    assert "description" not in unreviewed  # no "Not reviewed yet."
+    names = [f["name"] for f in unreviewed["fields"]]
+    personas = [p.name for p in catalogue.panel.personas]
+    assert [n.split(" (from facts)")[0] for n in names] == personas  # each marked so
+    assert names[2:] == ["The Futurist (from facts): ship", "The Buyer (from facts): ship"]
+    assert unreviewed["fields"][3]["value"].startswith("Ship: $0.26 per 1M tokens blended")
+    assert names[0] == "The Builder (from facts)"  # its rules need facts the data lacks
+    assert unreviewed["fields"][0]["value"] == "Too few facts to judge."
+    reviewed = answer.body["data"]["embeds"][0]
+    assert "from facts" not in str(reviewed["fields"])  # a reviewer's words stay theirs
+    assert len(discord.Embed.from_dict(unreviewed)) <= TOTAL_LIMIT
 
 
 async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison(

@@ -33,6 +33,7 @@ from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store
 from tests.fake_slack import BOT_USER, FakeSlack
 from tests.loopback import serve
+from tests.unreviewed import with_unreviewed
 
 SECRET = "test-signing-secret"
 CHANNEL = "C0CHANNEL"
@@ -472,6 +473,28 @@ async def test_verdict_slack_serves_signed_http_end_to_end(tmp_path: Path) -> No
         process.terminate()
         await process.wait()
         await fake.stop()
+
+
+async def test_full_reviews_of_an_unreviewed_tool_show_each_take_from_facts(
+    slack: SlackHarness, catalogue: Catalogue
+) -> None:
+    slack.services.bot.comparer.replace_catalogue(with_unreviewed(catalogue))
+    await _compare(slack, "gpt-4o vs new mini")
+    [post] = slack.fake.of("chat.postMessage")
+    button = post.args["blocks"][-1]["elements"][0]
+    await slack.action(button["action_id"], button["value"], user="U9")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
+    page = slack.fake.of("chat.postEphemeral")[1]
+    blocks = page.args["blocks"]
+    assert blocks[0]["text"]["text"] == "Full reviews: New Mini"
+    takes = [b["text"]["text"] for b in blocks[1:]]
+    assert [t.split(" (from facts):")[0] for t in takes] == [
+        f"*{p.name}" for p in catalogue.panel.personas
+    ]
+    assert takes[3].startswith("*The Buyer (from facts): ship.* Ship: $0.26 per 1M tokens")
+    assert takes[0] == "*The Builder (from facts):* Too few facts to judge."
+    assert all("Not reviewed yet" not in t for t in takes)
+    assert len(blocks) <= 50 and all(len(t) <= 3000 for t in takes)
 
 
 async def test_full_reviews_answers_the_presser_privately_one_message_per_tool(
