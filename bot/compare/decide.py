@@ -229,7 +229,7 @@ def _panel_step(
     lead = LEAD_PERSONA.get(use_case) if use_case else None
     if lead is not None:
         shipping = [c for c in leaders if lead in c.takes and c.takes[lead].verdict == "ship"]
-        if len(shipping) == 1:
+        if len(shipping) == 1 and reason.supports(shipping[0].takes[lead].take):
             winner = shipping[0]
             persona = next(p for p in panel.personas if p.slug == lead)
             text = reason.lead_persona(
@@ -247,11 +247,6 @@ def _panel_step(
     return stay
 
 
-def _supports(take: str) -> bool:
-    """A take that argues against a tool's future cannot be the reason to pick it."""
-    return not any(word in take.casefold() for word in reason.AGAINST_WORDS)
-
-
 def _panel_win(
     winner: Contender, others: Sequence[Contender], panel: Panel, notes: list[str]
 ) -> Decision:
@@ -266,7 +261,7 @@ def _panel_win(
         if p.slug in winner.takes
         and winner.takes[p.slug].verdict == "ship"
         and skips_others(p.slug)
-        and _supports(winner.takes[p.slug].take)
+        and reason.supports(winner.takes[p.slug].take)
     ]
     tipping = max(deciders, key=lambda p: skips_others(p.slug)) if deciders else None
     text = reason.panel_win(

@@ -6,6 +6,7 @@ or modality difference, a vote margin), never from arithmetic alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -119,6 +120,37 @@ def differences(winner: Tool, others: Sequence[Tool], *, limit: int = 2) -> list
 
 AGAINST_WORDS = ("deprecat", "shut", "retire", "sunset", "end of life", "replaced")
 """Words that argue against a tool's future: a take with them never tips the pick to it."""
+WEAKNESS_WORDS = (
+    "costly",
+    "expensive",
+    "pricey",
+    "overpriced",
+    "premium pric",
+    "steep",
+    "line item",
+    "slow",
+    "weak",
+    "lags",
+    "struggl",
+    "flaky",
+    "breaks",
+)
+"""Words that name a weakness: a take that ships a tool while naming one of its weaknesses
+("Costly, and newer models exist, but …") concedes a point against it, so it is no reason to
+pick it either; the reason's own fact says why instead."""
+_WEAKNESS = re.compile(r"\b(?:" + "|".join(WEAKNESS_WORDS) + ")", re.IGNORECASE)
+CONCESSION = re.compile(r"\b(?:but|though|although|however|yet|except)\b", re.IGNORECASE)
+"""A ship take that turns on "but" concedes something against the tool first."""
+
+
+def supports(take: str) -> bool:
+    """Whether a take that ships a tool may be quoted as the reason to pick it: it names no
+    threat to the tool's future, no weakness of its own, and concedes nothing."""
+    if any(word in take.casefold() for word in AGAINST_WORDS):
+        return False
+    return _WEAKNESS.search(take) is None and CONCESSION.search(take) is None
+
+
 NEEDS = {
     "vision": ("reads images", "does not read images"),
     "agents": ("calls tools", "has no tool calling"),

@@ -272,6 +272,46 @@ def test_a_quote_against_the_picks_future_never_tips_it(catalogue: Catalogue) ->
     assert "shutdown" not in card.verdict.reason
 
 
+def _only_ships(tool: Tool, persona: str, take: str) -> Tool:
+    """Only `persona` ships it, in the words `take`; every other reviewer skips."""
+    panel = {
+        slug: Review(
+            verdict="ship" if slug == persona else "skip",
+            take=take if slug == persona else r.take,
+            body=r.body,
+        )
+        for slug, r in tool.panel.items()
+    }
+    return tool.model_copy(update={"panel": panel})
+
+
+@pytest.mark.parametrize(
+    ("persona", "take"),
+    [
+        (  # the reviewer's own words in the catalogue
+            "skeptic",
+            "Costly, and newer Claude models exist, but few 2024 models broke less often on "
+            "real code.",
+        ),
+        ("buyer", "At $15 out per million it is expensive, and worth it for hard code."),
+    ],
+)
+def test_a_quote_naming_the_picks_weakness_never_tips_it(
+    catalogue: Catalogue, persona: str, take: str
+) -> None:
+    """The winner's only shipping take complains about its price: the card says the score and
+    a fact of its own instead of quoting the complaint as the reason to pick it."""
+    sonnet = _only_ships(_live(catalogue.by_slug["claude-3-5-sonnet"]), persona, take)
+    nobody = _panel(_live(catalogue.by_slug["gpt-4o"]), 0)
+    card = build_card([nobody, sonnet], {}, panel=catalogue.panel, today=TODAY)
+    assert card.verdict.pick == "claude-3-5-sonnet"
+    assert card.verdict.quoted == ()
+    assert take not in card.verdict.reason and "tips it" not in card.verdict.reason
+    assert card.verdict.reason.startswith("1 of 4 reviewers ship Claude 3.5 Sonnet")
+    assert "It also holds 1.6× the context of GPT-4o, 200K tokens." in card.verdict.reason
+    assert take not in text.render_card(card).split("Tool ")[0]  # not in the headline lines
+
+
 @pytest.mark.parametrize("use_case", [None, *UseCase])
 def test_every_catalogue_pair_gets_a_card_for_every_use_case(
     catalogue: Catalogue, use_case: UseCase | None
