@@ -47,6 +47,7 @@ from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.render import json_format, markdown, text
 from bot.render.chart import leaderboard_png
+from bot.render.reviews import has_full_reviews
 from bot.settings import SettingsError, load_settings, shard_ids
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
@@ -136,7 +137,7 @@ def _compare(args: argparse.Namespace) -> int:
     if offer is not None:
         print(f"verdict: {offer}", file=sys.stderr)
     shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
-    reviewed = any(column.reviewed for column in card.tools)
+    reviewed = has_full_reviews(card)
     hint = None if args.full or not reviewed else f"Full reviews: verdict compare {shown} --full"
     if args.json:
         data = json_format.render_card(card, comparer.catalogue if args.full else None)

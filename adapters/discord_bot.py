@@ -46,6 +46,7 @@ from bot.poll_flows import PollDesk
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
 from bot.render.lists import tool_page
+from bot.render.reviews import has_full_reviews
 from bot.votes import (
     CardRecord,
     EditCoalescer,
@@ -150,7 +151,7 @@ class DiscordPlatform:
     def card_view(self, posted: PostedCard) -> ReviewsView:
         """Full reviews and Full page; while the vote is open, a vote button per tool (with
         `votes:buttons`) and "Close vote"."""
-        reviewed = any(column.reviewed for column in posted.card.tools)
+        reviewed = has_full_reviews(posted.card)
         view = ReviewsView(self.on_reviews, page_url=posted.page_url, reviews=reviewed)
         poll = posted.poll
         if poll is not None and not poll.closed:

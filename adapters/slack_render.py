@@ -12,7 +12,7 @@ from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, headline, layout
 from bot.render.lists import ToolPage, page_heading
-from bot.render.reviews import full_reviews, no_reviews
+from bot.render.reviews import full_reviews, has_full_reviews, no_reviews
 from bot.votes import (
     KEYCAPS,
     MEANING,
@@ -133,7 +133,7 @@ def _card_blocks(posted: PostedCard, take_limit: int) -> list[Block]:
         blocks.append(_section("\n".join(opinions)))
     blocks.append(_context(tally_line(posted)))
     buttons: list[Block] = []
-    if any(column.reviewed for column in card.tools):  # nothing to open on unreviewed tools
+    if has_full_reviews(card):  # nothing to open on tools with too few facts
         buttons.append(
             {
                 "type": "button",

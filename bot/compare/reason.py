@@ -71,14 +71,19 @@ def price_difference(winner: Tool, other: Tool) -> str | None:
     """ "is 5× cheaper per output token than B", or free weights against a bill; None if the
     winner is not clearly cheaper. Every phrase is a predicate: "{winner} {phrase}"."""
     theirs = _output_price(other)
-    if winner.pricing.model == "self-hosted" and other.pricing.model != "self-hosted":
-        if theirs:
-            return (
-                f"costs nothing per token, being free weights, against ${theirs:.2f} per 1M "
-                f"output tokens for {other.name}"
-            )
-        return None
     mine = _output_price(winner)
+    if winner.pricing.model == "self-hosted" and other.pricing.model != "self-hosted":
+        if not theirs:
+            return None
+        if mine and round(theirs / mine, 2) >= WORTH_SAYING:  # hosts sell it: say what they charge
+            return (
+                f"has free weights, and hosts sell it at ${mine:.2f} per 1M output tokens "
+                f"against ${theirs:.2f} for {other.name}"
+            )
+        return (  # free per token only on your own hardware: say so, not "costs nothing"
+            f"has free weights to run on your own hardware, against ${theirs:.2f} per 1M "
+            f"output tokens for {other.name}"
+        )
     if mine and theirs and round(theirs / mine, 2) >= WORTH_SAYING:
         return f"is {_times(theirs / mine)} cheaper per output token than {other.name}"
     if mine == 0 and theirs:

@@ -55,6 +55,11 @@ def full_reviews(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[Ful
     return out if any(r.verdict is not None for r in out) else []
 
 
+def has_full_reviews(card: VerdictCard) -> bool:
+    """Whether "Full reviews" would open anything: a reviewed tool, or a take from facts."""
+    return any(column.reviewed or column.panel_from_facts for column in card.tools)
+
+
 def no_reviews(catalogue: Catalogue, slug: str) -> str:
     """What "Full reviews" says of a tool with no take at all."""
     return (
