@@ -112,6 +112,7 @@ def merge_layers(catalogue: Catalogue, generated: Sequence[Tool]) -> Catalogue:
         panel=catalogue.panel,
         tools=tuple(sorted(merged, key=lambda t: t.slug)),
         weekly=catalogue.weekly,
+        panel_rules=catalogue.panel_rules,
     )
 
 

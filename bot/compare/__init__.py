@@ -3,10 +3,12 @@ the verdict card (card); `Comparer` ties them to one catalogue."""
 
 from bot.compare.card import PersonaSplit, ToolColumn, ToolTake, Verdict, VerdictCard, build_card
 from bot.compare.comparer import Comparer
+from bot.compare.decide import successor_comparison
 from bot.compare.links import canonical_slugs, comparison_path, comparison_url, tool_path
 from bot.compare.matching import Matcher
-from bot.compare.query import CompareRequest, parse_query, split_last_name
+from bot.compare.query import CompareRequest, parse_query, split_last_name, split_use_case
 from bot.compare.reason import and_list, count_word, number_word, tokens
+from bot.compare.use_cases import UseCase
 
 __all__ = [
     "CompareRequest",
@@ -15,6 +17,7 @@ __all__ = [
     "PersonaSplit",
     "ToolColumn",
     "ToolTake",
+    "UseCase",
     "Verdict",
     "VerdictCard",
     "and_list",
@@ -26,6 +29,8 @@ __all__ = [
     "number_word",
     "parse_query",
     "split_last_name",
+    "split_use_case",
+    "successor_comparison",
     "tokens",
     "tool_path",
 ]

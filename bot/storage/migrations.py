@@ -385,6 +385,12 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (platform, channel)
     );
     """,
+    # 8: the use case a card was asked for ("/compare A vs B for coding"; NULL when none), so
+    # `/leaderboard coding` can rank the votes cast on cards asked for that use case.
+    """
+    ALTER TABLE cards ADD COLUMN use_case TEXT;
+    CREATE INDEX cards_use_case ON cards (use_case, id) WHERE use_case IS NOT NULL;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -677,6 +683,11 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         votes TEXT NOT NULL DEFAULT 'reactions' CHECK (votes IN ('reactions', 'buttons')),
         PRIMARY KEY (platform, channel)
     );
+    """,
+    # 8: as SQLite's 8.
+    """
+    ALTER TABLE cards ADD COLUMN use_case TEXT;
+    CREATE INDEX cards_use_case ON cards (use_case, id) WHERE use_case IS NOT NULL;
     """,
 )
 
