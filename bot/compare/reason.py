@@ -377,6 +377,12 @@ def too_few_facts(tools: Sequence[Tool]) -> str:
     return f"Too few facts to judge {names}: no review, and the data says too little."
 
 
+def left_out(tools: Sequence[Tool]) -> str:
+    """On a card of three or four, the tools the data says too little about sit out."""
+    verb = "it is" if len(tools) == 1 else "they are"
+    return f"Too few facts to judge {and_list([t.name for t in tools])}, so {verb} left out."
+
+
 def too_close(tools: Sequence[Tool]) -> str:
     """The headline already says "too close to call": the reason says why, and what decides."""
     both = count_word(len(tools)).capitalize()
