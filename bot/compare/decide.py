@@ -383,6 +383,11 @@ def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
         text = reason.too_close([c.tool for c in stay])
         return Decision(None, reason.joined([*notes, text]), "tie")
     text = reason.depends(situations)
+    idle = [
+        c.tool for c in live if _situation(c.tool, [o.tool for o in live if o is not c]) is None
+    ]
+    if idle:  # a tool the split does not name is said to have no case, not left unexplained
+        text = reason.joined([text, reason.no_case(idle)])
     return Decision(None, reason.joined([*notes, text]), "depends", situations=situations)
 
 

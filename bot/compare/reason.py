@@ -434,6 +434,12 @@ def best_use(tool: Tool) -> str:
     return f"{tool.name} for {tool.best_for}"
 
 
+def no_case(tools: Sequence[Tool]) -> str:
+    """ "GPT-5.6 Sol has nothing the others lack.": on a split, the tools neither side names."""
+    verb = "has" if len(tools) == 1 else "have"
+    return f"{and_list([t.name for t in tools])} {verb} nothing the others lack."
+
+
 def depends(situations: Sequence[str]) -> str:
     """The headline already says "it depends": the reason gives each side's case."""
     return f"Pick {'; '.join(situations)}."

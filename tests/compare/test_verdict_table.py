@@ -316,6 +316,22 @@ def test_on_a_budget_open_weights_are_priced_at_what_their_hosts_charge(
         assert says in card.verdict.reason and "costs nothing" not in card.verdict.reason
 
 
+def test_a_split_of_three_names_the_tool_with_no_case_of_its_own(catalogue: Catalogue) -> None:
+    """ "Pick A for the hardest work; C if the bill matters" must not leave B unexplained."""
+    base = _live(catalogue.by_slug["gpt-4o-mini"])
+    large = _priced(_unreviewed(base, "alpha-pro", "Alpha Pro"), 4.0, 20.0)
+    plain = _priced(_unreviewed(base, "beta", "Beta"), 4.0, 20.0)
+    small = _priced(_unreviewed(base, "gamma-flash", "Gamma Flash"), 0.5, 2.0)
+    card = build_card(
+        [large, plain, small], {}, panel=catalogue.panel, rules=catalogue.panel_rules, today=TODAY
+    )
+    assert card.verdict.pick is None
+    assert card.verdict.reason == (
+        "Pick Alpha Pro for the hardest work (a larger model tier); Gamma Flash if the bill "
+        "matters (10× cheaper per output token). Beta has nothing the others lack."
+    )
+
+
 def _only_ships(tool: Tool, persona: str, take: str) -> Tool:
     """Only `persona` ships it, in the words `take`; every other reviewer skips."""
     panel = {
