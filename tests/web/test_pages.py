@@ -105,9 +105,8 @@ async def test_an_unknown_name_answers_404_with_the_chats_suggestions(web: Web) 
 async def test_a_suggestion_keeps_the_use_case_asked(web: Web) -> None:
     status, html = await web.get("/c/smolvlm2-vs-gpt-7?for=vision")
     assert status == 404
-    suggestion = web.site.comparer.matcher  # the same matcher the chat uses
     try:
-        suggestion.resolve("gpt-7")
+        web.site.comparer.tool("gpt-7")  # the same matcher the chat uses
     except UnknownTool as error:
         first = error.suggestions[0]
     link = comparison_path(["smolvlm2", first.slug], use_case="vision")
