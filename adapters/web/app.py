@@ -132,7 +132,7 @@ class WebSite:
     def _tool_named(self, typed: str) -> Tool:
         return self.catalogue.by_slug.get(typed) or self.comparer.tool(typed)
 
-    def _resolve(self, spec: str) -> list[Tool]:
+    def _resolve(self, spec: str, use_case: UseCase | None = None) -> list[Tool]:
         parts = [p for p in spec.split(SEPARATOR)]
         if len(parts) > MAX_TOOLS or any(not p.strip() for p in parts):
             raise NotFound(
@@ -144,9 +144,9 @@ class WebSite:
                 tools.append(self._tool_named(typed))
             except (UnknownTool, AmbiguousTool) as error:
                 resolved = [t.slug for t in tools]
-                raise NotFound(
-                    error.message, pages.suggestion_links(error.suggestions, resolved)
-                ) from None
+                asked = use_case.value if use_case else None
+                links = pages.suggestion_links(error.suggestions, resolved, asked)
+                raise NotFound(error.message, links) from None
         slugs = [t.slug for t in tools]
         if len(set(slugs)) != len(slugs):
             raise NotFound(
@@ -182,8 +182,8 @@ class WebSite:
         raise web.HTTPSeeOther(comparison_path((t.slug for t in tools), use_case=asked))
 
     async def comparison(self, request: web.Request) -> web.StreamResponse:
-        tools = self._resolve(request.match_info["spec"])
         use_case = _use_case(request)
+        tools = self._resolve(request.match_info["spec"], use_case)
         if len(tools) == 1:
             raise web.HTTPMovedPermanently(tool_path(tools[0].slug))
         asked = use_case.value if use_case else None

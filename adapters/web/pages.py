@@ -415,15 +415,15 @@ def not_found_page(
 
 
 def suggestion_links(
-    suggestions: Sequence[Suggestion], resolved: Sequence[str]
+    suggestions: Sequence[Suggestion], resolved: Sequence[str], use_case: str | None = None
 ) -> list[tuple[str, str]]:
     """Links for a comparison with a name that failed: each suggestion beside the names that
-    did resolve (with none, or only itself, the suggestion's own page)."""
+    did resolve, for the same use case (with none, or only itself, the suggestion's page)."""
     links = []
     for suggestion in suggestions:
         slugs = {*resolved, suggestion.slug}
         if len(slugs) >= 2:
-            links.append((suggestion.name, comparison_path(slugs)))
+            links.append((suggestion.name, comparison_path(slugs, use_case=use_case)))
         else:
             links.append((suggestion.name, tool_path(suggestion.slug)))
     return links

@@ -339,9 +339,12 @@ def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
     """Capabilities, then price within one capability class; a split only where each side has
     a fact for it; otherwise a tie, called one. A tool with too few facts is not guessed at."""
     unknown = [c.tool for c in live if not c.judged]
-    if unknown:
+    if unknown and sum(c.judged for c in live) < 2:
         text = reason.too_few_facts(unknown)
         return Decision(None, reason.joined([*notes, text]), "too few facts")
+    if unknown:  # the others are still worth weighing against each other
+        notes.append(reason.left_out(unknown))
+        live = [c for c in live if c.judged]
     undominated = [
         c
         for c in live
@@ -380,6 +383,11 @@ def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
         text = reason.too_close([c.tool for c in stay])
         return Decision(None, reason.joined([*notes, text]), "tie")
     text = reason.depends(situations)
+    idle = [
+        c.tool for c in live if _situation(c.tool, [o.tool for o in live if o is not c]) is None
+    ]
+    if idle:  # a tool the split does not name is said to have no case, not left unexplained
+        text = reason.joined([text, reason.no_case(idle)])
     return Decision(None, reason.joined([*notes, text]), "depends", situations=situations)
 
 

@@ -377,6 +377,12 @@ def too_few_facts(tools: Sequence[Tool]) -> str:
     return f"Too few facts to judge {names}: no review, and the data says too little."
 
 
+def left_out(tools: Sequence[Tool]) -> str:
+    """On a card of three or four, the tools the data says too little about sit out."""
+    verb = "it is" if len(tools) == 1 else "they are"
+    return f"Too few facts to judge {and_list([t.name for t in tools])}, so {verb} left out."
+
+
 def too_close(tools: Sequence[Tool]) -> str:
     """The headline already says "too close to call": the reason says why, and what decides."""
     both = count_word(len(tools)).capitalize()
@@ -426,6 +432,12 @@ def bill_situation(tool: Tool, other: Tool) -> str | None:
 def best_use(tool: Tool) -> str:
     """ "A for multilingual OCR on small GPUs": the use its reviewers wrote it is best for."""
     return f"{tool.name} for {tool.best_for}"
+
+
+def no_case(tools: Sequence[Tool]) -> str:
+    """ "GPT-5.6 Sol has nothing the others lack.": on a split, the tools neither side names."""
+    verb = "has" if len(tools) == 1 else "have"
+    return f"{and_list([t.name for t in tools])} {verb} nothing the others lack."
 
 
 def depends(situations: Sequence[str]) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.catalogue import Catalogue, Lifecycle, Pricing, Review, Tool
+from bot.catalogue import Catalogue, Facts, Lifecycle, Offer, Pricing, Review, Tool
 from bot.compare import UseCase, VerdictCard, build_card
 from bot.render import text
 from bot.votes import CommunityTally
@@ -270,6 +270,66 @@ def test_a_quote_against_the_picks_future_never_tips_it(catalogue: Catalogue) ->
     card = build_card([mini, other], {}, panel=catalogue.panel, today=TODAY)
     assert card.verdict.pick == mini.slug
     assert "shutdown" not in card.verdict.reason
+
+
+def test_a_tool_with_too_few_facts_sits_out_while_the_others_are_judged(
+    catalogue: Catalogue,
+) -> None:
+    """Three tools, one the data says too little about: the other two are still weighed
+    (here a 10× price gap decides), and the card says who sat out; with two, no guess."""
+    base = _live(catalogue.by_slug["gpt-4o-mini"])
+    cheap = _priced(_unreviewed(base, "cheap", "Cheap"), 0.1, 0.4)
+    dear = _priced(_unreviewed(base, "dear", "Dear"), 1.0, 4.0)
+    bare = _unreviewed(base, "bare", "Bare").model_copy(update={"facts": Facts()})
+    card = build_card(
+        [dear, bare, cheap], {}, panel=catalogue.panel, rules=catalogue.panel_rules, today=TODAY
+    )
+    assert card.verdict.pick == "cheap"
+    assert card.verdict.reason.startswith("Too few facts to judge Bare, so it is left out.")
+    assert "10× cheaper" in card.verdict.reason
+    pair = build_card([dear, bare], {}, panel=catalogue.panel, rules=catalogue.panel_rules)
+    assert pair.verdict.pick is None and "Too few facts to judge Bare" in pair.verdict.reason
+
+
+def test_on_a_budget_open_weights_are_priced_at_what_their_hosts_charge(
+    catalogue: Catalogue,
+) -> None:
+    """Free weights are not free tokens: the card says what hosts charge against the other's
+    price, or that the weights are free only on your own hardware."""
+    llama = _live(catalogue.by_slug["llama-3-3-70b"]).model_copy(update={"offers": ()})
+    paid = _live(catalogue.by_slug["gpt-5-mini"])
+    host = Offer(
+        provider="groq",
+        provider_name="Groq",
+        model_id="llama-3.3-70b",
+        input_usd_per_mtok=0.59,
+        output_usd_per_mtok=0.79,
+        url="https://groq.com/pricing",
+    )
+    hosted = llama.model_copy(update={"offers": (host,)})
+    for tool, says in [
+        (hosted, "it has free weights, and hosts sell it at $0.79 per 1M output tokens against "),
+        (llama, "it has free weights to run on your own hardware, against $2.00 per 1M output"),
+    ]:
+        card = build_card([paid, tool], {}, panel=catalogue.panel, use_case=UseCase.BUDGET)
+        assert card.verdict.pick == "llama-3-3-70b"
+        assert says in card.verdict.reason and "costs nothing" not in card.verdict.reason
+
+
+def test_a_split_of_three_names_the_tool_with_no_case_of_its_own(catalogue: Catalogue) -> None:
+    """ "Pick A for the hardest work; C if the bill matters" must not leave B unexplained."""
+    base = _live(catalogue.by_slug["gpt-4o-mini"])
+    large = _priced(_unreviewed(base, "alpha-pro", "Alpha Pro"), 4.0, 20.0)
+    plain = _priced(_unreviewed(base, "beta", "Beta"), 4.0, 20.0)
+    small = _priced(_unreviewed(base, "gamma-flash", "Gamma Flash"), 0.5, 2.0)
+    card = build_card(
+        [large, plain, small], {}, panel=catalogue.panel, rules=catalogue.panel_rules, today=TODAY
+    )
+    assert card.verdict.pick is None
+    assert card.verdict.reason == (
+        "Pick Alpha Pro for the hardest work (a larger model tier); Gamma Flash if the bill "
+        "matters (10× cheaper per output token). Beta has nothing the others lack."
+    )
 
 
 def _only_ships(tool: Tool, persona: str, take: str) -> Tool:

@@ -102,6 +102,17 @@ async def test_an_unknown_name_answers_404_with_the_chats_suggestions(web: Web) 
         assert f'href="{comparison_path(["smolvlm2", suggestion.slug])}"' in html
 
 
+async def test_a_suggestion_keeps_the_use_case_asked(web: Web) -> None:
+    status, html = await web.get("/c/smolvlm2-vs-gpt-7?for=vision")
+    assert status == 404
+    try:
+        web.site.comparer.tool("gpt-7")  # the same matcher the chat uses
+    except UnknownTool as error:
+        first = error.suggestions[0]
+    link = comparison_path(["smolvlm2", first.slug], use_case="vision")
+    assert link.endswith("?for=vision") and f'href="{link}"' in html
+
+
 async def test_an_ambiguous_name_answers_404_offering_each_candidate(web: Web) -> None:
     try:
         web.site.comparer.tool("mistral")
