@@ -403,6 +403,12 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
     """,
+    # 9: the use case a card was asked for ("/compare A vs B for coding"; NULL when none), so
+    # `/leaderboard coding` can rank the votes cast on cards asked for that use case.
+    """
+    ALTER TABLE cards ADD COLUMN use_case TEXT;
+    CREATE INDEX cards_use_case ON cards (use_case, id) WHERE use_case IS NOT NULL;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -713,6 +719,11 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (community, name_key, requester)
     );
     CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
+    """,
+    # 9: as SQLite's 9.
+    """
+    ALTER TABLE cards ADD COLUMN use_case TEXT;
+    CREATE INDEX cards_use_case ON cards (use_case, id) WHERE use_case IS NOT NULL;
     """,
 )
 
