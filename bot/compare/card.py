@@ -19,7 +19,6 @@ from bot.catalogue import (
     pricing_read,
 )
 from bot.compare.decide import COMMUNITY_MIN_VOTES, Contender, DecidedBy, decide, live_successor
-from bot.compare.kinds import across_kinds
 from bot.compare.panel_takes import Take, panel_takes
 from bot.compare.signals import Status, blended_price, fact_values, known_facts
 from bot.compare.use_cases import UseCase
@@ -224,16 +223,13 @@ def build_card(
     return VerdictCard(
         tools=columns,
         reviewer_split=_splits(tools, takes, panel),
-        verdict=across_kinds(
-            Verdict(
-                pick=decision.pick,
-                reason=decision.reason,
-                decided_by=decision.decided_by,
-                situations=decision.situations,
-                quoted=decision.quoted,
-                instead=decision.instead,
-            ),
-            tools,
+        verdict=Verdict(
+            pick=decision.pick,
+            reason=decision.reason,
+            decided_by=decision.decided_by,
+            situations=decision.situations,
+            quoted=decision.quoted,
+            instead=decision.instead,
         ),
         use_case=use_case,
     )

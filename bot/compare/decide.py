@@ -1,6 +1,8 @@
 """Which tool a card picks, in order: lifecycle, the use case asked, the panel, the community,
 then capabilities and price within one capability class; "it depends" only with a split a person
-can act on. The rules live here; every sentence they produce is worded in `reason.py`."""
+can act on. Price decides only within one kind: seat prices between products, token prices
+between models; an app and a model are weighed by everything but price. The rules live here;
+every sentence they produce is worded in `reason.py`."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.catalogue import Panel, Tool
+from bot.catalogue import Panel, Tool, cost_key
 from bot.compare import reason
+from bot.compare.kinds import mixed, not_on_price
 from bot.compare.panel_takes import Take
 from bot.compare.signals import Status, blended_price, larger_tier, reads_images
 from bot.compare.use_cases import LEAD_PERSONA, UseCase, meets
@@ -186,6 +189,9 @@ def _use_case_step(
     """A tool missing what the use case needs loses; one the data cannot vouch for loses to
     one it can. Budget: the clearly cheaper tool wins."""
     if use_case is UseCase.BUDGET:
+        if _across_kinds(live):
+            notes.append(not_on_price([c.tool for c in live]))
+            return live
         return _cheaper_step(live, notes, "use case") or live
     fits = {c.tool.slug: meets(c.tool, use_case) for c in live}
     yes = [c for c in live if fits[c.tool.slug] is True]
@@ -303,7 +309,10 @@ def _community_step(live: list[Contender], notes: list[str]) -> Decision | list[
 def _cheaper_step(
     live: list[Contender], notes: list[str], decided_by: DecidedBy
 ) -> Decision | None:
-    """The cheapest tool, when it is clearly cheaper than the next (WORTH_SAYING)."""
+    """The cheapest tool, when it is clearly cheaper than the next (WORTH_SAYING); never
+    between an app and a model."""
+    if _across_kinds(live):
+        return None
     priced = [(c, _price(c.tool)) for c in live]
     if any(p is None for _, p in priced):
         return None
@@ -316,7 +325,16 @@ def _cheaper_step(
 
 
 def _price(tool: Tool) -> float | None:
+    """A model's blended token price; a product's seat price (free software at 0): comparable
+    only with a tool of the same kind."""
+    if tool.is_product:
+        seat = cost_key(tool)[0]
+        return None if seat == float("inf") else seat
     return 0.0 if tool.pricing.model == "self-hosted" else blended_price(tool)
+
+
+def _across_kinds(live: Sequence[Contender]) -> bool:
+    return mixed([c.tool for c in live])
 
 
 def edges(tool: Tool, other: Tool) -> list[str]:
@@ -365,6 +383,9 @@ def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
         found = _cheaper_step(live, notes, "price")
         if found is not None:
             return found
+        across = _across_kinds(live)
+        if across:
+            notes.append(not_on_price([c.tool for c in live]))
         stay, lost = _prefer_active(live)
         if len(stay) == 1:
             return _with_lifecycle(stay[0], lost, reason.facts_tie_words(), "lifecycle", notes)
@@ -373,7 +394,7 @@ def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
             return Decision(
                 None, reason.joined([*notes, reason.depends(uses)]), "depends", situations=uses
             )
-        text = reason.too_close([c.tool for c in stay])
+        text = reason.no_fact_tips() if across else reason.too_close([c.tool for c in stay])
         return Decision(None, reason.joined([*notes, text]), "tie")
     situations = tuple(
         s for s in (_situation(c.tool, [o.tool for o in live if o is not c]) for c in live) if s
@@ -398,6 +419,8 @@ def _situation(tool: Tool, others: Sequence[Tool]) -> str | None:
         if found:
             return reason.needs_situation(tool, found[0], other)
     for other in others:
+        if other.is_product != tool.is_product:
+            continue  # a seat price is no bill to weigh against a token price
         found_bill = reason.bill_situation(tool, other)
         if found_bill:
             return found_bill
@@ -406,5 +429,7 @@ def _situation(tool: Tool, others: Sequence[Tool]) -> str | None:
 
 def _pricier(a: Contender, b: Contender) -> bool:
     """`a` is clearly pricier than `b` (so its extra capability is a trade, not a win)."""
+    if a.tool.is_product != b.tool.is_product:
+        return False  # prices in different kinds are not weighed
     pa, pb = _price(a.tool), _price(b.tool)
     return pa is not None and pb is not None and reason.clearly_cheaper(pb, pa)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.catalogue import Tool, blended_usd_per_mtok
+from bot.catalogue import Tool, blended_usd_per_mtok, product_price_figure
 
 if TYPE_CHECKING:
     from bot.compare.use_cases import UseCase
@@ -337,6 +337,14 @@ def clearly_cheaper(low: float, high: float) -> bool:
 
 
 def cheaper(winner: Tool, runner_up: Tool, for_budget: bool) -> str:
+    if winner.is_product and runner_up.is_product:  # seat against seat, in their own unit
+        figures = (
+            f"{product_price_figure(winner)}, against {product_price_figure(runner_up)} "
+            f"for {runner_up.name}"
+        )
+        if for_budget:
+            return f"On a budget, {winner.name} wins: {figures}."
+        return f"Both are products, so the seat price decides: {winner.name} costs {figures}."
     phrase = price_difference(winner, runner_up) or f"costs less than {runner_up.name}"
     if for_budget:
         return f"On a budget, {winner.name} wins: it {phrase}."
@@ -381,6 +389,11 @@ def left_out(tools: Sequence[Tool]) -> str:
     """On a card of three or four, the tools the data says too little about sit out."""
     verb = "it is" if len(tools) == 1 else "they are"
     return f"Too few facts to judge {and_list([t.name for t in tools])}, so {verb} left out."
+
+
+def no_fact_tips() -> str:
+    """An app and a model nothing else decided: the votes on the card will."""
+    return "No fact tips it; the votes on this card will."
 
 
 def too_close(tools: Sequence[Tool]) -> str:

@@ -463,16 +463,16 @@ def test_compare_for_coding_reads_as_a_user_would(tmp_path: Path) -> None:
     same = verdict("compare", "--for", "coding", "claude opus 4.5 vs gpt-5.1", cwd=tmp_path)
     assert same.stdout.splitlines()[0] == first
     data = json.loads(
-        verdict("compare", "--json", "gpt-4o-mini vs mistral large for vision", cwd=tmp_path).stdout
+        verdict("compare", "--json", "gpt-4o-mini vs deepseek v3.2 for vision", cwd=tmp_path).stdout
     )
     assert data["use_case"] == "vision" and data["verdict"]["pick"] == "gpt-4o-mini"
     assert data["verdict"]["decided_by"] == "use case"
 
 
 def test_a_did_you_mean_offers_commands_that_keep_the_use_case(tmp_path: Path) -> None:
-    result = verdict("compare", "mistral vs gpt-5 for coding", cwd=tmp_path)
+    result = verdict("compare", "claude opus vs gpt-5 for coding", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert '"mistral" could be several tools' in result.stderr
+    assert '"claude opus" could be several tools' in result.stderr
     offered = [line for line in result.stderr.splitlines() if line.startswith("  verdict ")]
     assert offered and all(line.endswith(" vs gpt-5 for coding'") for line in offered)
     picked = verdict(*shlex.split(offered[0])[1:], cwd=tmp_path)
@@ -486,7 +486,7 @@ def test_compare_with_a_retired_model_offers_its_successor_on_stderr(tmp_path: P
     assert "verdict: ship GPT-4o." in result.stdout
     assert result.stderr.strip() == (
         "verdict: Claude 3.5 Sonnet is retired. Compare the live models instead: "
-        'verdict compare "Claude Sonnet 4.5 vs GPT-4o"'
+        'verdict compare "Claude Sonnet 4.6 vs GPT-4o"'
     )
 
 

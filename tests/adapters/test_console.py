@@ -366,14 +366,16 @@ async def test_compare_for_a_use_case_says_it_first_and_keeps_it_on_every_edit(
 async def test_a_retired_model_never_wins_and_the_successor_comparison_is_offered(
     chat: ConsoleSession,
 ) -> None:
-    await chat.send("/compare claude 3.5 sonnet vs gpt-4o")
+    # The bundled catalogue's one chain that ends inside it: Claude 3.5 Haiku (retired
+    # 2026-02-19) → Claude Haiku 4.5, still served.
+    await chat.send("/compare claude 3.5 haiku vs gpt-4o")
     card, offer = chat.pop_all()[:2]
     assert "verdict: ship GPT-4o." in card.text
-    assert "Claude 3.5 Sonnet was retired on 2025-10-28" in card.text
+    assert "Claude 3.5 Haiku was retired on 2026-02-19" in card.text
     assert offer.kind == "ephemeral"
     assert offer.text == (
-        "Claude 3.5 Sonnet is retired. Compare the live models instead: "
-        "/compare Claude Sonnet 4.5 vs GPT-4o"
+        "Claude 3.5 Haiku is retired. Compare the live models instead: "
+        "/compare Claude Haiku 4.5 vs GPT-4o"
     )
 
 

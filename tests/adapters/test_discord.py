@@ -748,12 +748,12 @@ def test_the_compare_command_offers_a_for_option_with_every_use_case() -> None:
 async def test_a_card_with_a_retired_model_is_followed_by_a_private_offer_of_its_successor(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    await verdicts.compare(interaction(client, "compare", []), "claude 3.5 sonnet vs gpt-4o")
+    await verdicts.compare(interaction(client, "compare", []), "claude 3.5 haiku vs gpt-4o")
     card, offer = fake.calls("POST", f"/webhooks/{APP_ID}/")
     [embed] = card.body["embeds"]
-    assert embed["title"] == "Claude 3.5 Sonnet vs GPT-4o — verdict: ship GPT-4o."
+    assert embed["title"] == "Claude 3.5 Haiku vs GPT-4o — verdict: ship GPT-4o."
     assert offer.body["flags"] == 64  # ephemeral: only the asker sees it
     assert offer.body["content"] == (
-        "Claude 3.5 Sonnet is retired. Compare the live models instead: "
-        "/compare Claude Sonnet 4.5 vs GPT-4o"
+        "Claude 3.5 Haiku is retired. Compare the live models instead: "
+        "/compare Claude Haiku 4.5 vs GPT-4o"
     )

@@ -144,12 +144,12 @@ def test_a_new_platform_gets_the_use_case_and_the_successor_offer_from_the_core(
 ) -> None:
     """The platform translates nothing of the use case or the offer: the core's answer carries
     both, and showing it posts the card, then tells the asker alone."""
-    assert main(["throwaway", "--say", "/compare claude 3.5 sonnet vs gpt-4o for coding"]) == 0
+    assert main(["throwaway", "--say", "/compare claude 3.5 haiku vs gpt-4o for coding"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "card in c1: Claude 3.5 Sonnet | GPT-4o (vote with 1️⃣ 2️⃣)"
+    assert out[0] == "card in c1: Claude 3.5 Haiku | GPT-4o (vote with 1️⃣ 2️⃣)"
     assert out[-1] == (
-        "to u1 only: Claude 3.5 Sonnet is retired. Compare the live models instead: "
-        "/compare Claude Sonnet 4.5 vs GPT-4o for coding"
+        "to u1 only: Claude 3.5 Haiku is retired. Compare the live models instead: "
+        "/compare Claude Haiku 4.5 vs GPT-4o for coding"
     )
 
     async def stored_use_case() -> str | None:

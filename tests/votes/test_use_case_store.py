@@ -1,4 +1,4 @@
-"""The use case a card was asked for is stored with it (migration 8) and ranks its own
+"""The use case a card was asked for is stored with it (migration 9) and ranks its own
 leaderboard: "/leaderboard coding" counts only the votes on cards asked for coding."""
 
 from __future__ import annotations

@@ -303,9 +303,9 @@ async def test_a_comparison_for_a_use_case_is_judged_for_it(web: Web) -> None:
 
 
 async def test_a_page_with_a_retired_model_links_to_the_live_comparison(web: Web) -> None:
-    _, html = await web.get("/c/claude-3-5-sonnet-vs-gpt-4o")
+    _, html = await web.get("/c/claude-3-5-haiku-vs-gpt-4o")
     assert "Verdict: ship GPT-4o." in _text(html)
     assert (
-        'Compare the live models instead: <a href="/c/claude-sonnet-4-5-vs-gpt-4o">'
-        "Claude Sonnet 4.5 vs GPT-4o</a>"
+        'Compare the live models instead: <a href="/c/claude-haiku-4-5-vs-gpt-4o">'
+        "Claude Haiku 4.5 vs GPT-4o</a>"
     ) in html
