@@ -19,6 +19,9 @@ from pathlib import Path
 
 from adapters import registry
 
+USE_CASES = ("coding", "vision", "agents", "long-context", "self-hosting", "budget")
+"""`bot.compare.UseCase`'s values, spelled here so `verdict --help` imports nothing of ours."""
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -39,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--full", action="store_true", help="add every reviewer's full review of each tool"
     )
+    compare.add_argument(
+        "--for",
+        dest="use_case",
+        choices=USE_CASES,
+        help='what the tools are for (also "A vs B for coding" in the query)',
+    )
 
     tool = commands.add_parser("tool", help="show one tool and its panel reviews")
     tool.add_argument("name", nargs="+")
@@ -51,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
 
     board = commands.add_parser("leaderboard", help="tools ranked by community votes")
     board.add_argument("--category", help="only tools of this category, e.g. vision-language")
+    board.add_argument(
+        "--for",
+        dest="use_case",
+        choices=USE_CASES,
+        help="only votes cast on cards asked for this use case, e.g. coding",
+    )
     board.add_argument("--json", action="store_true", help="print one JSON object")
     board.add_argument(
         "--pairs",

@@ -45,11 +45,12 @@ from bot.catalogue import (
     scaffold_toml,
 )
 from bot.catalogue.capabilities_data import MODELS_DEV_API
+from bot.commands import resolve_ask, split_ask, successor_offer
 from bot.compare import Comparer, Matcher
 from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
-from bot.polls import split_duration
 from bot.render import json_format, markdown, text
 from bot.render.chart import leaderboard_png
+from bot.render.reviews import has_full_reviews
 from bot.settings import SettingsError, load_settings
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
@@ -63,6 +64,7 @@ from bot.votes import (
     count_choices,
     rank_choices,
     read_choice_counts,
+    read_choice_counts_for_use_case,
     votes_csv,
     votes_json,
 )
@@ -118,20 +120,28 @@ def _compare(args: argparse.Namespace) -> int:
     comparer = Comparer(_load(args))
     query = " ".join(args.query)
     try:
-        asked, lasts = split_duration(query)
-        tools = comparer.resolve_query(asked)
+        ask = split_ask(query, args.use_case)
+        tools = resolve_ask(comparer, ask)
     except VerdictError as error:
-        return _unanswerable(error, as_json=args.json)
-    if lasts is not None:  # the same words as in a chat; a printed card has no vote to end
+        exit_code = _unanswerable(error, as_json=args.json)
+        for choice in error.choices():  # "did you mean", as commands to run
+            print(f"  verdict compare {shlex.quote(choice.query)}", file=sys.stderr)
+        return exit_code
+    if ask.lasts is not None:  # the same words as in a chat; a printed card has no vote to end
         print(
             "verdict: `for …` sets how long a chat card's vote stays open; ignored here",
             file=sys.stderr,
         )
     slugs = [t.slug for t in tools]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
-    card = comparer.card_for(tools, tallies)
+    card = comparer.card_for(tools, tallies, use_case=ask.use_case, today=_today())
+    offer = successor_offer(
+        tools, comparer.catalogue.by_slug, _today(), ask.use_case, command="verdict compare"
+    )
+    if offer is not None:
+        print(f"verdict: {offer}", file=sys.stderr)
     shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
-    reviewed = any(column.reviewed for column in card.tools)
+    reviewed = has_full_reviews(card)
     hint = None if args.full or not reviewed else f"Full reviews: verdict compare {shown} --full"
     if args.json:
         data = json_format.render_card(card, comparer.catalogue if args.full else None)
@@ -163,8 +173,18 @@ def _leaderboard(args: argparse.Namespace) -> int:
         check_category(catalogue.by_slug, args.category)
     except VerdictError as error:
         return _unanswerable(error, as_json=args.json)
-    counts = asyncio.run(_read_store(read_choice_counts, count_choices(())))
-    board = rank_choices(counts, catalogue.by_slug, category=args.category)
+    if args.use_case is not None:
+        counts = asyncio.run(
+            _read_store(
+                lambda store: read_choice_counts_for_use_case(store, args.use_case),
+                count_choices(()),
+            )
+        )
+        board = rank_choices(counts, catalogue.by_slug, category=args.category)
+        board = board.model_copy(update={"use_case": args.use_case})
+    else:
+        counts = asyncio.run(_read_store(read_choice_counts, count_choices(())))
+        board = rank_choices(counts, catalogue.by_slug, category=args.category)
     print(
         json_format.render_leaderboard(board)
         if args.json

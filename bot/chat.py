@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.catalogue import Catalogue
-from bot.compare import Comparer, comparison_url
+from bot.compare import Comparer, UseCase, comparison_url
 from bot.platform import ChatPlatform, PostedCard
 from bot.polls import CardPoll, PollRecord, PollStore, ends, final_line
 from bot.tool_requests import RequestDesk, RequestStore
@@ -27,6 +27,14 @@ from bot.votes import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def stored_use_case(card: CardRecord) -> UseCase | None:
+    """The use case stored with a card; one this version does not know reads as none."""
+    try:
+        return UseCase(card.use_case) if card.use_case else None
+    except ValueError:
+        return None
 
 
 class ChatBot:
@@ -74,11 +82,20 @@ class ChatBot:
         )
 
     async def post_comparison(
-        self, channel: str, user_id: str, slugs: Sequence[str], *, lasts: timedelta | None = None
+        self,
+        channel: str,
+        user_id: str,
+        slugs: Sequence[str],
+        *,
+        lasts: timedelta | None = None,
+        use_case: UseCase | None = None,
     ) -> CardRecord:
         """Post an asked-for comparison and log the request (the weekly pick reads the log).
-        With `lasts`, its vote closes by itself that long after it is posted."""
-        record = await self.post_card(channel, slugs, asked_by=user_id, lasts=lasts)
+        With `lasts`, its vote closes by itself that long after it is posted; with `use_case`,
+        the card is judged for it and stored with it."""
+        record = await self.post_card(
+            channel, slugs, asked_by=user_id, lasts=lasts, use_case=use_case
+        )
         await self.store.log_request(platform=self.platform.name, channel=channel, tools=slugs)
         return record
 
@@ -93,6 +110,7 @@ class ChatBot:
         lasts: timedelta | None = None,
         key: str | None = None,
         look_first: bool = False,
+        use_case: UseCase | None = None,
     ) -> CardRecord:
         """Post a card for `slugs`, remember it for votes, then seed its vote reactions.
 
@@ -107,7 +125,7 @@ class ChatBot:
             closes_at=closes_at,
         )
         posted = await self._posted(
-            list(slugs), card_votes=(0,) * len(slugs), recap=recap, poll=poll
+            list(slugs), card_votes=(0,) * len(slugs), recap=recap, poll=poll, use_case=use_case
         )
         if key is not None:
             posted = posted.model_copy(update={"idempotency_key": key})
@@ -122,6 +140,7 @@ class ChatBot:
             asked_by=asked_by,
             recap=recap,
             also=PollStore.opens(settings, closes_at, also),
+            use_case=use_case.value if use_case else None,
         )
         if poll.buttons:
             return record
@@ -222,7 +241,9 @@ class ChatBot:
         poll = self.card_poll(card, record, tally) if record is not None else None
         if record is not None and (record.hidden or record.closed):
             tally = (0,) * len(tally)
-        posted = await self._posted(list(card.tools), tally, recap=card.recap, poll=poll)
+        posted = await self._posted(
+            list(card.tools), tally, recap=card.recap, poll=poll, use_case=stored_use_case(card)
+        )
         return posted, record
 
     def card_poll(self, card: CardRecord, record: PollRecord, tally: tuple[int, ...]) -> CardPoll:
@@ -243,9 +264,15 @@ class ChatBot:
         card_votes: tuple[int, ...],
         recap: str | None = None,
         poll: CardPoll | None = None,
+        use_case: UseCase | None = None,
     ) -> PostedCard:
         tools = [self.comparer.catalogue.by_slug[s] for s in slugs]
-        card = self.comparer.card_for(tools, await self.store.tool_tallies(slugs))
+        card = self.comparer.card_for(
+            tools,
+            await self.store.tool_tallies(slugs),
+            use_case=use_case,
+            today=self.clock().date(),
+        )
         pair = await self.store.head_to_head(*slugs) if len(slugs) == 2 else None
         return PostedCard(
             card=card,
@@ -253,6 +280,10 @@ class ChatBot:
             card_votes=card_votes,
             head_to_head=pair if pair is not None and pair.votes else None,
             recap=recap,
-            page_url=comparison_url(self.public_url, slugs) if self.public_url else None,
+            page_url=(
+                comparison_url(self.public_url, slugs, use_case=use_case)
+                if self.public_url
+                else None
+            ),
             poll=poll,
         )

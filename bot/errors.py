@@ -29,6 +29,9 @@ class VerdictError(Exception):
     kind: str = "error"
     query: tuple[str, ...] = ()
     """The names of the comparison this error came from, when there was one."""
+    asked: str = ""
+    """What the comparison was asked for and how long, as typed again (" for coding for 24h"):
+    every "did you mean" choice keeps it."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -56,7 +59,8 @@ class VerdictError(Exception):
                 continue
             for suggestion in getattr(problem, "suggestions", [])[:MAX_CHOICES]:
                 names = [suggestion.slug if n == typed else n for n in self.query]
-                out.append(Choice(typed=typed, label=suggestion.name, query=" vs ".join(names)))
+                query = " vs ".join(names) + self.asked
+                out.append(Choice(typed=typed, label=suggestion.name, query=query))
         return out
 
 

@@ -65,7 +65,7 @@ Commands:
   /compare A vs B        post a verdict card (2 to 4 tools)
   /tool NAME             one tool's page
   /tools [FILTER]        the catalogue, by name, vendor or category (e.g. /tools vision)
-  /leaderboard [CAT]     the community leaderboard, optionally for one category
+  /leaderboard [CAT]     the community leaderboard, optionally for one category or use case
   :reviews CARD          every reviewer's full review of each tool on card CARD
   :pick N                answer a "did you mean" question with choice N
   :request [NAME]        ask for a tool the catalogue lacks (by default the last unknown name)
@@ -254,7 +254,9 @@ class ConsoleSession:
 
     async def _compare(self, text: str, user: str) -> None:
         request = self._request(user)
-        answer = commands.ask_compare(self.bot.comparer, request, text)
+        answer = commands.ask_compare(
+            self.bot.comparer, request, text, today=self.bot.clock().date()
+        )
         if isinstance(answer, commands.Private):
             if answer.choices:
                 self.choices[user] = list(answer.choices)

@@ -42,12 +42,13 @@ from adapters.logs import announce, startup_line
 from bot import commands
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.compare import Comparer, split_last_name
+from bot.compare import Comparer, UseCase, split_last_name
 from bot.errors import CannotPostHere, Choice, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
+from bot.render.reviews import has_full_reviews
 from bot.tool_requests import RequestDesk, RequestStore
 from bot.votes import (
     CardRecord,
@@ -157,7 +158,7 @@ class DiscordPlatform:
     def card_view(self, posted: PostedCard) -> ReviewsView:
         """Full reviews and Full page; while the vote is open, a vote button per tool (with
         `votes:buttons`) and "Close vote"."""
-        reviewed = any(column.reviewed for column in posted.card.tools)
+        reviewed = has_full_reviews(posted.card)
         view = ReviewsView(self.on_reviews, page_url=posted.page_url, reviews=reviewed)
         poll = posted.poll
         if poll is not None and not poll.closed:
@@ -346,8 +347,14 @@ class DiscordVerdicts:
             hint=HINT,
         )
 
-    async def compare(self, interaction: discord.Interaction, query: str) -> None:
-        answer = commands.ask_compare(self.comparer, self._request(interaction), query)
+    async def compare(
+        self, interaction: discord.Interaction, query: str, use_case: str | None = None
+    ) -> None:
+        """`use_case` is the command's optional `for` option; the query may say it too."""
+        request = self._request(interaction)
+        answer = commands.ask_compare(
+            self.comparer, request, query, use_case=use_case, today=self.clock().date()
+        )
         if isinstance(answer, commands.Private):  # matching is fast: answered at once
             await self._refuse(interaction, answer)
             return
@@ -358,8 +365,13 @@ class DiscordVerdicts:
         await interaction.response.defer(thinking=True)  # the store may take a moment
         replies = self._bot(InteractionReplies(self.platform, interaction))
         await replies.post_comparison(
-            str(interaction.channel_id), str(interaction.user.id), answer.slugs, lasts=answer.lasts
+            str(interaction.channel_id),
+            str(interaction.user.id),
+            answer.slugs,
+            lasts=answer.lasts,
+            use_case=answer.use_case,
         )
+        await commands.offer_successor(replies, request, answer)
 
     async def _pressed_card(self, interaction: discord.Interaction) -> CardRecord | None:
         message = interaction.message
@@ -573,11 +585,20 @@ def build_tree(
     tree = app_commands.CommandTree(client)
 
     @tree.command(name="compare", description="Compare 2 to 4 AI tools: a verdict card to vote on")
-    @app_commands.describe(query="e.g. smolvlm2 vs mistral-medium-3")
+    @app_commands.describe(
+        query="e.g. smolvlm2 vs mistral-medium-3",
+        use_case="what the tools are for: the verdict weighs what it needs",
+    )
+    @app_commands.rename(use_case="for")
+    @app_commands.choices(
+        use_case=[app_commands.Choice(name=u.label, value=u.value) for u in UseCase]
+    )
     async def compare(
-        interaction: discord.Interaction, query: app_commands.Range[str, 1, 300]
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 300],
+        use_case: str | None = None,
     ) -> None:
-        await verdicts().compare(interaction, query)
+        await verdicts().compare(interaction, query, use_case)
 
     @compare.autocomplete("query")
     async def compare_autocomplete(

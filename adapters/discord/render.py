@@ -11,6 +11,7 @@ from bot.render.facts import released
 from bot.render.layout import CARD_CHARS, fit, headline
 from bot.render.lines import card_sections, tally_line
 from bot.render.lists import ToolPage, page_heading
+from bot.render.reviews import full_reviews, no_reviews
 from bot.votes import (
     MEANING,
     RANKS_MEANING,
@@ -122,24 +123,25 @@ def embed_lines(embed: discord.Embed) -> list[str]:
 
 
 def reviews_embeds(card: VerdictCard, catalogue: Catalogue) -> list[discord.Embed]:
-    """The full reviews, one embed per tool (a page each: four bodies fit one embed)."""
+    """The full reviews, one embed per tool (a page each: four bodies fit one embed); a take
+    no reviewer wrote is the one computed from facts, marked so."""
     embeds = []
     for column in card.tools:
-        tool = catalogue.by_slug.get(column.slug)
         embed = discord.Embed(title=fit(f"Full reviews: {column.name}", TITLE_LIMIT), colour=COLOUR)
-        if tool is None or not column.reviewed:
-            embed.description = "Not reviewed yet."
-        else:
-            for persona in catalogue.panel.personas:
-                review = tool.panel.get(persona.slug)
-                if review is not None:
-                    embed.add_field(
-                        name=fit(
-                            f"{persona.name}: {review.verdict}. {review.take}", FIELD_NAME_LIMIT
-                        ),
-                        value=fit(safe(review.body), FIELD_VALUE_LIMIT),
-                        inline=False,
-                    )
+        reviews = full_reviews(card, catalogue, column.slug)
+        if not reviews:
+            embed.description = no_reviews(catalogue, column.slug)
+        for review in reviews:
+            if review.body is None:  # a take from facts: its words are the field's value
+                name = f"{review.who}: {review.verdict}" if review.verdict else review.who
+                value = review.take
+            else:
+                name, value = f"{review.who}: {review.verdict}. {review.take}", review.body
+            embed.add_field(
+                name=fit(name, FIELD_NAME_LIMIT),
+                value=fit(safe(value), FIELD_VALUE_LIMIT),
+                inline=False,
+            )
         embeds.append(_shrink_to_total(embed))
     return embeds
 
@@ -185,6 +187,7 @@ def tools_embed(page: ToolPage) -> discord.Embed:
 
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     scope = f" · {board.category}" if board.category else ""
+    scope = f" · for {board.use_case}" if board.use_case else scope
     lines = [
         f"**{rank_text(entry)}. {safe(entry.name)}** {band_text(entry)}: "
         f"{safe(entry_summary(entry))}"

@@ -441,9 +441,10 @@ class SlackVerdicts:
         ("Invite @verdict to this channel")."""
         platform = CommandReplies(self.platform, response_url) if response_url else self.platform
         request = self._request(channel, user)
-        await commands.show(
-            self._bot_on(platform), request, commands.ask_compare(self.bot.comparer, request, text)
+        answer = commands.ask_compare(
+            self.bot.comparer, request, text, today=self.bot.clock().date()
         )
+        await commands.show(self._bot_on(platform), request, answer)
 
     def _request(self, channel: str, user: str, *, admin: bool = False) -> commands.Request:
         return commands.Request(

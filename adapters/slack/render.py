@@ -12,6 +12,7 @@ from bot.platform import PostedCard
 from bot.render import lines
 from bot.render.layout import CARD_CHARS, fit, headline
 from bot.render.lists import ToolPage, page_heading
+from bot.render.reviews import full_reviews, has_full_reviews, no_reviews
 from bot.votes import (
     KEYCAPS,
     MEANING,
@@ -119,7 +120,7 @@ def _card_blocks(posted: PostedCard, take_limit: int, notes: bool = True) -> lis
         blocks.append(_section(shown.opinions))
     blocks.append(_context(tally_line(posted)))
     buttons: list[Block] = []
-    if any(column.reviewed for column in card.tools):  # nothing to open on unreviewed tools
+    if has_full_reviews(card):  # nothing to open on tools with too few facts
         buttons.append(
             {
                 "type": "button",
@@ -204,7 +205,6 @@ def card_text(posted: PostedCard) -> str:
 def reviews_blocks(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[Block]:
     """One tool's full reviews (a page of the "Full reviews" answer: one message per tool)."""
     column = next(c for c in card.tools if c.slug == slug)
-    tool = catalogue.by_slug.get(slug)
     blocks: list[Block] = [
         {
             "type": "header",
@@ -214,18 +214,13 @@ def reviews_blocks(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[B
             },
         }
     ]
-    if tool is None or not column.reviewed:
-        blocks.append(_section("Not reviewed yet."))
-        return blocks
-    for persona in catalogue.panel.personas:
-        review = tool.panel.get(persona.slug)
-        if review is not None:
-            blocks.append(
-                _section(
-                    f"*{escape(persona.name)}: {review.verdict}.* {escape(review.take)}\n"
-                    f"{escape(review.body)}"
-                )
-            )
+    reviews = full_reviews(card, catalogue, slug)
+    if not reviews:
+        blocks.append(_section(no_reviews(catalogue, slug)))
+    for review in reviews:  # a take no reviewer wrote is the one from facts, marked so
+        body = f"\n{escape(review.body)}" if review.body is not None else ""
+        verdict = f" {review.verdict}." if review.verdict else ""
+        blocks.append(_section(f"*{escape(review.who)}:{verdict}* {escape(review.take)}{body}"))
     return blocks[:MAX_BLOCKS]
 
 
@@ -253,6 +248,7 @@ def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
 
 def leaderboard_blocks(board: Leaderboard) -> list[Block]:
     scope = f" · {board.category}" if board.category else ""
+    scope = f" · for {board.use_case}" if board.use_case else scope
     lines = [
         f"*{rank_text(e)}. {escape(e.name)}* {band_text(e)}: {escape(entry_summary(e))}"
         for e in board.ranked

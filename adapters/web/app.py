@@ -15,6 +15,7 @@ runs an aiohttp server, build one `WebSite` over that process's comparer and sto
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -32,8 +33,10 @@ from adapters.web.listener import PageListener, WebLimits
 from bot.catalogue import Catalogue, Tool
 from bot.compare import (
     Comparer,
+    UseCase,
     comparison_path,
     parse_query,
+    split_use_case,
     tool_path,
 )
 from bot.compare.links import SEPARATOR
@@ -132,7 +135,7 @@ class WebSite:
     def _tool_named(self, typed: str) -> Tool:
         return self.catalogue.by_slug.get(typed) or self.comparer.tool(typed)
 
-    def _resolve(self, spec: str) -> list[Tool]:
+    def _resolve(self, spec: str, use_case: UseCase | None = None) -> list[Tool]:
         parts = [p for p in spec.split(SEPARATOR)]
         if len(parts) > MAX_TOOLS or any(not p.strip() for p in parts):
             raise NotFound(
@@ -144,9 +147,9 @@ class WebSite:
                 tools.append(self._tool_named(typed))
             except (UnknownTool, AmbiguousTool) as error:
                 resolved = [t.slug for t in tools]
-                raise NotFound(
-                    error.message, pages.suggestion_links(error.suggestions, resolved)
-                ) from None
+                asked = use_case.value if use_case else None
+                links = pages.suggestion_links(error.suggestions, resolved, asked)
+                raise NotFound(error.message, links) from None
         slugs = [t.slug for t in tools]
         if len(set(slugs)) != len(slugs):
             raise NotFound(
@@ -170,31 +173,36 @@ class WebSite:
         return _respond(request, Page.of(self.render("index.html", context, base)))
 
     async def ask(self, request: web.Request) -> web.StreamResponse:
-        """The index form: a typed comparison, sent on to its page."""
+        """The index form: a typed comparison ("A vs B for coding"), sent on to its page."""
         try:
-            tools = self.comparer.resolve_all(parse_query(request.query.get("q", "")))
+            request_asked = parse_query(request.query.get("q", ""))
+            tools = self.comparer.resolve_all(request_asked)
         except (UnknownTool, AmbiguousTool) as error:
             raise NotFound(error.message, pages.suggestion_links(error.suggestions, [])) from None
         except VerdictError as error:
             raise NotFound(error.message) from None
-        raise web.HTTPSeeOther(comparison_path(t.slug for t in tools))
+        asked = request_asked.use_case.value if request_asked.use_case else None
+        raise web.HTTPSeeOther(comparison_path((t.slug for t in tools), use_case=asked))
 
     async def comparison(self, request: web.Request) -> web.StreamResponse:
-        tools = self._resolve(request.match_info["spec"])
+        use_case = _use_case(request)
+        tools = self._resolve(request.match_info["spec"], use_case)
         if len(tools) == 1:
             raise web.HTTPMovedPermanently(tool_path(tools[0].slug))
-        canonical = comparison_path(t.slug for t in tools)
-        if request.path != canonical:
+        asked = use_case.value if use_case else None
+        canonical = comparison_path((t.slug for t in tools), use_case=asked)
+        if request.path != canonical.partition("?")[0]:
             raise web.HTTPMovedPermanently(canonical)
         tools.sort(key=lambda t: t.slug)
         slugs = [t.slug for t in tools]
         base = self.base_url(request)
-        key = ("c", canonical, base)
+        today = dt.datetime.now(dt.UTC).date()  # lifecycle is read on the day the page is made
+        key = ("c", canonical, base, today.isoformat())
         mark = _mark(await self.store.tally_marks(slugs))
         page = self.cache.get(key, mark)
         if page is None:
             tallies = await self.store.tool_tallies(slugs)
-            card = self.comparer.card_for(tools, tallies)
+            card = self.comparer.card_for(tools, tallies, use_case=use_case, today=today)
             pair = await self.store.head_to_head(*slugs) if len(slugs) == 2 else None
             context = pages.comparison_page(
                 card, tools, self.catalogue, pair if pair is not None and pair.votes else None
@@ -297,6 +305,17 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         return False
     tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
     return "*" in tags or etag in tags
+
+
+def _use_case(request: web.Request) -> UseCase | None:
+    """`?for=coding` (any phrasing `/compare … for …` takes, e.g. `?for=long context`)."""
+    typed = request.query.get("for", "").strip()
+    if not typed:
+        return None
+    try:
+        return split_use_case(f"x vs y for {typed}")[1]
+    except VerdictError as error:
+        raise NotFound(error.message) from None
 
 
 def _respond(request: web.Request, page: Page, *, content_type: str = "text/html") -> web.Response:

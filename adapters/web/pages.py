@@ -17,6 +17,7 @@ from bot.errors import Suggestion
 from bot.render.chart import axis_range
 from bot.render.facts import released, stated_facts
 from bot.render.layout import title as card_title
+from bot.render.layout import verdict_words
 from bot.votes import (
     RANKS_MEANING,
     HeadToHead,
@@ -50,13 +51,20 @@ def _votes(n: int) -> str:
 
 def _column_facts(column: ToolColumn) -> Context:
     """The card's per-tool numbers, by the names the templates use."""
-    if column.reviewed and column.panel_ship_pct is not None:
+    if column.panel_size and column.panel_ship_pct is not None:
         panel = f"{column.panel_ship_pct}% ship ({column.panel_ships} of {column.panel_size})"
+        if column.panel_from_facts:
+            panel += f", {column.panel_from_facts} from facts"
     else:
-        panel = "not reviewed yet"
+        panel = "too few facts to judge"
     tally = column.community
     if tally.votes and tally.ship_pct is not None:
         community = f"{tally.ship_pct}% of {_votes(tally.votes)}"
+        if tally.interval_pct is not None:
+            low, high = tally.interval_pct
+            community += f" (95% interval {low}–{high}%)"
+        else:
+            community += " (too few to say how sure)"
     else:
         community = "no votes yet"
     return {
@@ -130,12 +138,40 @@ def tool_view(column: ToolColumn, tool: Tool, catalogue: Catalogue) -> Context:
     return view
 
 
-def scorecard(tools: Sequence[Tool], panel: Panel) -> list[Context]:
-    """Persona × tool, with every review's full body; a missing review says so."""
+def _cell(tool: Tool, persona: str, card: VerdictCard | None) -> Context | None:
+    """A reviewer's review with its body; else the card's take computed from facts (marked,
+    naming its fact); else None: too few facts to judge."""
+    review = tool.panel.get(persona)
+    if review is not None:
+        return {
+            "verdict": review.verdict,
+            "take": review.take,
+            "body": review.body,
+            "from_facts": False,
+            "fact": None,
+        }
+    split = next((p for p in card.reviewer_split if p.persona == persona), None) if card else None
+    take = next((t for t in split.takes if t.slug == tool.slug), None) if split else None
+    if take is None:
+        return None
+    return {
+        "verdict": take.verdict,
+        "take": take.take,
+        "body": None,
+        "from_facts": True,
+        "fact": (take.fact or "").replace("_", " "),
+    }
+
+
+def scorecard(
+    tools: Sequence[Tool], panel: Panel, card: VerdictCard | None = None
+) -> list[Context]:
+    """Persona × tool: every review's full body, or the take computed from facts where no
+    reviewer wrote one (from `card`), marked so; a persona with too few facts says so."""
     rows = []
     for persona in panel.personas:
-        reviews = [tool.panel.get(persona.slug) for tool in tools]
-        verdicts = {r.verdict for r in reviews if r is not None}
+        reviews = [_cell(tool, persona.slug, card) for tool in tools]
+        verdicts = {r["verdict"] for r in reviews if r is not None}
         rows.append(
             {
                 "name": persona.name,
@@ -151,9 +187,20 @@ def scorecard(tools: Sequence[Tool], panel: Panel) -> list[Context]:
 
 
 def verdict_headline(card: VerdictCard) -> str:
-    names = {column.slug: column.name for column in card.tools}
-    pick = card.verdict.pick
-    return f"Verdict: ship {names[pick]}." if pick in names else "Verdict: it depends."
+    asked = f" {card.use_case.label}" if card.use_case else ""
+    return f"Verdict{asked}: {verdict_words(card)}."
+
+
+def _instead(card: VerdictCard, catalogue: Catalogue) -> Context | None:
+    """With a retired tool on the card, a link to the same comparison with its successor."""
+    if not card.verdict.instead:
+        return None
+    names = [catalogue.by_slug[s].name for s in card.verdict.instead if s in catalogue.by_slug]
+    use_case = card.use_case.value if card.use_case else None
+    return {
+        "title": " vs ".join(names),
+        "url": comparison_path(card.verdict.instead, use_case=use_case),
+    }
 
 
 def comparison_page(
@@ -178,7 +225,9 @@ def comparison_page(
         "meta": Meta(
             title=f"{card_title(card)}: {headline}",
             description=f"{headline} {card.verdict.reason}",
-            path=comparison_path(t.slug for t in tools),
+            path=comparison_path(
+                (t.slug for t in tools), use_case=card.use_case.value if card.use_case else None
+            ),
         ),
         "title": card_title(card),  # "ChatGPT (app) vs GPT-5 (model)" across kinds
         "headline": headline,
@@ -188,8 +237,9 @@ def comparison_page(
             tool_view(column, tool, catalogue)
             for column, tool in zip(card.tools, tools, strict=True)
         ],
-        "scorecard": scorecard(tools, catalogue.panel),
+        "scorecard": scorecard(tools, catalogue.panel, card),
         "head_to_head": pair,
+        "instead": _instead(card, catalogue),
     }
 
 
@@ -217,7 +267,7 @@ def tool_page(card: VerdictCard, tool: Tool, catalogue: Catalogue) -> Context:
             path=tool_path(tool.slug),
         ),
         "tool": view,
-        "scorecard": scorecard([tool], catalogue.panel),
+        "scorecard": scorecard([tool], catalogue.panel, card),
         "rivals": rivals,
     }
 
@@ -303,6 +353,7 @@ def pair_rows(board: Leaderboard) -> list[Context]:
 
 def leaderboard_page(board: Leaderboard, categories: Sequence[str]) -> Context:
     scope = f"category {board.category}" if board.category else "all tools"
+    scope = f"cards asked for {board.use_case}" if board.use_case else scope
     path = "/leaderboard" + (f"?category={board.category}" if board.category else "")
     return {
         "meta": Meta(
@@ -365,15 +416,15 @@ def not_found_page(
 
 
 def suggestion_links(
-    suggestions: Sequence[Suggestion], resolved: Sequence[str]
+    suggestions: Sequence[Suggestion], resolved: Sequence[str], use_case: str | None = None
 ) -> list[tuple[str, str]]:
     """Links for a comparison with a name that failed: each suggestion beside the names that
-    did resolve (with none, or only itself, the suggestion's own page)."""
+    did resolve, for the same use case (with none, or only itself, the suggestion's page)."""
     links = []
     for suggestion in suggestions:
         slugs = {*resolved, suggestion.slug}
         if len(slugs) >= 2:
-            links.append((suggestion.name, comparison_path(slugs)))
+            links.append((suggestion.name, comparison_path(slugs, use_case=use_case)))
         else:
             links.append((suggestion.name, tool_path(suggestion.slug)))
     return links

@@ -30,7 +30,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.catalogue.lifecycle import LIFECYCLE_FILE
-from bot.catalogue.loader import PANEL_FILE, PRODUCTS_DIR, TOOLS_DIR, WEEKLY_FILE, no_cyclic_gc
+from bot.catalogue.loader import (
+    PANEL_FILE,
+    PANEL_RULES_FILE,
+    PRODUCTS_DIR,
+    TOOLS_DIR,
+    WEEKLY_FILE,
+    no_cyclic_gc,
+)
 from bot.catalogue.models import Catalogue
 from bot.catalogue.trusted_files import open_trusted
 from bot.errors import Problem
@@ -114,7 +121,7 @@ def _fingerprint(root: Path, depends_on: str) -> _Fingerprint | None:
 def _catalogue_files(root: Path) -> Iterator[tuple[str, os.stat_result | None]]:
     """Every file the loader reads, with its status (links followed, as the loader reads);
     None for an optional file that is absent."""
-    for name in (PANEL_FILE, WEEKLY_FILE, LIFECYCLE_FILE):
+    for name in (PANEL_FILE, WEEKLY_FILE, LIFECYCLE_FILE, PANEL_RULES_FILE):
         try:
             yield name, os.stat(root / name)
         except FileNotFoundError:

@@ -121,6 +121,7 @@ def merge_layers(
         panel=catalogue.panel,
         tools=tuple(sorted(merged, key=lambda t: t.slug)),
         weekly=catalogue.weekly,
+        panel_rules=catalogue.panel_rules,
     )
 
 

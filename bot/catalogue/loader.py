@@ -23,12 +23,20 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.catalogue.models import PRODUCT_CATEGORIES, Catalogue, Panel, Tool, WeeklyEntry
+from bot.catalogue.models import (
+    PRODUCT_CATEGORIES,
+    Catalogue,
+    Panel,
+    PanelRules,
+    Tool,
+    WeeklyEntry,
+)
 from bot.catalogue.names import compact
 from bot.errors import CatalogueError, Problem
 
 PANEL_FILE = "panel.toml"
 WEEKLY_FILE = "weekly.toml"
+PANEL_RULES_FILE = "panel_rules.toml"
 TOOLS_DIR = "tools"
 PRODUCTS_DIR = "products"
 """Products (apps, frameworks, databases, runtimes, services), one per file; optional."""
@@ -287,12 +295,38 @@ def _check_catalogue(root: Path) -> tuple[Catalogue | None, list[Problem]]:
 
     problems.extend(_check_collisions(tools))
     weekly = _read_weekly(root, {t.slug for t, _ in tools}, problems)
+    rules = _read_panel_rules(root, panel, problems)
     if problems or panel is None:
         return None, problems
     catalogue = Catalogue(
-        panel=panel, tools=tuple(sorted((t for t, _ in tools), key=_slug)), weekly=weekly
+        panel=panel,
+        tools=tuple(sorted((t for t, _ in tools), key=_slug)),
+        weekly=weekly,
+        panel_rules=rules,
     )
     return catalogue, []
+
+
+def _read_panel_rules(root: Path, panel: Panel | None, problems: list[Problem]) -> PanelRules:
+    """How personas judge from facts, if the catalogue says; every persona must be the panel's."""
+    path = root / PANEL_RULES_FILE
+    if not path.is_file():
+        return PanelRules()
+    shown = _display(path, root)
+    data = _read_toml(path, shown, problems)
+    if data is None:
+        return PanelRules()
+    rules = _validate(PanelRules, data, shown, problems)
+    if rules is None:
+        return PanelRules()
+    if panel is not None:
+        for persona in rules.personas:
+            if persona not in panel.slugs:
+                known = ", ".join(panel.slugs)
+                problems.append(
+                    Problem(shown, f"personas.{persona}", f"unknown persona (known: {known})")
+                )
+    return rules
 
 
 def _read_weekly(root: Path, slugs: set[str], problems: list[Problem]) -> tuple[WeeklyEntry, ...]:

@@ -117,6 +117,65 @@ class Panel(_Frozen):
         return [p.slug for p in self.personas]
 
 
+PanelRuleFact = Literal[
+    "status",
+    "tool_calling",
+    "structured_output",
+    "reasoning",
+    "open_weights",
+    "reads_images",
+    "context_window",
+    "providers",
+    "days_since_release",
+    "days_to_shutdown",
+    "blended_price",
+]
+"""What a computed take may be decided by: facts read from a tool on a day (see
+`bot/compare/signals.py`); `catalogue/panel_rules.toml` names them."""
+
+
+class Condition(_Frozen):
+    """One test on one fact: equal to `is`, at least `at_least`, below `below`. An unknown
+    fact (None) passes no test: a rule never guesses."""
+
+    fact: PanelRuleFact
+    is_: bool | str | None = Field(default=None, alias="is")
+    at_least: float | None = None
+    below: float | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        if (self.is_, self.at_least, self.below) == (None, None, None):
+            raise ValueError("a condition needs one of is, at_least, below")
+        return self
+
+
+class PanelRule(_Frozen):
+    """When every condition holds, the persona takes `verdict`, in the words of `take`
+    (placeholders `{fact}` name the facts the conditions test)."""
+
+    when: list[Condition] = Field(min_length=1)
+    verdict: Ship
+    take: str = Field(min_length=1, max_length=140)
+
+    @model_validator(mode="after")
+    def _placeholders_are_tested(self) -> PanelRule:
+        tested = {c.fact for c in self.when}
+        for name in re.findall(r"{([^{}]*)}", self.take):
+            if name not in tested:
+                raise ValueError(f"take names {{{name}}}, which no condition of the rule tests")
+        return self
+
+
+class PanelRules(_Frozen):
+    """Each persona's rules for a tool no reviewer has written about, first match wins.
+    A persona with no matching rule has too few facts to judge."""
+
+    personas: dict[str, list[PanelRule]] = Field(default_factory=dict)
+    min_facts: int = Field(default=3, ge=1)
+    """Below this many known facts, no persona judges the tool at all."""
+
+
 class Lifecycle(_Frozen):
     """Whether a tool can still be used, since when, and what replaces it.
 
@@ -338,6 +397,8 @@ class Catalogue(_Frozen):
     panel: Panel
     tools: tuple[Tool, ...]
     weekly: tuple[WeeklyEntry, ...] = ()
+    panel_rules: PanelRules = Field(default_factory=PanelRules)
+    """How each persona judges a tool from its facts where no reviewer has (panel_rules.toml)."""
 
     @cached_property
     def by_slug(self) -> dict[str, Tool]:

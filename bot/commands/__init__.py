@@ -2,6 +2,13 @@
 rights, on a platform that can do what) to a neutral answer, which each platform's package
 shows in its own way. The platforms translate; the decisions are made here."""
 
+from bot.commands.asked import (
+    Ask,
+    leaderboard_scope,
+    resolve_ask,
+    split_ask,
+    successor_offer,
+)
 from bot.commands.asking import (
     CARD_GONE,
     TOOLS_GONE,
@@ -31,7 +38,7 @@ from bot.commands.models import (
     ShowTool,
     ShowTools,
 )
-from bot.commands.showing import show
+from bot.commands.showing import offer_successor, show
 from bot.commands.voting import close_card, press_vote
 
 __all__ = [
@@ -41,6 +48,7 @@ __all__ = [
     "VERDICTS_USAGE",
     "Accepted",
     "Answer",
+    "Ask",
     "Capabilities",
     "Private",
     "Request",
@@ -57,8 +65,13 @@ __all__ = [
     "ask_tools",
     "channel_command",
     "close_card",
+    "leaderboard_scope",
     "needs_rights",
     "not_allowed",
+    "offer_successor",
     "press_vote",
+    "resolve_ask",
     "show",
+    "split_ask",
+    "successor_offer",
 ]

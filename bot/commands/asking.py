@@ -5,7 +5,9 @@ says what to show; nothing here posts."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime
 
+from bot.commands.asked import leaderboard_scope, resolve_ask, split_ask, successor_offer
 from bot.commands.models import (
     Private,
     Request,
@@ -17,7 +19,6 @@ from bot.commands.models import (
 )
 from bot.compare import Comparer
 from bot.errors import VerdictError
-from bot.polls import split_duration
 from bot.render import tool_page
 from bot.tool_requests import unknown_names
 from bot.votes import Store, check_category, leaderboards_of
@@ -44,14 +45,28 @@ def refusal(error: VerdictError, request: Request) -> Private:
     return Private(text=text, choices=choices, requests=wanted)
 
 
-def ask_compare(comparer: Comparer, request: Request, query: str) -> Private | ShowCard:
-    """/compare A vs B [for 2h]: the card to post, or why not and what was perhaps meant."""
+def ask_compare(
+    comparer: Comparer,
+    request: Request,
+    query: str,
+    *,
+    use_case: str | None = None,
+    today: date | None = None,
+) -> Private | ShowCard:
+    """/compare A vs B [for coding] [for 2h]: the card to post (with the offer of a retired
+    tool's live successor), or why not and what was perhaps meant. `use_case` is a platform's
+    separate option for what the tools are for; `today` (UTC today by default) is the day the
+    tools' lifecycle is read on."""
     try:
-        asked, lasts = split_duration(query)
-        tools = comparer.resolve_query(asked)
+        ask = split_ask(query, use_case)
+        tools = resolve_ask(comparer, ask)
     except VerdictError as error:
         return refusal(error, request)
-    return ShowCard(slugs=tuple(t.slug for t in tools), lasts=lasts)
+    day = today or datetime.now(UTC).date()
+    offer = successor_offer(tools, comparer.catalogue.by_slug, day, ask.use_case)
+    return ShowCard(
+        slugs=tuple(t.slug for t in tools), lasts=ask.lasts, use_case=ask.use_case, offer=offer
+    )
 
 
 def ask_tool(comparer: Comparer, request: Request, name: str) -> Private | ShowTool:
@@ -76,17 +91,20 @@ async def ask_leaderboard(
     *,
     accepted: Accepted | None = None,
 ) -> Private | ShowBoard:
-    """/leaderboard [CATEGORY]: the process's shared board for `store`, counted in SQL and
-    recounted at most once per interval; an unknown category is answered privately."""
+    """/leaderboard [CATEGORY | USE CASE]: the process's shared board for `store`, counted in
+    SQL and recounted at most once per interval; an unknown category is answered privately.
+    A use case ("coding") ranks only the votes cast on cards asked for it."""
     by_slug = comparer.catalogue.by_slug
-    wanted = (category or "").strip() or None
+    wanted, use_case = leaderboard_scope(by_slug, (category or "").strip() or None)
     try:
         check_category(by_slug, wanted)
     except VerdictError as error:
         return refusal(error, request)
     if accepted is not None:
         await accepted()
-    board = await leaderboards_of(store).board(by_slug, wanted)
+    board = await leaderboards_of(store).board(
+        by_slug, wanted, use_case=use_case.value if use_case else None
+    )
     return ShowBoard(board=board, chart=request.can.files)
 
 

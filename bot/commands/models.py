@@ -8,7 +8,7 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
-from bot.compare import VerdictCard
+from bot.compare import UseCase, VerdictCard
 from bot.errors import Choice
 from bot.render import ToolPage
 from bot.votes import Leaderboard
@@ -75,12 +75,16 @@ class Private(BaseModel):
 
 
 class ShowCard(BaseModel):
-    """Post a verdict card for these tools; its vote closes `lasts` after it is posted."""
+    """Post a verdict card for these tools, judged for `use_case` and stored with it; its vote
+    closes `lasts` after it is posted. `offer` (a retired tool's live successor, as a command
+    to type) follows the card, for the asker alone."""
 
     model_config = ConfigDict(frozen=True)
 
     slugs: tuple[str, ...]
     lasts: timedelta | None = None
+    use_case: UseCase | None = None
+    offer: str | None = None
 
 
 class ShowTool(BaseModel):

@@ -4,10 +4,25 @@ platform whose commands reply differently (Discord's interactions) shows answers
 
 from __future__ import annotations
 
+import logging
+
 from bot.chat import ChatBot
 from bot.commands.models import Answer, Private, Request, ShowBoard, ShowCard, ShowTool
 from bot.errors import CannotPostHere
 from bot.votes import CardRecord
+
+log = logging.getLogger(__name__)
+
+
+async def offer_successor(bot: ChatBot, request: Request, answer: ShowCard) -> None:
+    """After a card with a retired tool: the comparison with its live successor, offered to
+    the asker alone. The card is out already; the offer is a courtesy, so a failure is logged."""
+    if answer.offer is None:
+        return
+    try:
+        await bot.platform.send_ephemeral(request.channel, request.user_id, answer.offer)
+    except Exception:
+        log.exception("could not offer the successor comparison to %s", request.user_id)
 
 
 async def show(bot: ChatBot, request: Request, answer: Answer) -> CardRecord | None:
@@ -16,9 +31,15 @@ async def show(bot: ChatBot, request: Request, answer: Answer) -> CardRecord | N
     platform = bot.platform
     try:
         if isinstance(answer, ShowCard):
-            return await bot.post_comparison(
-                request.channel, request.user_id, list(answer.slugs), lasts=answer.lasts
+            record = await bot.post_comparison(
+                request.channel,
+                request.user_id,
+                list(answer.slugs),
+                lasts=answer.lasts,
+                use_case=answer.use_case,
             )
+            await offer_successor(bot, request, answer)
+            return record
         if isinstance(answer, ShowTool):
             await platform.post_tool(request.channel, answer.tool)
         elif isinstance(answer, ShowBoard):

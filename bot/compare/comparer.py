@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -9,7 +10,8 @@ from bot.catalogue import Catalogue, Tool
 from bot.compare.across_kinds import KindAwareMatcher
 from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
-from bot.compare.query import CompareRequest, parse_query
+from bot.compare.query import CompareRequest, parse_query, split_use_case
+from bot.compare.use_cases import UseCase
 from bot.errors import BadQuery, Unresolved, VerdictError
 from bot.typed import at_the_door
 from bot.votes import CommunityTally
@@ -91,12 +93,36 @@ class Comparer:
         return self.resolve_all(parse_query(text))
 
     def compare(
-        self, text: str, tallies: Mapping[str, CommunityTally] | None = None
+        self,
+        text: str,
+        tallies: Mapping[str, CommunityTally] | None = None,
+        *,
+        today: dt.date | None = None,
     ) -> VerdictCard:
-        return self.card_for(self.resolve_query(text), tallies or {})
+        """The card for a typed comparison, with its use case ("A vs B for coding")."""
+        text, use_case = split_use_case(text)
+        return self.card_for(
+            self.resolve_query(text), tallies or {}, use_case=use_case, today=today
+        )
 
-    def card_for(self, tools: Sequence[Tool], tallies: Mapping[str, CommunityTally]) -> VerdictCard:
-        return build_card(tools, tallies, panel=self.catalogue.panel, known=self.catalogue.by_slug)
+    def card_for(
+        self,
+        tools: Sequence[Tool],
+        tallies: Mapping[str, CommunityTally],
+        *,
+        use_case: UseCase | None = None,
+        today: dt.date | None = None,
+    ) -> VerdictCard:
+        """The card as it stands on `today` (UTC today by default): lifecycle is read then."""
+        return build_card(
+            tools,
+            tallies,
+            panel=self.catalogue.panel,
+            known=self.catalogue.by_slug,
+            rules=self.catalogue.panel_rules,
+            use_case=use_case,
+            today=today,
+        )
 
     def tool(self, name: str) -> Tool:
         return self.kinds.resolve(at_the_door(name))

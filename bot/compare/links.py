@@ -16,15 +16,16 @@ def canonical_slugs(slugs: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(slugs))
 
 
-def comparison_path(slugs: Iterable[str]) -> str:
-    """`/c/a-vs-b[-vs-c…]`, in the canonical order."""
-    return "/c/" + SEPARATOR.join(canonical_slugs(slugs))
+def comparison_path(slugs: Iterable[str], *, use_case: str | None = None) -> str:
+    """`/c/a-vs-b[-vs-c…]`, in the canonical order; `?for=coding` with a use case."""
+    path = "/c/" + SEPARATOR.join(canonical_slugs(slugs))
+    return f"{path}?for={use_case}" if use_case else path
 
 
 def tool_path(slug: str) -> str:
     return f"/t/{slug}"
 
 
-def comparison_url(public_url: str, slugs: Iterable[str]) -> str:
+def comparison_url(public_url: str, slugs: Iterable[str], *, use_case: str | None = None) -> str:
     """The full page's address under the bot's public base URL (e.g. https://verdict.example)."""
-    return public_url.rstrip("/") + comparison_path(slugs)
+    return public_url.rstrip("/") + comparison_path(slugs, use_case=use_case)

@@ -27,6 +27,9 @@ CARD_CHARS = {2: 900, 3: 1200, 4: 1500}
 """At most this many characters, so a card reads in five seconds and fits one message."""
 HEADERS = ("Tool", "Category", "Panel", "Community", "Price", "Context")
 NOT_REVIEWED = "not reviewed yet"
+TOO_FEW_FACTS = "too few facts"
+FROM_FACTS = "from facts"
+"""Marks a take computed by a persona's rules, so no reader takes it for a reviewer's words."""
 NO_VOTES = "—"
 SERVED_BY_SHOWN = 2
 
@@ -71,10 +74,23 @@ class CardLayout:
     """Reviewers who judge every tool alike, in one line: "All four reviewers: ship both"."""
 
 
-def headline(card: VerdictCard) -> str:
+def verdict_words(card: VerdictCard) -> str:
+    """ "ship A", "it depends", "too close to call", "neither": the verdict in a few words."""
     pick = picked_name(card)
-    verdict = f"ship {pick}" if pick else "it depends"
-    return f"{title(card)} — verdict: {verdict}."
+    if pick:
+        return f"ship {pick}"
+    if card.verdict.decided_by == "depends":
+        return "it depends"
+    if card.verdict.decided_by == "tie":
+        return "too close to call"
+    if card.verdict.decided_by == "too few facts":
+        return "too few facts to judge"
+    return "neither" if len(card.tools) == 2 else "none of them"
+
+
+def headline(card: VerdictCard) -> str:
+    asked = f" {card.use_case.label}" if card.use_case else ""
+    return f"{title(card)}{asked} — verdict: {verdict_words(card)}."
 
 
 def title(card: VerdictCard) -> str:
@@ -95,15 +111,20 @@ def picked_name(card: VerdictCard) -> str | None:
 
 
 def community_cell(column: ToolColumn) -> str:
+    """ "62% of 40 (47-76)": the share, its votes and, from 10 votes, its 95% interval."""
     votes = column.community.votes
     if votes == 0 or column.community.ship_pct is None:
         return NO_VOTES
-    return f"{column.community.ship_pct}% of {votes}"
+    interval = column.community.interval_pct
+    sure = f" ({interval[0]}-{interval[1]})" if interval else ""
+    return f"{column.community.ship_pct}% of {votes}{sure}"
 
 
 def panel_cell(column: ToolColumn) -> str:
-    if not column.reviewed or column.panel_ship_pct is None:
-        return NOT_REVIEWED
+    if column.panel_ship_pct is None or not column.panel_size:
+        return TOO_FEW_FACTS
+    if column.panel_from_facts:
+        return f"{column.panel_ship_pct}% {FROM_FACTS}"
     return f"{column.panel_ship_pct}%"
 
 
@@ -150,6 +171,13 @@ def _row(column: ToolColumn) -> ToolRow:
 
 
 def _split_line(persona: PersonaSplit, card: VerdictCard) -> SplitLine:
+    line = _split_words(persona, card)
+    if any(t.from_facts and t.take == line.take for t in persona.takes):
+        return SplitLine(line.persona, f"{line.stance} ({FROM_FACTS})", line.take)
+    return line
+
+
+def _split_words(persona: PersonaSplit, card: VerdictCard) -> SplitLine:
     """Name the smaller side ("skips C", "ships only B"), or both on an even split, and quote
     the take on the last tool named: why they skip it, or why they ship it."""
     ships = [t for t in persona.takes if t.verdict == "ship"]
@@ -173,9 +201,10 @@ def _split_line(persona: PersonaSplit, card: VerdictCard) -> SplitLine:
 
 def _agree(card: VerdictCard) -> str | None:
     """Reviewers who judge every tool alike, grouped: "The Builder and The Futurist: ship
-    both; The Skeptic: skip both", or "All four reviewers: ship both"."""
+    both; The Skeptic: skip both", or "All four reviewers: ship both". Personas whose takes
+    are computed are grouped apart and marked: "The Skeptic (from facts): ship both"."""
     n = len(card.tools)
-    groups: dict[tuple[str, str], list[str]] = {}
+    groups: dict[tuple[str, str, bool], list[str]] = {}
     for persona in card.reviewer_split:
         if persona.split or not persona.takes:
             continue
@@ -183,16 +212,19 @@ def _agree(card: VerdictCard) -> str | None:
         covered = (
             count_word(n) if len(persona.takes) == n else and_list([t.name for t in persona.takes])
         )
-        groups.setdefault((persona.takes[0].verdict, covered), []).append(persona.name)
+        computed = any(t.from_facts for t in persona.takes)
+        groups.setdefault((persona.takes[0].verdict, covered, computed), []).append(persona.name)
     if not groups:
         return None
     size = len(card.reviewer_split)
     if len(groups) == 1 and size > 1:
-        (verdict, covered), names = next(iter(groups.items()))
+        (verdict, covered, computed), names = next(iter(groups.items()))
         if len(names) == size:
-            return f"All {number_word(size)} reviewers: {verdict} {covered}"
+            who = "personas, from facts" if computed else "reviewers"
+            return f"All {number_word(size)} {who}: {verdict} {covered}"
     return "; ".join(
-        f"{and_list(names)}: {verdict} {covered}" for (verdict, covered), names in groups.items()
+        f"{and_list(names)}{f' ({FROM_FACTS})' if computed else ''}: {verdict} {covered}"
+        for (verdict, covered, computed), names in groups.items()
     )
 
 

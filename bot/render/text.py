@@ -14,12 +14,12 @@ from bot.render.layout import (
     CARD_CHARS,
     CARD_LINES,
     HEADERS,
-    NOT_REVIEWED,
     SplitLine,
     ToolRow,
     fit,
     layout,
 )
+from bot.render.reviews import full_reviews, no_reviews
 from bot.votes import (
     MEANING,
     RANKS_MEANING,
@@ -145,20 +145,17 @@ def render_reviews(card: VerdictCard, catalogue: Catalogue) -> str:
     """Every persona's full review of every tool on the card: what "Full reviews" opens."""
     lines = [f"Full reviews: {card.title}"]
     for column in card.tools:
-        tool = catalogue.by_slug.get(column.slug)
         lines.append("")
         lines.append(f"{column.name}")
-        if tool is None or not column.reviewed:
-            lines.append(f"  {NOT_REVIEWED}")
-            continue
-        for persona in catalogue.panel.personas:
-            review = tool.panel.get(persona.slug)
-            if review is None:
-                continue
-            lines.extend(
-                _hanging(f"{persona.name}: {review.verdict.upper()}. {review.take}", "  ", "    ")
-            )
-            lines.extend(_hanging(review.body, "    ", "    "))
+        reviews = full_reviews(card, catalogue, column.slug)
+        if not reviews:
+            lines.extend(_hanging(no_reviews(catalogue, column.slug), "  ", "    "))
+        for review in reviews:
+            verdict = f"{review.verdict.upper()}. " if review.verdict else ""
+            head = f"{review.who}: {verdict}{review.take}"
+            lines.extend(_hanging(head, "  ", "    "))
+            if review.body is not None:
+                lines.extend(_hanging(review.body, "    ", "    "))
     return "\n".join(lines)
 
 
@@ -256,6 +253,7 @@ def render_leaderboard(board: Leaderboard, *, pairs: bool = False) -> str:
     """The board as a fixed-width table (80 columns); with `pairs`, the head-to-head list of
     the top tools after it."""
     scope = f"category {board.category}" if board.category else "all tools"
+    scope = f"cards asked for {board.use_case}" if board.use_case else scope
     lines = [f"Community leaderboard ({scope}), from {votes_text(board.total_votes)}"]
     if board.ranked:
         lines.append(

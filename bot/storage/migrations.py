@@ -403,7 +403,13 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
     """,
-    # 9: voters are keyed per card from the next card on (`Store.voter_on`), so one person's
+    # 9: the use case a card was asked for ("/compare A vs B for coding"; NULL when none), so
+    # `/leaderboard coding` can rank the votes cast on cards asked for that use case.
+    """
+    ALTER TABLE cards ADD COLUMN use_case TEXT;
+    CREATE INDEX cards_use_case ON cards (use_case, id) WHERE use_case IS NOT NULL;
+    """,
+    # 10: voters are keyed per card from the next card on (`Store.voter_on`), so one person's
     # ids on two cards cannot be joined; cards voted on before keep their voters' hashes.
     """
     INSERT INTO meta (key, value)
@@ -721,6 +727,11 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tool_requests_by_name ON tool_requests (name_key);
     """,
     # 9: as SQLite's 9.
+    """
+    ALTER TABLE cards ADD COLUMN use_case TEXT;
+    CREATE INDEX cards_use_case ON cards (use_case, id) WHERE use_case IS NOT NULL;
+    """,
+    # 10: as SQLite's 10.
     """
     INSERT INTO meta (key, value)
     SELECT 'voters_per_card_from', CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM cards;

@@ -14,7 +14,12 @@ from bot.votes.board_words import (
     record_text,
     votes_text,
 )
-from bot.votes.choices import ChoiceCounts, count_choices, read_choice_counts
+from bot.votes.choices import (
+    ChoiceCounts,
+    count_choices,
+    read_choice_counts,
+    read_choice_counts_for_use_case,
+)
 from bot.votes.coalesce import EditCoalescer
 from bot.votes.export import votes_csv, votes_json
 from bot.votes.leaderboard import (
@@ -51,7 +56,7 @@ from bot.votes.store import (
     StoreError,
     utc_now,
 )
-from bot.votes.tally import CommunityTally
+from bot.votes.tally import CommunityTally, clearly_ahead, wilson_interval
 
 __all__ = [
     "KEYCAPS",
@@ -82,6 +87,7 @@ __all__ = [
     "chance_text",
     "check_category",
     "choice_for",
+    "clearly_ahead",
     "count_choices",
     "entry_summary",
     "freshness_note",
@@ -93,6 +99,7 @@ __all__ = [
     "rank_choices",
     "rank_text",
     "read_choice_counts",
+    "read_choice_counts_for_use_case",
     "record_text",
     "scope_note",
     "utc_now",
@@ -100,4 +107,5 @@ __all__ = [
     "votes_csv",
     "votes_json",
     "votes_text",
+    "wilson_interval",
 ]

@@ -218,6 +218,17 @@ async def read_choice_counts_from_cards(store: Store) -> ChoiceCounts:
     )
 
 
+async def read_choice_counts_for_use_case(store: Store, use_case: str) -> ChoiceCounts:
+    """The counts from the cards asked for one use case ("coding"), through their index
+    (`cards_use_case`); hidden open cards left out, as everywhere."""
+    rows = await store.fetch(store.use_case_cards, (use_case,))
+    if not rows:
+        return _empty()
+    index: dict[str, int] = {}
+    cards, slug_ids, votes = await off_loop(_arrays, rows, index)
+    return await off_loop(counts_from_arrays, tuple(index), cards, slug_ids, votes)
+
+
 def _arrays(
     rows: Sequence[Sequence[Any]], index: dict[str, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -24,7 +24,13 @@ from pydantic import BaseModel, ConfigDict, computed_field
 
 from bot.catalogue import Tool
 from bot.errors import BadQuery
-from bot.votes.choices import ChoiceCounts, count_choices, off_loop, read_choice_counts
+from bot.votes.choices import (
+    ChoiceCounts,
+    count_choices,
+    off_loop,
+    read_choice_counts,
+    read_choice_counts_for_use_case,
+)
 from bot.votes.luce import fit_luce
 from bot.votes.ranks import pair_counts, ranks_from_bands, vote_groups
 from bot.votes.store import Store, StoredVote
@@ -146,6 +152,8 @@ class Leaderboard(BaseModel):
     """When the votes were read, for boards kept between votes (None: read just now)."""
     refresh_seconds: float | None = None
     """Votes newer than this many seconds may be missing from a kept board."""
+    use_case: str | None = None
+    """Only votes cast on cards asked for this use case ("/leaderboard coding")."""
 
 
 def freshness_note(board: Leaderboard) -> str | None:
@@ -398,9 +406,17 @@ class Leaderboards:
         category: str | None = None,
         *,
         min_votes: int = MIN_VOTES,
+        use_case: str | None = None,
     ) -> Leaderboard:
-        """The leaderboard for `tools` (the catalogue's `by_slug`), optionally one category;
+        """The leaderboard for `tools` (the catalogue's `by_slug`), optionally one category,
+        or one use case ("coding": the votes cast on cards asked for it, counted when asked);
         an unknown category is a `BadQuery` before anything is read."""
+        if use_case is not None:
+            counts = await read_choice_counts_for_use_case(self.store, use_case)
+            asked = await off_loop(
+                functools.partial(rank_choices, min_votes=min_votes), counts, tools
+            )
+            return asked.model_copy(update={"use_case": use_case})
         check_category(tools, category)
         if self.refresh_seconds <= 0:
             counts = await read_choice_counts(self.store)

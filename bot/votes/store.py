@@ -73,6 +73,8 @@ class CardRecord:
     message_id: str
     tools: tuple[str, ...]
     recap: str | None = None
+    use_case: str | None = None
+    """What the card was asked for ("coding"), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,7 @@ class Store:
         asked_by: str,
         recap: str | None = None,
         also: AlsoInTransaction | None = None,
+        use_case: str | None = None,
     ) -> CardRecord:
         """Remember a posted card (idempotent for the same platform message); the record is
         read back inside the same transaction, so it is there whatever other flows do. `also`
@@ -243,6 +246,7 @@ class Store:
                 tools=tools,
                 asked_by=asked_by,
                 recap=recap,
+                use_case=use_case,
             )
             if also is not None:
                 await also(tx, record)
@@ -259,12 +263,21 @@ class Store:
         tools: Sequence[str],
         asked_by: str,
         recap: str | None,
+        use_case: str | None = None,
     ) -> CardRecord:
         now = self._clock().isoformat()
         inserted = await tx.fetch(
-            "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-            (platform, channel, message_id, self.hash_user(platform, asked_by), now, recap),
+            "INSERT INTO cards (platform, channel, message_id, asked_by, created_at, recap, "
+            "use_case) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (
+                platform,
+                channel,
+                message_id,
+                self.hash_user(platform, asked_by),
+                now,
+                recap,
+                use_case,
+            ),
         )
         if inserted:
             card_id = inserted[0][0]
@@ -598,6 +611,16 @@ class Store:
         )
 
     @property
+    def use_case_cards(self) -> str:
+        """SQL for (card id, position, slug, votes) of the cards asked for one use case (the
+        parameter), but those whose results stay hidden until they close."""
+        return (
+            "SELECT t.card_id, t.position, t.slug, t.votes FROM cards c "
+            "JOIN card_tools t ON t.card_id = c.id "
+            f"WHERE c.use_case = ? AND NOT {self._hidden} ORDER BY t.card_id, t.position"
+        )
+
+    @property
     def counted_cards(self) -> str:
         """SQL for the ids of the cards whose votes count in totals: every card but those whose
         results stay hidden until they close."""
@@ -648,7 +671,7 @@ HIDDEN_CARD = "(c.results = 'closed' AND c.closed_at IS NULL)"
 
 
 _FIND_CARD = (
-    "SELECT c.id, t.slug, c.recap, c.platform, c.channel, c.message_id "
+    "SELECT c.id, t.slug, c.recap, c.platform, c.channel, c.message_id, c.use_case "
     "FROM cards c JOIN card_tools t ON t.card_id = c.id "
     "WHERE c.platform = ? AND c.channel = ? AND c.message_id = ? ORDER BY t.position"
 )
@@ -657,8 +680,9 @@ _FIND_CARD = (
 def _card_record(rows: Sequence[Sequence[Any]]) -> CardRecord | None:
     if not rows:
         return None
-    card_id, _, recap, platform, channel, message_id = rows[0]
-    return CardRecord(card_id, platform, channel, message_id, tuple(str(r[1]) for r in rows), recap)
+    card_id, _, recap, platform, channel, message_id, use_case = rows[0]
+    tools = tuple(str(r[1]) for r in rows)
+    return CardRecord(card_id, platform, channel, message_id, tools, recap, use_case)
 
 
 async def _has_table(db: Database, name: str) -> bool:
@@ -743,7 +767,7 @@ def _write_pepper(path: Path, key: str) -> str:
 
 
 async def _per_card_voters_from(db: Database) -> int | float:
-    """The first card whose voters are keyed per card: the next card when migration 8 ran.
+    """The first card whose voters are keyed per card: the next card when migration 10 ran.
     A database read as it is from before that migration keys none."""
     rows = await db.fetch("SELECT value FROM meta WHERE key = 'voters_per_card_from'")
     return int(rows[0][0]) if rows else float("inf")

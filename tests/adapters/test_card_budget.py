@@ -16,8 +16,8 @@ import pytest
 from adapters.discord.buttons import ReviewsView
 from adapters.discord.render import card_embed, embed_lines
 from adapters.slack.render import block_lines, card_blocks
-from bot.catalogue import Catalogue
-from bot.compare import Comparer, VerdictCard
+from bot.catalogue import Catalogue, Facts, Lifecycle
+from bot.compare import Comparer, UseCase, VerdictCard
 from bot.platform import PostedCard
 from bot.polls import CardPoll, final_line
 from bot.render import markdown, text
@@ -109,19 +109,24 @@ def test_text_card_lines_fit_80_columns(catalogue: Catalogue) -> None:
             assert max(len(line) for line in _text(card)) <= 80
 
 
-def test_a_card_with_no_reviewed_tool_offers_no_full_reviews_button(catalogue: Catalogue) -> None:
-    """Known only from the price data: the button would open nothing, so it is not there."""
+def test_full_reviews_are_offered_where_a_take_from_facts_exists(catalogue: Catalogue) -> None:
+    """Known only from the price data, every persona judges from facts: "Full reviews" opens
+    them. With too few facts for any take, the button would open nothing, so it is not there."""
     unreviewed = [
         catalogue.by_slug[s].model_copy(update={"panel": {}}) for s in ("gpt-4o", "gpt-4o-mini")
     ]
-    posted = _posted(Comparer(catalogue).card_for(unreviewed, {}))
+    from_facts = _posted(Comparer(catalogue).card_for(unreviewed, {}))
+    [button] = [e for b in card_blocks(from_facts) if b["type"] == "actions" for e in b["elements"]]
+    assert button["text"]["text"] == "Full reviews"
+    bare = [
+        t.model_copy(update={"facts": Facts(), "released": None, "lifecycle": Lifecycle()})
+        for t in unreviewed
+    ]
+    posted = _posted(Comparer(catalogue).card_for(bare, {}))
+    assert posted.card.tools[0].panel_size == 0  # too few facts for any persona
     buttons = [e for b in card_blocks(posted) if b["type"] == "actions" for e in b["elements"]]
     assert buttons == []
     assert ReviewsView(reviews=False).children == []
-    one_reviewed = [catalogue.by_slug["gpt-4o"], unreviewed[1]]
-    reviewed = _posted(Comparer(catalogue).card_for(one_reviewed, {}))
-    [button] = [e for b in card_blocks(reviewed) if b["type"] == "actions" for e in b["elements"]]
-    assert button["text"]["text"] == "Full reviews"
 
 
 def _poll(card: VerdictCard, state: str) -> CardPoll:
@@ -181,3 +186,23 @@ async def test_a_four_tool_button_card_fits_discords_five_rows_of_five(
         assert len(rows) <= 5
         assert all(len(row["components"]) <= 5 for row in rows)
         assert sum(len(row["components"]) for row in rows) == len(view.children)
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+@pytest.mark.parametrize("use_case", list(UseCase))
+def test_a_card_asked_for_a_use_case_shows_it_and_its_certainty_within_budget(
+    catalogue: Catalogue, surface: str, use_case: UseCase
+) -> None:
+    """Every pair, asked for each use case, with votes on every tool: the use case in the
+    first line, each share with its 95% interval, and the budget held."""
+    comparer = Comparer(catalogue)
+    tallies = {t.slug: CommunityTally(votes=1234, ship_pct=48) for t in catalogue.tools}
+    render = SURFACES[surface]
+    for a, b in itertools.permutations(catalogue.tools, 2):
+        card = comparer.card_for([a, b], tallies, use_case=use_case)
+        lines = render(card)
+        assert use_case.label in lines[0], lines[0]
+        assert "48% of 1234 (45-51)" in "\n".join(lines)
+        assert len(lines) <= CARD_LINES[2], "\n".join(lines)
+        if surface != "markdown":
+            assert sum(len(line) for line in lines) <= CARD_CHARS[2], "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -127,7 +128,7 @@ def test_unanswerable_question_exits_2_with_message_and_json_error(
     assert as_json.returncode == 2
     error = json.loads(as_json.stdout)["error"]
     assert error["kind"] == kind
-    assert error["message"] == plain.stderr.strip()
+    assert plain.stderr.startswith(error["message"] + "\n")  # then any commands to run instead
     if suggested:
         assert suggested in error["suggestions"]
 
@@ -245,8 +246,8 @@ def test_compare_shows_stored_community_votes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     community = {t["slug"]: t["community"] for t in json.loads(result.stdout)["tools"]}
     assert community == {
-        "gpt-4o": {"votes": 12, "ship_pct": 25},
-        "gpt-4o-mini": {"votes": 12, "ship_pct": 75},
+        "gpt-4o": {"votes": 12, "ship_pct": 25, "interval_pct": [8, 54]},
+        "gpt-4o-mini": {"votes": 12, "ship_pct": 75, "interval_pct": [46, 92]},
     }
     text_card = verdict(
         "compare", "gpt-4o vs gpt-4o-mini", cwd=tmp_path, env={"VERDICT_DB": str(db)}
@@ -447,3 +448,49 @@ def test_weekly_preview_and_run_once(tmp_path: Path) -> None:
     assert "1 subscribed channel(s) on chat platforms" in ran.stdout
     again = verdict("weekly", "run-once", cwd=tmp_path, env=env)
     assert "SmolVLM2 vs" not in again.stdout
+
+
+def test_compare_for_coding_reads_as_a_user_would(tmp_path: Path) -> None:
+    """The current frontier pair from the issue: one verdict line, a panel from facts on both,
+    never "not reviewed yet" twice, never "on your own trial"."""
+    result = verdict("compare", "claude opus 4.5 vs gpt-5.1 for coding", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("Claude Opus 4.5 vs GPT-5.1 for coding — verdict:")
+    assert result.stdout.count("from facts") >= 2
+    assert "not reviewed yet" not in result.stdout
+    assert "on your own trial" not in result.stdout
+    same = verdict("compare", "--for", "coding", "claude opus 4.5 vs gpt-5.1", cwd=tmp_path)
+    assert same.stdout.splitlines()[0] == first
+    data = json.loads(
+        verdict("compare", "--json", "gpt-4o-mini vs deepseek v3.2 for vision", cwd=tmp_path).stdout
+    )
+    assert data["use_case"] == "vision" and data["verdict"]["pick"] == "gpt-4o-mini"
+    assert data["verdict"]["decided_by"] == "use case"
+
+
+def test_a_did_you_mean_offers_commands_that_keep_the_use_case(tmp_path: Path) -> None:
+    result = verdict("compare", "claude opus vs gpt-5 for coding", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert '"claude opus" could be several tools' in result.stderr
+    offered = [line for line in result.stderr.splitlines() if line.startswith("  verdict ")]
+    assert offered and all(line.endswith(" vs gpt-5 for coding'") for line in offered)
+    picked = verdict(*shlex.split(offered[0])[1:], cwd=tmp_path)
+    assert picked.returncode == 0
+    assert picked.stdout.splitlines()[0].split(" — ")[0].endswith(" vs GPT-5 for coding")
+
+
+def test_compare_with_a_retired_model_offers_its_successor_on_stderr(tmp_path: Path) -> None:
+    result = verdict("compare", "claude 3.5 sonnet vs gpt-4o", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "verdict: ship GPT-4o." in result.stdout
+    assert result.stderr.strip() == (
+        "verdict: Claude 3.5 Sonnet is retired. Compare the live models instead: "
+        'verdict compare "Claude Sonnet 4.6 vs GPT-4o"'
+    )
+
+
+def test_compare_for_something_unknown_exits_2_with_the_known_use_cases(tmp_path: Path) -> None:
+    result = verdict("compare", "gpt-4o vs gpt-5 for poetry", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "for coding, for vision" in result.stderr

@@ -316,6 +316,18 @@ async def test_every_unresolved_name_is_reported_at_once_with_numbered_choices(
     assert chat.pop().kind == "card"
 
 
+async def test_a_picked_choice_keeps_the_use_case_and_the_duration_asked(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare mistral vs gpt-5 for coding for 36h", user="dana")
+    assert "1. Mistral Medium 3 (for 'mistral')" in chat.pop().text
+    await chat.send(":pick 1", user="dana")
+    card = chat.pop()
+    assert card.kind == "card"
+    assert card.text.startswith("Mistral Medium 3 vs GPT-5 for coding — verdict:")
+    assert "ends 5 Dec" in card.text  # 36 hours after it was asked, as typed
+
+
 async def test_an_unknown_name_in_the_terminal_points_to_tools_not_the_cli(
     chat: ConsoleSession,
 ) -> None:
@@ -334,3 +346,61 @@ async def test_tools_lists_the_catalogue_filtered_and_paged(chat: ConsoleSession
     assert chat.pop().text.startswith('4 tools matching "anthropic"')
     await chat.send("/tools nothing-like-this")
     assert chat.pop().text.startswith('No tool matching "nothing-like-this"')
+
+
+async def test_compare_for_a_use_case_says_it_first_and_keeps_it_on_every_edit(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare gpt-4o-mini vs mistral-large for vision for 24h")
+    card = chat.pop_all()[0]
+    assert card.text.startswith(
+        "GPT-4o mini vs Mistral Large for vision — verdict: ship GPT-4o mini."
+    )
+    assert "Mistral Large does not read images" in card.text
+    assert "ends" in card.text  # the duration stays a duration
+    await chat.send(":react alice 1 1")
+    edit = [m for m in chat.pop_all() if m.kind == "edit"][-1]
+    assert edit.text.startswith("GPT-4o mini vs Mistral Large for vision — verdict:")
+
+
+async def test_a_retired_model_never_wins_and_the_successor_comparison_is_offered(
+    chat: ConsoleSession,
+) -> None:
+    # The bundled catalogue's one chain that ends inside it: Claude 3.5 Haiku (retired
+    # 2026-02-19) → Claude Haiku 4.5, still served.
+    await chat.send("/compare claude 3.5 haiku vs gpt-4o")
+    card, offer = chat.pop_all()[:2]
+    assert "verdict: ship GPT-4o." in card.text
+    assert "Claude 3.5 Haiku was retired on 2026-02-19" in card.text
+    assert offer.kind == "ephemeral"
+    assert offer.text == (
+        "Claude 3.5 Haiku is retired. Compare the live models instead: "
+        "/compare Claude Haiku 4.5 vs GPT-4o"
+    )
+
+
+async def test_an_unknown_use_case_gets_a_short_answer_naming_the_known_ones(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare gpt-4o vs gpt-5 for poetry")
+    [answer] = chat.pop_all()
+    assert answer.kind == "ephemeral"
+    assert answer.text.startswith('"poetry" is not a length of time.')
+    assert "for coding" in answer.text
+
+
+async def test_the_leaderboard_for_a_use_case_counts_only_cards_asked_for_it(
+    chat: ConsoleSession,
+) -> None:
+    await chat.send("/compare gpt-4o vs gpt-4o-mini for coding")
+    for i in range(3):
+        await chat.send(f":react coder{i} 1 1")
+    await chat.send("/compare gpt-4o vs gpt-4o-mini")
+    for i in range(5):
+        await chat.send(f":react someone{i} 2 2")
+    chat.pop_all()
+    await chat.send("/leaderboard coding")
+    board = chat.pop().text
+    assert board.startswith("Community leaderboard (cards asked for coding), from 3 votes")
+    await chat.send("/leaderboard")
+    assert "from 8 votes" in chat.pop().text

@@ -32,6 +32,7 @@ from bot.errors import CannotPostHere
 from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store
 from tests.fake_discord import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.unreviewed import with_unreviewed
 
 MANAGE_GUILD = str(discord.Permissions(manage_guild=True).value)
 CARD_PERMISSIONS = str(
@@ -536,6 +537,37 @@ async def test_full_reviews_button_survives_a_restart_and_answers_privately_per_
         assert len(discord.Embed.from_dict(embed)) <= TOTAL_LIMIT
 
 
+async def test_full_reviews_of_an_unreviewed_tool_show_each_take_from_facts(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts, catalogue: Catalogue
+) -> None:
+    from adapters.discord.buttons import REVIEWS_ID, ReviewsView
+
+    verdicts.comparer.replace_catalogue(with_unreviewed(catalogue))
+    await verdicts.compare(interaction(client, "compare", []), "gpt-4o vs new mini")
+    [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    client.add_view(ReviewsView(verdicts.reviews))
+    message = {
+        **fake._message(CHANNEL_ID, followup.body, str(posted_id(fake))),
+        "components": followup.body["components"],
+    }
+    await dispatch(client, REVIEWS_ID, message, fake, calls=2)
+    [answer] = [c for c in fake.calls("POST", "/callback") if c.body.get("type") == 4]
+    [page_two] = fake.calls("POST", f"/webhooks/{APP_ID}/")[1:]
+    unreviewed = page_two.body["embeds"][0]
+    assert unreviewed["title"] == "Full reviews: New Mini"
+    assert "description" not in unreviewed  # no "Not reviewed yet."
+    names = [f["name"] for f in unreviewed["fields"]]
+    personas = [p.name for p in catalogue.panel.personas]
+    assert [n.split(" (from facts)")[0] for n in names] == personas  # each marked so
+    assert names[2:] == ["The Futurist (from facts): ship", "The Buyer (from facts): ship"]
+    assert unreviewed["fields"][3]["value"].startswith("Ship: $0.26 per 1M tokens blended")
+    assert names[0] == "The Builder (from facts)"  # its rules need facts the data lacks
+    assert unreviewed["fields"][0]["value"] == "Too few facts to judge."
+    reviewed = answer.body["data"]["embeds"][0]
+    assert "from facts" not in str(reviewed["fields"])  # a reviewer's words stay theirs
+    assert len(discord.Embed.from_dict(unreviewed)) <= TOTAL_LIMIT
+
+
 async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
@@ -569,6 +601,25 @@ async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison
     await dispatch(client, second["custom_id"], asked_again, fake, calls=3)
     [card] = fake.calls("POST", f"/webhooks/{APP_ID}/")
     assert card.body["embeds"][0]["title"].startswith("Mistral Medium 3 vs GPT-5 — verdict:")
+
+
+async def test_a_did_you_mean_button_keeps_the_use_case_asked(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    from adapters.discord.buttons import PickButton
+
+    await verdicts.compare(interaction(client, "compare", []), "mistral vs gpt-5", "coding")
+    [asked] = fake.calls("POST", "/callback")
+    first = asked.body["data"]["components"][0]["components"][0]
+    assert first["custom_id"] == "verdict:pick:mistral-medium-3|gpt-5 for coding"
+    client.add_dynamic_items(PickButton)
+    client.verdicts = lambda: verdicts  # type: ignore[attr-defined]  # as VerdictClient has
+    data = asked.body["data"]
+    ephemeral = {**fake._message(CHANNEL_ID, data), "components": data["components"]}
+    await dispatch(client, first["custom_id"], ephemeral, fake, calls=3)
+    [card] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    title = card.body["embeds"][0]["title"]
+    assert title.startswith("Mistral Medium 3 vs GPT-5 for coding — verdict:")
 
 
 async def test_an_unknown_name_points_to_discords_own_commands(
@@ -664,4 +715,45 @@ async def test_a_weekly_card_in_a_closed_channel_says_which_permission(
         await verdicts.bot.post_card("4001", ["smolvlm2", "gpt-4o"], asked_by="weekly")
     assert refused.value.message.startswith(
         "I can't post cards in channel 4001: I need Send Messages and Embed Links."
+    )
+
+
+async def test_compare_with_the_for_option_judges_for_it_and_stores_it(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(
+        interaction(client, "compare", []), "gpt-4o-mini vs mistral-large", "vision"
+    )
+    [followup] = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    [embed] = followup.body["embeds"]
+    assert embed["title"] == "GPT-4o mini vs Mistral Large for vision — verdict: ship GPT-4o mini."
+    assert "Mistral Large does not read images" in embed["description"]
+    card = await verdicts.store.find_card("discord", CHANNEL_ID, str(posted_id(fake)))
+    assert card is not None and card.use_case == "vision"
+
+
+def test_the_compare_command_offers_a_for_option_with_every_use_case() -> None:
+    from adapters.discord.bot import build_tree
+    from bot.compare import UseCase
+
+    intents = discord.Intents.none()
+    tree = build_tree(discord.Client(intents=intents), lambda: None)  # type: ignore[arg-type,return-value]
+    compare = tree.get_command("compare")
+    assert compare is not None
+    option = next(p for p in compare.parameters if p.display_name == "for")
+    assert not option.required
+    assert [c.value for c in option.choices] == [u.value for u in UseCase]
+
+
+async def test_a_card_with_a_retired_model_is_followed_by_a_private_offer_of_its_successor(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    await verdicts.compare(interaction(client, "compare", []), "claude 3.5 haiku vs gpt-4o")
+    card, offer = fake.calls("POST", f"/webhooks/{APP_ID}/")
+    [embed] = card.body["embeds"]
+    assert embed["title"] == "Claude 3.5 Haiku vs GPT-4o — verdict: ship GPT-4o."
+    assert offer.body["flags"] == 64  # ephemeral: only the asker sees it
+    assert offer.body["content"] == (
+        "Claude 3.5 Haiku is retired. Compare the live models instead: "
+        "/compare Claude Haiku 4.5 vs GPT-4o"
     )

@@ -137,3 +137,28 @@ def test_the_new_platform_has_its_command_in_the_help(
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "a platform for one test" in capsys.readouterr().out
+
+
+def test_a_new_platform_gets_the_use_case_and_the_successor_offer_from_the_core(
+    throwaway: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The platform translates nothing of the use case or the offer: the core's answer carries
+    both, and showing it posts the card, then tells the asker alone."""
+    assert main(["throwaway", "--say", "/compare claude 3.5 haiku vs gpt-4o for coding"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "card in c1: Claude 3.5 Haiku | GPT-4o (vote with 1️⃣ 2️⃣)"
+    assert out[-1] == (
+        "to u1 only: Claude 3.5 Haiku is retired. Compare the live models instead: "
+        "/compare Claude Haiku 4.5 vs GPT-4o for coding"
+    )
+
+    async def stored_use_case() -> str | None:
+        store = await Store.open(str(throwaway), read_only=True)
+        try:
+            card = await store.find_card("throwaway", "c1", "m1")
+            assert card is not None
+            return card.use_case
+        finally:
+            await store.close()
+
+    assert asyncio.run(stored_use_case()) == "coding"

@@ -4,12 +4,14 @@ and a model says which is which and does not let price decide between them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from pathlib import Path
 
 import pytest
 
 from bot.catalogue import Catalogue, load_catalogue
+from bot.catalogue.loader import PRODUCTS_DIR
 from bot.compare import Comparer, VerdictCard
 from bot.render.layout import CARD_CHARS, CARD_LINES
 from bot.votes import CommunityTally
@@ -105,26 +107,41 @@ def test_price_never_decides_between_an_app_and_a_model(with_products: Catalogue
     card = _card(with_products, "chatgpt", "smolvlm2", votes=False)
     assert card.verdict.pick is None
     assert card.verdict.reason == (
+        "The panel is split evenly (3 of 4 ship each). "
         "An app and a model: price does not decide. Pick ChatGPT for "
         "everyday writing, research and questions for people who are not developers; SmolVLM2 "
         "for on-device image and video Q&A where data must not leave the machine."
     )
 
 
-def test_between_two_products_the_seat_price_can_decide(with_products: Catalogue) -> None:
-    card = _card(with_products, "perplexity", "gemini-app", votes=False)
-    assert card.verdict.pick == "gemini-app"
-    assert "$19.99/seat/month, against free tier, $20/seat/month for Perplexity" in (
+def test_between_two_products_the_seat_price_can_decide(
+    with_products: Catalogue, tmp_path: Path
+) -> None:
+    """As between two models, a price decides only when it is clearly lower: a cent between
+    $19.99 and $20 a seat is no reason to pick; a seat at $7.99 is."""
+    near = _card(with_products, "perplexity", "gemini-app", votes=False)
+    assert near.verdict.pick is None and "seat" not in near.verdict.reason
+    root = with_fixture_products(tmp_path / "catalogue")
+    gemini = root / PRODUCTS_DIR / "gemini-app.toml"
+    gemini.write_text(gemini.read_text().replace("19.99", "7.99"))
+    cheaper = load_catalogue(root)
+    card = _card(cheaper, "perplexity", "gemini-app", votes=False)
+    assert card.verdict.pick == "gemini-app" and card.verdict.decided_by == "price"
+    assert "$7.99/seat/month, against free tier, $20/seat/month for Perplexity" in (
         card.verdict.reason
     )
 
 
 def test_the_panel_still_decides_across_kinds(with_products: Catalogue, tmp_path: Path) -> None:
-    """Reviews are comparable across kinds: a 3-of-4 app beats a 1-of-4 model on the panel."""
+    """Reviews are comparable across kinds: a 3-of-4 app beats a 1-of-4 model on the panel
+    (a model still served today, so lifecycle does not decide first)."""
+    today = dt.datetime.now(dt.UTC).date()
     model = next(
         t.slug
         for t in with_products.tools
-        if not t.is_product and sum(r.verdict == "ship" for r in t.panel.values()) == 1
+        if not t.is_product
+        and sum(r.verdict == "ship" for r in t.panel.values()) == 1
+        and t.status_on(today) == "active"
     )
     card = _card(with_products, "chatgpt", model, votes=False)
     assert card.verdict.pick == "chatgpt" and card.verdict.decided_by == "panel"

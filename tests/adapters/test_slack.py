@@ -33,6 +33,7 @@ from bot.platform import PostedCard
 from bot.votes import EditCoalescer, Store
 from tests.fake_slack import BOT_USER, FakeSlack
 from tests.loopback import serve
+from tests.unreviewed import with_unreviewed
 
 SECRET = "test-signing-secret"
 CHANNEL = "C0CHANNEL"
@@ -504,6 +505,28 @@ async def test_verdict_slack_serves_signed_http_end_to_end(tmp_path: Path) -> No
         await fake.stop()
 
 
+async def test_full_reviews_of_an_unreviewed_tool_show_each_take_from_facts(
+    slack: SlackHarness, catalogue: Catalogue
+) -> None:
+    slack.services.bot.comparer.replace_catalogue(with_unreviewed(catalogue))
+    await _compare(slack, "gpt-4o vs new mini")
+    [post] = slack.fake.of("chat.postMessage")
+    button = post.args["blocks"][-1]["elements"][0]
+    await slack.action(button["action_id"], button["value"], user="U9")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
+    page = slack.fake.of("chat.postEphemeral")[1]
+    blocks = page.args["blocks"]
+    assert blocks[0]["text"]["text"] == "Full reviews: New Mini"
+    takes = [b["text"]["text"] for b in blocks[1:]]
+    assert [t.split(" (from facts):")[0] for t in takes] == [
+        f"*{p.name}" for p in catalogue.panel.personas
+    ]
+    assert takes[3].startswith("*The Buyer (from facts): ship.* Ship: $0.26 per 1M tokens")
+    assert takes[0] == "*The Builder (from facts):* Too few facts to judge."
+    assert all("Not reviewed yet" not in t for t in takes)
+    assert len(blocks) <= 50 and all(len(t) <= 3000 for t in takes)
+
+
 async def test_full_reviews_answers_the_presser_privately_one_message_per_tool(
     slack: SlackHarness, catalogue: Catalogue
 ) -> None:
@@ -559,6 +582,18 @@ async def test_did_you_mean_buttons_name_every_problem_and_rerun_the_comparison(
     await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
     [card] = slack.fake.of("chat.postMessage")
     assert card.args["text"].startswith("Mistral Medium 3 vs GPT-5 — verdict:")
+
+
+async def test_a_did_you_mean_button_keeps_the_use_case_asked(slack: SlackHarness) -> None:
+    await slack.command("/compare", "mistral vs gpt-5 for coding")
+    await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
+    [asked] = slack.fake.of("chat.postEphemeral")
+    pick = asked.args["blocks"][1]["elements"][0]
+    assert pick["value"] == "mistral-medium-3 vs gpt-5 for coding"
+    await slack.action(pick["action_id"], pick["value"])
+    await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
+    [card] = slack.fake.of("chat.postMessage")
+    assert card.args["text"].startswith("Mistral Medium 3 vs GPT-5 for coding — verdict:")
 
 
 async def test_an_unknown_name_points_to_slacks_own_commands(slack: SlackHarness) -> None:
@@ -673,3 +708,13 @@ async def test_verdict_slack_with_an_unreachable_api_url_is_one_line(
     err = capsys.readouterr().err
     assert code == 5
     assert err.startswith("verdict: cannot reach Slack at 127.0.0.1:") and err.count("\n") == 1
+
+
+async def test_compare_for_coding_judges_for_it_shows_it_and_stores_it(
+    slack: SlackHarness,
+) -> None:
+    ts = await _compare(slack, "which is better for coding, gpt-5 or smolvlm2?")
+    [post] = slack.fake.of("chat.postMessage")
+    assert post.args["text"].startswith("GPT-5 vs SmolVLM2 for coding — verdict:")
+    card = await slack.services.store.find_card("slack", CHANNEL, ts)
+    assert card is not None and card.use_case == "coding"

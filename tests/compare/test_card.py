@@ -31,7 +31,12 @@ def _priced(tool: Tool, input_usd: float, output_usd: float) -> Tool:
 
 @pytest.fixture
 def pair(catalogue: Catalogue) -> tuple[Tool, Tool]:
-    return catalogue.by_slug["gpt-4o-mini"], catalogue.by_slug["claude-3-5-haiku"]
+    """Two live tools: lifecycle decides before the panel, and these tests are about the rest."""
+    live = Lifecycle()
+    return (
+        catalogue.by_slug["gpt-4o-mini"].model_copy(update={"lifecycle": live}),
+        catalogue.by_slug["claude-3-5-haiku"].model_copy(update={"lifecycle": live}),
+    )
 
 
 def test_panel_ship_pct_is_the_share_of_reviewers_saying_ship(
@@ -83,8 +88,8 @@ def test_fewer_than_ten_votes_do_not_decide_and_price_does(
     assert card.verdict.pick == a.slug
     assert card.verdict.decided_by == "price"
     assert card.verdict.reason == (
-        "The panel is split evenly (2 of 4 ship each), so price decides: GPT-4o mini is 6.7× "
-        "cheaper per output token than Claude 3.5 Haiku."
+        "The panel is split evenly (2 of 4 ship each). Same capability class, so price decides: "
+        "GPT-4o mini is 6.7× cheaper per output token than Claude 3.5 Haiku."
     )
 
 
@@ -93,8 +98,8 @@ def test_a_full_tie_says_depends_with_each_tools_best_use(catalogue: Catalogue) 
     b = _with_panel(catalogue.by_slug["qwen2-vl-7b"], 3)
     card = build_card([a, b], {}, panel=catalogue.panel)
     assert card.verdict.pick is None
-    assert card.verdict.decided_by == "tie"
-    assert card.verdict.reason.startswith("Pick Qwen2-VL 2B for multilingual OCR")
+    assert card.verdict.decided_by == "depends"
+    assert "Pick Qwen2-VL 2B for multilingual OCR" in card.verdict.reason
     assert "; Qwen2-VL 7B for self-hosted" in card.verdict.reason
     assert len(card.verdict.situations) == 2
     rendered = text.render_card(card)
@@ -179,7 +184,7 @@ def test_json_card_follows_the_cli_contract(comparer: Comparer) -> None:
     assert [t["slug"] for t in data["tools"]] == ["claude-3-5-haiku", "gpt-4o-mini"]
     for tool in data["tools"]:
         assert isinstance(tool["panel_ship_pct"], int) and 0 <= tool["panel_ship_pct"] <= 100
-        assert tool["community"] == {"votes": 0, "ship_pct": None}
+        assert tool["community"] == {"votes": 0, "ship_pct": None, "interval_pct": None}
         assert tool["entry_price"] in {"free", "freemium", "paid", "open-weights"}
         assert tool["name"]
     assert isinstance(data["reviewer_split"], list) and data["reviewer_split"]
@@ -198,13 +203,18 @@ def _unreviewed(tool: Tool, **facts: object) -> Tool:
 def test_an_unreviewed_tool_says_so_and_never_shows_a_made_up_share(
     catalogue: Catalogue, pair: tuple[Tool, Tool]
 ) -> None:
+    """Without rules to judge it by, its panel says so; with them, its share is marked."""
     a, b = _unreviewed(pair[0]), pair[1]
     card = build_card([a, b], {}, panel=catalogue.panel)
     assert card.tools[0].reviewed is False and card.tools[0].panel_ship_pct is None
     rendered = text.render_card(card)
     row = next(line for line in rendered.splitlines() if line.startswith("GPT-4o mini  "))
-    assert "not reviewed yet" in row and "%" not in row
-    assert "not reviewed yet" in markdown.render_card(card)
+    assert "too few facts" in row and "%" not in row
+    assert "too few facts" in markdown.render_card(card)
+    card = build_card([a, b], {}, panel=catalogue.panel, rules=catalogue.panel_rules)
+    rendered = text.render_card(card).splitlines()
+    row = next(line for line in rendered if line.startswith("GPT-4o mini  "))
+    assert f"{card.tools[0].panel_ship_pct}% from facts" in row
 
 
 def test_with_an_unreviewed_tool_price_decides_within_one_context_class(
@@ -221,8 +231,8 @@ def test_with_an_unreviewed_tool_price_decides_within_one_context_class(
     card = build_card([a, b], {}, panel=catalogue.panel)
     assert card.verdict.pick == a.slug and card.verdict.decided_by == "price"
     assert card.verdict.reason == (
-        "GPT-4o mini is not reviewed yet, so price decides within the same context class "
-        "(up to 200K tokens): GPT-4o mini is 6.7× cheaper per output token than Claude 3.5 Haiku."
+        "Same capability class, so price decides: GPT-4o mini is 6.7× cheaper per output token "
+        "than Claude 3.5 Haiku."
     )
 
 
@@ -235,8 +245,8 @@ def test_an_unpublished_context_window_does_not_stop_price_deciding(
     card = build_card([a, b], {}, panel=catalogue.panel)
     assert card.verdict.pick == a.slug and card.verdict.decided_by == "price"
     assert card.verdict.reason == (
-        "GPT-4o mini and Claude 3.5 Haiku are not reviewed yet, so price decides: GPT-4o mini is "
-        "6.7× cheaper per output token than Claude 3.5 Haiku."
+        "Same capability class, so price decides: GPT-4o mini is 6.7× cheaper per output token "
+        "than Claude 3.5 Haiku."
     )
     assert "not reviewed yet" not in " ".join(card.verdict.situations)
 
@@ -252,22 +262,23 @@ def test_with_an_unreviewed_tool_the_community_decides_before_price(
     card = build_card([a, b], votes, panel=catalogue.panel)
     assert card.verdict.pick == b.slug and card.verdict.decided_by == "community"
     assert card.verdict.reason == (
-        "GPT-4o mini is not reviewed yet, so the community decides: Claude 3.5 Haiku won 80% of "
-        "30 votes, against 20% of 30 for GPT-4o mini."
+        "The community decides: Claude 3.5 Haiku won 80% of 30 votes, against 20% of 30 for "
+        "GPT-4o mini, a margin beyond the 95% interval."
     )
 
 
 def test_an_unreviewed_tool_of_another_context_class_depends_with_the_two_situations(
     catalogue: Catalogue,
 ) -> None:
+    live = Lifecycle()
     cheap = _priced(_unreviewed(catalogue.by_slug["gpt-4o-mini"]), 0.15, 0.60)
-    long = catalogue.by_slug["gemini-2-0-flash"]  # 1M tokens against 128K
+    cheap = cheap.model_copy(update={"lifecycle": live})
+    long = catalogue.by_slug["gemini-2-0-flash"].model_copy(update={"lifecycle": live})
     card = build_card([cheap, _priced(long, 0.30, 2.40)], {}, panel=catalogue.panel)
-    assert card.verdict.pick is None and card.verdict.decided_by == "tie"
-    assert card.verdict.situations == (  # no use of ours to name for an unreviewed tool
-        "GPT-4o mini, which is 4× cheaper per output token than Gemini 2.0 Flash",
-        f"Gemini 2.0 Flash for {long.best_for} (it reads audio and video, which GPT-4o mini "
-        "does not)",
+    assert card.verdict.pick is None and card.verdict.decided_by == "depends"
+    assert card.verdict.situations == (  # a fact on each side, never "on your own trial"
+        "GPT-4o mini if the bill matters (4× cheaper per output token)",
+        "Gemini 2.0 Flash if you need the room (1M tokens)",
     )
 
 
@@ -283,11 +294,12 @@ def test_a_retired_model_says_so_in_one_line_and_names_its_successor(
     )
     mini = catalogue.by_slug["smolvlm2"]  # active: no lifecycle line
     card = build_card([old, mini], {}, panel=catalogue.panel, known=catalogue.by_slug)
-    assert card.tools[0].lifecycle_note == "Retired on 2025-10-22; use Claude 3.5 Haiku instead."
+    # Claude 3.5 Haiku is retired too: the live successor down the chain is named.
+    assert card.tools[0].lifecycle_note == "Retired on 2025-10-22; use Claude Haiku 4.5 instead."
     assert card.tools[1].lifecycle_note is None
     lines = text.render_card(card).splitlines()
     assert [line for line in lines if "Retired" in line] == [
-        "  Claude 3.5 Sonnet: Retired on 2025-10-22; use Claude 3.5 Haiku instead."
+        "  Claude 3.5 Sonnet: Retired on 2025-10-22; use Claude Haiku 4.5 instead."
     ]
     deprecated = old.model_copy(
         update={"lifecycle": Lifecycle(status="deprecated", successor="brand-new-model")}

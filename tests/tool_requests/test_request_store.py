@@ -114,26 +114,34 @@ async def test_a_version_7_database_upgrades_and_keeps_its_cards(
         patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:7])
         patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:7])
         old = await Store.open(db_location)
-        await old.register_card(
-            platform="console",
-            channel="c",
-            message_id="1",
-            tools=["smolvlm2", "mistral-medium-3"],
-            asked_by="ann",
-        )
+        # as that bot wrote it: version 7 has no `cards.use_case` (migration 9) to fill
+        async with old.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
+                "VALUES ('console', 'c', '1', 'ann', 't')"
+            )
+            [(card_id,)] = await tx.fetch("SELECT id FROM cards")
+            for position, slug in enumerate(("smolvlm2", "mistral-medium-3")):
+                await tx.execute(
+                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                    (card_id, position, slug),
+                )
         assert await RequestStore(old).rows() == []  # no table yet: read as empty
         await old.close()
 
     store, desk = await _desk(db_location, catalogue)
     try:
-        assert await store.find_card("console", "c", "1") is not None
+        # the upgrade ran both 8 (tool requests) and 9: the card reads back with its use case
+        kept = await store.find_card("console", "c", "1")
+        assert kept is not None and kept.use_case is None
+        assert list(kept.tools) == ["smolvlm2", "mistral-medium-3"]
         await desk.request(platform="console", community="console", user_id="ann", name="wuzzle")
         assert [w.name for w in await desk.most_wanted()] == ["wuzzle"]
     finally:
         await store.close()
     if not db_location.startswith("postgresql"):
         version = sqlite3.connect(db_location).execute("PRAGMA user_version").fetchone()[0]
-        assert version == SCHEMA_VERSION == 9
+        assert version == SCHEMA_VERSION == 10
 
 
 def test_unknown_tool_names_what_request_it_offers() -> None:

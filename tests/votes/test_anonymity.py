@@ -47,9 +47,9 @@ async def test_cards_voted_before_keep_counting_each_voter_once_and_are_not_join
     import bot.storage.database
     from bot.storage import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
 
-    with monkeypatch.context() as patch:  # a bot from before migration 8 voted on two cards
-        patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:7])
-        patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:7])
+    with monkeypatch.context() as patch:  # a bot from before migration 10 voted on two cards
+        patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:9])
+        patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:9])
         async with open_console(db=db_location, catalogue=catalogue, clock=lambda: NOW) as s:
             for card in (1, 2):
                 await s.send("/compare smolvlm2 vs mistral-medium-3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_module
 import re
 
@@ -101,6 +102,17 @@ async def test_an_unknown_name_answers_404_with_the_chats_suggestions(web: Web) 
         assert f'href="{comparison_path(["smolvlm2", suggestion.slug])}"' in html
 
 
+async def test_a_suggestion_keeps_the_use_case_asked(web: Web) -> None:
+    status, html = await web.get("/c/smolvlm2-vs-gpt-7?for=vision")
+    assert status == 404
+    try:
+        web.site.comparer.tool("gpt-7")  # the same matcher the chat uses
+    except UnknownTool as error:
+        first = error.suggestions[0]
+    link = comparison_path(["smolvlm2", first.slug], use_case="vision")
+    assert link.endswith("?for=vision") and f'href="{link}"' in html
+
+
 async def test_an_ambiguous_name_answers_404_offering_each_candidate(web: Web) -> None:
     try:
         web.site.comparer.tool("mistral")
@@ -155,8 +167,9 @@ async def test_the_etag_round_trip_and_a_vote_invalidates_the_page(web: Web) -> 
 async def test_other_comparisons_stay_cached_when_a_vote_lands_elsewhere(web: Web) -> None:
     path = "/c/gpt-4o-vs-gpt-4o-mini"
     await web.get(path)
+    today = dt.datetime.now(dt.UTC).date().isoformat()  # lifecycle is read on the page's day
     cached = web.site.cache.get(
-        ("c", path, "https://verdict.example"), ()
+        ("c", path, "https://verdict.example", today), ()
     )  # no votes yet: the mark is empty
     assert cached is not None
     card_id = await card(web.store, ["smolvlm2", "moondream2"], "m1")
@@ -273,3 +286,26 @@ async def test_the_leaderboard_catches_up_with_votes_within_ten_seconds(web: Web
     now[0] += 10
     _, later = await web.get("/leaderboard")
     assert "from 1 vote." in later
+
+
+async def test_a_comparison_for_a_use_case_is_judged_for_it(web: Web) -> None:
+    status, html = await web.get("/c/gpt-4o-mini-vs-mistral-large?for=vision")
+    assert status == 200
+    text = _text(html)
+    assert "Verdict for vision: ship GPT-4o mini." in text
+    assert "Mistral Large does not read images" in text
+    status, _ = await web.get("/c/gpt-4o-mini-vs-mistral-large?for=poetry")
+    assert status == 404
+    async with web.client.get(
+        "/compare", params={"q": "gpt-4o-mini vs mistral large for vision"}, allow_redirects=False
+    ) as response:
+        assert response.headers["Location"] == "/c/gpt-4o-mini-vs-mistral-large?for=vision"
+
+
+async def test_a_page_with_a_retired_model_links_to_the_live_comparison(web: Web) -> None:
+    _, html = await web.get("/c/claude-3-5-haiku-vs-gpt-4o")
+    assert "Verdict: ship GPT-4o." in _text(html)
+    assert (
+        'Compare the live models instead: <a href="/c/claude-haiku-4-5-vs-gpt-4o">'
+        "Claude Haiku 4.5 vs GPT-4o</a>"
+    ) in html

@@ -40,15 +40,23 @@ def web_catalogue(catalogue: Catalogue) -> Catalogue:
         }
     )
     tools = tuple(sorted((*catalogue.tools, unreviewed), key=lambda t: t.slug))
-    return Catalogue(panel=catalogue.panel, tools=tools, weekly=catalogue.weekly)
+    return Catalogue(
+        panel=catalogue.panel,
+        tools=tools,
+        weekly=catalogue.weekly,
+        panel_rules=catalogue.panel_rules,
+    )
 
 
 async def test_an_unreviewed_tool_says_so_and_shows_who_serves_it(web: Web) -> None:
     status, body = await web.get("/c/gpt-4o-vs-old-mini")
     assert status == 200
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-    assert "not reviewed yet" in text
-    assert text.count("Not reviewed yet.") == len(web.site.catalogue.panel.personas)
+    # Every persona judges it from facts, marked so, never as a reviewer's words.
+    assert "0% ship (0 of 4), 4 from facts" in text
+    assert text.count("Computed from facts") == len(web.site.catalogue.panel.personas)
+    assert "Not reviewed yet." not in text
+    assert "Verdict: ship GPT-4o." in text
     assert "Retired on 2026-02-01; use GPT-4o mini instead." in text
     assert "Served by" in text
     assert "Groq old-mini-8k $0.05 in / $0.08 out" in text
@@ -60,4 +68,4 @@ async def test_an_unreviewed_tool_has_its_own_page(web: Web) -> None:
     status, body = await web.get("/t/old-mini")
     assert status == 200
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-    assert "not reviewed yet" in text and "Released not stated" in text
+    assert "from facts" in text and "Released not stated" in text

@@ -1,0 +1,89 @@
+"""The use case a card was asked for is stored with it (migration 9) and ranks its own
+leaderboard: "/leaderboard coding" counts only the votes on cards asked for coding."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalogue import Catalogue
+from bot.commands import leaderboard_scope
+from bot.compare import UseCase
+from bot.render import text
+from bot.votes import Leaderboards, Store
+from tests.votes.test_votes import react
+
+
+async def test_a_version_7_database_upgrades_and_keeps_its_cards_without_a_use_case(
+    db_location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.storage.database
+    from bot.storage import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
+
+    with monkeypatch.context() as patch:  # a bot of schema version 7 stored a card
+        patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:7])
+        patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:7])
+        old = await Store.open(db_location)
+        async with old.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
+                "VALUES ('console', 'c1', 'm1', 'x', 't')"
+            )
+            [(card_id,)] = await tx.fetch("SELECT id FROM cards")
+            for position, slug in enumerate(("gpt-4o", "haiku")):
+                await tx.execute(
+                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
+                    (card_id, position, slug),
+                )
+        await old.close()
+
+    upgraded = await Store.open(db_location)
+    try:
+        old_card = await upgraded.find_card("console", "c1", "m1")
+        assert old_card is not None and old_card.use_case is None
+        new = await upgraded.register_card(
+            platform="console",
+            channel="c1",
+            message_id="m2",
+            tools=("gpt-4o", "haiku"),
+            asked_by="ann",
+            use_case="coding",
+        )
+        assert new.use_case == "coding"
+        found = await upgraded.find_card("console", "c1", "m2")
+        assert found is not None and found.use_case == "coding"
+    finally:
+        await upgraded.close()
+
+
+async def test_the_leaderboard_for_a_use_case_counts_only_its_cards(
+    db_location: str, catalogue: Catalogue
+) -> None:
+    store = await Store.open(db_location)
+    try:
+        tools = ("gpt-4o", "gpt-4o-mini")
+        for message_id, use_case in (("m1", "coding"), ("m2", None)):
+            await store.register_card(
+                platform="console",
+                channel="c1",
+                message_id=message_id,
+                tools=tools,
+                asked_by="asker",
+                use_case=use_case,
+            )
+        for n in range(3):  # on the coding card, GPT-4o
+            await react(store, f"coder{n}", "1️⃣", message_id="m1")
+        for n in range(5):  # on the other card, GPT-4o mini
+            await react(store, f"other{n}", "2️⃣", message_id="m2")
+        boards = Leaderboards(store, refresh_seconds=0)
+        category, use_case = leaderboard_scope(catalogue.by_slug, "coding")
+        assert (category, use_case) == (None, UseCase.CODING)
+        assert leaderboard_scope(catalogue.by_slug, "llm") == ("llm", None)
+        coding = await boards.board(catalogue.by_slug, None, min_votes=1, use_case="coding")
+        assert coding.use_case == "coding" and coding.total_votes == 3
+        wins = {e.slug: e.wins for e in (*coding.ranked, *coding.unranked)}
+        assert wins == {"gpt-4o": 3, "gpt-4o-mini": 0}
+        everything = await boards.board(catalogue.by_slug, None, min_votes=1)
+        assert everything.use_case is None and everything.total_votes == 8
+        assert "cards asked for coding" in text.render_leaderboard(coding)
+    finally:
+        await store.close()
