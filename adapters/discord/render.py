@@ -63,7 +63,9 @@ def _italic(text: str) -> str:
     return f"_{text}_"
 
 
-def card_description(posted: PostedCard, *, take_limit: int = 140, notes: bool = True) -> str:
+def card_description(
+    posted: PostedCard, *, take_limit: int = 140, notes: bool = True, quote: bool = True
+) -> str:
     """Everything under the title, in the shared layout's order; `notes` False leaves the
     tools' note line out (a last resort for the budget)."""
     shown = card_sections(
@@ -74,6 +76,7 @@ def card_description(posted: PostedCard, *, take_limit: int = 140, notes: bool =
         italic=_italic,
         escape=safe,
         notes=notes,
+        quote=quote,
     )
     parts = [shown.recap] if shown.recap else []
     parts += [shown.reason, shown.rows]
@@ -95,11 +98,13 @@ def card_embed(posted: PostedCard) -> discord.Embed:
     title = fit(headline(posted.card), TITLE_LIMIT)
     footer = fit(card_footer(posted), FOOTER_LIMIT)
     description = card_description(posted)
-    # Long takes give way first (the full reviews are a click away), then the notes.
-    for take_limit, notes in ((100, True), (60, True), (0, True), (0, False)):
+    # Long takes give way first (the full reviews are a click away), then the quote in the
+    # reason, then the notes (the last resorts: two long product names).
+    steps = ((100, True, True), (60, True, True), (0, True, True), (0, True, False))
+    for take_limit, notes, quote in (*steps, (0, False, False)):
         if len(title) + len(description) + len(footer) <= budget:
             break
-        description = card_description(posted, take_limit=take_limit, notes=notes)
+        description = card_description(posted, take_limit=take_limit, notes=notes, quote=quote)
     embed = discord.Embed(
         title=title,
         description=fit(description, DESCRIPTION_LIMIT),

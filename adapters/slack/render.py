@@ -94,7 +94,9 @@ def tally_line(posted: PostedCard) -> str:
     return lines.tally_line(posted, _markers(posted), escape=escape)
 
 
-def _card_blocks(posted: PostedCard, take_limit: int, notes: bool = True) -> list[Block]:
+def _card_blocks(
+    posted: PostedCard, take_limit: int, notes: bool = True, quote: bool = True
+) -> list[Block]:
     card = posted.card
     shown = lines.card_sections(
         posted,
@@ -104,6 +106,7 @@ def _card_blocks(posted: PostedCard, take_limit: int, notes: bool = True) -> lis
         italic=_italic,
         escape=escape,
         notes=notes,
+        quote=quote,
     )
     blocks: list[Block] = [
         {
@@ -166,9 +169,11 @@ def card_blocks(posted: PostedCard) -> list[Block]:
     """The card as Block Kit, in the shared layout's order, with a "Full reviews" button;
     within the card budget where the catalogue allows, always within Slack's limits."""
     budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
-    # Long takes give way first, then the notes (a last resort: long product names).
-    for take_limit, notes in ((140, True), (100, True), (60, True), (0, True), (0, False)):
-        blocks = _card_blocks(posted, take_limit, notes)
+    # Long takes give way first, then the quote in the reason, then the notes (the last
+    # resorts: two long product names).
+    steps = ((140, True, True), (100, True, True), (60, True, True), (0, True, True))
+    for take_limit, notes, quote in (*steps, (0, True, False), (0, False, False)):
+        blocks = _card_blocks(posted, take_limit, notes, quote)
         if sum(len(line) for line in block_lines(blocks)) <= budget:
             break
     return blocks

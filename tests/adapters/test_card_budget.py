@@ -181,3 +181,25 @@ async def test_a_four_tool_button_card_fits_discords_five_rows_of_five(
         assert len(rows) <= 5
         assert all(len(row["components"]) <= 5 for row in rows)
         assert sum(len(row["components"]) for row in rows) == len(view.children)
+
+
+@pytest.mark.parametrize("surface", ["discord embed", "slack blocks"])
+def test_two_long_product_names_keep_the_verdict_and_drop_the_quote_first(
+    catalogue: Catalogue, surface: str
+) -> None:
+    """The widest pair of names, closed with four-digit votes: the reviewer's quoted take gives
+    way (it is one click away in Full reviews), the verdict, the score and who tips it stay."""
+    card = Comparer(catalogue).card_for(
+        [catalogue.by_slug["stable-diffusion"], catalogue.by_slug["text-generation-inference"]],
+        {t.slug: CommunityTally(votes=1234, ship_pct=100) for t in catalogue.tools},
+    )
+    posted = _posted(card).model_copy(update={"poll": _poll(card, "closed")})
+    lines = POSTED_SURFACES[surface](posted)
+    assert sum(len(line) for line in lines) <= CARD_CHARS[2]
+    assert lines[1].startswith("2 of 4 reviewers ship Stable Diffusion (open weights)")
+    assert lines[1].endswith("The Builder tips it.")
+    assert "“" not in lines[1]
+    wide = Comparer(catalogue).card_for(
+        [catalogue.by_slug["smolvlm2"], catalogue.by_slug["mistral-medium-3"]], {}
+    )
+    assert "tips it: “" in POSTED_SURFACES[surface](_posted(wide))[1]  # kept where it fits
