@@ -119,6 +119,7 @@ CASES: list[tuple[str, object]] = [
     ("photoshop", ("unknown", None)),
     ("!!!", ("unknown", None)),
     ("x", ("unknown", None)),
+    ("q", ("unknown", None)),  # a letter of "Amazon Q Developer" (Kiro), never Kiro
 ]
 
 
