@@ -64,7 +64,18 @@ def _italic(text: str) -> str:
     return f"_{text}_"
 
 
-def card_description(posted: PostedCard, *, take_limit: int = 140, notes: bool = True) -> str:
+REASON_SHORT = 200
+"""The reason's length when nothing else is left to give way (the full page has it whole)."""
+
+
+def card_description(
+    posted: PostedCard,
+    *,
+    take_limit: int = 140,
+    notes: bool = True,
+    quote: bool = True,
+    reason_limit: int | None = None,
+) -> str:
     """Everything under the title, in the shared layout's order; `notes` False leaves the
     tools' note line out (a last resort for the budget)."""
     shown = card_sections(
@@ -75,6 +86,8 @@ def card_description(posted: PostedCard, *, take_limit: int = 140, notes: bool =
         italic=_italic,
         escape=safe,
         notes=notes,
+        quote=quote,
+        reason_limit=reason_limit,
     )
     parts = [shown.recap] if shown.recap else []
     parts += [shown.reason, shown.rows]
@@ -96,11 +109,16 @@ def card_embed(posted: PostedCard) -> discord.Embed:
     title = fit(headline(posted.card), TITLE_LIMIT)
     footer = fit(card_footer(posted), FOOTER_LIMIT)
     description = card_description(posted)
-    # Long takes give way first (the full reviews are a click away), then the notes.
-    for take_limit, notes in ((100, True), (60, True), (0, True), (0, False)):
+    # Long takes give way first (the full reviews are a click away), then the quote in the
+    # reason, then the notes, then the reason's tail (the last resorts: two long names).
+    steps = ((100, True, True, None), (60, True, True, None), (0, True, True, None))
+    last = ((0, True, False, None), (0, False, False, None), (0, False, False, REASON_SHORT))
+    for take_limit, notes, quote, reason_limit in (*steps, *last):
         if len(title) + len(description) + len(footer) <= budget:
             break
-        description = card_description(posted, take_limit=take_limit, notes=notes)
+        description = card_description(
+            posted, take_limit=take_limit, notes=notes, quote=quote, reason_limit=reason_limit
+        )
     embed = discord.Embed(
         title=title,
         description=fit(description, DESCRIPTION_LIMIT),

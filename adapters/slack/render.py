@@ -95,7 +95,13 @@ def tally_line(posted: PostedCard) -> str:
     return lines.tally_line(posted, _markers(posted), escape=escape)
 
 
-def _card_blocks(posted: PostedCard, take_limit: int, notes: bool = True) -> list[Block]:
+def _card_blocks(
+    posted: PostedCard,
+    take_limit: int,
+    notes: bool = True,
+    quote: bool = True,
+    reason_limit: int | None = None,
+) -> list[Block]:
     card = posted.card
     shown = lines.card_sections(
         posted,
@@ -105,6 +111,8 @@ def _card_blocks(posted: PostedCard, take_limit: int, notes: bool = True) -> lis
         italic=_italic,
         escape=escape,
         notes=notes,
+        quote=quote,
+        reason_limit=reason_limit,
     )
     blocks: list[Block] = [
         {
@@ -167,9 +175,12 @@ def card_blocks(posted: PostedCard) -> list[Block]:
     """The card as Block Kit, in the shared layout's order, with a "Full reviews" button;
     within the card budget where the catalogue allows, always within Slack's limits."""
     budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
-    # Long takes give way first, then the notes (a last resort: long product names).
-    for take_limit, notes in ((140, True), (100, True), (60, True), (0, True), (0, False)):
-        blocks = _card_blocks(posted, take_limit, notes)
+    # Long takes give way first, then the quote in the reason, then the notes (the last
+    # resorts: two long product names).
+    steps = ((140, True, True, None), (100, True, True, None), (60, True, True, None))
+    last = ((0, True, True, None), (0, True, False, None), (0, False, False, None))
+    for take_limit, notes, quote, reason_limit in (*steps, *last, (0, False, False, 200)):
+        blocks = _card_blocks(posted, take_limit, notes, quote, reason_limit)
         if sum(len(line) for line in block_lines(blocks)) <= budget:
             break
     return blocks

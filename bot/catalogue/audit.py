@@ -70,7 +70,10 @@ def _model_of(tool: Tool) -> str:
 
 def audit(catalogue: Catalogue, day: dt.date) -> AuditReport:
     groups: dict[str, list[str]] = defaultdict(list)
-    for tool in catalogue.tools:
+    # A product (an app, a library) has no context window or modalities of its own, and is
+    # not a model listed twice ("GitHub Copilot" and "Microsoft Copilot" are two products).
+    models = [t for t in catalogue.tools if not t.is_product]
+    for tool in models:
         groups[_model_of(tool)].append(tool.slug)
     # Status is computed when read, so this counts tools a card would show as usable although
     # their shutdown day has passed: zero unless `Lifecycle.status_on` regresses.
@@ -84,8 +87,8 @@ def audit(catalogue: Catalogue, day: dt.date) -> AuditReport:
     return AuditReport(
         day=day,
         tools=len(catalogue.tools),
-        no_context=tuple(t.slug for t in catalogue.tools if t.facts.context_window is None),
-        no_modalities=tuple(t.slug for t in catalogue.tools if not t.facts.modalities),
+        no_context=tuple(t.slug for t in models if t.facts.context_window is None),
+        no_modalities=tuple(t.slug for t in models if not t.facts.modalities),
         no_maker=tuple(t.slug for t in catalogue.tools if t.vendor in (NO_MAKER, NOT_STATED)),
         no_release=tuple(t.slug for t in catalogue.tools if t.released is None),
         active_past_shutdown=tuple(stale),

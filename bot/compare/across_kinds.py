@@ -77,6 +77,8 @@ class KindAwareMatcher:
             if own_name and key not in self._model_names and key not in self._model_vendors:
                 return found
             others = self._carrying(self._model_matcher, self._model_words, typed, words)
+        elif self._exact.get(key) == found.slug and _typed_as_an_id(typed):
+            return found  # a provider's exact API id ("deepseek-chat") is the model it names
         else:
             # Even a model's own name asks when a product carries every word of it: "whisper"
             # is the Whisper model and "Whisper (open-source package)".
@@ -125,6 +127,13 @@ class KindAwareMatcher:
         except VerdictError:
             return []
         return [t for t in offered if any(words <= names for names in _words(t))]
+
+
+def _typed_as_an_id(typed: str) -> bool:
+    """One token joined by "-", "." or "/" ("deepseek-chat", "gpt-4o"), as an API id is
+    written; a bare word ("whisper") or words with spaces read as a name."""
+    text = typed.strip()
+    return bool(text) and not any(c.isspace() for c in text) and any(c in "-./" for c in text)
 
 
 def _postings(tools: Iterable[Tool]) -> dict[str, set[int]]:

@@ -210,6 +210,11 @@ class Matcher:
                 return self.tools[exact]  # a provider's full id names one model exactly
             return self._unless_family_has_newer(exact, words, typed)
 
+        if len(key) == 1:
+            # One letter is a word inside many names ("Amazon Q Developer", "Palmyra X5"); unless
+            # it is a tool's whole name it names nothing: never a confident answer.
+            raise UnknownTool(typed, [])
+
         found = self._by_all_words(words, typed)
         if found is not None:
             return found

@@ -7,6 +7,7 @@ Renderers (text, Markdown, Discord embed, Slack blocks) only format these pieces
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.compare import (
@@ -236,6 +237,15 @@ def layout(card: VerdictCard) -> CardLayout:
         splits=tuple(_split_line(p, card) for p in card.reviewer_split if p.split),
         agree=_agree(card),
     )
+
+
+_QUOTE = re.compile(r" tips it: “[^”]*”")
+
+
+def unquoted(reason: str) -> str:
+    """The reason without the tipping reviewer's quoted take ("The Builder tips it."): what
+    gives way when two long product names leave no room for it (the take is in Full reviews)."""
+    return _QUOTE.sub(" tips it.", reason)
 
 
 def fit(text: str, limit: int) -> str:

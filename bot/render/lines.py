@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
-from bot.render.layout import SplitLine, ToolRow, fit, layout
+from bot.render.layout import SplitLine, ToolRow, fit, layout, unquoted
 
 Escape = Callable[[str], str]
 
@@ -85,10 +85,12 @@ def card_sections(
     italic: Escape,
     escape: Escape,
     notes: bool = True,
+    quote: bool = True,
+    reason_limit: int | None = None,
 ) -> CardSections:
     """The card's parts in the shared layout's order, marked up by the platform's rules.
-    `notes` False leaves the tools' note line out (a last resort for the budget: long product
-    names)."""
+    `quote` False leaves the tipping reviewer's take out of the reason, and `notes` False the
+    tools' note line (the last resorts for the budget, in that order: long product names)."""
     shape = layout(posted.card)
     rows = [
         row_line(m, r, strong=strong, escape=escape)
@@ -99,9 +101,10 @@ def card_sections(
     opinions = [split_line(s, take_limit, strong=strong, escape=escape) for s in shape.splits]
     if shape.agree:
         opinions.append(f"= {escape(shape.agree)}")
+    reason = shape.reason if quote else unquoted(shape.reason)
     return CardSections(
         recap=italic(escape(posted.recap)) if posted.recap else None,
-        reason=escape(shape.reason),
+        reason=escape(fit(reason, reason_limit) if reason_limit else reason),
         rows="\n".join(rows),
         opinions="\n".join(opinions) if opinions else None,
     )

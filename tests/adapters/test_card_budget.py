@@ -201,8 +201,31 @@ def test_a_card_asked_for_a_use_case_shows_it_and_its_certainty_within_budget(
     for a, b in itertools.permutations(catalogue.tools, 2):
         card = comparer.card_for([a, b], tallies, use_case=use_case)
         lines = render(card)
-        assert use_case.label in lines[0], lines[0]
+        headline = " ".join(lines[:2]) if surface in ("text", "chat text") else lines[0]
+        assert use_case.label in headline, lines[:2]  # a terminal wraps a long headline
         assert "48% of 1234 (45-51)" in "\n".join(lines)
         assert len(lines) <= CARD_LINES[2], "\n".join(lines)
         if surface != "markdown":
             assert sum(len(line) for line in lines) <= CARD_CHARS[2], "\n".join(lines)
+
+
+@pytest.mark.parametrize("surface", ["discord embed", "slack blocks"])
+def test_two_long_product_names_keep_the_verdict_and_drop_the_quote_first(
+    catalogue: Catalogue, surface: str
+) -> None:
+    """The widest pair of names, closed with four-digit votes: the reviewer's quoted take gives
+    way (it is one click away in Full reviews), the verdict, the score and who tips it stay."""
+    card = Comparer(catalogue).card_for(
+        [catalogue.by_slug["stable-diffusion"], catalogue.by_slug["text-generation-inference"]],
+        {t.slug: CommunityTally(votes=1234, ship_pct=100) for t in catalogue.tools},
+    )
+    posted = _posted(card).model_copy(update={"poll": _poll(card, "closed")})
+    lines = POSTED_SURFACES[surface](posted)
+    assert sum(len(line) for line in lines) <= CARD_CHARS[2]
+    assert lines[1].startswith("2 of 4 reviewers ship Stable Diffusion (open weights)")
+    assert lines[1].endswith("The Builder tips it.")
+    assert "“" not in lines[1]
+    wide = Comparer(catalogue).card_for(
+        [catalogue.by_slug["smolvlm2"], catalogue.by_slug["mistral-medium-3"]], {}
+    )
+    assert "tips it: “" in POSTED_SURFACES[surface](_posted(wide))[1]  # kept where it fits

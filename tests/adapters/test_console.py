@@ -157,7 +157,7 @@ async def test_tool_and_leaderboard_commands(chat: ConsoleSession) -> None:
     await chat.send("/leaderboard robots", user="dana")
     refused = chat.pop()
     assert refused.kind == "ephemeral" and refused.to_user == "dana"
-    assert refused.text.startswith('No category "robots". Known: llm, vision-language.')
+    assert refused.text.startswith('No category "robots". Known: agent-framework, chat-assistant,')
 
 
 def test_the_module_docstring_example_runs() -> None:
@@ -309,7 +309,7 @@ async def test_every_unresolved_name_is_reported_at_once_with_numbered_choices(
     await chat.send(":pick 1", user="dana")
     again = chat.pop()  # mistral is settled; openai still needs an answer
     assert '"mistral"' not in again.text and '"openai" could be several tools' in again.text
-    await chat.send(":pick 2", user="dana")
+    await chat.send(":pick 3", user="dana")  # 1 is OpenAI Agents SDK, 2 gpt-oss-120b
     card = chat.pop()
     assert card.kind == "card" and card.text.startswith("Mistral Medium 3 vs GPT-5")
     await chat.send(":pick 1", user="dana")  # the answered question is not asked again
@@ -343,7 +343,7 @@ async def test_tools_lists_the_catalogue_filtered_and_paged(chat: ConsoleSession
     assert "SmolVLM2 (smolvlm2) · Hugging Face · vision-language" in page
     assert "GPT-4o" not in page
     await chat.send("/tools anthropic")
-    assert chat.pop().text.startswith('4 tools matching "anthropic"')
+    assert chat.pop().text.startswith('6 tools matching "anthropic"')
     await chat.send("/tools nothing-like-this")
     assert chat.pop().text.startswith('No tool matching "nothing-like-this"')
 

@@ -584,8 +584,8 @@ async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison
         "Mistral Medium 3 (for mistral)",
         "Mistral Large (for mistral)",
         "Mistral Medium 3.1 (for mistral)",
-        "gpt-oss-120b (for openai)",
-        "GPT-5 (for openai)",
+        "OpenAI Agents SDK (framework) (for openai)",  # a product and models: each named by kind
+        "gpt-oss-120b (model) (for openai)",
     ]
     assert buttons[0]["custom_id"] == "verdict:pick:mistral-medium-3|openai"
     assert all(len(b["custom_id"]) <= 100 for b in buttons)
@@ -595,7 +595,7 @@ async def test_did_you_mean_buttons_cover_every_problem_and_rerun_the_comparison
     await dispatch(client, buttons[0]["custom_id"], ephemeral, fake)
     again = fake.calls("POST", "/callback")[-1].body["data"]
     assert '"mistral"' not in again["content"] and '"openai"' in again["content"]
-    second = again["components"][0]["components"][1]
+    second = again["components"][0]["components"][2]
     assert second["custom_id"] == "verdict:pick:mistral-medium-3|gpt-5"
     asked_again = {**fake._message(CHANNEL_ID, again), "components": again["components"]}
     await dispatch(client, second["custom_id"], asked_again, fake, calls=3)
@@ -643,7 +643,7 @@ async def test_tools_lists_a_page_privately_and_turns_pages_in_place(
     [listed] = fake.calls("POST", "/callback")
     data = listed.body["data"]
     assert data["flags"] == 64
-    assert data["embeds"][0]["title"] == "24 tools, page 1 of 5"
+    assert data["embeds"][0]["title"] == "88 tools, page 1 of 18"
     [more] = data["components"][0]["components"]
     assert (more["label"], more["custom_id"]) == ("Next", "verdict:tools:2:")
     client.add_dynamic_items(ToolsPageButton)
@@ -652,10 +652,10 @@ async def test_tools_lists_a_page_privately_and_turns_pages_in_place(
     await dispatch(client, more["custom_id"], listing, fake)
     turned = fake.calls("POST", "/callback")[-1].body
     assert turned["type"] == 7  # UPDATE_MESSAGE: the same message shows page 2
-    assert turned["data"]["embeds"][0]["title"] == "24 tools, page 2 of 5"
+    assert turned["data"]["embeds"][0]["title"] == "88 tools, page 2 of 18"
     await verdicts.tools(interaction(client, "tools", []), "anthropic")
     assert fake.calls("POST", "/callback")[-1].body["data"]["embeds"][0]["title"] == (
-        '4 tools matching "anthropic", page 1 of 1'
+        '6 tools matching "anthropic", page 1 of 2'
     )
 
 
@@ -665,7 +665,9 @@ async def test_leaderboard_of_an_unknown_category_is_answered_privately(
     await verdicts.leaderboard(interaction(client, "leaderboard", []), "no-such")
     [answer] = fake.calls("POST", "/callback")
     assert answer.body["data"]["flags"] == 64
-    assert answer.body["data"]["content"].startswith('No category "no-such". Known: llm,')
+    assert answer.body["data"]["content"].startswith(
+        'No category "no-such". Known: agent-framework, chat-assistant,'
+    )
 
 
 # --- a channel where the bot lacks a permission: which one, and where to grant it ----------

@@ -112,7 +112,7 @@ async def test_a_good_slack_set_up_passes_every_check(
     assert "commands, chat:write, reactions:read, reactions:write" in line(lines, "slack scopes")
     assert "/invite @verdict" in line(lines, "slack channel")
     assert "does not exist yet" in line(lines, "database")
-    assert line(lines, "catalogue") == "ok    catalogue: 24 tools, the bundled catalogue"
+    assert line(lines, "catalogue") == "ok    catalogue: 88 tools, the bundled catalogue"
 
 
 async def test_a_bad_slack_token_says_where_to_copy_it(

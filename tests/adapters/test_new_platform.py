@@ -125,9 +125,8 @@ def test_a_platform_without_buttons_gets_did_you_mean_in_words(
 ) -> None:
     assert main(["throwaway", "--say", "/compare gpt 9 vs claude 3.5 haiku"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        'to u1 only: No tool called "gpt 9". Did you mean: GPT-5, GPT-4o, GPT-4o mini?',
-        "Try: gpt-5 vs claude 3.5 haiku; gpt-4o vs claude 3.5 haiku; "
-        "gpt-4o-mini vs claude 3.5 haiku",
+        'to u1 only: No tool called "gpt 9". Did you mean: GPT-5, GPT-4o, ChatGPT?',
+        "Try: gpt-5 vs claude 3.5 haiku; gpt-4o vs claude 3.5 haiku; chatgpt vs claude 3.5 haiku",
     ]
 
 

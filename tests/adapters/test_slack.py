@@ -565,18 +565,18 @@ async def test_did_you_mean_buttons_name_every_problem_and_rerun_the_comparison(
         "Mistral Medium 3 (for mistral)",
         "Mistral Large (for mistral)",
         "Mistral Medium 3.1 (for mistral)",
-        "gpt-oss-120b (for openai)",
-        "GPT-5 (for openai)",
-        "GPT-5 mini (for openai)",
-        "GPT-4o (for openai)",
-        "GPT-4o mini (for openai)",
+        "OpenAI Agents SDK (framework) (for openai)",  # a product and models: each named by kind
+        "gpt-oss-120b (model) (for openai)",
+        "GPT-5 (model) (for openai)",
+        "GPT-5 mini (model) (for openai)",
+        "GPT-4o (model) (for openai)",
     ]
     assert buttons[0]["value"] == "mistral-medium-3 vs openai"
     await slack.action(buttons[0]["action_id"], buttons[0]["value"])
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
     again = slack.fake.of("chat.postEphemeral")[-1]
     assert '"mistral"' not in again.args["text"]  # settled; only openai is asked again
-    pick = again.args["blocks"][1]["elements"][1]
+    pick = again.args["blocks"][1]["elements"][2]
     assert pick["value"] == "mistral-medium-3 vs gpt-5"
     await slack.action(pick["action_id"], pick["value"])
     await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 1)
@@ -617,7 +617,9 @@ async def test_tool_tools_and_leaderboard_commands(slack: SlackHarness) -> None:
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 2)
     refused = slack.fake.of("chat.postEphemeral")[-1]
     assert refused.args["user"] == "U7"
-    assert refused.args["text"].startswith('No category "no-such-category". Known: llm,')
+    assert refused.args["text"].startswith(
+        'No category "no-such-category". Known: agent-framework, chat-assistant,'
+    )
     await slack.command("/leaderboard", "")
     await eventually(lambda: len(slack.fake.of("chat.postMessage")) == 2)
     board = slack.fake.of("chat.postMessage")[-1].args["blocks"]
@@ -632,14 +634,14 @@ async def test_tools_pages_turn_in_place(
     await slack.command("/tools", "")
     await eventually(lambda: len(slack.fake.of("chat.postEphemeral")) == 1)
     first = slack.fake.of("chat.postEphemeral")[0].args["blocks"]
-    assert first[0]["text"]["text"] == "*24 tools, page 1 of 5*"
+    assert first[0]["text"]["text"] == "*88 tools, page 1 of 18*"
     [more] = first[-1]["elements"]
     assert (more["text"]["text"], more["value"]) == ("Next", "2:")
     await slack.action(more["action_id"], more["value"], ephemeral=True)
     await eventually(lambda: len(slack.fake.of("response_url")) == 1)
     [replaced] = slack.fake.of("response_url")
     assert replaced.args["replace_original"] is True
-    assert replaced.args["blocks"][0]["text"]["text"] == "*24 tools, page 2 of 5*"
+    assert replaced.args["blocks"][0]["text"]["text"] == "*88 tools, page 2 of 18*"
     assert [b["text"]["text"] for b in replaced.args["blocks"][-1]["elements"]] == [
         "Previous",
         "Next",

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from bot.catalogue import Catalogue, check_with_known_models
-from bot.compare import Matcher
+from bot.compare import KindAwareMatcher, Matcher
 from bot.errors import AmbiguousTool, UnknownTool
 from bot.settings import bundled_catalogue_dir
 
@@ -73,7 +73,8 @@ QUERIES: list[tuple[str, Expected]] = [
     ("llama 3.1 8b", "llama-3-1-8b"),
     ("llama 3.1 405b", "llama-3-1-405b"),
     ("deepseek v3.2", "deepseek-v3-2"),
-    ("deepseek-chat", "deepseek-chat"),
+    ("deepseek-chat", "deepseek-chat"),  # the API id, never the DeepSeek app
+    ("chatgpt", "chatgpt"),  # the app (a product), never the GPT-4o model
     ("deepseek r1", "deepseek-reasoner"),
     ("deepseek v4 pro", "deepseek-v4-pro"),
     ("kimi k2.6", "kimi-k2-6"),
@@ -122,7 +123,7 @@ QUERIES: list[tuple[str, Expected]] = [
     ("gemini flash", ask("gemini-3-5-flash")),
     ("grok", ask()),
     ("llama", ask()),
-    ("claude", ask()),
+    ("claude", ask("claude-app")),  # the app and the models
     ("gpt", ask()),
     ("grok 4 fast", ask("grok-4-fast-reasoning", "grok-4-fast-non-reasoning")),
     ("qwen3 235b", ask("qwen3-235b-a22b")),
@@ -131,7 +132,6 @@ QUERIES: list[tuple[str, Expected]] = [
     ("gpt 5.1 codex", unknown("gpt-5-1-codex-mini")),
     ("gpt-5-codex", unknown()),
     ("gpt-5.1-codex-max", unknown()),
-    ("chatgpt", unknown("gpt-4o")),
     ("grok code fast", unknown("grok-code-fast-1")),
     ("gpt-7", unknown()),
 ]
@@ -147,8 +147,9 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
 
 
 @pytest.fixture(scope="module")
-def matcher(full: Catalogue) -> Matcher:
-    return Matcher(full.tools)
+def matcher(full: Catalogue) -> KindAwareMatcher:
+    """The matcher a comparison uses: products and models told apart."""
+    return KindAwareMatcher(full.tools, Matcher(full.tools))
 
 
 def test_the_table_holds_at_least_eighty_distinct_queries() -> None:
@@ -159,7 +160,7 @@ def test_the_table_holds_at_least_eighty_distinct_queries() -> None:
 
 @pytest.mark.parametrize(("typed", "expected"), QUERIES, ids=[q for q, _ in QUERIES])
 def test_a_current_query_names_its_model_asks_or_says_unknown_never_a_wrong_one(
-    matcher: Matcher, full: Catalogue, typed: str, expected: Expected
+    matcher: KindAwareMatcher, full: Catalogue, typed: str, expected: Expected
 ) -> None:
     if isinstance(expected, str):
         assert expected in full.by_slug, expected
@@ -183,46 +184,47 @@ def test_a_current_query_names_its_model_asks_or_says_unknown_never_a_wrong_one(
 # The eight confusions issue 21 found, one test each.
 
 
-def test_gpt_4_5_is_gpt_4_5_never_gpt_5_4(matcher: Matcher) -> None:
+def test_gpt_4_5_is_gpt_4_5_never_gpt_5_4(matcher: KindAwareMatcher) -> None:
     assert matcher.resolve("gpt-4.5").slug == "gpt-4-5-preview"
     assert matcher.resolve("gpt-5.4").slug == "gpt-5-4"
 
 
-def test_command_r_plus_keeps_its_plus(matcher: Matcher) -> None:
+def test_command_r_plus_keeps_its_plus(matcher: KindAwareMatcher) -> None:
     assert matcher.resolve("command r+").slug == "command-r-plus"
     assert matcher.resolve("command r").slug == "command-r"
 
 
-def test_gpt_5_1_codex_is_never_answered_with_codex_mini(matcher: Matcher) -> None:
+def test_gpt_5_1_codex_is_never_answered_with_codex_mini(matcher: KindAwareMatcher) -> None:
     with pytest.raises(UnknownTool) as missing:
         matcher.resolve("gpt 5.1 codex")
     assert [s.slug for s in missing.value.suggestions] == ["gpt-5-1-codex-mini"]
 
 
-def test_a_price_match_rule_is_not_an_identity(matcher: Matcher, full: Catalogue) -> None:
+def test_a_price_match_rule_is_not_an_identity(matcher: KindAwareMatcher, full: Catalogue) -> None:
     assert "gpt-5-codex" not in {i.lower() for i in full.by_slug["gpt-5"].model_ids}
     with pytest.raises(UnknownTool):
         matcher.resolve("gpt-5-codex")
 
 
-def test_gemini_pro_asks_and_never_answers_with_a_retired_model(matcher: Matcher) -> None:
+def test_gemini_pro_asks_and_never_answers_with_a_retired_model(matcher: KindAwareMatcher) -> None:
     with pytest.raises(AmbiguousTool) as asked:
         matcher.resolve("gemini pro")
     assert asked.value.suggestions[0].slug == "gemini-3-1-pro-preview"
 
 
-def test_chatgpt_is_a_product_word_not_gpt_4o(matcher: Matcher) -> None:
-    with pytest.raises(UnknownTool):
-        matcher.resolve("chatgpt")
+def test_chatgpt_is_the_app_never_gpt_4o(matcher: KindAwareMatcher) -> None:
+    found = matcher.resolve("chatgpt")
+    assert found.slug == "chatgpt"
+    assert found.is_product
 
 
-def test_mistral_large_asks_with_the_newest_first(matcher: Matcher) -> None:
+def test_mistral_large_asks_with_the_newest_first(matcher: KindAwareMatcher) -> None:
     with pytest.raises(AmbiguousTool) as asked:
         matcher.resolve("mistral large")
     assert asked.value.suggestions[0].slug == "mistral-large-3-675b"
 
 
-def test_qwen_asks_rather_than_answering_qwen_turbo(matcher: Matcher) -> None:
+def test_qwen_asks_rather_than_answering_qwen_turbo(matcher: KindAwareMatcher) -> None:
     with pytest.raises(AmbiguousTool) as asked:
         matcher.resolve("qwen")
     assert "qwen" not in {s.slug for s in asked.value.suggestions[:1]}

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.catalogue import Catalogue, known_tools, merge_layers, normalise
-from bot.compare import Matcher
+from bot.compare import KindAwareMatcher, Matcher
 from bot.compare.matching import version_of
 from bot.errors import AmbiguousTool, UnknownTool
 
@@ -94,12 +94,12 @@ CASES: list[tuple[str, object]] = [
     ("GPT-4", ("ambiguous", {"gpt-4o", "gpt-4o-mini"})),
     ("qwen2 vl", ("ambiguous", {"qwen2-vl-2b", "qwen2-vl-7b"})),
     ("qwen", ("ambiguous", {"qwen2-vl-2b", "qwen2-vl-7b"})),
-    ("claude", ("ambiguous", {"claude-3-5-haiku", "claude-3-5-sonnet"})),
+    ("claude", ("ambiguous", {"claude-app", "claude-sonnet-4-5"})),  # the app and the models
     ("claude 3.5", ("ambiguous", {"claude-3-5-haiku", "claude-3-5-sonnet"})),
-    ("openai", ("ambiguous", {"gpt-4o", "gpt-4o-mini"})),
+    ("openai", ("ambiguous", {"gpt-5", "gpt-4o"})),
     ("anthropic", ("ambiguous", {"claude-3-5-haiku", "claude-3-5-sonnet"})),
     ("google", ("ambiguous", {"gemini-2-0-flash", "paligemma-2"})),
-    ("gpt", ("ambiguous", {"gpt-4o", "gpt-4o-mini"})),
+    ("gpt", ("ambiguous", {"gpt-5", "gpt-4o"})),
     # other versions of a tool we know are different tools: never a confident wrong match
     ("gpt 5", "gpt-5"),
     ("gpt-4.1", ("unknown", None)),
@@ -114,11 +114,12 @@ CASES: list[tuple[str, object]] = [
     # not in the catalogue at all
     ("llama 3", ("unknown", None)),
     ("claude opus", ("unknown", None)),
-    # a bare maker word found only in a versioned name: a did-you-mean, never an answer
-    ("deepseek", ("unknown", "deepseek-v3-2")),
+    # a bare maker word naming an app and a model: ask which
+    ("deepseek", ("ambiguous", {"deepseek-app", "deepseek-v3-2"})),
     ("photoshop", ("unknown", None)),
     ("!!!", ("unknown", None)),
     ("x", ("unknown", None)),
+    ("q", ("unknown", None)),  # a letter of "Amazon Q Developer" (Kiro), never Kiro
 ]
 
 
@@ -127,13 +128,14 @@ def test_the_table_is_big_enough() -> None:
 
 
 @pytest.fixture(scope="module")
-def matcher(catalogue: Catalogue) -> Matcher:
-    return Matcher(catalogue.tools)
+def matcher(catalogue: Catalogue) -> KindAwareMatcher:
+    """The matcher a comparison uses: products and models told apart."""
+    return KindAwareMatcher(catalogue.tools, Matcher(catalogue.tools))
 
 
 @pytest.mark.parametrize(("typed", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_typed_name_gives_the_expected_outcome(
-    matcher: Matcher, typed: str, expected: object
+    matcher: KindAwareMatcher, typed: str, expected: object
 ) -> None:
     if isinstance(expected, str):
         assert matcher.resolve(typed).slug == expected
@@ -154,14 +156,14 @@ def test_typed_name_gives_the_expected_outcome(
             assert detail in offered
 
 
-def test_unknown_tool_message_offers_the_suggestions_by_name(matcher: Matcher) -> None:
+def test_unknown_tool_message_offers_the_suggestions_by_name(matcher: KindAwareMatcher) -> None:
     with pytest.raises(UnknownTool) as caught:
         matcher.resolve("gemini 1.5 flash")
     assert "Gemini 2.0 Flash" in caught.value.message
 
 
 def test_every_slug_name_and_alias_resolves_to_its_own_tool(
-    matcher: Matcher, catalogue: Catalogue
+    matcher: KindAwareMatcher, catalogue: Catalogue
 ) -> None:
     for tool in catalogue.tools:
         for typed in [tool.slug, tool.name, *tool.aliases]:
@@ -170,7 +172,9 @@ def test_every_slug_name_and_alias_resolves_to_its_own_tool(
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
-def test_no_text_makes_the_matcher_raise_anything_else(matcher: Matcher, text: str) -> None:
+def test_no_text_makes_the_matcher_raise_anything_else(
+    matcher: KindAwareMatcher, text: str
+) -> None:
     with contextlib.suppress(UnknownTool, AmbiguousTool):
         matcher.resolve(text)
 
