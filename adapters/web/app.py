@@ -239,9 +239,11 @@ class WebSite:
                 f'No category "{category}". Known: {", ".join(categories)}.',
                 [(c, f"/leaderboard?category={c}") for c in categories],
             )
+        use_case = _use_case(request)
+        asked = use_case.value if use_case else None
         base = self.base_url(request)
-        key = (category, base)
-        board = await self.leaderboards.board(self.catalogue.by_slug, category)
+        key = (f"{category}|{asked}", base)
+        board = await self.leaderboards.board(self.catalogue.by_slug, category, use_case=asked)
         built = self._leaderboards.get(key)
         if built is None or built[0] is not board:  # a kept board is the same object
             context = pages.leaderboard_page(board, categories)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalogue import Catalogue, Panel, Tool
-from bot.compare import ToolColumn, VerdictCard, comparison_path, tool_path
+from bot.compare import ToolColumn, UseCase, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
 from bot.render.chart import axis_range
 from bot.render.facts import released, stated_facts
@@ -355,6 +355,7 @@ def leaderboard_page(board: Leaderboard, categories: Sequence[str]) -> Context:
     scope = f"category {board.category}" if board.category else "all tools"
     scope = f"cards asked for {board.use_case}" if board.use_case else scope
     path = "/leaderboard" + (f"?category={board.category}" if board.category else "")
+    path = f"/leaderboard?for={board.use_case}" if board.use_case else path
     return {
         "meta": Meta(
             title=f"Community leaderboard ({scope})",
@@ -366,6 +367,7 @@ def leaderboard_page(board: Leaderboard, categories: Sequence[str]) -> Context:
         "scope": scope,
         "chart": leaderboard_chart(board),
         "categories": categories,
+        "use_cases": [u.value for u in UseCase],
         "pairs": pair_rows(board),
         "pair_tools": len({p.first for p in board.pairs} | {p.second for p in board.pairs}),
         "ranks_meaning": RANKS_MEANING,

@@ -26,9 +26,16 @@ class Web:
             return response.status, await response.text()
 
 
-async def card(store: Store, slugs: Sequence[str], message_id: str) -> int:
+async def card(
+    store: Store, slugs: Sequence[str], message_id: str, *, use_case: str | None = None
+) -> int:
     record = await store.register_card(
-        platform="console", channel="c", message_id=message_id, tools=slugs, asked_by="asker"
+        platform="console",
+        channel="c",
+        message_id=message_id,
+        tools=slugs,
+        asked_by="asker",
+        use_case=use_case,
     )
     return record.id
 

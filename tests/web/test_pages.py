@@ -251,6 +251,25 @@ async def test_the_leaderboard_draws_bands_greys_the_few_and_filters_by_category
         assert f'href="/leaderboard?category={category}"' in html
 
 
+async def test_the_leaderboard_page_filters_by_the_use_case_cards_were_asked_for(web: Web) -> None:
+    coding = await card(web.store, ["gpt-4o", "gpt-4o-mini"], "m1", use_case="coding")
+    plain = await card(web.store, ["smolvlm2", "moondream2"], "m2")
+    for i in range(12):
+        await vote(web.store, coding, f"v{i}", int(i % 3 == 0))
+        await vote(web.store, plain, f"w{i}", 0)
+
+    status, html = await web.get("/leaderboard?for=coding")
+    assert status == 200
+    assert "Cards asked for coding" in html
+    assert "GPT-4o mini" in html and "SmolVLM2" not in html  # only the coding card's votes
+    assert 'href="/leaderboard?for=coding" aria-current="page"' in html
+
+    status, html = await web.get("/leaderboard")
+    assert "SmolVLM2" in html and 'href="/leaderboard?for=vision"' in html
+    status, _ = await web.get("/leaderboard?for=knitting")
+    assert status == 404
+
+
 async def test_the_index_form_sends_a_typed_comparison_to_its_page(web: Web) -> None:
     status, html = await web.get("/")
     assert status == 200 and 'action="/compare"' in html
