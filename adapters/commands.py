@@ -54,6 +54,7 @@ from bot.render.reviews import has_full_reviews
 from bot.settings import SettingsError, load_settings
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
+from bot.tool_requests import unknown_names
 from bot.typed import escaped
 from bot.votes import (
     Leaderboard,
@@ -126,6 +127,8 @@ def _compare(args: argparse.Namespace) -> int:
         exit_code = _unanswerable(error, as_json=args.json)
         for choice in error.choices():  # "did you mean", as commands to run
             print(f"  verdict compare {shlex.quote(choice.query)}", file=sys.stderr)
+        for name in unknown_names(error):  # "Request it", as a command to run
+            print(f"Ask for it to be added: verdict request {shlex.quote(name)}", file=sys.stderr)
         return exit_code
     if ask.lasts is not None:  # the same words as in a chat; a printed card has no vote to end
         print(

@@ -74,11 +74,16 @@ def test_every_name_that_does_not_resolve_is_reported_at_once(tmp_path: Path) ->
     assert "mistral-large-4" in mistral and "mistral-large" not in mistral[:1]
     assert openai and all(s.startswith(("gpt", "o", "codex", "chatgpt")) for s in openai)
     unknown = verdict("compare", "qqqqqq vs claude 3.5 haiku", cwd=tmp_path)
-    assert unknown.stderr.strip() == 'No tool called "qqqqqq". `verdict list` shows every tool.'
+    assert unknown.stderr.splitlines() == [
+        'No tool called "qqqqqq". `verdict list` shows every tool.',
+        "Ask for it to be added: verdict request qqqqqq",
+    ]
     both = verdict("compare", "qqqqqq vs zzzzzz", cwd=tmp_path)
-    assert both.stderr.strip() == (
-        'No tool called "qqqqqq". No tool called "zzzzzz". `verdict list` shows every tool.'
-    )
+    assert both.stderr.splitlines() == [
+        'No tool called "qqqqqq". No tool called "zzzzzz". `verdict list` shows every tool.',
+        "Ask for it to be added: verdict request qqqqqq",
+        "Ask for it to be added: verdict request zzzzzz",
+    ]
 
 
 def test_compare_accepts_the_question_unquoted(tmp_path: Path) -> None:

@@ -162,6 +162,9 @@ async def test_terminal_chat_request_names_the_last_unknown(
 
 def test_verdict_request_and_the_most_wanted_list_across_processes(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
+    unknown = verdict_cli("compare", "zorblax vs smolvlm2", cwd=tmp_path, VERDICT_DB=db)
+    assert unknown.returncode == 2
+    assert "Ask for it to be added: verdict request zorblax" in unknown.stderr
     empty = verdict_cli("catalogue", "requests", cwd=tmp_path, VERDICT_DB=db)
     assert (empty.returncode, empty.stdout) == (0, "No tool requests yet.\n")
     assert not Path(db).exists()  # a reading command creates nothing
