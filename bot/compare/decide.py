@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.catalogue import Panel, Tool, cost_key
+from bot.catalogue import Panel, Tool, cost_key, live_successor
 from bot.compare import reason
 from bot.compare.kinds import mixed, not_on_price
 from bot.compare.panel_takes import Take
@@ -69,20 +69,6 @@ class Decision:
     quoted: tuple[str, ...] = ()
     instead: tuple[str, ...] = ()
     """On a card with a retired tool: the same comparison with its live successor."""
-
-
-def live_successor(tool: Tool, known: Mapping[str, Tool], today: dt.date) -> Tool | None:
-    """The first successor down the chain that is not retired (a chain is followed at most
-    five steps, so a loop in the data ends)."""
-    current = tool
-    for _ in range(5):
-        slug = current.lifecycle.successor
-        if slug is None or slug not in known:
-            return None
-        current = known[slug]
-        if current.status_on(today) != "retired":
-            return current
-    return None
 
 
 def successor_comparison(
