@@ -538,7 +538,7 @@ async def post_busy_cards(bot: ChatBot, platform: str, count: int, seed: int) ->
     for n in range(count):
         channel = _channel(platform, rng)
         text = BUSY_PAIRS[n % len(BUSY_PAIRS)]
-        record = await bot.compare(channel, _slack_id("U", rng), text)
+        record = await _compare(bot, channel, _slack_id("U", rng), text)
         if record is None:
             raise SystemExit(f"benchmark cards could not be posted: {text!r}")
         cards.append((channel, record.message_id, len(record.tools)))
