@@ -103,11 +103,11 @@ class WebSite:
             wait_seconds=LEADERBOARD_WAIT,
             clock=lambda: self.clock(),
         )
-        # The page of each kept board, per category and host; capped, since the host is the
-        # visitor's Host header when no public URL is set.
-        self._leaderboards: OrderedDict[tuple[str | None, str], tuple[Leaderboard, Page]] = (
-            OrderedDict()
-        )
+        # The page of each kept board, per category, use case and host; capped, since the host
+        # is the visitor's Host header when no public URL is set.
+        self._leaderboards: OrderedDict[
+            tuple[str | None, str | None, str], tuple[Leaderboard, Page]
+        ] = OrderedDict()
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -242,7 +242,7 @@ class WebSite:
         use_case = _use_case(request)
         asked = use_case.value if use_case else None
         base = self.base_url(request)
-        key = (f"{category}|{asked}", base)
+        key = (category, asked, base)
         board = await self.leaderboards.board(self.catalogue.by_slug, category, use_case=asked)
         built = self._leaderboards.get(key)
         if built is None or built[0] is not board:  # a kept board is the same object
