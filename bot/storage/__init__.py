@@ -1,10 +1,9 @@
 """The databases under the store: SQLite or PostgreSQL behind one small interface (database),
-and the schema as numbered migrations in both dialects (migrations)."""
+and the schema as numbered migrations written once for both dialects (migrations)."""
 
 from bot.storage.database import (
     Database,
     DatabaseError,
-    Dialect,
     NotSetUp,
     Step,
     Steps,
@@ -22,6 +21,7 @@ from bot.storage.migrations import (
     SCHEMA_VERSION,
     SQLITE_MIGRATIONS,
     TOOL_SET_SEPARATOR,
+    Dialect,
 )
 
 __all__ = [

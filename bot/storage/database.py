@@ -26,10 +26,10 @@ from bot.storage.migrations import (
     POSTGRES_SCRATCH,
     SQLITE_MIGRATIONS,
     SQLITE_SCRATCH,
+    Dialect,
 )
 
 Row = tuple[Any, ...]
-Dialect = Literal["sqlite", "postgresql"]
 T = TypeVar("T")
 
 

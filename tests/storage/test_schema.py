@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage import SCHEMA_VERSION
-from bot.storage.migrations import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
 from bot.votes import Store
 from tests.conftest import fresh_postgres_database
+from tests.storage.schema_v10 import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
 
 Shape = dict[str, object]
 """Tables (name → columns: name → (kind, nullable)) and the indexes made on purpose (name →
@@ -98,7 +98,7 @@ async def _postgres_shape(url: str) -> Shape:
 
 
 def _sqlite_at(path: Path, version: int) -> None:
-    """A SQLite file as a bot of schema `version` left it."""
+    """A SQLite file as a bot of schema `version` left it (the frozen migrations)."""
     connection = sqlite3.connect(path)
     try:
         for number in range(version):
