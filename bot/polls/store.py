@@ -17,11 +17,21 @@ from typing import Any
 from bot.polls.durations import DEFAULT_HIDDEN_DURATION
 from bot.polls.models import ChannelSettings, PollRecord, ResultsMode, VoteMode
 from bot.storage import Transaction
-from bot.votes import AlsoInTransaction, CardRecord, Store
-
-_POLL = (
-    "SELECT c.id, c.asked_by, c.results, c.vote_mode, c.closes_at, c.closed_at, k.final_votes "
-    "FROM cards c LEFT JOIN card_closes k ON k.card_id = c.id WHERE c.id = ?"
+from bot.votes import (
+    AlsoInTransaction,
+    CardRecord,
+    Store,
+    StoreError,
+    card_by_id,
+    card_poll,
+    card_tally_in,
+    card_vote_mode,
+    cards_due,
+    current_choice,
+    hold_card_votes,
+    mark_card_closed,
+    set_card_poll,
+    voter_state,
 )
 
 
@@ -57,15 +67,12 @@ class PollStore:
         never changes once posted, so each process asks the database once per card."""
         key = (platform, channel, message_id)
         if key not in self._button_cards:
-            rows = await self.store.fetch(
-                "SELECT vote_mode FROM cards WHERE platform = ? AND channel = ? AND message_id = ?",
-                key,
-            )
-            if not rows:
+            mode = await card_vote_mode(self.store, *key)
+            if mode is None:
                 return False
             if len(self._button_cards) >= 10_000:
                 self._button_cards.clear()
-            self._button_cards[key] = rows[0][0] == "buttons"
+            self._button_cards[key] = mode == "buttons"
         return self._button_cards[key]
 
     async def settings(self, platform: str, channel: str) -> ChannelSettings:
@@ -101,14 +108,12 @@ class PollStore:
         """Set a new card's poll columns in its registration transaction (with `also`)."""
 
         async def write(tx: Transaction, card: CardRecord) -> None:
-            await tx.execute(
-                "UPDATE cards SET results = ?, vote_mode = ?, closes_at = ? WHERE id = ?",
-                (
-                    settings.results,
-                    settings.vote_mode,
-                    iso(closes_at) if closes_at else None,
-                    card.id,
-                ),
+            await set_card_poll(
+                tx,
+                card.id,
+                results=settings.results,
+                vote_mode=settings.vote_mode,
+                closes_at=iso(closes_at) if closes_at else None,
             )
             if also is not None:
                 await also(tx, card)
@@ -116,17 +121,16 @@ class PollStore:
         return write
 
     async def poll(self, card_id: int) -> PollRecord | None:
-        rows = await self.store.fetch(_POLL, (card_id,))
-        return _record(rows[0]) if rows else None
+        row = await card_poll(self.store, card_id)
+        return _record(row) if row else None
 
     async def close(self, card_id: int, *, closed_by: str, now: datetime) -> PollRecord | None:
         """Close the card's vote; None if it was closed already (by anyone, anywhere)."""
         async with self.store.db.transaction() as tx:
-            if self.store.db.dialect == "postgresql":
-                # The lock every vote batch takes on its cards: a batch holding this card
-                # commits first and its votes are in the tally read below; one after waits and
-                # then finds the card closed. (SQLite's writers are serialised already.)
-                await tx.fetch("SELECT 1 FROM cards WHERE id = ? FOR NO KEY UPDATE", (card_id,))
+            # The lock every vote batch takes on its cards: a batch holding this card commits
+            # first and its votes are in the tally read below; one after waits and then finds
+            # the card closed.
+            await hold_card_votes(self.store, tx, card_id)
             claimed = await tx.fetch(
                 "INSERT INTO card_closes (card_id, closed_at, closed_by, final_votes) "
                 "VALUES (?, ?, ?, '[]') ON CONFLICT DO NOTHING RETURNING card_id",
@@ -134,27 +138,20 @@ class PollStore:
             )
             if not claimed:
                 return None
-            tally = [
-                int(r[0])
-                for r in await tx.fetch(
-                    "SELECT votes FROM card_tools WHERE card_id = ? ORDER BY position", (card_id,)
-                )
-            ]
+            tally = await card_tally_in(tx, card_id)
             await tx.execute(
                 "UPDATE card_closes SET final_votes = ? WHERE card_id = ?",
                 (json.dumps(tally), card_id),
             )
-            await tx.execute("UPDATE cards SET closed_at = ? WHERE id = ?", (iso(now), card_id))
-            return _record((await tx.fetch(_POLL, (card_id,)))[0])
+            await mark_card_closed(tx, card_id, iso(now))
+            row = await card_poll(tx, card_id)
+            if row is None:  # the card row is held by this transaction: only a broken schema
+                raise StoreError(f"card {card_id} vanished while it was being closed")
+            return _record(row)
 
     async def due(self, platform: str, now: datetime) -> list[int]:
         """Open cards of `platform` whose end time has come (including while the bot was down)."""
-        rows = await self.store.fetch(
-            "SELECT id FROM cards WHERE platform = ? AND closed_at IS NULL "
-            "AND closes_at IS NOT NULL AND closes_at <= ? ORDER BY closes_at",
-            (platform, iso(now)),
-        )
-        return [int(r[0]) for r in rows]
+        return await cards_due(self.store, platform, iso(now))
 
     async def unshown(self, platform: str) -> list[int]:
         """Closed cards whose final line is not on the platform yet (an edit failed or the
@@ -170,28 +167,15 @@ class PollStore:
         await self.store.write("UPDATE card_closes SET shown = 1 WHERE card_id = ?", (card_id,))
 
     async def card(self, card_id: int) -> CardRecord | None:
-        rows = await self.store.fetch(
-            "SELECT platform, channel, message_id FROM cards WHERE id = ?", (card_id,)
-        )
-        return await self.store.find_card(*rows[0]) if rows else None
+        return await card_by_id(self.store, card_id)
 
     async def voter_state(self, card_id: int, voter: str) -> tuple[int | None, float]:
         """The voter's stored choice on the card (None: no vote), and the time of the latest
         event stored for them there (0 when none)."""
-        rows = await self.store.fetch(
-            "SELECT (SELECT choice FROM votes WHERE card_id = ? AND voter = ?), "
-            "(SELECT max(added_at) FROM vote_reactions WHERE card_id = ? AND voter = ?), "
-            "(SELECT max(removed_at) FROM vote_reactions WHERE card_id = ? AND voter = ?)",
-            (card_id, voter) * 3,
-        )
-        choice, added, removed = rows[0]
-        return choice, max(float(added or 0), float(removed or 0))
+        return await voter_state(self.store, card_id, voter)
 
     async def current_choice(self, card_id: int, voter: str) -> int | None:
-        rows = await self.store.fetch(
-            "SELECT choice FROM votes WHERE card_id = ? AND voter = ?", (card_id, voter)
-        )
-        return rows[0][0] if rows else None
+        return await current_choice(self.store, card_id, voter)
 
 
 def ends(now: datetime, lasts: timedelta | None, settings: ChannelSettings) -> datetime | None:

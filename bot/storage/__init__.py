@@ -1,5 +1,6 @@
 """The databases under the store: SQLite or PostgreSQL behind one small interface (database),
-and the schema as numbered migrations written once for both dialects (migrations)."""
+the schema as numbered migrations written once for both dialects (migrations), and which
+module owns each table (owners)."""
 
 from bot.storage.database import (
     Database,

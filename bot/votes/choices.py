@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.storage import TOOL_SET_SEPARATOR
 from bot.votes.batch import tool_set
+from bot.votes.store import card_tools_page
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,12 +35,6 @@ T = TypeVar("T")
 PAGE_ROWS = 20_000
 """Card-tool rows read per query: Python holds one page of row tuples at a time, not them all
 (at 10,000,000 votes the tuples alone would be ~100 MB)."""
-
-_PAGE = (
-    "SELECT card_id, position, slug, votes FROM card_tools "
-    "WHERE (card_id, position) > (?, ?) ORDER BY card_id, position LIMIT ?"
-)
-
 
 _worker: ThreadPoolExecutor | None = None
 
@@ -202,7 +197,7 @@ async def read_choice_counts_from_cards(store: Store) -> ChoiceCounts:
     pages: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     after = (-1, -1)
     while True:
-        rows = await store.fetch(_PAGE, (after[0], after[1], PAGE_ROWS))
+        rows = await card_tools_page(store, after, PAGE_ROWS)
         if not rows:
             break
         pages.append(await off_loop(_arrays, rows, index))  # the loop keeps answering

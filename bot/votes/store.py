@@ -781,3 +781,120 @@ async def _table_key(db: Database) -> str:
         )
         rows = await tx.fetch("SELECT value FROM meta WHERE key = 'voter_salt'")
     return str(rows[0][0])
+
+
+# --- reads and writes other modules need from this module's tables ----------------------------
+# This module owns the cards and votes tables (`bot.storage.owners`): `bot.polls` sets and reads
+# a card's poll columns here, the weekly pick reads the request log, the leaderboard pages
+# through the cards' tallies.
+
+Reader = Transaction | Store
+"""Reads inside a transaction (they see its writes) or on their own."""
+
+_CARD_POLL = (
+    "SELECT c.id, c.asked_by, c.results, c.vote_mode, c.closes_at, c.closed_at, k.final_votes "
+    "FROM cards c LEFT JOIN card_closes k ON k.card_id = c.id WHERE c.id = ?"
+)
+
+
+async def card_poll(reader: Reader, card_id: int) -> tuple[Any, ...] | None:
+    """The card's poll, in one read: (id, asked_by, results, vote_mode, closes_at, closed_at,
+    the final tally's JSON or None); None when there is no such card."""
+    rows = await reader.fetch(_CARD_POLL, (card_id,))
+    return tuple(rows[0]) if rows else None
+
+
+async def card_vote_mode(store: Store, platform: str, channel: str, message_id: str) -> str | None:
+    """How the card on this message takes votes ('reactions' or 'buttons'); None: no card."""
+    rows = await store.fetch(
+        "SELECT vote_mode FROM cards WHERE platform = ? AND channel = ? AND message_id = ?",
+        (platform, channel, message_id),
+    )
+    return str(rows[0][0]) if rows else None
+
+
+async def set_card_poll(
+    tx: Transaction, card_id: int, *, results: str, vote_mode: str, closes_at: str | None
+) -> None:
+    """A new card's poll columns, set in its registration transaction."""
+    await tx.execute(
+        "UPDATE cards SET results = ?, vote_mode = ?, closes_at = ? WHERE id = ?",
+        (results, vote_mode, closes_at, card_id),
+    )
+
+
+async def hold_card_votes(store: Store, tx: Transaction, card_id: int) -> None:
+    """Take the lock every vote batch takes on its cards (PostgreSQL; SQLite's writers are
+    serialised already): a batch holding the card commits first, one after it waits."""
+    if store.db.dialect == "postgresql":
+        await tx.fetch("SELECT 1 FROM cards WHERE id = ? FOR NO KEY UPDATE", (card_id,))
+
+
+async def card_tally_in(tx: Transaction, card_id: int) -> list[int]:
+    """Votes per position on one card, as the transaction sees them."""
+    rows = await tx.fetch(
+        "SELECT votes FROM card_tools WHERE card_id = ? ORDER BY position", (card_id,)
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def mark_card_closed(tx: Transaction, card_id: int, closed_at: str) -> None:
+    """From this commit on, the vote writer refuses the card's votes."""
+    await tx.execute("UPDATE cards SET closed_at = ? WHERE id = ?", (closed_at, card_id))
+
+
+async def cards_due(store: Store, platform: str, now: str) -> list[int]:
+    """Open cards of `platform` whose end time (`closes_at`) is `now` or before, oldest first."""
+    rows = await store.fetch(
+        "SELECT id FROM cards WHERE platform = ? AND closed_at IS NULL "
+        "AND closes_at IS NOT NULL AND closes_at <= ? ORDER BY closes_at",
+        (platform, now),
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def card_by_id(store: Store, card_id: int) -> CardRecord | None:
+    rows = await store.fetch(
+        "SELECT platform, channel, message_id FROM cards WHERE id = ?", (card_id,)
+    )
+    return await store.find_card(*rows[0]) if rows else None
+
+
+async def voter_state(store: Store, card_id: int, voter: str) -> tuple[int | None, float]:
+    """The voter's stored choice on the card (None: no vote), and the time of the latest
+    event stored for them there (0 when none)."""
+    rows = await store.fetch(
+        "SELECT (SELECT choice FROM votes WHERE card_id = ? AND voter = ?), "
+        "(SELECT max(added_at) FROM vote_reactions WHERE card_id = ? AND voter = ?), "
+        "(SELECT max(removed_at) FROM vote_reactions WHERE card_id = ? AND voter = ?)",
+        (card_id, voter) * 3,
+    )
+    choice, added, removed = rows[0]
+    return choice, max(float(added or 0), float(removed or 0))
+
+
+async def current_choice(store: Store, card_id: int, voter: str) -> int | None:
+    rows = await store.fetch(
+        "SELECT choice FROM votes WHERE card_id = ? AND voter = ?", (card_id, voter)
+    )
+    return rows[0][0] if rows else None
+
+
+async def requests_since(store: Store, since: datetime) -> list[tuple[str, ...]]:
+    """The tools of each comparison asked for since then (`Store.log_request`)."""
+    rows = await store.fetch(
+        "SELECT tools FROM requests WHERE asked_at >= ?", (since.astimezone(UTC).isoformat(),)
+    )
+    return [tuple(json.loads(row[0])) for row in rows]
+
+
+async def card_tools_page(
+    store: Store, after: tuple[int, int], limit: int
+) -> list[tuple[Any, ...]]:
+    """(card id, position, slug, votes) of the card tools after `after` (card id, position),
+    in that order, `limit` of them: the cards' tallies read a page at a time."""
+    return await store.fetch(
+        "SELECT card_id, position, slug, votes FROM card_tools "
+        "WHERE (card_id, position) > (?, ?) ORDER BY card_id, position LIMIT ?",
+        (after[0], after[1], limit),
+    )

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from bot.storage import Transaction
 from bot.typed import printable
-from bot.votes import AlsoInTransaction, CardRecord, Store
+from bot.votes import AlsoInTransaction, CardRecord, Store, requests_since
 from bot.weekly.pick import Subscription
 
 PostStatus = Literal["claimed", "retry", "sent", "skipped"]
@@ -251,8 +251,4 @@ class WeeklyStore:
         ]
 
     async def recent_requests(self, since: dt.datetime) -> list[tuple[str, ...]]:
-        rows = await self.store.fetch(
-            "SELECT tools FROM requests WHERE asked_at >= ?",
-            (since.astimezone(dt.UTC).isoformat(),),
-        )
-        return [tuple(json.loads(row[0])) for row in rows]
+        return await requests_since(self.store, since)
