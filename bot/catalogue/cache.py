@@ -77,6 +77,11 @@ hash every tool), loaded with them from the cache or built on first use."""
 _KEPT_LOCK = threading.Lock()
 
 
+last_timings: dict[str, float] = {}
+"""Seconds the last `cached_catalogue` spent reading the cache, building the catalogue, building
+its indexes and writing the cache (those it did): for `benchmarks.startup`."""
+
+
 def register_index(name: str, build: BuildIndex, *sources: Path) -> None:
     """Save `build(catalogue)` with every catalogue this process writes to the cache, and load
     it with the catalogue instead of building it again (see `catalogue_index`). `sources` are the
@@ -138,22 +143,31 @@ def cached_catalogue(
     path = cache_dir / f"catalogue-{_digest(str(Path(root).resolve()))[:24]}.pickle"
     fingerprint = _fingerprint(Path(root), depends_on)
     index_key = _index_key()
+    last_timings.clear()
     if fingerprint is not None:
+        started = time.perf_counter()
         found = _read(path, fingerprint.key)
+        last_timings["read"] = time.perf_counter() - started
         if found is not None:
             saved, saved_key, indexes = found
             if saved_key == index_key and index_key:
                 _kept(saved).update(indexes)
             return saved, []
+    started = time.perf_counter()
     catalogue, problems = build()
+    last_timings["build"] = time.perf_counter() - started
     if (
         catalogue is not None
         and fingerprint is not None
         and fingerprint.newest_ns < fingerprint.taken_ns - int(RACY_SECONDS * 1e9)
     ):
         # Built now, kept for this process, and saved: the next start loads them.
+        started = time.perf_counter()
         indexes = {name: catalogue_index(catalogue, name) for name in _INDEXES}
+        last_timings["index"] = time.perf_counter() - started
+        started = time.perf_counter()
         _write(path, fingerprint.key, (catalogue, index_key, indexes))
+        last_timings["write"] = time.perf_counter() - started
     return catalogue, problems
 
 
