@@ -8,8 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from bot.catalogue import Catalogue, Tool
-from bot.catalogue.cache import catalogue_index, register_index
+from bot.catalogue import Catalogue, Tool, catalogue_index, register_index
 from bot.compare import across_kinds, matching
 from bot.compare.across_kinds import KindAwareMatcher
 from bot.compare.card import VerdictCard, build_card
