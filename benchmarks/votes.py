@@ -735,7 +735,7 @@ def _baseline_copy(path: str, location: str, *tables: str) -> sqlite3.Connection
     for table in tables:
         for (sql,) in connection.execute(
             "SELECT sql FROM bench.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
-            "ORDER BY type DESC",  # the table before its indexes
+            "AND type IN ('table', 'index') ORDER BY type DESC",  # the table, then its indexes
             (table,),
         ).fetchall():
             connection.execute(sql)
