@@ -8,14 +8,16 @@ Run: `python -m benchmarks.startup [--runs N] [--tools N]`. Targets on the refer
 of each is a warm-up and not counted (the disk cache, not the code, makes a cold first start
 slow). Over 10,000 made-up reviewed tools (each with its own prose, `benchmarks.matching`) plus
 the dataset layer, one name typo'd: at most 1.5 s and 200 MB peak RSS with the parsed-catalogue
-cache warm; the cold run (no cache at all: every file parsed, the cache written) is shown
-beside it.
+cache warm (the catalogue and the matcher's index read from it); the cold run (no cache at all:
+every file parsed, the index built, the cache written) at most 4 s, with where its time goes
+(writing the cache must cost no more than building the catalogue).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -29,6 +31,8 @@ from pathlib import Path
 TARGETS = {"verdict --help": 0.3, "verdict compare (README example)": 0.6}
 BIG_WALL_S = 1.5
 BIG_RSS_MB = 200.0
+COLD_WALL_S = 4.0
+"""The cold start over 10,000 tools (issue 28): no cache at all, every file parsed."""
 
 
 def _wall(argv: Sequence[str], runs: int, cwd: str) -> list[float]:
@@ -82,9 +86,38 @@ def _big_catalogue(tools: int, into: Path) -> str:
             continue
 
 
-def _big(runs: int, tools: int, entry: Sequence[str]) -> list[tuple[str, float, float, float]]:
+_SPLIT = """
+import datetime as dt, json, sys
+from pathlib import Path
+import bot.compare  # registers the matcher's indexes, as every command that matches names does
+from bot.catalogue import check_with_known_models
+from bot.catalogue.cache import last_timings
+today = dt.datetime.now(dt.UTC).date()
+check_with_known_models(Path(sys.argv[1]), as_of=today, cache_dir=Path(sys.argv[2]))
+print(json.dumps(last_timings))
+"""
+
+
+def _split(root: Path, cache: Path, env: dict[str, str]) -> dict[str, float]:
+    """Where a catalogue load's time goes, in a fresh process (`bot.catalogue.cache`'s own
+    timings): reading the cache; or building the catalogue (parsing and checking the files,
+    the dataset layer), building the matcher's index and writing the cache."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _SPLIT, str(root), str(cache)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, float] = json.loads(ran.stdout)
+    return found
+
+
+def _big(
+    runs: int, tools: int, entry: Sequence[str]
+) -> tuple[list[tuple[str, float, float, float]], list[dict[str, float]]]:
     """(label, wall s, CPU s, peak MB): the cold run, then the median of the warm ones (the
-    highest peak of them)."""
+    highest peak of them); and the split of a cold and a warm load (`_split`)."""
     with tempfile.TemporaryDirectory() as work:
         root = Path(work, "catalogue")
         root.mkdir()
@@ -94,6 +127,7 @@ def _big(runs: int, tools: int, entry: Sequence[str]) -> list[tuple[str, float, 
         command = [*entry, "compare", query]
         cold = _timed(command, env, work)
         warm = [_timed(command, env, work) for _ in range(runs)]
+        split = [_split(root, Path(work, "split-cache"), env) for _ in range(2)]
     label = f"{tools:,} tools: compare {query!r}"
     return [
         (f"{label} (cold)", *cold),
@@ -103,7 +137,7 @@ def _big(runs: int, tools: int, entry: Sequence[str]) -> list[tuple[str, float, 
             statistics.median(c for _, c, _ in warm),
             max(r for _, _, r in warm),
         ),
-    ]
+    ], split
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,9 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{'command (fresh process each)':<58} {'wall s':>7} {'cpu s':>6} {'target':>7} "
             f"{'peak MB':>8} {'target':>7}  ok"
         )
-        cold, warm = _big(max(1, args.runs // 2), args.tools, entry)
+        (cold, warm), split = _big(max(1, args.runs // 2), args.tools, entry)
         label, wall, cpu, rss = cold
-        print(f"{label:<58} {wall:>7.2f} {cpu:>6.2f} {'-':>7} {rss:>8.0f} {'-':>7}")
+        ok = "yes" if wall <= COLD_WALL_S else "NO"
+        failed |= ok == "NO"
+        print(
+            f"{label:<58} {wall:>7.2f} {cpu:>6.2f} {COLD_WALL_S:>7.1f} {rss:>8.0f} {'-':>7}  {ok}"
+        )
         label, wall, cpu, rss = warm
         ok = "yes" if wall <= BIG_WALL_S and rss <= BIG_RSS_MB else "NO"
         failed |= ok == "NO"
@@ -144,6 +182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{label:<58} {wall:>7.2f} {cpu:>6.2f} {BIG_WALL_S:>7.1f} {rss:>8.0f} "
             f"{BIG_RSS_MB:>7.0f}  {ok}"
         )
+        cold_split, warm_split = split
+        shown = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in cold_split.items())
+        print(f"cold load, in-process split: {shown}")
+        print(f"warm load: cache read (catalogue and matcher index) {warm_split['read']:.2f} s")
+        writing, parsing = cold_split.get("write", 0.0), cold_split.get("build", 0.0)
+        ok = "yes" if writing <= parsing else "NO"
+        failed |= ok == "NO"
+        print(f"writing the cache costs no more than building the catalogue: {ok}")
         print(f"(load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     return 1 if failed else 0
 

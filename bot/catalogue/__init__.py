@@ -4,6 +4,7 @@ prices read (pricing); the generated layer from the genai-prices dataset (model_
 known_models) and how it sits under the reviewed files (layers); drafts of new reviewed files
 (scaffold, hub)."""
 
+from bot.catalogue.cache import catalogue_index, register_index
 from bot.catalogue.dataset import DatasetInfo, derive_tools
 from bot.catalogue.grouping import price_on
 from bot.catalogue.hub import HubError, draft_from_hub
@@ -83,6 +84,7 @@ __all__ = [
     "ToolKind",
     "WeeklyEntry",
     "blended_usd_per_mtok",
+    "catalogue_index",
     "check_catalogue",
     "check_with_known_models",
     "compact",
@@ -107,6 +109,7 @@ __all__ = [
     "pricing_read",
     "product_price_figure",
     "read_shutdowns",
+    "register_index",
     "scaffold_toml",
     "served_model_of",
     "slug_of",

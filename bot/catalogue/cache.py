@@ -8,6 +8,12 @@ for, the genai-prices version, the source files of this package, pydantic's and 
 versions). Any change in them is a miss. A missing, corrupt, foreign or unwritable cache file is
 parsed around in silence; only a sound catalogue is written.
 
+Indexes over the catalogue that higher layers build (the name matcher's normalised names,
+aliases and word postings: `register_index`) are saved in the same file and loaded with it, so a
+warm start neither parses the files nor rebuilds the matcher. They are keyed by the source files
+of the modules that build them as well: an edited matcher loads the catalogue and rebuilds only
+its index.
+
 A pickle runs code when it is loaded, so the file is trusted like the code itself: it is written
 readable by its owner only, and a file owned by someone else or writable by others is ignored.
 """
@@ -22,7 +28,9 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -42,7 +50,7 @@ from bot.catalogue.models import Catalogue
 from bot.catalogue.trusted_files import open_trusted
 from bot.errors import Problem
 
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2
 """Bump when what is cached changes shape in a way the fingerprint cannot see."""
 
 RACY_SECONDS = 2.0
@@ -59,6 +67,69 @@ MAX_CACHE_BYTES = 512 * 1024 * 1024
 """Far above a 10,000-tool catalogue's pickle; a bigger file is not ours to read."""
 
 Build = Callable[[], tuple[Catalogue | None, list[Problem]]]
+BuildIndex = Callable[[Catalogue], object]
+
+_INDEXES: dict[str, tuple[BuildIndex, tuple[Path, ...]]] = {}
+"""The registered indexes, in registration order (a later one may use an earlier one)."""
+_KEPT: dict[int, tuple[weakref.ref[Catalogue], dict[str, object]]] = {}
+"""Indexes of the catalogues alive in this process (by `id`: hashing a frozen catalogue would
+hash every tool), loaded with them from the cache or built on first use."""
+_KEPT_LOCK = threading.Lock()
+
+
+last_timings: dict[str, float] = {}
+"""Seconds the last `cached_catalogue` spent reading the cache, building the catalogue, building
+its indexes and writing the cache (those it did): for `benchmarks.startup`."""
+
+
+def register_index(name: str, build: BuildIndex, *sources: Path) -> None:
+    """Save `build(catalogue)` with every catalogue this process writes to the cache, and load
+    it with the catalogue instead of building it again (see `catalogue_index`). `sources` are the
+    files of the code that builds it: the saved index is used only while they are unchanged."""
+    _INDEXES[name] = (build, tuple(sources))
+
+
+def catalogue_index(catalogue: Catalogue, name: str) -> object:
+    """The registered index `name` of `catalogue`: the one loaded with it from the cache, or
+    built now and kept while the catalogue lives."""
+    kept = _kept(catalogue)
+    if name not in kept:
+        build, _ = _INDEXES[name]
+        kept.setdefault(name, build(catalogue))
+    return kept[name]
+
+
+def _kept(catalogue: Catalogue) -> dict[str, object]:
+    key = id(catalogue)
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+        if found is not None and found[0]() is catalogue:
+            return found[1]
+        kept: dict[str, object] = {}
+        _KEPT[key] = (weakref.ref(catalogue, lambda _: _forget(key)), kept)
+        return kept
+
+
+def _forget(key: int) -> None:
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+        if found is not None and found[0]() is None:
+            del _KEPT[key]
+
+
+def _index_key() -> str:
+    """What the saved indexes depend on beyond the catalogue: which are registered, and the
+    source files that build them (size and modification time, as `_own_source`)."""
+    parts = []
+    for name, (_, sources) in _INDEXES.items():
+        parts.append(name)
+        for source in sources:
+            try:
+                info = source.stat()
+            except OSError:
+                return ""  # cannot be checked: never trusted
+            parts.append(f"{source.name}:{info.st_size}:{info.st_mtime_ns}")
+    return ",".join(parts)
 
 
 def cached_catalogue(
@@ -71,17 +142,32 @@ def cached_catalogue(
     """
     path = cache_dir / f"catalogue-{_digest(str(Path(root).resolve()))[:24]}.pickle"
     fingerprint = _fingerprint(Path(root), depends_on)
+    index_key = _index_key()
+    last_timings.clear()
     if fingerprint is not None:
+        started = time.perf_counter()
         found = _read(path, fingerprint.key)
+        last_timings["read"] = time.perf_counter() - started
         if found is not None:
-            return found, []
+            saved, saved_key, indexes = found
+            if saved_key == index_key and index_key:
+                _kept(saved).update(indexes)
+            return saved, []
+    started = time.perf_counter()
     catalogue, problems = build()
+    last_timings["build"] = time.perf_counter() - started
     if (
         catalogue is not None
         and fingerprint is not None
         and fingerprint.newest_ns < fingerprint.taken_ns - int(RACY_SECONDS * 1e9)
     ):
-        _write(path, fingerprint.key, catalogue)
+        # Built now, kept for this process, and saved: the next start loads them.
+        started = time.perf_counter()
+        indexes = {name: catalogue_index(catalogue, name) for name in _INDEXES}
+        last_timings["index"] = time.perf_counter() - started
+        started = time.perf_counter()
+        _write(path, fingerprint.key, (catalogue, index_key, indexes))
+        last_timings["write"] = time.perf_counter() - started
     return catalogue, problems
 
 
@@ -160,7 +246,12 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode(errors="surrogateescape")).hexdigest()
 
 
-def _read(path: Path, key: bytes) -> Catalogue | None:
+Saved = tuple[Catalogue, str, dict[str, object]]
+"""What a cache file holds: the catalogue, the `_index_key` its indexes were built under, and
+the indexes by name (sharing the catalogue's tool objects: one pickle)."""
+
+
+def _read(path: Path, key: bytes) -> Saved | None:
     handle = open_trusted(path, MAX_CACHE_BYTES)  # a regular file of ours, bounded
     if handle is None:
         return None
@@ -174,10 +265,18 @@ def _read(path: Path, key: bytes) -> Catalogue | None:
     # ImportError, ValueError, MemoryError, ...); whatever it is, the files are parsed instead.
     except Exception:
         return None
-    return found if isinstance(found, Catalogue) else None
+    if (
+        isinstance(found, tuple)
+        and len(found) == 3
+        and isinstance(found[0], Catalogue)
+        and isinstance(found[1], str)
+        and isinstance(found[2], dict)
+    ):
+        return found[0], found[1], found[2]
+    return None
 
 
-def _write(path: Path, key: bytes, catalogue: Catalogue) -> None:
+def _write(path: Path, key: bytes, saved: Saved) -> None:
     """Written atomically (a temporary file renamed into place): two processes starting at once
     never read half a file."""
     written: str | None = None
@@ -188,7 +287,7 @@ def _write(path: Path, key: bytes, catalogue: Catalogue) -> None:
         ) as handle:
             written = handle.name
             handle.write(MAGIC + key)
-            _Sharing(handle).dump(catalogue)
+            _Sharing(handle).dump(saved)
         os.replace(written, path)
     except (OSError, pickle.PicklingError, RecursionError):
         if written is not None:

@@ -62,6 +62,14 @@ class KindAwareMatcher:
         without products."""
         return Matcher(self._models)
 
+    def build_all(self) -> KindAwareMatcher:
+        """Build the per-kind matchers now rather than on first need: an index saved with the
+        catalogue cache then holds them too, and a warm start builds no matcher at all."""
+        if self._products:
+            self._product_matcher  # noqa: B018
+            self._model_matcher  # noqa: B018
+        return self
+
     def resolve(self, typed: str) -> Tool:
         """The one tool `typed` means; `AmbiguousTool` when it names a product and a model."""
         if not self._products:

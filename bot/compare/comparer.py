@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
 
-from bot.catalogue import Catalogue, Tool
+from bot.catalogue import Catalogue, Tool, catalogue_index, register_index
+from bot.compare import across_kinds, matching
 from bot.compare.across_kinds import KindAwareMatcher
 from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
@@ -17,21 +20,47 @@ from bot.typed import at_the_door
 from bot.votes import CommunityTally
 
 
+def _matcher(catalogue: Catalogue) -> Matcher:
+    return Matcher(catalogue.tools)
+
+
+def _kinds(catalogue: Catalogue) -> KindAwareMatcher:
+    matcher = _index(catalogue, MATCHER, Matcher, _matcher)
+    return KindAwareMatcher(catalogue.tools, matcher).build_all()
+
+
+MATCHER = "matcher"
+KINDS = "kinds"
+# Saved with the catalogue cache and loaded with it: a warm start does not rebuild them.
+register_index(MATCHER, _matcher, Path(matching.__file__))
+register_index(KINDS, _kinds, Path(matching.__file__), Path(across_kinds.__file__))
+IndexT = TypeVar("IndexT")
+
+
+def _index(
+    catalogue: Catalogue, name: str, kind: type[IndexT], build: Callable[[Catalogue], IndexT]
+) -> IndexT:
+    """The catalogue's index `name`, loaded or built once (`bot.catalogue.cache`)."""
+    found = catalogue_index(catalogue, name)
+    return found if isinstance(found, kind) else build(catalogue)
+
+
 class _Loaded:
     """One catalogue and the matcher over its tools, swapped as one (built lazily: a command
-    that never matches a name, and start-up, do not pay for it)."""
+    that never matches a name, and start-up, do not pay for it; loaded with the catalogue
+    when it comes from the cache)."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
 
     @cached_property
     def matcher(self) -> Matcher:
-        return Matcher(self.catalogue.tools)
+        return _index(self.catalogue, MATCHER, Matcher, _matcher)
 
     @cached_property
     def kinds(self) -> KindAwareMatcher:
         """The matcher, asking where a product and a model share a name (`across_kinds`)."""
-        return KindAwareMatcher(self.catalogue.tools, self.matcher)
+        return _index(self.catalogue, KINDS, KindAwareMatcher, _kinds)
 
 
 class Comparer:

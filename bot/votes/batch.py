@@ -221,16 +221,20 @@ _BATCH_CARDS = {
 """The batch's closed cards (and, on PostgreSQL, every card of the batch locked in id order)."""
 
 _COUNT_TOUCHED_VOTES = (
-    "INSERT INTO vote_delta (card_id, choice, n) "
-    "SELECT card_id, choice, {sign}count(*) FROM (SELECT t.card_id, "
+    "WITH touched AS MATERIALIZED (SELECT t.card_id, "
     "(SELECT v.choice FROM votes v WHERE v.card_id = t.card_id AND v.voter = t.voter) AS choice "
-    f"FROM ({_TOUCHED}) t) touched WHERE choice IS NOT NULL GROUP BY card_id, choice"
+    f"FROM ({_TOUCHED}) t) "
+    "INSERT INTO vote_delta (card_id, choice, n) "
+    "SELECT card_id, choice, {sign}count(*) FROM touched WHERE choice IS NOT NULL "
+    "GROUP BY card_id, choice"
 )
 """The touched voters' votes per card and choice, taken off before the batch (sign "-") and
 added after it: their sum is what the batch changed, each tally's delta in one pass.
 
 Looked up one voter at a time (correlated subqueries), never joined: with statistics, SQLite
-would build a Bloom filter over a join's inner table, reading all of `votes` in every batch."""
+would build a Bloom filter over a join's inner table, reading all of `votes` in every batch.
+Materialized: otherwise each mention of `choice` (filter, grouping, value) runs the look-up
+again."""
 
 
 def _apply_reactions(greatest: str) -> str:
@@ -264,29 +268,25 @@ _APPLY_REACTIONS = {"sqlite": _apply_reactions("max"), "postgresql": _apply_reac
 
 def _recompute_votes(differs: str) -> str:
     """Each touched voter's vote from their reactions: the number added last, unless it was
-    taken off at or after that time. Per voter lookups, as `_COUNT_TOUCHED_VOTES`."""
-    reaction = (
-        "FROM vote_reactions r WHERE r.card_id = latest.card_id AND r.voter = latest.voter "
-        "AND r.choice = latest.choice"
-    )
+    taken off at or after that time. The number is looked up per voter, as in
+    `_COUNT_TOUCHED_VOTES`, once (materialized: a flattened subquery would run its look-up and
+    sort again for every mention of it); its times come with it, by primary key."""
     return f"""
+    WITH latest AS MATERIALIZED (
+        SELECT t.card_id, t.voter,
+               (SELECT r.choice FROM vote_reactions r
+                WHERE r.card_id = t.card_id AND r.voter = t.voter AND r.added_at IS NOT NULL
+                ORDER BY r.added_at DESC, r.choice DESC LIMIT 1) AS choice
+        FROM ({_TOUCHED}) t
+    )
     INSERT INTO votes AS v (card_id, voter, choice, event_time)
-    SELECT card_id, voter,
-           CASE WHEN removed_at IS NULL OR removed_at < added_at THEN choice END, added_at
-    FROM (
-        SELECT latest.card_id, latest.voter, latest.choice,
-               (SELECT r.added_at {reaction}) AS added_at,
-               (SELECT r.removed_at {reaction}) AS removed_at
-        FROM (
-            SELECT t.card_id, t.voter,
-                   (SELECT r.choice FROM vote_reactions r
-                    WHERE r.card_id = t.card_id AND r.voter = t.voter AND r.added_at IS NOT NULL
-                    ORDER BY r.added_at DESC, r.choice DESC LIMIT 1) AS choice
-            FROM ({_TOUCHED}) t
-        ) latest
-        WHERE latest.choice IS NOT NULL
-    ) found
-    WHERE true
+    SELECT r.card_id, r.voter,
+           CASE WHEN r.removed_at IS NULL OR r.removed_at < r.added_at THEN r.choice END,
+           r.added_at
+    FROM latest
+    JOIN vote_reactions r
+        ON r.card_id = latest.card_id AND r.voter = latest.voter AND r.choice = latest.choice
+    WHERE latest.choice IS NOT NULL
     ON CONFLICT (card_id, voter) DO UPDATE
         SET choice = excluded.choice, event_time = excluded.event_time
         WHERE v.choice {differs} excluded.choice OR v.event_time <> excluded.event_time

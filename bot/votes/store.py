@@ -18,7 +18,7 @@ import sqlite3
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -100,11 +100,24 @@ class StoredVote:
 
 @dataclass(slots=True)
 class _Batch:
-    """Votes committed in one transaction; their callers all wait on `done`, which says which
-    of the batch's cards were closed (their votes were refused)."""
+    """Votes committed in one transaction. Each caller waits on its own future in `waiters`,
+    which says which of the batch's cards were closed (their votes were refused): a caller
+    giving up cancels only its own wait, with no shield (a second future and callback per
+    vote) around a shared one. `settled` is set once the batch is committed or failed."""
 
-    votes: list[VoteWrite]
-    done: asyncio.Future[frozenset[int]]
+    votes: list[VoteWrite] = field(default_factory=list)
+    waiters: list[asyncio.Future[frozenset[int]]] = field(default_factory=list)
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def settle(self, refused: frozenset[int], error: Exception | None = None) -> None:
+        for waiter in self.waiters:
+            if waiter.done():  # its caller gave up (cancelled)
+                continue
+            if error is None:
+                waiter.set_result(refused)
+            else:
+                waiter.set_exception(error)
+        self.settled.set()
 
 
 class Store:
@@ -194,8 +207,7 @@ class Store:
         """Waits for every vote already handed to the writer to be committed, then closes."""
         if self._writer_task is not None:
             while self._batches:
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(self._batches[-1].done)
+                await self._batches[-1].settled.wait()
             self._writer_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer_task
@@ -341,15 +353,16 @@ class Store:
         an applied one, which counts once), False when it was refused because its card was
         closed by the time of the commit."""
         batch = self._batches[-1] if self._batches else None
-        if batch is None or len(batch.votes) >= MAX_BATCH or batch.done.done():
-            batch = _Batch([], asyncio.get_running_loop().create_future())
+        if batch is None or len(batch.votes) >= MAX_BATCH or batch.settled.is_set():
+            batch = _Batch()
             self._batches.append(batch)
             self._wake.set()
             if self._writer_task is None or self._writer_task.done():
                 self._writer_task = asyncio.create_task(self._write_votes())
         batch.votes.append(vote)
-        # Shielded: one caller giving up must not cancel the batch its neighbours wait on.
-        refused = await asyncio.shield(batch.done)
+        waiter: asyncio.Future[frozenset[int]] = asyncio.get_running_loop().create_future()
+        batch.waiters.append(waiter)
+        refused = await waiter
         return vote.card_id not in refused
 
     async def _write_votes(self) -> None:
@@ -363,17 +376,17 @@ class Store:
                     await self._gather(batch)
                 if len(self._batches) == 1:
                     # Seal it: votes arriving from now on start the next batch.
-                    self._batches.append(_Batch([], asyncio.get_running_loop().create_future()))
+                    self._batches.append(_Batch())
                 try:
                     refused = await self._commit_votes(batch.votes) if batch.votes else frozenset()
                     self.batch_sizes.append(len(batch.votes))
                 except Exception as error:  # every waiter must hear about it, then we go on
-                    batch.done.set_exception(error)
+                    batch.settle(frozenset(), error)
                 else:
-                    batch.done.set_result(refused)
+                    batch.settle(refused)
                 self._batches.popleft()
                 if len(self._batches) == 1 and not self._batches[0].votes:
-                    self._batches.clear()
+                    self._batches.popleft().settle(frozenset())
             await self._keep_statistics()
 
     async def _keep_statistics(self) -> None:

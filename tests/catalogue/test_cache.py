@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+import bot.catalogue.cache as cache_module
 from bot.catalogue import Catalogue, check_catalogue
-from bot.catalogue.cache import cached_catalogue
+from bot.catalogue.cache import cached_catalogue, catalogue_index, register_index
 from bot.errors import Problem
 
 PAIR = "smolvlm2 vs mistral-medium-3"
@@ -231,3 +232,66 @@ def test_a_copied_catalogue_elsewhere_has_its_own_cache(catalogue_copy: Path, ca
     compare(catalogue_copy, cache)
     compare(other, cache)
     assert len(cache_files(cache)) == 2
+
+
+def test_a_warm_start_loads_the_matcher_with_the_catalogue_instead_of_building_it(
+    catalogue_copy: Path, cache: Path
+) -> None:
+    """A fresh process, as `verdict` starts: the matcher's index comes out of the cache file
+    (its constructor never runs) and resolves names as the one built from the files does."""
+    settled(catalogue_copy)
+    first = compare(catalogue_copy, cache)  # parses, builds the index and saves both
+    script = (
+        "import datetime as dt, sys\n"
+        "from pathlib import Path\n"
+        "from bot.compare import Comparer, Matcher\n"
+        "from bot.catalogue import check_with_known_models\n"
+        "def refuse(*_):\n"
+        "    raise SystemExit('the matcher was rebuilt')\n"
+        "Matcher.__init__ = refuse\n"
+        "today = dt.datetime.now(dt.UTC).date()\n"
+        "catalogue, _ = check_with_known_models(Path(sys.argv[1]), as_of=today, "
+        "cache_dir=Path(sys.argv[2]))\n"
+        "print(','.join(t.slug for t in Comparer(catalogue).resolve_query(sys.argv[3])))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERDICT_")}
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(catalogue_copy), str(cache), PAIR],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "smolvlm2,mistral-medium-3"
+    assert compare(catalogue_copy, cache) == first
+
+
+def test_an_index_whose_code_changed_is_rebuilt_and_the_catalogue_still_loaded(
+    catalogue_copy: Path, cache: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "index_code.py"
+    source.write_text("# version 1\n")
+    built: list[int] = []
+
+    def slugs(catalogue: Catalogue) -> tuple[str, ...]:
+        built.append(1)
+        return tuple(t.slug for t in catalogue.tools)
+
+    register_index("test-slugs", slugs, source)
+    try:
+        settled(catalogue_copy)
+        parse = _Counted(catalogue_copy)
+        parsed = _cached(catalogue_copy, cache, parse)
+        assert parsed is not None and built == [1]  # built to be saved
+        loaded = _cached(catalogue_copy, cache, parse)
+        assert loaded is not None
+        assert catalogue_index(loaded, "test-slugs") == catalogue_index(parsed, "test-slugs")
+        assert built == [1]  # loaded, not built again
+        source.write_text("# version 2, another size\n")
+        again = _cached(catalogue_copy, cache, parse)
+        assert again is not None and parse.parses == 1  # the catalogue itself still loads
+        assert catalogue_index(again, "test-slugs") == tuple(t.slug for t in again.tools)
+        assert built == [1, 1]
+    finally:
+        del cache_module._INDEXES["test-slugs"]

@@ -64,6 +64,27 @@ async def test_votes_on_many_cards_arriving_together_share_one_commit(tmp_path: 
         await store.close()
 
 
+async def test_a_voter_giving_up_on_its_ack_neither_loses_nor_fails_the_neighbours_votes(
+    tmp_path: Path,
+) -> None:
+    """A caller cancelled while its batch commits (a platform's request timed out) must not
+    cancel the batch: the vote still counts and every other caller gets its acknowledgement."""
+    store = await Store.open(tmp_path / "votes.db")
+    try:
+        ids = await _cards(store, 4)
+        waits = [
+            asyncio.create_task(store.record_vote(_vote(store, ids[n % 4], n))) for n in range(40)
+        ]
+        await asyncio.sleep(0)  # every vote handed to the writer
+        waits[7].cancel()
+        settled = await asyncio.gather(*waits, return_exceptions=True)
+        assert isinstance(settled[7], asyncio.CancelledError)
+        assert [applied for n, applied in enumerate(settled) if n != 7] == [True] * 39
+        assert sum([sum(await store.card_tally(card_id)) for card_id in ids]) == 40
+    finally:
+        await store.close()
+
+
 async def test_voters_coming_back_after_their_ack_join_the_gathering_batch(
     tmp_path: Path,
 ) -> None:
