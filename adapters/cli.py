@@ -97,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="only what needs no network (settings, data)"
     )
 
+    health = commands.add_parser(
+        "health", help="is the running bot alive? (exit 0 or 1; the image's health check)"
+    )
+    health.add_argument(
+        "platform", nargs="?", help="only this bot's heartbeat: discord, slack or web"
+    )
+
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
     weekly_commands = weekly.add_subparsers(dest="weekly_command", required=True)
     preview = weekly_commands.add_parser("preview", help="what would be posted next, where, when")
@@ -150,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("category", "channel", "product", "community"):
         if isinstance(getattr(args, name, None), str):
             setattr(args, name, _clean(getattr(args, name)))
+    if args.command == "health":  # the image's health check, every 30 s: nothing else imported
+        from adapters.heartbeat import report_health
+
+        return report_health(args.platform)
     from adapters.commands import run
 
     return run(args)
