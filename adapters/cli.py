@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--vendor", help='only tools by this vendor, e.g. "Anthropic"')
     listing.add_argument("--category", help="only tools of this category, e.g. llm")
     listing.add_argument("--reviewed", action="store_true", help="only tools the panel reviewed")
+    listing.add_argument(
+        "--all", action="store_true", help="also the retired tools (hidden unless asked for)"
+    )
 
     board = commands.add_parser("leaderboard", help="tools ranked by community votes")
     board.add_argument("--category", help="only tools of this category, e.g. vision-language")

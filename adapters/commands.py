@@ -38,6 +38,7 @@ from bot.catalogue import (
     dataset_disagreements,
     default_cache_dir,
     draft_from_hub,
+    in_listing_order,
     known_tools,
     lifecycle_problems,
     merge_layers,
@@ -385,6 +386,10 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    """`verdict list`: current and reviewed tools first (`in_listing_order`, as chat /tools),
+    retired ones only with --all; through $PAGER in a terminal."""
+    from adapters.console.pager import page
+
     catalogue = _load(args)
     tools = list(catalogue.tools)
     if args.vendor is not None:
@@ -403,11 +408,18 @@ def _list(args: argparse.Namespace) -> int:
         tools = [t for t in tools if t.category == args.category]
     if args.reviewed:
         tools = [t for t in tools if t.reviewed]
-    if tools:
-        shown = Catalogue(panel=catalogue.panel, tools=tuple(tools), weekly=())
-        print(text.render_list(shown))
-    reviewed = sum(t.reviewed for t in tools)
-    print(f"{len(tools)} tools, {reviewed} reviewed by the panel, {len(tools) - reviewed} not yet")
+    shown = in_listing_order(tools, _today(), retired=args.all)
+    reviewed = sum(t.reviewed for t in shown)
+    summary = (
+        f"{len(shown)} tools, {reviewed} reviewed by the panel, {len(shown) - reviewed} not yet"
+    )
+    lines = []
+    if shown:
+        listed = Catalogue(panel=catalogue.panel, tools=tuple(shown), weekly=())
+        lines.append(text.render_list(listed, width=terminal_width()))
+    if len(shown) < len(tools):
+        lines.append(f"({len(tools) - len(shown)} retired not shown: verdict list --all)")
+    page("\n".join([*lines, summary]))
     return EXIT_OK
 
 

@@ -197,13 +197,18 @@ def render_tool(tool: Tool, catalogue: Catalogue) -> str:
     return "\n".join(lines)
 
 
-def render_list(catalogue: Catalogue) -> str:
+def render_list(catalogue: Catalogue, *, width: int = WIDTH) -> str:
+    """One line per tool, in the catalogue's order: slug, name, entry price, within `width`.
+    A long name gives way (…) so the price stays on the line; the slug, which is typed, never."""
     slug_width = max(len(t.slug) for t in catalogue.tools)
+    price_width = max(len(t.entry_price.value) for t in catalogue.tools)
     name_width = max(len(t.name) for t in catalogue.tools)
+    name_width = max(12, min(name_width, width - slug_width - price_width - 2 * GAP))
     lines = []
     for tool in catalogue.tools:
-        head = f"{tool.slug:<{slug_width}}  {tool.name:<{name_width}}  {tool.entry_price.value}"
-        lines.append(head[:WIDTH])
+        name = fit(tool.name, name_width)
+        head = f"{tool.slug:<{slug_width}}  {name:<{name_width}}  {tool.entry_price.value}"
+        lines.append(head.rstrip())
     return "\n".join(lines)
 
 

@@ -20,17 +20,19 @@ TYPO = "opsu 4.5 vs gpt-5.1"
 class Terminal:
     """A `verdict` process whose stdin, stdout and stderr are one pseudo-terminal."""
 
-    def __init__(self, *args: str, cwd: Path, columns: int = 80) -> None:
+    def __init__(
+        self, *args: str, cwd: Path, columns: int = 80, env: dict[str, str] | None = None
+    ) -> None:
         self.main, sub = os.openpty()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VERDICT_")}
-        env["COLUMNS"] = str(columns)
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("VERDICT_")}
+        full_env.update(COLUMNS=str(columns), LINES="24", **(env or {}))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", *args],
             stdin=sub,
             stdout=sub,
             stderr=sub,
             cwd=cwd,
-            env=env,
+            env=full_env,
             close_fds=True,
         )
         os.close(sub)
@@ -135,3 +137,19 @@ def test_the_full_reviews_command_is_never_wrapped(tmp_path: Path) -> None:
     shown = verdict("compare", FOUR, cwd=tmp_path, env={"COLUMNS": "60"}).stdout.splitlines()
     assert shown[-1] == f'Full reviews: verdict compare "{FOUR}" --full'
     assert all(len(line) <= 60 for line in shown[:3])  # the headline and reason wrap
+
+
+def test_verdict_list_in_a_terminal_goes_through_the_pager(tmp_path: Path) -> None:
+    paged = tmp_path / "paged.txt"
+    pager = f"{sys.executable} -c 'import sys; open(sys.argv[1], \"w\").write(sys.stdin.read())'"
+    terminal = Terminal("list", cwd=tmp_path, env={"PAGER": f"{pager} {paged}"})
+    code, shown = terminal.finish()
+    assert code == 0, shown
+    lines = paged.read_text().splitlines()
+    assert len(lines) > 700 and lines[-1].endswith("not yet")
+    assert "claude-haiku-4-5" not in shown  # the list went to the pager, not past the reader
+
+
+def test_verdict_list_piped_is_printed_whole(tmp_path: Path) -> None:
+    result = verdict("list", cwd=tmp_path, env={"PAGER": "false"})
+    assert result.returncode == 0 and len(result.stdout.splitlines()) > 700
