@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import sys
 import time
 import urllib.error
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.exit_codes import EXIT_CHECK_FAILED, EXIT_OK
+from adapters.state import state_dir
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,6 @@ STALE_SECONDS = 60.0
 """A file older than this means the bot's loop has stopped turning (or it is disconnected)."""
 
 Alive = Callable[[], bool | Awaitable[bool]]
-
-
-def state_dir() -> Path:
-    """The user's state directory (XDG): `$XDG_STATE_HOME/verdict`, else
-    `~/.local/state/verdict` (in the image, under the data volume's home)."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "verdict"
 
 
 def heartbeat_file(platform: str, directory: Path | None = None) -> Path:

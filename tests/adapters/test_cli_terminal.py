@@ -37,10 +37,13 @@ class Terminal:
         )
         os.close(sub)
         self.seen = b""
+        self.mark = 0
 
     def read_until(self, wanted: bytes, timeout: float = 30.0) -> str:
+        """Everything shown so far, once `wanted` has been shown after the last thing waited
+        for (each wait starts where the previous one ended)."""
         deadline = time.monotonic() + timeout
-        while wanted not in self.seen:
+        while wanted not in self.seen[self.mark :]:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"never saw {wanted!r}; saw {self.seen.decode()!r}")
@@ -53,10 +56,15 @@ class Terminal:
                 if not chunk:
                     raise AssertionError(f"ended before {wanted!r}: {self.seen.decode()!r}")
                 self.seen += chunk
+        self.mark = self.seen.index(wanted, self.mark) + len(wanted)
         return self.seen.decode()
 
     def type(self, line: str) -> None:
         os.write(self.main, line.encode() + b"\n")
+
+    def send(self, keys: str) -> None:
+        """Keys as typed, without an Enter of their own (Tab, an arrow's escape code)."""
+        os.write(self.main, keys.encode())
 
     def finish(self, timeout: float = 30.0) -> tuple[int, str]:
         """The exit code and everything the terminal showed."""
