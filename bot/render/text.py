@@ -193,7 +193,10 @@ def render_tool(tool: Tool, catalogue: Catalogue) -> str:
         lines.extend(_hanging(review.body, "    ", "    "))
     lines.append("")
     lines.append("Sources")
-    lines.extend(f"  {source.url}" for source in tool.sources)
+    lines.extend(
+        f"  {source.url}" + (f" (collected {source.read_on})" if source.read_on else "")
+        for source in tool.sources
+    )
     return "\n".join(lines)
 
 
