@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from adapters.state import state_dir
+from bot.commands.channel import ACTIONS
 
 COMMANDS = (
     "/compare",
@@ -31,16 +32,8 @@ COMMANDS = (
 """Every command the terminal chat knows (its HELP), for Tab."""
 NAMING_COMMANDS = frozenset({"/compare", "/tool", ":request"})
 """Commands whose words are tools' names."""
-VERDICTS_ACTIONS = (
-    "subscribe",
-    "unsubscribe",
-    "now",
-    "preview",
-    "public",
-    "private",
-    "settings",
-    "close",
-)
+VERDICTS_ACTIONS = (*sorted(ACTIONS), "settings", "close")
+"""/verdicts' actions: the core's, and the two the terminal's poll desk adds."""
 HISTORY_LINES = 1000
 PROMPT = "> "
 
