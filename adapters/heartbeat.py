@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import socket
 import sys
 import time
 import urllib.error
@@ -36,7 +37,9 @@ Alive = Callable[[], bool | Awaitable[bool]]
 
 
 def heartbeat_file(platform: str, directory: Path | None = None) -> Path:
-    return (directory or state_dir()) / f"heartbeat-{platform}.json"
+    """One file per platform and host: in a container the host name is the container's, so a
+    data volume shared with (or left by) another container never answers for this one."""
+    return (directory or state_dir()) / f"heartbeat-{platform}@{socket.gethostname()}.json"
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ async def heartbeat(
 def read_beats(directory: Path | None = None, platform: str | None = None) -> list[Beat]:
     """The heartbeat files there are (one platform's, or all); unreadable ones are skipped."""
     folder = directory or state_dir()
-    pattern = f"heartbeat-{platform}.json" if platform else "heartbeat-*.json"
+    pattern = heartbeat_file(platform or "*", folder).name
     beats = []
     for path in sorted(folder.glob(pattern)):
         try:
