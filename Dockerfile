@@ -26,13 +26,15 @@ VOLUME ["/data"]
 ENV VERDICT_DB=/data/verdict.db \
     PORT=3000 \
     HOST=0.0.0.0 \
-    VERDICT_WEB_HOST=0.0.0.0
+    VERDICT_WEB_HOST=0.0.0.0 \
+    XDG_STATE_HOME=/data/.state
 EXPOSE 3000 8080
 
-# Slack's HTTP mode serves /healthz on PORT. For Discord or Socket Mode, which listen on no
-# port, override it with `verdict doctor discord --offline` (see compose.yaml).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)"]
+# One health check for every mode: the running bot rewrites a heartbeat file from its event
+# loop (Discord and Slack's Socket Mode while connected, which listen on no port), and where it
+# serves HTTP (Slack's HTTP mode, the web pages) the check also asks its /healthz.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["verdict", "health"]
 
 ENTRYPOINT ["verdict"]
 CMD ["slack"]

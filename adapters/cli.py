@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--vendor", help='only tools by this vendor, e.g. "Anthropic"')
     listing.add_argument("--category", help="only tools of this category, e.g. llm")
     listing.add_argument("--reviewed", action="store_true", help="only tools the panel reviewed")
+    listing.add_argument(
+        "--all", action="store_true", help="also the retired tools (hidden unless asked for)"
+    )
 
     board = commands.add_parser("leaderboard", help="tools ranked by community votes")
     board.add_argument("--category", help="only tools of this category, e.g. vision-language")
@@ -95,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--channel", help="Slack: also check the bot is in this channel (C…)")
     doctor.add_argument(
         "--offline", action="store_true", help="only what needs no network (settings, data)"
+    )
+
+    health = commands.add_parser(
+        "health", help="is the running bot alive? (exit 0 or 1; the image's health check)"
+    )
+    health.add_argument(
+        "platform", nargs="?", help="only this bot's heartbeat: discord, slack or web"
     )
 
     weekly = commands.add_parser("weekly", help="weekly verdicts for subscribed channels")
@@ -150,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("category", "channel", "product", "community"):
         if isinstance(getattr(args, name, None), str):
             setattr(args, name, _clean(getattr(args, name)))
+    if args.command == "health":  # the image's health check, every 30 s: nothing else imported
+        from adapters.heartbeat import report_health
+
+        return report_health(args.platform)
     from adapters.commands import run
 
     return run(args)

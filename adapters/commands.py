@@ -18,6 +18,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from adapters import registry, request_commands
+from adapters.console.width import terminal_width
 from adapters.exit_codes import (
     EXIT_CATALOGUE,
     EXIT_CHECK_FAILED,
@@ -37,6 +38,7 @@ from bot.catalogue import (
     dataset_disagreements,
     default_cache_dir,
     draft_from_hub,
+    in_listing_order,
     known_tools,
     lifecycle_problems,
     merge_layers,
@@ -45,16 +47,15 @@ from bot.catalogue import (
     scaffold_toml,
 )
 from bot.catalogue.capabilities_data import MODELS_DEV_API
-from bot.commands import resolve_ask, split_ask, successor_offer
+from bot.commands import Capabilities, Private, Request, ask_compare
 from bot.compare import Comparer, Matcher
-from bot.errors import BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
+from bot.errors import HINTS, BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.render import json_format, markdown, text
 from bot.render.chart import leaderboard_png
 from bot.render.reviews import has_full_reviews
 from bot.settings import SettingsError, load_settings
 from bot.storage import DatabaseError
 from bot.storage import exists as database_exists
-from bot.tool_requests import unknown_names
 from bot.typed import escaped
 from bot.votes import (
     Leaderboard,
@@ -117,32 +118,48 @@ async def _read_store(read: Callable[[Store], Awaitable[T]], empty: T) -> T:
         await store.close()
 
 
+CLI = Request(
+    platform="cli",
+    channel="terminal",
+    user_id="you",
+    can=Capabilities(buttons=True, ephemeral=True, files=False),
+    hint=HINTS["cli"],
+)
+"""The command line as the core's commands see it: its "did you mean" choices come back as
+choices (a numbered pick in a terminal, commands to type otherwise)."""
+
+
 def _compare(args: argparse.Namespace) -> int:
+    """`verdict compare`: the core's /compare, as the chats ask it; a "did you mean" is a
+    numbered pick where a person is at the terminal, and exit 2 with the commands to type
+    where not."""
+    from adapters.console.pick import interactive, pick
+
     comparer = Comparer(_load(args))
     query = " ".join(args.query)
-    try:
-        ask = split_ask(query, args.use_case)
-        tools = resolve_ask(comparer, ask)
-    except VerdictError as error:
-        exit_code = _unanswerable(error, as_json=args.json)
-        for choice in error.choices():  # "did you mean", as commands to run
-            print(f"  verdict compare {shlex.quote(choice.query)}", file=sys.stderr)
-        for name in unknown_names(error):  # "Request it", as a command to run
-            print(f"Ask for it to be added: verdict request {shlex.quote(name)}", file=sys.stderr)
-        return exit_code
-    if ask.lasts is not None:  # the same words as in a chat; a printed card has no vote to end
+    today = _today()
+    answer = ask_compare(
+        comparer, CLI, query, use_case=args.use_case, today=today, command="verdict compare"
+    )
+    asking = not args.json and interactive()
+    while isinstance(answer, Private):
+        print(answer.text, file=sys.stderr)
+        chosen = pick(answer.choices) if asking and answer.choices else None
+        if chosen is None:
+            return _refused(answer, as_json=args.json, offered=asking)
+        query = chosen.query  # it keeps what the comparison was for ("… for coding")
+        answer = ask_compare(comparer, CLI, query, today=today, command="verdict compare")
+    if answer.lasts is not None:  # the same words as in a chat; a printed card has no vote to end
         print(
             "verdict: `for …` sets how long a chat card's vote stays open; ignored here",
             file=sys.stderr,
         )
-    slugs = [t.slug for t in tools]
+    slugs = list(answer.slugs)
+    tools = [comparer.catalogue.by_slug[slug] for slug in slugs]
     tallies = asyncio.run(_read_store(lambda store: store.tool_tallies(slugs), {}))
-    card = comparer.card_for(tools, tallies, use_case=ask.use_case, today=_today())
-    offer = successor_offer(
-        tools, comparer.catalogue.by_slug, _today(), ask.use_case, command="verdict compare"
-    )
-    if offer is not None:
-        print(f"verdict: {offer}", file=sys.stderr)
+    card = comparer.card_for(tools, tallies, use_case=answer.use_case, today=today)
+    if answer.offer is not None:
+        print(f"verdict: {answer.offer}", file=sys.stderr)
     shown = f'"{query}"' if '"' not in query and "$" not in query else shlex.quote(query)
     reviewed = has_full_reviews(card)
     hint = None if args.full or not reviewed else f"Full reviews: verdict compare {shown} --full"
@@ -154,10 +171,24 @@ def _compare(args: argparse.Namespace) -> int:
         if args.full:
             print(f"\n```text\n{text.render_reviews(card, comparer.catalogue)}\n```")
     else:
-        print(text.render_card(card, tally=hint))
+        width = terminal_width()
+        print(text.render_card(card, footer=hint, width=width))
         if args.full:
-            print(f"\n{text.render_reviews(card, comparer.catalogue)}")
+            print(f"\n{text.render_reviews(card, comparer.catalogue, width=width)}")
     return EXIT_OK
+
+
+def _refused(answer: Private, *, as_json: bool, offered: bool) -> int:
+    """A comparison that was not answered (the message is out already): its "did you mean" as
+    commands to run, unless a pick just offered them, and "Request it" as a command; exit 2."""
+    if not offered:
+        for choice in answer.choices:
+            print(f"  verdict compare {shlex.quote(choice.query)}", file=sys.stderr)
+    for name in answer.requests:
+        print(f"Ask for it to be added: verdict request {shlex.quote(name)}", file=sys.stderr)
+    if as_json and answer.error is not None:
+        print(json_format.render_error(answer.error))
+    return EXIT_UNANSWERABLE
 
 
 def _tool(args: argparse.Namespace) -> int:
@@ -355,6 +386,10 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    """`verdict list`: current and reviewed tools first (`in_listing_order`, as chat /tools),
+    retired ones only with --all; through $PAGER in a terminal."""
+    from adapters.console.pager import page
+
     catalogue = _load(args)
     tools = list(catalogue.tools)
     if args.vendor is not None:
@@ -373,11 +408,18 @@ def _list(args: argparse.Namespace) -> int:
         tools = [t for t in tools if t.category == args.category]
     if args.reviewed:
         tools = [t for t in tools if t.reviewed]
-    if tools:
-        shown = Catalogue(panel=catalogue.panel, tools=tuple(tools), weekly=())
-        print(text.render_list(shown))
-    reviewed = sum(t.reviewed for t in tools)
-    print(f"{len(tools)} tools, {reviewed} reviewed by the panel, {len(tools) - reviewed} not yet")
+    shown = in_listing_order(tools, _today(), retired=args.all)
+    reviewed = sum(t.reviewed for t in shown)
+    summary = (
+        f"{len(shown)} tools, {reviewed} reviewed by the panel, {len(shown) - reviewed} not yet"
+    )
+    lines = []
+    if shown:
+        listed = Catalogue(panel=catalogue.panel, tools=tuple(shown), weekly=())
+        lines.append(text.render_list(listed, width=terminal_width()))
+    if len(shown) < len(tools):
+        lines.append(f"({len(tools) - len(shown)} retired not shown: verdict list --all)")
+    page("\n".join([*lines, summary]))
     return EXIT_OK
 
 

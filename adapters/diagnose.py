@@ -3,6 +3,7 @@ one named), then the database, the catalogue and the public URL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from adapters.doctor.data_checks import (
@@ -41,8 +42,12 @@ async def run_doctor(
     for entry in chosen:
         checks += await entry.doctor(settings, options)
     checks.append(await database_check(settings.db))
-    checks.append(catalogue_check(catalogue_dir))
-    checks.append(data_age_check(settings.cache_dir or default_cache_dir()))
+    cache_dir = settings.cache_dir or default_cache_dir()
+    today = dt.datetime.now(dt.UTC).date()
+    checks.append(
+        catalogue_check(catalogue_dir, dataset=settings.dataset, cache_dir=cache_dir, today=today)
+    )
+    checks.append(data_age_check(cache_dir, today))
     if settings.public_url and not offline:
         checks.append(await public_url_check(settings.public_url))
     return checks

@@ -49,7 +49,7 @@ class FakeDiscord:
     base_url: str = ""
     reject_token: bool = False
     guilds: list[dict[str, Any]] = field(
-        default_factory=lambda: [{"id": GUILD_ID, "name": "Team", "permissions": "84032"}]
+        default_factory=lambda: [{"id": GUILD_ID, "name": "Team", "permissions": "116800"}]
     )
     """The servers the bot is in, with its permissions there, as `/users/@me/guilds` lists them."""
     closed_channels: set[str] = field(default_factory=set)

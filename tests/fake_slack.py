@@ -15,7 +15,11 @@ from aiohttp import web
 from tests.loopback import serve
 
 BOT_USER = "UBOT"
-BOT_SCOPES = "commands,chat:write,reactions:read,reactions:write"
+BOT_SCOPES = (
+    "commands,chat:write,reactions:read,reactions:write,"
+    "files:write,users:read,channels:history,groups:history"
+)
+"""What installing from the manifests grants."""
 NOT_IN_CHANNEL = ("chat.postMessage", "chat.postEphemeral", "reactions.add", "chat.update")
 
 

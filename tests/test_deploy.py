@@ -39,7 +39,7 @@ def test_the_image_is_slim_runs_as_a_user_keeps_data_on_a_volume_and_checks_heal
     assert ("VOLUME", '["/data"]') in steps
     assert any(step == "ENV" and "VERDICT_DB=/data/verdict.db" in args for step, args in steps)
     [health] = [args for step, args in steps if step == "HEALTHCHECK"]
-    assert "/healthz" in health
+    assert health.endswith('CMD ["verdict", "health"]')
     assert ("ENTRYPOINT", '["verdict"]') in steps
 
 
@@ -51,27 +51,53 @@ def test_the_image_bakes_in_no_secret() -> None:
     assert {".env", "*.db", ".git"} <= set(ignored)
 
 
+BOT_PROFILES = {"slack-socket": "slack", "slack-http": "slack", "discord": "discord", "web": "web"}
+
+
 def test_compose_runs_the_bot_on_postgresql_with_secrets_passed_by_name() -> None:
     services = compose()["services"]
     assert services["db"]["image"].startswith("postgres:")
     assert "healthcheck" in services["db"]
-    for name in ("slack", "discord"):
+    for name, command in BOT_PROFILES.items():
         bot = services[name]
         assert bot["build"] == "."
-        assert bot["command"] == [name]
+        assert bot["command"] == [command]
         environment = bot["environment"]
         assert environment["VERDICT_DB"].startswith("postgresql://verdict:${POSTGRES_PASSWORD}@db:")
         assert bot["depends_on"]["db"]["condition"] == "service_healthy"
         for secret in SECRETS:
             assert environment.get(secret) is None  # listed by name only, or not at all
-    assert services["discord"]["healthcheck"]["test"] == [
-        "CMD",
-        "verdict",
-        "doctor",
-        "discord",
-        "--offline",
-    ]
     assert "pgdata" in compose()["volumes"]
+
+
+def test_every_mode_has_its_own_profile_and_a_health_check_that_fits_it() -> None:
+    services = compose()["services"]
+    for profile in BOT_PROFILES:
+        [bot] = [n for n, s in services.items() if s.get("profiles") == [profile] and "build" in s]
+        health = services[bot]["healthcheck"]
+        # The heartbeat works with no port (Discord, Socket Mode); HTTP modes add /healthz.
+        assert health["test"] == ["CMD", "verdict", "health"], profile
+        assert health["start_period"] and health["retries"] >= 1
+    socket_mode = services["slack-socket"]
+    assert "SLACK_APP_TOKEN" in socket_mode["environment"]
+    assert "SLACK_SIGNING_SECRET" not in socket_mode["environment"]
+    assert "ports" not in socket_mode and "ports" not in services["discord"]
+
+
+def test_slack_http_mode_is_reached_only_through_an_https_proxy() -> None:
+    services = compose()["services"]
+    http_mode, proxy = services["slack-http"], services["https"]
+    assert "ports" not in http_mode  # never published without TLS
+    assert "SLACK_SIGNING_SECRET" in http_mode["environment"]
+    assert proxy["profiles"] == ["slack-http"]
+    assert proxy["image"].startswith("caddy:")
+    assert {"443:443", "80:80"} <= set(proxy["ports"])
+    [mount] = [v for v in proxy["volumes"] if v.endswith(":/etc/caddy/Caddyfile:ro")]
+    caddyfile = (ROOT / mount.split(":")[0]).read_text()
+    assert "{$VERDICT_DOMAIN}" in caddyfile
+    routes = re.findall(r"handle (\S+) \{\s*reverse_proxy (\S+)", caddyfile)
+    assert ("/slack/*", "slack-http:3000") in routes
+    assert "${VERDICT_DOMAIN:?" in proxy["environment"]["VERDICT_DOMAIN"]
 
 
 def test_the_systemd_unit_runs_verdict_as_its_own_user_and_restarts_it() -> None:

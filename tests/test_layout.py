@@ -120,12 +120,23 @@ ADAPTER_ALLOWED: dict[str, set[str]] = {
     "logs": set(),
     "fd_budget": set(),  # the process's descriptors, shared by every listener
     "quiet_log": set(),  # rate-limited log lines for traffic from strangers
+    "state": set(),  # the user's state directory (XDG)
+    "heartbeat": {"exit_codes", "state"},  # a running bot's sign of life, for `verdict health`
     "platform": {"doctor"},  # the doctor's report type, for type checking only
     "doctor": {"logs"},
-    "web": {"exit_codes", "platform", "logs", "fd_budget", "quiet_log"},
-    "console": {"exit_codes", "platform"},
-    "discord": {"exit_codes", "platform", "doctor", "logs", "web"},
-    "slack": {"exit_codes", "platform", "doctor", "logs", "web", "fd_budget", "quiet_log"},
+    "web": {"exit_codes", "platform", "logs", "fd_budget", "quiet_log", "heartbeat"},
+    "console": {"exit_codes", "platform", "state"},
+    "discord": {"exit_codes", "platform", "doctor", "logs", "web", "heartbeat"},
+    "slack": {
+        "exit_codes",
+        "platform",
+        "doctor",
+        "logs",
+        "web",
+        "fd_budget",
+        "quiet_log",
+        "heartbeat",
+    },
     "registry": {"platform", "doctor"},  # for type checking only
     "diagnose": {"doctor", "platform", "registry"},
     "request_commands": {"exit_codes"},
@@ -139,7 +150,7 @@ ADAPTER_ALLOWED: dict[str, set[str]] = {
         "console",
         "request_commands",
     },
-    "cli": {"registry", "commands"},
+    "cli": {"registry", "commands", "heartbeat"},
 }
 """Which part of `adapters/` may import which (lazy imports inside functions count too): the
 platforms sit on the shared pieces and never import the list of platforms or the command line;

@@ -37,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
+from adapters.console.line_editing import line_reader
 from bot import commands
 from bot.catalogue import Catalogue, Tool, load_catalogue
 from bot.chat import ChatBot
@@ -236,10 +237,12 @@ class ConsoleSession:
             await self._close(rest)
         elif command == "/verdicts":
             await self._verdicts(rest, who)
-        elif command in {"/help", ""}:
+        elif command == "/help":
             self._info(HELP)
-        else:
-            self._info(f"Unknown command {_printable(command)!r}.\n{HELP}")
+        elif command and not command.startswith("\x1b"):
+            # An empty line, or a key a terminal without line editing sent as an escape code
+            # (an arrow), is nothing typed: no answer.
+            self._info(f"Unknown command {_printable(command)!r}. Type /help for the commands.")
         await self.weekly.scheduler.run_once()  # anything now due is posted, as a live bot would
 
     def _request(self, user: str) -> commands.Request:
@@ -540,15 +543,16 @@ async def run_chat(
         weekly = asyncio.create_task(
             session.weekly.scheduler.run_forever(sleep=show_after, every=WEEKLY_CHECK_SECONDS)
         )
+        slugs = sorted(t.slug for t in catalogue.tools)
         try:
-            while True:
-                print("> ", end="", file=out, flush=True)
-                line = await asyncio.to_thread(stdin.readline)
-                if not line or line.strip() in {"/quit", "/exit"}:
-                    break
-                await session.send(line)
-                for message in session.pop_all():
-                    _show(message, out)
+            with line_reader(slugs=lambda: slugs, stdin=stdin, out=out) as reader:
+                while True:
+                    line = await asyncio.to_thread(reader.read)
+                    if line is None or line.strip() in {"/quit", "/exit"}:
+                        break
+                    await session.send(line)
+                    for message in session.pop_all():
+                        _show(message, out)
         finally:
             weekly.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -38,6 +38,7 @@ from adapters.discord.render import (
     tool_embed,
     tools_embed,
 )
+from adapters.heartbeat import heartbeat
 from adapters.logs import announce, startup_line
 from bot import commands
 from bot.catalogue import Catalogue, Tool
@@ -867,5 +868,7 @@ def run_discord(
 
 
 async def _run(client: VerdictClient, token: str) -> None:
-    async with client:
+    # A sign of life for `verdict health` while the gateway is connected (it has no port).
+    connected = heartbeat(PLATFORM, alive=lambda: client.is_ready() and not client.is_closed())
+    async with client, connected:
         await client.start(token)

@@ -13,7 +13,10 @@ from adapters.discord.bot import CARD_PERMISSIONS
 from adapters.doctor.report import Check, fail, ok, within_deadline
 from bot.settings import Settings
 
-DISCORD_PERMISSIONS = CARD_PERMISSIONS
+FEATURE_PERMISSIONS = {"attach_files": "Attach Files"}
+"""Beyond a card: what a feature needs (the leaderboard's chart, attached as a file)."""
+FEATURE_USES = {"attach_files": "the leaderboard's chart"}
+DISCORD_PERMISSIONS = {**CARD_PERMISSIONS, **FEATURE_PERMISSIONS}
 """What the bot does in a channel; the README's invite link grants exactly these."""
 INVITE_PERMISSIONS = discord.Permissions(**dict.fromkeys(DISCORD_PERMISSIONS, True)).value
 DISCORD_ADMINISTRATOR = discord.Permissions(administrator=True).value
@@ -94,7 +97,7 @@ def _permission_checks(
     for guild in guilds:
         granted = int(guild.get("permissions") or 0)
         missing = [
-            label
+            f"{label} ({FEATURE_USES[flag]})" if flag in FEATURE_USES else label
             for flag, label in DISCORD_PERMISSIONS.items()
             if not granted & _permission_value(flag) and not granted & DISCORD_ADMINISTRATOR
         ]

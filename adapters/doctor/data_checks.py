@@ -4,6 +4,8 @@ URL's health route."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,7 +13,8 @@ import aiohttp
 
 from adapters.doctor.report import DEADLINE_SECONDS, Check, fail, ok
 from adapters.logs import describe_database
-from bot.catalogue import check_catalogue
+from bot.catalogue import check_catalogue, check_with_known_models
+from bot.errors import Problem
 from bot.settings import bundled_catalogue_dir
 from bot.storage import SCHEMA_VERSION, DatabaseError, read_schema_version
 
@@ -43,26 +46,44 @@ async def database_check(location: str) -> Check:
     return ok("database", f"{where}, schema version {version}")
 
 
-def catalogue_check(directory: Path) -> Check:
-    catalogue, problems = check_catalogue(directory)
-    if catalogue is None:
-        first = problems[0] if problems else "unreadable"
-        return fail(
-            "catalogue",
-            f"{len(problems)} problem(s) in {directory}, first: {first}; "
-            "`verdict catalogue check` lists them all",
-        )
+def catalogue_check(directory: Path, *, dataset: bool, cache_dir: Path, today: dt.date) -> Check:
+    """The catalogue as the bot serves it, counted as its start-up line counts it: the reviewed
+    files, and (unless VERDICT_DATASET=0) every model of the price data under them."""
+    reviewed, problems = check_catalogue(directory)
+    if reviewed is None:
+        return _catalogue_failed(directory, problems)
     where = "the bundled catalogue" if directory == bundled_catalogue_dir() else str(directory)
-    return ok("catalogue", f"{len(catalogue.tools)} tools, {where}")
+    if not dataset:
+        return ok("catalogue", f"{len(reviewed.tools)} tools, all reviewed, {where}")
+    served, problems = check_with_known_models(directory, as_of=today, cache_dir=cache_dir)
+    if served is None:
+        return _catalogue_failed(directory, problems)
+    more = len(served.tools) - len(reviewed.tools)
+    return ok(
+        "catalogue",
+        f"{len(served.tools)} tools: {len(reviewed.tools)} reviewed ({where}) and {more} "
+        "more from the price data",
+    )
 
 
-def data_age_check(cache_dir: Path) -> Check:
+def _catalogue_failed(directory: Path, problems: Sequence[Problem]) -> Check:
+    first = problems[0] if problems else "unreadable"
+    return fail(
+        "catalogue",
+        f"{len(problems)} problem(s) in {directory}, first: {first}; "
+        "`verdict catalogue check` lists them all",
+    )
+
+
+def data_age_check(cache_dir: Path, today: dt.date) -> Check:
     """How old the prices and capabilities are, and whether the last refresh failed."""
     from bot.catalogue.capabilities_data import capability_index
     from bot.catalogue.freshness import describe
 
     index = capability_index(cache_dir)
-    healthy, detail = describe(cache_dir, capabilities_read_on=index.read_on if index else None)
+    healthy, detail = describe(
+        cache_dir, capabilities_read_on=index.read_on if index else None, today=today
+    )
     if healthy:
         return ok("data", detail)
     return fail("data", f"{detail}; the bot answers from the data at hand until a refresh works")

@@ -35,9 +35,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.heartbeat import heartbeat
 from adapters.logs import announce, startup_line
 from adapters.quiet_log import QuietLog
-from adapters.slack.http import DirectHandler, HttpLimits, SlackHttpServer
+from adapters.slack.http import HEALTH_PATH, DirectHandler, HttpLimits, SlackHttpServer
 from adapters.slack.render import (
     CLOSE_ACTION,
     FULL_PAGE_ACTION,
@@ -896,7 +897,15 @@ async def run_slack(
         announce(
             startup_line(platform=PLATFORM, mode=mode, database=db, tools=len(catalogue.tools))
         )
-        await stop.wait()
+        # A sign of life for `verdict health`: Socket Mode while its socket is connected,
+        # HTTP mode while /healthz answers.
+        probe_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+        async with heartbeat(
+            PLATFORM,
+            probe=None if server is None else f"http://{probe_host}:{port}{HEALTH_PATH}",
+            alive=None if handler is None else handler.client.is_connected,
+        ):
+            await stop.wait()
         log.info("stopping: finishing accepted requests")
         if handler is not None:
             await handler.close_async()

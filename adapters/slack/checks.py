@@ -93,19 +93,37 @@ async def slack_checks(settings: Settings, *, channel: str | None, offline: bool
     return checks + await within_deadline("slack token", f"Slack at {api}", online)
 
 
+def _feature_scopes() -> dict[str, str]:
+    """The scopes a feature needs beyond the core (the manifests ask for these too), and what is
+    lost without each: the bot still runs, so a stale install shows only in the feature."""
+    from adapters.slack.bot import ADMIN_SCOPE, CHART_SCOPE, HISTORY_SCOPES
+
+    return {
+        CHART_SCOPE: "the leaderboard's chart",
+        ADMIN_SCOPE: "workspace admins managing channels",
+        **dict.fromkeys(HISTORY_SCOPES, "finding a weekly card after a crash"),
+    }
+
+
 def _scopes_check(headers: Any) -> Check:
     granted_header = _header(headers, "x-oauth-scopes")
     if granted_header is None:
         return skip("slack scopes", "Slack did not say which scopes the token has")
     granted = {s.strip() for s in granted_header.split(",") if s.strip()}
+    features = _feature_scopes()
     missing = [s for s in SLACK_SCOPES if s not in granted]
-    if missing:
+    lost: dict[str, list[str]] = {}
+    for scope, why in features.items():
+        if scope not in granted:
+            lost.setdefault(why, []).append(scope)
+    if missing or lost:
+        lacks = [*missing, *(f"{' and '.join(s)} ({why})" for why, s in lost.items())]
         return fail(
             "slack scopes",
-            f"the app lacks {', '.join(missing)}: paste the manifest again (or add them under "
+            f"the app lacks {', '.join(lacks)}: paste the manifest again (or add them under "
             "OAuth & Permissions → Scopes), then Reinstall to Workspace",
         )
-    return ok("slack scopes", ", ".join(SLACK_SCOPES))
+    return ok("slack scopes", ", ".join((*SLACK_SCOPES, *features)))
 
 
 def _header(headers: Any, name: str) -> str | None:

@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from adapters.heartbeat import heartbeat
 from adapters.web import pages
 from adapters.web.cache import Page, PageCache
 from adapters.web.feed import weekly_feed
@@ -119,6 +120,19 @@ class WebSite:
     @property
     def catalogue(self) -> Catalogue:
         return self.comparer.catalogue
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        """200 while the vote database answers, 503 when not (for `verdict health` and load
+        balancers); never cached."""
+        try:
+            ok = await self.store.healthy()
+        except Exception:  # any failure of the database is "unhealthy", said by the status
+            ok = False
+        return web.Response(
+            text="ok" if ok else "database unavailable",
+            status=200 if ok else 503,
+            headers={"Cache-Control": "no-store"},
+        )
 
     def base_url(self, request: web.Request) -> str:
         """Absolute links (canonical, Open Graph, the feed's) use the public URL when one is
@@ -352,6 +366,7 @@ def add_web_routes(app: web.Application, site: WebSite) -> None:
     app.router.add_get("/leaderboard", site.leaderboard)
     app.router.add_get("/weekly", site.weekly_archive)
     app.router.add_get("/weekly.atom", site.weekly_atom)
+    app.router.add_get("/healthz", site.healthz)
     app.router.add_static("/static/", STATIC)
 
 
@@ -379,13 +394,16 @@ async def serve_forever(
     try:
         site = WebSite(Comparer(catalogue), store, public_url=public_url)
         runner = await start_web(site, host, port)
+        probe_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+        beating = heartbeat("web", probe=f"http://{probe_host}:{port}/healthz")
         print(
             f"verdict web: http://{host}:{port}/ ({len(catalogue.tools)} tools, "
             f"database {db}{', public URL ' + public_url if public_url else ''})",
             flush=True,
         )
         try:
-            await asyncio.Event().wait()
+            async with beating:
+                await asyncio.Event().wait()
         finally:
             await runner.cleanup()
     finally:

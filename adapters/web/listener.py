@@ -10,7 +10,9 @@ aiohttp's server gives each connection a task and waits for its request without 
 - a connection must send its whole request head within `header_seconds` of connecting or of
   its previous answer (aiohttp's keep-alive timer, armed from the connection's start), and an
   unread body is drained for at most `linger_seconds`;
-- at most `max_in_flight` pages are built at once; more are answered 503 at once.
+- at most `max_in_flight` pages are built at once; more are answered 503 at once;
+- a request aiohttp cannot parse (a 20,000-character URL, a broken header) is answered 400 and
+  logged in one rate-limited line, not aiohttp's traceback.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 from adapters.fd_budget import BUDGET
@@ -68,6 +71,26 @@ class _Refused(asyncio.Protocol):
         transport.close()
 
 
+class _MalformedInOneLine(logging.LoggerAdapter):  # type: ignore[type-arg]  # generic in 3.11+
+    """aiohttp's server logger, except that a request it could not parse is one quiet line: a
+    stranger's malformed request is not a fault of ours (every other bad URL is one line too),
+    and a traceback per request would let anyone fill the log."""
+
+    def __init__(self, logger: logging.Logger, quiet: QuietLog) -> None:
+        super().__init__(logger, {})
+        self.quiet = quiet
+
+    def exception(self, msg: object, *args: object, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info")
+        if isinstance(error, HttpProcessingError):
+            why = str(error.message).split(":", 1)[0][:120]  # never the 20,000 characters
+            self.quiet.warning(
+                "web: 400 to a malformed request (%s: %s)", type(error).__name__, why
+            )
+            return
+        self.logger.exception(msg, *args, **kwargs)
+
+
 class PageListener:
     """Serves an aiohttp app on host:port within `limits`. `await start(host, port)` returns
     the port; `await cleanup()` closes it."""
@@ -84,6 +107,7 @@ class PageListener:
         self.runner = web.AppRunner(
             app,
             access_log=None,
+            logger=_MalformedInOneLine(logging.getLogger("aiohttp.server"), self._quiet),
             keepalive_timeout=self.limits.header_seconds,
             lingering_time=self.limits.linger_seconds,
         )

@@ -92,12 +92,12 @@ def lifecycle_text(column: ToolColumn, tool: Tool) -> str | None:
 
 
 def _sources(tool: Tool) -> list[Context]:
-    # "as of" is read only where the catalogue knows it (a dated dataset snapshot).
+    # The date is shown only where the catalogue knows when the data was collected.
     return [
         {
             "url": str(source.url),
             "supports": ", ".join(source.supports),
-            "as_of": getattr(source, "as_of", None),
+            "as_of": source.read_on.isoformat() if source.read_on else None,
         }
         for source in tool.sources
     ]

@@ -16,6 +16,7 @@ from bot.catalogue.layers import (
     pair_layers,
 )
 from bot.catalogue.lifecycle import Shutdown, live_successor, read_shutdowns
+from bot.catalogue.listing import in_listing_order, listing_key
 from bot.catalogue.loader import check_catalogue, load_catalogue, no_cyclic_gc
 from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of
 from bot.catalogue.models import (
@@ -94,9 +95,11 @@ __all__ = [
     "derive_tools",
     "draft_from_hub",
     "draft_from_tool",
+    "in_listing_order",
     "is_number",
     "known_tools",
     "lifecycle_problems",
+    "listing_key",
     "live_successor",
     "load_catalogue",
     "merge_layers",

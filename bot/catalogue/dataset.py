@@ -111,6 +111,7 @@ CATEGORY_WORDS = (
 """The dataset has no category field; a word in the id says what a model is for, else "llm"."""
 
 NOT_STATED = "not stated in the price dataset"
+DATASET_URL = "https://github.com/pydantic/genai-prices"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +120,19 @@ class DatasetInfo:
 
     version: str
     as_of: dt.date
+    fetched_on: dt.date | None = None
+    """The day the data was fetched (the refresh's copy); None for the copy bundled with the
+    package, whose collection day it does not state."""
 
     @property
     def label(self) -> str:
         return f"genai-prices {self.version}"
+
+    @property
+    def source(self) -> Source:
+        """The dataset itself, cited under every model it gave: its name is in the sources
+        with its date, not in the taglines a reader sees."""
+        return Source(url=DATASET_URL, supports=["pricing"], read_on=self.fetched_on)
 
 
 def _category(model_id: str) -> str:
@@ -254,9 +264,9 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     if not urls:
         return None
     served = f"served by {len(offers)} provider{'s' if len(offers) != 1 else ''}"
-    tagline = f"{name} by {vendor}, {served} in {info.label}"[:100]
+    tagline = f"{name} by {vendor}, {served}"[:100]
     if not description:
-        description = f"{name}, a model by {vendor}. Known from {info.label}; {served}."
+        description = f"{name}, a model by {vendor}; {served}."
     model_ids = _model_ids(group, primary, {slug, name})
     return Tool(
         slug=slug,
@@ -285,7 +295,8 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
                     "facts.context_window",
                     *(["lifecycle"] if deprecated else []),
                 ],
-            )
+            ),
+            info.source,
         ],
         panel={},
         lifecycle=Lifecycle(status="deprecated" if deprecated else "active"),
@@ -319,8 +330,8 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
             name=name[:80],
             vendor=vendor,
             category=_category(model_id),
-            tagline=f"{name} by {vendor}, priced per {unit} in {info.label}"[:100],
-            description=f"{name}, a model by {vendor}. Known from {info.label}.",
+            tagline=f"{name} by {vendor}, priced per {unit}"[:100],
+            description=f"{name}, a model by {vendor}, priced per {unit}.",
             licence=NOT_STATED,
             released=None,
             entry_price=EntryPrice.PAID,
@@ -337,7 +348,8 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
                         "facts.context_window",
                         *(["lifecycle"] if entry.model.deprecated else []),
                     ],
-                )
+                ),
+                info.source,
             ],
             panel={},
             lifecycle=Lifecycle(status="deprecated" if entry.model.deprecated else "active"),

@@ -110,14 +110,30 @@ def record_failure(cache_dir: Path, source: str, day: dt.date, error: str) -> bo
     return first_today
 
 
-def describe(cache_dir: Path, *, capabilities_read_on: dt.date | None) -> tuple[bool, str]:
-    """One doctor line: (healthy, what it says). Unhealthy when a refresh is failing."""
+def _dated(day: dt.date, today: dt.date | None) -> str:
+    """ "2026-05-21", or with `today` "2026-05-21 (196 days ago)": how old, at a glance."""
+    if today is None:
+        return day.isoformat()
+    days = (today - day).days
+    age = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    return f"{day.isoformat()} ({age})"
+
+
+def describe(
+    cache_dir: Path, *, capabilities_read_on: dt.date | None, today: dt.date | None = None
+) -> tuple[bool, str]:
+    """One doctor line: (healthy, what it says). Unhealthy when a refresh is failing. With
+    `today`, each date also says how many days old the data is."""
     states = read_state(cache_dir)
     prices_on = fetched_on(cache_dir)
-    # Dates, not ages: the line reads the same all day and says plainly when the data is from.
-    prices = f"prices fetched {prices_on}" if prices_on else "prices from the bundled genai-prices"
+    # Dates first: the line says plainly when the data is from; the age follows when asked.
+    prices = (
+        f"prices fetched {_dated(prices_on, today)}"
+        if prices_on
+        else "prices from the bundled genai-prices (never refreshed: VERDICT_REFRESH_PRICES=1)"
+    )
     capabilities = (
-        f"capabilities collected {capabilities_read_on}"
+        f"capabilities collected {_dated(capabilities_read_on, today)}"
         if capabilities_read_on
         else "no capabilities data"
     )

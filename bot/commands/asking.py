@@ -41,8 +41,8 @@ def refusal(error: VerdictError, request: Request) -> Private:
     if not request.can.buttons:
         if choices:
             text = f"{text}\nTry: {'; '.join(c.query for c in choices)}"
-        return Private(text=text, requests=wanted)
-    return Private(text=text, choices=choices, requests=wanted)
+        return Private(text=text, requests=wanted, error=error)
+    return Private(text=text, choices=choices, requests=wanted, error=error)
 
 
 def ask_compare(
@@ -52,18 +52,19 @@ def ask_compare(
     *,
     use_case: str | None = None,
     today: date | None = None,
+    command: str = "/compare",
 ) -> Private | ShowCard:
     """/compare A vs B [for coding] [for 2h]: the card to post (with the offer of a retired
     tool's live successor), or why not and what was perhaps meant. `use_case` is a platform's
     separate option for what the tools are for; `today` (UTC today by default) is the day the
-    tools' lifecycle is read on."""
+    tools' lifecycle is read on; `command` is how the offer is typed there."""
     try:
         ask = split_ask(query, use_case)
         tools = resolve_ask(comparer, ask)
     except VerdictError as error:
         return refusal(error, request)
     day = today or datetime.now(UTC).date()
-    offer = successor_offer(tools, comparer.catalogue.by_slug, day, ask.use_case)
+    offer = successor_offer(tools, comparer.catalogue.by_slug, day, ask.use_case, command=command)
     return ShowCard(
         slugs=tuple(t.slug for t in tools), lasts=ask.lasts, use_case=ask.use_case, offer=offer
     )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.catalogue import Tool
 from bot.compare import UseCase, VerdictCard
-from bot.errors import Choice
+from bot.errors import Choice, VerdictError
 from bot.render import ToolPage
 from bot.votes import Leaderboard
 
@@ -72,6 +72,9 @@ class Private(BaseModel):
     requests: tuple[str, ...] = ()
     """Names that matched no tool: "Request it" is offered for each (a button, or words), and
     the asking counts as a weak request (`tool_requests`)."""
+    error: VerdictError | None = None
+    """The typed error behind a refusal, for a surface that shows it whole (`verdict compare
+    --json`)."""
 
 
 class ShowCard(BaseModel):

@@ -3,9 +3,10 @@ one page at a time (a chat message holds a page, not 2,500 tools)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from bot.catalogue import Catalogue, Tool, normalise
+from bot.catalogue import Catalogue, Tool, in_listing_order, normalise
 
 PAGE_SIZE = 15
 
@@ -41,14 +42,19 @@ def _matches(tool: Tool, wanted: str) -> bool:
     return all(any(word in normalise(f) for f in fields) for word in wanted.split())
 
 
-def tool_page(catalogue: Catalogue, text: str = "", page: int | None = None) -> ToolPage:
-    """The tools whose name, slug, vendor, category or alias holds every word of the filter."""
+def tool_page(
+    catalogue: Catalogue, text: str = "", page: int | None = None, *, today: dt.date | None = None
+) -> ToolPage:
+    """The tools whose name, slug, vendor, category or alias holds every word of the filter,
+    current and reviewed first (`in_listing_order`, as `verdict list`); `today` (UTC today by
+    default) is the day the tools' lifecycle is read on."""
     wanted, typed_page = parse_tools_args(text)
     found = (
         [t for t in catalogue.tools if _matches(t, normalise(wanted))]
         if wanted
         else list(catalogue.tools)
     )
+    found = in_listing_order(found, today or dt.datetime.now(dt.UTC).date())
     pages = max(1, -(-len(found) // PAGE_SIZE))
     number = min(page or typed_page, pages)
     start = (number - 1) * PAGE_SIZE

@@ -1,4 +1,5 @@
-"""Plain text for terminals: tools side by side, every line within 80 columns."""
+"""Plain text for terminals: tools side by side, every line within the terminal's width (80
+columns unless the caller knows better, e.g. `verdict compare` from $COLUMNS)."""
 
 from __future__ import annotations
 
@@ -54,50 +55,50 @@ def _row(label: str, cells: Sequence[str], column_width: int) -> list[str]:
     return out
 
 
-def _hanging(text: str, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent=first, subsequent_indent=rest)
+def _hanging(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest)
 
 
-def _table(rows: Sequence[ToolRow], *, notes: bool = True) -> list[str]:
+def _table(rows: Sequence[ToolRow], *, notes: bool = True, width: int = WIDTH) -> list[str]:
     """One line per tool under a header, columns as wide as their widest cell; the name and
-    category give way (with an ellipsis) when four tools would pass 80 columns. `notes` False
-    leaves the notes under the table out (the last thing to give way to the budget)."""
+    category give way (with an ellipsis) when four tools would pass `width` columns. `notes`
+    False leaves the notes under the table out (the last thing to give way to the budget)."""
     table = [HEADERS, *(row.cells for row in rows)]
     widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADERS))]
     for shrink in (1, 0):  # category first, then the name
-        over = sum(widths) + GAP * (len(widths) - 1) - WIDTH
+        over = sum(widths) + GAP * (len(widths) - 1) - width
         if over > 0:
             widths[shrink] = max(len(HEADERS[shrink]), widths[shrink] - over)
     lines = []
     for cells in table:
-        parts = [fit(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=True)]
+        parts = [fit(cell, room).ljust(room) for cell, room in zip(cells, widths, strict=True)]
         lines.append((" " * GAP).join(parts).rstrip())
     for row in rows if notes else ():
         if row.notes:
             line = f"  {row.name}: {row.note}"
             # Too long for one line: the lifecycle note alone, rather than half of each.
             lines.append(
-                line if len(line) <= WIDTH else fit(f"  {row.name}: {row.notes[0]}", WIDTH)
+                line if len(line) <= width else fit(f"  {row.name}: {row.notes[0]}", width)
             )
     # Notes go under the table so the columns stay one block; each names its tool.
     return lines
 
 
-def _split_lines(split: SplitLine, max_lines: int) -> list[str]:
+def _split_lines(split: SplitLine, max_lines: int, width: int = WIDTH) -> list[str]:
     """One reviewer's split in at most `max_lines`, the take cut short (…) if need be."""
     head = f"≠ {split.persona} {split.stance}"
-    wrapped = _hanging(f"{head}: “{split.take}”", "", "  ")
+    wrapped = _hanging(f"{head}: “{split.take}”", "", "  ", width)
     if len(wrapped) <= max_lines:
         return wrapped
-    kept = _hanging(head, "", "  ")
+    kept = _hanging(head, "", "  ", width)
     if len(kept) >= max_lines:
-        return [fit(line, WIDTH) for line in kept[:max_lines]]
+        return [fit(line, width) for line in kept[:max_lines]]
     # Fill the lines we have, then end the quote where the room ends.
-    room = max_lines * WIDTH - 2 * (max_lines - 1) - len(head) - 8
-    return _hanging(f"{head}: “{fit(split.take, room)}”", "", "  ")[:max_lines]
+    room = max_lines * width - 2 * (max_lines - 1) - len(head) - 8
+    return _hanging(f"{head}: “{fit(split.take, room)}”", "", "  ", width)[:max_lines]
 
 
-def _splits(splits: Sequence[SplitLine], room: int) -> list[str]:
+def _splits(splits: Sequence[SplitLine], room: int, width: int = WIDTH) -> list[str]:
     """The reviewers who split, in at most `room` lines: two lines each while they fit, then
     one, then the rest named on a last line (their full reviews are one command away)."""
     if not splits or room <= 0:
@@ -105,43 +106,47 @@ def _splits(splits: Sequence[SplitLine], room: int) -> list[str]:
     if len(splits) > room:
         shown = max(0, room - 1)
         rest = [s.persona for s in splits[shown:]]
-        out = [line for s in splits[:shown] for line in _split_lines(s, 1)]
-        return [*out, fit(f"≠ Also split: {', '.join(rest)}", WIDTH)]
+        out = [line for s in splits[:shown] for line in _split_lines(s, 1, width)]
+        return [*out, fit(f"≠ Also split: {', '.join(rest)}", width)]
     per = [1] * len(splits)
     spare = room - len(splits)
     for i in range(len(splits)):
         if spare > 0:
             per[i] += 1
             spare -= 1
-    return [line for s, n in zip(splits, per, strict=True) for line in _split_lines(s, n)]
+    return [line for s, n in zip(splits, per, strict=True) for line in _split_lines(s, n, width)]
 
 
-def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
-    """The card in the shared layout, within its line and character budget. `tally` is the
-    last line: the votes on a posted card, or where the full reviews are."""
+def render_card(
+    card: VerdictCard, *, tally: str | None = None, footer: str | None = None, width: int = WIDTH
+) -> str:
+    """The card in the shared layout, within its line and character budget and `width`
+    columns. `tally` is the last lines: the votes on a posted card, wrapped. `footer` is one
+    line never wrapped, whatever the width: a command to copy ("Full reviews: verdict …")."""
     shape = layout(card)
-    top = [*_wrap(shape.headline, WIDTH), *_hanging(shape.reason, "", "  ")]
-    table = _table(shape.rows)
-    agree = _hanging(f"= {shape.agree}", "", "  ") if shape.agree else []
-    tail = [line for part in (tally or "").splitlines() for line in _hanging(part, "", "  ")]
+    top = [*_wrap(shape.headline, width), *_hanging(shape.reason, "", "  ", width)]
+    table = _table(shape.rows, width=width)
+    agree = _hanging(f"= {shape.agree}", "", "  ", width) if shape.agree else []
+    tail = [line for part in (tally or "").splitlines() for line in _hanging(part, "", "  ", width)]
+    tail += [footer] if footer else []
     budget = CARD_LINES.get(len(card.tools), CARD_LINES[4])
     room = budget - len(top) - len(table) - len(agree) - len(tail)
     if room < 0:  # a long "depends" reason: cut it, the rows and the reviews still tell
         keep = max(2, len(top) + room)
-        top = [*top[: keep - 1], top[keep - 1][: WIDTH - 1].rstrip() + "…"]
+        top = [*top[: keep - 1], top[keep - 1][: width - 1].rstrip() + "…"]
         room = budget - len(top) - len(table) - len(agree) - len(tail)
-    lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
+    lines = [*top, *table, *_splits(shape.splits, room, width), *agree, *tail]
     limit = CARD_CHARS.get(len(card.tools), CARD_CHARS[4])
     while len("\n".join(lines)) > limit and room > 0:  # long takes: give them fewer lines
         room -= 1
-        lines = [*top, *table, *_splits(shape.splits, room), *agree, *tail]
+        lines = [*top, *table, *_splits(shape.splits, room, width), *agree, *tail]
     if len("\n".join(lines)) > limit:  # long product names: the notes give way last
-        lines = [*top, *_table(shape.rows, notes=False), *_splits(shape.splits, room), *agree]
-        lines += tail
+        lines = [*top, *_table(shape.rows, notes=False, width=width)]
+        lines += [*_splits(shape.splits, room, width), *agree, *tail]
     return "\n".join(lines)
 
 
-def render_reviews(card: VerdictCard, catalogue: Catalogue) -> str:
+def render_reviews(card: VerdictCard, catalogue: Catalogue, *, width: int = WIDTH) -> str:
     """Every persona's full review of every tool on the card: what "Full reviews" opens."""
     lines = [f"Full reviews: {card.title}"]
     for column in card.tools:
@@ -149,13 +154,13 @@ def render_reviews(card: VerdictCard, catalogue: Catalogue) -> str:
         lines.append(f"{column.name}")
         reviews = full_reviews(card, catalogue, column.slug)
         if not reviews:
-            lines.extend(_hanging(no_reviews(catalogue, column.slug), "  ", "    "))
+            lines.extend(_hanging(no_reviews(catalogue, column.slug), "  ", "    ", width))
         for review in reviews:
             verdict = f"{review.verdict.upper()}. " if review.verdict else ""
             head = f"{review.who}: {verdict}{review.take}"
-            lines.extend(_hanging(head, "  ", "    "))
+            lines.extend(_hanging(head, "  ", "    ", width))
             if review.body is not None:
-                lines.extend(_hanging(review.body, "    ", "    "))
+                lines.extend(_hanging(review.body, "    ", "    ", width))
     return "\n".join(lines)
 
 
@@ -188,17 +193,25 @@ def render_tool(tool: Tool, catalogue: Catalogue) -> str:
         lines.extend(_hanging(review.body, "    ", "    "))
     lines.append("")
     lines.append("Sources")
-    lines.extend(f"  {source.url}" for source in tool.sources)
+    lines.extend(
+        f"  {source.url}" + (f" (collected {source.read_on})" if source.read_on else "")
+        for source in tool.sources
+    )
     return "\n".join(lines)
 
 
-def render_list(catalogue: Catalogue) -> str:
+def render_list(catalogue: Catalogue, *, width: int = WIDTH) -> str:
+    """One line per tool, in the catalogue's order: slug, name, entry price, within `width`.
+    A long name gives way (…) so the price stays on the line; the slug, which is typed, never."""
     slug_width = max(len(t.slug) for t in catalogue.tools)
+    price_width = max(len(t.entry_price.value) for t in catalogue.tools)
     name_width = max(len(t.name) for t in catalogue.tools)
+    name_width = max(12, min(name_width, width - slug_width - price_width - 2 * GAP))
     lines = []
     for tool in catalogue.tools:
-        head = f"{tool.slug:<{slug_width}}  {tool.name:<{name_width}}  {tool.entry_price.value}"
-        lines.append(head[:WIDTH])
+        name = fit(tool.name, name_width)
+        head = f"{tool.slug:<{slug_width}}  {name:<{name_width}}  {tool.entry_price.value}"
+        lines.append(head.rstrip())
     return "\n".join(lines)
 
 

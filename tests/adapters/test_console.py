@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import re
 import sqlite3
@@ -346,6 +347,30 @@ async def test_tools_lists_the_catalogue_filtered_and_paged(chat: ConsoleSession
     assert chat.pop().text.startswith('6 tools matching "anthropic"')
     await chat.send("/tools nothing-like-this")
     assert chat.pop().text.startswith('No tool matching "nothing-like-this"')
+
+
+async def test_tools_opens_on_the_tools_in_use_the_newest_first(
+    chat: ConsoleSession, catalogue: Catalogue
+) -> None:
+    # The same order as `verdict list` (bot.catalogue.listing): not the alphabet's "Ada".
+    today = dt.datetime.now(dt.UTC).date()
+    await chat.send("/tools")
+    first = chat.pop().text.splitlines()[1:16]
+    slugs = [line.split(" · ")[0].rsplit("(", 1)[1].rstrip(")") for line in first]
+    shown = [catalogue.by_slug[slug] for slug in slugs]
+    assert all(t.status_on(today) == "active" for t in shown)
+    newest = sorted(
+        (t for t in catalogue.tools if t.status_on(today) == "active"),
+        key=lambda t: t.released or dt.date.min,
+        reverse=True,
+    )
+    assert shown[0].released == newest[0].released
+    await chat.send("/tools anthropic")
+    page = chat.pop().text.splitlines()[1:]
+    slugs = [line.split(" · ")[0].rsplit("(", 1)[1].rstrip(")") for line in page]
+    statuses = [catalogue.by_slug[slug].status_on(today) for slug in slugs]
+    assert statuses == sorted(statuses, key=["active", "deprecated", "retired"].index)
+    assert statuses[-1] == "retired"  # Claude 3.5 Sonnet and the like: last
 
 
 async def test_compare_for_a_use_case_says_it_first_and_keeps_it_on_every_edit(

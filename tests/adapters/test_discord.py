@@ -390,8 +390,12 @@ async def test_verdict_discord_with_a_refused_token_is_one_line_without_the_toke
 
 def test_the_readme_invite_asks_for_exactly_the_permissions_needed() -> None:
     readme = (Path(__file__).resolve().parents[2] / "docs" / "running.md").read_text()
-    needed = discord.Permissions(
-        send_messages=True, embed_links=True, add_reactions=True, read_message_history=True
+    needed = discord.Permissions(  # a card and its reactions; the leaderboard's chart
+        send_messages=True,
+        embed_links=True,
+        add_reactions=True,
+        read_message_history=True,
+        attach_files=True,
     )
     assert f"permissions={needed.value}`" in readme
 

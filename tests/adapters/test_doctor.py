@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +18,7 @@ from adapters.cli import main
 from bot.storage import SCHEMA_VERSION
 from tests.conftest import fresh_postgres_database
 from tests.fake_discord import FakeDiscord
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import BOT_SCOPES, FakeSlack
 from tests.loopback import serve
 
 SLACK_TOKEN = "xoxb-1111-secret-bot-token"
@@ -109,10 +110,18 @@ async def test_a_good_slack_set_up_passes_every_check(
     assert line(lines, "slack token") == (
         "ok    slack token: Slack accepts SLACK_BOT_TOKEN: bot @verdict in Team"
     )
-    assert "commands, chat:write, reactions:read, reactions:write" in line(lines, "slack scopes")
+    assert "commands, chat:write, reactions:read, reactions:write, files:write" in line(
+        lines, "slack scopes"
+    )
     assert "/invite @verdict" in line(lines, "slack channel")
     assert "does not exist yet" in line(lines, "database")
-    assert line(lines, "catalogue") == "ok    catalogue: 88 tools, the bundled catalogue"
+    # Counted as the start-up line counts: the reviewed files and the price data's models.
+    served = re.fullmatch(
+        r"ok    catalogue: (\d+) tools: 88 reviewed \(the bundled catalogue\) and (\d+) more "
+        r"from the price data",
+        line(lines, "catalogue"),
+    )
+    assert served is not None and int(served[1]) == 88 + int(served[2]) > 500
 
 
 async def test_a_bad_slack_token_says_where_to_copy_it(
@@ -150,12 +159,27 @@ async def test_an_unreachable_slack_api_is_one_line(
 async def test_a_missing_scope_is_named_with_the_way_to_grant_it(
     slack: FakeSlack, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    slack.scopes = "commands,chat:write,reactions:read"
+    slack.scopes = BOT_SCOPES.replace("reactions:write,", "")
     code, lines = await doctor(capsys, "slack")
     assert code == 1
     assert line(lines, "slack scopes") == (
         "FAIL  slack scopes: the app lacks reactions:write: paste the manifest again (or add "
         "them under OAuth & Permissions → Scopes), then Reinstall to Workspace"
+    )
+
+
+async def test_a_scope_a_feature_needs_is_named_with_what_it_is_for(
+    slack: FakeSlack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An app installed before the leaderboard's chart and the weekly recovery existed.
+    slack.scopes = "commands,chat:write,reactions:read,reactions:write,users:read"
+    code, lines = await doctor(capsys, "slack")
+    assert code == 1
+    assert line(lines, "slack scopes") == (
+        "FAIL  slack scopes: the app lacks files:write (the leaderboard's chart), "
+        "channels:history and groups:history (finding a weekly card after a crash): paste the "
+        "manifest again (or add them under OAuth & Permissions → Scopes), then Reinstall to "
+        "Workspace"
     )
 
 
@@ -259,14 +283,27 @@ async def test_an_unreachable_discord_api_is_one_line(
 async def test_a_missing_discord_permission_is_named_with_where_to_grant_it(
     discord_api: FakeDiscord, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    discord_api.guilds = [{"id": "3000", "name": "Team", "permissions": str(84032 - 64)}]
+    discord_api.guilds = [{"id": "3000", "name": "Team", "permissions": str(116800 - 64)}]
     code, lines = await doctor(capsys, "discord")
     assert code == 1
     assert line(lines, "discord permissions").startswith(
         "FAIL  discord permissions: in server Team the bot lacks Add Reactions: "
         "Server Settings → Roles → verdict, or invite it again: "
         "https://discord.com/oauth2/authorize?client_id=2000&scope=bot+applications.commands"
-        "&permissions=84032"
+        "&permissions=116800"
+    )
+
+
+async def test_a_server_without_attach_files_is_told_the_chart_needs_it(
+    discord_api: FakeDiscord, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Invited with the older link, which did not ask for Attach Files.
+    discord_api.guilds = [{"id": "3000", "name": "Team", "permissions": "84032"}]
+    code, lines = await doctor(capsys, "discord")
+    assert code == 1
+    assert line(lines, "discord permissions").startswith(
+        "FAIL  discord permissions: in server Team the bot lacks Attach Files (the "
+        "leaderboard's chart): Server Settings → Roles → verdict, or invite it again: "
     )
 
 

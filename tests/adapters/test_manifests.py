@@ -36,10 +36,10 @@ def test_http_and_socket_mode_manifests_describe_the_same_app() -> None:
     http = manifest("manifest.json")
     socket = manifest("manifest.socket.json")
     assert without_urls(http) == without_urls(socket)
-    # files:write only uploads the leaderboard chart: without it the text still goes, so the
-    # doctor does not require it; users:read only tells workspace admins apart (without it, only
-    # SLACK_ADMIN_USER_IDS manage channels); the history scopes only find a weekly card a
-    # crashed attempt posted.
+    # files:write only uploads the leaderboard chart (without it the text still goes);
+    # users:read only tells workspace admins apart (without it, only SLACK_ADMIN_USER_IDS
+    # manage channels); the history scopes only find a weekly card a crashed attempt posted.
+    # The bot runs without them, and the doctor names each one missing with what it is for.
     assert sorted(socket["oauth_config"]["scopes"]["bot"]) == sorted(
         (*SLACK_SCOPES, CHART_SCOPE, ADMIN_SCOPE, *HISTORY_SCOPES)
     )

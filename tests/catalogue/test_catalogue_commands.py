@@ -4,6 +4,7 @@ a real subprocess; the Hugging Face Hub is a loopback fake (`HF_ENDPOINT`), neve
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import re
 import subprocess
@@ -37,22 +38,44 @@ def verdict(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
 
 
 def test_list_says_how_many_tools_are_reviewed_and_filters(tmp_path: Path) -> None:
-    everything = verdict("list", cwd=tmp_path)
+    everything = verdict("list", "--all", cwd=tmp_path)
     assert everything.returncode == 0, everything.stderr
     total, reviewed = everything.stdout.splitlines()[-1].split(" tools, ")
     files = len(load_catalogue(bundled_catalogue_dir()).tools)  # models and products
     assert int(total) > 700 and reviewed.startswith(f"{files} reviewed by the panel")
 
-    mine = verdict("list", "--reviewed", cwd=tmp_path)
+    mine = verdict("list", "--reviewed", "--all", cwd=tmp_path)
     lines = mine.stdout.splitlines()
     assert lines[-1] == f"{files} tools, {files} reviewed by the panel, 0 not yet"
     assert any(line.startswith("smolvlm2 ") for line in lines)
 
-    anthropic = verdict("list", "--vendor", "anthropic", "--category", "llm", cwd=tmp_path)
+    anthropic = verdict("list", "--vendor", "anthropic", "--category", "llm", "--all", cwd=tmp_path)
     assert anthropic.returncode == 0
     slugs = [line.split()[0] for line in anthropic.stdout.splitlines()[:-1]]
     assert "claude-sonnet-4-5" in slugs and "claude-opus-4-1" in slugs
     assert not any(s.startswith(("gpt", "gemini")) for s in slugs)
+
+
+def test_list_shows_current_reviewed_tools_first_and_hides_the_retired(tmp_path: Path) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    reviewed = {t.slug: t for t in load_catalogue(bundled_catalogue_dir()).tools}
+    retired = {s for s, t in reviewed.items() if t.status_on(today) == "retired"}
+    assert "claude-3-5-sonnet" in retired  # shut down on 2025-10-22
+
+    shown = verdict("list", cwd=tmp_path).stdout.splitlines()
+    hidden = re.fullmatch(r"\((\d+) retired not shown: verdict list --all\)", shown[-2])
+    assert hidden is not None and int(hidden[1]) >= len(retired)
+    slugs = [line.split()[0] for line in shown[:-2]]
+    assert not retired & set(slugs)
+    # The first screen: every reviewed tool in use, the newest first; then the rest.
+    current = {s for s, t in reviewed.items() if t.status_on(today) == "active"}
+    assert set(slugs[: len(current)]) == current
+    released = [reviewed[s].released or dt.date.min for s in slugs[: len(current)]]
+    assert released == sorted(released, reverse=True)
+
+    everything = verdict("list", "--all", cwd=tmp_path).stdout.splitlines()
+    assert len(everything) - 1 == len(slugs) + int(hidden[1])
+    assert retired <= {line.split()[0] for line in everything[:-1]}
 
 
 def test_list_with_an_unknown_vendor_or_category_is_one_line_and_exit_2(tmp_path: Path) -> None:

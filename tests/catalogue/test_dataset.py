@@ -65,6 +65,16 @@ def test_a_first_party_model_is_priced_from_its_vendor_with_source_and_date(
     )  # from models.dev (tests/catalogue/test_capabilities)
 
 
+def test_the_dataset_is_named_in_the_sources_not_in_what_a_reader_sees(
+    known: dict[str, Tool],
+) -> None:
+    for tool in known.values():
+        assert "genai-prices" not in tool.tagline and "genai-prices" not in tool.description
+        [dataset] = [s for s in tool.sources if "genai-prices" in str(s.url)]
+        # The bundled copy does not say when it was collected: no date rather than today's.
+        assert dataset.read_on is None
+
+
 def test_the_datasets_deprecated_flag_becomes_the_lifecycle(known: dict[str, Tool]) -> None:
     assert known["gemini-2-0-flash"].lifecycle.status == "deprecated"
     assert known["gemini-2-5-flash"].lifecycle.status == "active"

@@ -73,6 +73,9 @@ async def test_fetched_data_reaches_every_later_reader_dated_by_the_fetch(
     tools, info = known_tools(TODAY, cache_dir=tmp_path)
     assert "data fetched 2026-12-02" in info.label
     opus = next(t for t in tools if t.slug == "claude-opus-4-1")
+    # The data's name and the day it was fetched are in the sources, not in the tagline.
+    [dataset] = [s for s in opus.sources if "genai-prices" in str(s.url)]
+    assert dataset.read_on == fetched_on and "genai-prices" not in opus.tagline
     assert (opus.pricing.input_usd_per_mtok, opus.pricing.output_usd_per_mtok) == (7.5, 37.5)
     fetched = {t.slug: t for t in tools}
     assert "gpt-5" not in fetched  # only what was fetched: the bundled data is not mixed in

@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,17 +40,39 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 
-def _look_at(url: str, shots: Path) -> dict[str, dict[str, object]]:
-    """Load `url` at 1280 and 390 px wide; what the reader sees at each width."""
+def _browser(shots: Path) -> Any:
+    """Headless Chromium driven by Selenium, its profile kept under `shots`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in (*FLAGS, f"--user-data-dir={shots / 'profile'}"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+
+
+def _open_at(driver: Any, url: str, width: int, mobile: bool) -> dict[str, object]:
+    """Load `url` in a window `width` px wide (a phone's when `mobile`); the metrics set."""
+    metrics = {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": mobile}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    driver.get(url)
+    return metrics
+
+
+def _widths(driver: Any) -> dict[str, object]:
+    """The window's width and the page's: wider means the reader scrolls sideways."""
+    return {
+        "inner_width": driver.execute_script("return window.innerWidth"),
+        "scroll_width": driver.execute_script("return document.documentElement.scrollWidth"),
+    }
+
+
+def _look_at(url: str, shots: Path) -> dict[str, dict[str, object]]:
+    """Load `url` at 1280 and 390 px wide; what the reader sees at each width."""
+    from selenium.webdriver.common.by import By
+
+    driver = _browser(shots)
     seen: dict[str, dict[str, object]] = {}
     try:
         for width, height, mobile in ((1280, 900, False), (390, 844, True)):
@@ -137,25 +160,13 @@ return arguments[0].map((slug) => ({
 def _look_at_leaderboard(url: str, slugs: list[str], shots: Path) -> dict[int, dict[str, object]]:
     """The leaderboard at 1280 and 390 px: where each ranked tool's table row and chart mark
     are drawn, and whether the page scrolls sideways. Screenshots of the whole page."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={shots / 'profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver = _browser(shots)
     seen: dict[int, dict[str, object]] = {}
     try:
         for width, mobile in ((1280, False), (390, True)):
-            metrics = {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": mobile}
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-            driver.get(url)
+            metrics = _open_at(driver, url, width, mobile)
             seen[width] = {
-                "inner_width": driver.execute_script("return window.innerWidth"),
-                "scroll_width": driver.execute_script(
-                    "return document.documentElement.scrollWidth"
-                ),
+                **_widths(driver),
                 "tools": driver.execute_script(LEADERBOARD_PROBE, slugs),
             }
             tall = driver.execute_script("return document.documentElement.scrollHeight")
@@ -212,3 +223,64 @@ async def test_the_leaderboard_shows_every_ranked_tool_without_sideways_scrollin
             assert tool["font"] >= 12, f"{tool['slug']}: chart label {tool['font']} px"
             # the name and the numbers share a line without running into each other
             assert tool["name"]["right"] < tool["figure"]["left"], tool["slug"]
+
+
+STACK_PROBE = """
+const box = (el) => {
+  const r = el.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, shown: el.offsetParent !== null};
+};
+return {
+  table: box(document.querySelector("table.glance")),
+  tools: [...document.querySelectorAll(".glance-tool")].map((el) => ({
+    ...box(el), text: el.innerText,
+  })),
+};
+"""
+
+
+def _look_at_four(url: str, shots: Path) -> dict[int, dict[str, object]]:
+    """A comparison of four tools at 1280 and 390 px: whether the table or the per-tool
+    blocks are shown, where each block is, and whether the page scrolls sideways."""
+    driver = _browser(shots)
+    seen: dict[int, dict[str, object]] = {}
+    try:
+        for width, mobile in ((1280, False), (390, True)):
+            _open_at(driver, url, width, mobile)
+            seen[width] = {**_widths(driver), **driver.execute_script(STACK_PROBE)}
+            driver.save_screenshot(str(shots / f"comparison-four-{width}.png"))
+    finally:
+        driver.quit()
+    return seen
+
+
+async def test_four_tools_on_a_390_px_phone_stack_per_tool_with_no_sideways_scroll(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    slugs = ["gpt-4o", "gemini-2-5-pro", "gemini-2-0-flash", "mistral-medium-3"]
+    store = await Store.open(tmp_path / "web.db")
+    try:
+        runner, port = await serve(build_web_app(WebSite(Comparer(catalogue), store)))
+        try:
+            url = f"http://127.0.0.1:{port}/c/{'-vs-'.join(slugs)}"
+            seen = await asyncio.to_thread(_look_at_four, url, tmp_path)
+        finally:
+            await runner.cleanup()
+    finally:
+        await store.close()
+
+    print(f"\nscreenshots in {tmp_path}")
+    names = [catalogue.by_slug[s].name for s in slugs]
+    desktop, phone = seen[1280], seen[390]
+    assert desktop["table"]["shown"] and not any(t["shown"] for t in desktop["tools"])  # type: ignore[index]
+    assert phone["inner_width"] == 390
+    assert int(phone["scroll_width"]) <= 390, "the phone scrolls sideways"  # type: ignore[call-overload]
+    assert not phone["table"]["shown"]  # type: ignore[index]
+    blocks = phone["tools"]
+    assert isinstance(blocks, list) and len(blocks) == 4
+    for block in blocks:
+        assert block["shown"] and block["left"] >= 0 and block["right"] <= 390
+        assert "Pricing" in block["text"] and "Best for" in block["text"]
+    assert sorted(block["text"].splitlines()[0] for block in blocks) == sorted(names)
+    tops = [block["top"] for block in blocks]
+    assert tops == sorted(tops) and len(set(tops)) == 4  # one under another

@@ -6,6 +6,7 @@ that never finishes its request."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -87,3 +88,21 @@ async def test_a_connection_that_sends_nothing_is_closed(pages: tuple[PageListen
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     assert await asyncio.wait_for(reader.read(), timeout=LIMITS.header_seconds + 2) == b""
     writer.close()
+
+
+async def test_a_20000_character_url_is_a_400_and_one_log_line(
+    pages: tuple[PageListener, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    _, port = pages
+    with caplog.at_level(logging.DEBUG):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /c/" + b"a" * 20_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        status = await asyncio.wait_for(reader.readline(), 3)
+        writer.close()
+        assert await get(port, "/") == 200  # and the pages go on
+    assert status.split()[1] == b"400"
+    said = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in said] == [
+        "web: 400 to a malformed request (LineTooLong: Got more than 8190 bytes when reading)"
+    ]
+    assert said[0].exc_info is None and "aaaa" not in caplog.text
