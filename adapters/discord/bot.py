@@ -328,27 +328,24 @@ class DiscordVerdicts:
         self.public_url = public_url
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = DiscordPlatform(client, catalogue, on_reviews=self.reviews)
-        self.bot = self._bot(self.platform)
-        self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
-        self.desk = PollDesk(self.bot)
-
-    def _replies(self, interaction: discord.Interaction) -> ChatBot:
-        """The bot, answering one interaction, with its server as the requests' community."""
-        return self._bot(InteractionReplies(self.platform, interaction), community_of(interaction))
-
-    def _bot(self, platform: DiscordPlatform, community: str | None = None) -> ChatBot:
-        me = self.client.user
-        return ChatBot(
+        me = client.user
+        self.bot = ChatBot(
             self.comparer.catalogue,
             self.store,
-            platform,
+            self.platform,
             bot_user_id=str(me.id) if me is not None else None,
             clock=self.clock,
             comparer=self.comparer,
             edits=self.edits,
             public_url=self.public_url,
-            community=community,
         )
+        self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
+        self.desk = PollDesk(self.bot)
+
+    def _replies(self, interaction: discord.Interaction) -> ChatBot:
+        """The bot, answering one interaction, with its server as the requests' community."""
+        replies = InteractionReplies(self.platform, interaction)
+        return self.bot.through(replies, community=community_of(interaction))
 
     def _request(
         self, interaction: discord.Interaction, *, admin: bool = False

@@ -462,19 +462,7 @@ class SlackVerdicts:
 
     def _bot_on(self, platform: SlackPlatform) -> ChatBot:
         """The bot, answering through `platform` (e.g. one command's replies)."""
-        if platform is self.platform:
-            return self.bot
-        return ChatBot(
-            self.bot.comparer.catalogue,
-            self.store,
-            platform,
-            bot_user_id=self.bot.bot_user_id,
-            clock=self.bot.clock,
-            comparer=self.bot.comparer,
-            edits=self.edits,
-            public_url=self.bot.public_url,
-            community=self.bot.community,
-        )
+        return self.bot if platform is self.platform else self.bot.through(platform)
 
     async def tool(self, channel: str, user: str, text: str) -> None:
         request = self._request(channel, user)
