@@ -559,6 +559,21 @@ def build_tree(
 ) -> app_commands.CommandTree:
     """The slash commands, each a thin callback over `DiscordVerdicts`."""
     tree = app_commands.CommandTree(client)
+    Suggest = Callable[[Comparer, str], list[app_commands.Choice[str]]]
+
+    def suggesting(command: str, suggest: Suggest) -> Callable[..., Awaitable[Any]]:
+        """An autocomplete callback; a failure is logged (older discord.py swallowed them)."""
+
+        async def autocomplete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            try:
+                return suggest(verdicts().comparer, current)
+            except Exception:
+                log.exception("autocomplete for %s failed on %r", command, current)
+                return []
+
+        return autocomplete
 
     @tree.command(name="compare", description="Compare 2 to 4 AI tools: a verdict card to vote on")
     @app_commands.describe(
@@ -576,29 +591,13 @@ def build_tree(
     ) -> None:
         await verdicts().compare(interaction, query, use_case)
 
-    @compare.autocomplete("query")
-    async def compare_autocomplete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            return compare_choices(verdicts().comparer, current)
-        except Exception:  # older discord.py swallowed these silently
-            log.exception("autocomplete for /compare failed on %r", current)
-            return []
+    compare.autocomplete("query")(suggesting("/compare", compare_choices))
 
     @tree.command(name="tool", description="One AI tool: pricing, facts and the panel's reviews")
     async def tool(interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
         await verdicts().tool(interaction, name)
 
-    @tool.autocomplete("name")
-    async def tool_autocomplete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            return tool_choices(verdicts().comparer, current)
-        except Exception:
-            log.exception("autocomplete for /tool failed on %r", current)
-            return []
+    tool.autocomplete("name")(suggesting("/tool", tool_choices))
 
     @tree.command(name="tools", description="The tools we know, by name, vendor or category")
     @app_commands.describe(filter="e.g. vision, openai, llm (empty: every tool)")

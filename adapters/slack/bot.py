@@ -680,43 +680,34 @@ def build_app(
             ),
         )
 
-    @app.command("/tool")
-    async def tool(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().tool(command["channel_id"], command["user_id"], command.get("text", "")),
-        )
+    Answer = Callable[[SlackVerdicts], Callable[[str, str, str], Coroutine[Any, Any, None]]]
 
-    @app.command("/tools")
-    async def tools(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().tools(command["channel_id"], command["user_id"], command.get("text", "")),
-        )
+    def command_text(answer: Answer) -> Callable[..., Awaitable[None]]:
+        """A command answered from its channel, user and text, after the ack."""
 
-    @app.command("/leaderboard")
-    async def leaderboard(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().leaderboard(
+        async def listener(ack: Any, command: dict[str, Any]) -> None:
+            job = answer(verdicts())(
                 command["channel_id"], command["user_id"], command.get("text", "")
-            ),
-        )
+            )
+            await start(ack, job)
 
-    @app.action(REVIEWS_ACTION)
-    async def reviews(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        job = verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"])
-        await start(ack, job, busy=None)
+        return listener
 
-    @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
-    async def pick(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        job = verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
-        await start(ack, job, busy=None)
+    def button_value(answer: Answer) -> Callable[..., Awaitable[None]]:
+        """A button answered from its channel, user and value, after the ack."""
 
-    @app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))
-    async def request(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        job = verdicts().request(body["channel"]["id"], body["user"]["id"], action["value"])
-        await start(ack, job, busy=None)
+        async def listener(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            job = answer(verdicts())(body["channel"]["id"], body["user"]["id"], action["value"])
+            await start(ack, job, busy=None)
+
+        return listener
+
+    app.command("/tool")(command_text(lambda v: v.tool))
+    app.command("/tools")(command_text(lambda v: v.tools))
+    app.command("/leaderboard")(command_text(lambda v: v.leaderboard))
+    app.action(REVIEWS_ACTION)(button_value(lambda v: v.reviews))
+    app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))(button_value(lambda v: v.compare))
+    app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))(button_value(lambda v: v.request))
 
     @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
     async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
