@@ -62,10 +62,13 @@ from bot.weekly import WEEKDAYS, WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True)
-"""What Discord offers a command: buttons, ephemeral answers, files, native polls."""
-HINT = "`/tools` lists every tool, and /compare suggests names as you type."
-"""Where to look next after a name that matches nothing."""
+DISCORD = commands.Surface(
+    name=PLATFORM,
+    can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True),
+    hint="`/tools` lists every tool, and /compare suggests names as you type.",
+)
+"""What Discord offers a command (buttons, ephemeral answers, files, native polls) and where
+it tells people to look after a name that matches nothing."""
 MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
@@ -350,14 +353,8 @@ class DiscordVerdicts:
     def _request(
         self, interaction: discord.Interaction, *, admin: bool = False
     ) -> commands.Request:
-        return commands.Request(
-            platform=PLATFORM,
-            channel=str(interaction.channel_id),
-            user_id=str(interaction.user.id),
-            rights=commands.Rights(admin=admin),
-            can=CAN,
-            hint=HINT,
-        )
+        user = str(interaction.user.id)
+        return DISCORD.request(str(interaction.channel_id), user, admin=admin)
 
     async def compare(
         self, interaction: discord.Interaction, query: str, use_case: str | None = None

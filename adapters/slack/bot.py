@@ -79,16 +79,20 @@ from bot.weekly import WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False)
-"""What Slack offers a command: buttons, ephemeral answers, files; no native polls."""
-HINT = "`/tools [filter]` lists every tool, e.g. `/tools vision`."
-"""Where to look next after a name that matches nothing."""
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
 CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
 ADMINS = "a workspace admin or owner"
 """Who, besides SLACK_ADMIN_USER_IDS, manages a channel on Slack (`SlackVerdicts._admin`)."""
+SLACK = commands.Surface(
+    name=PLATFORM,
+    can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False),
+    hint="`/tools [filter]` lists every tool, e.g. `/tools vision`.",
+    admins=ADMINS,
+)
+"""What Slack offers a command (buttons, ephemeral answers, files; no native polls) and where
+it tells people to look after a name that matches nothing."""
 NOT_ALLOWED = commands.not_allowed(commands.Rights(admins=ADMINS))
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
@@ -447,14 +451,7 @@ class SlackVerdicts:
         await commands.show(self._bot_on(platform), request, answer)
 
     def _request(self, channel: str, user: str, *, admin: bool = False) -> commands.Request:
-        return commands.Request(
-            platform=PLATFORM,
-            channel=channel,
-            user_id=user,
-            rights=commands.Rights(admin=admin, admins=ADMINS),
-            can=CAN,
-            hint=HINT,
-        )
+        return SLACK.request(channel, user, admin=admin)
 
     async def request(self, channel: str, user: str, name: str) -> None:
         """ "Request it" pressed: stored, then answered to the presser alone."""
