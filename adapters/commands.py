@@ -312,7 +312,7 @@ def _doctor(args: argparse.Namespace) -> int:
     from adapters.logs import configure_logging
 
     settings = load_settings()
-    configure_logging(settings)
+    configure_logging(settings, also=registry.readable_settings())
     checks = asyncio.run(
         run_doctor(
             settings,

@@ -30,9 +30,7 @@ async def run_doctor(
     """Every check for `platform` (or for each platform whose token is set), then the
     database and the catalogue. `offline` leaves out everything that needs the network."""
     known = chat_platforms()
-    chosen = [
-        p for p in known if (p.name == platform if platform is not None else p.configured(settings))
-    ]
+    chosen = [p for p in known if (p.name == platform if platform is not None else p.configured())]
     checks: list[Check] = []
     if not chosen:
         tokens = " or ".join(p.token_setting or "" for p in known)

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
 
+from pydantic import BaseModel, SecretStr
+
 from bot.settings import Settings
 from bot.storage import is_postgres_url
 
@@ -56,17 +58,14 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
-def secrets_of(settings: Settings) -> list[str]:
-    """Every secret value the settings hold, including a database password."""
+def secrets_of(settings: Settings, *also: BaseModel) -> list[str]:
+    """Every secret value the settings hold (the core's, and `also` a platform's own, with its
+    tokens) and a database password."""
     found = [
-        s.get_secret_value()
-        for s in (
-            settings.discord_token,
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-        )
-        if s is not None
+        value.get_secret_value()
+        for model in (settings, *also)
+        for value in (getattr(model, name) for name in type(model).model_fields)
+        if isinstance(value, SecretStr)
     ]
     if is_postgres_url(settings.db):
         password = urlsplit(settings.db).password
@@ -78,8 +77,11 @@ def secrets_of(settings: Settings) -> list[str]:
 LIBRARY_LOGGERS = ("discord", "slack_sdk", "slack_bolt", "aiohttp", "asyncio", "h11")
 
 
-def configure_logging(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
-    """Send every logger's records to stderr (or `stream`) in the chosen format, redacted.
+def configure_logging(
+    settings: Settings, stream: TextIO | None = None, *, also: Iterable[BaseModel] = ()
+) -> logging.Handler:
+    """Send every logger's records to stderr (or `stream`) in the chosen format, redacted of
+    the secrets in `settings` and in `also` (a platform's own settings).
 
     Replaces handlers a previous call installed, so calling it twice does not double lines.
     """
@@ -87,7 +89,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> loggi
         JsonFormatter() if settings.log_format == "json" else logging.Formatter(TEXT_FORMAT)
     )
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    handler.setFormatter(RedactingFormatter(inner, secrets_of(settings)))
+    handler.setFormatter(RedactingFormatter(inner, secrets_of(settings, *also)))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_verdict", False)]:
         root.removeHandler(old)

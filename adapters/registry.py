@@ -1,7 +1,8 @@
 """Every platform the bot runs on, in one list: the command line adds a command for each and
 `verdict doctor` checks each chat platform that is set up. Adding a platform is a package
 `adapters/<name>/` with an `entry.py` (the shape `adapters.platform.PlatformEntry`) and one
-line here (docs/building.md, "Adding a platform").
+line here (docs/building.md, "Adding a platform"). A platform's settings (its tokens, ids and
+ports) are a model in its own package, named here, so `bot/settings.py` holds only the core's.
 
 The command line reads this module before any command runs, so it imports nothing beyond the
 interpreter's own start (no typing, no dataclasses): each platform's code, and the contract its
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from adapters.doctor.report import Check
     from adapters.platform import DoctorOptions, Startup
-    from bot.settings import Settings
+    from bot.settings import EnvironmentSettings, Settings
 
 
 class Option:
@@ -40,11 +41,12 @@ class Platform:
     """One platform, as the command line and `verdict doctor` see it: what people call it
     (`name`, as in `verdict doctor NAME`), the `command` that runs it and its `help` line, its
     entry module (`entry`, imported when the platform runs or is checked), the command's own
-    `options`, and the environment variable that says a chat platform is set up
-    (`token_setting`: its token; None for the surfaces that need none, the terminal and the
-    web pages, which have no doctor checks)."""
+    `options`, its settings model (`settings`, "module:Class", read from the environment when
+    the platform runs or is checked), and the environment variable that says a chat platform
+    is set up (`token_setting`: its token; None for the surfaces that need none, the terminal
+    and the web pages, which have no doctor checks)."""
 
-    __slots__ = ("command", "entry", "help", "name", "options", "token_setting")
+    __slots__ = ("command", "entry", "help", "name", "options", "settings", "token_setting")
 
     def __init__(
         self,
@@ -54,6 +56,7 @@ class Platform:
         help: str,
         entry: str,
         options: tuple[Option, ...] = (),
+        settings: str | None = None,
         token_setting: str | None = None,
     ) -> None:
         self.name = name
@@ -61,6 +64,7 @@ class Platform:
         self.help = help
         self.entry = entry
         self.options = options
+        self.settings = settings
         self.token_setting = token_setting
 
     def add_command(self, commands: Any) -> None:
@@ -75,9 +79,23 @@ class Platform:
         """Run the platform until it stops; the exit code (`adapters.exit_codes`)."""
         return int(self._entry().run(args, startup))
 
-    def configured(self, settings: Settings) -> bool:
-        """Whether the settings set this chat platform up (its token is there)."""
-        if self.token_setting is None:
+    def read_settings(self) -> EnvironmentSettings | None:
+        """The platform's own settings from the environment (None for a platform without
+        any). Raises `bot.settings.SettingsError`, one line, for an unusable value."""
+        if self.settings is None:
+            return None
+        import importlib
+
+        from bot.settings import read_settings
+
+        module, _, name = self.settings.partition(":")
+        model: type[EnvironmentSettings] = getattr(importlib.import_module(module), name)
+        return read_settings(model)
+
+    def configured(self) -> bool:
+        """Whether the environment sets this chat platform up (its token is there)."""
+        settings = self.read_settings()
+        if self.token_setting is None or settings is None:
             return False
         field = next(
             (
@@ -114,6 +132,7 @@ PLATFORMS: tuple[Platform, ...] = (
         command="discord",
         help="run the Discord bot (token from DISCORD_TOKEN)",
         entry="adapters.discord.entry",
+        settings="adapters.discord.settings:DiscordSettings",
         token_setting="DISCORD_TOKEN",
     ),
     Platform(
@@ -121,6 +140,7 @@ PLATFORMS: tuple[Platform, ...] = (
         command="slack",
         help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)",
         entry="adapters.slack.entry",
+        settings="adapters.slack.settings:SlackSettings",
         token_setting="SLACK_BOT_TOKEN",
     ),
     Platform(
@@ -135,6 +155,22 @@ PLATFORMS: tuple[Platform, ...] = (
     ),
 )
 """The platforms, in the order `verdict --help` lists their commands."""
+
+
+def readable_settings() -> list[EnvironmentSettings]:
+    """Every platform's own settings that can be read (for the secrets a log must never show);
+    an unusable one is left out here and said by whatever reads it for use."""
+    from bot.settings import SettingsError
+
+    found = []
+    for platform in PLATFORMS:
+        try:
+            own = platform.read_settings()
+        except SettingsError:
+            continue
+        if own is not None:
+            found.append(own)
+    return found
 
 
 def chat_platforms() -> tuple[Platform, ...]:

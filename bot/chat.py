@@ -68,6 +68,23 @@ class ChatBot:
         self.requests = RequestDesk(self.comparer, RequestStore(store, clock=clock))
         self.community = community or platform.name
 
+    def through(self, platform: ChatPlatform, *, community: str | None = None) -> ChatBot:
+        """The same bot (catalogue, comparer, store, clock, coalesced edits) answering through
+        `platform`: one command's replies, where a platform answers a command differently
+        from how it posts (Discord's interaction, Slack's response_url). `community` is where
+        that asker's tool requests count (this bot's by default)."""
+        return ChatBot(
+            self.comparer.catalogue,
+            self.store,
+            platform,
+            bot_user_id=self.bot_user_id,
+            clock=self.clock,
+            comparer=self.comparer,
+            edits=self.edits,
+            public_url=self.public_url,
+            community=community or self.community,
+        )
+
     async def note_unknown(self, user_id: str, names: Sequence[str]) -> None:
         """Names typed in a failed /compare that match no tool count as a weak request
         (`tool_requests`); never raises."""

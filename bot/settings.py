@@ -1,11 +1,13 @@
-"""Settings read once from the environment, with defaults that work on a laptop."""
+"""Settings read once from the environment, with defaults that work on a laptop: the core's
+own here; each platform's (tokens, ids, its server's port) in its package, on the same base."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,56 +24,47 @@ def bundled_catalogue_dir() -> Path:
     return package_dir.parent / "catalogue"
 
 
-class Settings(BaseSettings):
-    """Everything the bot reads from its environment. Tokens never get a default."""
+class EnvironmentSettings(BaseSettings):
+    """The base of every settings model, the core's and each platform's. A blank value
+    (`VERDICT_PUBLIC_URL=`, what a compose `.env` line with nothing after `=` gives) means
+    unset, so the default applies. A field's `description` says what it wants, in the words
+    the one-line error uses ("a whole number: the server's id")."""
 
-    model_config = SettingsConfigDict(env_prefix="VERDICT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="VERDICT_", extra="ignore", env_ignore_empty=True)
 
-    catalogue: Path = Field(default_factory=bundled_catalogue_dir)
-    dataset: bool = True
+
+class Settings(EnvironmentSettings):
+    """What the core reads from its environment: the catalogue, the database, the web pages
+    and the logs. A platform's settings live in its package (`adapters/<name>/settings.py`)."""
+
+    catalogue: Path = Field(
+        default_factory=bundled_catalogue_dir, description="a catalogue directory"
+    )
+    dataset: bool = Field(default=True, description="true or false")
     """Serve the generated layer (every model in genai-prices) under the reviewed files."""
-    cache_dir: Path | None = None
+    cache_dir: Path | None = Field(default=None, description="a directory")
     """Where the generated layer is cached; default `$XDG_CACHE_HOME/verdict-bot`."""
-    refresh_prices: bool = False
+    refresh_prices: bool = Field(default=False, description="true or false")
     """Fetch fresh prices from genai-prices' online source in the background (long-running
     bots only; off by default and in tests, which use the bundled snapshot)."""
-    db: str = "verdict.db"
-    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
-    discord_shard_count: int | None = Field(
-        default=None, ge=1, validation_alias="DISCORD_SHARD_COUNT"
+    db: str = Field(default="verdict.db", description="a SQLite file or a postgresql:// URL")
+    # The web pages (`verdict web`, or beside a chat bot). A platform's own server (an HTTP
+    # mode) has its own port setting, so the web server has its own pair; `public_url` is
+    # where people reach it, and turns on "Full page" links. The pages link to each other
+    # from the root, so the URL is a scheme and host, without a path.
+    web_host: str = Field(default="127.0.0.1", description="an address to listen on")
+    web_port: int = Field(default=8080, ge=1, le=65535, description="a port from 1 to 65535")
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/]+/?$",
+        description="a scheme and host without a path, e.g. https://verdict.example.org",
     )
-    discord_shard_ids: str = Field(default="", validation_alias="DISCORD_SHARD_IDS")
-    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
-    slack_signing_secret: SecretStr | None = Field(
-        default=None, validation_alias="SLACK_SIGNING_SECRET"
-    )
-    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
-    slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
-    slack_admin_user_ids: str = Field(default="", validation_alias="SLACK_ADMIN_USER_IDS")
-    # Slack's HTTP mode (adapters/slack/http.py). Loopback unless told otherwise: put a TLS
-    # proxy or load balancer in front, or set HOST=0.0.0.0 (e.g. in a container).
-    host: str = Field(default="127.0.0.1", min_length=1, validation_alias="HOST")
-    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
-    # Slack under a rush: requests worked on at once and the longest the oldest may wait before
-    # new ones are turned away (503, Slack retries), and commands under way in the background.
-    # Unset, the adapter's defaults apply (adapters/slack/http.py, adapters/slack/bot.py).
-    slack_max_in_flight: int | None = Field(default=None, ge=1)
-    slack_max_queue_seconds: float | None = Field(default=None, gt=0)
-    slack_max_background: int | None = Field(default=None, ge=1)
-    # The web pages (`verdict web`). `PORT` above is Slack's HTTP port, so the web server has
-    # its own pair; `public_url` is where people reach it, and turns on "Full page" links. The
-    # pages link to each other from the root, so the URL is a scheme and host, without a path.
-    web_host: str = "127.0.0.1"
-    web_port: int = Field(default=8080, ge=1, le=65535)
-    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+/?$")
-
-    # Operating the bot: how it logs, and which API `verdict doctor` asks (tests and proxies
-    # point these at another host). `public_url` above is also where `doctor` expects the
+    # Operating the bot: how it logs. `public_url` above is also where `doctor` expects the
     # bot's HTTP server to answer /healthz.
-    log_format: Literal["text", "json"] = "text"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
+    log_format: Literal["text", "json"] = Field(default="text", description="text or json")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
 
     @field_validator("log_format", "log_level", mode="before")
     @classmethod
@@ -82,37 +75,63 @@ class Settings(BaseSettings):
         return value.lower() if value.lower() in {"text", "json"} else value.upper()
 
 
-def shard_ids(settings: Settings) -> list[int] | None:
-    """The shards this process runs: DISCORD_SHARD_IDS ("0,1") out of DISCORD_SHARD_COUNT."""
-    if not settings.discord_shard_ids.strip():
-        return None
-    try:
-        ids = [int(part) for part in settings.discord_shard_ids.split(",") if part.strip()]
-    except ValueError:
-        raise SettingsError("DISCORD_SHARD_IDS: use shard numbers separated by commas") from None
-    count = settings.discord_shard_count
-    if count is None:
-        raise SettingsError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, the total shard count")
-    if any(not 0 <= i < count for i in ids) or len(set(ids)) != len(ids):
-        raise SettingsError(f"DISCORD_SHARD_IDS: each shard once, from 0 to {count - 1}")
-    return ids
-
-
 class SettingsError(Exception):
-    """A setting in the environment is unusable; the message names it, never its value."""
+    """A setting in the environment is unusable; the message names it and says what it
+    wants, on one line, never with its value (it may be a secret)."""
+
+
+Model = TypeVar("Model", bound=EnvironmentSettings)
 
 
 def load_settings() -> Settings:
+    """The core's settings, from the environment (`read_settings`)."""
+    return read_settings(Settings)
+
+
+def read_settings(model: type[Model]) -> Model:
+    """The settings `model` (the core's, or a platform's) reads from the environment. Raises
+    `SettingsError`: one line naming each unusable variable and what it wants."""
     try:
-        return Settings()
+        return model()
     except ValidationError as error:
-        problems = [
-            f"{_variable(str(e['loc'][0]))}: {e['msg']}"
-            for e in error.errors(include_input=False, include_url=False)
-        ]
-        raise SettingsError("; ".join(problems)) from None
+        problems = []
+        for e in error.errors(include_input=False, include_url=False):
+            name = str(e["loc"][0]) if e["loc"] else ""
+            info = model.model_fields.get(name) or _by_alias(model, name)
+            problems.append(f"{variable(model, name, info)} wants {_wants(info, e)}")
+        raise SettingsError("; ".join(dict.fromkeys(problems))) from None
 
 
-def _variable(name: str) -> str:
-    """The environment variable behind a setting: aliases are already its name."""
-    return name if name.isupper() else f"VERDICT_{name.upper()}"
+def variable(model: type[EnvironmentSettings], name: str, info: FieldInfo | None = None) -> str:
+    """The environment variable behind setting `name` of `model`: its alias, or the model's
+    prefix and the name in capitals."""
+    info = info or model.model_fields.get(name)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, str):
+        return alias
+    if name.isupper():
+        return name
+    prefix = str(model.model_config.get("env_prefix") or "")
+    return f"{prefix}{name}".upper()
+
+
+def _by_alias(model: type[EnvironmentSettings], alias: str) -> FieldInfo | None:
+    return next((f for f in model.model_fields.values() if f.validation_alias == alias), None)
+
+
+def _wants(info: FieldInfo | None, error: Any) -> str:
+    """What a setting wants, in words: its `description`, else what pydantic's error implies."""
+    if info is not None and info.description:
+        return info.description
+    kind = str(error.get("type", ""))
+    if kind.startswith("int"):
+        return "a whole number"
+    if kind.startswith("float"):
+        return "a number"
+    if kind.startswith("bool"):
+        return "true or false"
+    context = error.get("ctx") or {}
+    for key, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most")):
+        if key in context:
+            return f"a number {words} {context[key]}"
+    return "another value (see docs/running.md, Settings)"

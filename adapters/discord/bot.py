@@ -50,7 +50,6 @@ from bot.poll_flows import PollDesk
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
 from bot.render.reviews import has_full_reviews
-from bot.tool_requests import RequestDesk, RequestStore
 from bot.votes import (
     CardRecord,
     EditCoalescer,
@@ -64,10 +63,13 @@ from bot.weekly import WEEKDAYS, WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
-CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True)
-"""What Discord offers a command: buttons, ephemeral answers, files, native polls."""
-HINT = "`/tools` lists every tool, and /compare suggests names as you type."
-"""Where to look next after a name that matches nothing."""
+DISCORD = commands.Surface(
+    name=PLATFORM,
+    can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True),
+    hint="`/tools` lists every tool, and /compare suggests names as you type.",
+)
+"""What Discord offers a command (buttons, ephemeral answers, files, native polls) and where
+it tells people to look after a name that matches nothing."""
 MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
@@ -248,8 +250,9 @@ async def send_leaderboard(send: Callable[..., Awaitable[Any]], board: Leaderboa
 
 
 class InteractionReplies(DiscordPlatform):
-    """The same platform, answering one slash command: the card is the command's reply, and
-    private answers are ephemeral follow-ups."""
+    """The same platform, answering one slash command: the card, the tool and the leaderboard
+    are the command's reply, and private answers are ephemeral (the first response or a
+    follow-up, whichever is due)."""
 
     def __init__(self, base: DiscordPlatform, interaction: discord.Interaction) -> None:
         super().__init__(base.client, base.catalogue, base.on_reviews)
@@ -262,7 +265,7 @@ class InteractionReplies(DiscordPlatform):
         return str(message.id)
 
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
-        await self.interaction.followup.send(safe(text), ephemeral=True)
+        await answer_privately(self.interaction, text)
 
     async def send_choices(
         self,
@@ -276,16 +279,27 @@ class InteractionReplies(DiscordPlatform):
         view = choices_view(choices, requests=requests)
         await answer_privately(self.interaction, text, view=view)
 
+    async def post_tool(self, channel: str, tool: Tool) -> None:
+        await respond(self.interaction, embed=tool_embed(tool, self.catalogue))
+
+    async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
+        await send_leaderboard(self.interaction.followup.send, board)
+
+
+async def respond(interaction: discord.Interaction, **message: Any) -> None:
+    """Answer as the first response or as a follow-up, whichever is due."""
+    if interaction.response.is_done():
+        await interaction.followup.send(**message)
+    else:
+        await interaction.response.send_message(**message)
+
 
 async def answer_privately(
     interaction: discord.Interaction, text: str, *, view: discord.ui.View | None = None
 ) -> None:
-    """An ephemeral answer, as the first response or as a follow-up, whichever is due."""
+    """An ephemeral answer (escaped: it may echo what was typed), whichever response is due."""
     extra: dict[str, Any] = {"view": view} if view is not None else {}
-    if interaction.response.is_done():
-        await interaction.followup.send(safe(text), ephemeral=True, **extra)
-    else:
-        await interaction.response.send_message(safe(text), ephemeral=True, **extra)
+    await respond(interaction, content=safe(text), ephemeral=True, **extra)
 
 
 REQUEST_FAILED = "Your request could not be stored just now; please try again."
@@ -318,35 +332,30 @@ class DiscordVerdicts:
         self.public_url = public_url
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = DiscordPlatform(client, catalogue, on_reviews=self.reviews)
-        self.bot = self._bot(self.platform)
-        self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
-        self.desk = PollDesk(self.bot)
-        self.requests = RequestDesk(self.comparer, RequestStore(store, clock=clock))
-
-    def _bot(self, platform: DiscordPlatform) -> ChatBot:
-        me = self.client.user
-        return ChatBot(
+        me = client.user
+        self.bot = ChatBot(
             self.comparer.catalogue,
             self.store,
-            platform,
+            self.platform,
             bot_user_id=str(me.id) if me is not None else None,
             clock=self.clock,
             comparer=self.comparer,
             edits=self.edits,
             public_url=self.public_url,
         )
+        self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
+        self.desk = PollDesk(self.bot)
+
+    def _replies(self, interaction: discord.Interaction) -> ChatBot:
+        """The bot, answering one interaction, with its server as the requests' community."""
+        replies = InteractionReplies(self.platform, interaction)
+        return self.bot.through(replies, community=community_of(interaction))
 
     def _request(
         self, interaction: discord.Interaction, *, admin: bool = False
     ) -> commands.Request:
-        return commands.Request(
-            platform=PLATFORM,
-            channel=str(interaction.channel_id),
-            user_id=str(interaction.user.id),
-            rights=commands.Rights(admin=admin),
-            can=CAN,
-            hint=HINT,
-        )
+        user = str(interaction.user.id)
+        return DISCORD.request(str(interaction.channel_id), user, admin=admin)
 
     async def compare(
         self, interaction: discord.Interaction, query: str, use_case: str | None = None
@@ -356,23 +365,13 @@ class DiscordVerdicts:
         answer = commands.ask_compare(
             self.comparer, request, query, use_case=use_case, today=self.clock().date()
         )
-        if isinstance(answer, commands.Private):  # matching is fast: answered at once
-            await self._refuse(interaction, answer)
-            return
-        missing = missing_permissions(interaction.app_permissions)
-        if missing:  # a card people cannot vote on (or see) helps nobody: say what to fix
-            await answer_privately(interaction, lacking(missing))
-            return
-        await interaction.response.defer(thinking=True)  # the store may take a moment
-        replies = self._bot(InteractionReplies(self.platform, interaction))
-        await replies.post_comparison(
-            str(interaction.channel_id),
-            str(interaction.user.id),
-            answer.slugs,
-            lasts=answer.lasts,
-            use_case=answer.use_case,
-        )
-        await commands.offer_successor(replies, request, answer)
+        if isinstance(answer, commands.ShowCard):
+            missing = missing_permissions(interaction.app_permissions)
+            if missing:  # a card people cannot vote on (or see) helps nobody: say what to fix
+                await answer_privately(interaction, lacking(missing))
+                return
+            await interaction.response.defer(thinking=True)  # the store may take a moment
+        await commands.show(self._replies(interaction), request, answer)  # matching is fast
 
     async def _pressed_card(self, interaction: discord.Interaction) -> CardRecord | None:
         message = interaction.message
@@ -481,41 +480,20 @@ class DiscordVerdicts:
         for embed in rest:
             await interaction.followup.send(embed=embed, ephemeral=True)
 
-    async def _refuse(self, interaction: discord.Interaction, answer: commands.Private) -> None:
-        """A question that cannot be answered: said privately, with its "did you mean" and
-        "Request it" buttons; the names that matched nothing count as a weak request."""
-        view = choices_view(answer.choices, requests=answer.requests)
-        await answer_privately(interaction, answer.text, view=view)
-        if answer.requests:
-            await self.requests.note_unknown(
-                platform=PLATFORM,
-                community=community_of(interaction),
-                user_id=str(interaction.user.id),
-                names=answer.requests,
-            )
-
     async def request(self, interaction: discord.Interaction, name: str) -> None:
         """ "Request it" pressed: deferred privately at once, stored, answered to the presser."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            answer = await self.requests.request(
-                platform=PLATFORM,
-                community=community_of(interaction),
-                user_id=str(interaction.user.id),
-                name=name,
-            )
+            answer = await self._replies(interaction).request_tool(str(interaction.user.id), name)
         except Exception:
             log.exception("a tool request could not be stored")
             answer = REQUEST_FAILED
         await interaction.followup.send(safe(answer), ephemeral=True)
 
     async def tool(self, interaction: discord.Interaction, name: str) -> None:
-        answer = commands.ask_tool(self.comparer, self._request(interaction), name)
-        if isinstance(answer, commands.Private):
-            await self._refuse(interaction, answer)
-            return
-        embed = tool_embed(answer.tool, self.comparer.catalogue)
-        await interaction.response.send_message(embed=embed)
+        request = self._request(interaction)
+        answer = commands.ask_tool(self.comparer, request, name)
+        await commands.show(self._replies(interaction), request, answer)
 
     async def tools(
         self, interaction: discord.Interaction, filter: str = "", *, page: int | None = None
@@ -538,13 +516,11 @@ class DiscordVerdicts:
         async def accepted() -> None:  # a recount or a picture takes time; a bad category
             await interaction.response.defer(thinking=True)  # is answered before, privately
 
+        request = self._request(interaction)
         answer = await commands.ask_leaderboard(
-            self.comparer, self.store, self._request(interaction), category, accepted=accepted
+            self.comparer, self.store, request, category, accepted=accepted
         )
-        if isinstance(answer, commands.Private):
-            await answer_privately(interaction, answer.text)
-            return
-        await send_leaderboard(interaction.followup.send, answer.board)
+        await commands.show(self._replies(interaction), request, answer)
 
     async def reaction(self, payload: discord.RawReactionActionEvent) -> None:
         await self.bot.reaction(reaction_event(payload))
@@ -573,10 +549,7 @@ class DiscordVerdicts:
             )
         except VerdictError as error:  # may echo what was typed
             text = safe(error.message)
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, content=text, ephemeral=True)
 
 
 def build_tree(
@@ -584,6 +557,21 @@ def build_tree(
 ) -> app_commands.CommandTree:
     """The slash commands, each a thin callback over `DiscordVerdicts`."""
     tree = app_commands.CommandTree(client)
+    Suggest = Callable[[Comparer, str], list[app_commands.Choice[str]]]
+
+    def suggesting(command: str, suggest: Suggest) -> Callable[..., Awaitable[Any]]:
+        """An autocomplete callback; a failure is logged (older discord.py swallowed them)."""
+
+        async def autocomplete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            try:
+                return suggest(verdicts().comparer, current)
+            except Exception:
+                log.exception("autocomplete for %s failed on %r", command, current)
+                return []
+
+        return autocomplete
 
     @tree.command(name="compare", description="Compare 2 to 4 AI tools: a verdict card to vote on")
     @app_commands.describe(
@@ -601,29 +589,13 @@ def build_tree(
     ) -> None:
         await verdicts().compare(interaction, query, use_case)
 
-    @compare.autocomplete("query")
-    async def compare_autocomplete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            return compare_choices(verdicts().comparer, current)
-        except Exception:  # older discord.py swallowed these silently
-            log.exception("autocomplete for /compare failed on %r", current)
-            return []
+    compare.autocomplete("query")(suggesting("/compare", compare_choices))
 
     @tree.command(name="tool", description="One AI tool: pricing, facts and the panel's reviews")
     async def tool(interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]) -> None:
         await verdicts().tool(interaction, name)
 
-    @tool.autocomplete("name")
-    async def tool_autocomplete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            return tool_choices(verdicts().comparer, current)
-        except Exception:
-            log.exception("autocomplete for /tool failed on %r", current)
-            return []
+    tool.autocomplete("name")(suggesting("/tool", tool_choices))
 
     @tree.command(name="tools", description="The tools we know, by name, vendor or category")
     @app_commands.describe(filter="e.g. vision, openai, llm (empty: every tool)")

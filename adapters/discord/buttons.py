@@ -55,6 +55,9 @@ class Presses(Protocol):
     async def close_pressed(self, interaction: discord.Interaction) -> None:
         """Close the vote on the pressed card, if the presser may."""
 
+    async def request(self, interaction: discord.Interaction, name: str) -> None:
+        """Count a request for the tool `name`, which matched nothing."""
+
 
 class ReviewsView(discord.ui.View):
     """A card's "Full reviews" button, and a "Full page" link when the card has a web page.
@@ -88,126 +91,102 @@ def _client_verdicts(interaction: discord.Interaction) -> Presses:
     return verdicts()
 
 
-class PickButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"verdict:pick:(?P<query>.+)",
-):
-    """A "Did you mean" choice: its custom_id holds the comparison to run, so it needs no
-    memory and works after a restart."""
+class VerdictButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template="(?!)"):
+    """A button whose custom_id carries all its press needs, so it works after a restart and
+    needs no memory. Each kind has its `template` (registered with `add_dynamic_items`), its
+    `style`, and says in `press` what a press asks of the bot, from the custom_id's fields.
+    This base matches no custom_id ("(?!)") and is never registered."""
+
+    style = discord.ButtonStyle.secondary
+
+    def __init__(self, custom_id: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label, BUTTON_LABEL_LIMIT), style=self.style, custom_id=custom_id
+            )
+        )
+        self.fields = self.__discord_ui_compiled_template__.fullmatch(custom_id)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> VerdictButton:
+        """The button as it was sent, rebuilt from the pressed message's component."""
+        button = cls.__new__(cls)
+        VerdictButton.__init__(button, match.string, getattr(item, "label", None) or "")
+        return button
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if self.fields is not None:
+            await self.press(_client_verdicts(interaction), interaction, self.fields)
+
+    async def press(
+        self, presses: Presses, interaction: discord.Interaction, fields: re.Match[str]
+    ) -> None:
+        raise NotImplementedError
+
+
+class PickButton(VerdictButton, template=r"verdict:pick:(?P<query>.+)"):
+    """A "Did you mean" choice: the comparison to run."""
+
+    style = discord.ButtonStyle.primary
 
     def __init__(self, query: str, label: str = "Compare") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(label, BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"{PICK_PREFIX}{query}",
-            )
-        )
-        self.query = query
+        super().__init__(f"{PICK_PREFIX}{query}", label)
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> PickButton:
-        return cls(match["query"], getattr(item, "label", None) or "Compare")
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _client_verdicts(interaction).compare(interaction, self.query)
+    async def press(self, presses: Presses, interaction: Any, fields: re.Match[str]) -> None:
+        await presses.compare(interaction, fields["query"])
 
 
-class ToolsPageButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"verdict:tools:(?P<page>\d+):(?P<filter>.*)",
-):
-    """Previous / next page of /tools; the page and the filter live in the custom_id."""
+class ToolsPageButton(VerdictButton, template=r"verdict:tools:(?P<page>\d+):(?P<filter>.*)"):
+    """Previous / next page of /tools: the page and the filter."""
 
     def __init__(self, page: int, filter: str, label: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=fit(f"{TOOLS_PREFIX}{page}:{filter}", CUSTOM_ID_LIMIT),
-            )
-        )
-        self.page = page
-        self.filter = filter
+        super().__init__(fit(f"{TOOLS_PREFIX}{page}:{filter}", CUSTOM_ID_LIMIT), label)
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ToolsPageButton:
-        return cls(int(match["page"]), match["filter"], getattr(item, "label", None) or "More")
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _client_verdicts(interaction).tools(interaction, self.filter, page=self.page)
+    async def press(self, presses: Presses, interaction: Any, fields: re.Match[str]) -> None:
+        await presses.tools(interaction, fields["filter"], page=int(fields["page"]))
 
 
-class VoteButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"verdict:vote:(?P<choice>[0-3])",
-):
+class VoteButton(VerdictButton, template=r"verdict:vote:(?P<choice>[0-3])"):
     """One tool's vote button on a card of a channel with `votes:buttons`: the press is
-    answered privately, so nobody else sees who voted what. Works after a restart."""
+    answered privately, so nobody else sees who voted what."""
+
+    style = discord.ButtonStyle.primary
 
     def __init__(self, choice: int, label: str = "Vote") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(label, BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"{VOTE_PREFIX}{choice}",
-            )
-        )
-        self.choice = choice
+        super().__init__(f"{VOTE_PREFIX}{choice}", label)
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> VoteButton:
-        return cls(int(match["choice"]), getattr(item, "label", None) or "Vote")
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _client_verdicts(interaction).vote(interaction, self.choice)
+    async def press(self, presses: Presses, interaction: Any, fields: re.Match[str]) -> None:
+        await presses.vote(interaction, int(fields["choice"]))
 
 
-class CloseButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=CLOSE_KEYED.pattern
-):
+class CloseButton(VerdictButton, template=CLOSE_KEYED.pattern):
     """ "Close vote" on an open card: for its asker or a channel admin. `key` is a weekly
     card's idempotency key, kept in the custom_id where nobody sees it."""
 
+    style = discord.ButtonStyle.danger
+
     def __init__(self, key: str | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Close vote",
-                style=discord.ButtonStyle.danger,
-                custom_id=CLOSE_ID if key is None else f"{CLOSE_ID}:{key}",
-            )
-        )
+        super().__init__(CLOSE_ID if key is None else f"{CLOSE_ID}:{key}", "Close vote")
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> CloseButton:
-        return cls(match["key"])
+    async def press(self, presses: Presses, interaction: Any, fields: re.Match[str]) -> None:
+        await presses.close_pressed(interaction)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _client_verdicts(interaction).close_pressed(interaction)
+
+class RequestButton(VerdictButton, template=r"verdict:request:(?P<name>.+)"):
+    """ "Request it" for a name that matched nothing: the name, so a press after a restart
+    still counts."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{REQUEST_PREFIX}{name}", f"Request “{name}”")
+
+    async def press(self, presses: Presses, interaction: Any, fields: re.Match[str]) -> None:
+        await presses.request(interaction, fields["name"])
 
 
 def card_key(message: discord.Message) -> str | None:
@@ -224,37 +203,6 @@ def pick_query(choice: Choice) -> str | None:
     """The choice's comparison, short enough for a custom_id, or None if it cannot be."""
     query = choice.query.replace(" vs ", "|")
     return query if len(PICK_PREFIX) + len(query) <= CUSTOM_ID_LIMIT else None
-
-
-class RequestButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"verdict:request:(?P<name>.+)",
-):
-    """ "Request it" for a name that matched nothing; the name lives in the custom_id, so a
-    press after a restart still counts."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(f"Request “{name}”", BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{REQUEST_PREFIX}{name}",
-            )
-        )
-        self.name = name
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RequestButton:
-        return cls(match["name"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _client_verdicts(interaction).request(interaction, self.name)
 
 
 def choices_view(choices: Sequence[Choice], requests: Sequence[str] = ()) -> discord.ui.View | None:

@@ -10,8 +10,8 @@ import discord
 import discord.http
 
 from adapters.discord.bot import CARD_PERMISSIONS
+from adapters.discord.settings import DiscordSettings
 from adapters.doctor.report import Check, fail, ok, within_deadline
-from bot.settings import Settings
 
 FEATURE_PERMISSIONS = {"attach_files": "Attach Files"}
 """Beyond a card: what a feature needs (the leaderboard's chart, attached as a file)."""
@@ -29,11 +29,11 @@ def invite_url(application_id: str | int) -> str:
     )
 
 
-async def discord_checks(settings: Settings, *, offline: bool) -> list[Check]:
-    token = settings.discord_token
+async def discord_checks(settings: DiscordSettings, *, offline: bool) -> list[Check]:
+    token = settings.token
     if token is None:
         return [fail("discord settings", "set DISCORD_TOKEN to the bot's token (README: Discord)")]
-    guild = settings.discord_guild_id
+    guild = settings.guild_id
     checks = [
         ok(
             "discord settings",
@@ -47,8 +47,8 @@ async def discord_checks(settings: Settings, *, offline: bool) -> list[Check]:
     if offline:
         return checks
 
-    if settings.discord_api_url:
-        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    if settings.api_url:
+        discord.http.Route.BASE = settings.api_url.rstrip("/")
     where = f"Discord at {discord.http.Route.BASE}"
     http = discord.http.HTTPClient(asyncio.get_running_loop())
 
@@ -68,7 +68,7 @@ async def discord_checks(settings: Settings, *, offline: bool) -> list[Check]:
         found = [ok("discord token", f"Discord accepts DISCORD_TOKEN: bot {me['username']}")]
         app = await http.application_info()
         guilds = await http.get_guilds(200)
-        found += _permission_checks(guilds, settings.discord_guild_id, str(app["id"]))
+        found += _permission_checks(guilds, settings.guild_id, str(app["id"]))
         return found
 
     try:

@@ -9,29 +9,31 @@ from adapters.doctor.report import Check
 from adapters.exit_codes import EXIT_OK, EXIT_SETTINGS
 from adapters.platform import DoctorOptions, Startup
 from bot.errors import PlatformRefused
-from bot.settings import Settings, load_settings, shard_ids
+from bot.settings import Settings, load_settings, read_settings
 
 
 def run(args: argparse.Namespace, startup: Startup) -> int:
     import aiohttp
 
     from adapters.discord.bot import run_discord
+    from adapters.discord.settings import DiscordSettings
     from adapters.logs import configure_logging
 
     settings = load_settings()
-    configure_logging(settings)
-    if settings.discord_token is None:
+    discord = read_settings(DiscordSettings)
+    configure_logging(settings, also=[discord])
+    if discord.token is None:
         print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
         return EXIT_SETTINGS
-    shards = shard_ids(settings)
+    shards = discord.shards()
     comparer = startup.comparer(args)
     try:
         run_discord(
             comparer.catalogue,
             settings.db,
-            settings.discord_token.get_secret_value(),
-            settings.discord_guild_id,
-            shard_count=settings.discord_shard_count,
+            discord.token.get_secret_value(),
+            discord.guild_id,
+            shard_count=discord.shard_count,
             shard_ids=shards,
             public_url=settings.public_url,
             web=(settings.web_host, settings.web_port),
@@ -46,5 +48,6 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
 
 async def doctor(settings: Settings, options: DoctorOptions) -> list[Check]:
     from adapters.discord.checks import discord_checks
+    from adapters.discord.settings import DiscordSettings
 
-    return await discord_checks(settings, offline=options.offline)
+    return await discord_checks(read_settings(DiscordSettings), offline=options.offline)

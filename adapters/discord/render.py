@@ -9,19 +9,14 @@ from bot.compare import VerdictCard
 from bot.platform import PostedCard
 from bot.render.facts import released
 from bot.render.layout import CARD_CHARS, fit, headline
-from bot.render.lines import card_sections, tally_line
+from bot.render.lines import board_caveats, board_lines, board_title, card_sections, tally_line
 from bot.render.lists import ToolPage, page_heading
 from bot.render.reviews import full_reviews, no_reviews
 from bot.votes import (
     MEANING,
     RANKS_MEANING,
     Leaderboard,
-    band_text,
-    entry_summary,
     freshness_note,
-    not_comparable_text,
-    preliminary_text,
-    rank_text,
     scope_note,
 )
 
@@ -204,16 +199,8 @@ def tools_embed(page: ToolPage) -> discord.Embed:
 
 
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
-    scope = f" · {board.category}" if board.category else ""
-    scope = f" · for {board.use_case}" if board.use_case else scope
-    lines = [
-        f"**{rank_text(entry)}. {safe(entry.name)}** {band_text(entry)}: "
-        f"{safe(entry_summary(entry))}"
-        for entry in board.ranked
-    ] or [f"No tool has {board.min_votes} votes yet, so nothing is ranked."]
-    for part in (preliminary_text(board), not_comparable_text(board)):
-        if part:
-            lines.append(f"\n{safe(part)}")
+    lines = board_lines(board, strong=lambda text: f"**{text}**", escape=safe)
+    lines += [f"\n{safe(part)}" for part in board_caveats(board)]
     if board.ranked:
         lines.append(f"\n_{RANKS_MEANING}_")
     note = scope_note(board)
@@ -221,7 +208,7 @@ def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     footer = f"From {board.total_votes} votes · Luce choice model"
     fresh = freshness_note(board)
     return discord.Embed(
-        title=fit(f"Community leaderboard{scope}", TITLE_LIMIT),
+        title=fit(board_title(board), TITLE_LIMIT),
         description=fit("\n".join(lines), DESCRIPTION_LIMIT),
         colour=COLOUR,
     ).set_footer(text=f"{footer} · {fresh}" if fresh else footer)

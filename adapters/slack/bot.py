@@ -80,16 +80,20 @@ from bot.weekly import WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
-CAN = commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False)
-"""What Slack offers a command: buttons, ephemeral answers, files; no native polls."""
-HINT = "`/tools [filter]` lists every tool, e.g. `/tools vision`."
-"""Where to look next after a name that matches nothing."""
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
 CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
 ADMINS = "a workspace admin or owner"
 """Who, besides SLACK_ADMIN_USER_IDS, manages a channel on Slack (`SlackVerdicts._admin`)."""
+SLACK = commands.Surface(
+    name=PLATFORM,
+    can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False),
+    hint="`/tools [filter]` lists every tool, e.g. `/tools vision`.",
+    admins=ADMINS,
+)
+"""What Slack offers a command (buttons, ephemeral answers, files; no native polls) and where
+it tells people to look after a name that matches nothing."""
 NOT_ALLOWED = commands.not_allowed(commands.Rights(admins=ADMINS))
 INVITE_ME = "Invite @verdict to this channel: /invite @verdict"
 OUTSIDE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
@@ -448,14 +452,7 @@ class SlackVerdicts:
         await commands.show(self._bot_on(platform), request, answer)
 
     def _request(self, channel: str, user: str, *, admin: bool = False) -> commands.Request:
-        return commands.Request(
-            platform=PLATFORM,
-            channel=channel,
-            user_id=user,
-            rights=commands.Rights(admin=admin, admins=ADMINS),
-            can=CAN,
-            hint=HINT,
-        )
+        return SLACK.request(channel, user, admin=admin)
 
     async def request(self, channel: str, user: str, name: str) -> None:
         """ "Request it" pressed: stored, then answered to the presser alone."""
@@ -463,19 +460,7 @@ class SlackVerdicts:
 
     def _bot_on(self, platform: SlackPlatform) -> ChatBot:
         """The bot, answering through `platform` (e.g. one command's replies)."""
-        if platform is self.platform:
-            return self.bot
-        return ChatBot(
-            self.bot.comparer.catalogue,
-            self.store,
-            platform,
-            bot_user_id=self.bot.bot_user_id,
-            clock=self.bot.clock,
-            comparer=self.bot.comparer,
-            edits=self.edits,
-            public_url=self.bot.public_url,
-            community=self.bot.community,
-        )
+        return self.bot if platform is self.platform else self.bot.through(platform)
 
     async def tool(self, channel: str, user: str, text: str) -> None:
         request = self._request(channel, user)
@@ -693,43 +678,34 @@ def build_app(
             ),
         )
 
-    @app.command("/tool")
-    async def tool(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().tool(command["channel_id"], command["user_id"], command.get("text", "")),
-        )
+    Answer = Callable[[SlackVerdicts], Callable[[str, str, str], Coroutine[Any, Any, None]]]
 
-    @app.command("/tools")
-    async def tools(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().tools(command["channel_id"], command["user_id"], command.get("text", "")),
-        )
+    def command_text(answer: Answer) -> Callable[..., Awaitable[None]]:
+        """A command answered from its channel, user and text, after the ack."""
 
-    @app.command("/leaderboard")
-    async def leaderboard(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().leaderboard(
+        async def listener(ack: Any, command: dict[str, Any]) -> None:
+            job = answer(verdicts())(
                 command["channel_id"], command["user_id"], command.get("text", "")
-            ),
-        )
+            )
+            await start(ack, job)
 
-    @app.action(REVIEWS_ACTION)
-    async def reviews(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        job = verdicts().reviews(body["channel"]["id"], body["user"]["id"], action["value"])
-        await start(ack, job, busy=None)
+        return listener
 
-    @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
-    async def pick(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        job = verdicts().compare(body["channel"]["id"], body["user"]["id"], action["value"])
-        await start(ack, job, busy=None)
+    def button_value(answer: Answer) -> Callable[..., Awaitable[None]]:
+        """A button answered from its channel, user and value, after the ack."""
 
-    @app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))
-    async def request(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        job = verdicts().request(body["channel"]["id"], body["user"]["id"], action["value"])
-        await start(ack, job, busy=None)
+        async def listener(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            job = answer(verdicts())(body["channel"]["id"], body["user"]["id"], action["value"])
+            await start(ack, job, busy=None)
+
+        return listener
+
+    app.command("/tool")(command_text(lambda v: v.tool))
+    app.command("/tools")(command_text(lambda v: v.tools))
+    app.command("/leaderboard")(command_text(lambda v: v.leaderboard))
+    app.action(REVIEWS_ACTION)(button_value(lambda v: v.reviews))
+    app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))(button_value(lambda v: v.compare))
+    app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))(button_value(lambda v: v.request))
 
     @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
     async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:

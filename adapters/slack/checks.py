@@ -7,17 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.doctor.report import Check, fail, ok, skip, within_deadline
-from bot.settings import Settings
+from adapters.slack.settings import SlackSettings
 
 SLACK_SCOPES = ("commands", "chat:write", "reactions:read", "reactions:write")
 """What the bot calls Slack with; the manifests ask for exactly these."""
 
 
-async def slack_checks(settings: Settings, *, channel: str | None, offline: bool) -> list[Check]:
+async def slack_checks(
+    settings: SlackSettings, *, channel: str | None, offline: bool
+) -> list[Check]:
     from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
-    token = settings.slack_bot_token
+    token = settings.bot_token
     checks: list[Check] = []
     if token is None:
         return [fail("slack settings", "set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…)")]
@@ -29,7 +31,7 @@ async def slack_checks(settings: Settings, *, channel: str | None, offline: bool
             )
         )
         return checks
-    app_token = settings.slack_app_token
+    app_token = settings.app_token
     if app_token is not None:
         if not app_token.get_secret_value().startswith("xapp-"):
             return [
@@ -39,7 +41,7 @@ async def slack_checks(settings: Settings, *, channel: str | None, offline: bool
                 )
             ]
         checks.append(ok("slack settings", "Socket Mode (SLACK_APP_TOKEN is set)"))
-    elif settings.slack_signing_secret is not None:
+    elif settings.signing_secret is not None:
         checks.append(
             ok("slack settings", f"HTTP mode on port {settings.port} (SLACK_SIGNING_SECRET is set)")
         )
@@ -53,7 +55,7 @@ async def slack_checks(settings: Settings, *, channel: str | None, offline: bool
     if offline:
         return checks
 
-    api = settings.slack_api_url or AsyncWebClient.BASE_URL
+    api = settings.api_url or AsyncWebClient.BASE_URL
     client = AsyncWebClient(token=token.get_secret_value(), base_url=api)
 
     async def online() -> list[Check]:

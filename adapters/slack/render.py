@@ -19,12 +19,7 @@ from bot.votes import (
     RANKS_MEANING,
     SLACK_NAMES,
     Leaderboard,
-    band_text,
-    entry_summary,
     freshness_note,
-    not_comparable_text,
-    preliminary_text,
-    rank_text,
     scope_note,
 )
 
@@ -258,22 +253,12 @@ def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
 
 
 def leaderboard_blocks(board: Leaderboard) -> list[Block]:
-    scope = f" · {board.category}" if board.category else ""
-    scope = f" · for {board.use_case}" if board.use_case else scope
-    lines = [
-        f"*{rank_text(e)}. {escape(e.name)}* {band_text(e)}: {escape(entry_summary(e))}"
-        for e in board.ranked
-    ] or [f"No tool has {board.min_votes} votes yet, so nothing is ranked."]
+    ranked = lines.board_lines(board, strong=lambda text: f"*{text}*", escape=escape)
     blocks: list[Block] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": f"Community leaderboard{scope}"},
-        },
-        _section("\n".join(lines)),
+        {"type": "header", "text": {"type": "plain_text", "text": lines.board_title(board)}},
+        _section("\n".join(ranked)),
     ]
-    for part in (preliminary_text(board), not_comparable_text(board)):
-        if part:
-            blocks.append(_context(escape(part)))
+    blocks += [_context(escape(part)) for part in lines.board_caveats(board)]
     ranks = RANKS_MEANING if board.ranked else None
     notes = " ".join(filter(None, [ranks, scope_note(board), freshness_note(board)]))
     blocks.append(

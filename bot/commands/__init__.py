@@ -37,6 +37,7 @@ from bot.commands.models import (
     ShowReviews,
     ShowTool,
     ShowTools,
+    Surface,
 )
 from bot.commands.showing import offer_successor, show
 from bot.commands.voting import close_card, press_vote
@@ -58,6 +59,7 @@ __all__ = [
     "ShowReviews",
     "ShowTool",
     "ShowTools",
+    "Surface",
     "ask_compare",
     "ask_leaderboard",
     "ask_reviews",

@@ -60,6 +60,30 @@ class Request(BaseModel):
     hint: str = CHAT_HINT
 
 
+class Surface(BaseModel):
+    """A platform as the commands see it: its name, what it can do, where it tells people to
+    look next, and who holds the rights there besides the bot admins (`Rights.admins`). A
+    platform describes itself once and asks `request` for each command."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    can: Capabilities = Capabilities()
+    hint: str = CHAT_HINT
+    admins: str = "a channel admin"
+
+    def request(self, channel: str, user_id: str, *, admin: bool = False) -> Request:
+        """A command from `user_id` in `channel`; `admin` as the platform reckons it."""
+        return Request(
+            platform=self.name,
+            channel=channel,
+            user_id=user_id,
+            rights=Rights(admin=admin, admins=self.admins),
+            can=self.can,
+            hint=self.hint,
+        )
+
+
 class Private(BaseModel):
     """An answer for the asker alone (an error, a "did you mean", a command's result). `text`
     may echo what was typed: the platform escapes it. `choices` are the comparisons to offer

@@ -1,7 +1,7 @@
 """The chat card's lines, laid out once for every chat platform: a tool's row, a reviewer who
 splits, and the tally line under the card. A platform passes its vote markers (an emoji, a
 Slack `:one:`), how it sets a name in bold, and how it escapes text; the words and their order
-are decided here."""
+are decided here. The leaderboard's title, ranked lines and caveats likewise."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.layout import SplitLine, ToolRow, fit, layout, unquoted
+from bot.votes import (
+    Leaderboard,
+    band_text,
+    entry_summary,
+    not_comparable_text,
+    preliminary_text,
+    rank_text,
+)
 
 Escape = Callable[[str], str]
 
@@ -108,3 +116,24 @@ def card_sections(
         rows="\n".join(rows),
         opinions="\n".join(opinions) if opinions else None,
     )
+
+
+def board_title(board: Leaderboard) -> str:
+    """ "Community leaderboard · vision-language", or "· for coding" for a use case."""
+    scope = f" · {board.category}" if board.category else ""
+    scope = f" · for {board.use_case}" if board.use_case else scope
+    return f"Community leaderboard{scope}"
+
+
+def board_lines(board: Leaderboard, *, strong: Escape, escape: Escape) -> list[str]:
+    """One line per ranked tool (its rank and name in bold, its band and summary), or why
+    nothing is ranked yet."""
+    return [
+        f"{strong(f'{rank_text(e)}. {escape(e.name)}')} {band_text(e)}: {escape(entry_summary(e))}"
+        for e in board.ranked
+    ] or [f"No tool has {board.min_votes} votes yet, so nothing is ranked."]
+
+
+def board_caveats(board: Leaderboard) -> list[str]:
+    """What to keep in mind reading the ranks: a preliminary board, tools not comparable."""
+    return [part for part in (preliminary_text(board), not_comparable_text(board)) if part]

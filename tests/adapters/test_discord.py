@@ -363,7 +363,9 @@ def test_verdict_discord_without_a_token_says_which_variable(
     monkeypatch.setenv("DISCORD_TOKEN", "x")
     monkeypatch.setenv("DISCORD_GUILD_ID", "not-a-number")
     assert main(["discord"]) == 5
-    assert capsys.readouterr().err.startswith("verdict: DISCORD_GUILD_ID: ")
+    assert capsys.readouterr().err == (
+        "verdict: DISCORD_GUILD_ID wants a whole number: the server's id (Copy Server ID)\n"
+    )
 
 
 async def test_verdict_discord_with_a_refused_token_is_one_line_without_the_token(
@@ -459,11 +461,12 @@ def test_a_process_can_run_a_slice_of_the_shards(
 ) -> None:
     from adapters.cli import main
     from adapters.discord.bot import VerdictClient
-    from bot.settings import load_settings, shard_ids
+    from adapters.discord.settings import DiscordSettings
+    from bot.settings import read_settings
 
     monkeypatch.setenv("DISCORD_SHARD_COUNT", "4")
     monkeypatch.setenv("DISCORD_SHARD_IDS", "2,3")
-    ids = shard_ids(load_settings())
+    ids = read_settings(DiscordSettings).shards()
     assert ids == [2, 3]
     client = VerdictClient(catalogue, "unused.db", shard_count=4, shard_ids=ids)
     assert (client.shard_count, client.shard_ids) == (4, [2, 3])

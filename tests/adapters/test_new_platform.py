@@ -1,6 +1,7 @@
 """Adding a platform is one package and one line in the list: a throwaway platform, written
-here into a temporary directory, is registered and `/compare` is driven through it by the real
-command line, the core's commands and a real SQLite file (docs/building.md walks through it)."""
+here into a temporary directory with its own settings, is registered and `/compare` is driven
+through it by the real command line, the core's commands and a real SQLite file
+(docs/building.md walks through it). Nothing in `bot/` names it, or any other platform."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ import asyncio
 
 from bot.chat import ChatBot
 from bot.commands import Capabilities, Request, ask_compare, show
-from bot.settings import load_settings
+from bot.settings import load_settings, read_settings
 from bot.votes import Store
+from throwaway_platform.settings import ThrowawaySettings
 
 
 class Printed:
@@ -54,7 +56,7 @@ class Printed:
         print("leaderboard")
 
 
-async def _run(catalogue, db, lines):
+async def _run(catalogue, db, lines, channel):
     store = await Store.open(db)
     try:
         bot = ChatBot(catalogue, store, Printed())
@@ -63,7 +65,7 @@ async def _run(catalogue, db, lines):
             assert command == "/compare", command
             request = Request(
                 platform="throwaway",
-                channel="c1",
+                channel=channel,
                 user_id="u1",
                 can=Capabilities(buttons=False, ephemeral=True, files=False),
             )
@@ -73,8 +75,22 @@ async def _run(catalogue, db, lines):
 
 
 def run(args, startup):
-    asyncio.run(_run(startup.catalogue(args), load_settings().db, args.say or []))
+    own = read_settings(ThrowawaySettings)
+    asyncio.run(_run(startup.catalogue(args), load_settings().db, args.say or [], own.channel))
     return 0
+'''
+
+SETTINGS = '''
+"""The throwaway platform's own settings, on the core's base (a blank value is unset)."""
+
+from pydantic import Field
+
+from bot.settings import EnvironmentSettings
+
+
+class ThrowawaySettings(EnvironmentSettings):
+    channel: str = Field(default="c1", validation_alias="THROWAWAY_CHANNEL")
+    lines_at_most: int = Field(default=10, ge=1, validation_alias="THROWAWAY_LINES")
 '''
 
 
@@ -84,18 +100,22 @@ def throwaway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     package.mkdir(parents=True)
     (package / "__init__.py").write_text('"""A platform for one test."""\n')
     (package / "entry.py").write_text(textwrap.dedent(ENTRY))
+    (package / "settings.py").write_text(textwrap.dedent(SETTINGS))
     monkeypatch.syspath_prepend(str(tmp_path / "code"))
     line = Platform(
         name="throwaway",
         command="throwaway",
         help="a platform for one test",
         entry="throwaway_platform.entry",
+        settings="throwaway_platform.settings:ThrowawaySettings",
         options=(Option("--say", "a line typed in the channel", action="append"),),
     )
     monkeypatch.setattr(registry, "PLATFORMS", (*registry.PLATFORMS, line))
     db = tmp_path / "votes.db"
     monkeypatch.setenv("VERDICT_DB", str(db))
     monkeypatch.setenv("VERDICT_DATASET", "0")
+    monkeypatch.delenv("THROWAWAY_CHANNEL", raising=False)
+    monkeypatch.delenv("THROWAWAY_LINES", raising=False)
     return db
 
 
@@ -161,3 +181,34 @@ def test_a_new_platform_gets_the_use_case_and_the_successor_offer_from_the_core(
             await store.close()
 
     assert asyncio.run(stored_use_case()) == "coding"
+
+
+def test_a_new_platform_reads_its_own_settings_with_the_core_s_rules(
+    throwaway: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its settings model lives in its package: set, it is read; blank, it is unset; unusable,
+    the command line says so in one line naming the variable, as for the core's."""
+    monkeypatch.setenv("THROWAWAY_CHANNEL", "c9")
+    assert main(["throwaway", "--say", "/compare smolvlm2 vs mistral-medium-3"]) == 0
+    assert capsys.readouterr().out.startswith("card in c9: SmolVLM2 | Mistral Medium 3")
+
+    monkeypatch.setenv("THROWAWAY_CHANNEL", "")
+    assert main(["throwaway", "--say", "/compare smolvlm2 vs mistral-medium-3"]) == 0
+    assert capsys.readouterr().out.startswith("card in c1: ")
+
+    monkeypatch.setenv("THROWAWAY_LINES", "0")
+    assert main(["throwaway", "--say", "/compare smolvlm2 vs mistral-medium-3"]) == 5
+    assert capsys.readouterr().err == "verdict: THROWAWAY_LINES wants a number at least 1\n"
+
+
+def test_the_core_s_settings_name_no_platform() -> None:
+    """Tokens, ids and ports of a platform are in its package: the core's settings hold none,
+    so a new platform edits nothing in `bot/`."""
+    import bot.settings
+
+    core = {name.lower() for name in bot.settings.Settings.model_fields}
+    source = Path(bot.settings.__file__).read_text().lower()
+    for platform in registry.chat_platforms():
+        assert not any(platform.name in name for name in core), platform.name
+        assert platform.name not in source, platform.name
+        assert platform.settings is not None and platform.read_settings() is not None

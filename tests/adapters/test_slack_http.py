@@ -231,12 +231,13 @@ async def test_healthz_says_whether_the_store_answers(served: Served) -> None:
 
 
 def test_the_server_binds_loopback_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.settings import load_settings
+    from adapters.slack.settings import SlackSettings
+    from bot.settings import read_settings
 
     monkeypatch.delenv("HOST", raising=False)
-    assert load_settings().host == "127.0.0.1"
+    assert read_settings(SlackSettings).host == "127.0.0.1"
     monkeypatch.setenv("HOST", "0.0.0.0")
-    assert load_settings().host == "0.0.0.0"
+    assert read_settings(SlackSettings).host == "0.0.0.0"
 
 
 async def test_kill_9_and_sigterm_of_verdict_slack_lose_no_acknowledged_vote() -> None:

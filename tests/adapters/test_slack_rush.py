@@ -284,20 +284,21 @@ async def test_background_refuses_past_its_limit_without_leaking_the_work() -> N
 
 
 def test_the_load_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.settings import SettingsError, load_settings
+    from adapters.slack.settings import SlackSettings
+    from bot.settings import SettingsError, read_settings
 
     monkeypatch.setenv("VERDICT_SLACK_MAX_IN_FLIGHT", "64")
     monkeypatch.setenv("VERDICT_SLACK_MAX_QUEUE_SECONDS", "0.5")
     monkeypatch.setenv("VERDICT_SLACK_MAX_BACKGROUND", "16")
-    settings = load_settings()
+    settings = read_settings(SlackSettings)
     assert (
-        settings.slack_max_in_flight,
-        settings.slack_max_queue_seconds,
-        settings.slack_max_background,
+        settings.max_in_flight,
+        settings.max_queue_seconds,
+        settings.max_background,
     ) == (64, 0.5, 16)
     monkeypatch.setenv("VERDICT_SLACK_MAX_IN_FLIGHT", "0")
     with pytest.raises(SettingsError, match="VERDICT_SLACK_MAX_IN_FLIGHT"):
-        load_settings()
+        read_settings(SlackSettings)
 
 
 async def test_the_rush_benchmark_stores_exactly_what_it_was_told() -> None:
