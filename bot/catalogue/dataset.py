@@ -25,9 +25,17 @@ from bot.catalogue.grouping import (
     equals_clauses,
     group_entries,
     off_peak_on,
+    owned_model_id,
     unit_price_on,
 )
-from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of, without_org
+from bot.catalogue.model_ids import (
+    model_key,
+    names_a_release,
+    served_model_of,
+    slug_of,
+    snapshot_of,
+    without_org,
+)
 from bot.catalogue.models import (
     EntryPrice,
     Facts,
@@ -231,8 +239,10 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     else:
         return _unit_priced_tool(group, info)
 
+    aliases: list[str] = []
     if primary is not None:
-        model_id = snapshot_of(primary.model.id)
+        model_id = owned_model_id(primary.model)
+        aliases = _release_aliases(primary, model_id)
         name = primary.model.name or _pretty(model_id)
         description = (primary.model.description or "").strip()
         context = primary.model.context_window
@@ -257,10 +267,11 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     tagline = f"{name} by {vendor}, {served} in {info.label}"[:100]
     if not description:
         description = f"{name}, a model by {vendor}. Known from {info.label}; {served}."
-    model_ids = _model_ids(group, primary, {slug, name})
+    model_ids = _model_ids(group, primary, {slug, name, *aliases})
     return Tool(
         slug=slug,
         name=name[:80],
+        aliases=aliases,
         vendor=vendor,
         category=_category(model_id),
         tagline=tagline,
@@ -306,7 +317,7 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
         if found is None or not urls:
             continue
         usd, unit = found
-        model_id = snapshot_of(entry.model.id) if entry is group.owner else _served_id(group)
+        model_id = owned_model_id(entry.model) if entry is group.owner else _served_id(group)
         slug = slug_of(model_id)
         name = (
             (entry.model.name or _pretty(model_id)) if entry is group.owner else _pretty(model_id)
@@ -314,9 +325,11 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
         if not slug or not compact(name):
             return None
         vendor = _vendor(group)
+        aliases = _release_aliases(entry, model_id) if entry is group.owner else []
         return Tool(
             slug=slug,
             name=name[:80],
+            aliases=aliases,
             vendor=vendor,
             category=_category(model_id),
             tagline=f"{name} by {vendor}, priced per {unit} in {info.label}"[:100],
@@ -341,10 +354,22 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
             ],
             panel={},
             lifecycle=Lifecycle(status="deprecated" if entry.model.deprecated else "active"),
-            model_ids=tuple(_model_ids(group, group.owner, {slug, name})),
+            model_ids=tuple(_model_ids(group, group.owner, {slug, name, *aliases})),
             dataset=f"{entry.provider.id}/{entry.model.id}",
         )
     return None
+
+
+def _release_aliases(primary: Entry, model_id: str) -> list[str]:
+    """The maker's year-month ids of its model ("mistral-large-2512" for Mistral Large 3,
+    "mistral-small-2506" for Small 3.2): other names of it, which the matcher takes as names,
+    since a release number is no version it could check against the name's."""
+    found = set()
+    for clause in {primary.model.id} | equals_clauses(primary):
+        release_id = snapshot_of(without_org(clause))
+        if names_a_release(release_id) and compact(release_id) != compact(model_id):
+            found.add(release_id)
+    return sorted(found)
 
 
 def _model_ids(group: Group, primary: Entry | None, own: set[str]) -> list[str]:
