@@ -186,13 +186,17 @@ class Lifecycle(_Frozen):
     deprecated_on: dt.date | None = None
     retired_on: dt.date | None = None
     """The shutdown date, past or announced: once it has passed the tool is retired."""
+    retired_by: dt.date | None = None
+    """For a shutdown whose day its maker no longer publishes: a sourced day by which the
+    model was gone (its maker's model list, read that day, no longer had it)."""
     successor: str | None = Field(default=None, pattern=SLUG_PATTERN)
     """The slug of the tool that replaces this one (it may be a dataset-generated tool)."""
     note: str = Field(default="", max_length=120)
 
     def status_on(self, day: dt.date) -> Literal["active", "deprecated", "retired"]:
         """The status on `day`: computed when read, so a shutdown date that passes retires it."""
-        if self.status == "retired" or (self.retired_on is not None and self.retired_on <= day):
+        shut = self.retired_on or self.retired_by
+        if self.status == "retired" or (shut is not None and shut <= day):
             return "retired"
         if self.status == "deprecated" or (
             self.deprecated_on is not None and self.deprecated_on <= day

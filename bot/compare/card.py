@@ -131,6 +131,8 @@ def lifecycle_note(tool: Tool, known: Mapping[str, Tool], today: dt.date) -> str
     successor = live.name if live else unknown
     if status == "retired":
         head = f"Retired on {life.retired_on}" if life.retired_on else "Retired"
+        if life.retired_on is None and life.retired_by is not None:
+            head = f"Retired by {life.retired_by} at the latest"  # the maker gave no day
     else:
         head = f"Deprecated since {life.deprecated_on}" if life.deprecated_on else "Deprecated"
         if life.retired_on:

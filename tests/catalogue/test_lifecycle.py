@@ -10,6 +10,7 @@ import pytest
 
 from bot.catalogue import Catalogue, check_with_known_models, lifecycle_problems, live_successor
 from bot.catalogue.lifecycle import LIFECYCLE_FILE, read_shutdowns
+from bot.compare.card import lifecycle_note
 from bot.settings import bundled_catalogue_dir
 
 TODAY = dt.date(2026, 12, 3)
@@ -102,6 +103,40 @@ def test_every_shutdown_in_the_lifecycle_file_cites_a_page_and_names_a_known_suc
     for entry in shutdowns:
         assert entry.url.scheme == "https"
         assert entry.successor is None or entry.successor in full.by_slug
+        # a date for every shutdown: the announced day, or the cited page's day showing it gone
+        assert (entry.retired_on is None) != (entry.retired_by is None), entry.ids
+        assert entry.retired_by is None or entry.retired_by <= entry.read_on, entry.ids
+
+
+def test_palm_2_retired_on_the_day_vertex_ai_shut_it_down(full: Catalogue) -> None:
+    palm = full.by_slug["palm-2-chat-bison"]
+    assert palm.lifecycle.retired_on == dt.date(2025, 4, 9)
+    assert palm.status_on(dt.date(2025, 4, 8)) != "retired"
+    assert palm.status_on(dt.date(2025, 4, 9)) == "retired"
+    assert any("deprecations/palm" in str(s.url) for s in palm.sources)
+
+
+def test_a_shutdown_without_a_published_day_says_retired_by_the_sourced_day(
+    full: Catalogue,
+) -> None:
+    beta = full.by_slug["grok-beta"]
+    assert beta.lifecycle.retired_on is None
+    note = lifecycle_note(beta, full.by_slug, TODAY)
+    assert note is not None
+    assert note.startswith("Retired by 2026-12-03 at the latest; use Grok")
+
+
+def test_a_shutdown_with_no_date_at_all_is_refused(catalogue_copy: Path, tmp_path: Path) -> None:
+    (catalogue_copy / LIFECYCLE_FILE).write_text(
+        '[[shutdown]]\nids = ["grok-beta"]\nurl = "https://docs.x.ai/docs/models"\n'
+        "read_on = 2026-12-03\n"
+    )
+    catalogue, problems = check_with_known_models(
+        catalogue_copy, as_of=TODAY, cache_dir=tmp_path / "cache"
+    )
+    assert catalogue is None
+    assert problems[0].path == LIFECYCLE_FILE
+    assert "retired_by" in problems[0].message
 
 
 def test_a_broken_lifecycle_file_names_the_file_and_the_field(
