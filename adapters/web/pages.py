@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalogue import Catalogue, Panel, Tool
+from bot.catalogue.freshness import data_age
 from bot.compare import ToolColumn, UseCase, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
 from bot.render.chart import axis_range
@@ -92,12 +93,12 @@ def lifecycle_text(column: ToolColumn, tool: Tool) -> str | None:
 
 
 def _sources(tool: Tool) -> list[Context]:
-    # "as of" is read only where the catalogue knows it (a dated dataset snapshot).
+    # "as of" the day the data was collected, where the catalogue knows it (never today)
     return [
         {
             "url": str(source.url),
             "supports": ", ".join(source.supports),
-            "as_of": getattr(source, "as_of", None),
+            "as_of": source.read_on,
         }
         for source in tool.sources
     ]
@@ -133,6 +134,7 @@ def tool_view(column: ToolColumn, tool: Tool, catalogue: Catalogue) -> Context:
         lifecycle=lifecycle_text(column, tool),
         offers=_offers(tool),
         sources=_sources(tool),
+        data_age=data_age([tool]),
         facts=_facts(tool),
     )
     return view

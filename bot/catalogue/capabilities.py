@@ -357,11 +357,7 @@ def with_capabilities(tool: Tool, index: CapabilityIndex, *, fill_only: bool = F
         tool_update["category"] = category_from_modalities(caps, tool.category)
     if not supports:
         return tool.model_copy(update=tool_update) if tool_update else tool
-    source = Source(
-        url=SOURCE_URL,
-        supports=supports,
-        read_on=index.read_on,
-    )
+    source = Source(url=SOURCE_URL, supports=supports, read_on=index.read_on, dataset="models.dev")
     return tool.model_copy(
         update={
             **tool_update,
@@ -395,7 +391,12 @@ def fill_from_facts(reviewed: Tool, twin: Tool) -> Tool:
         return reviewed
     by_url = {str(s.url): s for s in twin.sources}
     sources = [
-        Source(url=by_url[url].url, supports=fields, read_on=by_url[url].read_on)
+        Source(
+            url=by_url[url].url,
+            supports=fields,
+            read_on=by_url[url].read_on,
+            dataset=by_url[url].dataset,
+        )
         for url, fields in supports.items()
     ]
     return reviewed.model_copy(

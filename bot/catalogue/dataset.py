@@ -127,10 +127,20 @@ class DatasetInfo:
 
     version: str
     as_of: dt.date
+    fetched_on: dt.date | None = None
+    """The day the refresh fetched the price data; None for the package's bundled snapshot,
+    which carries no date of its own (`as_of` is only the day its prices were read for)."""
 
     @property
     def label(self) -> str:
-        return f"genai-prices {self.version}"
+        fetched = f", data fetched {self.fetched_on.isoformat()}" if self.fetched_on else ""
+        return f"genai-prices {self.version}{fetched}"
+
+    @property
+    def source_name(self) -> str:
+        """What a card names the price data by: the fetched data by its date (`read_on`), the
+        bundled snapshot by its package version."""
+        return "genai-prices" if self.fetched_on else f"genai-prices {self.version}"
 
 
 def _category(model_id: str) -> str:
@@ -296,6 +306,8 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
                     "facts.context_window",
                     *(["lifecycle"] if deprecated else []),
                 ],
+                read_on=info.fetched_on,
+                dataset=info.source_name,
             )
         ],
         panel={},
@@ -350,6 +362,8 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
                         "facts.context_window",
                         *(["lifecycle"] if entry.model.deprecated else []),
                     ],
+                    read_on=info.fetched_on,
+                    dataset=info.source_name,
                 )
             ],
             panel={},

@@ -91,6 +91,9 @@ class Source(_Frozen):
     supports: list[str] = Field(min_length=1)
     read_on: dt.date | None = None
     """The day the data behind this source was collected (never the day it was loaded)."""
+    dataset: str | None = None
+    """The dataset the facts come from, as a reader names it ("genai-prices 0.2.3",
+    "models.dev"), for a generated fact; None for a page a person read."""
 
 
 class Review(_Frozen):

@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Sequence
 
 from bot.catalogue import Catalogue, Tool, pricing_read
+from bot.catalogue.freshness import data_age
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
@@ -124,6 +125,8 @@ def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
     table = _table(shape.rows)
     agree = _hanging(f"= {shape.agree}", "", "  ") if shape.agree else []
     tail = [line for part in (tally or "").splitlines() for line in _hanging(part, "", "  ")]
+    # how old the dataset facts are: last, as every surface's footer says it
+    tail += _hanging(card.data_age, "", "  ") if card.data_age else []
     budget = CARD_LINES.get(len(card.tools), CARD_LINES[4])
     room = budget - len(top) - len(table) - len(agree) - len(tail)
     if room < 0:  # a long "depends" reason: cut it, the rows and the reviews still tell
@@ -189,6 +192,9 @@ def render_tool(tool: Tool, catalogue: Catalogue) -> str:
     lines.append("")
     lines.append("Sources")
     lines.extend(f"  {source.url}" for source in tool.sources)
+    age = data_age([tool])
+    if age:
+        lines.extend(_hanging(age, "  ", "    "))  # the day each dataset was collected
     return "\n".join(lines)
 
 
