@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalogue.grouping import FIRST_PARTY
-from bot.catalogue.model_ids import model_key, served_model_of, snapshot_of, without_org
+from bot.catalogue.model_ids import (
+    model_key,
+    names_a_release,
+    served_model_of,
+    snapshot_of,
+    without_org,
+)
 from bot.catalogue.models import Lifecycle, Source, Tool
 
 SOURCE_URL = "https://models.dev/api.json"
@@ -121,7 +127,10 @@ class CapabilityIndex:
         ids = [i for i in ids if i and not i.lower().endswith("-latest")]
         for model_id in ids:
             found = self.exact.get(model_key(without_org(model_id)))
-            if found is not None and (not maker_only or found.provider in MAKERS):
+            # a year-month release ("mistral-small-24b-instruct-2501") names one model exactly,
+            # whoever lists it; a bare "gemini-pro" from a reseller may be any Gemini Pro
+            exact = names_a_release(model_id)
+            if found is not None and (not maker_only or found.provider in MAKERS or exact):
                 return found
         for model_id in ids:
             found = self.own.get(model_key(snapshot_of(model_id)))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalogue.grouping import (
+    CLOUD_VENDOR,
     Entry,
     Group,
     equals_clauses,
@@ -87,8 +88,42 @@ FAMILY_VENDORS = {
     "gpt": "OpenAI",
     "nemotron": "NVIDIA",
     "minimax": "MiniMax",
+    "grok": "xAI",
+    "claude": "Anthropic",
+    "gemini": "Google",
+    "pixtral": "Mistral",
+    "voxtral": "Mistral",
+    "ministral": "Mistral",
+    "nova": "Amazon",
+    "titan": "Amazon",
+    "palmyra": "Writer",
+    "whisper": "OpenAI",
+    "davinci": "OpenAI",
+    "curie": "OpenAI",
+    "babbage": "OpenAI",
+    "ada": "OpenAI",
+    "bge": "BAAI",
+    "mai": "Microsoft",
+    "composer": "Cursor",
+    "mercury": "Inception",
+    "arcee": "Arcee AI",
+    "virtuoso": "Arcee AI",
 }
-"""The same, from the first word of the model's name when its id has no organisation."""
+"""The same, from the first word of the model's name when its id has no organisation: names
+their makers use for their own model lines only (Amazon Nova, Writer Palmyra, Microsoft's MAI,
+Cursor's Composer, BAAI's BGE embeddings)."""
+
+ID_PREFIX_VENDORS = {
+    "text-embedding-": "OpenAI",
+    "text-davinci": "OpenAI",
+    "computer-use": "OpenAI",
+    "c4ai-aya-": "Cohere",
+    "embed-v4": "Cohere",
+}
+"""Makers named by how an id begins, where its first word alone ("text", "embed") says nothing."""
+
+CLOUD_VENDORS = {**ORG_VENDORS, "writer": "Writer", "mistral": "Mistral", "ai21": "AI21 Labs"}
+"""A cloud's vendor prefix ("amazon.", "writer.", "mistral." on Bedrock) and its maker."""
 
 PROVIDER_VENDORS = {
     "x-ai": "xAI",
@@ -161,6 +196,14 @@ def _vendor(group: Group) -> str:
     for org in orgs:
         if org in ORG_VENDORS:
             return ORG_VENDORS[org]
+    for entry in group.members:
+        cloud = CLOUD_VENDOR.match(entry.model.id.lower())  # Bedrock's "amazon.nova-pro-v1:0"
+        if cloud is not None and cloud.group(1) in CLOUD_VENDORS:
+            return CLOUD_VENDORS[cloud.group(1)]
+        bare = without_org(snapshot_of(entry.model.id))
+        for prefix, maker in ID_PREFIX_VENDORS.items():
+            if bare.startswith(prefix):
+                return maker
     first_word = group.key.split(" ")[0] if group.key else ""
     if first_word in FAMILY_VENDORS:
         return FAMILY_VENDORS[first_word]

@@ -278,7 +278,7 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
         found: Group | None = owners.get(model_key(light)) or _claimed_by(
             first_party, claimers, light
         )
-        cloud = _CLOUD_VENDOR.match(entry.model.id.lower())
+        cloud = CLOUD_VENDOR.match(entry.model.id.lower())
         if found is None and cloud is not None:
             # Bedrock's "deepseek.r1-v1:0" is DeepSeek's R1: the vendor prefix names the maker
             named = snapshot_of(f"{cloud.group(1)}-{cloud.group(2)}")
@@ -325,7 +325,7 @@ def derived_from(model_id: str, base_id: str) -> bool:
     return any(family in name and family not in base for family in _FAMILIES)
 
 
-_CLOUD_VENDOR = re.compile(r"^(?:(?:global|us|eu|apac|au|jp|ca)\.)?([a-z]+)\.([a-z0-9][^/]*)$")
+CLOUD_VENDOR = re.compile(r"^(?:(?:global|us|eu|apac|au|jp|ca)\.)?([a-z]+)\.([a-z0-9][^/]*)$")
 """A cloud's "<vendor>.<model>" id (Bedrock): the vendor and the model as the vendor names it."""
 
 

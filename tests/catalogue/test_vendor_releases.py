@@ -81,3 +81,27 @@ def test_the_audit_finds_no_model_listed_twice(full: Catalogue) -> None:
     assert "perplexity/sonar" in {o.model_id for o in full.by_slug["sonar"].offers} | set(
         full.by_slug["sonar"].model_ids
     )
+
+
+@pytest.mark.parametrize(
+    ("slug", "maker"),
+    [
+        ("nova-pro", "Amazon"),  # Bedrock's "amazon.nova-pro-v1:0"
+        ("palmyra-x4", "Writer"),  # "writer.palmyra-x4-v1:0"
+        ("pixtral-large-2502", "Mistral"),
+        ("text-embedding-3-large", "OpenAI"),
+        ("whisper-large-v3", "OpenAI"),  # Groq serves OpenAI's open weights
+        ("c4ai-aya-expanse-32b", "Cohere"),
+        ("grok-4-5-fast", "xAI"),
+    ],
+)
+def test_a_model_whose_id_names_its_maker_is_not_maker_not_stated(
+    full: Catalogue, slug: str, maker: str
+) -> None:
+    assert full.by_slug[slug].vendor == maker
+
+
+def test_a_resellers_entry_for_a_named_release_fills_the_makers_model(full: Catalogue) -> None:
+    small3 = full.by_slug["mistral-small-3"]  # models.dev lists it only under resellers
+    assert small3.facts.context_window is not None
+    assert "text" in small3.facts.modalities
