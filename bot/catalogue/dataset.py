@@ -97,7 +97,6 @@ FAMILY_VENDORS = {
     "nova": "Amazon",
     "titan": "Amazon",
     "palmyra": "Writer",
-    "whisper": "OpenAI",
     "davinci": "OpenAI",
     "curie": "OpenAI",
     "babbage": "OpenAI",

@@ -90,7 +90,6 @@ def test_the_audit_finds_no_model_listed_twice(full: Catalogue) -> None:
         ("palmyra-x4", "Writer"),  # "writer.palmyra-x4-v1:0"
         ("pixtral-large-2502", "Mistral"),
         ("text-embedding-3-large", "OpenAI"),
-        ("whisper-large-v3", "OpenAI"),  # Groq serves OpenAI's open weights
         ("c4ai-aya-expanse-32b", "Cohere"),
         ("grok-4-5-fast", "xAI"),
     ],
