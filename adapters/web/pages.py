@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.catalogue import Catalogue, Panel, Tool
-from bot.catalogue.freshness import data_age
+from bot.catalogue import Catalogue, Panel, Tool, data_age
 from bot.compare import ToolColumn, UseCase, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
 from bot.render.chart import axis_range

@@ -16,10 +16,10 @@ from bot.catalogue import (
     Ship,
     Tool,
     ToolKind,
+    data_age,
     live_successor,
     pricing_read,
 )
-from bot.catalogue.freshness import data_age
 from bot.compare.decide import COMMUNITY_MIN_VOTES, Contender, DecidedBy, decide
 from bot.compare.panel_takes import Take, panel_takes
 from bot.compare.signals import Status, blended_price, fact_values, known_facts

@@ -5,8 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from bot.catalogue import Catalogue, Tool, pricing_read
-from bot.catalogue.freshness import data_age
+from bot.catalogue import Catalogue, Tool, data_age, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
