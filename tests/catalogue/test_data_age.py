@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import Catalogue, check_with_known_models, known_tools
+from bot.catalogue import Catalogue, known_tools
 from bot.catalogue.freshness import PRICES_FILE, data_age
 from bot.compare import Comparer, VerdictCard
 from bot.render import text
 from bot.render.layout import CARD_CHARS, CARD_LINES
-from bot.settings import bundled_catalogue_dir
 from tests.adapters.test_card_budget import SURFACES
 from tests.catalogue.test_catalogue_commands import verdict
 from tests.catalogue.test_refresh import FRESH
@@ -24,23 +23,16 @@ TODAY = dt.date(2026, 12, 3)
 CAPABILITIES_DAY = "2026-05-21"  # the newest last_updated in the bundled models.dev data
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
-    catalogue, problems = check_with_known_models(
-        bundled_catalogue_dir(), as_of=TODAY, cache_dir=tmp_path_factory.mktemp("cache")
+def _card(merged_catalogue: Catalogue, *slugs: str) -> VerdictCard:
+    return Comparer(merged_catalogue).card_for(
+        [merged_catalogue.by_slug[s] for s in slugs], {}, today=TODAY
     )
-    assert catalogue is not None, problems
-    return catalogue
-
-
-def _card(full: Catalogue, *slugs: str) -> VerdictCard:
-    return Comparer(full).card_for([full.by_slug[s] for s in slugs], {}, today=TODAY)
 
 
 def test_the_bundled_data_is_named_by_its_package_and_the_specs_by_their_day(
-    full: Catalogue,
+    merged_catalogue: Catalogue,
 ) -> None:
-    card = _card(full, "mistral-large-3", "qwen3-235b-a22b-2507")
+    card = _card(merged_catalogue, "mistral-large-3", "qwen3-235b-a22b-2507")
     assert card.data_age is not None
     assert card.data_age.startswith("prices: genai-prices 0.2.3 (bundled)")
     assert f"specs: models.dev data of {CAPABILITIES_DAY}" in card.data_age
@@ -67,10 +59,12 @@ def test_a_card_of_reviewed_facts_only_has_no_data_line(catalogue: Catalogue) ->
 
 
 @pytest.mark.parametrize("surface", list(SURFACES))
-def test_every_surface_shows_the_data_age_within_the_budget(full: Catalogue, surface: str) -> None:
+def test_every_surface_shows_the_data_age_within_the_budget(
+    merged_catalogue: Catalogue, surface: str
+) -> None:
     wordy = ["mistral-large-3", "qwen3-235b-a22b-2507", "gpt-5", "claude-opus-4-7", "whisper-1"]
     for pair in itertools.permutations(wordy, 2):
-        card = _card(full, *pair)
+        card = _card(merged_catalogue, *pair)
         lines = SURFACES[surface](card)
         shown = "\n".join(lines)
         assert card.data_age is not None and card.data_age in shown.replace("\\", ""), shown
@@ -88,7 +82,7 @@ def test_the_cli_card_and_tool_page_end_with_the_data_age(tmp_path: Path) -> Non
     assert f"specs: models.dev data of {CAPABILITIES_DAY}" in page.stdout
 
 
-def test_the_text_card_keeps_its_footer_last(full: Catalogue) -> None:
-    card = _card(full, "gpt-5", "whisper-1")
+def test_the_text_card_keeps_its_footer_last(merged_catalogue: Catalogue) -> None:
+    card = _card(merged_catalogue, "gpt-5", "whisper-1")
     lines = text.render_card(card, tally="Full reviews: …").splitlines()
     assert lines[-2] == "Full reviews: …" and lines[-1] == card.data_age

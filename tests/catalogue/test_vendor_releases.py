@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import Catalogue, Tool, check_with_known_models
+from bot.catalogue import Catalogue, Tool
 from bot.catalogue.audit import audit
 from tests.catalogue.test_catalogue_commands import verdict
 
@@ -17,52 +17,50 @@ TODAY = dt.date(2026, 12, 3)
 CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue"
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
-    catalogue, problems = check_with_known_models(
-        CATALOGUE, as_of=TODAY, cache_dir=tmp_path_factory.mktemp("cache")
-    )
-    assert catalogue is not None, problems
-    return catalogue
-
-
 def _offers(tool: Tool) -> dict[str, tuple[float | None, float | None]]:
     return {o.model_id: (o.input_usd_per_mtok, o.output_usd_per_mtok) for o in tool.offers}
 
 
-def test_mistral_large_3_is_its_own_tool_sold_by_mistral_itself(full: Catalogue) -> None:
-    large3 = full.by_slug["mistral-large-3"]
+def test_mistral_large_3_is_its_own_tool_sold_by_mistral_itself(
+    merged_catalogue: Catalogue,
+) -> None:
+    large3 = merged_catalogue.by_slug["mistral-large-3"]
     assert large3.vendor == "Mistral"
     assert (large3.pricing.input_usd_per_mtok, large3.pricing.output_usd_per_mtok) == (0.5, 1.5)
     offers = _offers(large3)
     assert offers["mistral-large-2512"] == (0.5, 1.5)  # Mistral's own offer
     assert "mistral.mistral-large-3-675b-instruct" in offers  # Bedrock's, the same model
-    large2 = full.by_slug["mistral-large"]
+    large2 = merged_catalogue.by_slug["mistral-large"]
     assert (large2.pricing.input_usd_per_mtok, large2.pricing.output_usd_per_mtok) == (2.0, 6.0)
     assert not {"mistralai/mistral-large-2512", "mistral.mistral-large-2402-v1:0"} & set(
         _offers(large2)
     )
 
 
-def test_mistral_small_releases_are_not_folded_together(full: Catalogue) -> None:
-    small4 = full.by_slug["mistral-small-4"]
+def test_mistral_small_releases_are_not_folded_together(merged_catalogue: Catalogue) -> None:
+    small4 = merged_catalogue.by_slug["mistral-small-4"]
     assert "mistral-small-2603" in _offers(small4)
     assert "mistral.mistral-small-2402-v1:0" not in _offers(small4)
-    small1 = full.by_slug["mistral-small-2402"]  # Bedrock's Mistral Small (24.02)
+    small1 = merged_catalogue.by_slug["mistral-small-2402"]  # Bedrock's Mistral Small (24.02)
     assert (small1.pricing.input_usd_per_mtok, small1.pricing.output_usd_per_mtok) == (1.0, 3.0)
-    small3 = full.by_slug["mistral-small-3"]
+    small3 = merged_catalogue.by_slug["mistral-small-3"]
     assert "mistral-small-24b-instruct-2501" in _offers(small3)
-    old = full.by_slug["ministral-8b"]  # Ministral 8B of October 2024, not Ministral 3 8B
+    old = merged_catalogue.by_slug[
+        "ministral-8b"
+    ]  # Ministral 8B of October 2024, not Ministral 3 8B
     assert "ministral-8b-2512" not in _offers(old)
-    assert "ministral-8b-2512" in _offers(full.by_slug["ministral-3-8b"])
+    assert "ministral-8b-2512" in _offers(merged_catalogue.by_slug["ministral-3-8b"])
 
 
-def test_qwen3_235b_april_and_2507_are_two_tools(full: Catalogue) -> None:
-    april, july = full.by_slug["qwen3-235b-a22b"], full.by_slug["qwen3-235b-a22b-2507"]
+def test_qwen3_235b_april_and_2507_are_two_tools(merged_catalogue: Catalogue) -> None:
+    april, july = (
+        merged_catalogue.by_slug["qwen3-235b-a22b"],
+        merged_catalogue.by_slug["qwen3-235b-a22b-2507"],
+    )
     assert not any("2507" in model_id for model_id in _offers(april))
     assert all("2507" in model_id for model_id in _offers(july))
     assert "Qwen/Qwen3-235B-A22B-Instruct-2507" in _offers(july)
-    thinking = full.by_slug["qwen3-235b-a22b-thinking-2507"]
+    thinking = merged_catalogue.by_slug["qwen3-235b-a22b-thinking-2507"]
     assert all("Thinking" in m or "thinking" in m for m in _offers(thinking))
 
 
@@ -74,13 +72,16 @@ def test_the_compare_card_names_the_models_asked_for(tmp_path: Path) -> None:
     assert "Mistral $0.50/$1.50" in result.stdout  # Mistral's own offer is on the card
 
 
-def test_the_audit_finds_no_model_listed_twice(full: Catalogue) -> None:
-    report = audit(full, TODAY)
+def test_the_audit_finds_no_model_listed_twice(merged_catalogue: Catalogue) -> None:
+    report = audit(merged_catalogue, TODAY)
     assert report.duplicates == ()
-    assert "perplexity-sonar" not in full.by_slug and "ministral-14b" not in full.by_slug
-    assert "perplexity/sonar" in {o.model_id for o in full.by_slug["sonar"].offers} | set(
-        full.by_slug["sonar"].model_ids
+    assert (
+        "perplexity-sonar" not in merged_catalogue.by_slug
+        and "ministral-14b" not in merged_catalogue.by_slug
     )
+    assert "perplexity/sonar" in {
+        o.model_id for o in merged_catalogue.by_slug["sonar"].offers
+    } | set(merged_catalogue.by_slug["sonar"].model_ids)
 
 
 @pytest.mark.parametrize(
@@ -95,12 +96,14 @@ def test_the_audit_finds_no_model_listed_twice(full: Catalogue) -> None:
     ],
 )
 def test_a_model_whose_id_names_its_maker_is_not_maker_not_stated(
-    full: Catalogue, slug: str, maker: str
+    merged_catalogue: Catalogue, slug: str, maker: str
 ) -> None:
-    assert full.by_slug[slug].vendor == maker
+    assert merged_catalogue.by_slug[slug].vendor == maker
 
 
-def test_a_resellers_entry_for_a_named_release_fills_the_makers_model(full: Catalogue) -> None:
-    small3 = full.by_slug["mistral-small-3"]  # models.dev lists it only under resellers
+def test_a_resellers_entry_for_a_named_release_fills_the_makers_model(
+    merged_catalogue: Catalogue,
+) -> None:
+    small3 = merged_catalogue.by_slug["mistral-small-3"]  # models.dev lists it only under resellers
     assert small3.facts.context_window is not None
     assert "text" in small3.facts.modalities

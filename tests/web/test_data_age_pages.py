@@ -10,6 +10,7 @@ import re
 import pytest
 
 from bot.catalogue import Catalogue, Source
+from tests.unreviewed import with_unreviewed
 from tests.web.conftest import Web
 
 AGE = "Data: prices: genai-prices 0.2.3 (bundled); specs: models.dev data of 2026-05-21"
@@ -17,33 +18,24 @@ AGE = "Data: prices: genai-prices 0.2.3 (bundled); specs: models.dev data of 202
 
 @pytest.fixture
 def web_catalogue(catalogue: Catalogue) -> Catalogue:
-    base = catalogue.by_slug["gpt-4o-mini"]
-    generated = base.model_copy(
-        update={
-            "slug": "data-mini",
-            "name": "Data Mini",
-            "aliases": [],
-            "sources": [
-                Source(
-                    url="https://openai.com/api/pricing",
-                    supports=["pricing"],
-                    dataset="genai-prices 0.2.3",
-                ),
-                Source(
-                    url="https://models.dev/api.json",
-                    supports=["facts.modalities"],
-                    read_on=dt.date(2026, 5, 21),
-                    dataset="models.dev",
-                ),
-            ],
-        }
-    )
-    tools = tuple(sorted((*catalogue.tools, generated), key=lambda t: t.slug))
+    """A model known from the datasets: its prices from the bundled genai-prices, its specs
+    from models.dev's data of 2026-05-21."""
+    merged = with_unreviewed(catalogue, "data-mini", "Data Mini")
+    sources = [
+        Source(
+            url="https://openai.com/api/pricing", supports=["pricing"], dataset="genai-prices 0.2.3"
+        ),
+        Source(
+            url="https://models.dev/api.json",
+            supports=["facts.modalities"],
+            read_on=dt.date(2026, 5, 21),
+            dataset="models.dev",
+        ),
+    ]
+    tool = merged.by_slug["data-mini"].model_copy(update={"sources": sources})
+    tools = tuple(tool if t.slug == "data-mini" else t for t in merged.tools)
     return Catalogue(
-        panel=catalogue.panel,
-        tools=tools,
-        weekly=catalogue.weekly,
-        panel_rules=catalogue.panel_rules,
+        panel=merged.panel, tools=tools, weekly=merged.weekly, panel_rules=merged.panel_rules
     )
 
 
