@@ -11,14 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.catalogue.dataset import NOT_STATED
+from bot.catalogue.makers import NO_MAKER
 from bot.catalogue.model_ids import model_key, snapshot_of
 from bot.catalogue.models import Catalogue, Offer, Tool
 from bot.catalogue.names import normalise
 
 OUTLIER_FACTOR = 3.0
 """An offer more than this many times above or below the median of its model's offers."""
-
-NO_MAKER = "maker not stated"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalogue.grouping import (
-    CLOUD_VENDOR,
     Entry,
     Group,
     equals_clauses,
@@ -29,6 +28,7 @@ from bot.catalogue.grouping import (
     owned_model_id,
     unit_price_on,
 )
+from bot.catalogue.makers import maker_of
 from bot.catalogue.model_ids import (
     model_key,
     names_a_release,
@@ -48,90 +48,6 @@ from bot.catalogue.models import (
 )
 from bot.catalogue.names import compact, variants_beyond
 from bot.catalogue.pricing import blended_usd_per_mtok
-
-ORG_VENDORS = {
-    "meta-llama": "Meta",
-    "meta": "Meta",
-    "qwen": "Qwen (Alibaba)",
-    "openai": "OpenAI",
-    "deepseek-ai": "DeepSeek",
-    "deepseek": "DeepSeek",
-    "mistralai": "Mistral",
-    "google": "Google",
-    "moonshotai": "Moonshot AI",
-    "zai-org": "Z.ai",
-    "thudm": "Z.ai",
-    "microsoft": "Microsoft",
-    "nvidia": "NVIDIA",
-    "minimaxai": "MiniMax",
-    "minimax": "MiniMax",
-    "ibm-granite": "IBM",
-    "nousresearch": "Nous Research",
-    "x-ai": "xAI",
-    "anthropic": "Anthropic",
-    "cohere": "Cohere",
-    "amazon": "Amazon",
-}
-"""Who made a model, read from a reseller id's organisation ("meta-llama/…" is Meta's)."""
-
-FAMILY_VENDORS = {
-    "llama": "Meta",
-    "qwen": "Qwen (Alibaba)",
-    "qwq": "Qwen (Alibaba)",
-    "gemma": "Google",
-    "phi": "Microsoft",
-    "mistral": "Mistral",
-    "mixtral": "Mistral",
-    "deepseek": "DeepSeek",
-    "kimi": "Moonshot AI",
-    "glm": "Z.ai",
-    "gpt": "OpenAI",
-    "nemotron": "NVIDIA",
-    "minimax": "MiniMax",
-    "grok": "xAI",
-    "claude": "Anthropic",
-    "gemini": "Google",
-    "pixtral": "Mistral",
-    "voxtral": "Mistral",
-    "ministral": "Mistral",
-    "nova": "Amazon",
-    "titan": "Amazon",
-    "palmyra": "Writer",
-    "davinci": "OpenAI",
-    "curie": "OpenAI",
-    "babbage": "OpenAI",
-    "ada": "OpenAI",
-    "bge": "BAAI",
-    "mai": "Microsoft",
-    "composer": "Cursor",
-    "mercury": "Inception",
-    "arcee": "Arcee AI",
-    "virtuoso": "Arcee AI",
-}
-"""The same, from the first word of the model's name when its id has no organisation: names
-their makers use for their own model lines only (Amazon Nova, Writer Palmyra, Microsoft's MAI,
-Cursor's Composer, BAAI's BGE embeddings)."""
-
-ID_PREFIX_VENDORS = {
-    "text-embedding-": "OpenAI",
-    "text-davinci": "OpenAI",
-    "computer-use": "OpenAI",
-    "c4ai-aya-": "Cohere",
-    "embed-v4": "Cohere",
-}
-"""Makers named by how an id begins, where its first word alone ("text", "embed") says nothing."""
-
-CLOUD_VENDORS = {**ORG_VENDORS, "writer": "Writer", "mistral": "Mistral", "ai21": "AI21 Labs"}
-"""A cloud's vendor prefix ("amazon.", "writer.", "mistral." on Bedrock) and its maker."""
-
-PROVIDER_VENDORS = {
-    "x-ai": "xAI",
-    "moonshotai": "Moonshot AI",
-    "deepseek": "DeepSeek",
-    "zai": "Z.ai",
-    "zhipuai": "Z.ai",
-}
-"""A first party's name as it writes it, where the dataset's provider name differs."""
 
 CATEGORY_WORDS = (
     ("embed", "embedding"),
@@ -183,30 +99,6 @@ def _category(model_id: str) -> str:
         if word in lowered:
             return category
     return "llm"
-
-
-def _vendor(group: Group) -> str:
-    if group.owner is not None:
-        provider = group.owner.provider
-        return PROVIDER_VENDORS.get(provider.id, str(provider.name))
-    orgs = [
-        e.model.id.split("/")[-2].lstrip("~@").lower() for e in group.members if "/" in e.model.id
-    ]
-    for org in orgs:
-        if org in ORG_VENDORS:
-            return ORG_VENDORS[org]
-    for entry in group.members:
-        cloud = CLOUD_VENDOR.match(entry.model.id.lower())  # Bedrock's "amazon.nova-pro-v1:0"
-        if cloud is not None and cloud.group(1) in CLOUD_VENDORS:
-            return CLOUD_VENDORS[cloud.group(1)]
-        bare = without_org(snapshot_of(entry.model.id))
-        for prefix, maker in ID_PREFIX_VENDORS.items():
-            if bare.startswith(prefix):
-                return maker
-    first_word = group.key.split(" ")[0] if group.key else ""
-    if first_word in FAMILY_VENDORS:
-        return FAMILY_VENDORS[first_word]
-    return orgs[0] if orgs else "maker not stated"
 
 
 def _pretty(model_id: str) -> str:
@@ -311,7 +203,7 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     slug = slug_of(model_id)
     if not slug or not compact(name):
         return None
-    vendor = _vendor(group)
+    vendor = maker_of(group)
     urls = source_provider.pricing_urls or []
     if not urls:
         return None
@@ -378,7 +270,7 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
         )
         if not slug or not compact(name):
             return None
-        vendor = _vendor(group)
+        vendor = maker_of(group)
         aliases = _release_aliases(entry, model_id) if entry is group.owner else []
         return Tool(
             slug=slug,

@@ -216,7 +216,7 @@ class _Releases:
     """Keys of owners whose name gives their release a version ("mistral large 3")."""
 
     def add(self, model: Any, group: Group) -> None:
-        if owned_model_id(model) != snapshot_of(model.id):
+        if owned_model_id(model) != snapshot_of(without_org(model.id)):
             self.named.add(group.key)
         for model_id in {model.id} | equals_clauses(Entry(None, model, None)):
             stem, release = release_of(snapshot_of(model_id))
@@ -225,6 +225,9 @@ class _Releases:
                 self.released_stems.add(model_key(stem))
 
     def place(self, served: str, owners: dict[str, Group]) -> Group | None:
+        """The owner's group a reseller's `served_model_of` id is, if any: by its release
+        (the longest matching stem), else by a size tag the maker's own name leaves out
+        ("mistral-large-3-675b" for "Mistral Large 3")."""
         stem, release = release_of(served)
         if release is None:
             size = _SIZE.search(served)

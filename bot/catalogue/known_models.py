@@ -37,7 +37,7 @@ from bot.errors import Problem
 
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 """Far above the dataset's few megabytes; a bigger file is not ours to read."""
-CACHE_SCHEMA = 18
+CACHE_SCHEMA = 19
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
 
