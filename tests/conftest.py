@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bot.catalogue import Catalogue, load_catalogue
+from bot.catalogue import Catalogue, check_with_known_models, load_catalogue
 from bot.compare import Comparer
 from bot.settings import bundled_catalogue_dir
 
@@ -32,6 +33,21 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="session")
 def comparer(catalogue: Catalogue) -> Comparer:
     return Comparer(catalogue)
+
+
+MERGED_DAY = dt.date(2026, 12, 3)
+"""The day the merged catalogue's dated facts (shutdowns, prices) are read for in tests."""
+
+
+@pytest.fixture(scope="session")
+def merged_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    """The reviewed files over every model of the bundled price and capability data, as the CLI
+    loads them on `MERGED_DAY`."""
+    merged, problems = check_with_known_models(
+        bundled_catalogue_dir(), as_of=MERGED_DAY, cache_dir=tmp_path_factory.mktemp("merged")
+    )
+    assert merged is not None, problems
+    return merged
 
 
 @pytest.fixture

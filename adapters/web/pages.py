@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.catalogue import Catalogue, Panel, Tool
+from bot.catalogue import Catalogue, Panel, Tool, data_age
 from bot.compare import ToolColumn, UseCase, VerdictCard, comparison_path, tool_path
 from bot.errors import Suggestion
 from bot.render.chart import axis_range
@@ -92,7 +92,7 @@ def lifecycle_text(column: ToolColumn, tool: Tool) -> str | None:
 
 
 def _sources(tool: Tool) -> list[Context]:
-    # The date is shown only where the catalogue knows when the data was collected.
+    # "as of" the day the data was collected, where the catalogue knows it (never today)
     return [
         {
             "url": str(source.url),
@@ -133,6 +133,7 @@ def tool_view(column: ToolColumn, tool: Tool, catalogue: Catalogue) -> Context:
         lifecycle=lifecycle_text(column, tool),
         offers=_offers(tool),
         sources=_sources(tool),
+        data_age=data_age([tool]),
         facts=_facts(tool),
     )
     return view

@@ -6,6 +6,7 @@ known_models) and how it sits under the reviewed files (layers); drafts of new r
 
 from bot.catalogue.cache import catalogue_index, register_index
 from bot.catalogue.dataset import DatasetInfo, derive_tools
+from bot.catalogue.freshness import data_age
 from bot.catalogue.grouping import price_on
 from bot.catalogue.hub import HubError, draft_from_hub
 from bot.catalogue.known_models import check_with_known_models, default_cache_dir, known_tools
@@ -90,6 +91,7 @@ __all__ = [
     "check_with_known_models",
     "compact",
     "cost_key",
+    "data_age",
     "dataset_disagreements",
     "default_cache_dir",
     "derive_tools",

@@ -11,14 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.catalogue.dataset import NOT_STATED
+from bot.catalogue.makers import NO_MAKER
 from bot.catalogue.model_ids import model_key, snapshot_of
 from bot.catalogue.models import Catalogue, Offer, Tool
 from bot.catalogue.names import normalise
 
 OUTLIER_FACTOR = 3.0
 """An offer more than this many times above or below the median of its model's offers."""
-
-NO_MAKER = "maker not stated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +67,17 @@ def _model_of(tool: Tool) -> str:
     return model_key(snapshot_of("-".join(words)))
 
 
+def _one_maker(slugs: list[str], catalogue: Catalogue) -> bool:
+    """Whether tools of one model key are one maker's (or of a maker not stated): "DeepSeek OCR
+    2" and "Mistral OCR 2" read alike once their makers are dropped, and are two models."""
+    makers = {
+        normalise(t.vendor).split()[0]
+        for s in slugs
+        if (t := catalogue.by_slug[s]).vendor not in (NO_MAKER, NOT_STATED) and normalise(t.vendor)
+    }
+    return len(makers) <= 1
+
+
 def audit(catalogue: Catalogue, day: dt.date) -> AuditReport:
     groups: dict[str, list[str]] = defaultdict(list)
     # A product (an app, a library) has no context window or modalities of its own, and is
@@ -84,6 +94,7 @@ def audit(catalogue: Catalogue, day: dt.date) -> AuditReport:
         and t.lifecycle.retired_on is not None
         and t.lifecycle.retired_on <= day
     ]
+    duplicates = [s for s in groups.values() if len(s) > 1 and _one_maker(s, catalogue)]
     return AuditReport(
         day=day,
         tools=len(catalogue.tools),
@@ -92,7 +103,7 @@ def audit(catalogue: Catalogue, day: dt.date) -> AuditReport:
         no_maker=tuple(t.slug for t in catalogue.tools if t.vendor in (NO_MAKER, NOT_STATED)),
         no_release=tuple(t.slug for t in catalogue.tools if t.released is None),
         active_past_shutdown=tuple(stale),
-        duplicates=tuple(tuple(s) for s in groups.values() if len(s) > 1),
+        duplicates=tuple(tuple(s) for s in duplicates),
         price_outliers=tuple(line for t in catalogue.tools for line in _outliers(t)),
     )
 

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalogue.grouping import FIRST_PARTY
-from bot.catalogue.model_ids import model_key, served_model_of, snapshot_of, without_org
+from bot.catalogue.model_ids import (
+    model_key,
+    names_a_release,
+    served_model_of,
+    snapshot_of,
+    without_org,
+)
 from bot.catalogue.models import Lifecycle, Source, Tool
 
 SOURCE_URL = "https://models.dev/api.json"
@@ -121,7 +127,10 @@ class CapabilityIndex:
         ids = [i for i in ids if i and not i.lower().endswith("-latest")]
         for model_id in ids:
             found = self.exact.get(model_key(without_org(model_id)))
-            if found is not None and (not maker_only or found.provider in MAKERS):
+            # a year-month release ("mistral-small-24b-instruct-2501") names one model exactly,
+            # whoever lists it; a bare "gemini-pro" from a reseller may be any Gemini Pro
+            exact = names_a_release(model_id)
+            if found is not None and (not maker_only or found.provider in MAKERS or exact):
                 return found
         for model_id in ids:
             found = self.own.get(model_key(snapshot_of(model_id)))
@@ -357,11 +366,7 @@ def with_capabilities(tool: Tool, index: CapabilityIndex, *, fill_only: bool = F
         tool_update["category"] = category_from_modalities(caps, tool.category)
     if not supports:
         return tool.model_copy(update=tool_update) if tool_update else tool
-    source = Source(
-        url=SOURCE_URL,
-        supports=supports,
-        read_on=index.read_on,
-    )
+    source = Source(url=SOURCE_URL, supports=supports, read_on=index.read_on, dataset="models.dev")
     return tool.model_copy(
         update={
             **tool_update,
@@ -395,7 +400,12 @@ def fill_from_facts(reviewed: Tool, twin: Tool) -> Tool:
         return reviewed
     by_url = {str(s.url): s for s in twin.sources}
     sources = [
-        Source(url=by_url[url].url, supports=fields, read_on=by_url[url].read_on)
+        Source(
+            url=by_url[url].url,
+            supports=fields,
+            read_on=by_url[url].read_on,
+            dataset=by_url[url].dataset,
+        )
         for url, fields in supports.items()
     ]
     return reviewed.model_copy(

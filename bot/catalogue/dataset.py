@@ -25,9 +25,18 @@ from bot.catalogue.grouping import (
     equals_clauses,
     group_entries,
     off_peak_on,
+    owned_model_id,
     unit_price_on,
 )
-from bot.catalogue.model_ids import model_key, served_model_of, slug_of, snapshot_of, without_org
+from bot.catalogue.makers import maker_of
+from bot.catalogue.model_ids import (
+    model_key,
+    names_a_release,
+    served_model_of,
+    slug_of,
+    snapshot_of,
+    without_org,
+)
 from bot.catalogue.models import (
     EntryPrice,
     Facts,
@@ -39,57 +48,6 @@ from bot.catalogue.models import (
 )
 from bot.catalogue.names import compact, variants_beyond
 from bot.catalogue.pricing import blended_usd_per_mtok
-
-ORG_VENDORS = {
-    "meta-llama": "Meta",
-    "meta": "Meta",
-    "qwen": "Qwen (Alibaba)",
-    "openai": "OpenAI",
-    "deepseek-ai": "DeepSeek",
-    "deepseek": "DeepSeek",
-    "mistralai": "Mistral",
-    "google": "Google",
-    "moonshotai": "Moonshot AI",
-    "zai-org": "Z.ai",
-    "thudm": "Z.ai",
-    "microsoft": "Microsoft",
-    "nvidia": "NVIDIA",
-    "minimaxai": "MiniMax",
-    "minimax": "MiniMax",
-    "ibm-granite": "IBM",
-    "nousresearch": "Nous Research",
-    "x-ai": "xAI",
-    "anthropic": "Anthropic",
-    "cohere": "Cohere",
-    "amazon": "Amazon",
-}
-"""Who made a model, read from a reseller id's organisation ("meta-llama/…" is Meta's)."""
-
-FAMILY_VENDORS = {
-    "llama": "Meta",
-    "qwen": "Qwen (Alibaba)",
-    "qwq": "Qwen (Alibaba)",
-    "gemma": "Google",
-    "phi": "Microsoft",
-    "mistral": "Mistral",
-    "mixtral": "Mistral",
-    "deepseek": "DeepSeek",
-    "kimi": "Moonshot AI",
-    "glm": "Z.ai",
-    "gpt": "OpenAI",
-    "nemotron": "NVIDIA",
-    "minimax": "MiniMax",
-}
-"""The same, from the first word of the model's name when its id has no organisation."""
-
-PROVIDER_VENDORS = {
-    "x-ai": "xAI",
-    "moonshotai": "Moonshot AI",
-    "deepseek": "DeepSeek",
-    "zai": "Z.ai",
-    "zhipuai": "Z.ai",
-}
-"""A first party's name as it writes it, where the dataset's provider name differs."""
 
 CATEGORY_WORDS = (
     ("embed", "embedding"),
@@ -121,18 +79,27 @@ class DatasetInfo:
     version: str
     as_of: dt.date
     fetched_on: dt.date | None = None
-    """The day the data was fetched (the refresh's copy); None for the copy bundled with the
-    package, whose collection day it does not state."""
+    """The day the refresh fetched the price data; None for the package's bundled snapshot,
+    which carries no date of its own (`as_of` is only the day its prices were read for)."""
 
     @property
     def label(self) -> str:
-        return f"genai-prices {self.version}"
+        fetched = f", data fetched {self.fetched_on.isoformat()}" if self.fetched_on else ""
+        return f"genai-prices {self.version}{fetched}"
+
+    @property
+    def source_name(self) -> str:
+        """What a card names the price data by: the fetched data by its date (`read_on`), the
+        bundled snapshot by its package version."""
+        return "genai-prices" if self.fetched_on else f"genai-prices {self.version}"
 
     @property
     def source(self) -> Source:
         """The dataset itself, cited under every model it gave: its name is in the sources
         with its date, not in the taglines a reader sees."""
-        return Source(url=DATASET_URL, supports=["pricing"], read_on=self.fetched_on)
+        return Source(
+            url=DATASET_URL, supports=["pricing"], read_on=self.fetched_on, dataset=self.source_name
+        )
 
 
 def _category(model_id: str) -> str:
@@ -141,22 +108,6 @@ def _category(model_id: str) -> str:
         if word in lowered:
             return category
     return "llm"
-
-
-def _vendor(group: Group) -> str:
-    if group.owner is not None:
-        provider = group.owner.provider
-        return PROVIDER_VENDORS.get(provider.id, str(provider.name))
-    orgs = [
-        e.model.id.split("/")[-2].lstrip("~@").lower() for e in group.members if "/" in e.model.id
-    ]
-    for org in orgs:
-        if org in ORG_VENDORS:
-            return ORG_VENDORS[org]
-    first_word = group.key.split(" ")[0] if group.key else ""
-    if first_word in FAMILY_VENDORS:
-        return FAMILY_VENDORS[first_word]
-    return orgs[0] if orgs else "maker not stated"
 
 
 def _pretty(model_id: str) -> str:
@@ -241,8 +192,10 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     else:
         return _unit_priced_tool(group, info)
 
+    aliases: list[str] = []
     if primary is not None:
-        model_id = snapshot_of(primary.model.id)
+        model_id = owned_model_id(primary.model)
+        aliases = _release_aliases(primary, model_id)
         name = primary.model.name or _pretty(model_id)
         description = (primary.model.description or "").strip()
         context = primary.model.context_window
@@ -259,7 +212,7 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     slug = slug_of(model_id)
     if not slug or not compact(name):
         return None
-    vendor = _vendor(group)
+    vendor = maker_of(group)
     urls = source_provider.pricing_urls or []
     if not urls:
         return None
@@ -267,10 +220,11 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
     tagline = f"{name} by {vendor}, {served}"[:100]
     if not description:
         description = f"{name}, a model by {vendor}; {served}."
-    model_ids = _model_ids(group, primary, {slug, name})
+    model_ids = _model_ids(group, primary, {slug, name, *aliases})
     return Tool(
         slug=slug,
         name=name[:80],
+        aliases=aliases,
         vendor=vendor,
         category=_category(model_id),
         tagline=tagline,
@@ -295,6 +249,8 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
                     "facts.context_window",
                     *(["lifecycle"] if deprecated else []),
                 ],
+                read_on=info.fetched_on,
+                dataset=info.source_name,
             ),
             info.source,
         ],
@@ -317,17 +273,19 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
         if found is None or not urls:
             continue
         usd, unit = found
-        model_id = snapshot_of(entry.model.id) if entry is group.owner else _served_id(group)
+        model_id = owned_model_id(entry.model) if entry is group.owner else _served_id(group)
         slug = slug_of(model_id)
         name = (
             (entry.model.name or _pretty(model_id)) if entry is group.owner else _pretty(model_id)
         )
         if not slug or not compact(name):
             return None
-        vendor = _vendor(group)
+        vendor = maker_of(group)
+        aliases = _release_aliases(entry, model_id) if entry is group.owner else []
         return Tool(
             slug=slug,
             name=name[:80],
+            aliases=aliases,
             vendor=vendor,
             category=_category(model_id),
             tagline=f"{name} by {vendor}, priced per {unit}"[:100],
@@ -348,15 +306,29 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
                         "facts.context_window",
                         *(["lifecycle"] if entry.model.deprecated else []),
                     ],
+                    read_on=info.fetched_on,
+                    dataset=info.source_name,
                 ),
                 info.source,
             ],
             panel={},
             lifecycle=Lifecycle(status="deprecated" if entry.model.deprecated else "active"),
-            model_ids=tuple(_model_ids(group, group.owner, {slug, name})),
+            model_ids=tuple(_model_ids(group, group.owner, {slug, name, *aliases})),
             dataset=f"{entry.provider.id}/{entry.model.id}",
         )
     return None
+
+
+def _release_aliases(primary: Entry, model_id: str) -> list[str]:
+    """The maker's year-month ids of its model ("mistral-large-2512" for Mistral Large 3,
+    "mistral-small-2506" for Small 3.2): other names of it, which the matcher takes as names,
+    since a release number is no version it could check against the name's."""
+    found = set()
+    for clause in {primary.model.id} | equals_clauses(primary):
+        release_id = snapshot_of(without_org(clause))
+        if names_a_release(release_id) and compact(release_id) != compact(model_id):
+            found.add(release_id)
+    return sorted(found)
 
 
 def _model_ids(group: Group, primary: Entry | None, own: set[str]) -> list[str]:

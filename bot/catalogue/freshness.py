@@ -14,9 +14,12 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bot.catalogue.models import Tool
 
 STATE_FILE = "refresh-state.json"
 PRICES_FILE = "genai-prices.json"
@@ -156,3 +159,31 @@ def fetched_on(cache_dir: Path) -> dt.date | None:
     text = head.decode("ascii", errors="ignore")
     start = text.find('"read_on": "')
     return _day(text[start + 12 : start + 22]) if start >= 0 else None
+
+
+def data_age(tools: Iterable[Tool]) -> str | None:
+    """How old the dataset facts about `tools` are, for a card's footer or a tool page:
+    "prices: genai-prices data of 2026-12-02; specs: models.dev data of 2026-05-21" (the
+    capabilities models.dev states: context, modalities, tool calling, …).
+
+    Each date is the day the data was collected (`Source.read_on`), never the day it was read:
+    the bundled price snapshot has none, so it is named by its package version instead. Where
+    tools differ, the oldest date shows. None when no fact on them comes from a dataset."""
+    found: dict[tuple[str, str], dt.date | None] = {}
+    for tool in tools:
+        for source in tool.sources:
+            if source.dataset is None:
+                continue
+            kind = "prices" if "pricing" in source.supports else "specs"
+            key = (kind, source.dataset)
+            if key not in found or _older(source.read_on, found[key]):
+                found[key] = source.read_on
+    parts = [
+        f"{kind}: {name} data of {day.isoformat()}" if day else f"{kind}: {name} (bundled)"
+        for (kind, name), day in sorted(found.items(), key=lambda item: item[0][0] != "prices")
+    ]
+    return "; ".join(parts) or None
+
+
+def _older(day: dt.date | None, than: dt.date | None) -> bool:
+    return day is not None and (than is None or day < than)

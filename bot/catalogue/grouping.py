@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.catalogue.model_ids import model_key, served_model_of, snapshot_of, without_org
+from bot.catalogue.model_ids import (
+    model_key,
+    release_of,
+    served_model_of,
+    slug_of,
+    snapshot_of,
+    without_org,
+)
 from bot.catalogue.names import variants_beyond
 
 FIRST_PARTY = frozenset(
@@ -178,9 +185,73 @@ def _owns(provider: Any, model_id: str) -> bool:
     return maker is None or maker == _SAME_MAKER.get(provider.id, provider.id)
 
 
+_VERSION_WORD = re.compile(r"^v?\d+(?:\.\d+)*$")
+"""A word of a name that is a version number ("3", "3.1"), not a size ("14B")."""
+
+
+def owned_model_id(model: Any) -> str:
+    """The id a maker's model is known by: its snapshot, except that a year-month release the
+    maker names with a version of its own ("mistral-large-2512", "Mistral Large 3 2512") reads as
+    that name ("mistral-large-3"), so a cloud's "mistral-large-3-675b" finds it. A release its
+    name gives no version ("codestral-2508", "Codestral 2508") stays as it is."""
+    snapshot = snapshot_of(without_org(model.id))  # Perplexity's "perplexity/sonar" is "sonar"
+    _, release = release_of(snapshot)
+    if release is None:
+        return snapshot
+    words = [w for w in str(model.name or "").split() if w != release]
+    if any(_VERSION_WORD.match(w) for w in words[1:]):
+        return slug_of(" ".join(words))
+    return snapshot
+
+
+@dataclass(slots=True)
+class _Releases:
+    """The owners' year-month releases, to place a reseller's released id: "Devstral-2-123B-
+    Instruct-2512" is Mistral's devstral-2512; "Mistral-Nemo-Instruct-2407" is the one Mistral
+    NeMo; "mistral-large-2402" is none of the Mistral Large models sold today."""
+
+    by_release: dict[tuple[str, str], Group] = field(default_factory=dict)
+    released_stems: set[str] = field(default_factory=set)
+    named: set[str] = field(default_factory=set)
+    """Keys of owners whose name gives their release a version ("mistral large 3")."""
+
+    def add(self, model: Any, group: Group) -> None:
+        if owned_model_id(model) != snapshot_of(without_org(model.id)):
+            self.named.add(group.key)
+        for model_id in {model.id} | equals_clauses(Entry(None, model, None)):
+            stem, release = release_of(snapshot_of(model_id))
+            if release is not None:
+                self.by_release.setdefault((model_key(stem), release), group)
+                self.released_stems.add(model_key(stem))
+
+    def place(self, served: str, owners: dict[str, Group]) -> Group | None:
+        """The owner's group a reseller's `served_model_of` id is, if any: by its release
+        (the longest matching stem), else by a size tag the maker's own name leaves out
+        ("mistral-large-3-675b" for "Mistral Large 3")."""
+        stem, release = release_of(served)
+        if release is None:
+            size = _SIZE.search(served)
+            if size is None:
+                return None
+            key = model_key(served[: size.start()])
+            return owners.get(key) if key in self.named else None
+        words = stem.split("-")
+        for end in range(len(words), 0, -1):  # "devstral-2-123b", "devstral-2", "devstral"
+            found = self.by_release.get((model_key("-".join(words[:end])), release))
+            if found is not None:
+                return found
+        if model_key(stem) in self.released_stems:
+            return None  # another release of a model its maker sells in several
+        return owners.get(model_key(stem))
+
+
+_SIZE = re.compile(r"-\d+(?:\.\d+)?[bm]$")
+
+
 def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
     owners: dict[str, Group] = {}
     claimers: dict[str, list[tuple[Any, Group]]] = {}
+    releases = _Releases()
     rest: list[Entry] = []
     for provider in providers:
         for model in provider.models:
@@ -188,13 +259,18 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
             if _owns(provider, model.id):
                 if _is_moving_alias(model):
                     continue
-                key = model_key(snapshot_of(model.id))
+                key = model_key(owned_model_id(model))
                 group = owners.setdefault(key, Group(key))
                 undated = snapshot_of(model.id) == model.id.lower()
-                if group.owner is None or (undated and not _is_undated(group.owner)):
+                if (
+                    group.owner is None
+                    or (undated and not _is_undated(group.owner))
+                    or (undated and "/" in group.owner.model.id and "/" not in model.id)
+                ):
                     group.owner = entry
                 group.members.append(entry)
                 claimers.setdefault(provider.id, []).append((model, group))
+                releases.add(model, group)
             else:
                 rest.append(entry)
 
@@ -205,13 +281,14 @@ def group_entries(providers: Sequence[Any], as_of: dt.date) -> list[Group]:
         found: Group | None = owners.get(model_key(light)) or _claimed_by(
             first_party, claimers, light
         )
-        cloud = _CLOUD_VENDOR.match(entry.model.id.lower())
+        cloud = CLOUD_VENDOR.match(entry.model.id.lower())
         if found is None and cloud is not None:
             # Bedrock's "deepseek.r1-v1:0" is DeepSeek's R1: the vendor prefix names the maker
             named = snapshot_of(f"{cloud.group(1)}-{cloud.group(2)}")
             found = owners.get(model_key(named)) or _claimed_by(first_party, claimers, named)
         if found is None:
-            found = owners.get(model_key(served_model_of(entry.model.id)))
+            served_id = served_model_of(entry.model.id)
+            found = owners.get(model_key(served_id)) or releases.place(served_id, owners)
         if (
             found is not None
             and found.owner is not None
@@ -240,8 +317,10 @@ def derived_from(model_id: str, base_id: str) -> bool:
     """Whether a reseller's id names a model made from `base_id` rather than `base_id` itself:
     a distill ("DeepSeek-R1-Distill-Llama-8B"), a fine-tune ("r1-1776"), or one family's model
     trained into another's ("deepseek-r1-0528-qwen3-8b"). Its price is not the base's."""
-    name = without_org(model_id).lower()
-    base = without_org(base_id).lower()
+    # without a cloud's vendor prefix: Bedrock's "mistral.devstral-2-123b" is no Mistral-family
+    # model trained into Devstral
+    name = snapshot_of(without_org(model_id))
+    base = snapshot_of(without_org(base_id))
     if _DERIVED.search(name) and not _DERIVED.search(base):
         return True
     if variants_beyond(served_model_of(name), base):
@@ -249,7 +328,7 @@ def derived_from(model_id: str, base_id: str) -> bool:
     return any(family in name and family not in base for family in _FAMILIES)
 
 
-_CLOUD_VENDOR = re.compile(r"^(?:(?:global|us|eu|apac|au|jp|ca)\.)?([a-z]+)\.([a-z0-9][^/]*)$")
+CLOUD_VENDOR = re.compile(r"^(?:(?:global|us|eu|apac|au|jp|ca)\.)?([a-z]+)\.([a-z0-9][^/]*)$")
 """A cloud's "<vendor>.<model>" id (Bedrock): the vendor and the model as the vendor names it."""
 
 
@@ -258,7 +337,16 @@ def _is_moving_alias(model: Any) -> bool:
     model is newest, which the dataset does not say, so it is no model of its own."""
     if not model.id.lower().endswith("-latest"):
         return False
-    return equals_clauses(Entry(None, model, None)) == {model.id} and hasattr(model.match, "equals")
+    # "mistral-ocr-latest" also answers to "mistral-ocr-latest-completion": the same alias
+    alone = {model.id, f"{model.id}-completion"}
+    clauses = equals_clauses(Entry(None, model, None))
+    return model.id in clauses and clauses <= alone and _only_equals(model.match)
+
+
+def _only_equals(clause: Any) -> bool:
+    if hasattr(clause, "equals"):
+        return True
+    return hasattr(clause, "or_") and all(_only_equals(c) for c in clause.or_)
 
 
 def _is_undated(entry: Entry) -> bool:

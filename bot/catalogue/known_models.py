@@ -37,7 +37,7 @@ from bot.errors import Problem
 
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 """Far above the dataset's few megabytes; a bigger file is not ours to read."""
-CACHE_SCHEMA = 15
+CACHE_SCHEMA = 20
 """Bump when `derive_tools` changes what it produces, so old caches are not reused."""
 
 
@@ -123,14 +123,8 @@ def known_tools(
     """
     fetched = fetched_on(cache_dir) if cache_dir is not None else None
     refreshed = refreshed_providers(cache_dir) if providers is None else None
-    version = dataset_version()
-    if refreshed is not None and fetched is not None:
-        version = f"{version}, data fetched {fetched.isoformat()}"
-    info = DatasetInfo(
-        version=version,
-        as_of=as_of,
-        fetched_on=fetched if refreshed is not None and providers is None else None,
-    )
+    fetched = fetched if refreshed is not None else None
+    info = DatasetInfo(version=dataset_version(), as_of=as_of, fetched_on=fetched)
     if providers is not None:
         return _derive(providers, info, cache_dir), info
     path = _cache_file(cache_dir, info) if cache_dir is not None else None

@@ -94,6 +94,9 @@ def merge_layers(
             continue
         if compact(tool.name) in taken:
             tool = tool.model_copy(update={"name": tool.slug})
+        if any(compact(alias) in taken for alias in tool.aliases):
+            free = [a for a in tool.aliases if compact(a) not in taken]
+            tool = tool.model_copy(update={"aliases": free})
         taken.update(compact(text) for text in _answers_to(tool))
         kept.append(tool)
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 
 from bot.catalogue.model_ids import model_key, snapshot_of, without_org
 from bot.catalogue.models import SLUG_PATTERN, Lifecycle, Source, Tool
@@ -30,13 +30,24 @@ class Shutdown(BaseModel):
     ids: list[str] = Field(min_length=1)
     """The maker's model ids ("gpt-4.5-preview"); snapshots and resellers' ids of them match."""
     retired_on: dt.date | None = None
-    """The shutdown day; None for a model retired on a day its maker no longer publishes."""
+    """The shutdown day, as the maker announced it."""
+    retired_by: dt.date | None = None
+    """For a shutdown whose day the maker no longer publishes: the day of the cited source
+    that shows the model gone. Never a guessed day: one of the two dates is required."""
     deprecated_on: dt.date | None = None
     successor: str | None = Field(default=None, pattern=SLUG_PATTERN)
     url: HttpUrl
     read_on: dt.date
     """The day the source was read."""
     note: str = Field(default="", max_length=120)
+
+    @model_validator(mode="after")
+    def _dated(self) -> Shutdown:
+        if (self.retired_on is None) == (self.retired_by is None):
+            raise ValueError(
+                "needs one of retired_on (the announced day) or retired_by (a sourced day)"
+            )
+        return self
 
 
 class Shutdowns(BaseModel):
@@ -94,9 +105,10 @@ def apply_shutdowns(tools: Sequence[Tool], shutdowns: Sequence[Shutdown]) -> lis
             out.append(tool)
             continue
         lifecycle = Lifecycle(
-            status="retired" if entry.retired_on is None else "deprecated",
+            status="deprecated",  # retired once its day has passed (`Lifecycle.status_on`)
             deprecated_on=entry.deprecated_on,
             retired_on=entry.retired_on,
+            retired_by=entry.retired_by,
             successor=entry.successor,
             note=entry.note,
         )

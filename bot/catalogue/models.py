@@ -91,6 +91,9 @@ class Source(_Frozen):
     supports: list[str] = Field(min_length=1)
     read_on: dt.date | None = None
     """The day the data behind this source was collected (never the day it was loaded)."""
+    dataset: str | None = None
+    """The dataset the facts come from, as a reader names it ("genai-prices 0.2.3",
+    "models.dev"), for a generated fact; None for a page a person read."""
 
 
 class Review(_Frozen):
@@ -186,13 +189,17 @@ class Lifecycle(_Frozen):
     deprecated_on: dt.date | None = None
     retired_on: dt.date | None = None
     """The shutdown date, past or announced: once it has passed the tool is retired."""
+    retired_by: dt.date | None = None
+    """For a shutdown whose day its maker no longer publishes: a sourced day by which the
+    model was gone (its maker's model list, read that day, no longer had it)."""
     successor: str | None = Field(default=None, pattern=SLUG_PATTERN)
     """The slug of the tool that replaces this one (it may be a dataset-generated tool)."""
     note: str = Field(default="", max_length=120)
 
     def status_on(self, day: dt.date) -> Literal["active", "deprecated", "retired"]:
         """The status on `day`: computed when read, so a shutdown date that passes retires it."""
-        if self.status == "retired" or (self.retired_on is not None and self.retired_on <= day):
+        shut = self.retired_on or self.retired_by
+        if self.status == "retired" or (shut is not None and shut <= day):
             return "retired"
         if self.status == "deprecated" or (
             self.deprecated_on is not None and self.deprecated_on <= day

@@ -16,6 +16,7 @@ from bot.catalogue import (
     Ship,
     Tool,
     ToolKind,
+    data_age,
     live_successor,
     pricing_read,
 )
@@ -57,6 +58,9 @@ class ToolColumn(_Value):
     pricing_read: str
     blended_usd_per_mtok: float | None = None
     """Per million tokens, input weighted 3:1; for a dataset tool, its cheapest provider's."""
+    unit_price: tuple[float, str] | None = None
+    """(USD, unit) for a price in another unit than tokens ("minute of audio", "1M
+    characters"): shown in its unit, never weighed against a per-token price."""
     best_for: str
     context_window: int | None = None
     status: Status = "active"
@@ -112,6 +116,9 @@ class VerdictCard(_Value):
     verdict: Verdict
     use_case: UseCase | None = None
     """What the comparison was asked for ("for coding"); shown in the card's first line."""
+    data_age: str | None = None
+    """How old the dataset facts on the card are ("prices: genai-prices data of 2026-12-02"),
+    by the day each was collected; shown in the footer. None when every fact is reviewed."""
 
     @property
     def title(self) -> str:
@@ -131,11 +138,20 @@ def lifecycle_note(tool: Tool, known: Mapping[str, Tool], today: dt.date) -> str
     successor = live.name if live else unknown
     if status == "retired":
         head = f"Retired on {life.retired_on}" if life.retired_on else "Retired"
+        if life.retired_on is None and life.retired_by is not None:
+            head = f"Retired by {life.retired_by} at the latest"  # the maker gave no day
     else:
         head = f"Deprecated since {life.deprecated_on}" if life.deprecated_on else "Deprecated"
         if life.retired_on:
             head += f", shuts down {life.retired_on}"
     return f"{head}; use {successor} instead." if successor else f"{head}."
+
+
+def _unit_price(tool: Tool) -> tuple[float, str] | None:
+    pricing = tool.pricing
+    if pricing.model != "per-unit" or pricing.usd_per_unit is None or pricing.unit is None:
+        return None
+    return (pricing.usd_per_unit, pricing.unit)
 
 
 def _column(c: Contender, panel: Panel, known: Mapping[str, Tool], today: dt.date) -> ToolColumn:
@@ -155,6 +171,7 @@ def _column(c: Contender, panel: Panel, known: Mapping[str, Tool], today: dt.dat
         entry_price=tool.entry_price,
         pricing_read=pricing_read(tool),
         blended_usd_per_mtok=blended_price(tool),
+        unit_price=_unit_price(tool),
         best_for=tool.best_for,
         context_window=tool.facts.context_window,
         status=c.status,
@@ -233,4 +250,5 @@ def build_card(
             instead=decision.instead,
         ),
         use_case=use_case,
+        data_age=data_age(tools),
     )

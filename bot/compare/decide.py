@@ -361,7 +361,9 @@ def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
     if len(undominated) == 1 and len(live) > 1:
         winner = undominated[0]
         others = [c.tool for c in live if c is not winner]
-        text = reason.capability_win(winner.tool, others, [edges(winner.tool, o) for o in others])
+        won_on = [edges(winner.tool, o) for o in others]
+        priced = all(_same_unit(winner.tool, o) for o in others)
+        text = reason.capability_win(winner.tool, others, won_on, priced=priced)
         return Decision(winner.tool.slug, reason.joined([*notes, text]), "capabilities")
     live = undominated or live
     same_class = all(not edges(a.tool, b.tool) for a in live for b in live if a is not b)
@@ -411,6 +413,12 @@ def _situation(tool: Tool, others: Sequence[Tool]) -> str | None:
         if found_bill:
             return found_bill
     return None
+
+
+def _same_unit(a: Tool, b: Tool) -> bool:
+    """Both prices are known and in one unit: a transcriber's per-minute price says nothing
+    of a per-token one, so no "at no higher price" across them."""
+    return a.is_product == b.is_product and _price(a) is not None and _price(b) is not None
 
 
 def _pricier(a: Contender, b: Contender) -> bool:

@@ -369,15 +369,19 @@ def _edge_words(edge: str, tool: Tool, other: Tool) -> str:
     return CAPABILITY_WORDS[edge]
 
 
-def capability_win(winner: Tool, others: Sequence[Tool], edges: Sequence[Sequence[str]]) -> str:
-    """ "GPT-5.1 holds 2× the context of Claude Opus 4.5, 400K tokens, at no higher price." """
+def capability_win(
+    winner: Tool, others: Sequence[Tool], edges: Sequence[Sequence[str]], *, priced: bool = True
+) -> str:
+    """ "GPT-5.1 holds 2× the context of Claude Opus 4.5, 400K tokens, at no higher price."
+    `priced` False (a price in another unit, or none): nothing is said of the price."""
     said = [
         _edge_words(edge, winner, other)
         for other, found in zip(others, edges, strict=True)
         for edge in found[:1]
     ]
     unique = list(dict.fromkeys(said))
-    return f"{winner.name} wins on capabilities at no higher price: it {and_list(unique)}."
+    price = " at no higher price" if priced else ""
+    return f"{winner.name} wins on capabilities{price}: it {and_list(unique)}."
 
 
 def too_few_facts(tools: Sequence[Tool]) -> str:

@@ -146,9 +146,22 @@ def offer_text(column: ToolColumn) -> str | None:
     return "served by " + ", ".join(offers) + (f" and {more} more" if more > 0 else "")
 
 
+UNIT_SHORT = {
+    "minute of audio": "min",
+    "1M characters": "1M chars",
+    "1,000 pages": "1K pages",
+    "1M input tokens": "1M in",
+}
+"""A price unit as the Price cell writes it: "$0.006/min" for a transcriber."""
+
+
 def price_cell(column: ToolColumn) -> str:
-    """Entry price, and the blended per-token price (input weighted 3:1) where there is one."""
+    """Entry price, and the blended per-token price (input weighted 3:1) where there is one;
+    a price in another unit in that unit ("paid $0.006/min"), never as a per-token figure."""
     entry = column.entry_price.value
+    if column.unit_price is not None:
+        usd, unit = column.unit_price
+        return f"{entry} ${usd:.3g}/{UNIT_SHORT.get(unit, unit)}"
     if column.blended_usd_per_mtok is None:
         return entry
     return f"{entry} {_usd(column.blended_usd_per_mtok)}/1M"

@@ -68,6 +68,8 @@ def tally_line(posted: PostedCard, markers: Sequence[str], *, escape: Escape = a
             f" · head to head, every card: {names[pair.first]} {pair.first_wins}, "
             f"{names[pair.second]} {pair.second_wins}"
         )
+    if posted.card.data_age:  # the footer says how old the dataset facts are, on every surface
+        line += f" · {escape(posted.card.data_age)}"
     return line
 
 

@@ -22,6 +22,9 @@ def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
         lines.append("| " + " | ".join(_cell(c) for c in row.cells) + " |")
     # Every tool's note on one line: a line per tool would spend the card's line budget.
     notes = " · ".join(f"*{_cell(r.name)}: {_cell(r.note)}*" for r in shape.rows if r.note)
+    age = card.data_age if not tally else None  # with a tally it closes the footer instead
+    if notes and age:  # on the notes' line: a paragraph of its own would cost two lines
+        notes, age = f"{notes} · {_cell(age)}", None
     lines += ["", notes] if notes else []
     items = [
         f"- ≠ **{_cell(s.persona)}** {_cell(s.stance)}: “{_cell(s.take)}”" for s in shape.splits
@@ -30,6 +33,7 @@ def render_card(card: VerdictCard, *, tally: str | None = None) -> str:
         items.append(f"- = {_cell(shape.agree)}")
     # A list may follow the notes' paragraph directly (CommonMark lets it interrupt one).
     lines += ([] if notes else [""]) + items if items else []
-    if tally:
-        lines += ["", _cell(tally)]
+    footer = " · ".join(part for part in (tally, card.data_age if tally else age) if part)
+    if footer:
+        lines += ["", _cell(footer)]
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from bot.catalogue import Catalogue, Tool, pricing_read
+from bot.catalogue import Catalogue, Tool, data_age, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
@@ -128,6 +128,7 @@ def render_card(
     table = _table(shape.rows, width=width)
     agree = _hanging(f"= {shape.agree}", "", "  ", width) if shape.agree else []
     tail = [line for part in (tally or "").splitlines() for line in _hanging(part, "", "  ", width)]
+    tail += _hanging(card.data_age, "", "  ", width) if card.data_age else []
     tail += [footer] if footer else []
     budget = CARD_LINES.get(len(card.tools), CARD_LINES[4])
     room = budget - len(top) - len(table) - len(agree) - len(tail)
@@ -193,10 +194,10 @@ def render_tool(tool: Tool, catalogue: Catalogue) -> str:
         lines.extend(_hanging(review.body, "    ", "    "))
     lines.append("")
     lines.append("Sources")
-    lines.extend(
-        f"  {source.url}" + (f" (collected {source.read_on})" if source.read_on else "")
-        for source in tool.sources
-    )
+    lines.extend(f"  {source.url}" for source in tool.sources)
+    age = data_age([tool])
+    if age:
+        lines.extend(_hanging(age, "  ", "    "))  # the day each dataset was collected
     return "\n".join(lines)
 
 

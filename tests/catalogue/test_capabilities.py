@@ -97,7 +97,7 @@ def test_a_model_nobody_describes_stays_unknown_not_no(known: dict[str, Tool]) -
 
 def test_categories_come_from_what_a_model_reads_and_writes(known: dict[str, Tool]) -> None:
     assert known["gpt-image-1"].category == "image-generation"
-    assert known["voxtral-small-24b"].category == "speech"
+    assert known["voxtral-small-24b-2507"].category == "speech"
     assert known["gpt-5"].category == "llm"
 
 

@@ -11,7 +11,6 @@ SNAPSHOTS = [
     ("claude-3-5-haiku-latest", "claude-3-5-haiku"),
     ("claude-3-5-haiku-20241022", "claude-3-5-haiku"),
     ("mistral-medium-latest", "mistral-medium"),
-    ("mistral-large-2411", "mistral-large"),
     ("grok-4-0709", "grok-4"),
     ("gemini-2.0-flash-001", "gemini-2.0-flash"),
     ("command-r-plus-08-2024", "command-r-plus"),
@@ -23,6 +22,11 @@ SNAPSHOTS = [
     ("grok-3-fast", "grok-3-fast"),
     ("gpt-5.5", "gpt-5.5"),
     ("llama-3.1-8b", "llama-3.1-8b"),
+    # a year-month release is a version: Mistral Large 2411 and 2512 are Large 2.1 and Large 3
+    ("mistral-large-2411", "mistral-large-2411"),
+    ("mistral-large-2512", "mistral-large-2512"),
+    ("mistral.mistral-small-2402-v1:0", "mistral-small-2402"),
+    ("qwen/qwen3-235b-a22b-2507", "qwen/qwen3-235b-a22b-2507"),
 ]
 
 SERVED = [
@@ -35,6 +39,9 @@ SERVED = [
     ("Qwen/Qwen2.5-VL-7B-Instruct", "qwen2.5-vl-7b"),
     ("openai/gpt-oss-120b", "gpt-oss-120b"),
     ("mistral.mistral-7b-instruct-v0:2", "mistral-7b-instruct-v0:2"),
+    ("Qwen/Qwen3-235B-A22B-Instruct-2507", "qwen3-235b-a22b-2507"),
+    ("qwen/qwen3-235b-a22b-2507", "qwen3-235b-a22b-2507"),
+    ("Qwen/Qwen3-235B-A22B", "qwen3-235b-a22b"),
 ]
 
 

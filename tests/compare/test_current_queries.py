@@ -85,7 +85,7 @@ QUERIES: list[tuple[str, Expected]] = [
     ("glm-4.7", "glm-4-7"),
     ("minimax m2.7", "minimax-m2-7"),
     # Mistral, Cohere, Amazon, Perplexity
-    ("mistral large 3", "mistral-large-3-675b"),
+    ("mistral large 3", "mistral-large-3"),
     ("mistral medium 3.5", "mistral-medium-3-5"),
     ("mistral small 3.2", "mistral-small-3-2-24b-instruct"),
     ("codestral", "codestral"),
@@ -115,7 +115,7 @@ QUERIES: list[tuple[str, Expected]] = [
     ("llama2-70b-4096", "llama2-70b-4096"),
     # bare families and makers ask, newest living first
     ("gemini pro", ask("gemini-3-1-pro-preview")),
-    ("mistral large", ask("mistral-large-3-675b", "mistral-large")),
+    ("mistral large", ask("mistral-large-3", "mistral-large")),
     ("mistral medium", ask("mistral-medium-3-5")),
     ("qwen", ask()),
     ("claude sonnet", ask("claude-sonnet-4-6")),
@@ -221,7 +221,7 @@ def test_chatgpt_is_the_app_never_gpt_4o(matcher: KindAwareMatcher) -> None:
 def test_mistral_large_asks_with_the_newest_first(matcher: KindAwareMatcher) -> None:
     with pytest.raises(AmbiguousTool) as asked:
         matcher.resolve("mistral large")
-    assert asked.value.suggestions[0].slug == "mistral-large-3-675b"
+    assert asked.value.suggestions[0].slug == "mistral-large-3"
 
 
 def test_qwen_asks_rather_than_answering_qwen_turbo(matcher: KindAwareMatcher) -> None:
