@@ -76,13 +76,16 @@ def test_every_surface_shows_the_data_age_within_the_budget(
 def test_the_cli_card_and_tool_page_end_with_the_data_age(tmp_path: Path) -> None:
     card = verdict("compare", "mistral large 3 vs qwen3-235b-a22b-2507", cwd=tmp_path)
     assert card.returncode == 0, card.stderr
-    assert card.stdout.splitlines()[-1].startswith("prices: genai-prices 0.2.3 (bundled)")
+    *_, age, hint = card.stdout.splitlines()
+    assert age.startswith("prices: genai-prices 0.2.3 (bundled)"), card.stdout
+    assert hint.startswith("Full reviews: verdict compare"), card.stdout
     page = verdict("tool", "mistral-large-3", cwd=tmp_path)
     assert page.returncode == 0, page.stderr
     assert f"specs: models.dev data of {CAPABILITIES_DAY}" in page.stdout
 
 
 def test_the_text_card_keeps_its_footer_last(merged_catalogue: Catalogue) -> None:
+    """The data age closes the card, above only the command to copy, which is never wrapped."""
     card = _card(merged_catalogue, "gpt-5", "whisper-1")
-    lines = text.render_card(card, tally="Full reviews: …").splitlines()
-    assert lines[-2] == "Full reviews: …" and lines[-1] == card.data_age
+    lines = text.render_card(card, footer="Full reviews: …").splitlines()
+    assert lines[-2] == card.data_age and lines[-1] == "Full reviews: …"
