@@ -21,6 +21,9 @@ from bot.votes import CommunityTally, clearly_ahead
 
 COMMUNITY_MIN_VOTES = 10
 """Below this many votes a tool's community share is noise and does not decide a verdict."""
+SHUTDOWN_SOON = dt.timedelta(days=90)
+"""A tool whose shutdown day is this close is not one to start on: it loses to any live tool
+whose shutdown is not that close, whatever its capabilities (a team would migrate within weeks)."""
 REVIEWED_PANEL = 3
 """Takes a reviewer wrote, of four, for a tool's panel score to weigh in the verdict: a panel
 computed from facts restates the facts, which the capability and price steps already weigh."""
@@ -90,6 +93,11 @@ def successor_comparison(
     return tuple(slugs) if len(set(slugs)) == len(slugs) else ()
 
 
+def _closes_soon(tool: Tool, today: dt.date) -> bool:
+    shut = tool.lifecycle.retired_on
+    return shut is not None and today < shut <= today + SHUTDOWN_SOON
+
+
 def _prefer_active(leaders: list[Contender]) -> tuple[list[Contender], list[Contender]]:
     """A deprecated tool loses every tie to an active one: (who stays, who lost)."""
     active = [c for c in leaders if c.status == "active"]
@@ -133,6 +141,21 @@ def decide(
             return Decision(None, reason.joined(notes), "lifecycle", instead=instead)
         if len(live) == 1:
             text = reason.only_live(live[0].tool)
+            return Decision(
+                live[0].tool.slug, reason.joined([*notes, text]), "lifecycle", instead=instead
+            )
+    closing = [c for c in live if _closes_soon(c.tool, today)]
+    if closing and any(c.judged and not _closes_soon(c.tool, today) for c in live):
+        notes.append(
+            reason.closing_soon(
+                [c.tool for c in closing],
+                [live_successor(c.tool, known, today) for c in closing],
+                today,
+            )
+        )
+        live = [c for c in live if not _closes_soon(c.tool, today)]
+        if len(live) == 1 and live[0].judged:
+            text = reason.only_lasting(live[0].tool)
             return Decision(
                 live[0].tool.slug, reason.joined([*notes, text]), "lifecycle", instead=instead
             )

@@ -119,6 +119,7 @@ class Matcher:
     def _index(self) -> None:
         self._exact: dict[str, int] = {}
         self._ids: dict[str, int] = {}
+        self._slugs = {tool.slug: index for index, tool in enumerate(self.tools)}
         # A 10,000-tool catalogue has ~40k name texts but only ~23k distinct ones (a slug and
         # its name normalise alike): each distinct text is normalised and scored once.
         owners: dict[str, list[int]] = {}
@@ -192,6 +193,9 @@ class Matcher:
         query = normalise(typed)
         if not query:
             raise UnknownTool(typed, [])
+        slug = self._slugs.get(typed.strip().lower()) if "-" in typed else None
+        if slug is not None and not self._retired(slug):
+            return self.tools[slug]  # its slug, as a did-you-mean offers it: never ask again
         key = query.replace(" ", "")
         exact = self._exact.get(key)
         if exact is None and not any(c.isspace() for c in typed.strip()):
@@ -208,6 +212,12 @@ class Matcher:
         ):
             if "/" in typed:
                 return self.tools[exact]  # a provider's full id names one model exactly
+            if (
+                "-" in typed
+                and typed.strip().lower() == self.tools[exact].slug
+                and not self._retired(exact)
+            ):
+                return self.tools[exact]  # its slug, as a did-you-mean offers it: never ask again
             return self._unless_family_has_newer(exact, words, typed)
 
         if len(key) == 1:
@@ -248,6 +258,9 @@ class Matcher:
         if version_of(words) or not version_of(normalise(found.name).split()):
             return True
         return self._family(words) == {tool}  # "grok-code-fast": the family has one model
+
+    def _retired(self, tool: int) -> bool:
+        return self.tools[tool].lifecycle.status == "retired"
 
     def _family(self, words: list[str]) -> set[int]:
         """Tools one of whose names holds every typed word and no variant the query lacks."""

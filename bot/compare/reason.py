@@ -6,6 +6,7 @@ or modality difference, a vote margin), never from arithmetic alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -196,6 +197,22 @@ def retired(first: Tool, tools: Sequence[Tool], successors: Sequence[Tool | None
 
 def only_live(tool: Tool) -> str:
     return f"{tool.name} is the one you can still use."
+
+
+def closing_soon(tools: Sequence[Tool], successors: Sequence[Tool | None], today: dt.date) -> str:
+    """ "GPT-5 shuts down on 2026-12-11, in 8 days (successor: GPT-5.5)." """
+    parts = []
+    for tool, successor in zip(tools, successors, strict=True):
+        when = tool.lifecycle.retired_on or today
+        days = (when - today).days
+        after = f" (successor: {successor.name})" if successor else ""
+        in_days = f"in {days} day{'' if days == 1 else 's'}"
+        parts.append(f"{tool.name} shuts down on {when.isoformat()}, {in_days}{after}")
+    return "; ".join(parts) + "."
+
+
+def only_lasting(tool: Tool) -> str:
+    return f"{tool.name} is the one that stays."
 
 
 def shutdown_words(tool: Tool) -> str:

@@ -331,7 +331,8 @@ def test_the_row_shows_the_cheapest_providers_compactly(
 def test_a_reason_names_a_context_or_modality_difference_when_there_is_room(
     comparer: Comparer,
 ) -> None:
-    card = comparer.compare("mistral-large vs gpt-5")
+    before_gpt5_shutdown_near = dt.date(2026, 6, 1)
+    card = comparer.compare("mistral-large vs gpt-5", today=before_gpt5_shutdown_near)
     assert card.verdict.pick == "gpt-5"
     assert card.verdict.reason.endswith("It also reads images, which Mistral Large does not.")
     assert comparer.compare("gpt-5 mini vs gpt-4o").verdict.reason.endswith(
@@ -385,3 +386,15 @@ def test_a_retired_model_served_by_providers_keeps_its_lifecycle_line_whole(
     notes = [line for line in text.render_card(card).splitlines() if line.startswith("  GPT")]
     assert notes == ["  GPT-4o mini: Deprecated since 2025-12-01; use GPT-4o instead."]
     assert "served by DeepInfra $0.05/$0.10" in markdown.render_card(card)
+
+
+def test_a_model_shutting_down_within_weeks_is_not_the_pick(merged_catalogue: Catalogue) -> None:
+    """GPT-5's API shuts down on 2026-12-11: eight days before, a team should not start on it,
+    whatever its context window; months before, it is weighed like any other."""
+    comparer = Comparer(merged_catalogue)
+    eight_days_before = dt.date(2026, 12, 3)
+    card = comparer.compare("gpt-5 vs claude opus 4.5", today=eight_days_before)
+    assert card.verdict.pick == "claude-opus-4-5"
+    assert "GPT-5 shuts down on 2026-12-11, in 8 days (successor: GPT-5.5)" in card.verdict.reason
+    months_before = comparer.compare("gpt-5 vs claude opus 4.5", today=dt.date(2026, 6, 1))
+    assert months_before.verdict.pick == "gpt-5"

@@ -228,3 +228,35 @@ def test_qwen_asks_rather_than_answering_qwen_turbo(matcher: KindAwareMatcher) -
     with pytest.raises(AmbiguousTool) as asked:
         matcher.resolve("qwen")
     assert "qwen" not in {s.slug for s in asked.value.suggestions[:1]}
+
+
+FAMILY_WORDS = [
+    "mistral large",
+    "mistral small",
+    "gemini pro",
+    "gemini flash",
+    "claude sonnet",
+    "claude opus",
+    "gpt mini",
+    "llama",
+    "qwen",
+    "deepseek",
+    "grok",
+    "ministral",
+]
+
+
+@pytest.mark.parametrize("typed", FAMILY_WORDS)
+def test_every_did_you_mean_answer_resolves_when_typed_back(
+    matcher: KindAwareMatcher, typed: str
+) -> None:
+    """A pick offered as `verdict compare 'SLUG vs …'` must answer, never ask the same again."""
+    try:
+        matcher.resolve(typed)
+    except AmbiguousTool as asked:
+        for offered in asked.suggestions:
+            if offered.slug.count("-") == 0:
+                continue  # a one-word slug is a family word too ("qwen"): it may ask
+            assert matcher.resolve(offered.slug).slug == offered.slug, (typed, offered)
+    except UnknownTool:
+        pass
