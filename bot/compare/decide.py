@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.catalogue import Panel, Tool, cost_key, live_successor
@@ -145,14 +145,18 @@ def decide(
                 live[0].tool.slug, reason.joined([*notes, text]), "lifecycle", instead=instead
             )
     closing = [c for c in live if _closes_soon(c.tool, today)]
-    if closing and any(c.judged and not _closes_soon(c.tool, today) for c in live):
-        notes.append(
-            reason.closing_soon(
-                [c.tool for c in closing],
-                [live_successor(c.tool, known, today) for c in closing],
-                today,
-            )
-        )
+    lasting = [
+        c
+        for c in live
+        if c.judged
+        and not _closes_soon(c.tool, today)
+        and (use_case is None or meets(c.tool, use_case) is not False)
+    ]
+    closing_note = reason.closing_soon(
+        [c.tool for c in closing], [live_successor(c.tool, known, today) for c in closing], today
+    )
+    if closing and lasting:  # one that stays and can do the job: never start on a closing one
+        notes.append(closing_note)
         live = [c for c in live if not _closes_soon(c.tool, today)]
         if len(live) == 1 and live[0].judged:
             text = reason.only_lasting(live[0].tool)
@@ -160,6 +164,12 @@ def decide(
                 live[0].tool.slug, reason.joined([*notes, text]), "lifecycle", instead=instead
             )
     decision = _decide_live(live, panel=panel, use_case=use_case, notes=notes)
+    picked = [c for c in closing if c.tool.slug == decision.pick]
+    if picked and not lasting:  # the pick itself is closing: say when, after why it wins
+        note = reason.closing_soon(
+            [picked[0].tool], [live_successor(picked[0].tool, known, today)], today
+        )
+        decision = replace(decision, reason=reason.joined([decision.reason, note]))
     if instead:
         return Decision(
             decision.pick,

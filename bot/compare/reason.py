@@ -208,7 +208,7 @@ def closing_soon(tools: Sequence[Tool], successors: Sequence[Tool | None], today
         after = f" (successor: {successor.name})" if successor else ""
         in_days = f"in {days} day{'' if days == 1 else 's'}"
         parts.append(f"{tool.name} shuts down on {when.isoformat()}, {in_days}{after}")
-    return "; ".join(parts) + "."
+    return "; ".join(parts) + "." if parts else ""
 
 
 def only_lasting(tool: Tool) -> str:

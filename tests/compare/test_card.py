@@ -335,7 +335,8 @@ def test_a_reason_names_a_context_or_modality_difference_when_there_is_room(
     card = comparer.compare("mistral-large vs gpt-5", today=before_gpt5_shutdown_near)
     assert card.verdict.pick == "gpt-5"
     assert card.verdict.reason.endswith("It also reads images, which Mistral Large does not.")
-    assert comparer.compare("gpt-5 mini vs gpt-4o").verdict.reason.endswith(
+    months_before = comparer.compare("gpt-5 mini vs gpt-4o", today=before_gpt5_shutdown_near)
+    assert months_before.verdict.reason.endswith(
         "It is also 5× cheaper per output token than GPT-4o."
     )
 
@@ -398,3 +399,16 @@ def test_a_model_shutting_down_within_weeks_is_not_the_pick(merged_catalogue: Ca
     assert "GPT-5 shuts down on 2026-12-11, in 8 days (successor: GPT-5.5)" in card.verdict.reason
     months_before = comparer.compare("gpt-5 vs claude opus 4.5", today=dt.date(2026, 6, 1))
     assert months_before.verdict.pick == "gpt-5"
+
+
+def test_a_closing_pick_that_alone_does_the_job_says_when_it_closes(
+    merged_catalogue: Catalogue,
+) -> None:
+    """For vision only GPT-4o mini reads images: it still wins, and the reason says its API
+    shuts down in 42 days, after the fact that makes it win."""
+    card = Comparer(merged_catalogue).compare(
+        "gpt-4o mini vs mistral-large for vision", today=dt.date(2026, 12, 3)
+    )
+    assert card.verdict.pick == "gpt-4o-mini"
+    assert card.verdict.reason.startswith("Mistral Large does not read images.")
+    assert card.verdict.reason.endswith("GPT-4o mini shuts down on 2027-01-14, in 42 days.")
