@@ -93,6 +93,12 @@ class DatasetInfo:
         bundled snapshot by its package version."""
         return "genai-prices" if self.fetched_on else f"genai-prices {self.version}"
 
+    def sources(self, url: str, *, deprecated: bool) -> list[Source]:
+        """What a model from this dataset cites: its provider's page, and the dataset itself."""
+        supports = ["pricing", "facts.context_window", *(["lifecycle"] if deprecated else [])]
+        page = Source(url=url, supports=supports, read_on=self.fetched_on, dataset=self.source_name)
+        return [page, self.source]
+
     @property
     def source(self) -> Source:
         """The dataset itself, cited under every model it gave: its name is in the sources
@@ -241,19 +247,7 @@ def _tool(group: Group, info: DatasetInfo) -> Tool | None:
         ),
         best_for="not reviewed yet",
         facts=Facts(context_window=context),
-        sources=[
-            Source(
-                url=urls[0],
-                supports=[
-                    "pricing",
-                    "facts.context_window",
-                    *(["lifecycle"] if deprecated else []),
-                ],
-                read_on=info.fetched_on,
-                dataset=info.source_name,
-            ),
-            info.source,
-        ],
+        sources=info.sources(urls[0], deprecated=deprecated),
         panel={},
         lifecycle=Lifecycle(status="deprecated" if deprecated else "active"),
         offers=tuple(offers),
@@ -298,19 +292,7 @@ def _unit_priced_tool(group: Group, info: DatasetInfo) -> Tool | None:
             ),
             best_for="not reviewed yet",
             facts=Facts(context_window=entry.model.context_window),
-            sources=[
-                Source(
-                    url=urls[0],
-                    supports=[
-                        "pricing",
-                        "facts.context_window",
-                        *(["lifecycle"] if entry.model.deprecated else []),
-                    ],
-                    read_on=info.fetched_on,
-                    dataset=info.source_name,
-                ),
-                info.source,
-            ],
+            sources=info.sources(urls[0], deprecated=entry.model.deprecated),
             panel={},
             lifecycle=Lifecycle(status="deprecated" if entry.model.deprecated else "active"),
             model_ids=tuple(_model_ids(group, group.owner, {slug, name, *aliases})),
