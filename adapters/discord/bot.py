@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import io
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -67,6 +66,7 @@ DISCORD = commands.Surface(
     name=PLATFORM,
     can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True),
     hint="`/tools` lists every tool, and /compare suggests names as you type.",
+    which_card="Which card? Give its message link (Copy Message Link on the card) or message id.",
 )
 """What Discord offers a command (buttons, ephemeral answers, files, native polls) and where
 it tells people to look after a name that matches nothing."""
@@ -77,8 +77,6 @@ EDIT_INTERVAL_SECONDS = 3.0
 NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
-CLOSE_WHICH = "Which card? Give its message link (Copy Message Link on the card) or message id."
-OTHER_SERVER = "That card is in another server."
 PRESS_FAILED = "Your vote could not be recorded just now; please press again."
 CLOSE_FAILED = "The vote could not be closed just now; please try again."
 CARD_PERMISSIONS = {
@@ -398,42 +396,43 @@ class DiscordVerdicts:
     async def close_pressed(self, interaction: discord.Interaction) -> None:
         """ "Close vote" on a card: deferred before the database is read."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self._close(interaction, lambda: self._pressed_card(interaction))
+
+        async def close(rights: commands.AdminWhere) -> str:
+            card = await self._pressed_card(interaction)
+            return await commands.close_found(self.desk, self._request(interaction), card, rights)
+
+        await self._close(interaction, close)
 
     async def close_command(self, interaction: discord.Interaction, link: str) -> None:
         """/close CARD: a card's message link (Copy Message Link) or message id."""
-        ids = re.findall(r"\d{5,}", link)
-        if not ids:
-            await answer_privately(interaction, CLOSE_WHICH)
-            return
-        if len(ids) >= 3 and ids[-3] != str(interaction.guild_id):
-            await answer_privately(interaction, OTHER_SERVER)
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
-        await self._close(interaction, lambda: self.store.find_card(PLATFORM, channel, ids[-1]))
+
+        async def accepted() -> None:  # the card is read from the database
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+        await self._close(
+            interaction,
+            lambda rights: commands.close_linked(
+                self.desk,
+                self._request(interaction),
+                link,
+                rights,
+                server=str(interaction.guild_id),
+                accepted=accepted,
+            ),
+        )
 
     async def _close(
         self,
         interaction: discord.Interaction,
-        find: Callable[[], Awaitable[CardRecord | None]],
+        close: Callable[[commands.AdminWhere], Awaitable[str]],
     ) -> None:
-        """Close the card `find` reads, for an interaction already deferred."""
+        """Run a core close with this platform's rights where the card is; answer privately."""
         try:
-            card = await find()
-            if card is None:
-                text = CLOSE_WHICH
-            else:
-                admin = await self._admin_where(interaction, card)
-                text = await commands.close_card(
-                    self.desk, self._request(interaction, admin=admin), card
-                )
-        except VerdictError as error:
-            text = error.message
+            text = await close(lambda card: self._admin_where(interaction, card))
         except Exception:
             log.exception("a close could not be done")
             text = CLOSE_FAILED
-        await interaction.followup.send(safe(text), ephemeral=True)
+        await answer_privately(interaction, text)
 
     async def _admin_where(self, interaction: discord.Interaction, card: CardRecord) -> bool:
         """Whether the caller may manage the card's channel: Manage Server or Manage Messages
@@ -450,15 +449,15 @@ class DiscordVerdicts:
     ) -> discord.Permissions:
         guild = interaction.guild if interaction.guild_id is not None else None
         if guild is None:
-            raise CloseRefused(OTHER_SERVER)
+            raise CloseRefused(commands.OTHER_SERVER)
         channel = guild.get_channel_or_thread(channel_id)
         if channel is None:
             try:
                 fetched = await self.client.fetch_channel(channel_id)
             except discord.HTTPException:
-                raise CloseRefused(OTHER_SERVER) from None
+                raise CloseRefused(commands.OTHER_SERVER) from None
             if getattr(fetched, "guild", None) is None or fetched.guild.id != guild.id:
-                raise CloseRefused(OTHER_SERVER)
+                raise CloseRefused(commands.OTHER_SERVER)
             # A channel of this server that is not in the cache: without its overwrites and
             # the server's roles, its rights cannot be reckoned; only the asker may close.
             return discord.Permissions.none()

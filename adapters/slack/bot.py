@@ -83,7 +83,6 @@ PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
-CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
 ADMINS = "a workspace admin or owner"
 """Who, besides SLACK_ADMIN_USER_IDS, manages a channel on Slack (`SlackVerdicts._admin`)."""
 SLACK = commands.Surface(
@@ -91,6 +90,7 @@ SLACK = commands.Surface(
     can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False),
     hint="`/tools [filter]` lists every tool, e.g. `/tools vision`.",
     admins=ADMINS,
+    which_card="Which card? Give its message link (Copy link on the card) or its timestamp.",
 )
 """What Slack offers a command (buttons, ephemeral answers, files; no native polls) and where
 it tells people to look after a name that matches nothing."""
@@ -516,10 +516,9 @@ class SlackVerdicts:
     async def _close(self, channel: str, user: str, message_ts: str) -> str:
         """Close for the card's asker, a workspace admin or owner, or a bot admin."""
         card = await self.store.find_card(PLATFORM, channel, message_ts)
-        if card is None:
-            return CLOSE_WHICH
-        request = self._request(channel, user, admin=await self._admin(channel, user))
-        return await commands.close_card(self.desk, request, card)
+        return await commands.close_found(
+            self.desk, self._request(channel, user), card, lambda _: self._admin(channel, user)
+        )
 
     async def _admin(self, channel: str, user: str) -> bool:
         """A bot admin (SLACK_ADMIN_USER_IDS) or a workspace admin or owner, as Slack says
@@ -565,8 +564,12 @@ class SlackVerdicts:
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action == "close":
-            where, message_ts = _card_link(" ".join(args))
-            return await self._close(where or channel, user, message_ts)
+            return await commands.close_linked(
+                self.desk,
+                self._request(channel, user),
+                " ".join(args),
+                lambda _: self._admin(channel, user),
+            )
         admin = commands.needs_rights(action, args) and await self._admin(channel, user)
         request = self._request(channel, user, admin=admin)
         return await commands.channel_command(self.weekly, self.desk, request, action, args)
@@ -612,16 +615,6 @@ def direct_events(verdicts: Callable[[], SlackVerdicts]) -> dict[str, DirectHand
         await commit_vote(verdicts(), body)
 
     return {"reaction_added": vote, "reaction_removed": vote}
-
-
-def _card_link(typed: str) -> tuple[str | None, str]:
-    """A message's channel and ts from its link (`…/archives/C1/p1700000000123456`), or no
-    channel and the ts as typed. A link's channel is where the card is, wherever it was typed:
-    the rights to close it are those in that channel."""
-    link = re.search(r"/archives/([A-Z0-9]+)/p(\d{10})(\d{6})", typed)
-    if link is not None:
-        return link[1], f"{link[2]}.{link[3]}"
-    return None, typed.strip()
 
 
 def _pressed_on(body: dict[str, Any]) -> str:

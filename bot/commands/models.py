@@ -44,6 +44,8 @@ class Rights(BaseModel):
 
 CHAT_HINT = "`/tools` lists every tool."
 """Where to look next after a name that matches nothing, in a chat that says nothing else."""
+WHICH_CARD = "Which card? Give its message link or its id."
+"""What /close says when what was typed names no card it can find."""
 
 
 class Request(BaseModel):
@@ -58,6 +60,7 @@ class Request(BaseModel):
     rights: Rights = Rights()
     can: Capabilities = Capabilities()
     hint: str = CHAT_HINT
+    which_card: str = WHICH_CARD
 
 
 class Surface(BaseModel):
@@ -71,6 +74,8 @@ class Surface(BaseModel):
     can: Capabilities = Capabilities()
     hint: str = CHAT_HINT
     admins: str = "a channel admin"
+    which_card: str = WHICH_CARD
+    """How to name a card to /close here (where the platform puts a message's link)."""
 
     def request(self, channel: str, user_id: str, *, admin: bool = False) -> Request:
         """A command from `user_id` in `channel`; `admin` as the platform reckons it."""
@@ -81,6 +86,7 @@ class Surface(BaseModel):
             rights=Rights(admin=admin, admins=self.admins),
             can=self.can,
             hint=self.hint,
+            which_card=self.which_card,
         )
 
 
