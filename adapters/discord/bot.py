@@ -62,19 +62,20 @@ from bot.weekly import WEEKDAYS, WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
+NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 DISCORD = commands.Surface(
     name=PLATFORM,
     can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True),
     hint="`/tools` lists every tool, and /compare suggests names as you type.",
     which_card="Which card? Give its message link (Copy Message Link on the card) or message id.",
+    refusal=NEEDS_MANAGE_SERVER,
 )
-"""What Discord offers a command (buttons, ephemeral answers, files, native polls) and where
-it tells people to look after a name that matches nothing."""
+"""What Discord offers a command (buttons, ephemeral answers, files, native polls), where it
+tells people to look after a name that matches nothing, and how it refuses a member."""
 MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
 EDIT_INTERVAL_SECONDS = 3.0
-NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
 PRESS_FAILED = "Your vote could not be recorded just now; please press again."
@@ -527,11 +528,9 @@ class DiscordVerdicts:
     async def verdicts(
         self, interaction: discord.Interaction, action: str, channel_id: int, *args: str
     ) -> None:
-        """The /verdicts group. Discord hides it from members without Manage Server; this
-        check holds even where a server admin changed that default."""
-        if not interaction.permissions.manage_guild:
-            await answer_privately(interaction, NEEDS_MANAGE_SERVER)
-            return
+        """The /verdicts group. Discord hides it from members without Manage Server; the
+        core's check holds even where a server admin changed that default (anyone may preview
+        and read the settings, as on every platform)."""
 
         async def accepted() -> None:  # posting a weekly card takes a moment
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -540,7 +539,7 @@ class DiscordVerdicts:
             text = await commands.channel_command(
                 self.weekly,
                 self.desk,
-                self._request(interaction, admin=True),
+                self._request(interaction, admin=interaction.permissions.manage_guild),
                 action,
                 args,
                 channel=str(channel_id),

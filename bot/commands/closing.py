@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pydantic import BaseModel, ConfigDict
 
 from bot.commands.asking import Accepted
-from bot.commands.models import Request, Rights
+from bot.commands.models import Request
 from bot.commands.voting import close_card
 from bot.errors import VerdictError
 from bot.poll_flows import PollDesk
@@ -93,5 +93,5 @@ async def close_found(
         admin = await admin_where(card)
     except VerdictError as error:
         return error.message
-    rights = Rights(admin=admin, admins=request.rights.admins)
+    rights = request.rights.model_copy(update={"admin": admin})
     return await close_card(desk, request.model_copy(update={"rights": rights}), card)

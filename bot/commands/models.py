@@ -40,6 +40,9 @@ class Rights(BaseModel):
     """May manage the channel: close anyone's card, change its settings and weekly verdicts."""
     admins: str = "a channel admin"
     """Who holds `admin` on this platform besides the bot admins, in words, for a refusal."""
+    refusal: str | None = None
+    """The whole refusal, where the platform words it its own way (Discord, which has no bot
+    admins, names the permission); else "Only `admins`, or a bot admin, can do that"."""
 
 
 CHAT_HINT = "`/tools` lists every tool."
@@ -76,6 +79,8 @@ class Surface(BaseModel):
     admins: str = "a channel admin"
     which_card: str = WHICH_CARD
     """How to name a card to /close here (where the platform puts a message's link)."""
+    refusal: str | None = None
+    """`Rights.refusal` on this platform."""
 
     def request(self, channel: str, user_id: str, *, admin: bool = False) -> Request:
         """A command from `user_id` in `channel`; `admin` as the platform reckons it."""
@@ -83,7 +88,7 @@ class Surface(BaseModel):
             platform=self.name,
             channel=channel,
             user_id=user_id,
-            rights=Rights(admin=admin, admins=self.admins),
+            rights=Rights(admin=admin, admins=self.admins, refusal=self.refusal),
             can=self.can,
             hint=self.hint,
             which_card=self.which_card,
