@@ -116,9 +116,6 @@ HISTORY_SCOPES = ("channels:history", "groups:history")
 recovery posts again, as before."""
 CARD_KEY_EVENT = "verdict_weekly_card"
 """The metadata event type a weekly card carries its idempotency key in."""
-ROLE_MEMORY_SECONDS = 300.0
-"""How long a user's workspace role (admin, owner) is remembered before asking Slack again."""
-ROLES_KEPT = 4096
 DRAIN_SECONDS = 25.0
 """On SIGTERM: how long accepted requests and commands may take to finish."""
 MAX_BACKGROUND = 128
@@ -419,10 +416,8 @@ class SlackVerdicts:
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = SlackPlatform(client, catalogue)
         self.store = store
-        self.admin_user_ids = admin_user_ids
         self.client = client
-        self._roles: dict[str, tuple[float, bool]] = {}
-        """User id -> (when asked, workspace admin or owner); bounded by ROLES_KEPT."""
+        self.roles = commands.RoleMemory(self._workspace_admin, bot_admins=admin_user_ids)
         self._role_lookup_failed = False
         self.bot = ChatBot(
             catalogue,
@@ -521,22 +516,18 @@ class SlackVerdicts:
         )
 
     async def _admin(self, channel: str, user: str) -> bool:
-        """A bot admin (SLACK_ADMIN_USER_IDS) or a workspace admin or owner, as Slack says
-        (`users.info`). Subscribing a channel grants nothing: rights come only from the
-        platform's roles or the configuration. Slack has no channel-manager role an app can
-        read, so a channel's own managers count only through these."""
-        if user in self.admin_user_ids:
-            return True
-        now = time.monotonic()
-        known = self._roles.get(user)
-        if known is not None and now - known[0] < ROLE_MEMORY_SECONDS:
-            return known[1]
+        """A bot admin (SLACK_ADMIN_USER_IDS) or a workspace admin or owner. Slack has no
+        channel-manager role an app can read, so a channel's own managers count only through
+        these."""
+        return await self.roles.admin(user)
+
+    async def _workspace_admin(self, user: str) -> bool | None:
+        """Whether Slack calls `user` a workspace admin or owner (`users.info`); None when
+        it cannot say (warned once: a missing scope fails every time)."""
         try:
             answer = await self.client.users_info(user=user)
-            member = answer.get("user") or {}
-            admin = any(member.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner"))
         except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-            if not self._role_lookup_failed:  # once: a missing scope fails every time
+            if not self._role_lookup_failed:
                 self._role_lookup_failed = True
                 reason = error.response.get("error") if isinstance(error, SlackApiError) else error
                 log.warning(
@@ -545,11 +536,9 @@ class SlackVerdicts:
                     reason,
                     ADMIN_SCOPE,
                 )
-            return False  # not remembered: the next command asks again
-        if len(self._roles) >= ROLES_KEPT:
-            self._roles.pop(next(iter(self._roles)))
-        self._roles[user] = (now, admin)
-        return admin
+            return None
+        member = answer.get("user") or {}
+        return any(member.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner"))
 
     async def verdicts(
         self, channel: str, user: str, text: str, response_url: str | None = None

@@ -47,6 +47,7 @@ from bot.commands.models import (
     ShowTools,
     Surface,
 )
+from bot.commands.rights import RoleLookup, RoleMemory
 from bot.commands.showing import offer_successor, show
 from bot.commands.voting import close_card, press_vote
 
@@ -65,6 +66,8 @@ __all__ = [
     "Private",
     "Request",
     "Rights",
+    "RoleLookup",
+    "RoleMemory",
     "ShowBoard",
     "ShowCard",
     "ShowReviews",
