@@ -32,7 +32,7 @@ from adapters.discord.render import (
     card_embed,
     fit,
     leaderboard_embed,
-    reviews_embeds,
+    reviews_embed,
     safe,
     tool_embed,
     tools_embed,
@@ -42,7 +42,7 @@ from adapters.logs import announce, startup_line
 from bot import commands
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.compare import Comparer, UseCase, split_last_name
+from bot.compare import Comparer, UseCase, VerdictCard, split_last_name
 from bot.errors import CannotPostHere, Choice, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
@@ -266,6 +266,10 @@ class InteractionReplies(DiscordPlatform):
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
         await answer_privately(self.interaction, text)
 
+    async def send_reviews(self, channel: str, user_id: str, card: VerdictCard, slug: str) -> None:
+        embed = reviews_embed(card, self.catalogue, slug)
+        await respond(self.interaction, embed=embed, ephemeral=True)
+
     async def send_choices(
         self,
         channel: str,
@@ -472,13 +476,7 @@ class DiscordVerdicts:
         per tool (one embed holds one tool's reviews within Discord's 6,000 characters)."""
         record = await self._pressed_card(interaction)
         answer = commands.ask_reviews(self.comparer, record.tools if record is not None else None)
-        if isinstance(answer, commands.Private):
-            await answer_privately(interaction, answer.text)
-            return
-        first, *rest = reviews_embeds(answer.card, self.comparer.catalogue)
-        await interaction.response.send_message(embed=first, ephemeral=True)
-        for embed in rest:
-            await interaction.followup.send(embed=embed, ephemeral=True)
+        await commands.show(self._replies(interaction), self._request(interaction), answer)
 
     async def request(self, interaction: discord.Interaction, name: str) -> None:
         """ "Request it" pressed: deferred privately at once, stored, answered to the presser."""

@@ -59,7 +59,7 @@ from adapters.slack.render import (
 from bot import commands
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.compare import Comparer
+from bot.compare import Comparer, VerdictCard
 from bot.errors import CannotPostHere, Choice, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
@@ -268,6 +268,11 @@ class SlackPlatform:
 
     async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
         await self._answer_privately(channel, user_id, escape(text), blocks)
+
+    async def send_reviews(self, channel: str, user_id: str, card: VerdictCard, slug: str) -> None:
+        column = next(c for c in card.tools if c.slug == slug)
+        blocks = reviews_blocks(card, self.catalogue, slug)
+        await self.send_blocks(channel, user_id, blocks, f"Full reviews: {column.name}")
 
     async def _answer_privately(
         self, channel: str, user_id: str, text: str, blocks: list[Any] | None = None
@@ -480,16 +485,7 @@ class SlackVerdicts:
         (one tool's four bodies stay well inside a message's 50 blocks and 3,000-character
         sections)."""
         answer = commands.ask_reviews(self.bot.comparer, value.split("+"))
-        if isinstance(answer, commands.Private):
-            await self.platform.send_ephemeral(channel, user, answer.text)
-            return
-        for column in answer.card.tools:
-            await self.platform.send_blocks(
-                channel,
-                user,
-                reviews_blocks(answer.card, self.bot.comparer.catalogue, column.slug),
-                f"Full reviews: {column.name}",
-            )
+        await commands.show(self.bot, self._request(channel, user), answer)
 
     async def reaction(self, body: dict[str, Any]) -> None:
         event = reaction_event(body)
