@@ -7,7 +7,7 @@ platform (plain text, an embed, Block Kit) is the adapter's business.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -86,4 +86,14 @@ class ChatPlatform(Protocol):
 
     async def post_leaderboard(self, channel: str, board: Leaderboard) -> None:
         """Show the community leaderboard."""
+        ...
+
+
+@runtime_checkable
+class ShowsReviews(Protocol):
+    """Optional: a platform that shows the full reviews a page per tool (an embed, blocks).
+    Without it, the asker gets them all as one plain-text answer (`send_ephemeral`)."""
+
+    async def send_reviews(self, channel: str, user_id: str, card: VerdictCard, slug: str) -> None:
+        """Answer only the asking user with the full reviews of the card's tool `slug`."""
         ...

@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import io
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -33,7 +32,7 @@ from adapters.discord.render import (
     card_embed,
     fit,
     leaderboard_embed,
-    reviews_embeds,
+    reviews_embed,
     safe,
     tool_embed,
     tools_embed,
@@ -43,7 +42,7 @@ from adapters.logs import announce, startup_line
 from bot import commands
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.compare import Comparer, UseCase, split_last_name
+from bot.compare import Comparer, UseCase, VerdictCard, split_last_name
 from bot.errors import CannotPostHere, Choice, CloseRefused, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
@@ -63,22 +62,22 @@ from bot.weekly import WEEKDAYS, WeeklyCommands
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
+NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 DISCORD = commands.Surface(
     name=PLATFORM,
     can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=True),
     hint="`/tools` lists every tool, and /compare suggests names as you type.",
+    which_card="Which card? Give its message link (Copy Message Link on the card) or message id.",
+    refusal=NEEDS_MANAGE_SERVER,
 )
-"""What Discord offers a command (buttons, ephemeral answers, files, native polls) and where
-it tells people to look after a name that matches nothing."""
+"""What Discord offers a command (buttons, ephemeral answers, files, native polls), where it
+tells people to look after a name that matches nothing, and how it refuses a member."""
 MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
 EDIT_INTERVAL_SECONDS = 3.0
-NEEDS_MANAGE_SERVER = "Weekly verdicts need the Manage Server permission."
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
 CARD_GONE = "That card is not in the vote database any more; ask /compare again."
-CLOSE_WHICH = "Which card? Give its message link (Copy Message Link on the card) or message id."
-OTHER_SERVER = "That card is in another server."
 PRESS_FAILED = "Your vote could not be recorded just now; please press again."
 CLOSE_FAILED = "The vote could not be closed just now; please try again."
 CARD_PERMISSIONS = {
@@ -267,6 +266,10 @@ class InteractionReplies(DiscordPlatform):
     async def send_ephemeral(self, channel: str, user_id: str, text: str) -> None:
         await answer_privately(self.interaction, text)
 
+    async def send_reviews(self, channel: str, user_id: str, card: VerdictCard, slug: str) -> None:
+        embed = reviews_embed(card, self.catalogue, slug)
+        await respond(self.interaction, embed=embed, ephemeral=True)
+
     async def send_choices(
         self,
         channel: str,
@@ -398,42 +401,43 @@ class DiscordVerdicts:
     async def close_pressed(self, interaction: discord.Interaction) -> None:
         """ "Close vote" on a card: deferred before the database is read."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self._close(interaction, lambda: self._pressed_card(interaction))
+
+        async def close(rights: commands.AdminWhere) -> str:
+            card = await self._pressed_card(interaction)
+            return await commands.close_found(self.desk, self._request(interaction), card, rights)
+
+        await self._close(interaction, close)
 
     async def close_command(self, interaction: discord.Interaction, link: str) -> None:
         """/close CARD: a card's message link (Copy Message Link) or message id."""
-        ids = re.findall(r"\d{5,}", link)
-        if not ids:
-            await answer_privately(interaction, CLOSE_WHICH)
-            return
-        if len(ids) >= 3 and ids[-3] != str(interaction.guild_id):
-            await answer_privately(interaction, OTHER_SERVER)
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = ids[-2] if len(ids) >= 2 else str(interaction.channel_id)
-        await self._close(interaction, lambda: self.store.find_card(PLATFORM, channel, ids[-1]))
+
+        async def accepted() -> None:  # the card is read from the database
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+        await self._close(
+            interaction,
+            lambda rights: commands.close_linked(
+                self.desk,
+                self._request(interaction),
+                link,
+                rights,
+                server=str(interaction.guild_id),
+                accepted=accepted,
+            ),
+        )
 
     async def _close(
         self,
         interaction: discord.Interaction,
-        find: Callable[[], Awaitable[CardRecord | None]],
+        close: Callable[[commands.AdminWhere], Awaitable[str]],
     ) -> None:
-        """Close the card `find` reads, for an interaction already deferred."""
+        """Run a core close with this platform's rights where the card is; answer privately."""
         try:
-            card = await find()
-            if card is None:
-                text = CLOSE_WHICH
-            else:
-                admin = await self._admin_where(interaction, card)
-                text = await commands.close_card(
-                    self.desk, self._request(interaction, admin=admin), card
-                )
-        except VerdictError as error:
-            text = error.message
+            text = await close(lambda card: self._admin_where(interaction, card))
         except Exception:
             log.exception("a close could not be done")
             text = CLOSE_FAILED
-        await interaction.followup.send(safe(text), ephemeral=True)
+        await answer_privately(interaction, text)
 
     async def _admin_where(self, interaction: discord.Interaction, card: CardRecord) -> bool:
         """Whether the caller may manage the card's channel: Manage Server or Manage Messages
@@ -450,15 +454,15 @@ class DiscordVerdicts:
     ) -> discord.Permissions:
         guild = interaction.guild if interaction.guild_id is not None else None
         if guild is None:
-            raise CloseRefused(OTHER_SERVER)
+            raise CloseRefused(commands.OTHER_SERVER)
         channel = guild.get_channel_or_thread(channel_id)
         if channel is None:
             try:
                 fetched = await self.client.fetch_channel(channel_id)
             except discord.HTTPException:
-                raise CloseRefused(OTHER_SERVER) from None
+                raise CloseRefused(commands.OTHER_SERVER) from None
             if getattr(fetched, "guild", None) is None or fetched.guild.id != guild.id:
-                raise CloseRefused(OTHER_SERVER)
+                raise CloseRefused(commands.OTHER_SERVER)
             # A channel of this server that is not in the cache: without its overwrites and
             # the server's roles, its rights cannot be reckoned; only the asker may close.
             return discord.Permissions.none()
@@ -472,13 +476,7 @@ class DiscordVerdicts:
         per tool (one embed holds one tool's reviews within Discord's 6,000 characters)."""
         record = await self._pressed_card(interaction)
         answer = commands.ask_reviews(self.comparer, record.tools if record is not None else None)
-        if isinstance(answer, commands.Private):
-            await answer_privately(interaction, answer.text)
-            return
-        first, *rest = reviews_embeds(answer.card, self.comparer.catalogue)
-        await interaction.response.send_message(embed=first, ephemeral=True)
-        for embed in rest:
-            await interaction.followup.send(embed=embed, ephemeral=True)
+        await commands.show(self._replies(interaction), self._request(interaction), answer)
 
     async def request(self, interaction: discord.Interaction, name: str) -> None:
         """ "Request it" pressed: deferred privately at once, stored, answered to the presser."""
@@ -528,11 +526,9 @@ class DiscordVerdicts:
     async def verdicts(
         self, interaction: discord.Interaction, action: str, channel_id: int, *args: str
     ) -> None:
-        """The /verdicts group. Discord hides it from members without Manage Server; this
-        check holds even where a server admin changed that default."""
-        if not interaction.permissions.manage_guild:
-            await answer_privately(interaction, NEEDS_MANAGE_SERVER)
-            return
+        """The /verdicts group. Discord hides it from members without Manage Server; the
+        core's check holds even where a server admin changed that default (anyone may preview
+        and read the settings, as on every platform)."""
 
         async def accepted() -> None:  # posting a weekly card takes a moment
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -541,7 +537,7 @@ class DiscordVerdicts:
             text = await commands.channel_command(
                 self.weekly,
                 self.desk,
-                self._request(interaction, admin=True),
+                self._request(interaction, admin=interaction.permissions.manage_guild),
                 action,
                 args,
                 channel=str(channel_id),

@@ -135,28 +135,26 @@ def embed_lines(embed: discord.Embed) -> list[str]:
     return lines
 
 
-def reviews_embeds(card: VerdictCard, catalogue: Catalogue) -> list[discord.Embed]:
-    """The full reviews, one embed per tool (a page each: four bodies fit one embed); a take
-    no reviewer wrote is the one computed from facts, marked so."""
-    embeds = []
-    for column in card.tools:
-        embed = discord.Embed(title=fit(f"Full reviews: {column.name}", TITLE_LIMIT), colour=COLOUR)
-        reviews = full_reviews(card, catalogue, column.slug)
-        if not reviews:
-            embed.description = no_reviews(catalogue, column.slug)
-        for review in reviews:
-            if review.body is None:  # a take from facts: its words are the field's value
-                name = f"{review.who}: {review.verdict}" if review.verdict else review.who
-                value = review.take
-            else:
-                name, value = f"{review.who}: {review.verdict}. {review.take}", review.body
-            embed.add_field(
-                name=fit(name, FIELD_NAME_LIMIT),
-                value=fit(safe(value), FIELD_VALUE_LIMIT),
-                inline=False,
-            )
-        embeds.append(_shrink_to_total(embed))
-    return embeds
+def reviews_embed(card: VerdictCard, catalogue: Catalogue, slug: str) -> discord.Embed:
+    """One tool's full reviews, an embed (a page of the "Full reviews" answer: four bodies
+    fit one embed); a take no reviewer wrote is the one computed from facts, marked so."""
+    column = next(c for c in card.tools if c.slug == slug)
+    embed = discord.Embed(title=fit(f"Full reviews: {column.name}", TITLE_LIMIT), colour=COLOUR)
+    reviews = full_reviews(card, catalogue, slug)
+    if not reviews:
+        embed.description = no_reviews(catalogue, slug)
+    for review in reviews:
+        if review.body is None:  # a take from facts: its words are the field's value
+            name = f"{review.who}: {review.verdict}" if review.verdict else review.who
+            value = review.take
+        else:
+            name, value = f"{review.who}: {review.verdict}. {review.take}", review.body
+        embed.add_field(
+            name=fit(name, FIELD_NAME_LIMIT),
+            value=fit(safe(value), FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    return _shrink_to_total(embed)
 
 
 def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:

@@ -59,7 +59,7 @@ from adapters.slack.render import (
 from bot import commands
 from bot.catalogue import Catalogue, Tool
 from bot.chat import ChatBot
-from bot.compare import Comparer
+from bot.compare import Comparer, VerdictCard
 from bot.errors import CannotPostHere, Choice, PlatformRefused, VerdictError
 from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
@@ -83,7 +83,6 @@ PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
 PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
-CLOSE_WHICH = "Which card? Give its message link (Copy link on the card) or its timestamp."
 ADMINS = "a workspace admin or owner"
 """Who, besides SLACK_ADMIN_USER_IDS, manages a channel on Slack (`SlackVerdicts._admin`)."""
 SLACK = commands.Surface(
@@ -91,6 +90,7 @@ SLACK = commands.Surface(
     can=commands.Capabilities(buttons=True, ephemeral=True, files=True, native_polls=False),
     hint="`/tools [filter]` lists every tool, e.g. `/tools vision`.",
     admins=ADMINS,
+    which_card="Which card? Give its message link (Copy link on the card) or its timestamp.",
 )
 """What Slack offers a command (buttons, ephemeral answers, files; no native polls) and where
 it tells people to look after a name that matches nothing."""
@@ -116,9 +116,6 @@ HISTORY_SCOPES = ("channels:history", "groups:history")
 recovery posts again, as before."""
 CARD_KEY_EVENT = "verdict_weekly_card"
 """The metadata event type a weekly card carries its idempotency key in."""
-ROLE_MEMORY_SECONDS = 300.0
-"""How long a user's workspace role (admin, owner) is remembered before asking Slack again."""
-ROLES_KEPT = 4096
 DRAIN_SECONDS = 25.0
 """On SIGTERM: how long accepted requests and commands may take to finish."""
 MAX_BACKGROUND = 128
@@ -272,6 +269,11 @@ class SlackPlatform:
     async def send_blocks(self, channel: str, user_id: str, blocks: list[Any], text: str) -> None:
         await self._answer_privately(channel, user_id, escape(text), blocks)
 
+    async def send_reviews(self, channel: str, user_id: str, card: VerdictCard, slug: str) -> None:
+        column = next(c for c in card.tools if c.slug == slug)
+        blocks = reviews_blocks(card, self.catalogue, slug)
+        await self.send_blocks(channel, user_id, blocks, f"Full reviews: {column.name}")
+
     async def _answer_privately(
         self, channel: str, user_id: str, text: str, blocks: list[Any] | None = None
     ) -> None:
@@ -419,10 +421,8 @@ class SlackVerdicts:
         self.edits = edits or EditCoalescer(interval=EDIT_INTERVAL_SECONDS)
         self.platform = SlackPlatform(client, catalogue)
         self.store = store
-        self.admin_user_ids = admin_user_ids
         self.client = client
-        self._roles: dict[str, tuple[float, bool]] = {}
-        """User id -> (when asked, workspace admin or owner); bounded by ROLES_KEPT."""
+        self.roles = commands.RoleMemory(self._workspace_admin, bot_admins=admin_user_ids)
         self._role_lookup_failed = False
         self.bot = ChatBot(
             catalogue,
@@ -485,16 +485,7 @@ class SlackVerdicts:
         (one tool's four bodies stay well inside a message's 50 blocks and 3,000-character
         sections)."""
         answer = commands.ask_reviews(self.bot.comparer, value.split("+"))
-        if isinstance(answer, commands.Private):
-            await self.platform.send_ephemeral(channel, user, answer.text)
-            return
-        for column in answer.card.tools:
-            await self.platform.send_blocks(
-                channel,
-                user,
-                reviews_blocks(answer.card, self.bot.comparer.catalogue, column.slug),
-                f"Full reviews: {column.name}",
-            )
+        await commands.show(self.bot, self._request(channel, user), answer)
 
     async def reaction(self, body: dict[str, Any]) -> None:
         event = reaction_event(body)
@@ -516,28 +507,23 @@ class SlackVerdicts:
     async def _close(self, channel: str, user: str, message_ts: str) -> str:
         """Close for the card's asker, a workspace admin or owner, or a bot admin."""
         card = await self.store.find_card(PLATFORM, channel, message_ts)
-        if card is None:
-            return CLOSE_WHICH
-        request = self._request(channel, user, admin=await self._admin(channel, user))
-        return await commands.close_card(self.desk, request, card)
+        return await commands.close_found(
+            self.desk, self._request(channel, user), card, lambda _: self._admin(channel, user)
+        )
 
     async def _admin(self, channel: str, user: str) -> bool:
-        """A bot admin (SLACK_ADMIN_USER_IDS) or a workspace admin or owner, as Slack says
-        (`users.info`). Subscribing a channel grants nothing: rights come only from the
-        platform's roles or the configuration. Slack has no channel-manager role an app can
-        read, so a channel's own managers count only through these."""
-        if user in self.admin_user_ids:
-            return True
-        now = time.monotonic()
-        known = self._roles.get(user)
-        if known is not None and now - known[0] < ROLE_MEMORY_SECONDS:
-            return known[1]
+        """A bot admin (SLACK_ADMIN_USER_IDS) or a workspace admin or owner. Slack has no
+        channel-manager role an app can read, so a channel's own managers count only through
+        these."""
+        return await self.roles.admin(user)
+
+    async def _workspace_admin(self, user: str) -> bool | None:
+        """Whether Slack calls `user` a workspace admin or owner (`users.info`); None when
+        it cannot say (warned once: a missing scope fails every time)."""
         try:
             answer = await self.client.users_info(user=user)
-            member = answer.get("user") or {}
-            admin = any(member.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner"))
         except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as error:
-            if not self._role_lookup_failed:  # once: a missing scope fails every time
+            if not self._role_lookup_failed:
                 self._role_lookup_failed = True
                 reason = error.response.get("error") if isinstance(error, SlackApiError) else error
                 log.warning(
@@ -546,11 +532,9 @@ class SlackVerdicts:
                     reason,
                     ADMIN_SCOPE,
                 )
-            return False  # not remembered: the next command asks again
-        if len(self._roles) >= ROLES_KEPT:
-            self._roles.pop(next(iter(self._roles)))
-        self._roles[user] = (now, admin)
-        return admin
+            return None
+        member = answer.get("user") or {}
+        return any(member.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner"))
 
     async def verdicts(
         self, channel: str, user: str, text: str, response_url: str | None = None
@@ -565,8 +549,12 @@ class SlackVerdicts:
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action == "close":
-            where, message_ts = _card_link(" ".join(args))
-            return await self._close(where or channel, user, message_ts)
+            return await commands.close_linked(
+                self.desk,
+                self._request(channel, user),
+                " ".join(args),
+                lambda _: self._admin(channel, user),
+            )
         admin = commands.needs_rights(action, args) and await self._admin(channel, user)
         request = self._request(channel, user, admin=admin)
         return await commands.channel_command(self.weekly, self.desk, request, action, args)
@@ -612,16 +600,6 @@ def direct_events(verdicts: Callable[[], SlackVerdicts]) -> dict[str, DirectHand
         await commit_vote(verdicts(), body)
 
     return {"reaction_added": vote, "reaction_removed": vote}
-
-
-def _card_link(typed: str) -> tuple[str | None, str]:
-    """A message's channel and ts from its link (`…/archives/C1/p1700000000123456`), or no
-    channel and the ts as typed. A link's channel is where the card is, wherever it was typed:
-    the rights to close it are those in that channel."""
-    link = re.search(r"/archives/([A-Z0-9]+)/p(\d{10})(\d{6})", typed)
-    if link is not None:
-        return link[1], f"{link[2]}.{link[3]}"
-    return None, typed.strip()
 
 
 def _pressed_on(body: dict[str, Any]) -> str:

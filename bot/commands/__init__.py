@@ -26,6 +26,14 @@ from bot.commands.channel import (
     needs_rights,
     not_allowed,
 )
+from bot.commands.closing import (
+    OTHER_SERVER,
+    AdminWhere,
+    CardLink,
+    close_found,
+    close_linked,
+    read_card_link,
+)
 from bot.commands.models import (
     Answer,
     Capabilities,
@@ -39,21 +47,27 @@ from bot.commands.models import (
     ShowTools,
     Surface,
 )
+from bot.commands.rights import RoleLookup, RoleMemory
 from bot.commands.showing import offer_successor, show
 from bot.commands.voting import close_card, press_vote
 
 __all__ = [
     "CARD_GONE",
     "NOT_ALLOWED",
+    "OTHER_SERVER",
     "TOOLS_GONE",
     "VERDICTS_USAGE",
     "Accepted",
+    "AdminWhere",
     "Answer",
     "Ask",
     "Capabilities",
+    "CardLink",
     "Private",
     "Request",
     "Rights",
+    "RoleLookup",
+    "RoleMemory",
     "ShowBoard",
     "ShowCard",
     "ShowReviews",
@@ -67,11 +81,14 @@ __all__ = [
     "ask_tools",
     "channel_command",
     "close_card",
+    "close_found",
+    "close_linked",
     "leaderboard_scope",
     "needs_rights",
     "not_allowed",
     "offer_successor",
     "press_vote",
+    "read_card_link",
     "resolve_ask",
     "show",
     "split_ask",

@@ -79,4 +79,4 @@ def needs_rights(action: str, args: Sequence[str]) -> bool:
 
 def not_allowed(rights: Rights) -> str:
     """The refusal for someone without the rights, naming who has them on their platform."""
-    return NOT_ALLOWED.format(admins=rights.admins)
+    return rights.refusal or NOT_ALLOWED.format(admins=rights.admins)

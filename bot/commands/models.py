@@ -40,10 +40,15 @@ class Rights(BaseModel):
     """May manage the channel: close anyone's card, change its settings and weekly verdicts."""
     admins: str = "a channel admin"
     """Who holds `admin` on this platform besides the bot admins, in words, for a refusal."""
+    refusal: str | None = None
+    """The whole refusal, where the platform words it its own way (Discord, which has no bot
+    admins, names the permission); else "Only `admins`, or a bot admin, can do that"."""
 
 
 CHAT_HINT = "`/tools` lists every tool."
 """Where to look next after a name that matches nothing, in a chat that says nothing else."""
+WHICH_CARD = "Which card? Give its message link or its id."
+"""What /close says when what was typed names no card it can find."""
 
 
 class Request(BaseModel):
@@ -58,6 +63,7 @@ class Request(BaseModel):
     rights: Rights = Rights()
     can: Capabilities = Capabilities()
     hint: str = CHAT_HINT
+    which_card: str = WHICH_CARD
 
 
 class Surface(BaseModel):
@@ -71,6 +77,10 @@ class Surface(BaseModel):
     can: Capabilities = Capabilities()
     hint: str = CHAT_HINT
     admins: str = "a channel admin"
+    which_card: str = WHICH_CARD
+    """How to name a card to /close here (where the platform puts a message's link)."""
+    refusal: str | None = None
+    """`Rights.refusal` on this platform."""
 
     def request(self, channel: str, user_id: str, *, admin: bool = False) -> Request:
         """A command from `user_id` in `channel`; `admin` as the platform reckons it."""
@@ -78,9 +88,10 @@ class Surface(BaseModel):
             platform=self.name,
             channel=channel,
             user_id=user_id,
-            rights=Rights(admin=admin, admins=self.admins),
+            rights=Rights(admin=admin, admins=self.admins, refusal=self.refusal),
             can=self.can,
             hint=self.hint,
+            which_card=self.which_card,
         )
 
 

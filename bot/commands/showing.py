@@ -7,8 +7,18 @@ from __future__ import annotations
 import logging
 
 from bot.chat import ChatBot
-from bot.commands.models import Answer, Private, Request, ShowBoard, ShowCard, ShowTool
+from bot.commands.models import (
+    Answer,
+    Private,
+    Request,
+    ShowBoard,
+    ShowCard,
+    ShowReviews,
+    ShowTool,
+)
 from bot.errors import CannotPostHere
+from bot.platform import ShowsReviews
+from bot.render import render_reviews
 from bot.votes import CardRecord
 
 log = logging.getLogger(__name__)
@@ -23,6 +33,18 @@ async def offer_successor(bot: ChatBot, request: Request, answer: ShowCard) -> N
         await bot.platform.send_ephemeral(request.channel, request.user_id, answer.offer)
     except Exception:
         log.exception("could not offer the successor comparison to %s", request.user_id)
+
+
+async def show_reviews(bot: ChatBot, request: Request, answer: ShowReviews) -> None:
+    """The full reviews, to the asker: a message per tool where the platform lays out a
+    tool's reviews itself (one tool's four bodies fit any platform's message), else one text."""
+    platform = bot.platform
+    if not isinstance(platform, ShowsReviews):
+        text = render_reviews(answer.card, bot.comparer.catalogue)
+        await platform.send_ephemeral(request.channel, request.user_id, text)
+        return
+    for column in answer.card.tools:
+        await platform.send_reviews(request.channel, request.user_id, answer.card, column.slug)
 
 
 async def show(bot: ChatBot, request: Request, answer: Answer) -> CardRecord | None:
@@ -44,6 +66,8 @@ async def show(bot: ChatBot, request: Request, answer: Answer) -> CardRecord | N
             await platform.post_tool(request.channel, answer.tool)
         elif isinstance(answer, ShowBoard):
             await platform.post_leaderboard(request.channel, answer.board)
+        elif isinstance(answer, ShowReviews):
+            await show_reviews(bot, request, answer)
         elif isinstance(answer, Private):
             if answer.choices or (answer.requests and request.can.buttons):
                 await platform.send_choices(

@@ -247,6 +247,21 @@ async def test_verdicts_needs_manage_server(
     assert await verdicts.weekly.store.subscriptions() == []
 
 
+async def test_a_member_without_manage_server_may_still_preview_and_read_the_settings(
+    fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
+) -> None:
+    """As on every platform: only changes need the rights (the core decides, from `Rights`)."""
+    await verdicts.verdicts(interaction(client, "verdicts", []), "preview", 4000)
+    await verdicts.verdicts(interaction(client, "verdicts", []), "settings", 4000, "", "")
+    await verdicts.verdicts(
+        interaction(client, "verdicts", []), "settings", 4000, "results:closed", ""
+    )
+    preview, settings, change = [c.body["data"]["content"] for c in fake.calls("POST", "/callback")]
+    assert NEEDS_MANAGE_SERVER not in preview and NEEDS_MANAGE_SERVER not in settings
+    assert settings.startswith("Settings here (for new cards): results:live")
+    assert change.startswith(NEEDS_MANAGE_SERVER)
+
+
 async def test_verdicts_subscribe_then_now_posts_the_weekly_card_in_that_channel(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
