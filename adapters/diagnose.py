@@ -35,7 +35,7 @@ async def run_doctor(
     if not chosen:
         tokens = " or ".join(p.token_setting or "" for p in known)
         names = ", ".join(p.name.capitalize() for p in known)
-        checks.append(fail("settings", f"no {tokens} is set; set one (README: {names})"))
+        checks.append(fail("settings", f"no {tokens} is set; set one (docs/running.md: {names})"))
     options = DoctorOptions(channel=channel, offline=offline)
     for entry in chosen:
         checks += await entry.doctor(settings, options)

@@ -1,5 +1,5 @@
-"""The `verdict` command's exit codes (README, "The command line"), below every command so the
-parser and the commands share them without importing each other."""
+"""The `verdict` command's exit codes (docs/using.md, "The command line"), below every command so
+the parser and the commands share them without importing each other."""
 
 from __future__ import annotations
 

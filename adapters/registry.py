@@ -138,7 +138,7 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform(
         name="slack",
         command="slack",
-        help="run the Slack app (SLACK_BOT_TOKEN, README: Slack)",
+        help="run the Slack app (SLACK_BOT_TOKEN, docs/running.md: Slack)",
         entry="adapters.slack.entry",
         settings="adapters.slack.settings:SlackSettings",
         token_setting="SLACK_BOT_TOKEN",

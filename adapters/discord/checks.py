@@ -32,7 +32,12 @@ def invite_url(application_id: str | int) -> str:
 async def discord_checks(settings: DiscordSettings, *, offline: bool) -> list[Check]:
     token = settings.token
     if token is None:
-        return [fail("discord settings", "set DISCORD_TOKEN to the bot's token (README: Discord)")]
+        return [
+            fail(
+                "discord settings",
+                "set DISCORD_TOKEN to the bot's token (docs/running.md: Discord)",
+            )
+        ]
     guild = settings.guild_id
     checks = [
         ok(

@@ -23,7 +23,10 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
     discord = read_settings(DiscordSettings)
     configure_logging(settings, also=[discord])
     if discord.token is None:
-        print("verdict: set DISCORD_TOKEN to the bot's token (README: Discord)", file=sys.stderr)
+        print(
+            "verdict: set DISCORD_TOKEN to the bot's token (docs/running.md: Discord)",
+            file=sys.stderr,
+        )
         return EXIT_SETTINGS
     shards = discord.shards()
     comparer = startup.comparer(args)

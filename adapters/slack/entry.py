@@ -29,7 +29,8 @@ def run(args: argparse.Namespace, startup: Startup) -> int:
         os.environ.pop(name, None)
     if slack.bot_token is None:
         print(
-            "verdict: set SLACK_BOT_TOKEN to the app's bot token (README: Slack)", file=sys.stderr
+            "verdict: set SLACK_BOT_TOKEN to the app's bot token (docs/running.md: Slack)",
+            file=sys.stderr,
         )
         return EXIT_SETTINGS
     if slack.app_token is None and slack.signing_secret is None:

@@ -253,7 +253,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         },
         postgresql={"old_tally_triggers": "", "tally_triggers": old_triggers.POSTGRES_3},
     ),
-    # 4: the vote order rule (README, "Votes"). Each (card, voter, number) keeps the latest
+    # 4: the vote order rule (docs/using.md, "Votes"). Each (card, voter, number) keeps the latest
     # time it was added and the latest time it was taken off; the vote is the number added
     # last, unless that number was taken off at or after that time. Both are maxima, so any
     # arrival order and any redelivery give what in-order delivery gives. A retraction from

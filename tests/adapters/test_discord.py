@@ -373,7 +373,7 @@ def test_verdict_discord_without_a_token_says_which_variable(
     assert main(["discord"]) == 5
     assert (
         capsys.readouterr().err
-        == "verdict: set DISCORD_TOKEN to the bot's token (README: Discord)\n"
+        == "verdict: set DISCORD_TOKEN to the bot's token (docs/running.md: Discord)\n"
     )
     monkeypatch.setenv("DISCORD_TOKEN", "x")
     monkeypatch.setenv("DISCORD_GUILD_ID", "not-a-number")

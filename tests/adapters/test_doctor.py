@@ -456,8 +456,8 @@ async def test_no_platform_token_at_all_says_which_to_set(
     code, lines = await doctor(capsys)
     assert code == 1
     assert lines[0] == (
-        "FAIL  settings: no DISCORD_TOKEN or SLACK_BOT_TOKEN is set; set one (README: Discord, "
-        "Slack)"
+        "FAIL  settings: no DISCORD_TOKEN or SLACK_BOT_TOKEN is set; set one "
+        "(docs/running.md: Discord, Slack)"
     )
 
 

@@ -50,8 +50,8 @@ def test_every_setting_left_blank_is_unset_for_the_cli_and_doctor(tmp_path: Path
     doctor = verdict("doctor", "--offline", env=blank, cwd=tmp_path)
     assert doctor.returncode == 1  # a check failed: no platform is set up; not a settings error
     assert doctor.stdout.splitlines()[0] == (
-        "FAIL  settings: no DISCORD_TOKEN or SLACK_BOT_TOKEN is set; set one (README: Discord, "
-        "Slack)"
+        "FAIL  settings: no DISCORD_TOKEN or SLACK_BOT_TOKEN is set; set one "
+        "(docs/running.md: Discord, Slack)"
     )
     assert "Traceback" not in doctor.stderr
 
