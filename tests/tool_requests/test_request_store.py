@@ -14,6 +14,7 @@ from bot.errors import UnknownTool, Unresolved
 from bot.storage import SCHEMA_VERSION
 from bot.tool_requests import RequestDesk, RequestStore, unknown_names
 from bot.votes import Store
+from tests.storage.old_bot import post_old_card, store_at_version
 
 
 async def _desk(location: str, catalogue: Catalogue) -> tuple[Store, RequestDesk]:
@@ -107,27 +108,13 @@ async def test_requesters_are_stored_only_as_hashes(tmp_path: Path, catalogue: C
 async def test_a_version_7_database_upgrades_and_keeps_its_cards(
     db_location: str, monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
 ) -> None:
-    import bot.storage.database
-    from bot.storage import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
-
-    with monkeypatch.context() as patch:  # a bot of schema version 7 posts a card
-        patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:7])
-        patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:7])
-        old = await Store.open(db_location)
+    async with store_at_version(db_location, 7, monkeypatch) as old:  # it posts a card
         # as that bot wrote it: version 7 has no `cards.use_case` (migration 9) to fill
         async with old.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
-                "VALUES ('console', 'c', '1', 'ann', 't')"
+            await post_old_card(
+                tx, ("smolvlm2", "mistral-medium-3"), message_id="1", asked_by="ann", channel="c"
             )
-            [(card_id,)] = await tx.fetch("SELECT id FROM cards")
-            for position, slug in enumerate(("smolvlm2", "mistral-medium-3")):
-                await tx.execute(
-                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
-                    (card_id, position, slug),
-                )
         assert await RequestStore(old).rows() == []  # no table yet: read as empty
-        await old.close()
 
     store, desk = await _desk(db_location, catalogue)
     try:

@@ -10,31 +10,18 @@ from bot.commands import leaderboard_scope
 from bot.compare import UseCase
 from bot.render import text
 from bot.votes import Leaderboards, Store
+from tests.storage.old_bot import post_old_card, store_at_version
 from tests.votes.test_votes import react
 
 
 async def test_a_version_7_database_upgrades_and_keeps_its_cards_without_a_use_case(
     db_location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.storage.database
-    from bot.storage import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
-
-    with monkeypatch.context() as patch:  # a bot of schema version 7 stored a card
-        patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:7])
-        patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:7])
-        old = await Store.open(db_location)
-        async with old.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
-                "VALUES ('console', 'c1', 'm1', 'x', 't')"
-            )
-            [(card_id,)] = await tx.fetch("SELECT id FROM cards")
-            for position, slug in enumerate(("gpt-4o", "haiku")):
-                await tx.execute(
-                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
-                    (card_id, position, slug),
-                )
-        await old.close()
+    async with (
+        store_at_version(db_location, 7, monkeypatch) as old,  # it stored a card
+        old.db.transaction() as tx,
+    ):
+        await post_old_card(tx, ("gpt-4o", "haiku"), message_id="m1", asked_by="x")
 
     upgraded = await Store.open(db_location)
     try:

@@ -18,6 +18,7 @@ import pytest
 
 from bot.storage import SCHEMA_VERSION
 from bot.votes import KEYCAPS, ReactionEvent, Store, StoreError, VoteOutcome, handle_reaction
+from tests.storage.old_bot import post_old_card, store_at_version
 
 BOT_ID = "B0T"
 ONE, TWO, THREE = KEYCAPS[:3]
@@ -329,40 +330,28 @@ async def test_a_version_2_database_upgrades_and_keeps_its_tallies(
     db_location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Migration 3 moved per-tool tallies into sharded rows: nothing may be lost on the way."""
-    import bot.storage.database
-    from bot.storage import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
-
-    with monkeypatch.context() as patch:  # a bot of schema version 2 writes the votes
-        patch.setattr(bot.storage.database, "SQLITE_MIGRATIONS", SQLITE_MIGRATIONS[:2])
-        patch.setattr(bot.storage.database, "POSTGRES_MIGRATIONS", POSTGRES_MIGRATIONS[:2])
-        old = await Store.open(db_location)
-        async with old.db.transaction() as tx:
+    async with (
+        store_at_version(db_location, 2, monkeypatch) as old,  # it writes the votes
+        old.db.transaction() as tx,
+    ):
+        card_id = await post_old_card(tx, ("gpt-4o", "haiku"), message_id="m1", asked_by="x")
+        for slug in ("gpt-4o", "haiku"):
+            await tx.execute("INSERT INTO tool_stats (slug) VALUES (?)", (slug,))
+        for n, (user, choice) in enumerate((("ann", 0), ("bob", 0), ("cy", 1))):
             await tx.execute(
-                "INSERT INTO cards (platform, channel, message_id, asked_by, created_at) "
-                "VALUES ('console', 'c1', 'm1', 'x', 't')"
+                "INSERT INTO vote_events "
+                "(event_key, card_id, voter, added, choice, event_time, seen_at) "
+                "VALUES (?, ?, ?, 1, ?, ?, 0)",
+                (f"k{n}", card_id, old.hash_user("console", user), choice, float(n)),
             )
-            [(card_id,)] = await tx.fetch("SELECT id FROM cards")
-            for position, slug in enumerate(("gpt-4o", "haiku")):
-                await tx.execute(
-                    "INSERT INTO card_tools (card_id, position, slug) VALUES (?, ?, ?)",
-                    (card_id, position, slug),
-                )
-                await tx.execute("INSERT INTO tool_stats (slug) VALUES (?)", (slug,))
-            for n, (user, choice) in enumerate((("ann", 0), ("bob", 0), ("cy", 1))):
-                await tx.execute(
-                    "INSERT INTO vote_events "
-                    "(event_key, card_id, voter, added, choice, event_time, seen_at) "
-                    "VALUES (?, ?, ?, 1, ?, ?, 0)",
-                    (f"k{n}", card_id, old.hash_user("console", user), choice, float(n)),
-                )
-        await old.close()
 
     upgraded = await Store.open(db_location)
     try:
         tallies = await upgraded.tool_tallies(["gpt-4o", "haiku"])
         assert (tallies["gpt-4o"].votes, tallies["gpt-4o"].ship_pct) == (3, 67)
         assert (tallies["haiku"].votes, tallies["haiku"].ship_pct) == (3, 33)
-        await react(upgraded, "cy", ONE)  # and the new layout keeps counting from there
+        # cy changes their mind after the old votes (at 0, 1, 2): the new layout keeps counting
+        await react(upgraded, "cy", ONE, event_time=10.0)
         tallies = await upgraded.tool_tallies(["gpt-4o", "haiku"])
         assert (tallies["gpt-4o"].votes, tallies["gpt-4o"].ship_pct) == (3, 100)
     finally:
