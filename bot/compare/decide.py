@@ -395,8 +395,9 @@ def _capability_step(live: list[Contender], notes: list[str]) -> Decision:
         winner = undominated[0]
         others = [c.tool for c in live if c is not winner]
         won_on = [edges(winner.tool, o) for o in others]
-        priced = all(_same_unit(winner.tool, o) for o in others)
-        text = reason.capability_win(winner.tool, others, won_on, priced=priced)
+        text = reason.capability_win(
+            winner.tool, others, won_on, premium=_premium(winner.tool, others)
+        )
         return Decision(winner.tool.slug, reason.joined([*notes, text]), "capabilities")
     live = undominated or live
     same_class = all(not edges(a.tool, b.tool) for a in live for b in live if a is not b)
@@ -446,6 +447,18 @@ def _situation(tool: Tool, others: Sequence[Tool]) -> str | None:
         if found_bill:
             return found_bill
     return None
+
+
+def _premium(winner: Tool, others: Sequence[Tool]) -> float | None:
+    """How much dearer `winner` is than the cheapest of `others`, None where any price is
+    unknown or in another unit: a winner within `WORTH_SAYING` of a cheaper tool still wins on
+    capabilities, and the reason says what it costs rather than "at no higher price"."""
+    if not all(_same_unit(winner, o) for o in others):
+        return None
+    mine, cheapest = _price(winner), min(_price(o) or 0.0 for o in others)
+    if mine is None or mine <= cheapest:
+        return 0.0
+    return None if cheapest == 0 else mine / cheapest - 1
 
 
 def _same_unit(a: Tool, b: Tool) -> bool:

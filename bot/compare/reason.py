@@ -387,18 +387,29 @@ def _edge_words(edge: str, tool: Tool, other: Tool) -> str:
 
 
 def capability_win(
-    winner: Tool, others: Sequence[Tool], edges: Sequence[Sequence[str]], *, priced: bool = True
+    winner: Tool, others: Sequence[Tool], edges: Sequence[Sequence[str]], *, premium: float | None
 ) -> str:
     """ "GPT-5.1 holds 2× the context of Claude Opus 4.5, 400K tokens, at no higher price."
-    `priced` False (a price in another unit, or none): nothing is said of the price."""
+    `premium` is how much dearer the winner is than the cheapest other (0 when it is not; a
+    winner more than `WORTH_SAYING` dearer does not win on capabilities), None when the prices
+    are in other units or unknown: then nothing is said of the price."""
     said = [
         _edge_words(edge, winner, other)
         for other, found in zip(others, edges, strict=True)
         for edge in found[:1]
     ]
     unique = list(dict.fromkeys(said))
-    price = " at no higher price" if priced else ""
+    price = _premium_words(winner, premium)
     return f"{winner.name} wins on capabilities{price}: it {and_list(unique)}."
+
+
+def _premium_words(winner: Tool, premium: float | None) -> str:
+    if premium is None:
+        return ""
+    percent = round(premium * 100)
+    if percent <= 0:
+        return " at no higher price"
+    return f" at {percent}% more per {'seat' if winner.is_product else 'token'}"
 
 
 def too_few_facts(tools: Sequence[Tool]) -> str:

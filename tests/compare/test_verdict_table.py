@@ -198,7 +198,13 @@ def _cases(catalogue: Catalogue) -> Iterator[Case]:
     # 10. More context at the same price wins on capabilities; more context at a 10x price is a
     # split naming a fact on each side.
     roomy = _facts(twin_a, context_window=1_000_000)
-    yield Case("same price, more room", (short, roomy), "twin-a", says="context")
+    yield Case("same price, more room", (short, roomy), "twin-a", says="at no higher price")
+    yield Case(
+        "a little dearer with more room: the reason says what it costs",
+        (_priced(short, 1.0, 4.0), _priced(roomy, 1.2, 4.5)),
+        "twin-a",
+        says="at 16% more per token",
+    )
     dear_roomy = _priced(roomy, 2.0, 10.0)
     cheap_short = _priced(short, 0.15, 0.6)
     yield Case(
