@@ -15,7 +15,7 @@ from bot.compare.card import VerdictCard, build_card
 from bot.compare.matching import Matcher
 from bot.compare.query import CompareRequest, parse_query, split_use_case
 from bot.compare.use_cases import UseCase
-from bot.errors import BadQuery, Unresolved, VerdictError
+from bot.errors import AmbiguousTool, BadQuery, Unresolved, VerdictError
 from bot.typed import at_the_door
 from bot.votes import CommunityTally
 
@@ -97,12 +97,16 @@ class Comparer:
         problem is raised as itself, carrying the query so it can offer choices back)."""
         tools = []
         problems: list[VerdictError] = []
-        for name in request.names:
+        for position, name in enumerate(request.names):
             try:
                 tools.append(self.kinds.resolve(name))
             except VerdictError as error:
                 error.query = request.names
                 problems.append(error)
+                unsettled = position
+        if len(problems) == 1 and (settled := self._settled_by_the_others(problems[0], tools)):
+            tools.insert(unsettled, settled)
+            problems = []
         if len(problems) == 1:
             raise problems[0]
         if problems:
@@ -116,6 +120,20 @@ class Comparer:
                 )
             first_typed[tool.slug] = typed
         return tools
+
+    def _settled_by_the_others(self, problem: VerdictError, others: list[Tool]) -> Tool | None:
+        """A name that is both a product and a model's maker, where every other name on the card
+        is of one kind and the question offers exactly one tool of that kind: "cursor vs
+        windsurf" is the Cursor app against the Windsurf app, not a question about Cursor's
+        Composer models. "perplexity vs gpt-5" still asks, as Perplexity makes several models."""
+        if not isinstance(problem, AmbiguousTool) or not others:
+            return None
+        kinds = {t.is_product for t in others}
+        offered = [self.kinds.by_slug[s.slug] for s in problem.suggestions]
+        if len(kinds) != 1 or len({t.is_product for t in offered}) < 2:
+            return None
+        same = [t for t in offered if t.is_product in kinds]
+        return same[0] if len(same) == 1 else None
 
     def resolve_query(self, text: str) -> list[Tool]:
         """The tools a comparison names, in the order typed; raises our typed errors."""

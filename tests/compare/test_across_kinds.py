@@ -97,3 +97,18 @@ def test_no_input_crashes_the_check_across_kinds(comparer: Comparer, typed: str)
     except VerdictError:
         return
     assert found.slug in comparer.catalogue.by_slug
+
+
+def test_the_other_side_of_the_question_settles_the_kind(comparer: Comparer) -> None:
+    """Against an app, "perplexity" is the Perplexity app; against a model it still asks,
+    because Perplexity makes several models and none is the one meant."""
+    tools = comparer.resolve_query("perplexity vs chatgpt")
+    assert [t.slug for t in tools] == ["perplexity", "chatgpt"]
+    assert [t.slug for t in comparer.resolve_query("chatgpt vs perplexity")][1] == "perplexity"
+    with pytest.raises(AmbiguousTool):
+        comparer.resolve_query("perplexity vs gpt-4o")
+
+
+def test_two_ambiguous_names_still_ask(comparer: Comparer) -> None:
+    with pytest.raises(VerdictError):
+        comparer.resolve_query("perplexity vs gemini")
