@@ -31,6 +31,7 @@ from bot.catalogue.model_ids import (
     without_org,
 )
 from bot.catalogue.models import Lifecycle, Source, Tool
+from bot.catalogue.names import compact
 
 SOURCE_URL = "https://models.dev/api.json"
 """models.dev's published dataset, which the bundled copy and the refresh both are."""
@@ -364,6 +365,9 @@ def with_capabilities(tool: Tool, index: CapabilityIndex, *, fill_only: bool = F
             )
             supports.append("lifecycle")
         tool_update["category"] = category_from_modalities(caps, tool.category)
+        if _better_spelled(caps.name.strip(), tool.name):
+            tool_update["name"] = caps.name.strip()
+            supports.append("name")
     if not supports:
         return tool.model_copy(update=tool_update) if tool_update else tool
     source = Source(url=SOURCE_URL, supports=supports, read_on=index.read_on, dataset="models.dev")
@@ -374,6 +378,13 @@ def with_capabilities(tool: Tool, index: CapabilityIndex, *, fill_only: bool = F
             "sources": [*tool.sources, source],
         }
     )
+
+
+def _better_spelled(name: str, current: str) -> bool:
+    """models.dev's name is the same words with the maker's capitals ("GPT-4.1" where the price
+    data says "gpt 4.1"); a bare id ("qwen3-235b-a22b-instruct-2507") never replaces a name."""
+    capitals = sum(c.isupper() for c in name)
+    return compact(name) == compact(current) and capitals > sum(c.isupper() for c in current)
 
 
 def add_capabilities(tools: Sequence[Tool], index: CapabilityIndex | None) -> list[Tool]:

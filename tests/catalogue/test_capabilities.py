@@ -196,3 +196,16 @@ async def test_a_failed_refresh_keeps_the_copy_already_fetched(
         await asyncio.to_thread(fetch_models_dev, tmp_path, today=TODAY, url=f"{base}/missing")
     assert (tmp_path / REFRESHED_FILE).read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [REFRESHED_FILE]
+
+
+def test_a_model_carries_its_makers_spelling_not_the_price_datas_lower_case(
+    known: dict[str, Tool],
+) -> None:
+    """The price data spells OpenAI's models "gpt 4.1"; models.dev, the maker's "GPT-4.1".
+    A bare id never replaces a written-out name."""
+    assert known["gpt-4-1"].name == "GPT-4.1"
+    assert "name" in _capability_source(known["gpt-4-1"]).supports
+    assert known["gpt-4-1-mini"].name == "GPT-4.1 mini"
+    spelled = [t.name for t in known.values() if t.slug.startswith("qwen3-235b-a22b")]
+    assert spelled and all(" " in name for name in spelled), spelled
+    assert all(name == name.strip() for name in (t.name for t in known.values()))
