@@ -94,8 +94,12 @@ def successor_comparison(
 
 
 def _closes_soon(tool: Tool, today: dt.date) -> bool:
+    """Shuts down within `SHUTDOWN_SOON`, or is deprecated with no day announced: its maker
+    said it goes "in the near future", so it may be any day."""
     shut = tool.lifecycle.retired_on
-    return shut is not None and today < shut <= today + SHUTDOWN_SOON
+    if shut is None:
+        return tool.status_on(today) == "deprecated"
+    return today < shut <= today + SHUTDOWN_SOON
 
 
 def _prefer_active(leaders: list[Contender]) -> tuple[list[Contender], list[Contender]]:

@@ -203,9 +203,12 @@ def closing_soon(tools: Sequence[Tool], successors: Sequence[Tool | None], today
     """ "GPT-5 shuts down on 2026-12-11, in 8 days (successor: GPT-5.5)." """
     parts = []
     for tool, successor in zip(tools, successors, strict=True):
-        when = tool.lifecycle.retired_on or today
-        days = (when - today).days
         after = f" (successor: {successor.name})" if successor else ""
+        when = tool.lifecycle.retired_on
+        if when is None:
+            parts.append(f"{tool.name} is deprecated, with no shutdown day announced{after}")
+            continue
+        days = (when - today).days
         in_days = f"in {days} day{'' if days == 1 else 's'}"
         parts.append(f"{tool.name} shuts down on {when.isoformat()}, {in_days}{after}")
     return "; ".join(parts) + "." if parts else ""

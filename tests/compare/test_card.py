@@ -412,3 +412,39 @@ def test_a_closing_pick_that_alone_does_the_job_says_when_it_closes(
     assert card.verdict.pick == "gpt-4o-mini"
     assert card.verdict.reason.startswith("Mistral Large does not read images.")
     assert card.verdict.reason.endswith("GPT-4o mini shuts down on 2027-01-14, in 42 days.")
+
+
+def test_a_deprecated_model_with_no_shutdown_day_is_not_picked_on_price(
+    merged_catalogue: Catalogue,
+) -> None:
+    """A maker's deprecation with no day announced means it may go any day: a cheaper
+    deprecated model loses to a live one that does the job, and the reason says why."""
+    base = Comparer(merged_catalogue).resolve_query("gpt-5.5 vs claude opus 4.5")
+    cheap_but_going = base[1].model_copy(
+        update={
+            "pricing": base[0].pricing.model_copy(
+                update={"input_usd_per_mtok": 0.1, "output_usd_per_mtok": 0.4}
+            ),
+            "offers": (),
+            "lifecycle": Lifecycle(status="deprecated"),
+        }
+    )
+    card = build_card(
+        [cheap_but_going, base[0]],
+        {},
+        panel=merged_catalogue.panel,
+        known=merged_catalogue.by_slug,
+        today=dt.date(2026, 12, 3),
+    )
+    assert card.verdict.pick == base[0].slug
+    assert "is deprecated, with no shutdown day announced" in card.verdict.reason
+    live = cheap_but_going.model_copy(update={"lifecycle": Lifecycle()})
+    card = build_card(
+        [live, base[0]],
+        {},
+        panel=merged_catalogue.panel,
+        known=merged_catalogue.by_slug,
+        today=dt.date(2026, 12, 3),
+    )
+    assert "deprecated" not in card.verdict.reason  # the same model live: its bill is weighed
+    assert "if the bill matters" in card.verdict.reason
