@@ -19,7 +19,15 @@ from pathlib import Path
 
 from adapters import registry
 
-USE_CASES = ("coding", "vision", "agents", "long-context", "self-hosting", "budget")
+USE_CASES = (
+    "coding",
+    "vision",
+    "agents",
+    "reasoning",
+    "long-context",
+    "self-hosting",
+    "budget",
+)
 """`bot.compare.UseCase`'s values, spelled here so `verdict --help` imports nothing of ours."""
 
 

@@ -31,7 +31,7 @@ from bot.catalogue.model_ids import (
     without_org,
 )
 from bot.catalogue.models import Lifecycle, Source, Tool
-from bot.catalogue.names import compact
+from bot.catalogue.names import MODALITY_WORDS, VARIANT_WORDS, compact, normalise
 
 SOURCE_URL = "https://models.dev/api.json"
 """models.dev's published dataset, which the bundled copy and the refresh both are."""
@@ -365,7 +365,7 @@ def with_capabilities(tool: Tool, index: CapabilityIndex, *, fill_only: bool = F
             )
             supports.append("lifecycle")
         tool_update["category"] = category_from_modalities(caps, tool.category)
-        if _better_spelled(caps.name.strip(), tool.name):
+        if _better_spelled(caps.name.strip(), tool.name) or _truer(caps, tool.name):
             tool_update["name"] = caps.name.strip()
             supports.append("name")
     if not supports:
@@ -385,6 +385,23 @@ def _better_spelled(name: str, current: str) -> bool:
     data says "gpt 4.1"); a bare id ("qwen3-235b-a22b-instruct-2507") never replaces a name."""
     capitals = sum(c.isupper() for c in name)
     return compact(name) == compact(current) and capitals > sum(c.isupper() for c in current)
+
+
+EFFORT_WORDS = frozenset({"minimal", "low", "medium", "high", "xhigh"})
+"""Reasoning-effort settings: a name carrying one claims a setting, not the model."""
+
+
+def _truer(caps: Capabilities, current: str) -> bool:
+    """The price data's name claims an effort or variant its model's id lacks ("o4 Mini High"
+    for OpenAI's o4-mini) and models.dev's name keeps to the id ("o4-mini"): the id is what
+    is billed."""
+    id_words = set(normalise(caps.model_id).split())
+    claimed = set(normalise(current).split()) - id_words
+    return (
+        bool(claimed)
+        and claimed <= EFFORT_WORDS | VARIANT_WORDS | MODALITY_WORDS
+        and not set(normalise(caps.name).split()) - id_words
+    )
 
 
 def add_capabilities(tools: Sequence[Tool], index: CapabilityIndex | None) -> list[Tool]:

@@ -78,6 +78,18 @@ USE_CASE_PHRASES: dict[UseCase, tuple[str, ...]] = {
         "automation",
         "workflows",
     ),
+    UseCase.REASONING: (
+        "reasoning",
+        "hard reasoning",
+        "thinking",
+        "math",
+        "maths",
+        "mathematics",
+        "logic",
+        "hard problems",
+        "multi-step problems",
+        "puzzles",
+    ),
     UseCase.LONG_CONTEXT: (
         "long context",
         "long-context",
@@ -136,7 +148,8 @@ _USE_CASE = re.compile(
 """Fixed phrases in one alternation, no nested repeats: linear in the text's length."""
 _FOR_WORDS = re.compile(r"\sfor\s+(?P<what>[^\d\s][^\d]*)$", re.IGNORECASE)
 USE_CASE_HELP = (
-    "for coding, for vision, for agents, for long context, for self-hosting or for cheap"
+    "for coding, for vision, for agents, for reasoning, for long context, for self-hosting or "
+    "for cheap"
 )
 
 

@@ -160,6 +160,7 @@ def supports(take: str) -> bool:
 NEEDS = {
     "vision": ("reads images", "does not read images"),
     "agents": ("calls tools", "has no tool calling"),
+    "reasoning": ("reasons before it answers", "does not reason before it answers"),
     "long-context": ("holds 200K tokens or more", "holds under 200K tokens"),
     "self-hosting": ("has open weights", "has no open weights"),
     "coding": ("calls tools and holds 64K tokens", "lacks tool calling or a 64K context"),

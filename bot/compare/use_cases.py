@@ -12,6 +12,7 @@ class UseCase(StrEnum):
     CODING = "coding"
     VISION = "vision"
     AGENTS = "agents"
+    REASONING = "reasoning"
     LONG_CONTEXT = "long-context"
     SELF_HOSTING = "self-hosting"
     BUDGET = "budget"
@@ -36,6 +37,8 @@ def meets(tool: Tool, use_case: UseCase) -> bool | None:
         return reads_images(tool)
     if use_case is UseCase.AGENTS:
         return tool.facts.tool_calling
+    if use_case is UseCase.REASONING:
+        return tool.facts.reasoning
     if use_case is UseCase.SELF_HOSTING:
         return open_weights(tool)
     window = tool.facts.context_window

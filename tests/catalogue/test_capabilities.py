@@ -206,6 +206,7 @@ def test_a_model_carries_its_makers_spelling_not_the_price_datas_lower_case(
     assert known["gpt-4-1"].name == "GPT-4.1"
     assert "name" in _capability_source(known["gpt-4-1"]).supports
     assert known["gpt-4-1-mini"].name == "GPT-4.1 mini"
+    assert known["o4-mini"].name == "o4-mini"  # the price data calls it "o4 Mini High"
     spelled = [t.name for t in known.values() if t.slug.startswith("qwen3-235b-a22b")]
     assert spelled and all(" " in name for name in spelled), spelled
     assert all(name == name.strip() for name in (t.name for t in known.values()))

@@ -31,6 +31,8 @@ from bot.errors import BadQuery, VerdictError
         ("gpt-4o vs smolvlm2 for images", ("gpt-4o", "smolvlm2"), UseCase.VISION),
         ("a vs b for agents", ("a", "b"), UseCase.AGENTS),
         ("a vs b for tool calling", ("a", "b"), UseCase.AGENTS),
+        ("o3 vs o4-mini for reasoning", ("o3", "o4-mini"), UseCase.REASONING),
+        ("gpt-4.1 or o3 for math", ("gpt-4.1", "o3"), UseCase.REASONING),
         ("a vs b for long context", ("a", "b"), UseCase.LONG_CONTEXT),
         ("a vs b for long documents", ("a", "b"), UseCase.LONG_CONTEXT),
         ("a vs b for cheap", ("a", "b"), UseCase.BUDGET),

@@ -108,6 +108,17 @@ def _cases(catalogue: Catalogue) -> Iterator[Case]:
             says="has no tool calling",
         )
 
+    # 3b. A model that does not reason, asked for reasoning, loses even when it is cheaper.
+    thinker = _priced(_facts(_live(by["gpt-5"]), reasoning=True), 1.25, 10.0)
+    plain = _priced(_facts(_live(by["claude-haiku-4-5"]), reasoning=False), 0.1, 0.4)
+    yield Case(
+        "reasoning: the cheaper model does not reason",
+        (plain, thinker),
+        thinker.slug,
+        UseCase.REASONING,
+        says="does not reason before it answers",
+    )
+
     # 4. A 10× price gap inside one capability class (unreviewed, same facts but the price).
     base = _live(by["gpt-4o-mini"])
     for n, (cheap, dear) in enumerate([(0.1, 1.0), (0.3, 3.0), (1.0, 10.0), (2.0, 20.0)]):
