@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from bot.catalogue import Catalogue, Tool, catalogue_index, register_index
+from bot.catalogue import Catalogue, Tool, catalogue_index, compact, register_index
 from bot.compare import across_kinds, matching
 from bot.compare.across_kinds import KindAwareMatcher
 from bot.compare.card import VerdictCard, build_card
@@ -125,14 +125,18 @@ class Comparer:
         """A name that is both a product and a model's maker, where every other name on the card
         is of one kind and the question offers exactly one tool of that kind: "cursor vs
         windsurf" is the Cursor app against the Windsurf app, not a question about Cursor's
-        Composer models. "perplexity vs gpt-5" still asks, as Perplexity makes several models."""
+        Composer models. "perplexity vs gpt-5" still asks, as Perplexity makes several models.
+        The one settled on must be named so ("claude" is Claude (app), never Claude Code)."""
         if not isinstance(problem, AmbiguousTool) or not others:
             return None
         kinds = {t.is_product for t in others}
         offered = [self.kinds.by_slug[s.slug] for s in problem.suggestions]
         if len(kinds) != 1 or len({t.is_product for t in offered}) < 2:
             return None
-        same = [t for t in offered if t.is_product in kinds]
+        typed = compact(problem.typed)
+        same = [  # "chatgpt vs claude": the app named so, not Claude Code
+            t for t in offered if t.is_product in kinds and typed in map(compact, _own_names(t))
+        ]
         return same[0] if len(same) == 1 else None
 
     def resolve_query(self, text: str) -> list[Tool]:
@@ -173,3 +177,8 @@ class Comparer:
 
     def tool(self, name: str) -> Tool:
         return self.kinds.resolve(at_the_door(name))
+
+
+def _own_names(tool: Tool) -> list[str]:
+    """Its name, the name without a kind in brackets ("Claude (app)": "Claude"), its aliases."""
+    return [tool.name, tool.name.split(" (")[0], *tool.aliases]

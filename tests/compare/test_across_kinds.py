@@ -107,6 +107,9 @@ def test_the_other_side_of_the_question_settles_the_kind(comparer: Comparer) -> 
     assert [t.slug for t in comparer.resolve_query("chatgpt vs perplexity")][1] == "perplexity"
     with pytest.raises(AmbiguousTool):
         comparer.resolve_query("perplexity vs gpt-4o")
+    # only an app named so settles it: here there is no Claude app, and Claude Code is not one
+    with pytest.raises(AmbiguousTool):
+        comparer.resolve_query("chatgpt vs claude")
 
 
 def test_two_ambiguous_names_still_ask(comparer: Comparer) -> None:

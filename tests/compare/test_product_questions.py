@@ -217,3 +217,21 @@ def test_every_fully_known_question_gets_its_card_naming_each_kind(comparer: Com
             assert card.verdict.decided_by != "price", question
         shown += 1
     assert shown >= 30
+
+
+SETTLED_BY_THE_OTHER_SIDE = [
+    ("chatgpt vs claude", ("chatgpt", "claude-app")),
+    ("cursor vs windsurf", ("cursor", "windsurf")),
+    ("perplexity vs chatgpt", ("perplexity", "chatgpt")),
+    ("gemini vs chatgpt", ("gemini-app", "chatgpt")),
+]
+"""Alone, each first word asks (an app and a maker's models share it); beside an app, a person
+means the app of that name."""
+
+
+def test_an_app_on_the_other_side_settles_a_name_shared_with_models(comparer: Comparer) -> None:
+    for question, slugs in SETTLED_BY_THE_OTHER_SIDE:
+        assert tuple(t.slug for t in comparer.resolve_query(question)) == slugs, question
+    for still_asks in ("perplexity vs gpt-4o", "claude vs gemini", "copilot vs chatgpt"):
+        with pytest.raises(VerdictError):
+            comparer.resolve_query(still_asks)
