@@ -7,7 +7,7 @@ known_models) and how it sits under the reviewed files (layers); drafts of new r
 from bot.catalogue.cache import catalogue_index, register_index
 from bot.catalogue.dataset import DatasetInfo, derive_tools
 from bot.catalogue.freshness import data_age
-from bot.catalogue.grouping import price_on
+from bot.catalogue.grouping import FIRST_PARTY, price_on
 from bot.catalogue.hub import HubError, draft_from_hub
 from bot.catalogue.known_models import check_with_known_models, default_cache_dir, known_tools
 from bot.catalogue.layers import (
@@ -60,6 +60,7 @@ from bot.catalogue.refresh import PriceRefresh
 from bot.catalogue.scaffold import Draft, draft_from_tool, scaffold_toml
 
 __all__ = [
+    "FIRST_PARTY",
     "MODALITY_WORDS",
     "PRODUCT_CATEGORIES",
     "VARIANT_WORDS",

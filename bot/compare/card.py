@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.catalogue import (
+    FIRST_PARTY,
     EntryPrice,
     Offer,
     Panel,
@@ -176,11 +177,21 @@ def _column(c: Contender, panel: Panel, known: Mapping[str, Tool], today: dt.dat
         context_window=tool.facts.context_window,
         status=c.status,
         lifecycle_note=lifecycle_note(tool, known, today),
-        served_by=tool.offers,
+        served_by=_maker_first(tool),
         kind=tool.kind,
         product=tool.product,
         licence=tool.licence,
     )
+
+
+def _maker_first(tool: Tool) -> tuple[Offer, ...]:
+    """The maker's own offer first (the price the card quotes), then the resellers cheapest
+    first: a reseller far below the maker's price reads as an alternative, not as the price."""
+    maker = tool.dataset.split("/", 1)[0] if tool.dataset else None
+    if maker not in FIRST_PARTY:
+        return tool.offers  # an open model's resellers: cheapest first
+    own = [o for o in tool.offers if o.provider == maker]
+    return (*own, *(o for o in tool.offers if o.provider != maker))
 
 
 def _splits(

@@ -448,3 +448,27 @@ def test_a_deprecated_model_with_no_shutdown_day_is_not_picked_on_price(
     )
     assert "deprecated" not in card.verdict.reason  # the same model live: its bill is weighed
     assert "if the bill matters" in card.verdict.reason
+
+
+def test_the_makers_own_price_is_served_first_a_far_cheaper_reseller_after_it(
+    merged_catalogue: Catalogue,
+) -> None:
+    """A reseller at a quarter of Anthropic's price is listed, but after Anthropic's own offer:
+    the first price read is the one the card's price cell quotes."""
+    opus = Comparer(merged_catalogue).tool("claude opus 4.5")
+    assert opus.dataset and opus.dataset.startswith("anthropic/")
+    cheap = Offer(
+        provider="quicksilver",
+        provider_name="QuickSilver Pro",
+        model_id="claude-opus-4-5",
+        input_usd_per_mtok=1.0,
+        output_usd_per_mtok=5.0,
+    )
+    opus = opus.model_copy(update={"offers": (cheap, *opus.offers)})
+    other = Comparer(merged_catalogue).tool("gpt-4o")
+    card = build_card(
+        [opus, other], {}, panel=merged_catalogue.panel, known=merged_catalogue.by_slug
+    )
+    served = [line for line in text.render_card(card).splitlines() if "Claude Opus 4.5: " in line]
+    assert served and served[0].startswith("  Claude Opus 4.5: served by Anthropic $5.00/$25.00")
+    assert card.tools[0].served_by[1].provider_name == "QuickSilver Pro"
