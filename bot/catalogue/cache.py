@@ -119,7 +119,7 @@ def _forget(key: int) -> None:
 
 def _index_key() -> str:
     """What the saved indexes depend on beyond the catalogue: which are registered, and the
-    source files that build them (size and modification time, as `_own_source`)."""
+    source files that build them (size and modification time, as `package_source`)."""
     parts = []
     for name, (_, sources) in _INDEXES.items():
         parts.append(name)
@@ -188,7 +188,7 @@ def _fingerprint(root: Path, depends_on: str) -> _Fingerprint | None:
     """None when a file cannot be looked at; the loader then reports it, uncached."""
     taken = time.time_ns()
     hasher = hashlib.sha256()
-    for part in (str(CACHE_SCHEMA), depends_on, sys.version, _pydantic_version(), _own_source()):
+    for part in (str(CACHE_SCHEMA), depends_on, sys.version, _pydantic_version(), package_source()):
         hasher.update(part.encode() + b"\0")
     newest = 0
     try:
@@ -225,7 +225,7 @@ def _catalogue_files(root: Path) -> Iterator[tuple[str, os.stat_result | None]]:
         yield from ((f"{directory}/{name}", info) for name, info in found)
 
 
-def _own_source() -> str:
+def package_source() -> str:
     """The source files of this package as they are installed: an edited loader or model in a
     checkout misses the cache even though the package version did not change."""
     package = Path(__file__).resolve().parent

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.catalogue.cache import cached_catalogue, depends_on
+from bot.catalogue.cache import cached_catalogue, depends_on, package_source
 from bot.catalogue.capabilities import add_capabilities
 from bot.catalogue.capabilities_data import capability_index, capability_key
 from bot.catalogue.dataset import DatasetInfo, derive_tools
@@ -104,7 +104,9 @@ def _data_key(cache_dir: Path | None) -> str:
         with contextlib.suppress(OSError):
             info = (cache_dir / PRICES_FILE).stat()
             stamp = (info.st_size, info.st_mtime_ns)
-    return f"{capability_key(cache_dir)};prices={stamp}"
+    # The code that derives the layer too: an upgraded or edited bot never reads the layer an
+    # older one derived (names, makers and lifecycle rules change with it).
+    return f"{capability_key(cache_dir)};prices={stamp};code={package_source()}"
 
 
 def known_tools(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -173,3 +174,21 @@ def test_a_corrupt_cache_is_rebuilt_not_an_error(tmp_path: Path) -> None:
     tomorrow, _ = known_tools(TODAY + dt.timedelta(days=1), cache_dir=tmp_path)
     assert len(list(tmp_path.glob("known-models-*.json"))) == 1
     assert tomorrow[0].pricing.as_of == TODAY + dt.timedelta(days=1)
+
+
+def test_an_upgraded_or_edited_bot_derives_the_layer_again(tmp_path: Path) -> None:
+    """The layer's cache is keyed by the code that derives it: after a change to the name or
+    lifecycle rules the next start must not read what the older code derived."""
+    import bot.catalogue.dataset as dataset
+
+    known_tools(TODAY, cache_dir=tmp_path)
+    (before,) = tmp_path.glob("known-models-*.json")
+    source = Path(dataset.__file__)
+    kept = source.stat()
+    try:
+        os.utime(source, ns=(kept.st_atime_ns, kept.st_mtime_ns + 1_000_000_000))
+        known_tools(TODAY, cache_dir=tmp_path)
+        (after,) = tmp_path.glob("known-models-*.json")
+    finally:
+        os.utime(source, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert after.name != before.name
