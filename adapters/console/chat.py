@@ -53,12 +53,14 @@ from bot.render.text import (
     render_votes,
 )
 from bot.settings import bundled_catalogue_dir
-from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, choice_for, utc_now
+from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, utc_now
 from bot.weekly import Subscription, WeeklyCommands, describe_preview
 
 PLATFORM = "console"
 CAN = commands.Capabilities(buttons=True, ephemeral=True, files=False, native_polls=False)
 """The terminal's buttons are typed (`:pick N`, `:vote USER CARD N`); it shows no pictures."""
+PRESS = " (:vote USER CARD N)"
+"""How a button is pressed here, said after a card "is voted on with buttons"."""
 WEEKLY_CHECK_SECONDS = 30.0
 BOT_USER = "verdict-bot"
 HELP = """\
@@ -316,14 +318,6 @@ class ConsoleSession:
         if card is None:
             return
         emoji = _emoji(typed)
-        why_not = await self._why_not(card, user, emoji, added=added)
-        if why_not is not None:
-            verb = "reaction" if added else "removal"
-            self._info(
-                f"{_printable(user)}'s {verb} of {_printable(emoji)} on card {number} "
-                f"changes nothing: {why_not}"
-            )
-            return
         event = ReactionEvent(
             platform=PLATFORM,
             channel=self.channel,
@@ -333,6 +327,12 @@ class ConsoleSession:
             added=added,
             user_is_bot=user == BOT_USER,
         )
+        why_not = await commands.why_not_a_vote(self.bot, card, event, press=PRESS)
+        if why_not is not None:
+            verb = "reaction" if added else "removal"
+            said = f"{user}'s {verb} of {emoji} on card {number} changes nothing: {why_not}"
+            self._info(_printable(said))
+            return
         outcome = await self.bot.reaction(event)
         verb = "voted" if added else "took back the vote"
         self.chat.outbox.append(
@@ -380,28 +380,6 @@ class ConsoleSession:
             return
         answer = await commands.close_card(self.desk, self._request(user), card)
         await self.chat.send_ephemeral(self.channel, user, answer)
-
-    async def _why_not(self, card: CardRecord, user: str, emoji: str, *, added: bool) -> str | None:
-        """Why a reaction would not count, in words; None when it is a vote to record."""
-        if await self.bot.polls.voted_with_buttons(PLATFORM, self.channel, card.message_id):
-            return f"card {card.message_id} is voted on with buttons (:vote USER CARD N)."
-        names = [self.chat.catalogue.by_slug[s].name for s in card.tools]
-        offered = ", ".join(f"{KEYCAPS[i]} {name}" for i, name in enumerate(names))
-        if user == BOT_USER:
-            return "the bot's own reactions are not votes."
-        choice = choice_for(emoji, len(card.tools))
-        if choice is None:
-            return f"it is not a choice on this card ({offered})."
-        if added:
-            return None
-        held = await self.bot.polls.current_choice(
-            card.id, self.bot.store.voter_on(PLATFORM, user, card.id)
-        )
-        if held == choice:
-            return None
-        if held is None:
-            return f"{_printable(user)} has no vote on this card."
-        return f"{_printable(user)}'s vote is {KEYCAPS[held]} {names[held]}, not {emoji}."
 
     async def _verdicts(self, args: str, user: str) -> None:
         action, _, rest = args.partition(" ")

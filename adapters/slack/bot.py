@@ -82,7 +82,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
-PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
 ADMINS = "a workspace admin or owner"
 """Who, besides SLACK_ADMIN_USER_IDS, manages a channel on Slack (`SlackVerdicts._admin`)."""
 SLACK = commands.Surface(
@@ -577,11 +576,8 @@ async def commit_press(
     press: str,
 ) -> str:
     """A vote button's commit, as the presser's private answer (a failure included)."""
-    try:
-        return await verdicts.press(channel, user, _pressed_on(body), choice, press)
-    except Exception:
-        log.exception("a vote button press could not be committed")
-        return PRESS_FAILED
+    answer = verdicts.press(channel, user, _pressed_on(body), choice, press)
+    return await commands.or_failed(answer, commands.PRESS_FAILED)
 
 
 async def answer_when_committed(

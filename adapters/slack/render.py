@@ -282,8 +282,7 @@ def tools_blocks(page: ToolPage) -> list[Block]:
             "text": {"type": "plain_text", "text": label},
             "value": f"{number}:{page.filter}",
         }
-        for label, number in (("Previous", page.previous_page), ("Next", page.next_page))
-        if number is not None
+        for label, number in page.turns
     ]
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})

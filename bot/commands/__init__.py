@@ -34,6 +34,13 @@ from bot.commands.closing import (
     close_linked,
     read_card_link,
 )
+from bot.commands.failed import (
+    CLOSE_FAILED,
+    PRESS_FAILED,
+    REQUEST_FAILED,
+    SOMETHING_WENT_WRONG,
+    or_failed,
+)
 from bot.commands.models import (
     Answer,
     Capabilities,
@@ -47,14 +54,19 @@ from bot.commands.models import (
     ShowTools,
     Surface,
 )
+from bot.commands.reacting import why_not_a_vote
 from bot.commands.rights import RoleLookup, RoleMemory
 from bot.commands.showing import offer_successor, show
 from bot.commands.voting import close_card, press_vote
 
 __all__ = [
     "CARD_GONE",
+    "CLOSE_FAILED",
     "NOT_ALLOWED",
     "OTHER_SERVER",
+    "PRESS_FAILED",
+    "REQUEST_FAILED",
+    "SOMETHING_WENT_WRONG",
     "TOOLS_GONE",
     "VERDICTS_USAGE",
     "Accepted",
@@ -87,10 +99,12 @@ __all__ = [
     "needs_rights",
     "not_allowed",
     "offer_successor",
+    "or_failed",
     "press_vote",
     "read_card_link",
     "resolve_ask",
     "show",
     "split_ask",
     "successor_offer",
+    "why_not_a_vote",
 ]

@@ -28,6 +28,12 @@ class ToolPage:
     def previous_page(self) -> int | None:
         return self.page - 1 if self.page > 1 else None
 
+    @property
+    def turns(self) -> tuple[tuple[str, int], ...]:
+        """The pages a reader can turn to from here, labelled: ("Previous", n), ("Next", n)."""
+        offered = (("Previous", self.previous_page), ("Next", self.next_page))
+        return tuple((label, number) for label, number in offered if number is not None)
+
 
 def parse_tools_args(text: str) -> tuple[str, int]:
     """ "vision 2" → ("vision", 2): a trailing number is the page."""
