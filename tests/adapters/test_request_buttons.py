@@ -192,4 +192,4 @@ def test_catalogue_add_product_drafts_a_file_check_refuses_until_written(
     assert checked.returncode == 3
     assert "catalogue/products/zorblax-studio.toml: vendor: missing" in checked.stderr
     twice = verdict_cli(*add, cwd=tmp_path)
-    assert twice.returncode == 2 and "already drafted" in twice.stderr
+    assert twice.returncode == 2 and "already reviewed or drafted" in twice.stderr
