@@ -437,47 +437,57 @@ class SlackVerdicts:
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
         self.desk = PollDesk(self.bot)
 
+    def _answering(self, response_url: str | None) -> SlackPlatform:
+        """Where one command's answers go: with its `response_url`, the asker hears back even
+        where the bot was never invited ("Invite @verdict to this channel")."""
+        return CommandReplies(self.platform, response_url) if response_url else self.platform
+
+    def _replies(self, response_url: str | None) -> ChatBot:
+        """The bot, answering one command (`_answering`)."""
+        platform = self._answering(response_url)
+        return self.bot if platform is self.platform else self.bot.through(platform)
+
+    def _request(self, channel: str, user: str, *, admin: bool = False) -> commands.Request:
+        return SLACK.request(channel, user, admin=admin)
+
     async def compare(
         self, channel: str, user: str, text: str, response_url: str | None = None
     ) -> None:
-        """/compare, and a "did you mean" button pressed: post the card, or ask back. With the
-        command's `response_url`, the asker hears back even where the bot was never invited
-        ("Invite @verdict to this channel")."""
-        platform = CommandReplies(self.platform, response_url) if response_url else self.platform
+        """/compare, and a "did you mean" button pressed: post the card, or ask back."""
         request = self._request(channel, user)
         answer = commands.ask_compare(
             self.bot.comparer, request, text, today=self.bot.clock().date()
         )
-        await commands.show(self._bot_on(platform), request, answer)
-
-    def _request(self, channel: str, user: str, *, admin: bool = False) -> commands.Request:
-        return SLACK.request(channel, user, admin=admin)
+        await commands.show(self._replies(response_url), request, answer)
 
     async def request(self, channel: str, user: str, name: str) -> None:
         """ "Request it" pressed: stored, then answered to the presser alone."""
         await self.platform.send_ephemeral(channel, user, await self.bot.request_tool(user, name))
 
-    def _bot_on(self, platform: SlackPlatform) -> ChatBot:
-        """The bot, answering through `platform` (e.g. one command's replies)."""
-        return self.bot if platform is self.platform else self.bot.through(platform)
-
-    async def tool(self, channel: str, user: str, text: str) -> None:
+    async def tool(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
         request = self._request(channel, user)
-        await commands.show(self.bot, request, commands.ask_tool(self.bot.comparer, request, text))
+        answer = commands.ask_tool(self.bot.comparer, request, text)
+        await commands.show(self._replies(response_url), request, answer)
 
-    async def leaderboard(self, channel: str, user: str, text: str) -> None:
+    async def leaderboard(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
         request = self._request(channel, user)
         answer = await commands.ask_leaderboard(self.bot.comparer, self.store, request, text)
-        await commands.show(self.bot, request, answer)
+        await commands.show(self._replies(response_url), request, answer)
 
     def tools_page(self, text: str, page: int | None = None) -> tuple[list[Any], str]:
         shown = commands.ask_tools(self.bot.comparer, text, page).page
         return tools_blocks(shown), page_heading(shown)
 
-    async def tools(self, channel: str, user: str, text: str) -> None:
+    async def tools(
+        self, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
         """/tools [filter] [page]: a page of the catalogue, only for the asker."""
         blocks, heading = self.tools_page(text)
-        await self.platform.send_blocks(channel, user, blocks, heading)
+        await self._answering(response_url).send_blocks(channel, user, blocks, heading)
 
     async def reviews(self, channel: str, user: str, value: str) -> None:
         """ "Full reviews" pressed: each tool's four reviews, privately, a message per tool
@@ -543,8 +553,7 @@ class SlackVerdicts:
             answer = await self._verdicts(channel, user, action, rest.split())
         except VerdictError as error:
             answer = error.message
-        replies = CommandReplies(self.platform, response_url) if response_url else self.platform
-        await replies.send_ephemeral(channel, user, answer)
+        await self._answering(response_url).send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action == "close":
@@ -635,31 +644,23 @@ def build_app(
         else:
             await ack(busy)
 
-    @app.command("/compare")
-    async def compare(ack: Any, command: dict[str, Any]) -> None:
-        trigger = str(command.get("trigger_id") or "")
-        if trigger and not triggers.first(trigger):
-            log.warning("ignored a replayed /compare (trigger_id seen before)")
-            await ack()
-            return
-        await start(
-            ack,
-            verdicts().compare(
+    Answer = Callable[[SlackVerdicts], Callable[..., Coroutine[Any, Any, None]]]
+
+    def command_text(answer: Answer, *, once: bool = False) -> Callable[..., Awaitable[None]]:
+        """A command answered from its channel, user, text and response_url, after the ack.
+        With `once`, a replay (its first trigger_id again) is acked and dropped."""
+
+        async def listener(ack: Any, command: dict[str, Any]) -> None:
+            trigger = str(command.get("trigger_id") or "")
+            if once and trigger and not triggers.first(trigger):
+                log.warning("ignored a replayed %s (trigger_id seen before)", command["command"])
+                await ack()
+                return
+            job = answer(verdicts())(
                 command["channel_id"],
                 command["user_id"],
                 command.get("text", ""),
                 command.get("response_url"),
-            ),
-        )
-
-    Answer = Callable[[SlackVerdicts], Callable[[str, str, str], Coroutine[Any, Any, None]]]
-
-    def command_text(answer: Answer) -> Callable[..., Awaitable[None]]:
-        """A command answered from its channel, user and text, after the ack."""
-
-        async def listener(ack: Any, command: dict[str, Any]) -> None:
-            job = answer(verdicts())(
-                command["channel_id"], command["user_id"], command.get("text", "")
             )
             await start(ack, job)
 
@@ -674,9 +675,11 @@ def build_app(
 
         return listener
 
+    app.command("/compare")(command_text(lambda v: v.compare, once=True))
     app.command("/tool")(command_text(lambda v: v.tool))
     app.command("/tools")(command_text(lambda v: v.tools))
     app.command("/leaderboard")(command_text(lambda v: v.leaderboard))
+    app.command("/verdicts")(command_text(lambda v: v.verdicts))
     app.action(REVIEWS_ACTION)(button_value(lambda v: v.reviews))
     app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))(button_value(lambda v: v.compare))
     app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))(button_value(lambda v: v.request))
@@ -719,18 +722,6 @@ def build_app(
     async def full_page(ack: Any) -> None:
         """A link button: the browser opens the page; Slack only wants to hear it was seen."""
         await ack()
-
-    @app.command("/verdicts")
-    async def weekly(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().verdicts(
-                command["channel_id"],
-                command["user_id"],
-                command.get("text", ""),
-                command.get("response_url"),
-            ),
-        )
 
     async def vote(ack: Any, body: dict[str, Any]) -> None:
         """Socket Mode's votes (HTTP's skip Bolt): commit first, then ack."""
