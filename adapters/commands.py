@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import difflib
 import shlex
 import sqlite3
 import sys
@@ -32,7 +31,6 @@ from bot.catalogue import (
     check_with_known_models,
     dataset_disagreements,
     default_cache_dir,
-    in_listing_order,
     known_tools,
     lifecycle_problems,
     merge_layers,
@@ -41,8 +39,8 @@ from bot.catalogue import (
 from bot.catalogue.capabilities_data import MODELS_DEV_API
 from bot.commands import Capabilities, Private, Request, ask_compare
 from bot.compare import Comparer
-from bot.errors import HINTS, BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
-from bot.render import json_format, markdown, text
+from bot.errors import HINTS, CatalogueError, PlatformRefused, Problem, VerdictError
+from bot.render import json_format, list_tools, markdown, text
 from bot.render.chart import leaderboard_png
 from bot.render.reviews import has_full_reviews
 from bot.settings import SettingsError, load_settings
@@ -383,35 +381,24 @@ def _list(args: argparse.Namespace) -> int:
     from adapters.console.pager import page
 
     catalogue = _load(args)
-    tools = list(catalogue.tools)
-    if args.vendor is not None:
-        wanted = args.vendor.casefold()
-        tools = [t for t in tools if t.vendor.casefold() == wanted]
-        if not tools:
-            vendors = sorted({t.vendor for t in catalogue.tools}, key=str.casefold)
-            close = difflib.get_close_matches(args.vendor, vendors, n=3, cutoff=0.5)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            return _unanswerable(BadQuery(f'No tools by "{args.vendor}".{hint}'), as_json=False)
-    if args.category is not None:
-        categories = sorted({t.category for t in catalogue.tools})
-        if args.category not in categories:
-            error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
-            return _unanswerable(error, as_json=False)
-        tools = [t for t in tools if t.category == args.category]
-    if args.reviewed:
-        tools = [t for t in tools if t.reviewed]
-    shown = in_listing_order(tools, _today(), retired=args.all)
-    reviewed = sum(t.reviewed for t in shown)
-    summary = (
-        f"{len(shown)} tools, {reviewed} reviewed by the panel, {len(shown) - reviewed} not yet"
-    )
+    try:
+        listed = list_tools(
+            catalogue,
+            _today(),
+            vendor=args.vendor,
+            category=args.category,
+            reviewed=args.reviewed,
+            retired=args.all,
+        )
+    except VerdictError as error:
+        return _unanswerable(error, as_json=False)
     lines = []
-    if shown:
-        listed = Catalogue(panel=catalogue.panel, tools=tuple(shown), weekly=())
-        lines.append(text.render_list(listed, width=terminal_width()))
-    if len(shown) < len(tools):
-        lines.append(f"({len(tools) - len(shown)} retired not shown: verdict list --all)")
-    page("\n".join([*lines, summary]))
+    if listed.tools:
+        shown = Catalogue(panel=catalogue.panel, tools=listed.tools, weekly=())
+        lines.append(text.render_list(shown, width=terminal_width()))
+    if listed.retired_hidden:
+        lines.append(f"({listed.retired_hidden} retired not shown: verdict list --all)")
+    page("\n".join([*lines, listed.summary]))
     return EXIT_OK
 
 
