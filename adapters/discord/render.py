@@ -9,7 +9,14 @@ from bot.compare import VerdictCard
 from bot.platform import PostedCard
 from bot.render.facts import released
 from bot.render.layout import CARD_CHARS, fit, headline
-from bot.render.lines import board_caveats, board_lines, board_title, card_sections, tally_line
+from bot.render.lines import (
+    board_caveats,
+    board_lines,
+    board_title,
+    card_sections,
+    tally_line,
+    tools_line,
+)
 from bot.render.lists import ToolPage, page_heading
 from bot.render.reviews import full_reviews, no_reviews
 from bot.votes import (
@@ -27,7 +34,6 @@ FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 TOTAL_LIMIT = 6000
 MAX_FIELDS = 25
-ELLIPSIS = "…"
 COLOUR = discord.Colour.blurple()
 
 
@@ -90,11 +96,6 @@ def card_description(
     return "\n\n".join(parts)
 
 
-def card_footer(posted: PostedCard) -> str:
-    """The tally line (a footer shows text as it is: nothing to escape)."""
-    return tally_line(posted, posted.vote_emojis)
-
-
 def card_embed(posted: PostedCard) -> discord.Embed:
     """The card as an embed: the verdict as the title, then the reason, the tool rows, the
     reviewers who split and the tally in the footer; within the card budget where the catalogue
@@ -102,7 +103,7 @@ def card_embed(posted: PostedCard) -> discord.Embed:
     n = len(posted.card.tools)
     budget = CARD_CHARS.get(n, CARD_CHARS[4])
     title = fit(headline(posted.card), TITLE_LIMIT)
-    footer = fit(card_footer(posted), FOOTER_LIMIT)
+    footer = fit(tally_line(posted, posted.vote_emojis), FOOTER_LIMIT)  # shown as it is
     description = card_description(posted)
     # Long takes give way first (the full reviews are a click away), then the quote in the
     # reason, then the notes, then the reason's tail (the last resorts: two long names).
@@ -185,7 +186,7 @@ def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
 
 def tools_embed(page: ToolPage) -> discord.Embed:
     """A page of /tools: one line per tool."""
-    lines = [f"**{safe(t.name)}** `{t.slug}` · {safe(t.vendor)} · {t.category}" for t in page.tools]
+    lines = [tools_line(t, strong=_bold, escape=safe) for t in page.tools]
     embed = discord.Embed(
         title=fit(page_heading(page), TITLE_LIMIT),
         description=fit(
@@ -197,7 +198,7 @@ def tools_embed(page: ToolPage) -> discord.Embed:
 
 
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
-    lines = board_lines(board, strong=lambda text: f"**{text}**", escape=safe)
+    lines = board_lines(board, strong=_bold, escape=safe)
     lines += [f"\n{safe(part)}" for part in board_caveats(board)]
     if board.ranked:
         lines.append(f"\n_{RANKS_MEANING}_")

@@ -29,7 +29,6 @@ SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 MAX_FIELDS = 10
 CONTEXT_LIMIT = 2000
-ELLIPSIS = "…"
 
 Block = dict[str, Any]
 
@@ -49,10 +48,6 @@ def _section(text: str) -> Block:
 
 def _context(text: str) -> Block:
     return {"type": "context", "elements": [_mrkdwn(text, CONTEXT_LIMIT)]}
-
-
-def vote_name(position: int) -> str:
-    return SLACK_NAMES[position]
 
 
 REVIEWS_ACTION = "verdict_reviews"
@@ -82,7 +77,7 @@ def _italic(text: str) -> str:
 
 
 def _markers(posted: PostedCard) -> list[str]:
-    return [f":{vote_name(i)}:" for i in range(len(posted.card_votes))]
+    return [f":{SLACK_NAMES[i]}:" for i in range(len(posted.card_votes))]
 
 
 def tally_line(posted: PostedCard) -> str:
@@ -253,7 +248,7 @@ def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
 
 
 def leaderboard_blocks(board: Leaderboard) -> list[Block]:
-    ranked = lines.board_lines(board, strong=lambda text: f"*{text}*", escape=escape)
+    ranked = lines.board_lines(board, strong=_bold, escape=escape)
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": lines.board_title(board)}},
         _section("\n".join(ranked)),
@@ -269,12 +264,10 @@ def leaderboard_blocks(board: Leaderboard) -> list[Block]:
 
 def tools_blocks(page: ToolPage) -> list[Block]:
     """A page of /tools, with buttons to the previous and next pages."""
-    lines = [
-        f"*{escape(t.name)}* `{t.slug}` · {escape(t.vendor)} · {t.category}" for t in page.tools
-    ]
+    rows = [lines.tools_line(t, strong=_bold, escape=escape) for t in page.tools]
     blocks: list[Block] = [_section(f"*{escape(page_heading(page))}*")]
-    if lines:
-        blocks.append(_section("\n".join(lines)))
+    if rows:
+        blocks.append(_section("\n".join(rows)))
     buttons = [
         {
             "type": "button",

@@ -1,13 +1,15 @@
 """The chat card's lines, laid out once for every chat platform: a tool's row, a reviewer who
 splits, and the tally line under the card. A platform passes its vote markers (an emoji, a
 Slack `:one:`), how it sets a name in bold, and how it escapes text; the words and their order
-are decided here. The leaderboard's title, ranked lines and caveats likewise."""
+are decided here. The leaderboard's title, ranked lines and caveats, and a /tools line,
+likewise."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.catalogue import Tool
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
 from bot.render.layout import SplitLine, ToolRow, fit, layout, unquoted
@@ -36,6 +38,11 @@ def row_line(marker: str, row: ToolRow, *, strong: Escape, escape: Escape) -> st
         f"{marker} {strong(escape(row.name))} · {escape(row.category)} · "
         f"panel {row.panel} · community {row.community} · {escape(row.price)}{context}"
     )
+
+
+def tools_line(tool: Tool, *, strong: Escape, escape: Escape) -> str:
+    """One tool on a /tools page: its name, slug (as code), vendor and category."""
+    return f"{strong(escape(tool.name))} `{tool.slug}` · {escape(tool.vendor)} · {tool.category}"
 
 
 def split_line(split: SplitLine, take_limit: int, *, strong: Escape, escape: Escape) -> str:
