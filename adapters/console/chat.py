@@ -210,27 +210,14 @@ class ConsoleSession:
         line = line.strip()
         command, _, rest = line.partition(" ")
         rest = rest.strip()
-        if command == "/compare":
-            await self._compare(rest, who)
+        if command in commands.TYPED:
+            await self._ask(command, rest, who)
         elif command == ":pick":
             await self._pick(rest, who)
         elif command == ":request":
             await self._request_tool(rest, who)
         elif command == ":reviews":
             await self._reviews(rest)
-        elif command == "/tool":
-            request = self._request(who)
-            await commands.show(
-                self.bot, request, commands.ask_tool(self.bot.comparer, request, rest)
-            )
-        elif command == "/tools":
-            self._info(render_tool_page(commands.ask_tools(self.bot.comparer, rest).page))
-        elif command == "/leaderboard":
-            request = self._request(who)
-            answer = await commands.ask_leaderboard(
-                self.bot.comparer, self.bot.store, request, rest
-            )
-            await commands.show(self.bot, request, answer)
         elif command in {":react", ":unreact"}:
             await self._react(rest, added=command == ":react")
         elif command == ":vote":
@@ -257,12 +244,15 @@ class ConsoleSession:
             can=CAN,
         )
 
-    async def _compare(self, text: str, user: str) -> None:
+    async def _ask(self, command: str, text: str, user: str) -> None:
+        """A typed command (`commands.TYPED`). A /compare's "did you mean" keeps its choices
+        for `:pick`, and the names that matched nothing for `:request`."""
         request = self._request(user)
-        answer = commands.ask_compare(
-            self.bot.comparer, request, text, today=self.bot.clock().date()
-        )
-        if isinstance(answer, commands.Private):
+        answer = await commands.ask_typed(self.bot, request, command, text)
+        if isinstance(answer, commands.ShowTools):
+            self._info(render_tool_page(answer.page))
+            return
+        if isinstance(answer, commands.Private) and command == "/compare":
             if answer.choices:
                 self.choices[user] = list(answer.choices)
             self.unknown[user] = list(answer.requests)
@@ -288,7 +278,7 @@ class ConsoleSession:
                 else "Nothing to pick: no question is waiting for an answer."
             )
             return
-        await self._compare(offered[int(typed) - 1].query, user)
+        await self._ask("/compare", offered[int(typed) - 1].query, user)
 
     async def _card(self, number: str) -> CardRecord | None:
         card = await self.bot.store.find_card(PLATFORM, self.channel, number)

@@ -57,6 +57,7 @@ from bot.commands.models import (
 from bot.commands.reacting import why_not_a_vote
 from bot.commands.rights import RoleLookup, RoleMemory
 from bot.commands.showing import offer_successor, show
+from bot.commands.typed import TYPED, ask_typed
 from bot.commands.voting import close_card, press_vote
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "REQUEST_FAILED",
     "SOMETHING_WENT_WRONG",
     "TOOLS_GONE",
+    "TYPED",
     "VERDICTS_USAGE",
     "Accepted",
     "AdminWhere",
@@ -91,6 +93,7 @@ __all__ = [
     "ask_reviews",
     "ask_tool",
     "ask_tools",
+    "ask_typed",
     "channel_command",
     "close_card",
     "close_found",
