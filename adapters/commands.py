@@ -37,7 +37,7 @@ from bot.catalogue import (
     read_shutdowns,
 )
 from bot.catalogue.capabilities_data import MODELS_DEV_API
-from bot.commands import Capabilities, Private, Request, ask_compare
+from bot.commands import NO_SUBSCRIBERS, Capabilities, Private, Request, ask_compare
 from bot.compare import Comparer
 from bot.errors import HINTS, CatalogueError, PlatformRefused, Problem, VerdictError
 from bot.render import json_format, list_tools, markdown, text
@@ -251,7 +251,7 @@ def _weekly(args: argparse.Namespace) -> int:
             if args.channel is not None:
                 print(f'verdict: no subscribed channel "{args.channel}"', file=sys.stderr)
                 return EXIT_UNANSWERABLE
-            print("No channel has subscribed to weekly verdicts yet.")
+            print(NO_SUBSCRIBERS)
             return EXIT_OK
         try:
             print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))

@@ -54,7 +54,7 @@ from bot.render.text import (
 )
 from bot.settings import bundled_catalogue_dir
 from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, utc_now
-from bot.weekly import Subscription, WeeklyCommands, describe_preview
+from bot.weekly import WeeklyCommands
 
 PLATFORM = "console"
 CAN = commands.Capabilities(buttons=True, ephemeral=True, files=False, native_polls=False)
@@ -430,28 +430,7 @@ async def weekly_preview(
     """`verdict weekly preview`: the next post of every subscribed channel, on any platform.
     Raises `BadQuery` for a `channel` that has not subscribed, naming those that have."""
     async with open_console(db=db, catalogue=catalogue) as session:
-        scheduler = session.weekly.scheduler
-        subscriptions = await scheduler.weekly.subscriptions()
-        if not subscriptions:
-            return "No channel has subscribed to weekly verdicts yet."
-        chosen = [s for s in subscriptions if channel is None or channel in _names_of(s)]
-        if not chosen:
-            known = ", ".join(f"{s.platform}/{s.channel}" for s in subscriptions)
-            raise BadQuery(f'No subscribed channel "{channel}"; subscribed: {known}.')
-        lines = []
-        for sub in chosen:
-            preview = await scheduler.preview(sub)
-            lines.append(
-                describe_preview(preview, scheduler)
-                if preview is not None
-                else f"{sub.platform}/{sub.channel}: nothing to post next."
-            )
-        return "\n".join(lines)
-
-
-def _names_of(sub: Subscription) -> set[str]:
-    """A channel may be named by its id alone or as platform/id."""
-    return {sub.channel, f"{sub.platform}/{sub.channel}"}
+        return await commands.preview_all(session.weekly.scheduler, channel)
 
 
 async def weekly_run_once(catalogue: Catalogue, db: str | Path) -> str:
@@ -460,20 +439,9 @@ async def weekly_run_once(catalogue: Catalogue, db: str | Path) -> str:
     async with open_console(db=db, catalogue=catalogue) as session:
         results = await session.weekly.scheduler.run_once()
         shown = [m.text for m in session.pop_all() if m.kind == "card"]
-        elsewhere = [
-            s for s in await session.weekly.store.subscriptions() if s.platform != PLATFORM
-        ]
-    lines = shown + [
-        f"{r.subscription.platform}/{r.subscription.channel} {r.week}: {r.outcome}"
-        + (f" ({r.detail})" if r.detail else "")
-        for r in results
-    ]
-    if elsewhere:
-        lines.append(
-            f"{len(elsewhere)} subscribed channel(s) on chat platforms are posted by their "
-            "own bot process (verdict discord / verdict slack)."
-        )
-    return "\n".join(lines) or "Nothing is due."
+        subscribed = await session.weekly.store.subscriptions()
+    elsewhere = sum(s.platform != PLATFORM for s in subscribed)
+    return "\n".join(shown + commands.ran_once(results, elsewhere)) or commands.NOTHING_DUE
 
 
 def _show(message: ConsoleMessage, out: TextIO) -> None:

@@ -56,6 +56,7 @@ from bot.commands.models import (
 )
 from bot.commands.reacting import why_not_a_vote
 from bot.commands.rights import RoleLookup, RoleMemory
+from bot.commands.scheduled import NO_SUBSCRIBERS, NOTHING_DUE, preview_all, ran_once
 from bot.commands.showing import offer_successor, show
 from bot.commands.typed import TYPED, ask_typed
 from bot.commands.voting import close_card, press_vote
@@ -63,7 +64,9 @@ from bot.commands.voting import close_card, press_vote
 __all__ = [
     "CARD_GONE",
     "CLOSE_FAILED",
+    "NOTHING_DUE",
     "NOT_ALLOWED",
+    "NO_SUBSCRIBERS",
     "OTHER_SERVER",
     "PRESS_FAILED",
     "REQUEST_FAILED",
@@ -104,6 +107,8 @@ __all__ = [
     "offer_successor",
     "or_failed",
     "press_vote",
+    "preview_all",
+    "ran_once",
     "read_card_link",
     "resolve_ask",
     "show",
