@@ -8,12 +8,13 @@ from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
 from bot.render.facts import released
-from bot.render.layout import CARD_CHARS, fit, headline
+from bot.render.layout import fit, headline
 from bot.render.lines import (
+    CardSections,
     board_caveats,
     board_lines,
     board_title,
-    card_sections,
+    fit_card,
     tally_line,
     tools_line,
 )
@@ -65,31 +66,8 @@ def _italic(text: str) -> str:
     return f"_{text}_"
 
 
-REASON_SHORT = 200
-"""The reason's length when nothing else is left to give way (the full page has it whole)."""
-
-
-def card_description(
-    posted: PostedCard,
-    *,
-    take_limit: int = 140,
-    notes: bool = True,
-    quote: bool = True,
-    reason_limit: int | None = None,
-) -> str:
-    """Everything under the title, in the shared layout's order; `notes` False leaves the
-    tools' note line out (a last resort for the budget)."""
-    shown = card_sections(
-        posted,
-        posted.vote_emojis,
-        take_limit,
-        strong=_bold,
-        italic=_italic,
-        escape=safe,
-        notes=notes,
-        quote=quote,
-        reason_limit=reason_limit,
-    )
+def card_description(shown: CardSections) -> str:
+    """Everything under the title, in the shared layout's order."""
     parts = [shown.recap] if shown.recap else []
     parts += [shown.reason, shown.rows]
     parts += [shown.opinions] if shown.opinions else []
@@ -100,21 +78,17 @@ def card_embed(posted: PostedCard) -> discord.Embed:
     """The card as an embed: the verdict as the title, then the reason, the tool rows, the
     reviewers who split and the tally in the footer; within the card budget where the catalogue
     allows, and always within Discord's limits."""
-    n = len(posted.card.tools)
-    budget = CARD_CHARS.get(n, CARD_CHARS[4])
     title = fit(headline(posted.card), TITLE_LIMIT)
     footer = fit(tally_line(posted, posted.vote_emojis), FOOTER_LIMIT)  # shown as it is
-    description = card_description(posted)
-    # Long takes give way first (the full reviews are a click away), then the quote in the
-    # reason, then the notes, then the reason's tail (the last resorts: two long names).
-    steps = ((100, True, True, None), (60, True, True, None), (0, True, True, None))
-    last = ((0, True, False, None), (0, False, False, None), (0, False, False, REASON_SHORT))
-    for take_limit, notes, quote, reason_limit in (*steps, *last):
-        if len(title) + len(description) + len(footer) <= budget:
-            break
-        description = card_description(
-            posted, take_limit=take_limit, notes=notes, quote=quote, reason_limit=reason_limit
-        )
+    description = fit_card(
+        posted,
+        posted.vote_emojis,
+        card_description,
+        lambda description: len(title) + len(description) + len(footer),
+        strong=_bold,
+        italic=_italic,
+        escape=safe,
+    )
     embed = discord.Embed(
         title=title,
         description=fit(description, DESCRIPTION_LIMIT),

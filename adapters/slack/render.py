@@ -10,7 +10,7 @@ from bot.compare import VerdictCard
 from bot.errors import Choice
 from bot.platform import PostedCard
 from bot.render import lines
-from bot.render.layout import CARD_CHARS, fit, headline
+from bot.render.layout import fit, headline
 from bot.render.lists import ToolPage, page_heading
 from bot.render.reviews import full_reviews, has_full_reviews, no_reviews
 from bot.votes import (
@@ -85,25 +85,8 @@ def tally_line(posted: PostedCard) -> str:
     return lines.tally_line(posted, _markers(posted), escape=escape)
 
 
-def _card_blocks(
-    posted: PostedCard,
-    take_limit: int,
-    notes: bool = True,
-    quote: bool = True,
-    reason_limit: int | None = None,
-) -> list[Block]:
+def _card_blocks(posted: PostedCard, shown: lines.CardSections) -> list[Block]:
     card = posted.card
-    shown = lines.card_sections(
-        posted,
-        _markers(posted),
-        take_limit,
-        strong=_bold,
-        italic=_italic,
-        escape=escape,
-        notes=notes,
-        quote=quote,
-        reason_limit=reason_limit,
-    )
     blocks: list[Block] = [
         {
             "type": "header",
@@ -164,16 +147,15 @@ def _card_blocks(
 def card_blocks(posted: PostedCard) -> list[Block]:
     """The card as Block Kit, in the shared layout's order, with a "Full reviews" button;
     within the card budget where the catalogue allows, always within Slack's limits."""
-    budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
-    # Long takes give way first, then the quote in the reason, then the notes (the last
-    # resorts: two long product names).
-    steps = ((140, True, True, None), (100, True, True, None), (60, True, True, None))
-    last = ((0, True, True, None), (0, True, False, None), (0, False, False, None))
-    for take_limit, notes, quote, reason_limit in (*steps, *last, (0, False, False, 200)):
-        blocks = _card_blocks(posted, take_limit, notes, quote, reason_limit)
-        if sum(len(line) for line in block_lines(blocks)) <= budget:
-            break
-    return blocks
+    return lines.fit_card(
+        posted,
+        _markers(posted),
+        lambda shown: _card_blocks(posted, shown),
+        lambda blocks: sum(len(line) for line in block_lines(blocks)),
+        strong=_bold,
+        italic=_italic,
+        escape=escape,
+    )
 
 
 def block_lines(blocks: list[Block]) -> list[str]:

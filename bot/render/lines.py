@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.catalogue import Tool
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
-from bot.render.layout import SplitLine, ToolRow, fit, layout, unquoted
+from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, layout, unquoted
 from bot.votes import (
     Leaderboard,
     band_text,
@@ -23,6 +24,23 @@ from bot.votes import (
 )
 
 Escape = Callable[[str], str]
+Shown = TypeVar("Shown")
+
+REASON_SHORT = 200
+"""The reason's length when nothing else is left to give way (the full page has it whole)."""
+GIVE_WAY = (
+    (140, True, True, None),
+    (100, True, True, None),
+    (60, True, True, None),
+    (0, True, True, None),
+    (0, True, False, None),
+    (0, False, False, None),
+    (0, False, False, REASON_SHORT),
+)
+"""How a chat card gives way to its budget, step by step (the reviewers' take limit, the note
+line, the quote in the reason, the reason's length): long takes first (the full reviews are a
+click away), then the quote in the reason, then the notes, then the reason's tail (the last
+resorts: two long names)."""
 
 
 def as_is(text: str) -> str:
@@ -146,3 +164,35 @@ def board_lines(board: Leaderboard, *, strong: Escape, escape: Escape) -> list[s
 def board_caveats(board: Leaderboard) -> list[str]:
     """What to keep in mind reading the ranks: a preliminary board, tools not comparable."""
     return [part for part in (preliminary_text(board), not_comparable_text(board)) if part]
+
+
+def fit_card(
+    posted: PostedCard,
+    markers: Sequence[str],
+    build: Callable[[CardSections], Shown],
+    size: Callable[[Shown], int],
+    *,
+    strong: Escape,
+    italic: Escape,
+    escape: Escape,
+) -> Shown:
+    """The card as the platform `build`s it from its sections, within the card budget
+    (`CARD_CHARS`, measured by `size`) where the catalogue allows: the first step of
+    `GIVE_WAY` that fits, else the last."""
+    budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
+    for take_limit, notes, quote, reason_limit in GIVE_WAY:
+        shown = card_sections(
+            posted,
+            markers,
+            take_limit,
+            strong=strong,
+            italic=italic,
+            escape=escape,
+            notes=notes,
+            quote=quote,
+            reason_limit=reason_limit,
+        )
+        built = build(shown)
+        if size(built) <= budget:
+            break
+    return built
