@@ -245,17 +245,17 @@ class ConsoleSession:
         )
 
     async def _ask(self, command: str, text: str, user: str) -> None:
-        """A typed command (`commands.TYPED`). A /compare's "did you mean" keeps its choices
-        for `:pick`, and the names that matched nothing for `:request`."""
+        """A typed command (`commands.TYPED`). A refusal keeps the names that matched nothing
+        for `:request`, and a /compare's "did you mean" its choices for `:pick`."""
         request = self._request(user)
         answer = await commands.ask_typed(self.bot, request, command, text)
         if isinstance(answer, commands.ShowTools):
             self._info(render_tool_page(answer.page))
             return
-        if isinstance(answer, commands.Private) and command == "/compare":
-            if answer.choices:
-                self.choices[user] = list(answer.choices)
+        if isinstance(answer, commands.Private):
             self.unknown[user] = list(answer.requests)
+            if answer.choices and command == "/compare":
+                self.choices[user] = list(answer.choices)
         await commands.show(self.bot, request, answer)
 
     async def _request_tool(self, name: str, user: str) -> None:

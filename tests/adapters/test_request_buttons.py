@@ -160,6 +160,17 @@ async def test_terminal_chat_request_names_the_last_unknown(
     assert texts[2] == '"smolvlm2" is already in the catalogue as SmolVLM2.'
 
 
+async def test_terminal_chat_request_after_an_unknown_tool_requests_it_as_offered(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    async with open_console(db=tmp_path / "chat.db", catalogue=catalogue) as session:
+        await session.send("/tool zorblax")
+        await session.send(":request")
+        texts = [m.text for m in session.chat.outbox if m.kind == "ephemeral"]
+    assert 'Type :request to ask for "zorblax" to be added.' in texts[0]
+    assert texts[1].startswith('Requested "zorblax": 1 person here wants it.')
+
+
 def test_verdict_request_and_the_most_wanted_list_across_processes(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
     unknown = verdict_cli("compare", "zorblax vs smolvlm2", cwd=tmp_path, VERDICT_DB=db)
