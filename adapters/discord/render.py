@@ -58,6 +58,12 @@ def _shrink_to_total(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
+def _embed(title: str, description: str | None = None, url: str | None = None) -> discord.Embed:
+    """An embed in our colour, its title and description cut to Discord's limits."""
+    text = fit(description, DESCRIPTION_LIMIT) if description is not None else None
+    return discord.Embed(title=fit(title, TITLE_LIMIT), description=text, colour=COLOUR, url=url)
+
+
 def _bold(text: str) -> str:
     return f"**{text}**"
 
@@ -89,12 +95,7 @@ def card_embed(posted: PostedCard) -> discord.Embed:
         italic=_italic,
         escape=safe,
     )
-    embed = discord.Embed(
-        title=title,
-        description=fit(description, DESCRIPTION_LIMIT),
-        colour=COLOUR,
-        url=posted.page_url,  # the title links to the full page when there is one
-    )
+    embed = _embed(title, description, url=posted.page_url)  # the title links to the page
     embed.set_footer(text=footer)
     return _shrink_to_total(embed)
 
@@ -114,7 +115,7 @@ def reviews_embed(card: VerdictCard, catalogue: Catalogue, slug: str) -> discord
     """One tool's full reviews, an embed (a page of the "Full reviews" answer: four bodies
     fit one embed); a take no reviewer wrote is the one computed from facts, marked so."""
     column = next(c for c in card.tools if c.slug == slug)
-    embed = discord.Embed(title=fit(f"Full reviews: {column.name}", TITLE_LIMIT), colour=COLOUR)
+    embed = _embed(f"Full reviews: {column.name}")
     reviews = full_reviews(card, catalogue, slug)
     if not reviews:
         embed.description = no_reviews(catalogue, slug)
@@ -133,11 +134,7 @@ def reviews_embed(card: VerdictCard, catalogue: Catalogue, slug: str) -> discord
 
 
 def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
-    embed = discord.Embed(
-        title=fit(f"{tool.name} · {tool.vendor}", TITLE_LIMIT),
-        description=fit(f"_{tool.tagline}_\n\n{tool.description}", DESCRIPTION_LIMIT),
-        colour=COLOUR,
-    )
+    embed = _embed(f"{tool.name} · {tool.vendor}", f"_{tool.tagline}_\n\n{tool.description}")
     embed.add_field(name="Pricing", value=fit(pricing_read(tool), FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Best for", value=fit(tool.best_for, FIELD_VALUE_LIMIT), inline=False)
     for persona in catalogue.panel.personas:
@@ -161,12 +158,8 @@ def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
 def tools_embed(page: ToolPage) -> discord.Embed:
     """A page of /tools: one line per tool."""
     lines = [tools_line(t, strong=_bold, escape=safe) for t in page.tools]
-    embed = discord.Embed(
-        title=fit(page_heading(page), TITLE_LIMIT),
-        description=fit(
-            "\n".join(lines) or "Try a vendor, a category or part of a name.", DESCRIPTION_LIMIT
-        ),
-        colour=COLOUR,
+    embed = _embed(
+        page_heading(page), "\n".join(lines) or "Try a vendor, a category or part of a name."
     )
     return embed.set_footer(text="Compare any two with /compare; one tool's page: /tool")
 
@@ -180,8 +173,6 @@ def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     lines.append(f"\n_{MEANING}{' ' + note if note else ''}_")
     footer = f"From {board.total_votes} votes · Luce choice model"
     fresh = freshness_note(board)
-    return discord.Embed(
-        title=fit(board_title(board), TITLE_LIMIT),
-        description=fit("\n".join(lines), DESCRIPTION_LIMIT),
-        colour=COLOUR,
-    ).set_footer(text=f"{footer} · {fresh}" if fresh else footer)
+    return _embed(board_title(board), "\n".join(lines)).set_footer(
+        text=f"{footer} · {fresh}" if fresh else footer
+    )
