@@ -4,30 +4,12 @@ buttons; and None for what the vote rules will record."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from adapters.console.chat import ConsoleChat
 from bot import commands
-from bot.catalogue import Catalogue
 from bot.chat import ChatBot
 from bot.poll_flows import PollDesk
-from bot.votes import KEYCAPS, CardRecord, ReactionEvent, Store
+from bot.votes import KEYCAPS, CardRecord, ReactionEvent
 
-NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 PAIR = ["claude-3-5-haiku", "claude-3-5-sonnet"]
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[ChatBot]:
-    store = await Store.open(tmp_path / "verdict.db")
-    try:
-        yield ChatBot(catalogue, store, ConsoleChat(catalogue, store), clock=lambda: NOW)
-    finally:
-        await store.close()
 
 
 def _event(card: CardRecord, user: str, emoji: str, *, added: bool = True) -> ReactionEvent:

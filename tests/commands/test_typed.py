@@ -4,28 +4,13 @@ terminal: each gives the answer its own command would, over a real store."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from adapters.console.chat import ConsoleChat
 from bot import commands
-from bot.catalogue import Catalogue
 from bot.chat import ChatBot
-from bot.votes import Store
 
-NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 ASKER = commands.Surface(name="console").request("c1", "alice")
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, catalogue: Catalogue) -> AsyncIterator[ChatBot]:
-    store = await Store.open(tmp_path / "verdict.db")
-    try:
-        yield ChatBot(catalogue, store, ConsoleChat(catalogue, store), clock=lambda: NOW)
-    finally:
-        await store.close()
 
 
 async def test_each_typed_command_answers_as_its_own_command(bot: ChatBot) -> None:
