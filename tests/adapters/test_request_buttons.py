@@ -147,28 +147,18 @@ async def test_slack_request_button_counts_once_per_person_and_outlives_the_proc
     assert await _wanted(tmp_path / "slack.db") == [("plokta <!channel>", 2, 0, 1)]
 
 
+@pytest.mark.parametrize("asked", ["/compare zorblax vs smolvlm2", "/tool zorblax"])
 async def test_terminal_chat_request_names_the_last_unknown(
-    catalogue: Catalogue, tmp_path: Path
+    catalogue: Catalogue, tmp_path: Path, asked: str
 ) -> None:
     async with open_console(db=tmp_path / "chat.db", catalogue=catalogue) as session:
-        await session.send("/compare zorblax vs smolvlm2")
+        await session.send(asked)
         await session.send(":request")
         await session.send(":request smolvlm2")
         texts = [m.text for m in session.chat.outbox if m.kind == "ephemeral"]
     assert 'Type :request to ask for "zorblax" to be added.' in texts[0]
     assert texts[1].startswith('Requested "zorblax": 1 person here wants it.')
     assert texts[2] == '"smolvlm2" is already in the catalogue as SmolVLM2.'
-
-
-async def test_terminal_chat_request_after_an_unknown_tool_requests_it_as_offered(
-    catalogue: Catalogue, tmp_path: Path
-) -> None:
-    async with open_console(db=tmp_path / "chat.db", catalogue=catalogue) as session:
-        await session.send("/tool zorblax")
-        await session.send(":request")
-        texts = [m.text for m in session.chat.outbox if m.kind == "ephemeral"]
-    assert 'Type :request to ask for "zorblax" to be added.' in texts[0]
-    assert texts[1].startswith('Requested "zorblax": 1 person here wants it.')
 
 
 def test_verdict_request_and_the_most_wanted_list_across_processes(tmp_path: Path) -> None:
