@@ -6,16 +6,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import difflib
 import shlex
 import sqlite3
 import sys
-import tomllib
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
-
-from pydantic import ValidationError
 
 from adapters import registry, request_commands
 from adapters.console.width import terminal_width
@@ -30,27 +26,21 @@ from adapters.exit_codes import (
 from adapters.platform import Startup
 from bot.catalogue import (
     Catalogue,
-    HubError,
-    Panel,
     PriceRefresh,
     check_catalogue,
     check_with_known_models,
     dataset_disagreements,
     default_cache_dir,
-    draft_from_hub,
-    in_listing_order,
     known_tools,
     lifecycle_problems,
     merge_layers,
-    pair_layers,
     read_shutdowns,
-    scaffold_toml,
 )
 from bot.catalogue.capabilities_data import MODELS_DEV_API
-from bot.commands import Capabilities, Private, Request, ask_compare
-from bot.compare import Comparer, Matcher
-from bot.errors import HINTS, BadQuery, CatalogueError, PlatformRefused, Problem, VerdictError
-from bot.render import json_format, markdown, text
+from bot.commands import NO_SUBSCRIBERS, Capabilities, Private, Request, ask_compare
+from bot.compare import Comparer
+from bot.errors import HINTS, CatalogueError, PlatformRefused, Problem, VerdictError
+from bot.render import json_format, list_tools, markdown, text
 from bot.render.chart import leaderboard_png
 from bot.render.reviews import has_full_reviews
 from bot.settings import SettingsError, load_settings
@@ -261,7 +251,7 @@ def _weekly(args: argparse.Namespace) -> int:
             if args.channel is not None:
                 print(f'verdict: no subscribed channel "{args.channel}"', file=sys.stderr)
                 return EXIT_UNANSWERABLE
-            print("No channel has subscribed to weekly verdicts yet.")
+            print(NO_SUBSCRIBERS)
             return EXIT_OK
         try:
             print(asyncio.run(weekly_preview(catalogue, db, channel=args.channel)))
@@ -391,84 +381,24 @@ def _list(args: argparse.Namespace) -> int:
     from adapters.console.pager import page
 
     catalogue = _load(args)
-    tools = list(catalogue.tools)
-    if args.vendor is not None:
-        wanted = args.vendor.casefold()
-        tools = [t for t in tools if t.vendor.casefold() == wanted]
-        if not tools:
-            vendors = sorted({t.vendor for t in catalogue.tools}, key=str.casefold)
-            close = difflib.get_close_matches(args.vendor, vendors, n=3, cutoff=0.5)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            return _unanswerable(BadQuery(f'No tools by "{args.vendor}".{hint}'), as_json=False)
-    if args.category is not None:
-        categories = sorted({t.category for t in catalogue.tools})
-        if args.category not in categories:
-            error = BadQuery(f'No category "{args.category}". Known: {", ".join(categories)}.')
-            return _unanswerable(error, as_json=False)
-        tools = [t for t in tools if t.category == args.category]
-    if args.reviewed:
-        tools = [t for t in tools if t.reviewed]
-    shown = in_listing_order(tools, _today(), retired=args.all)
-    reviewed = sum(t.reviewed for t in shown)
-    summary = (
-        f"{len(shown)} tools, {reviewed} reviewed by the panel, {len(shown) - reviewed} not yet"
-    )
+    try:
+        listed = list_tools(
+            catalogue,
+            _today(),
+            vendor=args.vendor,
+            category=args.category,
+            reviewed=args.reviewed,
+            retired=args.all,
+        )
+    except VerdictError as error:
+        return _unanswerable(error, as_json=False)
     lines = []
-    if shown:
-        listed = Catalogue(panel=catalogue.panel, tools=tuple(shown), weekly=())
-        lines.append(text.render_list(listed, width=terminal_width()))
-    if len(shown) < len(tools):
-        lines.append(f"({len(tools) - len(shown)} retired not shown: verdict list --all)")
-    page("\n".join([*lines, summary]))
-    return EXIT_OK
-
-
-def _add(args: argparse.Namespace) -> int:
-    directory = Path(args.dir if args.dir is not None else _catalogue_dir(args))
-    # Only the panel must be sound: other drafts awaiting their reviews may be in the directory.
-    try:
-        panel = Panel.model_validate(tomllib.loads((directory / "panel.toml").read_text()))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
-        print(f"verdict: cannot read the panel in {directory}: {error}", file=sys.stderr)
-        return EXIT_CATALOGUE
-    if args.product is not None:
-        return request_commands.add_product(args, directory)
-    if args.from_dataset is not None:
-        settings = load_settings()
-        known, _ = known_tools(_today(), cache_dir=settings.cache_dir or default_cache_dir())
-        try:
-            draft = Matcher(known).resolve(args.from_dataset)
-        except VerdictError as error:
-            return _unanswerable(error, as_json=False)
-        reviewed, _ = check_catalogue(directory)
-        twins = pair_layers(reviewed.tools, [draft]) if reviewed is not None else []
-        if twins:
-            print(
-                f"verdict: {draft.name} is already reviewed as {twins[0][0].slug}", file=sys.stderr
-            )
-            return EXIT_UNANSWERABLE
-    else:
-        try:
-            draft = draft_from_hub(args.from_hub)
-        except HubError as error:
-            print(f"verdict: {error}", file=sys.stderr)
-            return EXIT_UNANSWERABLE
-    path = directory / "tools" / f"{draft.slug}.toml"
-    if path.exists():
-        print(f"verdict: {draft.slug} is already reviewed (or drafted): {path}", file=sys.stderr)
-        return EXIT_UNANSWERABLE
-    try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(scaffold_toml(draft, panel))
-    except OSError as error:
-        print(f"verdict: cannot write {path}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_UNANSWERABLE
-    print(f"wrote {path}")
-    print(
-        "The facts come from the source named in the file; the panel reviews (and any fact the "
-        "source does not state) are left for a person to write, so `verdict catalogue check` "
-        "fails on this file until they are."
-    )
+    if listed.tools:
+        shown = Catalogue(panel=catalogue.panel, tools=listed.tools, weekly=())
+        lines.append(text.render_list(shown, width=terminal_width()))
+    if listed.retired_hidden:
+        lines.append(f"({listed.retired_hidden} retired not shown: verdict list --all)")
+    page("\n".join([*lines, listed.summary]))
     return EXIT_OK
 
 
@@ -497,7 +427,7 @@ def run(args: argparse.Namespace) -> int:
         if args.catalogue_command == "requests":
             return request_commands.list_requests(args)
         if args.catalogue_command == "add":
-            return _add(args)
+            return request_commands.add(args, Path(args.dir or _catalogue_dir(args)), _today())
         if args.catalogue_command == "audit":
             return _audit(args)
         return _check(args)

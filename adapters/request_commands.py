@@ -1,6 +1,9 @@
-"""The request commands: `verdict request NAME` (ask for a tool the catalogue lacks),
-`verdict catalogue requests` (the most wanted, with counts) and `verdict catalogue add
---product NAME` (draft its file). Kept apart from `commands.py`, which they only hook into."""
+"""Growing the catalogue from the command line: `verdict request NAME` (ask for a tool the
+catalogue lacks), `verdict catalogue requests` (the most wanted, with counts) and `verdict
+catalogue add` (a draft file for a new tool, from a dataset model, a Hugging Face Hub model or
+a product's name). A draft's facts come from the source the file names; the panel's reviews,
+and any fact the source does not state, are left for a person, so `verdict catalogue check`
+fails on the file until they are written. A draft is never written over a file."""
 
 from __future__ import annotations
 
@@ -16,10 +19,23 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from adapters.exit_codes import EXIT_CATALOGUE, EXIT_OK, EXIT_UNANSWERABLE
-from bot.catalogue import Catalogue, Panel
+from bot.catalogue import (
+    Catalogue,
+    Draft,
+    HubError,
+    Panel,
+    Tool,
+    check_catalogue,
+    default_cache_dir,
+    draft_from_hub,
+    known_tools,
+    pair_layers,
+    scaffold_toml,
+)
 from bot.catalogue.loader import PRODUCTS_DIR
 from bot.catalogue.product_draft import BadProductName, product_draft
-from bot.compare import Comparer
+from bot.compare import Comparer, Matcher
+from bot.errors import VerdictError
 from bot.settings import load_settings
 from bot.storage import exists as database_exists
 from bot.tool_requests import RequestDesk, RequestStore, WantedTool, group_wanted
@@ -92,33 +108,81 @@ def list_requests(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_product(args: argparse.Namespace, directory: Path) -> int:
-    """`verdict catalogue add --product NAME`: a draft in `products/`, never over a file."""
+TOOL_NEXT = (
+    "The facts come from the source named in the file; the panel reviews (and any fact the "
+    "source does not state) are left for a person to write, so `verdict catalogue check` "
+    "fails on this file until they are."
+)
+PRODUCT_NEXT = (
+    "Every fact is left for a person to read from a source and date; `verdict catalogue "
+    "check` fails on this file until they are written, with the panel's four reviews."
+)
+
+
+class Refused(Exception):
+    """A draft that is not written: the line for stderr, and exit 2."""
+
+
+def add(args: argparse.Namespace, directory: Path, today: dt.date) -> int:
+    """Write the draft `args` asks for into the catalogue `directory`, never over a file."""
+    # Only the panel must be sound: other drafts awaiting their reviews may be in the directory.
     try:
         panel = Panel.model_validate(tomllib.loads((directory / "panel.toml").read_text()))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
         print(f"verdict: cannot read the panel in {directory}: {error}", file=sys.stderr)
         return EXIT_CATALOGUE
     try:
-        slug, text = product_draft(args.product, panel, dt.datetime.now(dt.UTC).date())
-    except BadProductName as error:
-        print(f"verdict: {error}", file=sys.stderr)
-        return EXIT_UNANSWERABLE
-    folder = directory / PRODUCTS_DIR
-    path = folder / f"{slug}.toml"
-    try:
-        folder.mkdir(exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        print(f"verdict: {slug} is already drafted or reviewed: {path}", file=sys.stderr)
+        if args.product is not None:
+            slug, text = _product(args.product, panel, today)
+            (directory / PRODUCTS_DIR).mkdir(exist_ok=True)
+            path = directory / PRODUCTS_DIR / f"{slug}.toml"
+        else:
+            draft = _tool(args, directory, today)
+            slug, text = draft.slug, scaffold_toml(draft, panel)
+            path = directory / "tools" / f"{slug}.toml"
+        _write_new(path, slug, text)
+    except Refused as refused:
+        print(refused, file=sys.stderr)
         return EXIT_UNANSWERABLE
     except OSError as error:
         print(f"verdict: cannot write {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_UNANSWERABLE
     print(f"wrote {path}")
-    print(
-        "Every fact is left for a person to read from a source and date; `verdict catalogue "
-        "check` fails on this file until they are written, with the panel's four reviews."
-    )
+    print(PRODUCT_NEXT if args.product is not None else TOOL_NEXT)
     return EXIT_OK
+
+
+def _product(name: str, panel: Panel, today: dt.date) -> tuple[str, str]:
+    try:
+        return product_draft(name, panel, today)
+    except BadProductName as error:
+        raise Refused(f"verdict: {error}") from None
+
+
+def _tool(args: argparse.Namespace, directory: Path, today: dt.date) -> Tool | Draft:
+    """The tool drafted from the dataset or the Hub; refused when it is reviewed already."""
+    if args.from_dataset is None:
+        try:
+            return draft_from_hub(args.from_hub)
+        except HubError as error:
+            raise Refused(f"verdict: {error}") from None
+    settings = load_settings()
+    known, _ = known_tools(today, cache_dir=settings.cache_dir or default_cache_dir())
+    try:
+        draft = Matcher(known).resolve(args.from_dataset)
+    except VerdictError as error:
+        raise Refused(error.message) from None
+    reviewed, _ = check_catalogue(directory)
+    twins = pair_layers(reviewed.tools, [draft]) if reviewed is not None else []
+    if twins:
+        raise Refused(f"verdict: {draft.name} is already reviewed as {twins[0][0].slug}")
+    return draft
+
+
+def _write_new(path: Path, slug: str, text: str) -> None:
+    """`text` into `path`, which must not exist yet (a reviewed file is never overwritten)."""
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise Refused(f"verdict: {slug} is already reviewed or drafted: {path}") from None

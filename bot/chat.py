@@ -247,12 +247,9 @@ class ChatBot:
         if record is not None and record.closed:
             await self.polls.mark_shown(card.id)
 
-    async def as_posted(self, card: CardRecord) -> PostedCard:
+    async def _state(self, card: CardRecord) -> tuple[PostedCard, PollRecord | None]:
         """The card as it must stand now. While its results are hidden, the split never
         leaves the core: the card's own votes are shown as zeros beside their total."""
-        return (await self._state(card))[0]
-
-    async def _state(self, card: CardRecord) -> tuple[PostedCard, PollRecord | None]:
         tally = await self.store.card_tally(card.id)
         record = await self.polls.poll(card.id)
         poll = self.card_poll(card, record, tally) if record is not None else None

@@ -53,12 +53,14 @@ from bot.render.text import (
     render_votes,
 )
 from bot.settings import bundled_catalogue_dir
-from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, choice_for, utc_now
-from bot.weekly import Subscription, WeeklyCommands, describe_preview
+from bot.votes import KEYCAPS, CardRecord, Leaderboard, ReactionEvent, Store, utc_now
+from bot.weekly import WeeklyCommands
 
 PLATFORM = "console"
 CAN = commands.Capabilities(buttons=True, ephemeral=True, files=False, native_polls=False)
 """The terminal's buttons are typed (`:pick N`, `:vote USER CARD N`); it shows no pictures."""
+PRESS = " (:vote USER CARD N)"
+"""How a button is pressed here, said after a card "is voted on with buttons"."""
 WEEKLY_CHECK_SECONDS = 30.0
 BOT_USER = "verdict-bot"
 HELP = """\
@@ -208,27 +210,14 @@ class ConsoleSession:
         line = line.strip()
         command, _, rest = line.partition(" ")
         rest = rest.strip()
-        if command == "/compare":
-            await self._compare(rest, who)
+        if command in commands.TYPED:
+            await self._ask(command, rest, who)
         elif command == ":pick":
             await self._pick(rest, who)
         elif command == ":request":
             await self._request_tool(rest, who)
         elif command == ":reviews":
             await self._reviews(rest)
-        elif command == "/tool":
-            request = self._request(who)
-            await commands.show(
-                self.bot, request, commands.ask_tool(self.bot.comparer, request, rest)
-            )
-        elif command == "/tools":
-            self._info(render_tool_page(commands.ask_tools(self.bot.comparer, rest).page))
-        elif command == "/leaderboard":
-            request = self._request(who)
-            answer = await commands.ask_leaderboard(
-                self.bot.comparer, self.bot.store, request, rest
-            )
-            await commands.show(self.bot, request, answer)
         elif command in {":react", ":unreact"}:
             await self._react(rest, added=command == ":react")
         elif command == ":vote":
@@ -255,15 +244,18 @@ class ConsoleSession:
             can=CAN,
         )
 
-    async def _compare(self, text: str, user: str) -> None:
+    async def _ask(self, command: str, text: str, user: str) -> None:
+        """A typed command (`commands.TYPED`). A refusal keeps the names that matched nothing
+        for `:request`, and a /compare's "did you mean" its choices for `:pick`."""
         request = self._request(user)
-        answer = commands.ask_compare(
-            self.bot.comparer, request, text, today=self.bot.clock().date()
-        )
+        answer = await commands.ask_typed(self.bot, request, command, text)
+        if isinstance(answer, commands.ShowTools):
+            self._info(render_tool_page(answer.page))
+            return
         if isinstance(answer, commands.Private):
-            if answer.choices:
-                self.choices[user] = list(answer.choices)
             self.unknown[user] = list(answer.requests)
+            if answer.choices and command == "/compare":
+                self.choices[user] = list(answer.choices)
         await commands.show(self.bot, request, answer)
 
     async def _request_tool(self, name: str, user: str) -> None:
@@ -286,7 +278,7 @@ class ConsoleSession:
                 else "Nothing to pick: no question is waiting for an answer."
             )
             return
-        await self._compare(offered[int(typed) - 1].query, user)
+        await self._ask("/compare", offered[int(typed) - 1].query, user)
 
     async def _card(self, number: str) -> CardRecord | None:
         card = await self.bot.store.find_card(PLATFORM, self.channel, number)
@@ -316,14 +308,6 @@ class ConsoleSession:
         if card is None:
             return
         emoji = _emoji(typed)
-        why_not = await self._why_not(card, user, emoji, added=added)
-        if why_not is not None:
-            verb = "reaction" if added else "removal"
-            self._info(
-                f"{_printable(user)}'s {verb} of {_printable(emoji)} on card {number} "
-                f"changes nothing: {why_not}"
-            )
-            return
         event = ReactionEvent(
             platform=PLATFORM,
             channel=self.channel,
@@ -333,6 +317,12 @@ class ConsoleSession:
             added=added,
             user_is_bot=user == BOT_USER,
         )
+        why_not = await commands.why_not_a_vote(self.bot, card, event, press=PRESS)
+        if why_not is not None:
+            verb = "reaction" if added else "removal"
+            said = f"{user}'s {verb} of {emoji} on card {number} changes nothing: {why_not}"
+            self._info(_printable(said))
+            return
         outcome = await self.bot.reaction(event)
         verb = "voted" if added else "took back the vote"
         self.chat.outbox.append(
@@ -380,28 +370,6 @@ class ConsoleSession:
             return
         answer = await commands.close_card(self.desk, self._request(user), card)
         await self.chat.send_ephemeral(self.channel, user, answer)
-
-    async def _why_not(self, card: CardRecord, user: str, emoji: str, *, added: bool) -> str | None:
-        """Why a reaction would not count, in words; None when it is a vote to record."""
-        if await self.bot.polls.voted_with_buttons(PLATFORM, self.channel, card.message_id):
-            return f"card {card.message_id} is voted on with buttons (:vote USER CARD N)."
-        names = [self.chat.catalogue.by_slug[s].name for s in card.tools]
-        offered = ", ".join(f"{KEYCAPS[i]} {name}" for i, name in enumerate(names))
-        if user == BOT_USER:
-            return "the bot's own reactions are not votes."
-        choice = choice_for(emoji, len(card.tools))
-        if choice is None:
-            return f"it is not a choice on this card ({offered})."
-        if added:
-            return None
-        held = await self.bot.polls.current_choice(
-            card.id, self.bot.store.voter_on(PLATFORM, user, card.id)
-        )
-        if held == choice:
-            return None
-        if held is None:
-            return f"{_printable(user)} has no vote on this card."
-        return f"{_printable(user)}'s vote is {KEYCAPS[held]} {names[held]}, not {emoji}."
 
     async def _verdicts(self, args: str, user: str) -> None:
         action, _, rest = args.partition(" ")
@@ -462,28 +430,7 @@ async def weekly_preview(
     """`verdict weekly preview`: the next post of every subscribed channel, on any platform.
     Raises `BadQuery` for a `channel` that has not subscribed, naming those that have."""
     async with open_console(db=db, catalogue=catalogue) as session:
-        scheduler = session.weekly.scheduler
-        subscriptions = await scheduler.weekly.subscriptions()
-        if not subscriptions:
-            return "No channel has subscribed to weekly verdicts yet."
-        chosen = [s for s in subscriptions if channel is None or channel in _names_of(s)]
-        if not chosen:
-            known = ", ".join(f"{s.platform}/{s.channel}" for s in subscriptions)
-            raise BadQuery(f'No subscribed channel "{channel}"; subscribed: {known}.')
-        lines = []
-        for sub in chosen:
-            preview = await scheduler.preview(sub)
-            lines.append(
-                describe_preview(preview, scheduler)
-                if preview is not None
-                else f"{sub.platform}/{sub.channel}: nothing to post next."
-            )
-        return "\n".join(lines)
-
-
-def _names_of(sub: Subscription) -> set[str]:
-    """A channel may be named by its id alone or as platform/id."""
-    return {sub.channel, f"{sub.platform}/{sub.channel}"}
+        return await commands.preview_all(session.weekly.scheduler, channel)
 
 
 async def weekly_run_once(catalogue: Catalogue, db: str | Path) -> str:
@@ -492,20 +439,9 @@ async def weekly_run_once(catalogue: Catalogue, db: str | Path) -> str:
     async with open_console(db=db, catalogue=catalogue) as session:
         results = await session.weekly.scheduler.run_once()
         shown = [m.text for m in session.pop_all() if m.kind == "card"]
-        elsewhere = [
-            s for s in await session.weekly.store.subscriptions() if s.platform != PLATFORM
-        ]
-    lines = shown + [
-        f"{r.subscription.platform}/{r.subscription.channel} {r.week}: {r.outcome}"
-        + (f" ({r.detail})" if r.detail else "")
-        for r in results
-    ]
-    if elsewhere:
-        lines.append(
-            f"{len(elsewhere)} subscribed channel(s) on chat platforms are posted by their "
-            "own bot process (verdict discord / verdict slack)."
-        )
-    return "\n".join(lines) or "Nothing is due."
+        subscribed = await session.weekly.store.subscriptions()
+    elsewhere = sum(s.platform != PLATFORM for s in subscribed)
+    return "\n".join(shown + commands.ran_once(results, elsewhere)) or commands.NOTHING_DUE
 
 
 def _show(message: ConsoleMessage, out: TextIO) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import io
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -76,10 +77,6 @@ MAX_CHOICES = 25
 """Autocomplete choices: Discord's most."""
 CHOICE_LIMIT = 100
 EDIT_INTERVAL_SECONDS = 3.0
-SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was lost. Please try again."
-CARD_GONE = "That card is not in the vote database any more; ask /compare again."
-PRESS_FAILED = "Your vote could not be recorded just now; please press again."
-CLOSE_FAILED = "The vote could not be closed just now; please try again."
 CARD_PERMISSIONS = {
     "send_messages": "Send Messages",
     "embed_links": "Embed Links",
@@ -305,9 +302,6 @@ async def answer_privately(
     await respond(interaction, content=safe(text), ephemeral=True, **extra)
 
 
-REQUEST_FAILED = "Your request could not be stored just now; please try again."
-
-
 def community_of(interaction: discord.Interaction) -> str:
     """Where a request counts: the server, or one's direct messages."""
     return f"discord:{interaction.guild_id}" if interaction.guild_id else "discord:dm"
@@ -383,30 +377,25 @@ class DiscordVerdicts:
         return await self.store.find_card(PLATFORM, str(interaction.channel_id), str(message.id))
 
     async def vote(self, interaction: discord.Interaction, choice: int) -> None:
-        """A vote button: deferred privately at once (the 3-second rule), then committed, then
-        answered to the presser alone. The interaction id makes a redelivery count once. A
-        failure is said to the presser too: a deferred press must never stay "thinking"."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
+        """A vote button, answered to the presser alone. The interaction id makes a
+        redelivery count once."""
+
+        async def press() -> str:
             card = await self._pressed_card(interaction)
             request = self._request(interaction)
-            answer = await commands.press_vote(
-                self.desk, request, card, choice, str(interaction.id)
-            )
-        except Exception:
-            log.exception("a vote button press could not be recorded")
-            answer = PRESS_FAILED
-        await interaction.followup.send(safe(answer), ephemeral=True)
+            return await commands.press_vote(self.desk, request, card, choice, str(interaction.id))
+
+        await self._deferred(interaction, press(), commands.PRESS_FAILED)
 
     async def close_pressed(self, interaction: discord.Interaction) -> None:
-        """ "Close vote" on a card: deferred before the database is read."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        """ "Close vote" on a card."""
 
-        async def close(rights: commands.AdminWhere) -> str:
+        async def close() -> str:
             card = await self._pressed_card(interaction)
+            rights = functools.partial(self._admin_where, interaction)
             return await commands.close_found(self.desk, self._request(interaction), card, rights)
 
-        await self._close(interaction, close)
+        await self._deferred(interaction, close(), commands.CLOSE_FAILED)
 
     async def close_command(self, interaction: discord.Interaction, link: str) -> None:
         """/close CARD: a card's message link (Copy Message Link) or message id."""
@@ -414,30 +403,23 @@ class DiscordVerdicts:
         async def accepted() -> None:  # the card is read from the database
             await interaction.response.defer(ephemeral=True, thinking=True)
 
-        await self._close(
-            interaction,
-            lambda rights: commands.close_linked(
-                self.desk,
-                self._request(interaction),
-                link,
-                rights,
-                server=str(interaction.guild_id),
-                accepted=accepted,
-            ),
+        close = commands.close_linked(
+            self.desk,
+            self._request(interaction),
+            link,
+            functools.partial(self._admin_where, interaction),
+            server=str(interaction.guild_id),
+            accepted=accepted,
         )
+        await answer_privately(interaction, await commands.or_failed(close, commands.CLOSE_FAILED))
 
-    async def _close(
-        self,
-        interaction: discord.Interaction,
-        close: Callable[[commands.AdminWhere], Awaitable[str]],
+    async def _deferred(
+        self, interaction: discord.Interaction, answer: Awaitable[str], failed: str
     ) -> None:
-        """Run a core close with this platform's rights where the card is; answer privately."""
-        try:
-            text = await close(lambda card: self._admin_where(interaction, card))
-        except Exception:
-            log.exception("a close could not be done")
-            text = CLOSE_FAILED
-        await answer_privately(interaction, text)
+        """A press deferred privately at once (the 3-second rule; the database is read), then
+        answered to the presser alone: with `failed` when it fails, never left "thinking"."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await answer_privately(interaction, await commands.or_failed(answer, failed))
 
     async def _admin_where(self, interaction: discord.Interaction, card: CardRecord) -> bool:
         """Whether the caller may manage the card's channel: Manage Server or Manage Messages
@@ -479,14 +461,9 @@ class DiscordVerdicts:
         await commands.show(self._replies(interaction), self._request(interaction), answer)
 
     async def request(self, interaction: discord.Interaction, name: str) -> None:
-        """ "Request it" pressed: deferred privately at once, stored, answered to the presser."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            answer = await self._replies(interaction).request_tool(str(interaction.user.id), name)
-        except Exception:
-            log.exception("a tool request could not be stored")
-            answer = REQUEST_FAILED
-        await interaction.followup.send(safe(answer), ephemeral=True)
+        """ "Request it" pressed: stored, answered to the presser."""
+        answer = self._replies(interaction).request_tool(str(interaction.user.id), name)
+        await self._deferred(interaction, answer, commands.REQUEST_FAILED)
 
     async def tool(self, interaction: discord.Interaction, name: str) -> None:
         request = self._request(interaction)
@@ -500,10 +477,8 @@ class DiscordVerdicts:
         A button press edits the same message rather than adding another."""
         shown = commands.ask_tools(self.comparer, filter, page).page
         view = discord.ui.View(timeout=None)
-        if shown.previous_page is not None:
-            view.add_item(ToolsPageButton(shown.previous_page, shown.filter, "Previous"))
-        if shown.next_page is not None:
-            view.add_item(ToolsPageButton(shown.next_page, shown.filter, "Next"))
+        for label, number in shown.turns:
+            view.add_item(ToolsPageButton(number, shown.filter, label))
         embed = tools_embed(shown)
         if interaction.type is discord.InteractionType.component:
             await interaction.response.edit_message(embed=embed, view=view)
@@ -546,6 +521,26 @@ class DiscordVerdicts:
         except VerdictError as error:  # may echo what was typed
             text = safe(error.message)
         await respond(interaction, content=text, ephemeral=True)
+
+
+CHANNEL_ACTIONS = (
+    ("unsubscribe", "Stop a channel's weekly verdict"),
+    ("now", "Post this week's verdict in a channel now"),
+    ("preview", "What a channel gets next, and when"),
+    ("private", "Take a channel's weekly verdicts off the web"),
+)
+"""The /verdicts actions that take a channel and nothing else."""
+
+
+def channel_action(
+    action: str, description: str, verdicts: Callable[[], DiscordVerdicts]
+) -> app_commands.Command[Any, ..., None]:
+    """`/verdicts ACTION channel`."""
+
+    async def callback(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await verdicts().verdicts(interaction, action, channel.id)
+
+    return app_commands.Command(name=action, description=description, callback=callback)
 
 
 def build_tree(
@@ -629,17 +624,8 @@ def build_tree(
             interaction, "subscribe", channel.id, weekday.value, str(hour), timezone
         )
 
-    @group.command(name="unsubscribe", description="Stop a channel's weekly verdict")
-    async def unsubscribe(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        await verdicts().verdicts(interaction, "unsubscribe", channel.id)
-
-    @group.command(name="now", description="Post this week's verdict in a channel now")
-    async def now(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        await verdicts().verdicts(interaction, "now", channel.id)
-
-    @group.command(name="preview", description="What a channel gets next, and when")
-    async def preview(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        await verdicts().verdicts(interaction, "preview", channel.id)
+    for action, description in CHANNEL_ACTIONS:
+        group.add_command(channel_action(action, description, verdicts))
 
     @group.command(name="public", description="Show a channel's weekly verdicts on the web")
     @app_commands.describe(name="the heading people see on /weekly, e.g. ML team")
@@ -671,10 +657,6 @@ def build_tree(
         ]
         await verdicts().verdicts(interaction, "settings", channel.id, *wanted)
 
-    @group.command(name="private", description="Take a channel's weekly verdicts off the web")
-    async def private(interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        await verdicts().verdicts(interaction, "private", channel.id)
-
     tree.add_command(group)
 
     @tree.command(name="close", description="Close a card's vote: its asker or a channel admin")
@@ -692,7 +674,7 @@ def build_tree(
             "/%s failed", interaction.command.name if interaction.command else "?", exc_info=error
         )
         try:
-            await answer_privately(interaction, SOMETHING_WENT_WRONG)
+            await answer_privately(interaction, commands.SOMETHING_WENT_WRONG)
         except discord.HTTPException:
             log.exception("could not tell the user about the failure")
 

@@ -8,8 +8,16 @@ from bot.catalogue import Catalogue, Tool, pricing_read
 from bot.compare import VerdictCard
 from bot.platform import PostedCard
 from bot.render.facts import released
-from bot.render.layout import CARD_CHARS, fit, headline
-from bot.render.lines import board_caveats, board_lines, board_title, card_sections, tally_line
+from bot.render.layout import fit, headline
+from bot.render.lines import (
+    CardSections,
+    board_caveats,
+    board_lines,
+    board_title,
+    fit_card,
+    tally_line,
+    tools_line,
+)
 from bot.render.lists import ToolPage, page_heading
 from bot.render.reviews import full_reviews, no_reviews
 from bot.votes import (
@@ -27,7 +35,6 @@ FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 TOTAL_LIMIT = 6000
 MAX_FIELDS = 25
-ELLIPSIS = "…"
 COLOUR = discord.Colour.blurple()
 
 
@@ -51,6 +58,12 @@ def _shrink_to_total(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
+def _embed(title: str, description: str | None = None, url: str | None = None) -> discord.Embed:
+    """An embed in our colour, its title and description cut to Discord's limits."""
+    text = fit(description, DESCRIPTION_LIMIT) if description is not None else None
+    return discord.Embed(title=fit(title, TITLE_LIMIT), description=text, colour=COLOUR, url=url)
+
+
 def _bold(text: str) -> str:
     return f"**{text}**"
 
@@ -59,67 +72,30 @@ def _italic(text: str) -> str:
     return f"_{text}_"
 
 
-REASON_SHORT = 200
-"""The reason's length when nothing else is left to give way (the full page has it whole)."""
-
-
-def card_description(
-    posted: PostedCard,
-    *,
-    take_limit: int = 140,
-    notes: bool = True,
-    quote: bool = True,
-    reason_limit: int | None = None,
-) -> str:
-    """Everything under the title, in the shared layout's order; `notes` False leaves the
-    tools' note line out (a last resort for the budget)."""
-    shown = card_sections(
-        posted,
-        posted.vote_emojis,
-        take_limit,
-        strong=_bold,
-        italic=_italic,
-        escape=safe,
-        notes=notes,
-        quote=quote,
-        reason_limit=reason_limit,
-    )
+def card_description(shown: CardSections) -> str:
+    """Everything under the title, in the shared layout's order."""
     parts = [shown.recap] if shown.recap else []
     parts += [shown.reason, shown.rows]
     parts += [shown.opinions] if shown.opinions else []
     return "\n\n".join(parts)
 
 
-def card_footer(posted: PostedCard) -> str:
-    """The tally line (a footer shows text as it is: nothing to escape)."""
-    return tally_line(posted, posted.vote_emojis)
-
-
 def card_embed(posted: PostedCard) -> discord.Embed:
     """The card as an embed: the verdict as the title, then the reason, the tool rows, the
     reviewers who split and the tally in the footer; within the card budget where the catalogue
     allows, and always within Discord's limits."""
-    n = len(posted.card.tools)
-    budget = CARD_CHARS.get(n, CARD_CHARS[4])
     title = fit(headline(posted.card), TITLE_LIMIT)
-    footer = fit(card_footer(posted), FOOTER_LIMIT)
-    description = card_description(posted)
-    # Long takes give way first (the full reviews are a click away), then the quote in the
-    # reason, then the notes, then the reason's tail (the last resorts: two long names).
-    steps = ((100, True, True, None), (60, True, True, None), (0, True, True, None))
-    last = ((0, True, False, None), (0, False, False, None), (0, False, False, REASON_SHORT))
-    for take_limit, notes, quote, reason_limit in (*steps, *last):
-        if len(title) + len(description) + len(footer) <= budget:
-            break
-        description = card_description(
-            posted, take_limit=take_limit, notes=notes, quote=quote, reason_limit=reason_limit
-        )
-    embed = discord.Embed(
-        title=title,
-        description=fit(description, DESCRIPTION_LIMIT),
-        colour=COLOUR,
-        url=posted.page_url,  # the title links to the full page when there is one
+    footer = fit(tally_line(posted, posted.vote_emojis), FOOTER_LIMIT)  # shown as it is
+    description = fit_card(
+        posted,
+        posted.vote_emojis,
+        card_description,
+        lambda description: len(title) + len(description) + len(footer),
+        strong=_bold,
+        italic=_italic,
+        escape=safe,
     )
+    embed = _embed(title, description, url=posted.page_url)  # the title links to the page
     embed.set_footer(text=footer)
     return _shrink_to_total(embed)
 
@@ -139,7 +115,7 @@ def reviews_embed(card: VerdictCard, catalogue: Catalogue, slug: str) -> discord
     """One tool's full reviews, an embed (a page of the "Full reviews" answer: four bodies
     fit one embed); a take no reviewer wrote is the one computed from facts, marked so."""
     column = next(c for c in card.tools if c.slug == slug)
-    embed = discord.Embed(title=fit(f"Full reviews: {column.name}", TITLE_LIMIT), colour=COLOUR)
+    embed = _embed(f"Full reviews: {column.name}")
     reviews = full_reviews(card, catalogue, slug)
     if not reviews:
         embed.description = no_reviews(catalogue, slug)
@@ -158,11 +134,7 @@ def reviews_embed(card: VerdictCard, catalogue: Catalogue, slug: str) -> discord
 
 
 def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
-    embed = discord.Embed(
-        title=fit(f"{tool.name} · {tool.vendor}", TITLE_LIMIT),
-        description=fit(f"_{tool.tagline}_\n\n{tool.description}", DESCRIPTION_LIMIT),
-        colour=COLOUR,
-    )
+    embed = _embed(f"{tool.name} · {tool.vendor}", f"_{tool.tagline}_\n\n{tool.description}")
     embed.add_field(name="Pricing", value=fit(pricing_read(tool), FIELD_VALUE_LIMIT), inline=False)
     embed.add_field(name="Best for", value=fit(tool.best_for, FIELD_VALUE_LIMIT), inline=False)
     for persona in catalogue.panel.personas:
@@ -185,19 +157,15 @@ def tool_embed(tool: Tool, catalogue: Catalogue) -> discord.Embed:
 
 def tools_embed(page: ToolPage) -> discord.Embed:
     """A page of /tools: one line per tool."""
-    lines = [f"**{safe(t.name)}** `{t.slug}` · {safe(t.vendor)} · {t.category}" for t in page.tools]
-    embed = discord.Embed(
-        title=fit(page_heading(page), TITLE_LIMIT),
-        description=fit(
-            "\n".join(lines) or "Try a vendor, a category or part of a name.", DESCRIPTION_LIMIT
-        ),
-        colour=COLOUR,
+    lines = [tools_line(t, strong=_bold, escape=safe) for t in page.tools]
+    embed = _embed(
+        page_heading(page), "\n".join(lines) or "Try a vendor, a category or part of a name."
     )
     return embed.set_footer(text="Compare any two with /compare; one tool's page: /tool")
 
 
 def leaderboard_embed(board: Leaderboard) -> discord.Embed:
-    lines = board_lines(board, strong=lambda text: f"**{text}**", escape=safe)
+    lines = board_lines(board, strong=_bold, escape=safe)
     lines += [f"\n{safe(part)}" for part in board_caveats(board)]
     if board.ranked:
         lines.append(f"\n_{RANKS_MEANING}_")
@@ -205,8 +173,6 @@ def leaderboard_embed(board: Leaderboard) -> discord.Embed:
     lines.append(f"\n_{MEANING}{' ' + note if note else ''}_")
     footer = f"From {board.total_votes} votes · Luce choice model"
     fresh = freshness_note(board)
-    return discord.Embed(
-        title=fit(board_title(board), TITLE_LIMIT),
-        description=fit("\n".join(lines), DESCRIPTION_LIMIT),
-        colour=COLOUR,
-    ).set_footer(text=f"{footer} · {fresh}" if fresh else footer)
+    return _embed(board_title(board), "\n".join(lines)).set_footer(
+        text=f"{footer} · {fresh}" if fresh else footer
+    )

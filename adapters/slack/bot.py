@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import math
 import re
@@ -65,7 +66,7 @@ from bot.platform import PostedCard
 from bot.poll_flows import PollDesk
 from bot.render.chart import FILENAME as CHART_FILENAME
 from bot.render.chart import draw_leaderboard
-from bot.render.lists import page_heading
+from bot.render.lists import ToolPage, page_heading
 from bot.votes import (
     KEYCAPS,
     SLACK_NAMES,
@@ -82,7 +83,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 EDIT_INTERVAL_SECONDS = 3.0
 EVENTS_PATH = "/slack/events"
-PRESS_FAILED = "Your vote could not be recorded just now; nothing changed. Please press again."
 ADMINS = "a workspace admin or owner"
 """Who, besides SLACK_ADMIN_USER_IDS, manages a channel on Slack (`SlackVerdicts._admin`)."""
 SLACK = commands.Surface(
@@ -438,47 +438,40 @@ class SlackVerdicts:
         self.weekly = WeeklyCommands.for_bots({PLATFORM: self.bot}, platform=PLATFORM, clock=clock)
         self.desk = PollDesk(self.bot)
 
-    async def compare(
-        self, channel: str, user: str, text: str, response_url: str | None = None
-    ) -> None:
-        """/compare, and a "did you mean" button pressed: post the card, or ask back. With the
-        command's `response_url`, the asker hears back even where the bot was never invited
-        ("Invite @verdict to this channel")."""
-        platform = CommandReplies(self.platform, response_url) if response_url else self.platform
-        request = self._request(channel, user)
-        answer = commands.ask_compare(
-            self.bot.comparer, request, text, today=self.bot.clock().date()
-        )
-        await commands.show(self._bot_on(platform), request, answer)
+    def _answering(self, response_url: str | None) -> SlackPlatform:
+        """Where one command's answers go: with its `response_url`, the asker hears back even
+        where the bot was never invited ("Invite @verdict to this channel")."""
+        return CommandReplies(self.platform, response_url) if response_url else self.platform
+
+    def _replies(self, response_url: str | None) -> ChatBot:
+        """The bot, answering one command (`_answering`)."""
+        platform = self._answering(response_url)
+        return self.bot if platform is self.platform else self.bot.through(platform)
 
     def _request(self, channel: str, user: str, *, admin: bool = False) -> commands.Request:
         return SLACK.request(channel, user, admin=admin)
+
+    async def ask(
+        self, command: str, channel: str, user: str, text: str, response_url: str | None = None
+    ) -> None:
+        """A typed command (`commands.TYPED`; a "did you mean" button is a /compare): what it
+        shows is posted, or said to the asker; a /tools page is for the asker alone."""
+        request = self._request(channel, user)
+        answer = await commands.ask_typed(self.bot, request, command, text)
+        if isinstance(answer, commands.ShowTools):
+            blocks = tools_blocks(answer.page)
+            await self._answering(response_url).send_blocks(
+                channel, user, blocks, page_heading(answer.page)
+            )
+        else:
+            await commands.show(self._replies(response_url), request, answer)
 
     async def request(self, channel: str, user: str, name: str) -> None:
         """ "Request it" pressed: stored, then answered to the presser alone."""
         await self.platform.send_ephemeral(channel, user, await self.bot.request_tool(user, name))
 
-    def _bot_on(self, platform: SlackPlatform) -> ChatBot:
-        """The bot, answering through `platform` (e.g. one command's replies)."""
-        return self.bot if platform is self.platform else self.bot.through(platform)
-
-    async def tool(self, channel: str, user: str, text: str) -> None:
-        request = self._request(channel, user)
-        await commands.show(self.bot, request, commands.ask_tool(self.bot.comparer, request, text))
-
-    async def leaderboard(self, channel: str, user: str, text: str) -> None:
-        request = self._request(channel, user)
-        answer = await commands.ask_leaderboard(self.bot.comparer, self.store, request, text)
-        await commands.show(self.bot, request, answer)
-
-    def tools_page(self, text: str, page: int | None = None) -> tuple[list[Any], str]:
-        shown = commands.ask_tools(self.bot.comparer, text, page).page
-        return tools_blocks(shown), page_heading(shown)
-
-    async def tools(self, channel: str, user: str, text: str) -> None:
-        """/tools [filter] [page]: a page of the catalogue, only for the asker."""
-        blocks, heading = self.tools_page(text)
-        await self.platform.send_blocks(channel, user, blocks, heading)
+    def tools_page(self, text: str, page: int | None = None) -> ToolPage:
+        return commands.ask_tools(self.bot.comparer, text, page).page
 
     async def reviews(self, channel: str, user: str, value: str) -> None:
         """ "Full reviews" pressed: each tool's four reviews, privately, a message per tool
@@ -537,15 +530,15 @@ class SlackVerdicts:
         return any(member.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner"))
 
     async def verdicts(
-        self, channel: str, user: str, text: str, response_url: str | None = None
+        self, command: str, channel: str, user: str, text: str, response_url: str | None = None
     ) -> None:
+        """/verdicts ACTION [words] (`command`), answered to the asker."""
         action, _, rest = text.strip().partition(" ")
         try:
             answer = await self._verdicts(channel, user, action, rest.split())
         except VerdictError as error:
             answer = error.message
-        replies = CommandReplies(self.platform, response_url) if response_url else self.platform
-        await replies.send_ephemeral(channel, user, answer)
+        await self._answering(response_url).send_ephemeral(channel, user, answer)
 
     async def _verdicts(self, channel: str, user: str, action: str, args: list[str]) -> str:
         if action == "close":
@@ -577,11 +570,8 @@ async def commit_press(
     press: str,
 ) -> str:
     """A vote button's commit, as the presser's private answer (a failure included)."""
-    try:
-        return await verdicts.press(channel, user, _pressed_on(body), choice, press)
-    except Exception:
-        log.exception("a vote button press could not be committed")
-        return PRESS_FAILED
+    answer = verdicts.press(channel, user, _pressed_on(body), choice, press)
+    return await commands.or_failed(answer, commands.PRESS_FAILED)
 
 
 async def answer_when_committed(
@@ -639,31 +629,24 @@ def build_app(
         else:
             await ack(busy)
 
-    @app.command("/compare")
-    async def compare(ack: Any, command: dict[str, Any]) -> None:
-        trigger = str(command.get("trigger_id") or "")
-        if trigger and not triggers.first(trigger):
-            log.warning("ignored a replayed /compare (trigger_id seen before)")
-            await ack()
-            return
-        await start(
-            ack,
-            verdicts().compare(
+    Answer = Callable[[SlackVerdicts], Callable[..., Coroutine[Any, Any, None]]]
+
+    def command_text(answer: Answer, *, once: bool = False) -> Callable[..., Awaitable[None]]:
+        """A command answered from its name, channel, user, text and response_url, after the
+        ack. With `once`, a replay (its first trigger_id again) is acked and dropped."""
+
+        async def listener(ack: Any, command: dict[str, Any]) -> None:
+            trigger = str(command.get("trigger_id") or "")
+            if once and trigger and not triggers.first(trigger):
+                log.warning("ignored a replayed %s (trigger_id seen before)", command["command"])
+                await ack()
+                return
+            job = answer(verdicts())(
+                command["command"],
                 command["channel_id"],
                 command["user_id"],
                 command.get("text", ""),
                 command.get("response_url"),
-            ),
-        )
-
-    Answer = Callable[[SlackVerdicts], Callable[[str, str, str], Coroutine[Any, Any, None]]]
-
-    def command_text(answer: Answer) -> Callable[..., Awaitable[None]]:
-        """A command answered from its channel, user and text, after the ack."""
-
-        async def listener(ack: Any, command: dict[str, Any]) -> None:
-            job = answer(verdicts())(
-                command["channel_id"], command["user_id"], command.get("text", "")
             )
             await start(ack, job)
 
@@ -678,19 +661,22 @@ def build_app(
 
         return listener
 
-    app.command("/tool")(command_text(lambda v: v.tool))
-    app.command("/tools")(command_text(lambda v: v.tools))
-    app.command("/leaderboard")(command_text(lambda v: v.leaderboard))
+    for typed in commands.TYPED:
+        app.command(typed)(command_text(lambda v: v.ask, once=typed == "/compare"))
+    app.command("/verdicts")(command_text(lambda v: v.verdicts))
     app.action(REVIEWS_ACTION)(button_value(lambda v: v.reviews))
-    app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))(button_value(lambda v: v.compare))
+    app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))(
+        button_value(lambda v: functools.partial(v.ask, "/compare"))
+    )
     app.action(re.compile(rf"^{REQUEST_ACTION}_\d+$"))(button_value(lambda v: v.request))
 
     @app.action(re.compile(rf"^{TOOLS_ACTION}_(previous|next)$"))
     async def tools_page(ack: Any, action: dict[str, Any], respond: Any) -> None:
         """Turn the page in place: the ephemeral list is replaced through its response_url."""
         number, _, wanted = action["value"].partition(":")
-        blocks, heading = verdicts().tools_page(wanted, int(number) if number.isdigit() else 1)
-        await start(ack, respond(replace_original=True, blocks=blocks, text=heading), busy=None)
+        page = verdicts().tools_page(wanted, int(number) if number.isdigit() else 1)
+        turned = respond(replace_original=True, blocks=tools_blocks(page), text=page_heading(page))
+        await start(ack, turned, busy=None)
 
     @app.action(re.compile(rf"^{VOTE_ACTION}_[0-3]$"))
     async def vote_button(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -723,18 +709,6 @@ def build_app(
     async def full_page(ack: Any) -> None:
         """A link button: the browser opens the page; Slack only wants to hear it was seen."""
         await ack()
-
-    @app.command("/verdicts")
-    async def weekly(ack: Any, command: dict[str, Any]) -> None:
-        await start(
-            ack,
-            verdicts().verdicts(
-                command["channel_id"],
-                command["user_id"],
-                command.get("text", ""),
-                command.get("response_url"),
-            ),
-        )
 
     async def vote(ack: Any, body: dict[str, Any]) -> None:
         """Socket Mode's votes (HTTP's skip Bolt): commit first, then ack."""

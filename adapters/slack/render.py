@@ -10,7 +10,7 @@ from bot.compare import VerdictCard
 from bot.errors import Choice
 from bot.platform import PostedCard
 from bot.render import lines
-from bot.render.layout import CARD_CHARS, fit, headline
+from bot.render.layout import fit, headline
 from bot.render.lists import ToolPage, page_heading
 from bot.render.reviews import full_reviews, has_full_reviews, no_reviews
 from bot.votes import (
@@ -29,7 +29,6 @@ SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 MAX_FIELDS = 10
 CONTEXT_LIMIT = 2000
-ELLIPSIS = "…"
 
 Block = dict[str, Any]
 
@@ -51,8 +50,20 @@ def _context(text: str) -> Block:
     return {"type": "context", "elements": [_mrkdwn(text, CONTEXT_LIMIT)]}
 
 
-def vote_name(position: int) -> str:
-    return SLACK_NAMES[position]
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": fit(text, HEADER_LIMIT)}}
+
+
+def _button(action_id: str, label: str, *, value: str = "", url: str = "") -> Block:
+    """A button (a link button when it has a `url`); its label may hold an emoji."""
+    text = {"type": "plain_text", "text": label, "emoji": True}
+    button: Block = {"type": "button", "action_id": action_id, "text": text}
+    return button | ({"url": url} if url else {"value": value})
+
+
+def _actions(buttons: Sequence[Block]) -> list[Block]:
+    """A row of buttons, or nothing when there are none."""
+    return [{"type": "actions", "elements": list(buttons)}] if buttons else []
 
 
 REVIEWS_ACTION = "verdict_reviews"
@@ -82,7 +93,7 @@ def _italic(text: str) -> str:
 
 
 def _markers(posted: PostedCard) -> list[str]:
-    return [f":{vote_name(i)}:" for i in range(len(posted.card_votes))]
+    return [f":{SLACK_NAMES[i]}:" for i in range(len(posted.card_votes))]
 
 
 def tally_line(posted: PostedCard) -> str:
@@ -90,31 +101,9 @@ def tally_line(posted: PostedCard) -> str:
     return lines.tally_line(posted, _markers(posted), escape=escape)
 
 
-def _card_blocks(
-    posted: PostedCard,
-    take_limit: int,
-    notes: bool = True,
-    quote: bool = True,
-    reason_limit: int | None = None,
-) -> list[Block]:
+def _card_blocks(posted: PostedCard, shown: lines.CardSections) -> list[Block]:
     card = posted.card
-    shown = lines.card_sections(
-        posted,
-        _markers(posted),
-        take_limit,
-        strong=_bold,
-        italic=_italic,
-        escape=escape,
-        notes=notes,
-        quote=quote,
-        reason_limit=reason_limit,
-    )
-    blocks: list[Block] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": fit(headline(card), HEADER_LIMIT)},
-        }
-    ]
+    blocks = [_header(headline(card))]
     if shown.recap:
         blocks.append(_context(shown.recap))
     blocks.append(_section(shown.reason))
@@ -124,61 +113,34 @@ def _card_blocks(
     blocks.append(_context(tally_line(posted)))
     buttons: list[Block] = []
     if has_full_reviews(card):  # nothing to open on tools with too few facts
-        buttons.append(
-            {
-                "type": "button",
-                "action_id": REVIEWS_ACTION,
-                "text": {"type": "plain_text", "text": "Full reviews"},
-                "value": "+".join(c.slug for c in card.tools),
-            }
-        )
+        slugs = "+".join(c.slug for c in card.tools)
+        buttons.append(_button(REVIEWS_ACTION, "Full reviews", value=slugs))
     poll = posted.poll
     if poll is not None and not poll.closed:
         if poll.buttons:
             buttons += [
-                {
-                    "type": "button",
-                    "action_id": f"{VOTE_ACTION}_{i}",
-                    "text": {"type": "plain_text", "text": KEYCAPS[i], "emoji": True},
-                    "value": str(i),
-                }
+                _button(f"{VOTE_ACTION}_{i}", KEYCAPS[i], value=str(i))
                 for i in range(len(card.tools))
             ]
-        buttons.append(
-            {
-                "type": "button",
-                "action_id": CLOSE_ACTION,
-                "text": {"type": "plain_text", "text": "Close vote"},
-                "value": "close",
-            }
-        )
+        buttons.append(_button(CLOSE_ACTION, "Close vote", value="close"))
     if posted.page_url is not None:
-        buttons.append(
-            {
-                "type": "button",
-                "text": {"type": "plain_text", "text": "Full page"},
-                "url": posted.page_url,
-                "action_id": FULL_PAGE_ACTION,
-            }
-        )
-    if buttons:
-        blocks.append({"type": "actions", "elements": buttons})
+        buttons.append(_button(FULL_PAGE_ACTION, "Full page", url=posted.page_url))
+    blocks += _actions(buttons)
     return blocks[:MAX_BLOCKS]
 
 
 def card_blocks(posted: PostedCard) -> list[Block]:
     """The card as Block Kit, in the shared layout's order, with a "Full reviews" button;
     within the card budget where the catalogue allows, always within Slack's limits."""
-    budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
-    # Long takes give way first, then the quote in the reason, then the notes (the last
-    # resorts: two long product names).
-    steps = ((140, True, True, None), (100, True, True, None), (60, True, True, None))
-    last = ((0, True, True, None), (0, True, False, None), (0, False, False, None))
-    for take_limit, notes, quote, reason_limit in (*steps, *last, (0, False, False, 200)):
-        blocks = _card_blocks(posted, take_limit, notes, quote, reason_limit)
-        if sum(len(line) for line in block_lines(blocks)) <= budget:
-            break
-    return blocks
+    return lines.fit_card(
+        posted,
+        _markers(posted),
+        lambda shown: _card_blocks(posted, shown),
+        lambda blocks: sum(len(line) for line in block_lines(blocks)),
+        strong=_bold,
+        italic=_italic,
+        escape=escape,
+    )
 
 
 def block_lines(blocks: list[Block]) -> list[str]:
@@ -211,15 +173,7 @@ def card_text(posted: PostedCard) -> str:
 def reviews_blocks(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[Block]:
     """One tool's full reviews (a page of the "Full reviews" answer: one message per tool)."""
     column = next(c for c in card.tools if c.slug == slug)
-    blocks: list[Block] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": fit(f"Full reviews: {column.name}", HEADER_LIMIT),
-            },
-        }
-    ]
+    blocks = [_header(f"Full reviews: {column.name}")]
     reviews = full_reviews(card, catalogue, slug)
     if not reviews:
         blocks.append(_section(no_reviews(catalogue, slug)))
@@ -231,14 +185,8 @@ def reviews_blocks(card: VerdictCard, catalogue: Catalogue, slug: str) -> list[B
 
 
 def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
-    blocks: list[Block] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": fit(f"{tool.name} · {tool.vendor}", HEADER_LIMIT),
-            },
-        },
+    blocks = [
+        _header(f"{tool.name} · {tool.vendor}"),
         _section(f"_{escape(tool.tagline)}_\n{escape(tool.description)}"),
         _section(f"*Pricing* {escape(pricing_read(tool))}\n*Best for* {escape(tool.best_for)}"),
     ]
@@ -253,9 +201,9 @@ def tool_blocks(tool: Tool, catalogue: Catalogue) -> list[Block]:
 
 
 def leaderboard_blocks(board: Leaderboard) -> list[Block]:
-    ranked = lines.board_lines(board, strong=lambda text: f"*{text}*", escape=escape)
+    ranked = lines.board_lines(board, strong=_bold, escape=escape)
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": lines.board_title(board)}},
+        _header(lines.board_title(board)),
         _section("\n".join(ranked)),
     ]
     blocks += [_context(escape(part)) for part in lines.board_caveats(board)]
@@ -269,25 +217,15 @@ def leaderboard_blocks(board: Leaderboard) -> list[Block]:
 
 def tools_blocks(page: ToolPage) -> list[Block]:
     """A page of /tools, with buttons to the previous and next pages."""
-    lines = [
-        f"*{escape(t.name)}* `{t.slug}` · {escape(t.vendor)} · {t.category}" for t in page.tools
-    ]
+    rows = [lines.tools_line(t, strong=_bold, escape=escape) for t in page.tools]
     blocks: list[Block] = [_section(f"*{escape(page_heading(page))}*")]
-    if lines:
-        blocks.append(_section("\n".join(lines)))
-    buttons = [
-        {
-            "type": "button",
-            "action_id": f"{TOOLS_ACTION}_{label.lower()}",
-            "text": {"type": "plain_text", "text": label},
-            "value": f"{number}:{page.filter}",
-        }
-        for label, number in (("Previous", page.previous_page), ("Next", page.next_page))
-        if number is not None
+    if rows:
+        blocks.append(_section("\n".join(rows)))
+    turns = [
+        _button(f"{TOOLS_ACTION}_{label.lower()}", label, value=f"{number}:{page.filter}")
+        for label, number in page.turns
     ]
-    if buttons:
-        blocks.append({"type": "actions", "elements": buttons})
-    return blocks
+    return blocks + _actions(turns)
 
 
 def choices_blocks(
@@ -297,25 +235,13 @@ def choices_blocks(
     "Request it" button for each name that matched nothing."""
     blocks: list[Block] = [_section(escape(text))]
     asks = [
-        {
-            "type": "button",
-            "action_id": f"{REQUEST_ACTION}_{i}",
-            "text": {"type": "plain_text", "text": fit(f"Request “{name}”", 75)},
-            "value": name,
-        }
+        _button(f"{REQUEST_ACTION}_{i}", fit(f"Request “{name}”", 75), value=name)
         for i, name in enumerate(requests[:MAX_ACTIONS])
     ]
-    if asks:
-        blocks.append({"type": "actions", "elements": asks})
-    buttons = [
-        {
-            "type": "button",
-            "action_id": f"{PICK_ACTION}_{i}",
-            "text": {"type": "plain_text", "text": fit(f"{c.label} (for {c.typed})", 75)},
-            "value": fit(c.query, 2000),
-        }
+    picks = [
+        _button(
+            f"{PICK_ACTION}_{i}", fit(f"{c.label} (for {c.typed})", 75), value=fit(c.query, 2000)
+        )
         for i, c in enumerate(choices[:MAX_ACTIONS])
     ]
-    if buttons:
-        blocks.append({"type": "actions", "elements": buttons})
-    return blocks
+    return blocks + _actions(asks) + _actions(picks)

@@ -34,6 +34,13 @@ from bot.commands.closing import (
     close_linked,
     read_card_link,
 )
+from bot.commands.failed import (
+    CLOSE_FAILED,
+    PRESS_FAILED,
+    REQUEST_FAILED,
+    SOMETHING_WENT_WRONG,
+    or_failed,
+)
 from bot.commands.models import (
     Answer,
     Capabilities,
@@ -47,15 +54,25 @@ from bot.commands.models import (
     ShowTools,
     Surface,
 )
+from bot.commands.reacting import why_not_a_vote
 from bot.commands.rights import RoleLookup, RoleMemory
+from bot.commands.scheduled import NO_SUBSCRIBERS, NOTHING_DUE, preview_all, ran_once
 from bot.commands.showing import offer_successor, show
+from bot.commands.typed import TYPED, ask_typed
 from bot.commands.voting import close_card, press_vote
 
 __all__ = [
     "CARD_GONE",
+    "CLOSE_FAILED",
+    "NOTHING_DUE",
     "NOT_ALLOWED",
+    "NO_SUBSCRIBERS",
     "OTHER_SERVER",
+    "PRESS_FAILED",
+    "REQUEST_FAILED",
+    "SOMETHING_WENT_WRONG",
     "TOOLS_GONE",
+    "TYPED",
     "VERDICTS_USAGE",
     "Accepted",
     "AdminWhere",
@@ -79,6 +96,7 @@ __all__ = [
     "ask_reviews",
     "ask_tool",
     "ask_tools",
+    "ask_typed",
     "channel_command",
     "close_card",
     "close_found",
@@ -87,10 +105,14 @@ __all__ = [
     "needs_rights",
     "not_allowed",
     "offer_successor",
+    "or_failed",
     "press_vote",
+    "preview_all",
+    "ran_once",
     "read_card_link",
     "resolve_ask",
     "show",
     "split_ask",
     "successor_offer",
+    "why_not_a_vote",
 ]

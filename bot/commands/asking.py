@@ -106,7 +106,7 @@ async def ask_leaderboard(
     board = await leaderboards_of(store).board(
         by_slug, wanted, use_case=use_case.value if use_case else None
     )
-    return ShowBoard(board=board, chart=request.can.files)
+    return ShowBoard(board=board)
 
 
 def ask_reviews(comparer: Comparer, slugs: Sequence[str] | None) -> Private | ShowReviews:

@@ -140,12 +140,11 @@ class ShowTools(BaseModel):
 
 
 class ShowBoard(BaseModel):
-    """The community leaderboard, with its chart where the platform takes files."""
+    """The community leaderboard (a platform that takes files attaches its chart)."""
 
     model_config = ConfigDict(frozen=True)
 
     board: Leaderboard
-    chart: bool = True
 
 
 class ShowReviews(BaseModel):

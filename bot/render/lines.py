@@ -1,16 +1,19 @@
 """The chat card's lines, laid out once for every chat platform: a tool's row, a reviewer who
 splits, and the tally line under the card. A platform passes its vote markers (an emoji, a
 Slack `:one:`), how it sets a name in bold, and how it escapes text; the words and their order
-are decided here. The leaderboard's title, ranked lines and caveats likewise."""
+are decided here. The leaderboard's title, ranked lines and caveats, and a /tools line,
+likewise."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+from bot.catalogue import Tool
 from bot.platform import PostedCard
 from bot.polls import closing_note, hidden_tally, how_to_vote
-from bot.render.layout import SplitLine, ToolRow, fit, layout, unquoted
+from bot.render.layout import CARD_CHARS, SplitLine, ToolRow, fit, layout, unquoted
 from bot.votes import (
     Leaderboard,
     band_text,
@@ -21,6 +24,23 @@ from bot.votes import (
 )
 
 Escape = Callable[[str], str]
+Shown = TypeVar("Shown")
+
+REASON_SHORT = 200
+"""The reason's length when nothing else is left to give way (the full page has it whole)."""
+GIVE_WAY = (
+    (140, True, True, None),
+    (100, True, True, None),
+    (60, True, True, None),
+    (0, True, True, None),
+    (0, True, False, None),
+    (0, False, False, None),
+    (0, False, False, REASON_SHORT),
+)
+"""How a chat card gives way to its budget, step by step (the reviewers' take limit, the note
+line, the quote in the reason, the reason's length): long takes first (the full reviews are a
+click away), then the quote in the reason, then the notes, then the reason's tail (the last
+resorts: two long names)."""
 
 
 def as_is(text: str) -> str:
@@ -36,6 +56,11 @@ def row_line(marker: str, row: ToolRow, *, strong: Escape, escape: Escape) -> st
         f"{marker} {strong(escape(row.name))} · {escape(row.category)} · "
         f"panel {row.panel} · community {row.community} · {escape(row.price)}{context}"
     )
+
+
+def tools_line(tool: Tool, *, strong: Escape, escape: Escape) -> str:
+    """One tool on a /tools page: its name, slug (as code), vendor and category."""
+    return f"{strong(escape(tool.name))} `{tool.slug}` · {escape(tool.vendor)} · {tool.category}"
 
 
 def split_line(split: SplitLine, take_limit: int, *, strong: Escape, escape: Escape) -> str:
@@ -139,3 +164,35 @@ def board_lines(board: Leaderboard, *, strong: Escape, escape: Escape) -> list[s
 def board_caveats(board: Leaderboard) -> list[str]:
     """What to keep in mind reading the ranks: a preliminary board, tools not comparable."""
     return [part for part in (preliminary_text(board), not_comparable_text(board)) if part]
+
+
+def fit_card(
+    posted: PostedCard,
+    markers: Sequence[str],
+    build: Callable[[CardSections], Shown],
+    size: Callable[[Shown], int],
+    *,
+    strong: Escape,
+    italic: Escape,
+    escape: Escape,
+) -> Shown:
+    """The card as the platform `build`s it from its sections, within the card budget
+    (`CARD_CHARS`, measured by `size`) where the catalogue allows: the first step of
+    `GIVE_WAY` that fits, else the last."""
+    budget = CARD_CHARS.get(len(posted.card.tools), CARD_CHARS[4])
+    for take_limit, notes, quote, reason_limit in GIVE_WAY:
+        shown = card_sections(
+            posted,
+            markers,
+            take_limit,
+            strong=strong,
+            italic=italic,
+            escape=escape,
+            notes=notes,
+            quote=quote,
+            reason_limit=reason_limit,
+        )
+        built = build(shown)
+        if size(built) <= budget:
+            break
+    return built

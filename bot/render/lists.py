@@ -4,9 +4,11 @@ one page at a time (a chat message holds a page, not 2,500 tools)."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 
 from bot.catalogue import Catalogue, Tool, in_listing_order, normalise
+from bot.errors import BadQuery
 
 PAGE_SIZE = 15
 
@@ -27,6 +29,12 @@ class ToolPage:
     @property
     def previous_page(self) -> int | None:
         return self.page - 1 if self.page > 1 else None
+
+    @property
+    def turns(self) -> tuple[tuple[str, int], ...]:
+        """The pages a reader can turn to from here, labelled: ("Previous", n), ("Next", n)."""
+        offered = (("Previous", self.previous_page), ("Next", self.next_page))
+        return tuple((label, number) for label, number in offered if number is not None)
 
 
 def parse_tools_args(text: str) -> tuple[str, int]:
@@ -86,3 +94,48 @@ def render_tool_page(page: ToolPage, *, next_hint: str = "/tools") -> str:
         spaced = f"{page.filter} " if page.filter else ""
         lines.append(f"More: {next_hint} {spaced}{page.next_page}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ToolList:
+    """`verdict list`: the tools shown, and how many retired ones were left out."""
+
+    tools: tuple[Tool, ...]
+    retired_hidden: int
+
+    @property
+    def summary(self) -> str:
+        reviewed = sum(t.reviewed for t in self.tools)
+        shown = len(self.tools)
+        return f"{shown} tools, {reviewed} reviewed by the panel, {shown - reviewed} not yet"
+
+
+def list_tools(
+    catalogue: Catalogue,
+    today: dt.date,
+    *,
+    vendor: str | None = None,
+    category: str | None = None,
+    reviewed: bool = False,
+    retired: bool = False,
+) -> ToolList:
+    """The catalogue by one vendor (any case) and one category, only the reviewed ones if
+    asked, current and reviewed first (`in_listing_order`, as /tools), retired ones only with
+    `retired`. Raises `BadQuery` for a vendor or category the catalogue lacks."""
+    tools = list(catalogue.tools)
+    if vendor is not None:
+        tools = [t for t in tools if t.vendor.casefold() == vendor.casefold()]
+        if not tools:
+            vendors = sorted({t.vendor for t in catalogue.tools}, key=str.casefold)
+            close = difflib.get_close_matches(vendor, vendors, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise BadQuery(f'No tools by "{vendor}".{hint}')
+    if category is not None:
+        categories = sorted({t.category for t in catalogue.tools})
+        if category not in categories:
+            raise BadQuery(f'No category "{category}". Known: {", ".join(categories)}.')
+        tools = [t for t in tools if t.category == category]
+    if reviewed:
+        tools = [t for t in tools if t.reviewed]
+    shown = in_listing_order(tools, today, retired=retired)
+    return ToolList(tools=tuple(shown), retired_hidden=len(tools) - len(shown))

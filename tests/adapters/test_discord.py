@@ -438,6 +438,12 @@ async def test_the_command_tree_has_the_commands_and_guards_verdicts(
         "private",
         "settings",
     }
+    for action in ("unsubscribe", "now", "preview", "private"):
+        command = group.get_command(action)
+        assert isinstance(command, discord.app_commands.Command)
+        [channel] = command.parameters
+        assert channel.name == "channel" and channel.required
+        assert channel.channel_types == group.get_command("subscribe").parameters[0].channel_types  # type: ignore[union-attr]
     compare = commands["compare"]
     assert isinstance(compare, discord.app_commands.Command)
     assert compare.get_parameter("query").autocomplete  # type: ignore[union-attr]
@@ -461,7 +467,8 @@ async def test_tool_and_leaderboard_answer_with_embeds(
 async def test_a_failing_command_tells_the_user_privately(
     fake: FakeDiscord, client: discord.Client, verdicts: DiscordVerdicts
 ) -> None:
-    from adapters.discord.bot import SOMETHING_WENT_WRONG, build_tree
+    from adapters.discord.bot import build_tree
+    from bot.commands import SOMETHING_WENT_WRONG
 
     tree = build_tree(client, lambda: verdicts)
     failing = interaction(client, "leaderboard", [])

@@ -15,9 +15,10 @@ import discord
 import discord.http
 import pytest
 
-from adapters.discord.bot import CLOSE_FAILED, PRESS_FAILED, DiscordVerdicts, intents
+from adapters.discord.bot import DiscordVerdicts, intents
 from adapters.discord.buttons import CLOSE_ID, CloseButton, VoteButton
 from bot.catalogue import Catalogue
+from bot.commands import CLOSE_FAILED, PRESS_FAILED
 from bot.votes import EditCoalescer, Store
 from tests.adapters.test_discord import interaction, interaction_payload
 from tests.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord

@@ -147,11 +147,12 @@ async def test_slack_request_button_counts_once_per_person_and_outlives_the_proc
     assert await _wanted(tmp_path / "slack.db") == [("plokta <!channel>", 2, 0, 1)]
 
 
+@pytest.mark.parametrize("asked", ["/compare zorblax vs smolvlm2", "/tool zorblax"])
 async def test_terminal_chat_request_names_the_last_unknown(
-    catalogue: Catalogue, tmp_path: Path
+    catalogue: Catalogue, tmp_path: Path, asked: str
 ) -> None:
     async with open_console(db=tmp_path / "chat.db", catalogue=catalogue) as session:
-        await session.send("/compare zorblax vs smolvlm2")
+        await session.send(asked)
         await session.send(":request")
         await session.send(":request smolvlm2")
         texts = [m.text for m in session.chat.outbox if m.kind == "ephemeral"]
@@ -192,4 +193,4 @@ def test_catalogue_add_product_drafts_a_file_check_refuses_until_written(
     assert checked.returncode == 3
     assert "catalogue/products/zorblax-studio.toml: vendor: missing" in checked.stderr
     twice = verdict_cli(*add, cwd=tmp_path)
-    assert twice.returncode == 2 and "already drafted" in twice.stderr
+    assert twice.returncode == 2 and "already reviewed or drafted" in twice.stderr

@@ -109,3 +109,22 @@ async def test_verdicts_where_the_bot_is_not_invited_still_answers_the_asker(sla
     [answer] = slack.fake.responses
     assert answer["response_type"] == "ephemeral"
     assert answer["text"] == "This channel has no weekly verdict; subscribe first."
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "said"),
+    [
+        ("/tool", "claude-3-5-haiku", INVITE_ME),
+        ("/tool", "photoshop", 'No tool called "photoshop"'),
+        ("/leaderboard", "", INVITE_ME),
+        ("/tools", "vision", "tools matching"),
+    ],
+)
+async def test_every_command_where_the_bot_is_not_invited_still_answers_the_asker(
+    slack: Slack, command: str, text: str, said: str
+) -> None:
+    assert await slack.command(command, text) == 200
+    await eventually(lambda: bool(slack.fake.responses))
+    [answer] = slack.fake.responses
+    assert answer["response_type"] == "ephemeral"
+    assert said in answer["text"]

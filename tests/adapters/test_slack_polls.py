@@ -18,9 +18,10 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.bot import EVENTS_PATH, PRESS_FAILED, SlackVerdicts, build_app
+from adapters.slack.bot import EVENTS_PATH, SlackVerdicts, build_app
 from adapters.slack.render import CLOSE_ACTION, block_lines
 from bot.catalogue import Catalogue
+from bot.commands import PRESS_FAILED
 from bot.votes import EditCoalescer, Store
 from tests.adapters.test_slack import CHANNEL, SlackHarness, eventually
 from tests.fake_slack import BOT_USER, FakeSlack
