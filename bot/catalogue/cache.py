@@ -30,6 +30,8 @@ import sys
 import tempfile
 import threading
 import time
+import types
+import typing
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -153,21 +155,25 @@ def cached_catalogue(
             if saved_key == index_key and index_key:
                 _kept(saved).update(indexes)
             return saved, []
-    started = time.perf_counter()
-    catalogue, problems = build()
-    last_timings["build"] = time.perf_counter() - started
-    if (
-        catalogue is not None
-        and fingerprint is not None
-        and fingerprint.newest_ns < fingerprint.taken_ns - int(RACY_SECONDS * 1e9)
-    ):
-        # Built now, kept for this process, and saved: the next start loads them.
+    # Building, indexing and pickling allocate hundreds of thousands of objects that all stay
+    # alive: the cyclic collector would walk them again and again for nothing (a third of a
+    # cold 10,000-tool start).
+    with no_cyclic_gc():
         started = time.perf_counter()
-        indexes = {name: catalogue_index(catalogue, name) for name in _INDEXES}
-        last_timings["index"] = time.perf_counter() - started
-        started = time.perf_counter()
-        _write(path, fingerprint.key, (catalogue, index_key, indexes))
-        last_timings["write"] = time.perf_counter() - started
+        catalogue, problems = build()
+        last_timings["build"] = time.perf_counter() - started
+        if (
+            catalogue is not None
+            and fingerprint is not None
+            and fingerprint.newest_ns < fingerprint.taken_ns - int(RACY_SECONDS * 1e9)
+        ):
+            # Built now, kept for this process, and saved: the next start loads them.
+            started = time.perf_counter()
+            indexes = {name: catalogue_index(catalogue, name) for name in _INDEXES}
+            last_timings["index"] = time.perf_counter() - started
+            started = time.perf_counter()
+            _write(path, fingerprint.key, (catalogue, index_key, indexes))
+            last_timings["write"] = time.perf_counter() - started
     return catalogue, problems
 
 
@@ -298,45 +304,35 @@ def _write(path: Path, key: bytes, saved: Saved) -> None:
 
 
 class _Sharing(pickle.Pickler):
-    """Pickles equal strings once and every model's set of given fields once per distinct set,
-    so the loaded catalogue shares them: a licence, a category, "ship", a persona's slug are one
-    object each rather than one per tool, and so are the ~100,000 small sets pydantic keeps per
-    model (a quarter of a big catalogue's memory otherwise); equal models of plain values (the
-    default lifecycle, a self-hosted price) are one object too. Safe because every model in the
-    catalogue is frozen: neither is ever changed in place."""
+    """Pickles every model's set of given fields once per distinct set, so the loaded catalogue
+    shares them (the ~100,000 small sets pydantic keeps per model are a quarter of a big
+    catalogue's memory otherwise), and equal models of plain values once (the default
+    lifecycle, a persona): one object each rather than one per tool. Texts that repeat across
+    tools (a licence, a persona's slug) are one object already (the loader shares them), which
+    pickle's memo writes once. Safe because every model in the catalogue is frozen: nothing
+    shared is ever changed in place.
+
+    Hot: called for each of ~130,000 models in a 10,000-tool catalogue, so it does a fixed,
+    small amount of work per model (what it may share is decided once per class) and hands the
+    model's own `__dict__` to pickle rather than walking its fields."""
 
     def __init__(self, handle: Any) -> None:
         super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
-        self._strings: dict[str, str] = {}
         self._fields_sets: dict[frozenset[str], set[str]] = {}
         self._models: dict[tuple[object, ...], BaseModel] = {}
-        self._fields: dict[type, frozenset[str]] = {}
+        self._kinds: dict[type, tuple[int, bool]] = {}
 
     def reducer_override(self, obj: Any) -> Any:
         if not isinstance(obj, BaseModel):
             return NotImplemented
-        # Hot: called for each of ~130,000 models in a 10,000-tool catalogue, so the state is
-        # read directly rather than through `__getstate__`.
         kind = type(obj)
-        fields = self._fields.get(kind)
-        if fields is None:
-            fields = self._fields.setdefault(kind, frozenset(kind.model_fields))
-        strings = self._strings
-        plain = True
-        values: dict[str, Any] = {}
-        for name, value in obj.__dict__.items():
-            if name not in fields:
-                continue  # a cached property (`Catalogue.by_slug`): rebuilt on demand
-            of = type(value)
-            if of is str:
-                value = strings.setdefault(value, value)
-            elif of is list:
-                plain = False
-                if all(type(item) is str for item in value):
-                    value = [strings.setdefault(item, item) for item in value]
-            elif of not in _PLAIN:
-                plain = False
-            values[strings.setdefault(name, name)] = value
+        shape = self._kinds.get(kind)
+        if shape is None:
+            shape = self._kinds.setdefault(kind, (len(kind.model_fields), _plain_fields(kind)))
+        count, plain = shape
+        values = obj.__dict__
+        if len(values) != count:  # a cached property (`Catalogue.by_slug`): rebuilt on demand
+            values = {name: value for name, value in values.items() if name in kind.model_fields}
         given = frozenset(obj.__pydantic_fields_set__)
         if plain:
             plain_values = tuple(values.values())
@@ -357,6 +353,21 @@ class _Sharing(pickle.Pickler):
 _PLAIN = frozenset({str, int, bool, dt.date, type(None)})
 """Values that make a model shareable when equal. Not floats: -0.0 equals 0.0 but prints
 differently, and equal prices across tools are rare anyway."""
+
+
+def _plain_fields(kind: type[BaseModel]) -> bool:
+    """Whether every field of `kind` can hold only `_PLAIN` values (a `Literal` of them, or
+    None): its equal instances may then be one object."""
+
+    def plain(annotation: object) -> bool:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Literal:
+            return all(type(choice) in _PLAIN for choice in typing.get_args(annotation))
+        if origin in (typing.Union, types.UnionType):
+            return all(plain(choice) for choice in typing.get_args(annotation))
+        return annotation in _PLAIN
+
+    return all(plain(field.annotation) for field in kind.model_fields.values())
 
 
 def _same(model: BaseModel) -> BaseModel:

@@ -11,6 +11,7 @@ import gc
 import math
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -151,6 +152,44 @@ def _validate(
         return None
 
 
+_REPEATED_TEXT = ("vendor", "category", "licence", "kind")
+_REPEATED_LISTS = (("facts", "modalities"), ("facts", "output_modalities"))
+
+
+def _share_repeated(data: dict[str, Any]) -> dict[str, Any]:
+    """The parsed file with the texts that repeat across tools (a persona's slug, a vendor, a
+    licence, what a source supports) made one object each, in place: the catalogue then holds,
+    and its cache pickles, one copy instead of one per tool (about 8 MB over 10,000 tools). The
+    models keep the very objects given (validation does not copy a string)."""
+    share = sys.intern
+    for key in _REPEATED_TEXT:
+        value = data.get(key)
+        if type(value) is str:
+            data[key] = share(value)
+    panel = data.get("panel")
+    if type(panel) is dict:
+        data["panel"] = {share(k) if type(k) is str else k: v for k, v in panel.items()}
+    sources = data.get("sources")
+    if type(sources) is list:
+        for source in sources:
+            if type(source) is dict:
+                _share_items(source, "supports")
+    for table, key in _REPEATED_LISTS:
+        found = data.get(table)
+        if type(found) is dict:
+            _share_items(found, key)
+    pricing = data.get("pricing")
+    if type(pricing) is dict and type(pricing.get("note")) is str:
+        pricing["note"] = share(pricing["note"])
+    return data
+
+
+def _share_items(table: dict[str, Any], key: str) -> None:
+    items = table.get(key)
+    if type(items) is list:
+        table[key] = [sys.intern(item) if type(item) is str else item for item in items]
+
+
 def _check_tool(tool: Tool, file_path: Path, shown: str, panel: Panel) -> list[Problem]:
     problems: list[Problem] = []
     if tool.slug != file_path.stem:
@@ -218,7 +257,7 @@ def _read_tool_files(
             if "product" not in data:
                 problems.append(Problem(shown, "product", "missing: the [product] table"))
                 continue
-        tool = _validate(Tool, data, shown, problems)
+        tool = _validate(Tool, _share_repeated(data), shown, problems)
         if tool is None:
             continue
         if panel is not None:
