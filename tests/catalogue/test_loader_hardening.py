@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import check_catalogue
+from bot.catalogue import check_catalogue, loader
 
 
 def _problems(root: Path) -> list[str]:
@@ -47,14 +47,46 @@ def test_a_fifo_named_like_a_tool_file_does_not_hang(catalogue_copy: Path) -> No
     assert "not a regular file" in problem
 
 
-@pytest.mark.parametrize("value", ["inf", "nan", "-inf", "+inf"])
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf", "+inf", "[nan]", "1e400", "1_0e3_0_9"])
 def test_infinite_or_nan_prices_are_refused(catalogue_copy: Path, value: str) -> None:
     path = catalogue_copy / "tools" / "gpt-4o.toml"
     path.write_text(
         path.read_text().replace("input_usd_per_mtok = 2.50", f"input_usd_per_mtok = {value}")
     )
     problems = _problems(catalogue_copy)
+    if value == "[nan]":  # not a number at all: the model says so; the non-finite check too
+        assert any("gpt-4o.toml: pricing.input_usd_per_mtok.0" in p for p in problems)
+        return
     assert any("gpt-4o.toml: pricing.input_usd_per_mtok" in p and "finite" in p for p in problems)
+
+
+def test_words_like_inf_and_nan_in_prose_load_as_written(catalogue_copy: Path) -> None:
+    path = catalogue_copy / "tools" / "gpt-4o.toml"
+    text = path.read_text()
+    tagline = next(line for line in text.splitlines() if line.startswith("tagline"))
+    path.write_text(text.replace(tagline, 'tagline = "inf nan info: fast inference on a nano"'))
+    catalogue, problems = check_catalogue(catalogue_copy)
+    assert problems == [] and catalogue is not None
+    assert catalogue.by_slug["gpt-4o"].tagline == "inf nan info: fast inference on a nano"
+
+
+def test_the_fast_parser_reads_every_file_as_the_reference_parser_does(
+    catalogue_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rtoml reads what tomli would: the catalogue is the same with tomli alone (as where rtoml
+    is not installed), and so is every problem a broken file gets."""
+    broken = catalogue_copy / "tools" / "broken.toml"
+    broken.write_text('slug = "broken"\nname = "x"\nname = "y"\n[pricing\n')
+    fast = check_catalogue(catalogue_copy)
+    monkeypatch.setattr(loader, "fast_parser", None)
+    assert check_catalogue(catalogue_copy) == fast
+    [problem] = [str(p) for p in fast[1] if "broken.toml" in str(p)]
+    assert "not valid TOML" in problem and "line 3" in problem
+    broken.unlink()
+    monkeypatch.undo()
+    fast = check_catalogue(catalogue_copy)
+    monkeypatch.setattr(loader, "fast_parser", None)
+    assert fast[0] is not None and check_catalogue(catalogue_copy) == fast
 
 
 def test_an_alias_that_is_another_tools_slug_is_reported_against_the_alias(
