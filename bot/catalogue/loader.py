@@ -8,6 +8,7 @@ a person sees are tomli's words, and a non-finite number is still named by its f
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import os
@@ -37,11 +38,6 @@ try:
     import tomli as toml_parser
 except ImportError:  # pragma: no cover - tomli is a declared dependency
     import tomllib as toml_parser  # type: ignore[no-redef]
-fast_parser: ModuleType | None
-try:
-    import rtoml as fast_parser
-except ImportError:  # pragma: no cover - rtoml is a declared dependency; tomli serves alone
-    fast_parser = None
 
 PANEL_FILE = "panel.toml"
 WEEKLY_FILE = "weekly.toml"
@@ -90,10 +86,21 @@ _NON_FINITE = re.compile(r"(?<![\w.+-])[+-]?(?:inf|nan)(?![\w.+-])")
 too large, which rtoml refuses ("overflowed") and so leaves to tomli."""
 
 
+@functools.cache
+def _fast_parser() -> ModuleType | None:
+    """rtoml, imported on the first parse: a start served from the cache never loads it."""
+    try:
+        import rtoml
+    except ImportError:  # pragma: no cover - a declared dependency; tomli serves alone
+        return None
+    return rtoml
+
+
 def _parse(text: str, floats: _Floats) -> dict[str, Any]:
     """The file's TOML, by rtoml when it can be trusted to mean what tomli would read (checked
     against tomli on 20,000 mutated files: none read differently, none accepted that tomli
     refuses), else by tomli with its float reader noting non-finite numbers."""
+    fast_parser = _fast_parser()
     if fast_parser is not None and not (
         ("inf" in text or "nan" in text) and _NON_FINITE.search(text)
     ):

@@ -78,14 +78,14 @@ def test_the_fast_parser_reads_every_file_as_the_reference_parser_does(
     broken = catalogue_copy / "tools" / "broken.toml"
     broken.write_text('slug = "broken"\nname = "x"\nname = "y"\n[pricing\n')
     fast = check_catalogue(catalogue_copy)
-    monkeypatch.setattr(loader, "fast_parser", None)
+    monkeypatch.setattr(loader, "_fast_parser", lambda: None)
     assert check_catalogue(catalogue_copy) == fast
     [problem] = [str(p) for p in fast[1] if "broken.toml" in str(p)]
     assert "not valid TOML" in problem and "line 3" in problem
     broken.unlink()
     monkeypatch.undo()
     fast = check_catalogue(catalogue_copy)
-    monkeypatch.setattr(loader, "fast_parser", None)
+    monkeypatch.setattr(loader, "_fast_parser", lambda: None)
     assert fast[0] is not None and check_catalogue(catalogue_copy) == fast
 
 
