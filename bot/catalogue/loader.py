@@ -152,13 +152,28 @@ def _read_regular_file(path: Path) -> bytes:
             raise _NotReadable("not a regular file")
         if info.st_size > MAX_FILE_BYTES:
             raise _NotReadable(f"larger than {MAX_FILE_BYTES:,} bytes")
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = _read_to_end(descriptor, info.st_size)
     finally:
         os.close(descriptor)
     if len(data) > MAX_FILE_BYTES:
         raise _NotReadable(f"larger than {MAX_FILE_BYTES:,} bytes")
     return data
+
+
+def _read_to_end(descriptor: int, size: int) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes of an open file, asking for the size it said it had
+    (one read and the one that sees its end, rather than a megabyte buffer per file)."""
+    chunks: list[bytes] = []
+    read = 0
+    wanted = min(size, MAX_FILE_BYTES) + 1
+    while read <= MAX_FILE_BYTES:
+        chunk = os.read(descriptor, wanted)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        read += len(chunk)
+        wanted = MAX_FILE_BYTES + 1 - read
+    return b"".join(chunks)
 
 
 def _non_finite(value: object, at: str = "") -> Iterator[str]:
