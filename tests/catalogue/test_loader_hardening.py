@@ -75,10 +75,16 @@ def test_the_fast_parser_reads_the_catalogue_as_the_reference_parser_does(
     catalogue_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """rtoml reads what tomli would: the catalogue is the same with tomli alone (as where rtoml
-    is not installed)."""
+    is not installed), also from a file saved with Windows line ends."""
+    path = catalogue_copy / "tools" / "gpt-4o.toml"
+    lines = path.read_text().replace(" \\\n", "\n").splitlines()  # the description's own lines
+    path.write_bytes("\r\n".join(lines).encode() + b"\r\n")
     fast = check_catalogue(catalogue_copy)
+    assert fast[0] is not None
+    assert "\n" in fast[0].by_slug["gpt-4o"].description.strip()
+    assert "\r" not in fast[0].by_slug["gpt-4o"].description
     monkeypatch.setattr(loader, "_fast_parser", lambda: None)
-    assert fast[0] is not None and check_catalogue(catalogue_copy) == fast
+    assert check_catalogue(catalogue_copy) == fast
 
 
 @pytest.mark.parametrize(
