@@ -332,31 +332,50 @@ class _Sharing(pickle.Pickler):
         self._kinds: dict[type, tuple[int, bool]] = {}
 
     def reducer_override(self, obj: Any) -> Any:
-        if not isinstance(obj, BaseModel):
-            return NotImplemented
         kind = type(obj)
         shape = self._kinds.get(kind)
         if shape is None:
-            shape = self._kinds.setdefault(kind, (len(kind.model_fields), _plain_fields(kind)))
-        count, plain = shape
+            shape = self._kinds.setdefault(kind, _shape(kind))
+        if shape is _NOT_A_MODEL:
+            return NotImplemented
+        count, shared_when_equal = shape
         values = obj.__dict__
         if len(values) != count:  # a cached property (`Catalogue.by_slug`): rebuilt on demand
             values = {name: value for name, value in values.items() if name in kind.model_fields}
         given = frozenset(obj.__pydantic_fields_set__)
-        if plain:
+        if shared_when_equal:
             plain_values = tuple(values.values())
             key = (kind, given, plain_values, tuple(map(type, plain_values)))
             first = self._models.setdefault(key, obj)
             if first is not obj:
                 return (_same, (first,))
+        fields_set = self._fields_sets.get(given)
+        if fields_set is None:
+            fields_set = self._fields_sets.setdefault(given, set(given))
         state = {
             "__dict__": values,
             "__pydantic_extra__": obj.__pydantic_extra__,
-            "__pydantic_fields_set__": self._fields_sets.setdefault(given, set(given)),
+            "__pydantic_fields_set__": fields_set,
             "__pydantic_private__": obj.__pydantic_private__,
         }
         # NEWOBJ and BUILD: the class's `__new__` and pydantic's own `__setstate__` on load.
         return (copyreg.__newobj__, (kind,), state)  # type: ignore[attr-defined]  # not in stubs
+
+
+_NOT_A_MODEL = (-1, False)
+"""The shape of a type the pickler saves its own way (a date, an enum, a URL)."""
+
+
+def _shape(kind: type) -> tuple[int, bool]:
+    """How `_Sharing` saves instances of `kind`: its number of fields, and whether equal
+    instances are saved once: a model whose fields all hold `_PLAIN` values and all have
+    defaults (the default lifecycle: equal instances are common; a review with its own prose
+    never equals another, and hashing its text to find out would cost more than it saves)."""
+    if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
+        return _NOT_A_MODEL
+    fields = kind.model_fields.values()
+    shared = all(_plain(f.annotation) and not f.is_required() for f in fields)
+    return len(kind.model_fields), shared
 
 
 _PLAIN = frozenset({str, int, bool, dt.date, type(None)})
@@ -364,19 +383,14 @@ _PLAIN = frozenset({str, int, bool, dt.date, type(None)})
 differently, and equal prices across tools are rare anyway."""
 
 
-def _plain_fields(kind: type[BaseModel]) -> bool:
-    """Whether every field of `kind` can hold only `_PLAIN` values (a `Literal` of them, or
-    None): its equal instances may then be one object."""
-
-    def plain(annotation: object) -> bool:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Literal:
-            return all(type(choice) in _PLAIN for choice in typing.get_args(annotation))
-        if origin in (typing.Union, types.UnionType):
-            return all(plain(choice) for choice in typing.get_args(annotation))
-        return annotation in _PLAIN
-
-    return all(plain(field.annotation) for field in kind.model_fields.values())
+def _plain(annotation: object) -> bool:
+    """Whether a field so annotated can hold only `_PLAIN` values (a `Literal` of them, None)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return all(type(choice) in _PLAIN for choice in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        return all(_plain(choice) for choice in typing.get_args(annotation))
+    return annotation in _PLAIN
 
 
 def _same(model: BaseModel) -> BaseModel:
