@@ -1,7 +1,8 @@
 """The parsed-catalogue cache: a start reads one file instead of parsing every TOML file.
 
-Parsing and checking 10,000 tool files takes about two seconds; reading them back from a pickle a
-fifth of that. The cache is a convenience, never a source of truth: it is keyed by a fingerprint
+Building a 10,000-tool catalogue (parsing and checking the files, the dataset layer, the merge)
+takes about 1.4 s and its matcher index 0.15 s more; reading both back from a pickle 0.3 s. The
+cache is a convenience, never a source of truth: it is keyed by a fingerprint
 of every file the catalogue is read from (name, size, modification and change times, inode),
 taken before they are parsed, plus everything else the result depends on (the day prices are read
 for, the genai-prices version, the source files of this package, pydantic's and Python's
