@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 import bot.catalogue.cache as cache_module
-from bot.catalogue import Catalogue, check_catalogue
+from bot.catalogue import Catalogue, Tool, check_catalogue, load_catalogue
 from bot.catalogue.cache import cached_catalogue, catalogue_index, register_index
 from bot.errors import Problem
+from bot.settings import bundled_catalogue_dir
 
 PAIR = "smolvlm2 vs mistral-medium-3"
 
@@ -295,3 +296,61 @@ def test_an_index_whose_code_changed_is_rebuilt_and_the_catalogue_still_loaded(
         assert built == [1, 1]
     finally:
         del cache_module._INDEXES["test-slugs"]
+
+
+@pytest.fixture
+def made_up_catalogue(tmp_path: Path) -> tuple[Path, list[Tool]]:
+    """300 made-up reviewed tools shaped like real ones (`benchmarks.matching`), written as a
+    checkout's files are (dated a day back), with the dataset layer under them as usual."""
+    from benchmarks.matching import synthetic_tools, write_catalogue
+
+    root = tmp_path / "made-up"
+    root.mkdir()
+    tools = synthetic_tools(load_catalogue(bundled_catalogue_dir()).tools, 300)
+    write_catalogue(tools, root)
+    return root, tools
+
+
+def test_a_cold_and_a_warm_start_draw_the_same_card_over_a_made_up_catalogue(
+    made_up_catalogue: tuple[Path, list[Tool]], cache: Path
+) -> None:
+    """The first start parses every file, builds the matcher and writes the cache; the second
+    reads both back. A person sees the same card, word for word, reviews and sources too."""
+    root, tools = made_up_catalogue
+    first, second = tools[7], tools[201]
+    typed = f"{first.name[:3]}{first.name[2:]} vs {second.name}"  # one slip, as people type
+    asked = [("compare", typed, "--full"), ("compare", typed, "--json"), ("tool", second.slug)]
+    cold = [verdict(*args, catalogue=root, cache=cache) for args in asked[:1]]
+    [written] = cache_files(cache)
+    cold += [verdict(*args, catalogue=root, cache=cache) for args in asked[1:]]
+    warm = [verdict(*args, catalogue=root, cache=cache) for args in asked]
+    for ran in cold + warm:
+        assert ran.returncode == 0 and ran.stderr == "", ran.stderr
+    assert [ran.stdout for ran in warm] == [ran.stdout for ran in cold]
+    assert first.name in cold[0].stdout and second.name in cold[0].stdout
+    assert "Full reviews" in cold[0].stdout and "The Skeptic" in cold[0].stdout
+    assert cache_files(cache) == [written]
+
+
+def test_a_loaded_catalogue_holds_each_repeated_text_and_field_set_once(
+    made_up_catalogue: tuple[Path, list[Tool]], cache: Path
+) -> None:
+    """What keeps a warm 10,000-tool start within its memory: a licence, a persona's slug, what
+    a source supports, and pydantic's set of given fields are one object each across tools,
+    not one per tool, in the catalogue as parsed and as read back from the cache."""
+    root, _ = made_up_catalogue
+    parse = _Counted(root)
+    parsed = _cached(root, cache, parse)
+    loaded = _cached(root, cache, parse)
+    assert parse.parses == 1 and loaded is not None and parsed is not None
+    for catalogue in (parsed, loaded):
+        tools = catalogue.tools
+        assert len({id(t.licence) for t in tools if t.licence == "MIT"}) == 1
+        assert len({id(slug) for t in tools for slug in t.panel}) == len(catalogue.panel.slugs)
+        supports = {id(s) for t in tools for source in t.sources for s in source.supports}
+        assert len(supports) == len({s for t in tools for src in t.sources for s in src.supports})
+    reviews = [review for tool in loaded.tools for review in tool.panel.values()]
+    assert len(reviews) == 1200
+    assert len({id(review.__pydantic_fields_set__) for review in reviews}) == 1
+    assert len({id(tool.lifecycle) for tool in loaded.tools}) == 1  # the default, shared
+    assert [t.model_dump() for t in loaded.tools] == [t.model_dump() for t in parsed.tools]
