@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import signal
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -401,10 +402,16 @@ async def serve_forever(
             f"database {db}{', public URL ' + public_url if public_url else ''})",
             flush=True,
         )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):  # a container's stop is a clean stop
+            loop.add_signal_handler(signum, stop.set)
         try:
             async with beating:
-                await asyncio.Event().wait()
+                await stop.wait()
         finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
             await runner.cleanup()
     finally:
         await store.close()

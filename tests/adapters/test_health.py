@@ -85,3 +85,30 @@ async def test_verdict_health_exits_0_while_a_bot_beats(tmp_path: Path) -> None:
             subprocess.run, command, env=env, capture_output=True, text=True, check=False
         )
     assert (done.returncode, done.stdout) == (0, "healthy\n")
+
+
+def test_a_stopped_web_process_leaves_no_heartbeat_behind(tmp_path: Path) -> None:
+    """`docker stop` sends SIGTERM: `verdict web` stops cleanly (exit 0) and removes its
+    heartbeat, so a health check never reads a dead process's file as a live bot."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path),
+        "VERDICT_DB": str(tmp_path / "votes.db"),
+        "VERDICT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    command = [sys.executable, "-m", "bot", "web", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    beat = heartbeat_file("web", tmp_path / "verdict")
+    try:
+        deadline = time.monotonic() + 60
+        while not beat.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "no heartbeat within 60 s"
+            time.sleep(0.1)
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        process.wait()
+    assert not beat.exists()
