@@ -59,20 +59,39 @@ def _hanging(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest)
 
 
+NAME_FLOOR = 14
+"""A tool's name is not cut below this in the table ("Claude Opus 4.…"): narrower, the
+category and context columns go first, then the table becomes one line per tool."""
+DROPPED_FIRST = (1, 5)
+"""Category, then context: what a narrow terminal loses before the table stops being one."""
+
+
 def _table(rows: Sequence[ToolRow], *, notes: bool = True, width: int = WIDTH) -> list[str]:
     """One line per tool under a header, columns as wide as their widest cell; the name and
-    category give way (with an ellipsis) when four tools would pass `width` columns. `notes`
-    False leaves the notes under the table out (the last thing to give way to the budget)."""
+    category give way (with an ellipsis) when four tools would pass `width` columns, then the
+    category and context columns, and below that each tool is a wrapped line of its own.
+    `notes` False leaves the notes under the table out (the last thing to give way)."""
     table = [HEADERS, *(row.cells for row in rows)]
     widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADERS))]
+    shown = list(range(len(HEADERS)))
+
+    def over() -> int:
+        return sum(widths[i] for i in shown) + GAP * (len(shown) - 1) - width
+
+    floors = {1: len(HEADERS[1]), 0: min(widths[0], NAME_FLOOR)}
     for shrink in (1, 0):  # category first, then the name
-        over = sum(widths) + GAP * (len(widths) - 1) - width
-        if over > 0:
-            widths[shrink] = max(len(HEADERS[shrink]), widths[shrink] - over)
-    lines = []
-    for cells in table:
-        parts = [fit(cell, room).ljust(room) for cell, room in zip(cells, widths, strict=True)]
-        lines.append((" " * GAP).join(parts).rstrip())
+        if over() > 0:
+            widths[shrink] = max(floors[shrink], widths[shrink] - over())
+    for dropped in DROPPED_FIRST:
+        if over() > 0:
+            shown.remove(dropped)
+    if over() > 0:
+        lines = [line for row in rows for line in _stacked(row, width)]
+    else:
+        lines = []
+        for cells in table:
+            parts = [fit(cells[i], widths[i]).ljust(widths[i]) for i in shown]
+            lines.append((" " * GAP).join(parts).rstrip())
     for row in rows if notes else ():
         if row.notes:
             line = f"  {row.name}: {row.note}"
@@ -82,6 +101,13 @@ def _table(rows: Sequence[ToolRow], *, notes: bool = True, width: int = WIDTH) -
             )
     # Notes go under the table so the columns stay one block; each names its tool.
     return lines
+
+
+def _stacked(row: ToolRow, width: int) -> list[str]:
+    """A tool's row where no table fits: "GPT-5.5: panel 75% from facts; community —; …"."""
+    cells = dict(zip(HEADERS, row.cells, strict=True))
+    said = "; ".join(f"{head.lower()} {cells[head]}" for head in HEADERS[2:] if cells[head])
+    return _hanging(f"{row.name}: {said}", "", "    ", width)
 
 
 def _split_lines(split: SplitLine, max_lines: int, width: int = WIDTH) -> list[str]:
@@ -130,8 +156,13 @@ def render_card(
     tail = [line for part in (tally or "").splitlines() for line in _hanging(part, "", "  ", width)]
     tail += _hanging(card.data_age, "", "  ", width) if card.data_age else []
     tail += [footer] if footer else []
-    budget = CARD_LINES.get(len(card.tools), CARD_LINES[4])
+    # The budget is for an 80-column terminal; a narrower one wraps the same words onto more
+    # lines, and gets them rather than losing the reason.
+    budget = round(CARD_LINES.get(len(card.tools), CARD_LINES[4]) * max(1.0, WIDTH / width))
     room = budget - len(top) - len(table) - len(agree) - len(tail)
+    if room < 0 and width < WIDTH:  # a narrow terminal: the notes give way before the reason
+        table = _table(shape.rows, notes=False, width=width)
+        room = budget - len(top) - len(table) - len(agree) - len(tail)
     if room < 0:  # a long "depends" reason: cut it, the rows and the reviews still tell
         keep = max(2, len(top) + room)
         top = [*top[: keep - 1], top[keep - 1][: width - 1].rstrip() + "…"]

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.adapters.test_cli import verdict
 
 TYPO = "opsu 4.5 vs gpt-5.1"
@@ -145,6 +147,24 @@ def test_the_full_reviews_command_is_never_wrapped(tmp_path: Path) -> None:
     shown = verdict("compare", FOUR, cwd=tmp_path, env={"COLUMNS": "60"}).stdout.splitlines()
     assert shown[-1] == f'Full reviews: verdict compare "{FOUR}" --full'
     assert all(len(line) <= 60 for line in shown[:3])  # the headline and reason wrap
+
+
+@pytest.mark.parametrize("columns", [66, 60, 44])
+def test_a_narrow_terminal_keeps_every_line_inside_it_and_the_reason_whole(
+    tmp_path: Path, columns: int
+) -> None:
+    """A split pane or a phone: the table drops its category and context columns, then gives
+    each tool its own wrapped line; the reason is never cut to make room."""
+    query = "claude opus 4.5 vs gpt-5.5 vs gemini 3.5 flash"
+    wide = verdict("compare", query, cwd=tmp_path, env={"COLUMNS": "120"}).stdout.splitlines()
+    shown = verdict("compare", query, cwd=tmp_path, env={"COLUMNS": str(columns)}).stdout
+    lines = shown.splitlines()
+    assert all(len(line) <= columns for line in lines[:-1]), shown
+    reason = wide[1]  # the reason, on one line at 120 columns
+    assert " ".join(" ".join(lines).split()).find(" ".join(reason.split())) >= 0, shown
+    assert "…" not in " ".join(lines[:4])
+    for price in ("$10.00/1M", "$11.25/1M", "$3.38/1M"):
+        assert price in shown
 
 
 def test_verdict_list_in_a_terminal_goes_through_the_pager(tmp_path: Path) -> None:
