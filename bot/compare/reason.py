@@ -365,7 +365,10 @@ def cheaper(winner: Tool, runner_up: Tool, for_budget: bool) -> str:
         )
         if for_budget:
             return f"On a budget, {winner.name} wins: {figures}."
-        return f"Both are products, so the seat price decides: {winner.name} costs {figures}."
+        return (
+            f"Both are products, so the seat price decides: {winner.name} is the cheaper seat, "
+            f"{figures}."
+        )
     phrase = price_difference(winner, runner_up) or f"costs less than {runner_up.name}"
     if for_budget:
         return f"On a budget, {winner.name} wins: it {phrase}."
