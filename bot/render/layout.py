@@ -45,6 +45,8 @@ class ToolRow:
     context: str
     notes: tuple[str, ...]
     """Retired or deprecated (first: it matters more), and who serves it cheapest."""
+    warns: bool = False
+    """Its first note is a lifecycle warning, which stays when the other notes give way."""
 
     @property
     def note(self) -> str | None:
@@ -181,6 +183,7 @@ def _row(column: ToolColumn) -> ToolRow:
         price=product_row.price_cell(column) if column.product else price_cell(column),
         context="" if column.product else context_cell(column),  # an app has no context window
         notes=tuple(notes),
+        warns=column.lifecycle_note is not None,
     )
 
 

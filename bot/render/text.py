@@ -66,11 +66,14 @@ DROPPED_FIRST = (1, 5)
 """Category, then context: what a narrow terminal loses before the table stops being one."""
 
 
-def _table(rows: Sequence[ToolRow], *, notes: bool = True, width: int = WIDTH) -> list[str]:
+def _table(
+    rows: Sequence[ToolRow], *, notes: bool = True, width: int = WIDTH, warnings_only: bool = False
+) -> list[str]:
     """One line per tool under a header, columns as wide as their widest cell; the name and
     category give way (with an ellipsis) when four tools would pass `width` columns, then the
     category and context columns, and below that each tool is a wrapped line of its own.
-    `notes` False leaves the notes under the table out (the last thing to give way)."""
+    `notes` False leaves the notes under the table out (the last thing to give way);
+    `warnings_only` keeps only the lifecycle warnings among them."""
     table = [HEADERS, *(row.cells for row in rows)]
     widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADERS))]
     shown = list(range(len(HEADERS)))
@@ -93,7 +96,10 @@ def _table(rows: Sequence[ToolRow], *, notes: bool = True, width: int = WIDTH) -
             parts = [fit(cells[i], widths[i]).ljust(widths[i]) for i in shown]
             lines.append((" " * GAP).join(parts).rstrip())
     for row in rows if notes else ():
-        if row.notes:
+        if warnings_only and row.notes:
+            if row.warns:
+                lines.append(fit(f"  {row.name}: {row.notes[0]}", width))
+        elif row.notes:
             line = f"  {row.name}: {row.note}"
             # Too long for one line: the lifecycle note alone, rather than half of each.
             lines.append(
@@ -117,11 +123,16 @@ def _split_lines(split: SplitLine, max_lines: int, width: int = WIDTH) -> list[s
     if len(wrapped) <= max_lines:
         return wrapped
     kept = _hanging(head, "", "  ", width)
-    if len(kept) >= max_lines:
-        return [fit(line, width) for line in kept[:max_lines]]
+    if len(kept) > max_lines:  # even the stance is cut: say so
+        return [*kept[: max_lines - 1], fit(kept[max_lines - 1] + " …", width)]
+    if len(kept) == max_lines:
+        return kept
     # Fill the lines we have, then end the quote where the room ends.
     room = max_lines * width - 2 * (max_lines - 1) - len(head) - 8
-    return _hanging(f"{head}: “{fit(split.take, room)}”", "", "  ", width)[:max_lines]
+    lines = _hanging(f"{head}: “{fit(split.take, room)}”", "", "  ", width)
+    if len(lines) > max_lines:  # wrapping lost more than the estimate: say it was cut
+        lines = [*lines[: max_lines - 1], fit(lines[max_lines - 1] + " …", width)]
+    return lines
 
 
 def _splits(splits: Sequence[SplitLine], room: int, width: int = WIDTH) -> list[str]:
@@ -160,8 +171,8 @@ def render_card(
     # lines, and gets them rather than losing the reason.
     budget = round(CARD_LINES.get(len(card.tools), CARD_LINES[4]) * max(1.0, WIDTH / width))
     room = budget - len(top) - len(table) - len(agree) - len(tail)
-    if room < 0 and width < WIDTH:  # a narrow terminal: the notes give way before the reason
-        table = _table(shape.rows, notes=False, width=width)
+    if room < 0 and width < WIDTH:  # a narrow terminal: only warnings stay under the table
+        table = _table(shape.rows, width=width, warnings_only=True)
         room = budget - len(top) - len(table) - len(agree) - len(tail)
     if room < 0:  # a long "depends" reason: cut it, the rows and the reviews still tell
         keep = max(2, len(top) + room)

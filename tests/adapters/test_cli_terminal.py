@@ -167,6 +167,13 @@ def test_a_narrow_terminal_keeps_every_line_inside_it_and_the_reason_whole(
         assert price in shown
 
 
+def test_a_narrow_terminal_keeps_a_shutdown_warning_under_the_table(tmp_path: Path) -> None:
+    query = "gpt-4o vs gpt-4.1 vs claude opus 4.5 vs gemini 3.5 flash"
+    shown = verdict("compare", query, cwd=tmp_path, env={"COLUMNS": "50"}).stdout
+    assert "\n  GPT-4o: Deprecated since 2026-10-14" in shown, shown
+    assert all(len(line) <= 50 for line in shown.splitlines()[:-1]), shown
+
+
 def test_verdict_list_in_a_terminal_goes_through_the_pager(tmp_path: Path) -> None:
     paged = tmp_path / "paged.txt"
     pager = f"{sys.executable} -c 'import sys; open(sys.argv[1], \"w\").write(sys.stdin.read())'"
