@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from bot.storage import COUNTER_SHARDS, TOOL_SET_SEPARATOR, Dialect, Step, Steps
@@ -82,7 +83,7 @@ def apply_votes(
             yield Step(
                 "execute",
                 _fill_sqlite_batch(chunk.stop - chunk.start),
-                [value for row in rows[chunk] for value in row],
+                list(chain.from_iterable(rows[chunk])),
             )
     # On PostgreSQL the batch's cards are locked (in one order, so writers queue instead of
     # deadlocking): a close (an UPDATE of closed_at) either waits for this commit or commits
@@ -96,14 +97,15 @@ def apply_votes(
             f"DELETE FROM vote_batch WHERE card_id IN ({_marks(closed)})",
             sorted(closed),
         )
-    yield Step("execute", _SKIP_KNOWN_EVENTS[dialect], (now,) if postgres else ())
-    if not postgres:
-        yield Step(
-            "execute",
-            "INSERT INTO vote_events (event_key, seen_at) "
-            "SELECT event_key, ? FROM vote_batch WHERE event_key IS NOT NULL",
-            (now,),
-        )
+    if any(row[1] is not None for row in rows):  # reactions carry none (`rules._event_key`)
+        yield Step("execute", _SKIP_KNOWN_EVENTS[dialect], (now,) if postgres else ())
+        if not postgres:
+            yield Step(
+                "execute",
+                "INSERT INTO vote_events (event_key, seen_at) "
+                "SELECT event_key, ? FROM vote_batch WHERE event_key IS NOT NULL",
+                (now,),
+            )
     yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign="-"))
     for round_ in range(max(row[8] for row in rows) + 1):
         yield Step("execute", _APPLY_REACTIONS[dialect], (round_,))
@@ -157,19 +159,24 @@ def _marks(values: Sequence[object] | frozenset[object]) -> str:
 
 def batch_rows(votes: Sequence[VoteWrite]) -> list[tuple[Any, ...]]:
     """The batch as rows for the scratch table. A second copy of an event in the same batch
-    is dropped here; `round` numbers the events of one reaction (card, voter, number), which
-    the order rule must see one after another."""
+    is dropped here (by its key, or, for a timed event without one, by being the same
+    reaction change at the same time: a no-op the order rule would apply in a round of its
+    own); `round` numbers the events of one reaction (card, voter, number), which the order
+    rule must see one after another."""
     rows = []
-    seen: set[int] = set()
+    seen: set[object] = set()
     rounds: dict[tuple[int, str, int], int] = {}
     for seq, vote in enumerate(votes):
         key = vote.event_key
         if isinstance(key, str):
             key = _key64(key)
-        if key is not None:
-            if key in seen:
+        same: object = key
+        if key is None and vote.timed:
+            same = (vote.card_id, vote.voter, vote.choice, vote.added, vote.event_time)
+        if same is not None:
+            if same in seen:
                 continue
-            seen.add(key)
+            seen.add(same)
         reaction = (vote.card_id, vote.voter, vote.choice)
         round_ = rounds.get(reaction, 0)
         rounds[reaction] = round_ + 1

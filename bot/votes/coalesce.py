@@ -33,7 +33,9 @@ class EditCoalescer:
 
     def submit(self, key: Hashable, edit: Edit) -> None:
         """Ask for `edit` to be applied to `key`; it replaces any edit still waiting."""
-        slot = self._slots.setdefault(key, _Slot())
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = _Slot()
         slot.latest = edit
         if slot.task is None or slot.task.done():
             slot.task = asyncio.create_task(self._flush(key, slot))
