@@ -79,6 +79,7 @@ def apply_votes(
     else:
         yield Step("execute", "DELETE FROM vote_batch")
         yield Step("execute", "DELETE FROM vote_delta")
+        yield Step("execute", "DELETE FROM vote_change")
         for chunk in _chunks(len(rows)):
             yield Step(
                 "execute",
@@ -106,11 +107,11 @@ def apply_votes(
                 "SELECT event_key, ? FROM vote_batch WHERE event_key IS NOT NULL",
                 (now,),
             )
-    yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign="-"))
     for round_ in range(max(row[8] for row in rows) + 1):
         yield Step("execute", _APPLY_REACTIONS[dialect], (round_,))
-    yield Step("execute", _RECOMPUTE_VOTES[dialect])
-    yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign=""))
+    yield Step("execute", _CHANGED_VOTES)
+    yield Step("execute", _STORE_VOTES[dialect])
+    yield Step("execute", _COUNT_CHANGES)
     if postgres:
         # A tally shard of its own for this transaction: writers in other processes take
         # other shards, so no two transactions ever wait on each other's tally rows.
@@ -227,22 +228,6 @@ _BATCH_CARDS = {
 }
 """The batch's closed cards (and, on PostgreSQL, every card of the batch locked in id order)."""
 
-_COUNT_TOUCHED_VOTES = (
-    "WITH touched AS MATERIALIZED (SELECT t.card_id, "
-    "(SELECT v.choice FROM votes v WHERE v.card_id = t.card_id AND v.voter = t.voter) AS choice "
-    f"FROM ({_TOUCHED}) t) "
-    "INSERT INTO vote_delta (card_id, choice, n) "
-    "SELECT card_id, choice, {sign}count(*) FROM touched WHERE choice IS NOT NULL "
-    "GROUP BY card_id, choice"
-)
-"""The touched voters' votes per card and choice, taken off before the batch (sign "-") and
-added after it: their sum is what the batch changed, each tally's delta in one pass.
-
-Looked up one voter at a time (correlated subqueries), never joined: with statistics, SQLite
-would build a Bloom filter over a join's inner table, reading all of `votes` in every batch.
-Materialized: otherwise each mention of `choice` (filter, grouping, value) runs the look-up
-again."""
-
 
 def _apply_reactions(greatest: str) -> str:
     """The order rule of migration 4 for one round of the batch: each reaction keeps the
@@ -273,12 +258,7 @@ def _apply_reactions(greatest: str) -> str:
 _APPLY_REACTIONS = {"sqlite": _apply_reactions("max"), "postgresql": _apply_reactions("greatest")}
 
 
-def _recompute_votes(differs: str) -> str:
-    """Each touched voter's vote from their reactions: the number added last, unless it was
-    taken off at or after that time. The number is looked up per voter, as in
-    `_COUNT_TOUCHED_VOTES`, once (materialized: a flattened subquery would run its look-up and
-    sort again for every mention of it); its times come with it, by primary key."""
-    return f"""
+_CHANGED_VOTES = f"""
     WITH latest AS MATERIALIZED (
         SELECT t.card_id, t.voter,
                (SELECT r.choice FROM vote_reactions r
@@ -286,24 +266,53 @@ def _recompute_votes(differs: str) -> str:
                 ORDER BY r.added_at DESC, r.choice DESC LIMIT 1) AS choice
         FROM ({_TOUCHED}) t
     )
-    INSERT INTO votes AS v (card_id, voter, choice, event_time)
-    SELECT r.card_id, r.voter,
+    INSERT INTO vote_change (card_id, voter, was, choice, event_time)
+    SELECT latest.card_id, latest.voter,
+           (SELECT v.choice FROM votes v
+            WHERE v.card_id = latest.card_id AND v.voter = latest.voter),
            CASE WHEN r.removed_at IS NULL OR r.removed_at < r.added_at THEN r.choice END,
            r.added_at
     FROM latest
     JOIN vote_reactions r
         ON r.card_id = latest.card_id AND r.voter = latest.voter AND r.choice = latest.choice
     WHERE latest.choice IS NOT NULL
+"""
+"""Each touched voter's vote before the batch (`was`, None when there was none) and after it,
+from their reactions: the number added last, unless it was taken off at or after that time.
+A voter who never added a number keeps what they had and is left out.
+
+Each voter is looked up on their own (correlated subqueries), never joined: with statistics,
+SQLite would build a Bloom filter over a join's inner table, reading all of `votes` in every
+batch. Materialized: a flattened subquery would run its look-up and sort again for every
+mention of it. The votes after the batch come from here, so they are never looked up again."""
+
+
+def _store_votes(differs: str) -> str:
+    return f"""
+    INSERT INTO votes AS v (card_id, voter, choice, event_time)
+    SELECT card_id, voter, choice, event_time FROM vote_change WHERE true
     ON CONFLICT (card_id, voter) DO UPDATE
         SET choice = excluded.choice, event_time = excluded.event_time
         WHERE v.choice {differs} excluded.choice OR v.event_time <> excluded.event_time
     """
 
 
-_RECOMPUTE_VOTES = {
-    "sqlite": _recompute_votes("IS NOT"),
-    "postgresql": _recompute_votes("IS DISTINCT FROM"),
+_STORE_VOTES = {
+    "sqlite": _store_votes("IS NOT"),
+    "postgresql": _store_votes("IS DISTINCT FROM"),
 }
+
+_COUNT_CHANGES = """
+    INSERT INTO vote_delta (card_id, choice, n)
+    SELECT card_id, choice, sum(n) FROM (
+        SELECT card_id, was AS choice, -1 AS n FROM vote_change WHERE was IS NOT NULL
+        UNION ALL
+        SELECT card_id, choice, 1 AS n FROM vote_change WHERE choice IS NOT NULL
+    ) moves
+    GROUP BY card_id, choice HAVING sum(n) <> 0
+"""
+"""What the batch changed per card and choice, each vote taken off where it was and added
+where it is (a vote that stayed cancels out): every tally's delta, in one pass."""
 
 
 def _add_tallies(shard: str, collate: str, concat: str) -> tuple[str, ...]:
@@ -312,8 +321,7 @@ def _add_tallies(shard: str, collate: str, concat: str) -> tuple[str, ...]:
     writers lock them alike and queue instead of deadlocking. `shard` is the tally row a card's
     votes go to; `collate` makes slugs sort as Python sorts them (code points)."""
     deltas = (
-        "WITH d AS (SELECT card_id, choice, sum(n) AS n FROM vote_delta "
-        "GROUP BY card_id, choice HAVING sum(n) <> 0), "
+        "WITH d AS (SELECT card_id, choice, n FROM vote_delta), "
         "total AS (SELECT card_id, sum(n) AS n FROM d GROUP BY card_id)"
     )
     return (
