@@ -427,15 +427,19 @@ _SCRATCH = """
         choice INTEGER NOT NULL,
         n INTEGER NOT NULL
     ){scratch_rows};
+"""
+SQLITE_SCRATCH = spelled(_SCRATCH, "sqlite") + (
+    # PostgreSQL's writer holds these rows in a CTE instead (`bot.votes.batch`).
+    """
     CREATE TEMP TABLE IF NOT EXISTS vote_change (
-        card_id {bigint} NOT NULL,
+        card_id INTEGER NOT NULL,
         voter TEXT NOT NULL,
         was INTEGER,
         choice INTEGER,
-        event_time {double} NOT NULL
-    ){scratch_rows};
+        event_time REAL NOT NULL
+    );
 """
-SQLITE_SCRATCH = spelled(_SCRATCH, "sqlite")
+)
 POSTGRES_SCRATCH = spelled(_SCRATCH, "postgresql")
 """One batch of reaction events on its way in, each touched voter's vote before and after it
 (`vote_change`), and the vote counts it changes (`vote_delta`),

@@ -109,9 +109,8 @@ def apply_votes(
             )
     for round_ in range(max(row[8] for row in rows) + 1):
         yield Step("execute", _APPLY_REACTIONS[dialect], (round_,))
-    yield Step("execute", _CHANGED_VOTES)
-    yield Step("execute", _STORE_VOTES[dialect])
-    yield Step("execute", _COUNT_CHANGES)
+    for statement in _APPLY_CHANGES[dialect]:
+        yield Step("execute", statement)
     if postgres:
         # A tally shard of its own for this transaction: writers in other processes take
         # other shards, so no two transactions ever wait on each other's tally rows.
@@ -258,25 +257,25 @@ def _apply_reactions(greatest: str) -> str:
 _APPLY_REACTIONS = {"sqlite": _apply_reactions("max"), "postgresql": _apply_reactions("greatest")}
 
 
-_CHANGED_VOTES = f"""
-    WITH latest AS MATERIALIZED (
+_LATEST = f"""
+    latest AS MATERIALIZED (
         SELECT t.card_id, t.voter,
                (SELECT r.choice FROM vote_reactions r
                 WHERE r.card_id = t.card_id AND r.voter = t.voter AND r.added_at IS NOT NULL
                 ORDER BY r.added_at DESC, r.choice DESC LIMIT 1) AS choice
         FROM ({_TOUCHED}) t
-    )
-    INSERT INTO vote_change (card_id, voter, was, choice, event_time)
+    )"""
+_CHANGES = """
     SELECT latest.card_id, latest.voter,
            (SELECT v.choice FROM votes v
-            WHERE v.card_id = latest.card_id AND v.voter = latest.voter),
-           CASE WHEN r.removed_at IS NULL OR r.removed_at < r.added_at THEN r.choice END,
-           r.added_at
+            WHERE v.card_id = latest.card_id AND v.voter = latest.voter) AS was,
+           CASE WHEN r.removed_at IS NULL OR r.removed_at < r.added_at THEN r.choice END
+               AS choice,
+           r.added_at AS event_time
     FROM latest
     JOIN vote_reactions r
         ON r.card_id = latest.card_id AND r.voter = latest.voter AND r.choice = latest.choice
-    WHERE latest.choice IS NOT NULL
-"""
+    WHERE latest.choice IS NOT NULL"""
 """Each touched voter's vote before the batch (`was`, None when there was none) and after it,
 from their reactions: the number added last, unless it was taken off at or after that time.
 A voter who never added a number keeps what they had and is left out.
@@ -293,14 +292,8 @@ def _store_votes(differs: str) -> str:
     SELECT card_id, voter, choice, event_time FROM vote_change WHERE true
     ON CONFLICT (card_id, voter) DO UPDATE
         SET choice = excluded.choice, event_time = excluded.event_time
-        WHERE v.choice {differs} excluded.choice OR v.event_time <> excluded.event_time
-    """
+        WHERE v.choice {differs} excluded.choice OR v.event_time <> excluded.event_time"""
 
-
-_STORE_VOTES = {
-    "sqlite": _store_votes("IS NOT"),
-    "postgresql": _store_votes("IS DISTINCT FROM"),
-}
 
 _COUNT_CHANGES = """
     INSERT INTO vote_delta (card_id, choice, n)
@@ -309,10 +302,26 @@ _COUNT_CHANGES = """
         UNION ALL
         SELECT card_id, choice, 1 AS n FROM vote_change WHERE choice IS NOT NULL
     ) moves
-    GROUP BY card_id, choice HAVING sum(n) <> 0
-"""
+    GROUP BY card_id, choice HAVING sum(n) <> 0"""
 """What the batch changed per card and choice, each vote taken off where it was and added
 where it is (a vote that stayed cancels out): every tally's delta, in one pass."""
+
+_APPLY_CHANGES = {
+    # SQLite: three statements over a scratch table.
+    "sqlite": (
+        f"WITH {_LATEST} INSERT INTO vote_change (card_id, voter, was, choice, event_time) "
+        f"{_CHANGES}",
+        _store_votes("IS NOT"),
+        _COUNT_CHANGES,
+    ),
+    # PostgreSQL: one statement, its parts sharing one snapshot (`was` is read before the
+    # votes are stored); a scratch table would cost a file truncation at every commit.
+    "postgresql": (
+        f"WITH {_LATEST}, vote_change AS MATERIALIZED ({_CHANGES}), "
+        f"stored AS ({_store_votes('IS DISTINCT FROM')}) {_COUNT_CHANGES}",
+    ),
+}
+"""The batch's votes: who now votes for what, stored, and the tallies' deltas counted."""
 
 
 def _add_tallies(shard: str, collate: str, concat: str) -> tuple[str, ...]:
