@@ -193,21 +193,30 @@ async def test_events_of_one_voter_arriving_together_count_as_delivered_in_order
         await store.close()
 
 
+def _slack_reaction(
+    message_id: str, user: str, emoji: str, added: bool, when: float, event_id: str
+) -> ReactionEvent:
+    """A reaction on a card in channel C07 as Slack reports it: with its event id and time."""
+    return ReactionEvent(
+        platform="slack",
+        channel="C07",
+        message_id=message_id,
+        user_id=user,
+        emoji=emoji,
+        added=added,
+        event_id=event_id,
+        event_time=when,
+    )
+
+
 async def test_a_redelivered_event_counts_once_even_in_the_same_batch(db_location: str) -> None:
     store = await Store.open(db_location)
     try:
         card = await store.register_card(
             platform="slack", channel="C07", message_id="2.5", tools=TOOLS, asked_by="U07A"
         )
-        event = ReactionEvent(
-            platform="slack",
-            channel="C07",
-            message_id="2.5",
-            user_id="U07ABCDE123",
-            emoji="one",
-            added=True,
-            event_id="Ev07ABCD1234",
-            event_time=1732492800.000123,
+        event = _slack_reaction(
+            "2.5", "U07ABCDE123", "one", True, 1732492800.000123, "Ev07ABCD1234"
         )
         outcomes = await asyncio.gather(
             *(
@@ -238,16 +247,7 @@ async def test_a_slack_reaction_redelivered_hours_later_still_counts_once(
         def reaction(
             user: str, emoji: str, added: bool, when: float, event_id: str
         ) -> ReactionEvent:
-            return ReactionEvent(
-                platform="slack",
-                channel="C07",
-                message_id="2.6",
-                user_id=user,
-                emoji=emoji,
-                added=added,
-                event_id=event_id,
-                event_time=when,
-            )
+            return _slack_reaction("2.6", user, emoji, added, when, event_id)
 
         async def deliver(event: ReactionEvent) -> VoteOutcome:
             return await handle_reaction(store, event, bot_user_id=None, arrival_time=lambda: 0.0)
