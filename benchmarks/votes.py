@@ -867,18 +867,42 @@ async def _writer_process(location: str, seed: int, total: int) -> None:
     print(f"done {run.started} {run.finished} {int(stored == expected)}", flush=True)
 
 
+ROW_LOCKS = ("transactionid", "tuple")
+"""pg_locks' lock types of a backend waiting for another's row."""
+
+
 @dataclass
 class LockWaits:
     """What PostgreSQL's own wait statistics showed while the writers ran: pg_stat_activity
-    sampled every few milliseconds, each writer backend waiting on a lock counted by event."""
+    sampled every few milliseconds, each writer backend's wait counted by type and event, and
+    pg_locks' ungranted requests (a backend queued behind another's lock) by lock type. Lock
+    waits (`Lock:…` and ungranted requests) are writers waiting on each other; the others
+    (`LWLock:WALWrite`, `IO:WALSync`, `Client:ClientRead`) are each writer's own commit and
+    round trips."""
 
     samples: int = 0
     waits: dict[str, int] = field(default_factory=dict)
+    ungranted: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lock_waits(self) -> int:
+        return sum(n for event, n in self.waits.items() if event.startswith("Lock:"))
+
+    @property
+    def row_lock_waits(self) -> int:
+        """Waits for a row another transaction holds (a tally row two writers both update)."""
+        return sum(
+            self.waits.get(f"Lock:{kind}", 0) + self.ungranted.get(kind, 0) for kind in ROW_LOCKS
+        )
 
     def __str__(self) -> str:
         seen = ", ".join(f"{event} {count}" for event, count in sorted(self.waits.items()))
-        return f"{sum(self.waits.values())} in {self.samples} samples" + (
-            f" ({seen})" if seen else ""
+        queued = ", ".join(f"{kind} {count}" for kind, count in sorted(self.ungranted.items()))
+        return (
+            f"lock waits {self.lock_waits} in {self.samples} samples; ungranted pg_locks "
+            f"{sum(self.ungranted.values())}"
+            + (f" ({queued})" if queued else "")
+            + (f"; all waits: {seen}" if seen else "")
         )
 
 
@@ -889,12 +913,20 @@ async def _sample_lock_waits(location: str, stop: asyncio.Event, into: LockWaits
     try:
         while not stop.is_set():
             rows = await connection.fetch(
-                "SELECT wait_event FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+                "SELECT wait_event_type || ':' || wait_event FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend' AND wait_event IS NOT NULL "
+                "AND wait_event_type <> 'Client'"
+            )
+            queued = await connection.fetch(
+                "SELECT l.locktype FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE NOT l.granted AND a.datname = current_database()"
             )
             into.samples += 1
-            for row in rows:
-                into.waits[row[0]] = into.waits.get(row[0], 0) + 1
+            for (event,) in rows:
+                into.waits[event] = into.waits.get(event, 0) + 1
+            for (kind,) in queued:
+                into.ungranted[kind] = into.ungranted.get(kind, 0) + 1
             await asyncio.sleep(0.005)
     finally:
         await connection.close()
@@ -950,7 +982,13 @@ async def postgres_runs(location: str, per_process: int) -> None:
             per >= TARGETS["pg_per_process"] if processes == 1 else None,
         )
         _row("  every acknowledged vote stored", "equal", "yes" if exact else "no", exact)
-        print(f"  lock waits seen in pg_stat_activity: {waits} ({_load()})")
+        _row(
+            "  row-lock waits between writers (pg_stat_activity, pg_locks)",
+            "0" if processes > 1 else "",
+            f"{waits.row_lock_waits}",
+            waits.row_lock_waits == 0 if processes > 1 else None,
+        )
+        print(f"  {waits} ({_load()})")
     scaling = rates[2] / rates[1]
     _row(
         "PostgreSQL, 2 writers / 1 writer",

@@ -9,6 +9,7 @@ commits before the final tally is read (and is in it) or runs after and sees the
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -61,18 +62,28 @@ class PollStore:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._button_cards: dict[tuple[str, str, str], bool] = {}
+        self._asking: dict[tuple[str, str, str], asyncio.Future[str | None]] = {}
 
     async def voted_with_buttons(self, platform: str, channel: str, message_id: str) -> bool:
         """Whether the card on this message counts button presses only. A card's vote mode
-        never changes once posted, so each process asks the database once per card."""
+        never changes once posted, so each process asks the database once per card: reactions
+        arriving together on a card not yet known (a rush right after a restart) share one
+        read, rather than each queueing its own behind the others on the reading connection."""
         key = (platform, channel, message_id)
-        if key not in self._button_cards:
-            mode = await card_vote_mode(self.store, *key)
-            if mode is None:
-                return False
-            if len(self._button_cards) >= 10_000:
-                self._button_cards.clear()
-            self._button_cards[key] = mode == "buttons"
+        known = self._button_cards.get(key)
+        if known is not None:
+            return known
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = asyncio.ensure_future(card_vote_mode(self.store, *key))
+            self._asking[key] = asking
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        mode = await asyncio.shield(asking)  # one caller giving up cancels no one else's read
+        if mode is None:
+            return False
+        if len(self._button_cards) >= 10_000:
+            self._button_cards.clear()
+        self._button_cards[key] = mode == "buttons"
         return self._button_cards[key]
 
     async def settings(self, platform: str, channel: str) -> ChannelSettings:

@@ -428,8 +428,20 @@ _SCRATCH = """
         n INTEGER NOT NULL
     ){scratch_rows};
 """
-SQLITE_SCRATCH = spelled(_SCRATCH, "sqlite")
+SQLITE_SCRATCH = spelled(_SCRATCH, "sqlite") + (
+    # PostgreSQL's writer holds these rows in a CTE instead (`bot.votes.batch`).
+    """
+    CREATE TEMP TABLE IF NOT EXISTS vote_change (
+        card_id INTEGER NOT NULL,
+        voter TEXT NOT NULL,
+        was INTEGER,
+        choice INTEGER,
+        event_time REAL NOT NULL
+    );
+"""
+)
 POSTGRES_SCRATCH = spelled(_SCRATCH, "postgresql")
-"""One batch of reaction events on its way in, and the vote counts it changes (`vote_delta`),
+"""One batch of reaction events on its way in, each touched voter's vote before and after it
+(`vote_change`), and the vote counts it changes (`vote_delta`),
 per writing connection (not part of the schema:
 made on every connection that writes, never migrated)."""

@@ -24,6 +24,7 @@ TABLE_OWNERS: dict[str, str] = {
     "requests": VOTES,  # the request log, written as a card is asked for; the weekly pick reads it
     "vote_batch": VOTES,  # the vote writer's per-connection scratch tables
     "vote_delta": VOTES,
+    "vote_change": VOTES,
     # closing a card exactly once, and each channel's poll settings
     "card_closes": POLLS,
     "channel_settings": POLLS,

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from bot.storage import COUNTER_SHARDS, TOOL_SET_SEPARATOR, Dialect, Step, Steps
@@ -78,11 +79,12 @@ def apply_votes(
     else:
         yield Step("execute", "DELETE FROM vote_batch")
         yield Step("execute", "DELETE FROM vote_delta")
+        yield Step("execute", "DELETE FROM vote_change")
         for chunk in _chunks(len(rows)):
             yield Step(
                 "execute",
                 _fill_sqlite_batch(chunk.stop - chunk.start),
-                [value for row in rows[chunk] for value in row],
+                list(chain.from_iterable(rows[chunk])),
             )
     # On PostgreSQL the batch's cards are locked (in one order, so writers queue instead of
     # deadlocking): a close (an UPDATE of closed_at) either waits for this commit or commits
@@ -96,19 +98,19 @@ def apply_votes(
             f"DELETE FROM vote_batch WHERE card_id IN ({_marks(closed)})",
             sorted(closed),
         )
-    yield Step("execute", _SKIP_KNOWN_EVENTS[dialect], (now,) if postgres else ())
-    if not postgres:
-        yield Step(
-            "execute",
-            "INSERT INTO vote_events (event_key, seen_at) "
-            "SELECT event_key, ? FROM vote_batch WHERE event_key IS NOT NULL",
-            (now,),
-        )
-    yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign="-"))
+    if any(row[1] is not None for row in rows):  # reactions carry none (`rules._event_key`)
+        yield Step("execute", _SKIP_KNOWN_EVENTS[dialect], (now,) if postgres else ())
+        if not postgres:
+            yield Step(
+                "execute",
+                "INSERT INTO vote_events (event_key, seen_at) "
+                "SELECT event_key, ? FROM vote_batch WHERE event_key IS NOT NULL",
+                (now,),
+            )
     for round_ in range(max(row[8] for row in rows) + 1):
         yield Step("execute", _APPLY_REACTIONS[dialect], (round_,))
-    yield Step("execute", _RECOMPUTE_VOTES[dialect])
-    yield Step("execute", _COUNT_TOUCHED_VOTES.format(sign=""))
+    for statement in _APPLY_CHANGES[dialect]:
+        yield Step("execute", statement)
     if postgres:
         # A tally shard of its own for this transaction: writers in other processes take
         # other shards, so no two transactions ever wait on each other's tally rows.
@@ -157,19 +159,24 @@ def _marks(values: Sequence[object] | frozenset[object]) -> str:
 
 def batch_rows(votes: Sequence[VoteWrite]) -> list[tuple[Any, ...]]:
     """The batch as rows for the scratch table. A second copy of an event in the same batch
-    is dropped here; `round` numbers the events of one reaction (card, voter, number), which
-    the order rule must see one after another."""
+    is dropped here (by its key, or, for a timed event without one, by being the same
+    reaction change at the same time: a no-op the order rule would apply in a round of its
+    own); `round` numbers the events of one reaction (card, voter, number), which the order
+    rule must see one after another."""
     rows = []
-    seen: set[int] = set()
+    seen: set[object] = set()
     rounds: dict[tuple[int, str, int], int] = {}
     for seq, vote in enumerate(votes):
         key = vote.event_key
         if isinstance(key, str):
             key = _key64(key)
-        if key is not None:
-            if key in seen:
+        same: object = key
+        if key is None and vote.timed:
+            same = (vote.card_id, vote.voter, vote.choice, vote.added, vote.event_time)
+        if same is not None:
+            if same in seen:
                 continue
-            seen.add(key)
+            seen.add(same)
         reaction = (vote.card_id, vote.voter, vote.choice)
         round_ = rounds.get(reaction, 0)
         rounds[reaction] = round_ + 1
@@ -220,22 +227,6 @@ _BATCH_CARDS = {
 }
 """The batch's closed cards (and, on PostgreSQL, every card of the batch locked in id order)."""
 
-_COUNT_TOUCHED_VOTES = (
-    "WITH touched AS MATERIALIZED (SELECT t.card_id, "
-    "(SELECT v.choice FROM votes v WHERE v.card_id = t.card_id AND v.voter = t.voter) AS choice "
-    f"FROM ({_TOUCHED}) t) "
-    "INSERT INTO vote_delta (card_id, choice, n) "
-    "SELECT card_id, choice, {sign}count(*) FROM touched WHERE choice IS NOT NULL "
-    "GROUP BY card_id, choice"
-)
-"""The touched voters' votes per card and choice, taken off before the batch (sign "-") and
-added after it: their sum is what the batch changed, each tally's delta in one pass.
-
-Looked up one voter at a time (correlated subqueries), never joined: with statistics, SQLite
-would build a Bloom filter over a join's inner table, reading all of `votes` in every batch.
-Materialized: otherwise each mention of `choice` (filter, grouping, value) runs the look-up
-again."""
-
 
 def _apply_reactions(greatest: str) -> str:
     """The order rule of migration 4 for one round of the batch: each reaction keeps the
@@ -266,37 +257,71 @@ def _apply_reactions(greatest: str) -> str:
 _APPLY_REACTIONS = {"sqlite": _apply_reactions("max"), "postgresql": _apply_reactions("greatest")}
 
 
-def _recompute_votes(differs: str) -> str:
-    """Each touched voter's vote from their reactions: the number added last, unless it was
-    taken off at or after that time. The number is looked up per voter, as in
-    `_COUNT_TOUCHED_VOTES`, once (materialized: a flattened subquery would run its look-up and
-    sort again for every mention of it); its times come with it, by primary key."""
-    return f"""
-    WITH latest AS MATERIALIZED (
+_LATEST = f"""
+    latest AS MATERIALIZED (
         SELECT t.card_id, t.voter,
                (SELECT r.choice FROM vote_reactions r
                 WHERE r.card_id = t.card_id AND r.voter = t.voter AND r.added_at IS NOT NULL
                 ORDER BY r.added_at DESC, r.choice DESC LIMIT 1) AS choice
         FROM ({_TOUCHED}) t
-    )
-    INSERT INTO votes AS v (card_id, voter, choice, event_time)
-    SELECT r.card_id, r.voter,
-           CASE WHEN r.removed_at IS NULL OR r.removed_at < r.added_at THEN r.choice END,
-           r.added_at
+    )"""
+_CHANGES = """
+    SELECT latest.card_id, latest.voter,
+           (SELECT v.choice FROM votes v
+            WHERE v.card_id = latest.card_id AND v.voter = latest.voter) AS was,
+           CASE WHEN r.removed_at IS NULL OR r.removed_at < r.added_at THEN r.choice END
+               AS choice,
+           r.added_at AS event_time
     FROM latest
     JOIN vote_reactions r
         ON r.card_id = latest.card_id AND r.voter = latest.voter AND r.choice = latest.choice
-    WHERE latest.choice IS NOT NULL
+    WHERE latest.choice IS NOT NULL"""
+"""Each touched voter's vote before the batch (`was`, None when there was none) and after it,
+from their reactions: the number added last, unless it was taken off at or after that time.
+A voter who never added a number keeps what they had and is left out.
+
+Each voter is looked up on their own (correlated subqueries), never joined: with statistics,
+SQLite would build a Bloom filter over a join's inner table, reading all of `votes` in every
+batch. Materialized: a flattened subquery would run its look-up and sort again for every
+mention of it. The votes after the batch come from here, so they are never looked up again."""
+
+
+def _store_votes(differs: str) -> str:
+    return f"""
+    INSERT INTO votes AS v (card_id, voter, choice, event_time)
+    SELECT card_id, voter, choice, event_time FROM vote_change WHERE true
     ON CONFLICT (card_id, voter) DO UPDATE
         SET choice = excluded.choice, event_time = excluded.event_time
-        WHERE v.choice {differs} excluded.choice OR v.event_time <> excluded.event_time
-    """
+        WHERE v.choice {differs} excluded.choice OR v.event_time <> excluded.event_time"""
 
 
-_RECOMPUTE_VOTES = {
-    "sqlite": _recompute_votes("IS NOT"),
-    "postgresql": _recompute_votes("IS DISTINCT FROM"),
+_COUNT_CHANGES = """
+    INSERT INTO vote_delta (card_id, choice, n)
+    SELECT card_id, choice, sum(n) FROM (
+        SELECT card_id, was AS choice, -1 AS n FROM vote_change WHERE was IS NOT NULL
+        UNION ALL
+        SELECT card_id, choice, 1 AS n FROM vote_change WHERE choice IS NOT NULL
+    ) moves
+    GROUP BY card_id, choice HAVING sum(n) <> 0"""
+"""What the batch changed per card and choice, each vote taken off where it was and added
+where it is (a vote that stayed cancels out): every tally's delta, in one pass."""
+
+_APPLY_CHANGES = {
+    # SQLite: three statements over a scratch table.
+    "sqlite": (
+        f"WITH {_LATEST} INSERT INTO vote_change (card_id, voter, was, choice, event_time) "
+        f"{_CHANGES}",
+        _store_votes("IS NOT"),
+        _COUNT_CHANGES,
+    ),
+    # PostgreSQL: one statement, its parts sharing one snapshot (`was` is read before the
+    # votes are stored); a scratch table would cost a file truncation at every commit.
+    "postgresql": (
+        f"WITH {_LATEST}, vote_change AS MATERIALIZED ({_CHANGES}), "
+        f"stored AS ({_store_votes('IS DISTINCT FROM')}) {_COUNT_CHANGES}",
+    ),
 }
+"""The batch's votes: who now votes for what, stored, and the tallies' deltas counted."""
 
 
 def _add_tallies(shard: str, collate: str, concat: str) -> tuple[str, ...]:
@@ -305,8 +330,7 @@ def _add_tallies(shard: str, collate: str, concat: str) -> tuple[str, ...]:
     writers lock them alike and queue instead of deadlocking. `shard` is the tally row a card's
     votes go to; `collate` makes slugs sort as Python sorts them (code points)."""
     deltas = (
-        "WITH d AS (SELECT card_id, choice, sum(n) AS n FROM vote_delta "
-        "GROUP BY card_id, choice HAVING sum(n) <> 0), "
+        "WITH d AS (SELECT card_id, choice, n FROM vote_delta), "
         "total AS (SELECT card_id, sum(n) AS n FROM d GROUP BY card_id)"
     )
     return (

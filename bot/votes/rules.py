@@ -86,27 +86,25 @@ async def handle_reaction(
             added=event.added,
             choice=choice,
             event_time=event_time,
-            event_key=_event_key(event, voter),
+            event_key=_event_key(event),
             timed=event.event_time is not None,
         )
     )
     return VoteOutcome.RECORDED if applied else VoteOutcome.CLOSED
 
 
-def _event_key(event: ReactionEvent, voter: str) -> int | None:
-    """Same user, emoji, message and platform time is the same event, whatever its id says;
-    without a platform time, the event id is all we have. Stored as a 64-bit digest: the key
-    is only ever compared, and a longer one costs more index space than the vote itself (two
-    events of the last hour sharing 64 bits is a chance of about one in 10^9 at 10^5 events)."""
-    if event.event_time is not None:
-        action = "add" if event.added else "remove"
-        identity = (
-            f"{event.platform}|{event.channel}|{event.message_id}|{voter}|{event.emoji}|"
-            f"{action}|{event.event_time!r}"
-        )
-    elif event.event_id is not None:
-        identity = f"{event.platform}|id|{event.event_id}"
-    else:
+def _event_key(event: ReactionEvent) -> int | None:
+    """The key that recognises a redelivery of an event without a platform time: its event id,
+    stored as a 64-bit digest (the key is only ever compared, and a longer one costs more index
+    space than the vote itself; two events of the last hour sharing 64 bits is a chance of about
+    one in 10^9 at 10^5 events).
+
+    An event with the platform's own time (Slack's `event_ts`) needs no key and gets none:
+    applying it again changes nothing, since the order rule keeps each reaction's latest add
+    and latest removal time and a redelivery (whatever its event id says) brings the same
+    time. So it counts once however late it comes, even past the hour keys are kept, and the
+    store writes no key row for it (a random page of the key index dirtied per event)."""
+    if event.event_time is not None or event.event_id is None:
         return None
-    digest = hashlib.blake2b(identity.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, signed=True)
+    digest = hashlib.blake2b(f"{event.platform}|id|{event.event_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), signed=True)

@@ -88,7 +88,7 @@ async def test_a_store_that_cannot_commit_answers_500_and_the_retry_counts_once(
     ts = await _compare(served, "claude 3.5 haiku vs gpt-4o-mini")
     with sqlite3.connect(served.db) as outside:  # the disk "fails" for every vote
         outside.execute(
-            "CREATE TRIGGER broken BEFORE INSERT ON vote_events "
+            "CREATE TRIGGER broken BEFORE INSERT ON vote_reactions "
             "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
         )
     first = await served.reaction("U1", "two", ts, event_ts="1700000200.000001", event_id="Ev1")

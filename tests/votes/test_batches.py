@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -192,21 +193,30 @@ async def test_events_of_one_voter_arriving_together_count_as_delivered_in_order
         await store.close()
 
 
+def _slack_reaction(
+    message_id: str, user: str, emoji: str, added: bool, when: float, event_id: str
+) -> ReactionEvent:
+    """A reaction on a card in channel C07 as Slack reports it: with its event id and time."""
+    return ReactionEvent(
+        platform="slack",
+        channel="C07",
+        message_id=message_id,
+        user_id=user,
+        emoji=emoji,
+        added=added,
+        event_id=event_id,
+        event_time=when,
+    )
+
+
 async def test_a_redelivered_event_counts_once_even_in_the_same_batch(db_location: str) -> None:
     store = await Store.open(db_location)
     try:
         card = await store.register_card(
             platform="slack", channel="C07", message_id="2.5", tools=TOOLS, asked_by="U07A"
         )
-        event = ReactionEvent(
-            platform="slack",
-            channel="C07",
-            message_id="2.5",
-            user_id="U07ABCDE123",
-            emoji="one",
-            added=True,
-            event_id="Ev07ABCD1234",
-            event_time=1732492800.000123,
+        event = _slack_reaction(
+            "2.5", "U07ABCDE123", "one", True, 1732492800.000123, "Ev07ABCD1234"
         )
         outcomes = await asyncio.gather(
             *(
@@ -218,6 +228,46 @@ async def test_a_redelivered_event_counts_once_even_in_the_same_batch(db_locatio
         assert [*outcomes, again] == [VoteOutcome.RECORDED] * 4
         assert await store.card_tally(card.id) == (1, 0)
         assert (await store.tool_tallies(TOOLS))["gpt-4o"].votes == 1
+    finally:
+        await store.close()
+
+
+async def test_a_slack_reaction_redelivered_hours_later_still_counts_once(
+    db_location: str,
+) -> None:
+    """Past the hour event keys are kept, a late copy of an add (even under a new event id)
+    must not bring back a vote its voter has since taken off, nor count twice."""
+    now = [datetime(2026, 11, 25, 12, tzinfo=UTC)]
+    store = await Store.open(db_location, clock=lambda: now[0])
+    try:
+        card = await store.register_card(
+            platform="slack", channel="C07", message_id="2.6", tools=TOOLS, asked_by="U07A"
+        )
+
+        def reaction(
+            user: str, emoji: str, added: bool, when: float, event_id: str
+        ) -> ReactionEvent:
+            return _slack_reaction("2.6", user, emoji, added, when, event_id)
+
+        async def deliver(event: ReactionEvent) -> VoteOutcome:
+            return await handle_reaction(store, event, bot_user_id=None, arrival_time=lambda: 0.0)
+
+        first_add = reaction("U07ABCDE123", "one", True, 1764072000.000100, "Ev07A")
+        kept_add = reaction("U07FGHIJ456", "two", True, 1764072000.000200, "Ev07B")
+        for event in (
+            first_add,
+            kept_add,
+            reaction("U07ABCDE123", "one", False, 1764072060.5, "Ev07C"),
+        ):
+            assert await deliver(event) is VoteOutcome.RECORDED
+        assert await store.card_tally(card.id) == (0, 1)
+        now[0] += timedelta(hours=3)  # every event key of the rush is forgotten by now
+        await deliver(reaction("U07KLMNO789", "two", True, 1764082800.0, "Ev07D"))
+        for late in (first_add, first_add.model_copy(update={"event_id": "Ev07Z"}), kept_add):
+            assert await deliver(late) is VoteOutcome.RECORDED
+        assert await store.card_tally(card.id) == (0, 2)
+        tallies = await store.tool_tallies(TOOLS)
+        assert (tallies["gpt-4o"].votes, tallies["claude-3-5-haiku"].ship_pct) == (2, 100)
     finally:
         await store.close()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import bot.votes.store
+from bot.polls.store import PollStore
 from bot.votes import Store, VoteWrite
 
 
@@ -176,4 +177,31 @@ async def test_a_postgres_writer_never_waits_on_another_writers_tally_rows(
         assert sum(await store.card_tally(ids[0])) == 10
     finally:
         await other.close()
+        await store.close()
+
+
+async def test_reactions_arriving_together_on_a_card_not_yet_known_share_one_look_up(
+    tmp_path: Path,
+) -> None:
+    """A bot restarted during a rush: hundreds of reactions on a card it has not seen yet must
+    not each queue a read of the card's vote mode on the one reading connection (it made the
+    slowest acks wait ~300 ms in `benchmarks.votes`), and one giving up stops no other."""
+    store = await Store.open(tmp_path / "votes.db")
+    looked_up: list[str] = []
+    await store.db._reader.set_trace_callback(  # type: ignore[attr-defined]
+        lambda sql: looked_up.append(sql) if "vote_mode" in sql else None
+    )
+    try:
+        await _cards(store, 1)
+        polls = PollStore(store)
+        card = ("slack", "C07BUSY", "1700000000.000000")
+        impatient = asyncio.ensure_future(polls.voted_with_buttons(*card))
+        await asyncio.sleep(0)
+        rush = asyncio.gather(*(polls.voted_with_buttons(*card) for _ in range(300)))
+        await asyncio.sleep(0)
+        impatient.cancel()
+        assert await rush == [False] * 300
+        assert len(looked_up) == 1
+        assert await polls.voted_with_buttons(*card) is False and len(looked_up) == 1
+    finally:
         await store.close()
