@@ -168,6 +168,11 @@ class FakeDiscord:
                     "bot": True,
                 }
             )
+        if path in ("/gateway/bot", "/gateway"):
+            # A gateway nobody answers on (port 9, discard): the client keeps retrying it, as
+            # through a network outage, until it is stopped.
+            limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            return _json({"url": "ws://127.0.0.1:9", "shards": 1, "session_start_limit": limit})
         if path == "/oauth2/applications/@me":
             return _json(
                 {
@@ -181,6 +186,14 @@ class FakeDiscord:
                     "verify_key": "0" * 64,
                     "flags": 0,
                 }
+            )
+        if parts[0] == "applications" and parts[-1] == "commands" and request.method == "PUT":
+            declared = body if isinstance(body, list) else []
+            return _json(
+                [
+                    {"id": str(n), "application_id": APP_ID, "version": "1", **command}
+                    for n, command in enumerate(declared, 1)
+                ]
             )
         if parts[0] == "interactions" and parts[-1] == "callback":
             return _json(

@@ -8,10 +8,13 @@ tests drive with real discord.py objects against a fake Discord API on 127.0.0.1
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import io
 import logging
+import signal
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -820,5 +823,18 @@ def run_discord(
 async def _run(client: VerdictClient, token: str) -> None:
     # A sign of life for `verdict health` while the gateway is connected (it has no port).
     connected = heartbeat(PLATFORM, alive=lambda: client.is_ready() and not client.is_closed())
-    async with client, connected:
-        await client.start(token)
+    loop = asyncio.get_running_loop()
+    # `docker stop`: close, drain, exit 0. Only the main thread can take signals (a test may
+    # run the command on another).
+    main = threading.current_thread() is threading.main_thread()
+    caught = (signal.SIGTERM, signal.SIGINT) if main else ()
+    async with client, connected:  # leaving it closes the client: edits drained, store shut
+        running = asyncio.create_task(client.start(token))
+        for signum in caught:
+            loop.add_signal_handler(signum, running.cancel)
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+        finally:
+            for signum in caught:
+                loop.remove_signal_handler(signum)
