@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import Literal
 
 from bot.catalogue import Catalogue, Tool, data_age, pricing_read
 from bot.compare import VerdictCard
@@ -66,14 +67,15 @@ DROPPED_FIRST = (1, 5)
 """Category, then context: what a narrow terminal loses before the table stops being one."""
 
 
-def _table(
-    rows: Sequence[ToolRow], *, notes: bool = True, width: int = WIDTH, warnings_only: bool = False
-) -> list[str]:
+Notes = Literal["all", "warnings", "none"]
+"""Which notes go under the table: every one, only lifecycle warnings, or none."""
+
+
+def _table(rows: Sequence[ToolRow], *, notes: Notes = "all", width: int = WIDTH) -> list[str]:
     """One line per tool under a header, columns as wide as their widest cell; the name and
     category give way (with an ellipsis) when four tools would pass `width` columns, then the
     category and context columns, and below that each tool is a wrapped line of its own.
-    `notes` False leaves the notes under the table out (the last thing to give way);
-    `warnings_only` keeps only the lifecycle warnings among them."""
+    The notes under the table give way first to warnings only, then (last) entirely."""
     table = [HEADERS, *(row.cells for row in rows)]
     widths = [max(len(cells[i]) for cells in table) for i in range(len(HEADERS))]
     shown = list(range(len(HEADERS)))
@@ -95,8 +97,8 @@ def _table(
         for cells in table:
             parts = [fit(cells[i], widths[i]).ljust(widths[i]) for i in shown]
             lines.append((" " * GAP).join(parts).rstrip())
-    for row in rows if notes else ():
-        if warnings_only and row.notes:
+    for row in rows if notes != "none" else ():
+        if notes == "warnings":
             if row.warns:
                 lines.append(fit(f"  {row.name}: {row.notes[0]}", width))
         elif row.notes:
@@ -172,7 +174,7 @@ def render_card(
     budget = round(CARD_LINES.get(len(card.tools), CARD_LINES[4]) * max(1.0, WIDTH / width))
     room = budget - len(top) - len(table) - len(agree) - len(tail)
     if room < 0 and width < WIDTH:  # a narrow terminal: only warnings stay under the table
-        table = _table(shape.rows, width=width, warnings_only=True)
+        table = _table(shape.rows, notes="warnings", width=width)
         room = budget - len(top) - len(table) - len(agree) - len(tail)
     if room < 0:  # a long "depends" reason: cut it, the rows and the reviews still tell
         keep = max(2, len(top) + room)
@@ -184,7 +186,7 @@ def render_card(
         room -= 1
         lines = [*top, *table, *_splits(shape.splits, room, width), *agree, *tail]
     if len("\n".join(lines)) > limit:  # long product names: the notes give way last
-        lines = [*top, *_table(shape.rows, notes=False, width=width)]
+        lines = [*top, *_table(shape.rows, notes="none", width=width)]
         lines += [*_splits(shape.splits, room, width), *agree, *tail]
     return "\n".join(lines)
 
